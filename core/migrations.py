@@ -1,0 +1,81 @@
+"""Schema versions of the database, applied in order on open, all in one transaction.
+
+Each migration is a list of SQL statements; `PRAGMA user_version` records how far a file has come.
+Append new migrations to the end; never edit one that has shipped.
+"""
+from __future__ import annotations
+
+APPLICATION_ID = 0x597A3031  # "Yz01": marks a SQLite file as Yingzao's
+
+MIGRATIONS: list[list[str]] = [
+    # 1: settings, protocols, communities, interviews, answers, audit log
+    [
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        )""",
+        """CREATE TABLE protocols (
+            sha256 TEXT PRIMARY KEY,
+            form_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            role TEXT NOT NULL,
+            title TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            definition TEXT NOT NULL,       -- the parsed Protocol as JSON
+            workbook BLOB,                  -- the exact .xlsx it was parsed from
+            loaded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX protocols_form ON protocols(form_id, version)",
+        """CREATE TABLE communities (
+            id TEXT PRIMARY KEY,            -- case letter as the paper uses it: A, B, ...
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE interviews (
+            id TEXT PRIMARY KEY,            -- UUID
+            protocol_sha256 TEXT NOT NULL REFERENCES protocols(sha256),
+            protocol_id TEXT NOT NULL,
+            protocol_version TEXT NOT NULL,
+            respondent_role TEXT NOT NULL,
+            community_id TEXT REFERENCES communities(id),
+            fieldworker TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'draft',
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            updated_at TEXT NOT NULL,
+            last_question TEXT
+        )""",
+        "CREATE INDEX interviews_status ON interviews(status, updated_at)",
+        "CREATE INDEX interviews_community ON interviews(community_id, respondent_role)",
+        """CREATE TABLE answers (
+            interview_id TEXT NOT NULL REFERENCES interviews(id),
+            question TEXT NOT NULL,
+            value,                          -- no declared type: keeps TEXT, INTEGER and REAL as given
+            marker TEXT CHECK (marker IN ('skipped', 'refused', 'dont_know')),
+            note TEXT,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (interview_id, question)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            interview_id TEXT NOT NULL,
+            question TEXT,                  -- NULL for changes to the interview itself
+            field TEXT NOT NULL,            -- value, marker, note, status, created, ...
+            old,
+            new
+        )""",
+        "CREATE INDEX audit_interview ON audit(interview_id, id)",
+        # The audit log is append-only: the database itself refuses edits and deletions.
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    ],
+]
+
+LATEST = len(MIGRATIONS)

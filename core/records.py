@@ -1,0 +1,62 @@
+"""The rows of the store as plain values the rest of the app passes around."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NewType
+
+InterviewId = NewType("InterviewId", str)
+
+STATUSES = ("draft", "completed", "approved", "rejected")
+EDITABLE_STATUSES = ("draft", "rejected")  # a fieldworker may change answers only in these
+MARKERS = ("skipped", "refused", "dont_know")  # distinct from an empty answer
+
+
+@dataclass(frozen=True)
+class Interview:
+    id: InterviewId
+    protocol_sha256: str
+    protocol_id: str
+    protocol_version: str
+    respondent_role: str
+    community_id: str | None
+    fieldworker: str
+    device_id: str
+    status: str
+    started_at: str
+    ended_at: str | None
+    updated_at: str
+    last_question: str | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    value: object  # str, int or float as stored; None when empty
+    marker: str | None
+    note: str | None
+    updated_at: str
+    updated_by: str
+
+    @property
+    def is_empty(self) -> bool:
+        return self.marker is None and (self.value is None or self.value == "")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    user: str
+    device_id: str
+    interview_id: str
+    question: str | None
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class Community:
+    id: str
+    name: str
+    created_at: str

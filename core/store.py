@@ -1,0 +1,369 @@
+"""The one object that owns the SQLite connection: every read and write of study data goes here.
+
+Durability first: WAL with synchronous=FULL, so a committed answer survives a killed process or a
+power cut; every change is one short transaction that also appends its audit row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Callable, Iterable
+
+from core import errors
+from core.migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from core.protocol import Protocol
+from core.records import (
+    EDITABLE_STATUSES, MARKERS, STATUSES, Answer, AuditEntry, Community, Interview, InterviewId,
+)
+from core.values import ValueProblem, to_stored
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+UNSET: object = object()  # "leave this field as it is" in save_answer
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Store:
+    """A Yingzao database file. Open it once and pass it to whoever needs it."""
+
+    def __init__(self, path: Path | str, *, user: str = "", clock: Callable[[], str] = utc_now) -> None:
+        import sqlite_utils  # imported here so `core` stays cheap to import for the command line
+
+        self.path = Path(path)
+        self._clock = clock
+        self._protocols: dict[str, Protocol] = {}
+        self._interview_cache: dict[str, tuple[str, str]] = {}  # id -> (protocol sha, status)
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        if existed:
+            _check_header(self.path)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=5.0)
+            self.db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
+            self.conn = conn
+            self._migrate(existed)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as error:
+            self._close_quietly()
+            if "locked" in str(error) or "busy" in str(error):
+                raise errors.database_locked(self.path) from error
+            raise errors.not_a_database(self.path) from error
+        except errors.StoreError:
+            self._close_quietly()
+            raise
+        self.device_id = self._ensure_device_id()
+        self.user = user or self.get_setting("user_name") or ""
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _migrate(self, existed: bool) -> None:
+        conn = self.conn
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if existed and app_id != APPLICATION_ID:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app_id != 0 or version != 0 or tables:
+                raise errors.foreign_database(self.path)
+        if version > LATEST:
+            raise errors.newer_database(self.path, version, LATEST)
+        if version == LATEST:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        step = version
+        try:
+            for step in range(version, LATEST):
+                for statement in MIGRATIONS[step]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {LATEST}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            conn.execute("ROLLBACK")
+            raise errors.migration_failed(self.path, step + 1, error) from error
+
+    def _ensure_device_id(self) -> str:
+        device = self.get_setting("device_id")
+        if not device:
+            device = str(uuid.uuid4())
+            self.set_setting("device_id", device)
+        return device
+
+    def close(self) -> None:
+        self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+            self.conn = None  # type: ignore[assignment]
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def transaction(self):
+        """Group many changes into one commit (bulk jobs); each change still writes its audit row."""
+        return self.db.atomic()
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.db.atomic():
+            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+    # -- protocols ---------------------------------------------------------------------------
+
+    def add_protocol(self, protocol: Protocol, workbook: bytes | None = None) -> str:
+        """Keep a protocol version for good; adding the same workbook again changes nothing."""
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO protocols (sha256, form_id, version, role, title, source_name, definition,"
+                " workbook, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (protocol.sha256, protocol.form_id, protocol.version, protocol.role,
+                 protocol.title(protocol.default_language), protocol.source_name,
+                 json.dumps(protocol.to_dict(), ensure_ascii=False), workbook, self._clock()),
+            )
+        self._protocols[protocol.sha256] = protocol
+        return protocol.sha256
+
+    def has_protocol(self, sha256: str) -> bool:
+        if sha256 in self._protocols:
+            return True
+        return self.conn.execute("SELECT 1 FROM protocols WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def protocol(self, sha256: str) -> Protocol:
+        cached = self._protocols.get(sha256)
+        if cached is not None:
+            return cached
+        row = self.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            raise errors.StoreError(f"Protocol version {sha256[:12]} is not in this database.")
+        protocol = Protocol.from_dict(json.loads(row[0]))
+        self._protocols[sha256] = protocol
+        return protocol
+
+    def protocol_versions(self) -> list[dict]:
+        cursor = self.conn.execute(
+            "SELECT sha256, form_id, version, role, title, source_name, loaded_at FROM protocols ORDER BY loaded_at"
+        )
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, row)) for row in cursor]
+
+    # -- communities -------------------------------------------------------------------------
+
+    def add_community(self, community_id: str, name: str) -> Community:
+        community_id = community_id.strip()
+        if not community_id:
+            raise errors.StoreError("A community needs a case letter or short id, e.g. A.")
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET name = excluded.name",
+                (community_id, name.strip() or community_id, self._clock()),
+            )
+        return self.community(community_id)
+
+    def community(self, community_id: str) -> Community:
+        row = self.conn.execute("SELECT id, name, created_at FROM communities WHERE id = ?", (community_id,)).fetchone()
+        if row is None:
+            raise errors.StoreError(f"No community with id {community_id} in this database.")
+        return Community(*row)
+
+    def communities(self) -> list[Community]:
+        return [Community(*row) for row in self.conn.execute("SELECT id, name, created_at FROM communities ORDER BY id")]
+
+    # -- interviews --------------------------------------------------------------------------
+
+    def start_interview(
+        self,
+        protocol_sha256: str,
+        *,
+        community_id: str | None = None,
+        fieldworker: str | None = None,
+        interview_id: str | None = None,
+    ) -> InterviewId:
+        protocol = self.protocol(protocol_sha256)
+        new_id = InterviewId(interview_id or str(uuid.uuid4()))
+        now = self._clock()
+        who = fieldworker or self.user
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT INTO interviews (id, protocol_sha256, protocol_id, protocol_version, respondent_role,"
+                " community_id, fieldworker, device_id, status, started_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
+                (new_id, protocol_sha256, protocol.form_id, protocol.version, protocol.role, community_id,
+                 who, self.device_id, now, now),
+            )
+            self._audit(new_id, None, "created", None, protocol_sha256, now)
+        self._interview_cache[new_id] = (protocol_sha256, "draft")
+        return new_id
+
+    def interview(self, interview_id: str) -> Interview:
+        row = self.conn.execute(f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE id = ?", (interview_id,)).fetchone()
+        if row is None:
+            raise errors.unknown_interview(interview_id)
+        return Interview(*row)
+
+    def interviews(self, *, statuses: Iterable[str] | None = None) -> list[Interview]:
+        """Drafts first, newest change first within each status."""
+        sql = f"SELECT {_INTERVIEW_COLUMNS} FROM interviews"
+        params: list = []
+        if statuses is not None:
+            wanted = list(statuses)
+            sql += f" WHERE status IN ({', '.join('?' for _ in wanted)})"
+            params += wanted
+        sql += " ORDER BY status != 'draft', updated_at DESC"
+        return [Interview(*row) for row in self.conn.execute(sql, params)]
+
+    def count_interviews(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM interviews").fetchone()[0]
+
+    def set_status(self, interview_id: str, status: str) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        current = self.interview(interview_id)
+        if current.status == status:
+            return
+        now = self._clock()
+        with self.db.atomic():
+            ended = now if status == "completed" else current.ended_at
+            self.conn.execute(
+                "UPDATE interviews SET status = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                (status, ended, now, interview_id),
+            )
+            self._audit(interview_id, None, "status", current.status, status, now)
+        self._interview_cache[interview_id] = (current.protocol_sha256, status)
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def save_answer(
+        self,
+        interview_id: str,
+        question: str,
+        value: object = UNSET,
+        *,
+        marker: object = UNSET,
+        note: object = UNSET,
+    ) -> bool:
+        """Save what changed of one answer, with its audit rows, in one transaction.
+
+        Returns False when nothing changed (nothing is written then)."""
+        sha, status = self._interview_state(interview_id)
+        if status not in EDITABLE_STATUSES:
+            raise errors.interview_read_only(interview_id, status)
+        protocol = self.protocol(sha)
+        if not protocol.has_question(question):
+            raise errors.unknown_question(protocol.form_id, question)
+        conn = self.conn
+        old = conn.execute(
+            "SELECT value, marker, note FROM answers WHERE interview_id = ? AND question = ?",
+            (interview_id, question),
+        ).fetchone() or (None, None, None)
+        new = list(old)
+        if value is not UNSET:
+            try:
+                new[0] = to_stored(protocol.question(question).type, value)
+            except ValueProblem as problem:
+                raise errors.StoreError(f"Question '{question}': {problem}.") from problem
+        if marker is not UNSET:
+            if marker is not None and marker not in MARKERS:
+                raise ValueError(f"marker must be one of {MARKERS} or None, not {marker!r}")
+            new[1] = marker
+        if note is not UNSET:
+            new[2] = (str(note) if note is not None else None) or None
+        if tuple(new) == tuple(old) and not _type_changed(old[0], new[0]):
+            return False
+        now = self._clock()
+        with self.db.atomic():
+            conn.execute(
+                "INSERT OR REPLACE INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (interview_id, question, new[0], new[1], new[2], now, self.user),
+            )
+            for field, before, after in zip(("value", "marker", "note"), old, new):
+                if before != after or _type_changed(before, after):
+                    self._audit(interview_id, question, field, before, after, now)
+            conn.execute(
+                "UPDATE interviews SET updated_at = ?, last_question = ? WHERE id = ?",
+                (now, question, interview_id),
+            )
+        return True
+
+    def answers(self, interview_id: str) -> dict[str, Answer]:
+        cursor = self.conn.execute(
+            "SELECT question, value, marker, note, updated_at, updated_by FROM answers WHERE interview_id = ?",
+            (interview_id,),
+        )
+        return {row[0]: Answer(*row) for row in cursor}
+
+    def audit_log(self, interview_id: str) -> list[AuditEntry]:
+        cursor = self.conn.execute(
+            "SELECT id, at, user, device_id, interview_id, question, field, old, new FROM audit"
+            " WHERE interview_id = ? ORDER BY id",
+            (interview_id,),
+        )
+        return [AuditEntry(*row) for row in cursor]
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _interview_state(self, interview_id: str) -> tuple[str, str]:
+        state = self._interview_cache.get(interview_id)
+        if state is None:
+            row = self.conn.execute(
+                "SELECT protocol_sha256, status FROM interviews WHERE id = ?", (interview_id,)
+            ).fetchone()
+            if row is None:
+                raise errors.unknown_interview(interview_id)
+            state = (row[0], row[1])
+            self._interview_cache[interview_id] = state
+        return state
+
+    def _audit(self, interview_id: str, question: str | None, field: str, old: object, new: object, at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (at, self.user, self.device_id, interview_id, question, field, old, new),
+        )
+
+
+_INTERVIEW_COLUMNS = (
+    "id, protocol_sha256, protocol_id, protocol_version, respondent_role, community_id, fieldworker,"
+    " device_id, status, started_at, ended_at, updated_at, last_question"
+)
+
+
+def _type_changed(before: object, after: object) -> bool:
+    # 1 == 1.0 == True in Python, but '1' stored as text and 1 stored as integer are different answers
+    return before is not None and after is not None and type(before) is not type(after)
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise errors.StoreError(f"{path} cannot be read ({error.strerror}).",
+                                hint="Check that the file exists and that you may open it.") from error
+    if magic != SQLITE_MAGIC:
+        raise errors.not_a_database(path)

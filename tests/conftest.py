@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Never touch the real user's data folder from a test."""
+    monkeypatch.setenv("YINGZAO_HOME", str(tmp_path_factory.mktemp("yingzao_home")))
+
+
+@pytest.fixture
+def codebook():
+    from core import paths
+    from core.codebook import load_codebook
+
+    return load_codebook(paths.CODEBOOK_PATH)
+
+
+@pytest.fixture
+def library_store(tmp_path):
+    """A fresh database with the study's protocols loaded, as the app starts with."""
+    from core.library import load_library
+    from core.store import Store
+
+    store = Store(tmp_path / "study.db", user="测试员")
+    library = load_library(store)
+    assert not library.problems, [str(p) for e in library.problems for p in e.problems]
+    yield store, library
+    store.close()

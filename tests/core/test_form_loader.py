@@ -1,0 +1,213 @@
+"""The XLSForm subset: what loads, and the message a form author gets for everything else."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import FormError
+from core.form_loader import load_protocol
+from tests.forms import write_xlsform
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "xlsforms"
+
+GOOD = """
+| survey |
+| | type | name | label::中文 (zh) | label::English (en) | hint::中文 (zh) | probe::中文 (zh) | probe::English (en) | required | relevant | constraint | constraint_message::中文 (zh) | codes | identifying | appearance | calculation | default |
+| | select_one yes_no | consent | 同意吗？ | Consent? | | | | yes | | | | | | | | |
+| | begin_group | basics | 基本信息 | Basics | | | | | ${consent} = 'yes' | | | | | | | |
+| | text | name | 姓名 | Name | 全名 | | | | | | | | yes | | | |
+| | integer | tenure | 任职年限 | Years in post | | | | | | . >= 0 and . <= 60 | 请输入0到60 | | | | | |
+| | date | day | 日期 | Date | | | | | | . <= today() | | | | | | |
+| | end_group | | | | | | | | | | | | | | | |
+| | begin_group | org | 组织 | Organisation | | | | | ${consent} = 'yes' | | | | | | | |
+| | text | party | 党建如何引领？ | How does the Party lead? | | 追问一\\n追问二 | Probe one | | | | | DIM.ORG ACT.PARTY | | multiline | | |
+| | select_multiple actors | actors | 参与方 | Actors | | | | | | | | ACT.GOV | | | | |
+| | text | actors_other | 其他 | Other | | | | | selected(${actors}, 'other') | | | | | | | |
+| | calculate | n_actors | | | | | | | | | | | | | count-selected(${actors}) | |
+| | decimal | area | 面积 | Area | | | | | | . > 0 | | | | | | 2.85 |
+| | time | start | 开始时间 | Start time | | | | | | | | | | | | |
+| | note | thanks | 谢谢 | Thanks | | | | | | | | | | | | |
+| | end_group | | | | | | | | | | | | | | | |
+| choices |
+| | list_name | name | label::中文 (zh) | label::English (en) |
+| | yes_no | yes | 是 | Yes |
+| | yes_no | no | 否 | No |
+| | actors | gov | 政府 | Government |
+| | actors | other | 其他 | Other |
+| settings |
+| | form_id | form_title | form_title::English (en) | version | default_language | respondent_role |
+| | t_form | 测试 | Test | 1 | 中文 (zh) | profile |
+"""
+
+
+def form(tmp_path: Path, md: str, name: str = "form.xlsx") -> Path:
+    return write_xlsform(tmp_path / name, md)
+
+
+def problems_of(path: Path, codebook=None) -> list[str]:
+    with pytest.raises(FormError) as caught:
+        load_protocol(path, codebook)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_form_inside_the_subset_loads_with_everything_it_says(tmp_path, codebook):
+    protocol = load_protocol(form(tmp_path, GOOD), codebook)
+    assert (protocol.form_id, protocol.version, protocol.role) == ("t_form", "1", "profile")
+    assert protocol.titles == {"zh": "测试", "en": "Test"}
+    assert protocol.languages == ("zh", "en") and protocol.default_language == "zh"
+    assert [s.name for s in protocol.sections] == ["_row2", "basics", "org"]
+    party = protocol.question("party")
+    assert party.labels == {"zh": "党建如何引领？", "en": "How does the Party lead?"}
+    assert party.probes["en"] == "Probe one"
+    assert party.codes == ("DIM.ORG", "ACT.PARTY")
+    assert party.appearance == "multiline" and party.section == "org"
+    assert party.relevant == ("${consent} = 'yes'",)
+    assert protocol.question("actors_other").relevant == ("${consent} = 'yes'", "selected(${actors}, 'other')")
+    assert protocol.question("name").identifying and protocol.question("consent").required
+    assert protocol.question("tenure").constraint_message == {"zh": "请输入0到60"}
+    assert protocol.question("n_actors").calculation == "count-selected(${actors})"
+    assert protocol.question("area").default == "2.85"
+    assert protocol.question("party").row == 9
+    assert [c.name for c in protocol.choices["actors"]] == ["gov", "other"]
+    assert protocol.choice_label("actors", "gov", "en") == "Government"
+    assert len(protocol.sha256) == 64
+
+
+def test_a_protocol_survives_its_json_round_trip(tmp_path, codebook):
+    from core.protocol import Protocol
+
+    protocol = load_protocol(form(tmp_path, GOOD), codebook)
+    assert Protocol.from_dict(protocol.to_dict()) == protocol
+
+
+def _with(md: str, old: str, new: str) -> str:
+    assert old in md
+    return md.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("| | text | name | 姓名 |", "| | geopoint | name | 姓名 |",
+         "form.xlsx:survey:4: [type] type 'geopoint' is not supported"),
+        ("| | text | name | 姓名 |", "| | begin_repeat | name | 姓名 |",
+         "form.xlsx:survey:4: [type] type 'begin_repeat' is not supported; repeats are not supported"),
+        ("| | text | name | 姓名 |", "| | start | name | 姓名 |",
+         "recorded automatically"),
+        ("| | select_multiple actors | actors |", "| | select_multiple people | actors |",
+         "form.xlsx:survey:10: [type] type 'select_multiple people' uses choice list 'people', which is not on the choices sheet."),
+        ("| | select_multiple actors | actors |", "| | select_multiple actors or_other | actors |",
+         "'or_other' is not supported"),
+        ("| | text | party |", "| | text | name |",
+         "form.xlsx:survey:9: [name] name 'name' is already used on row 4"),
+        ("| | text | party |", "| | text | 2party |",
+         "[name] name '2party' must start with a letter"),
+        ("| . >= 0 and . <= 60 |", "| . >= 0 and . <= |",
+         "form.xlsx:survey:5: [constraint] constraint '. >= 0 and . <='"),
+        ("| selected(${actors}, 'other') |", "| selected(${actorz}, 'other') |",
+         "form.xlsx:survey:11: [relevant] relevant 'selected(${actorz}, 'other')' refers to ${actorz}, which is not a question in this form."),
+        ("| selected(${actors}, 'other') |", "| pulldata('x', 'y') |",
+         "unknown function 'pulldata()'"),
+        ("| selected(${actors}, 'other') |", "| . = 'x' |",
+         "only allowed in constraint"),
+        ("| count-selected(${actors}) |", "| |",
+         "form.xlsx:survey:12: [calculation] calculate row 'n_actors' needs a calculation."),
+        ("| DIM.ORG ACT.PARTY |", "| DIM.ORG ACT.PARTEY |",
+         "form.xlsx:survey:9: [codes] code 'ACT.PARTEY' is not in the codebook"),
+        ("| | text | name | 姓名 | Name | 全名 | | | | | | | | yes |", "| | text | name | 姓名 | Name | 全名 | | | | | | | | perhaps |",
+         "form.xlsx:survey:4: [identifying] identifying must be yes or no, not 'perhaps'"),
+        ("| yes | | | | | | | | |", "| ${x} = 1 | | | | | | | | |",
+         "required must be yes or no"),
+        ("| | actors | other | 其他 | Other |", "| | actors | gov | 其他 | Other |",
+         "form.xlsx:choices:5: [name] choice 'gov' appears twice in list 'actors'."),
+        ("| | actors | other | 其他 | Other |", "| | actors | other | | |",
+         "form.xlsx:choices:5: [label] choice 'other' of list 'actors' has no label."),
+        ("| profile |", "| mayor |", "form.xlsx:settings:2: [respondent_role] respondent_role 'mayor' is not one of"),
+        ("| | end_group | | | | | | | | | | | | | | | |\n| | begin_group | org |", "| | begin_group | org |",
+         "form.xlsx:survey:3: [type] group 'basics' is never closed"),
+        ("| | note | thanks |", "| | end_group | | | | | | | | | | | | | | | |\n| | note | thanks |",
+         "end_group without a matching begin_group"),
+        ("| | time | start | 开始时间 | Start time |", "| | time | start | | |", "[label] question 'start' has no label."),
+        ("| | time | start | 开始时间 |", "| | | start | 开始时间 |", "form.xlsx:survey:14: [type] this row has content but no type"),
+    ],
+)
+def test_each_error_names_file_sheet_row_and_what_to_do(tmp_path, codebook, old, new, expected):
+    found = problems_of(form(tmp_path, _with(GOOD, old, new)), codebook)
+    assert any(expected in line for line in found), found
+
+
+def test_unsupported_columns_and_sheets_are_errors_not_silent_skips(tmp_path, codebook):
+    md = _with(GOOD, "| | type | name |", "| | type | choice_filter | name |")
+    md = md.replace("\n| | select_one yes_no | consent |", "\n| | select_one yes_no | | consent |", 1)
+    found = problems_of(form(tmp_path, md + "| entities |\n| | list_name | label |\n| | people | x |\n"), codebook)
+    assert any("form.xlsx:survey:1: [choice_filter] column 'choice_filter' is not part of the supported XLSForm subset" in f for f in found)
+    assert any("sheet 'entities' is not part of the supported XLSForm subset" in f for f in found)
+
+
+def test_every_problem_is_reported_at_once(tmp_path, codebook):
+    md = _with(GOOD, "| | text | name | 姓名 |", "| | geopoint | name | 姓名 |")
+    md = _with(md, "| DIM.ORG ACT.PARTY |", "| NOPE |")
+    found = problems_of(form(tmp_path, md), codebook)
+    assert len(found) == 2
+
+
+def test_interview_protocols_must_cover_families_one_to_three(tmp_path, codebook):
+    md = GOOD.replace("| profile |", "| cadre |")
+    found = problems_of(form(tmp_path, md), codebook)
+    assert any("no question is tagged with code 'DIM.SPACE' (空间环境建设)" in f for f in found)
+    assert not any("'DIM.ORG'" in f for f in found)
+    not_asked_rows = "".join(
+        f"| | {c.id} | 此角色不了解 | This role cannot say |\n"
+        for c in codebook.codes
+        if c.family in ("dimension", "actor", "factor") and c.id not in ("DIM.ORG", "ACT.PARTY", "ACT.GOV")
+    )
+    covered = md + "| not_asked |\n| | code | reason::中文 (zh) | reason::English (en) |\n" + not_asked_rows
+    protocol = load_protocol(form(tmp_path, covered, "covered.xlsx"), codebook)
+    assert protocol.not_asked["FAC.AUTONOMY"] == {"zh": "此角色不了解", "en": "This role cannot say"}
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_with_its_name(tmp_path):
+    junk = tmp_path / "broken.xlsx"
+    junk.write_bytes(b"PK\x03\x04 this is not really a zip")
+    assert problems_of(junk)[0].startswith(f"{junk}::: cannot be read as an Excel workbook")
+    text = tmp_path / "form.txt"
+    text.write_text("hello")
+    assert "is not an Excel workbook" in problems_of(text)[0]
+    assert "file not found" in problems_of(tmp_path / "missing.xlsx")[0]
+
+
+def test_a_workbook_without_a_survey_sheet(tmp_path):
+    found = problems_of(form(tmp_path, "| choices |\n| | list_name | name | label |\n| | a | b | c |\n"))
+    assert any("no 'survey' sheet" in f for f in found)
+
+
+def test_what_pyxform_rejects_is_rejected_too(tmp_path):
+    # a ${reference} inside a label passes our row checks but not the reference implementation's
+    md = """
+| survey |
+| | type | name | label |
+| | text | a | A |
+| | text | b | About ${nosuch} |
+"""
+    found = problems_of(form(tmp_path, md))
+    assert len(found) == 1 and "pyxform" in found[0] and "nosuch" in found[0], found
+
+
+@pytest.mark.parametrize("name", ["extra_columns.xlsx", "text_and_integer.xlsx", "yes_or_no_question.xlsx"])
+def test_odk_example_forms_inside_the_subset_load(name):
+    protocol = load_protocol(FIXTURES / name)
+    assert protocol.questions
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("group.xlsx", "group.xlsx:survey:4: [type] type 'phone number' is not supported; use a 'text' question"),
+        ("specify_other.xlsx", "specify_other.xlsx:survey:2: [type] type 'select one from sexes or specify other': 'or_other' is not supported"),
+        ("case_insensitivity.xlsx", "case_insensitivity.xlsx:survey:3: [type] type 'select_one_external c1' is not supported"),
+    ],
+)
+def test_odk_example_forms_outside_the_subset_fail_with_actionable_messages(name, expected):
+    found = problems_of(FIXTURES / name)
+    assert any(line.endswith(expected.split(":", 1)[1]) or expected.split("/")[-1] in line for line in found), found

@@ -1,0 +1,54 @@
+"""Interface strings in Chinese (default) and English; switchable at any moment."""
+from __future__ import annotations
+
+from typing import Callable
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    "app.title": ("营造 · 社区治理田野访谈", "Yingzao · Field interviews for community governance"),
+    "home.protocols": ("访谈提纲", "Interview protocols"),
+    "home.interviews": ("访谈记录", "Interviews"),
+    "home.database": ("数据库：{path}", "Database: {path}"),
+    "home.counts": ("共 {interviews} 份访谈，{communities} 个社区", "{interviews} interviews, {communities} communities"),
+    "home.protocol_row": ("{title}（{version}）— {sections} 个部分，{questions} 个问题", "{title} ({version}) — {sections} sections, {questions} questions"),
+    "home.next": ("访谈界面将在下一版本提供。", "The interview screens come in the next version."),
+    "home.form_problems": ("有 {count} 个提纲无法载入：", "{count} protocol(s) could not be loaded:"),
+    "role.official": ("官员", "Officials"),
+    "role.street_staff": ("街道工作人员", "Street / district staff"),
+    "role.cadre": ("社区干部", "Community cadres"),
+    "role.profile": ("社区概况", "Community profile"),
+    "menu.language": ("语言", "Language"),
+    "error.title": ("无法继续", "Cannot continue"),
+}
+
+LANGUAGES = ("zh", "en")
+
+
+class Translator:
+    """Holds the current language and tells listeners when it changes."""
+
+    def __init__(self, lang: str = "zh") -> None:
+        self.lang = lang if lang in LANGUAGES else "zh"
+        self._listeners: list[Callable[[], None]] = []
+
+    def __call__(self, key: str, **values: object) -> str:
+        zh, en = _STRINGS[key]
+        text = en if self.lang == "en" else zh
+        return text.format(**values) if values else text
+
+    def set_language(self, lang: str) -> None:
+        if lang in LANGUAGES and lang != self.lang:
+            self.lang = lang
+            for listener in list(self._listeners):
+                listener()
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+
+def all_keys() -> list[str]:
+    return list(_STRINGS)
+
+
+def text(key: str, lang: str) -> str:
+    zh, en = _STRINGS[key]
+    return en if lang == "en" else zh
