@@ -63,7 +63,8 @@ _WORD_OPERATORS = frozenset({"and", "or", "div", "mod"})
 _PATH_HINT = "XPath paths are not supported; refer to a question as ${name} and to this answer as '.'"
 # Chinese IMEs and Excel autocorrect substitute these for ASCII; naming the fix saves authors from
 # staring at two brackets that look identical.
-_LOOKALIKES = {"（": "(", "）": ")", "，": ",", "‘": "'", "’": "'", "“": '"', "”": '"', "＝": "="}
+_LOOKALIKES = {"（": "(", "）": ")", "，": ",", "‘": "'", "’": "'", "“": '"', "”": '"', "＝": "=",
+               "≥": ">=", "≤": "<=", "≠": "!="}
 _CHAR_HINTS = {"!": "; use not(…) or '!='", "&": "; use 'and'", "|": "; use 'or'"}
 
 
@@ -76,7 +77,10 @@ def _tokenize(src: str) -> list[_Token]:
             i += 1
         elif m := _NUMBER.match(src, i):
             text = m.group()
-            tokens.append(_Token("num", text, i, float(text) if "." in text else int(text)))
+            # Past ~300 digits a literal is beyond float range anyway, and int() of thousands of
+            # digits raises; float() saturates to Infinity like an XPath double.
+            is_float = "." in text or len(text) > 300
+            tokens.append(_Token("num", text, i, float(text) if is_float else int(text)))
             i = m.end()
         elif c in "'\"":
             end = src.find(c, i + 1)
@@ -428,7 +432,8 @@ def _evaluate(node: Node, ctx: _Context) -> object:
         case Current():
             return ctx.current
         case Negate(operand):
-            return -_number(_evaluate(operand, ctx))
+            n = _number(_evaluate(operand, ctx))
+            return -n if n else -float(n)  # -0.0 keeps 1 div -0 = -Infinity, as XPath doubles do
         case Binary("or", left, right):
             return _boolean(_evaluate(left, ctx)) or _boolean(_evaluate(right, ctx))
         case Binary("and", left, right):
