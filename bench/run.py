@@ -6,11 +6,8 @@ the same process, because absolute times on shared machines are noise.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sqlite3
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -61,75 +58,22 @@ def bare_commit_samples(folder: Path, n: int) -> list[float]:
     return samples
 
 
-def bench_answer_save() -> list[str]:
-    """p95 of saving one answer (its own transaction, audit row included) in a database of at least
-    5,000 interviews x 60 answers: our protocols have ~45 answerable questions, so it takes 6,800."""
-    from core.library import load_library
-    from core.store import Store
+def all_benchmarks() -> dict[str, Callable[[], list[str]]]:
+    """Every `BENCHMARKS` table of the bench/bench_*.py modules, in file order."""
+    import importlib
 
-    source = synthetic_db(6800)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        db = folder / "bench.db"
-        shutil.copy(source, db)
-        baseline = bare_commit_samples(folder, 1000)
-        with Store(db, user="bench") as store:
-            answers = store.conn.execute("SELECT count(*) FROM answers").fetchone()[0]
-            interviews = store.count_interviews()
-            protocol = load_library(store).by_role("cadre")[0]
-            texts = [q.name for q in protocol.questions if q.type == "text"]
-            interview = store.start_interview(protocol.sha256)
-            samples = []
-            for i in range(1000):
-                start = time.perf_counter()
-                store.save_answer(interview, texts[i % len(texts)], f"第{i}稿：居民议事会每月召开一次，三长队伍收集需求。")
-                samples.append(time.perf_counter() - start)
-        p95, base95 = percentile(samples, 95) * 1000, percentile(baseline, 95) * 1000
-        return [
-            f"answer_save_p95: {p95:.2f} ms (target: <= 2 ms; database of {interviews:,} interviews, {answers:,} answers)",
-            f"answer_save_median: {statistics.median(samples) * 1000:.2f} ms",
-            f"bare_commit_p95: {base95:.2f} ms (baseline: one-row INSERT+COMMIT, WAL, synchronous=FULL)",
-            f"answer_save_vs_bare_commit: {p95 / base95:.2f}x (p95 / p95)",
-        ]
-
-
-def bench_protocol_cache() -> list[str]:
-    """Loading the study's protocols at start-up from the store's cache vs parsing the workbooks."""
-    import subprocess
-
-    code = (
-        "import sys, time; sys.path.insert(0, {root!r}); t = time.perf_counter();"
-        "from core.store import Store; from core.library import load_library;"
-        "s = Store({db!r}); lib = load_library(s); n = len(lib.protocols);"
-        "print(time.perf_counter() - t, 'pyxform' in ' '.join(sys.modules))"
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "cache.db")
-        runs = []
-        for _ in range(4):  # first run parses, the others read the cache
-            out = subprocess.run([sys.executable, "-c", code.format(root=str(ROOT), db=db)],
-                                 capture_output=True, text=True, check=True).stdout.split()
-            runs.append((float(out[0]), out[1] == "True"))
-    parse_time, parsed = runs[0]
-    cached_time = min(t for t, _ in runs[1:])
-    cached_parsed = any(p for _, p in runs[1:])
-    return [
-        f"protocols_first_load: {parse_time * 1000:.0f} ms (parses 4 workbooks with pyxform: {parsed})",
-        f"protocols_cached_load: {cached_time * 1000:.0f} ms (pyxform imported: {cached_parsed}; target: no parse at start-up)",
-        f"protocols_cached_vs_first: {cached_time / parse_time:.2f}x",
-    ]
-
-
-BENCHMARKS: dict[str, Callable[[], list[str]]] = {
-    "answer_save": bench_answer_save,
-    "protocol_cache": bench_protocol_cache,
-}
+    found: dict[str, Callable[[], list[str]]] = {}
+    for module_path in sorted(Path(__file__).parent.glob("bench_*.py")):
+        module = importlib.import_module(f"bench.{module_path.stem}")
+        found.update(module.BENCHMARKS)
+    return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(BENCHMARKS)}")
+    parser.add_argument("names", nargs="*", metavar="NAME", help="benchmark names (default: all)")
     args = parser.parse_args()
+    BENCHMARKS = all_benchmarks()
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")

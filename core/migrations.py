@@ -76,6 +76,18 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
     ],
+    # 2: paradata (time spent on each question) and the outcome of an interview
+    [
+        """CREATE TABLE paradata (
+            interview_id TEXT NOT NULL REFERENCES interviews(id),
+            question TEXT NOT NULL,
+            seconds REAL NOT NULL DEFAULT 0,   -- time the question had the focus, summed over visits
+            visits INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (interview_id, question)
+        ) WITHOUT ROWID""",
+        "ALTER TABLE interviews ADD COLUMN outcome TEXT",  # NULL, or 'consent_refused'
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

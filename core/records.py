@@ -26,6 +26,10 @@ class Interview:
     ended_at: str | None
     updated_at: str
     last_question: str | None
+    outcome: str | None = None  # 'consent_refused' when the respondent declined
+
+
+OUTCOMES = ("consent_refused",)
 
 
 @dataclass(frozen=True)
@@ -60,3 +64,10 @@ class Community:
     id: str
     name: str
     created_at: str
+
+
+@dataclass(frozen=True)
+class QuestionTime:
+    question: str
+    seconds: float
+    visits: int

@@ -16,7 +16,8 @@ from core import errors
 from core.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from core.protocol import Protocol
 from core.records import (
-    EDITABLE_STATUSES, MARKERS, STATUSES, Answer, AuditEntry, Community, Interview, InterviewId,
+    EDITABLE_STATUSES, MARKERS, OUTCOMES, STATUSES, Answer, AuditEntry, Community, Interview, InterviewId,
+    QuestionTime,
 )
 from core.values import ValueProblem, to_stored
 
@@ -255,6 +256,53 @@ class Store:
             self._audit(interview_id, None, "status", current.status, status, now)
         self._interview_cache[interview_id] = (current.protocol_sha256, status)
 
+    def finalize(self, interview_id: str, *, outcome: str | None = None) -> None:
+        """End an interview: completed, read-only for the fieldworker from now on."""
+        if outcome is not None and outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        current = self.interview(interview_id)
+        if current.status not in EDITABLE_STATUSES:
+            raise errors.interview_read_only(interview_id, current.status)
+        now = self._clock()
+        with self.db.atomic():
+            self.conn.execute(
+                "UPDATE interviews SET status = 'completed', outcome = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                (outcome, now, now, interview_id),
+            )
+            self._audit(interview_id, None, "status", current.status, "completed", now)
+            if outcome != current.outcome:
+                self._audit(interview_id, None, "outcome", current.outcome, outcome, now)
+        self._interview_cache[interview_id] = (current.protocol_sha256, "completed")
+
+    def set_community(self, interview_id: str, community_id: str | None) -> None:
+        current = self.interview(interview_id)
+        if current.community_id == community_id:
+            return
+        now = self._clock()
+        with self.db.atomic():
+            self.conn.execute("UPDATE interviews SET community_id = ?, updated_at = ? WHERE id = ?",
+                              (community_id, now, interview_id))
+            self._audit(interview_id, None, "community", current.community_id, community_id, now)
+
+    # -- paradata ----------------------------------------------------------------------------
+
+    def add_question_time(self, interview_id: str, question: str, seconds: float) -> None:
+        """Add one visit's time to a question (paradata; not an answer, so not audited)."""
+        if seconds <= 0:
+            return
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT INTO paradata (interview_id, question, seconds, visits, updated_at) VALUES (?, ?, ?, 1, ?)"
+                " ON CONFLICT(interview_id, question) DO UPDATE SET seconds = seconds + excluded.seconds,"
+                " visits = visits + 1, updated_at = excluded.updated_at",
+                (interview_id, question, float(seconds), self._clock()),
+            )
+
+    def question_times(self, interview_id: str) -> dict[str, QuestionTime]:
+        cursor = self.conn.execute(
+            "SELECT question, seconds, visits FROM paradata WHERE interview_id = ?", (interview_id,))
+        return {row[0]: QuestionTime(*row) for row in cursor}
+
     # -- answers -----------------------------------------------------------------------------
 
     def save_answer(
@@ -310,6 +358,12 @@ class Store:
             )
         return True
 
+    def answer(self, interview_id: str, question: str) -> Answer | None:
+        row = self.conn.execute(
+            "SELECT question, value, marker, note, updated_at, updated_by FROM answers"
+            " WHERE interview_id = ? AND question = ?", (interview_id, question)).fetchone()
+        return Answer(*row) if row else None
+
     def answers(self, interview_id: str) -> dict[str, Answer]:
         cursor = self.conn.execute(
             "SELECT question, value, marker, note, updated_at, updated_by FROM answers WHERE interview_id = ?",
@@ -349,7 +403,7 @@ class Store:
 
 _INTERVIEW_COLUMNS = (
     "id, protocol_sha256, protocol_id, protocol_version, respondent_role, community_id, fieldworker,"
-    " device_id, status, started_at, ended_at, updated_at, last_question"
+    " device_id, status, started_at, ended_at, updated_at, last_question, outcome"
 )
 
 

@@ -23,6 +23,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
 LANGUAGES = ("zh", "en")
 
 
+def add_strings(table: dict[str, tuple[str, str]]) -> None:
+    """Let each screen keep its own strings beside its code; keys must be unique across the app."""
+    clash = set(table) & set(_STRINGS)
+    if clash:
+        raise KeyError(f"interface strings defined twice: {sorted(clash)}")
+    _STRINGS.update(table)
+
+
 class Translator:
     """Holds the current language and tells listeners when it changes."""
 

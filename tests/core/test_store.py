@@ -158,19 +158,20 @@ def test_migrations_are_all_or_nothing(tmp_path, monkeypatch):
     with Store(path) as store:
         store.set_setting("user_name", "王芳")
     failing = [
-        "CREATE TABLE paradata (interview_id TEXT, question TEXT, seconds REAL)",
+        "CREATE TABLE reviews (interview_id TEXT, comment TEXT)",
         "ALTER TABLE answers ADD COLUMN extra TEXT",
         "THIS IS NOT SQL",
     ]
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, failing])
     monkeypatch.setattr("core.store.MIGRATIONS", migrations.MIGRATIONS)
     monkeypatch.setattr("core.store.LATEST", len(migrations.MIGRATIONS))
-    with pytest.raises(StoreError, match="Upgrading .* to schema 2 failed.*the file is unchanged"):
+    latest = len(migrations.MIGRATIONS) - 1
+    with pytest.raises(StoreError, match=f"Upgrading .* to schema {latest + 1} failed.*the file is unchanged"):
         Store(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == latest
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert "paradata" not in tables
+    assert "reviews" not in tables
     columns = {r[1] for r in conn.execute("PRAGMA table_info(answers)")}
     assert "extra" not in columns
     assert conn.execute("SELECT value FROM settings WHERE key = 'user_name'").fetchone() == ("王芳",)
@@ -179,5 +180,26 @@ def test_migrations_are_all_or_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr("core.store.MIGRATIONS", working)
     monkeypatch.setattr("core.store.LATEST", len(working))
     with Store(path) as upgraded:
-        assert upgraded.schema_version == 2
+        assert upgraded.schema_version == latest + 1
         assert upgraded.get_setting("user_name") == "王芳"
+
+
+def test_a_first_version_database_is_upgraded_with_its_data(tmp_path, library_store):
+    store, library = library_store
+    interview = store.start_interview(library.protocols[0].sha256)
+    text = next(q.name for q in library.protocols[0].questions if q.type == "text")
+    store.save_answer(interview, text, "旧版本的回答")
+    store.close()
+    # rebuild the file as schema 1 would have left it
+    conn = sqlite3.connect(store.path)
+    conn.execute("DROP TABLE paradata")
+    conn.execute("ALTER TABLE interviews DROP COLUMN outcome")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store(store.path) as upgraded:
+        assert upgraded.schema_version == migrations.LATEST
+        assert upgraded.answers(interview)[text].value == "旧版本的回答"
+        assert upgraded.interview(interview).outcome is None
+        upgraded.add_question_time(interview, text, 12.5)
+        assert upgraded.question_times(interview)[text].seconds == 12.5

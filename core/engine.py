@@ -1,0 +1,235 @@
+"""One interview being taken: relevance, calculations, validation and progress, without Qt.
+
+The UI asks this object what to show and tells it what was typed; it keeps the answers in memory
+for instant relevance updates and writes each change through the store.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.protocol import CONSENT_GIVEN, CONSENT_QUESTION, Protocol, Question, Section, compiled, pick
+from core.records import EDITABLE_STATUSES, Answer, Interview
+from core.store import UNSET, Store
+from core.values import ValueProblem, from_stored, to_stored
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something wrong with one answer, in words for the fieldworker."""
+
+    question: str
+    kind: str  # 'required' | 'constraint' | 'type'
+    message: str
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    answered: int
+    total: int
+    issues: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total == 0 else round(100 * self.answered / self.total)
+
+
+_REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
+_CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
+
+
+class InterviewSession:
+    def __init__(self, store: Store, interview_id: str, *, today: dt.date | None = None) -> None:
+        self.store = store
+        self.interview: Interview = store.interview(interview_id)
+        self.protocol: Protocol = store.protocol(self.interview.protocol_sha256)
+        self.answers: dict[str, Answer] = store.answers(interview_id)
+        self._today = today
+        self._consent_index = next(
+            (i for i, q in enumerate(self.protocol.questions) if q.name == CONSENT_QUESTION), None)
+        self._relevant: dict[str, bool] = {}
+        self._refresh()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.interview.id
+
+    @property
+    def editable(self) -> bool:
+        return self.interview.status in EDITABLE_STATUSES
+
+    def value(self, name: str) -> object:
+        answer = self.answers.get(name)
+        if answer is None or answer.value is None:
+            return None
+        return from_stored(self.protocol.question(name).type, answer.value)
+
+    def marker(self, name: str) -> str | None:
+        answer = self.answers.get(name)
+        return answer.marker if answer else None
+
+    def note(self, name: str) -> str:
+        answer = self.answers.get(name)
+        return (answer.note or "") if answer else ""
+
+    def is_relevant(self, name: str) -> bool:
+        return self._relevant.get(name, True)
+
+    def section_relevant(self, section: Section) -> bool:
+        return any(self.is_relevant(name) for name in section.questions)
+
+    @property
+    def consent_refused(self) -> bool:
+        if self._consent_index is None:
+            return False
+        value = self.value(CONSENT_QUESTION)
+        return value is not None and value != CONSENT_GIVEN
+
+    def _lookup(self, name: str) -> object:
+        return self.value(name) if self.protocol.has_question(name) else None
+
+    # -- relevance and calculations ------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Recompute relevance and calculations after any change (a form is small: ~60 questions)."""
+        refused = self.consent_refused
+        for index, question in enumerate(self.protocol.questions):
+            if refused and index > self._consent_index:  # type: ignore[operator]
+                # a refusal ends the interview even if a form forgot its relevant column; only a
+                # note that is explicitly conditional (the refusal notice) may still show
+                self._relevant[question.name] = (
+                    question.type == "note" and bool(question.relevant) and self._conditions_hold(question))
+            else:
+                self._relevant[question.name] = self._conditions_hold(question)
+        if self.editable:
+            for question in self.protocol.questions:
+                if question.type == "calculate" and question.calculation:
+                    result = compiled(question.calculation).evaluate(self._lookup, today=self._today)
+                    self._save(question, _calculated(result))
+
+    def _conditions_hold(self, question: Question) -> bool:
+        return all(compiled(c).truthy(self._lookup, today=self._today) for c in question.relevant)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def set_value(self, name: str, value: object) -> bool:
+        """Save an answer (typed by its question); returns whether anything changed."""
+        return self._save(self.protocol.question(name), value)
+
+    def set_marker(self, name: str, marker: str | None) -> bool:
+        changed = self.store.save_answer(self.id, name, marker=marker)
+        if changed:
+            self._reload(name)
+        return changed
+
+    def set_note(self, name: str, note: str) -> bool:
+        changed = self.store.save_answer(self.id, name, note=note)
+        if changed:
+            self._reload(name)
+        return changed
+
+    def add_time(self, name: str, seconds: float) -> None:
+        if self.editable:
+            self.store.add_question_time(self.id, name, seconds)
+
+    def _save(self, question: Question, value: object) -> bool:
+        changed = self.store.save_answer(self.id, question.name, value)
+        if changed:
+            self._reload(question.name)
+        return changed
+
+    def _reload(self, name: str) -> None:
+        answer = self.store.answer(self.id, name)
+        if answer is not None:
+            self.answers[name] = answer
+        self._refresh()
+
+    def apply_defaults(self) -> None:
+        """Fill `default` values of a brand-new interview (once, before anything is typed)."""
+        for question in self.protocol.questions:
+            if question.default and question.name not in self.answers and question.type not in ("note", "calculate"):
+                try:
+                    self.set_value(question.name, question.default)
+                except Exception:  # a default that does not fit its type is simply not applied
+                    continue
+
+    # -- validation and progress -------------------------------------------------------------
+
+    def issue(self, name: str, lang: str = "zh") -> Issue | None:
+        question = self.protocol.question(name)
+        if not question.holds_value or question.type == "calculate" or not self.is_relevant(name):
+            return None
+        if self.marker(name):
+            return None  # skipped / refused / don't know is an answer
+        value = self.value(name)
+        if value is None or value == "":
+            if question.required:
+                text = pick(question.required_message, lang, self.protocol.default_language)
+                return Issue(name, "required", text or _REQUIRED_DEFAULT.get(lang, _REQUIRED_DEFAULT["zh"]))
+            return None
+        if question.constraint:
+            if not compiled(question.constraint).truthy(self._lookup, current=value, today=self._today):
+                text = pick(question.constraint_message, lang, self.protocol.default_language)
+                return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
+        return None
+
+    def check_value(self, name: str, value: object, lang: str = "zh") -> Issue | None:
+        """Would this value be valid? (Used while typing, before saving.)"""
+        question = self.protocol.question(name)
+        try:
+            stored = to_stored(question.type, value)
+        except ValueProblem as problem:
+            return Issue(name, "type", str(problem))
+        if stored is None or not question.constraint:
+            return None
+        current = from_stored(question.type, stored)
+        if compiled(question.constraint).truthy(self._lookup, current=current, today=self._today):
+            return None
+        text = pick(question.constraint_message, lang, self.protocol.default_language)
+        return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
+
+    def issues(self, lang: str = "zh") -> list[Issue]:
+        return [i for q in self.protocol.questions if (i := self.issue(q.name, lang)) is not None]
+
+    def _counted(self, name: str) -> bool:
+        question = self.protocol.question(name)
+        return question.holds_value and question.type != "calculate" and self.is_relevant(name)
+
+    def _answered(self, name: str) -> bool:
+        answer = self.answers.get(name)
+        return answer is not None and not answer.is_empty
+
+    def section_progress(self, section: Section, lang: str = "zh") -> SectionProgress:
+        counted = [n for n in section.questions if self._counted(n)]
+        return SectionProgress(
+            answered=sum(self._answered(n) for n in counted),
+            total=len(counted),
+            issues=sum(self.issue(n, lang) is not None for n in counted),
+        )
+
+    def progress(self) -> int:
+        counted = [q.name for q in self.protocol.questions if self._counted(q.name)]
+        if not counted:
+            return 100
+        return round(100 * sum(self._answered(n) for n in counted) / len(counted))
+
+    def finalize(self) -> None:
+        self.store.finalize(self.id, outcome="consent_refused" if self.consent_refused else None)
+        self.interview = self.store.interview(self.id)
+
+
+def _calculated(result: object) -> object:
+    if isinstance(result, bool):
+        return "true" if result else "false"
+    if isinstance(result, float) and result != result:  # NaN: nothing to store
+        return None
+    if isinstance(result, float) and result.is_integer():
+        return str(int(result))
+    if isinstance(result, (dt.date, dt.time)):
+        return result.isoformat()
+    return None if result is None else str(result)
+
+
+__all__ = ["InterviewSession", "Issue", "SectionProgress", "UNSET"]
