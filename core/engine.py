@@ -48,6 +48,7 @@ class InterviewSession:
         self._consent_index = next(
             (i for i, q in enumerate(self.protocol.questions) if q.name == CONSENT_QUESTION), None)
         self._relevant: dict[str, bool] = {}
+        self._stored_progress = self.interview.progress
         self._refresh()
 
     # -- reading -----------------------------------------------------------------------------
@@ -145,6 +146,10 @@ class InterviewSession:
         if answer is not None:
             self.answers[name] = answer
         self._refresh()
+        percent = self.progress()
+        if percent != self._stored_progress and self.editable:
+            self.store.set_progress(self.id, percent)
+            self._stored_progress = percent
 
     def apply_defaults(self) -> None:
         """Fill `default` values of a brand-new interview (once, before anything is typed)."""

@@ -87,6 +87,8 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (interview_id, question)
         ) WITHOUT ROWID""",
         "ALTER TABLE interviews ADD COLUMN outcome TEXT",  # NULL, or 'consent_refused'
+        # share of relevant questions answered, kept by the interview screen for fast listing
+        "ALTER TABLE interviews ADD COLUMN progress INTEGER NOT NULL DEFAULT 0",
     ],
 ]
 

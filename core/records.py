@@ -27,6 +27,7 @@ class Interview:
     updated_at: str
     last_question: str | None
     outcome: str | None = None  # 'consent_refused' when the respondent declined
+    progress: int = 0  # percent of relevant questions answered
 
 
 OUTCOMES = ("consent_refused",)

@@ -284,6 +284,11 @@ class Store:
                               (community_id, now, interview_id))
             self._audit(interview_id, None, "community", current.community_id, community_id, now)
 
+    def set_progress(self, interview_id: str, percent: int) -> None:
+        """Derived from the answers (not audited): kept so lists need not evaluate every form."""
+        with self.db.atomic():
+            self.conn.execute("UPDATE interviews SET progress = ? WHERE id = ?", (int(percent), interview_id))
+
     # -- paradata ----------------------------------------------------------------------------
 
     def add_question_time(self, interview_id: str, question: str, seconds: float) -> None:
@@ -403,7 +408,7 @@ class Store:
 
 _INTERVIEW_COLUMNS = (
     "id, protocol_sha256, protocol_id, protocol_version, respondent_role, community_id, fieldworker,"
-    " device_id, status, started_at, ended_at, updated_at, last_question, outcome"
+    " device_id, status, started_at, ended_at, updated_at, last_question, outcome, progress"
 )
 
 

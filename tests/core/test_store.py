@@ -194,6 +194,7 @@ def test_a_first_version_database_is_upgraded_with_its_data(tmp_path, library_st
     conn = sqlite3.connect(store.path)
     conn.execute("DROP TABLE paradata")
     conn.execute("ALTER TABLE interviews DROP COLUMN outcome")
+    conn.execute("ALTER TABLE interviews DROP COLUMN progress")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
