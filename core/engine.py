@@ -34,6 +34,8 @@ class SectionProgress:
         return 100 if self.total == 0 else round(100 * self.answered / self.total)
 
 
+INTERVIEW_TIME = "__interview__"  # paradata row for the time the interview screen was open
+
 _REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
 _CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
 
@@ -132,8 +134,13 @@ class InterviewSession:
         return changed
 
     def add_time(self, name: str, seconds: float) -> None:
+        """Paradata: `name` is a question, or INTERVIEW_TIME for the whole screen."""
         if self.editable:
             self.store.add_question_time(self.id, name, seconds)
+
+    def recorded_seconds(self) -> float:
+        times = self.store.question_times(self.id)
+        return times[INTERVIEW_TIME].seconds if INTERVIEW_TIME in times else 0.0
 
     def _save(self, question: Question, value: object) -> bool:
         changed = self.store.save_answer(self.id, question.name, value)
@@ -237,4 +244,4 @@ def _calculated(result: object) -> object:
     return None if result is None else str(result)
 
 
-__all__ = ["InterviewSession", "Issue", "SectionProgress", "UNSET"]
+__all__ = ["INTERVIEW_TIME", "InterviewSession", "Issue", "SectionProgress", "UNSET"]

@@ -52,6 +52,10 @@ class Translator:
     def on_change(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
 
+    def off_change(self, listener: Callable[[], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
 
 def all_keys() -> list[str]:
     return list(_STRINGS)

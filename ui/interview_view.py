@@ -1,0 +1,501 @@
+"""The interview screen: sections on the left, the current section's questions in the middle.
+
+Every change is saved through the engine within ~300 ms of the last keystroke (never during an IME
+composition), relevance and progress update live, and leaving a question shows its problems inline.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
+    QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from core.engine import INTERVIEW_TIME, InterviewSession
+from core.errors import YingzaoError
+from core.protocol import Section, pick
+from ui.finalize_dialog import FinalizeDialog
+from ui.find_dialog import FindDialog
+from ui.i18n import Translator, add_strings
+from ui.question_widget import QuestionWidget
+
+SAVE_DELAY_MS = 300  # after the last keystroke; the standard is "within 500 ms"
+SCREEN_TIME_EVERY_MS = 30_000  # screen time is written this often, so a crash loses little of it
+
+add_strings({
+    "iv.back": ("返回列表", "Back to list"),
+    "iv.prev": ("上一部分", "Previous section"),
+    "iv.next": ("下一部分", "Next section"),
+    "iv.find": ("查找问题", "Find question"),
+    "iv.finalise": ("完成访谈…", "Finalise…"),
+    "iv.saved": ("已保存 {time}", "Saved {time}"),
+    "iv.not_saved": ("尚未修改", "No changes yet"),
+    "iv.save_failed": ("未能保存：{message}", "Not saved: {message}"),
+    "iv.timer": ("访谈用时 {time}", "Interview time {time}"),
+    "iv.progress": ("完成 {percent}%", "{percent}% done"),
+    "iv.read_only": ("此访谈已完成，只读。如需修改，请联系督导重新打开。",
+                     "This interview is finalised and read-only. Ask a supervisor to reopen it if it needs changes."),
+    "iv.refused": ("受访者不同意参加访谈：访谈到此结束，拒绝将被记录。",
+                   "The respondent declined to take part: the interview ends here and the refusal is recorded."),
+    "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
+    "iv.general": ("一般问题", "General"),
+    "iv.role.official": ("官员", "Official"),
+    "iv.role.street_staff": ("街道工作人员", "Street / district staff"),
+    "iv.role.cadre": ("社区干部", "Community cadre"),
+    "iv.role.profile": ("社区概况", "Community profile"),
+    "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 查找 · Tab 下一题",
+                     "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F find · Tab next question"),
+})
+
+
+class InterviewView(QWidget):
+    closed = Signal()
+    finalized = Signal(str)
+    saved = Signal(str)  # the time of the last save, for the main window's status bar
+
+    def __init__(self, session: InterviewSession, tr: Translator, *, community_name: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.tr, self.community_name = session, tr, community_name
+        self.protocol = session.protocol
+        self.sections: list[Section] = list(self.protocol.sections)
+        self.numbers = self._number_questions()
+        self.widgets: dict[str, QuestionWidget] = {}
+        self.pages: dict[int, QScrollArea] = {}
+        self.touched: set[str] = set()
+        self.visited: set[int] = set()
+        self.show_all_issues = False
+        self._pending: set[str] = set()
+        self._pending_notes: dict[str, str] = {}
+        self._focus_question: str | None = None
+        self._focus_since = time.monotonic()
+        self._opened = time.monotonic()
+        self._screen_written = self._opened
+        self._base_seconds = session.recorded_seconds()
+        self._build()
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+        self._clock = QTimer(self, interval=1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self._listening = True
+        tr.on_change(self.retranslate)
+        self.retranslate()
+        start = self._section_of(session.interview.last_question) if session.interview.last_question else 0
+        self.go_to_section(start, focus=False)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _number_questions(self) -> dict[str, str]:
+        numbers: dict[str, str] = {}
+        for s_index, section in enumerate(self.sections, start=1):
+            count = 0
+            for name in section.questions:
+                question = self.protocol.question(name)
+                if question.holds_value and question.type != "calculate":
+                    count += 1
+                    numbers[name] = f"{s_index}.{count}"
+        return numbers
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        top = QFrame(self)
+        top.setStyleSheet("QFrame#top { background: #f4f1ea; border-bottom: 1px solid #ddd6c8; }")
+        top.setObjectName("top")
+        bar = QHBoxLayout(top)
+        bar.setContentsMargins(12, 8, 12, 8)
+        self.back_button = QPushButton(top)
+        self.back_button.clicked.connect(self.close_view)
+        self.title = QLabel(top)
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.progress_label = QLabel(top)
+        self.timer_label = QLabel(top)
+        self.timer_label.setStyleSheet("color: #555;")
+        self.find_button = QPushButton(top)
+        self.find_button.clicked.connect(self.find_question)
+        self.finalise_button = QPushButton(top)
+        self.finalise_button.setStyleSheet("font-weight: 600;")
+        self.finalise_button.clicked.connect(self.finalise)
+        bar.addWidget(self.back_button)
+        bar.addSpacing(8)
+        bar.addWidget(self.title, 1)
+        for widget in (self.progress_label, self.timer_label, self.find_button, self.finalise_button):
+            bar.addWidget(widget)
+        outer.addWidget(top)
+
+        self.banner = QFrame(self)
+        self.banner.setStyleSheet("QFrame { background: #fde8e8; } QLabel { color: #7a1010; }")
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(12, 8, 12, 8)
+        self.banner_text = QLabel(self.banner)
+        self.banner_text.setWordWrap(True)
+        self.refusal_button = QPushButton(self.banner)
+        self.refusal_button.clicked.connect(self._finish_refused)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.refusal_button)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.navigator = QListWidget(splitter)
+        self.navigator.setMinimumWidth(200)
+        self.navigator.setSpacing(2)
+        self.navigator.setWordWrap(True)
+        self.navigator.setUniformItemSizes(False)
+        self.navigator.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.navigator.currentRowChanged.connect(self._navigator_clicked)
+        self.navigator.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.stack = QStackedWidget(splitter)
+        splitter.addWidget(self.navigator)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 960])
+        outer.addWidget(splitter, 1)
+        for _ in self.sections:
+            self.navigator.addItem(QListWidgetItem(""))
+            placeholder = QScrollArea(self.stack)
+            self.stack.addWidget(placeholder)
+
+        bottom = QFrame(self)
+        bottom.setStyleSheet("QFrame { border-top: 1px solid #ddd; } QLabel { color: #555; }")
+        bottom_layout = QHBoxLayout(bottom)
+        bottom_layout.setContentsMargins(12, 4, 12, 4)
+        self.prev_button = QPushButton(bottom)
+        self.prev_button.clicked.connect(lambda: self.step_section(-1))
+        self.next_button = QPushButton(bottom)
+        self.next_button.clicked.connect(lambda: self.step_section(+1))
+        self.saved_label = QLabel(bottom)
+        self.shortcuts_label = QLabel(bottom)
+        bottom_layout.addWidget(self.prev_button)
+        bottom_layout.addWidget(self.next_button)
+        bottom_layout.addSpacing(16)
+        bottom_layout.addWidget(self.saved_label)
+        bottom_layout.addStretch(1)
+        bottom_layout.addWidget(self.shortcuts_label)
+        outer.addWidget(bottom)
+
+        for keys, slot in (("Ctrl+PgDown", lambda: self.step_section(+1)), ("Ctrl+PgUp", lambda: self.step_section(-1)),
+                           ("Ctrl+F", self.find_question), ("Ctrl+S", self.flush)):
+            QShortcut(QKeySequence(keys), self, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _page(self, index: int) -> QScrollArea:
+        """Build a section's widgets the first time it is shown, so opening an interview is quick."""
+        if index in self.pages:
+            return self.pages[index]
+        section = self.sections[index]
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget(area)
+        content.setObjectName("page")
+        content.setStyleSheet("QWidget#page { background: white; } QFrame#question { border-bottom: 1px solid #eee; }")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(24, 16, 24, 24)
+        column.setSpacing(4)
+        heading = QLabel(content)
+        heading.setObjectName("sectionHeading")
+        heading.setStyleSheet("font-size: 18px; font-weight: 700; padding-bottom: 6px;")
+        column.addWidget(heading)
+        for name in section.questions:
+            question = self.protocol.question(name)
+            if question.type == "calculate":
+                continue
+            widget = QuestionWidget(self.protocol, question, self.numbers.get(name, ""), self.tr, content)
+            widget.load(self.session.value(name), self.session.marker(name), self.session.note(name))
+            widget.set_read_only(not self.session.editable)
+            widget.value_edited.connect(self._value_edited)
+            widget.marker_changed.connect(self._marker_changed)
+            widget.note_edited.connect(self._note_edited)
+            self.widgets[name] = widget
+            column.addWidget(widget)
+        column.addStretch(1)
+        area.setWidget(content)
+        old = self.stack.widget(index)
+        self.stack.insertWidget(index, area)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self.pages[index] = area
+        heading.setText(self._section_title(index))
+        self._apply_relevance(index)
+        return area
+
+    def _section_title(self, index: int) -> str:
+        section = self.sections[index]
+        return pick(section.labels, self.tr.lang, self.protocol.default_language) or self.tr("iv.general")
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def _section_of(self, name: str | None) -> int:
+        for index, section in enumerate(self.sections):
+            if name in section.questions:
+                return index
+        return 0
+
+    def go_to_section(self, index: int, *, focus: bool = True) -> None:
+        index = max(0, min(index, len(self.sections) - 1))
+        self.flush()
+        self._page(index)
+        self.visited.add(index)
+        self.stack.setCurrentIndex(index)
+        if self.navigator.currentRow() != index:
+            self.navigator.blockSignals(True)
+            self.navigator.setCurrentRow(index)
+            self.navigator.blockSignals(False)
+        self._refresh_navigator()
+        self.prev_button.setEnabled(self._neighbour(index, -1) is not None)
+        self.next_button.setEnabled(self._neighbour(index, +1) is not None)
+        if focus:
+            first = next((n for n in self.sections[index].questions
+                          if n in self.widgets and self.widgets[n].isVisibleTo(self.pages[index].widget())), None)
+            if first:
+                self.widgets[first].focus_editor()
+
+    def _neighbour(self, index: int, step: int) -> int | None:
+        candidate = index + step
+        while 0 <= candidate < len(self.sections):
+            if self.session.section_relevant(self.sections[candidate]):
+                return candidate
+            candidate += step
+        return None
+
+    def step_section(self, step: int) -> None:
+        target = self._neighbour(self.stack.currentIndex(), step)
+        if target is not None:
+            self.go_to_section(target)
+
+    def _navigator_clicked(self, row: int) -> None:
+        if row >= 0 and row != self.stack.currentIndex():
+            self.go_to_section(row)
+
+    def focus_question(self, name: str) -> None:
+        index = self._section_of(name)
+        self.go_to_section(index, focus=False)
+        widget = self.widgets.get(name)
+        if widget is not None:
+            self.pages[index].ensureWidgetVisible(widget, 0, 40)
+            widget.focus_editor()
+
+    def find_question(self) -> None:
+        dialog = FindDialog(self.protocol, self.numbers, self.tr, self)
+        if dialog.exec() and dialog.target:
+            self.focus_question(dialog.target)
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def _value_edited(self, name: str) -> None:
+        self._pending.add(name)
+        self._save_timer.start()
+
+    def _note_edited(self, name: str, text: str) -> None:
+        self._pending_notes[name] = text
+        self._save_timer.start()
+
+    def _marker_changed(self, name: str, marker: object) -> None:
+        self.flush()
+        self._save(lambda: self.session.set_marker(name, marker))  # type: ignore[arg-type]
+        self.touched.add(name)
+        self._after_change()
+
+    def flush(self, *, force: bool = False) -> None:
+        """Write what is pending; wait while an input method is composing, unless closing."""
+        if not self._pending and not self._pending_notes:
+            return
+        if not force and any(self.widgets[n].composing for n in self._pending if n in self.widgets):
+            self._save_timer.start(150)
+            return
+        self._save_timer.stop()
+        pending, notes = self._pending, self._pending_notes
+        self._pending, self._pending_notes = set(), {}
+        for name in sorted(pending):
+            editor = self.widgets[name].editor
+            if editor is not None:
+                self._save(lambda n=name, e=editor: self.session.set_value(n, e.value()))
+        for name, text in notes.items():
+            self._save(lambda n=name, t=text: self.session.set_note(n, t))
+        self._after_change()
+
+    def _save(self, write) -> None:
+        try:
+            if write():
+                stamp = time.strftime("%H:%M:%S")
+                self.saved_label.setText(self.tr("iv.saved", time=stamp))
+                self.saved.emit(stamp)
+        except YingzaoError as error:
+            self.saved_label.setText(self.tr("iv.save_failed", message=error.message))
+
+    def _after_change(self) -> None:
+        for index in self.pages:
+            self._apply_relevance(index)
+        for name in self.touched:
+            if name in self.widgets:
+                self.widgets[name].show_issue(self.session.issue(name, self.tr.lang))
+        self._refresh_navigator()
+        self._refresh_status()
+
+    def _apply_relevance(self, index: int) -> None:
+        for name in self.sections[index].questions:
+            widget = self.widgets.get(name)
+            if widget is not None:
+                relevant = self.session.is_relevant(name)
+                if widget.isVisibleTo(widget.parentWidget()) != relevant:
+                    widget.setVisible(relevant)
+
+    # -- focus and paradata ------------------------------------------------------------------
+
+    def _question_of(self, widget: QWidget | None) -> str | None:
+        while widget is not None:
+            if isinstance(widget, QuestionWidget) and widget.question.name in self.widgets:
+                return widget.question.name
+            widget = widget.parentWidget()
+        return None
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if not self.isVisible():
+            return
+        entered = self._question_of(new)
+        if entered == self._focus_question or (new is not None and entered is None and self.isAncestorOf(new)):
+            return
+        left = self._focus_question
+        now = time.monotonic()
+        if left is not None:
+            self.session.add_time(left, now - self._focus_since)
+            if left in self._pending:
+                self.flush()
+            self.touched.add(left)
+            if left in self.widgets:
+                self.widgets[left].show_issue(self.session.issue(left, self.tr.lang))
+            self._refresh_navigator()
+        self._focus_question, self._focus_since = entered, now
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self.session.editable and now - self._screen_written >= SCREEN_TIME_EVERY_MS / 1000:
+            self.session.add_time(INTERVIEW_TIME, now - self._screen_written)
+            self._base_seconds += now - self._screen_written
+            self._screen_written = now
+        self._refresh_timer()
+
+    def _refresh_timer(self) -> None:
+        total = int(self._base_seconds + time.monotonic() - self._screen_written)
+        self.timer_label.setText(self.tr("iv.timer", time=f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"))
+
+    # -- status ------------------------------------------------------------------------------
+
+    def _refresh_navigator(self) -> None:
+        for index, section in enumerate(self.sections):
+            progress = self.session.section_progress(section, self.tr.lang)
+            relevant = self.session.section_relevant(section)
+            flagged = progress.issues and (self.show_all_issues or index in self.visited and index != self.stack.currentIndex()
+                                           or any(n in self.touched for n in section.questions))
+            mark = "  ⚠" if flagged else ("  ✓" if progress.total and progress.answered == progress.total else "")
+            item = self.navigator.item(index)
+            item.setText(f"{index + 1}. {self._section_title(index)}\n    {progress.answered}/{progress.total}{mark}")
+            item.setForeground(Qt.GlobalColor.gray if not relevant else (Qt.GlobalColor.darkRed if flagged else Qt.GlobalColor.black))
+            flags = item.flags()
+            item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if relevant else flags & ~Qt.ItemFlag.ItemIsEnabled)
+        self.navigator.doItemsLayout()
+
+    def _refresh_status(self) -> None:
+        self.progress_label.setText(self.tr("iv.progress", percent=self.session.progress()))
+        editable = self.session.editable
+        self.finalise_button.setVisible(editable)
+        if not editable:
+            self.banner_text.setText(self.tr("iv.read_only"))
+            self.banner.setStyleSheet("QFrame { background: #eef2f7; } QLabel { color: #23364d; }")
+            self.refusal_button.hide()
+            self.banner.show()
+        elif self.session.consent_refused:
+            self.banner_text.setText(self.tr("iv.refused"))
+            self.refusal_button.show()
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        role = self.session.interview.respondent_role
+        parts = [self.protocol.title(tr.lang)]
+        if self.community_name:
+            parts.append(self.community_name)
+        self.title.setText(" · ".join(parts))
+        self.back_button.setText("← " + tr("iv.back"))
+        self.prev_button.setText("◀ " + tr("iv.prev"))
+        self.next_button.setText(tr("iv.next") + " ▶")
+        self.find_button.setText(tr("iv.find"))
+        self.finalise_button.setText(tr("iv.finalise"))
+        self.refusal_button.setText(tr("iv.refused.finish"))
+        self.shortcuts_label.setText(tr("iv.shortcuts"))
+        if not self.saved_label.text() or self.saved_label.text() in (tr("iv.not_saved"),):
+            self.saved_label.setText(tr("iv.not_saved"))
+        self.setWindowTitle(f"{tr('iv.role.' + role) if role in ('official', 'street_staff', 'cadre', 'profile') else role}")
+        for index, page in self.pages.items():
+            heading = page.widget().findChild(QLabel, "sectionHeading")
+            if heading is not None:
+                heading.setText(self._section_title(index))
+        for widget in self.widgets.values():
+            widget.retranslate()
+        for name in self.touched:
+            if name in self.widgets:
+                self.widgets[name].show_issue(self.session.issue(name, tr.lang))
+        self._refresh_navigator()
+        self._refresh_status()
+        self._refresh_timer()
+
+    # -- ending ------------------------------------------------------------------------------
+
+    def finalise(self) -> None:
+        self.flush(force=True)
+        self.show_all_issues = True
+        self.touched.update(self.widgets)
+        self._after_change()
+        dialog = FinalizeDialog(self.session, self.numbers, self.tr, self)
+        if dialog.exec():
+            self._finish()
+        elif dialog.target:
+            self.focus_question(dialog.target)
+
+    def _finish_refused(self) -> None:
+        self.flush(force=True)
+        self._finish()
+
+    def _finish(self) -> None:
+        self._record_time()
+        try:
+            self.session.finalize()
+        except YingzaoError as error:
+            self.saved_label.setText(self.tr("iv.save_failed", message=error.message))
+            return
+        for widget in self.widgets.values():
+            widget.set_read_only(True)
+        self._refresh_status()
+        self.finalized.emit(self.session.id)
+
+    def _record_time(self) -> None:
+        now = time.monotonic()
+        if self._focus_question is not None:
+            self.session.add_time(self._focus_question, now - self._focus_since)
+            self._focus_since = now
+        if self.session.editable:
+            self.session.add_time(INTERVIEW_TIME, now - self._screen_written)
+            self._base_seconds += now - self._screen_written
+            self._screen_written = now
+
+    def close_view(self) -> None:
+        self.shutdown()
+        self.closed.emit()
+
+    def shutdown(self) -> None:
+        """Save everything; called when leaving the screen or closing the app."""
+        self.flush(force=True)
+        self._record_time()
+        self._clock.stop()
+        self.tr.off_change(self.retranslate)
+        if self._listening:
+            QApplication.instance().focusChanged.disconnect(self._focus_changed)
+            self._listening = False

@@ -1,0 +1,188 @@
+"""One question on the interview screen: label, hint, probes, editor, markers, note, inline issue."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
+)
+
+from core.engine import Issue
+from core.protocol import Protocol, Question, pick
+from core.records import MARKERS
+from ui.editors import Editor, make_editor
+from ui.i18n import Translator, add_strings
+
+add_strings({
+    "q.marker.skipped": ("跳过", "Skipped"),
+    "q.marker.refused": ("拒答", "Refused"),
+    "q.marker.dont_know": ("不知道", "Don't know"),
+    "q.note": ("备注", "Note"),
+    "q.note.placeholder": ("田野备注，例如：受访者要求此段不记录", "Field note, e.g. the respondent asked not to record this part"),
+    "q.probes": ("追问", "Probes"),
+    "q.required": ("必答", "required"),
+    "q.identifying": ("含身份信息", "identifying"),
+    "q.clear": ("清除", "Clear"),
+})
+
+
+class QuestionWidget(QFrame):
+    value_edited = Signal(str)           # question name; read the value from .editor
+    marker_changed = Signal(str, object)  # question name, marker or None
+    note_edited = Signal(str, str)
+
+    def __init__(self, protocol: Protocol, question: Question, number: str, tr: Translator,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.protocol, self.question, self.number, self.tr = protocol, question, number, tr
+        self.setObjectName("question")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 10, 12, 12)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(6)
+
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.badges = QLabel(self)
+        self.badges.setStyleSheet("color: #8a5a00; font-size: 12px;")
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #666;")
+        self.issue_label = QLabel(self)
+        self.issue_label.setWordWrap(True)
+        self.issue_label.setStyleSheet("color: #b00020;")
+        self.issue_label.hide()
+        self.editor: Editor | None = make_editor(protocol, question, tr.lang, self)
+
+        column = QVBoxLayout()
+        column.setSpacing(6)
+        heading = QHBoxLayout()
+        heading.addWidget(self.label, 1)
+        heading.addWidget(self.badges, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(heading)
+        column.addWidget(self.hint)
+        if self.editor is not None:
+            column.addWidget(self.editor)
+            self.editor.edited.connect(lambda: self.value_edited.emit(self.question.name))
+        column.addWidget(self.issue_label)
+
+        self.marker_buttons: dict[str, QToolButton] = {}
+        self.note_button = QToolButton(self)
+        self.note_box = QLineEdit(self)
+        if self.editor is not None:
+            bar = QHBoxLayout()
+            bar.setSpacing(4)
+            for marker in MARKERS:
+                button = QToolButton(self)
+                button.setCheckable(True)
+                button.setAutoRaise(True)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes question to question
+                button.clicked.connect(lambda checked, m=marker: self._marker_clicked(m, checked))
+                self.marker_buttons[marker] = button
+                bar.addWidget(button)
+            bar.addSpacing(12)
+            self.note_button.setCheckable(True)
+            self.note_button.setAutoRaise(True)
+            self.note_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.note_button.toggled.connect(self._toggle_note)
+            bar.addWidget(self.note_button)
+            bar.addStretch(1)
+            column.addLayout(bar)
+            self.note_box.textEdited.connect(lambda text: self.note_edited.emit(self.question.name, text))
+            self.note_box.hide()
+            column.addWidget(self.note_box)
+        else:
+            self.note_button.hide()
+            self.note_box.hide()
+        column.addStretch(1)  # keep the question packed at the top when the probes are taller
+        grid.addLayout(column, 0, 0)
+
+        self.probes = QLabel(self)
+        self.probes.setWordWrap(True)
+        self.probes.setTextFormat(Qt.TextFormat.PlainText)
+        self.probes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.probes.setStyleSheet(
+            "background: #fbf6e6; border: 1px solid #eadfb8; border-radius: 4px; padding: 8px; color: #4a3f1f;")
+        self.probes.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        grid.addWidget(self.probes, 0, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        if question.type == "note":
+            self.label.setStyleSheet("font-size: 14px; font-weight: 400;")
+        self.retranslate()
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        lang, default = self.tr.lang, self.protocol.default_language
+        text = pick(self.question.labels, lang, default)
+        self.label.setText(text if self.question.type == "note" else f"{self.number}  {text}")
+        badges = []
+        if self.question.required:
+            badges.append(self.tr("q.required"))
+        if self.question.identifying:
+            badges.append(self.tr("q.identifying"))
+        self.badges.setText(" · ".join(badges))
+        hint = pick(self.question.hints, lang, default)
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        probes = pick(self.question.probes, lang, default)
+        self.probes.setText(f"{self.tr('q.probes')}\n" + "\n".join(
+            f"• {line.strip()}" for line in probes.replace("\\n", "\n").splitlines() if line.strip()))
+        self.probes.setVisible(bool(probes))
+        for marker, button in self.marker_buttons.items():
+            button.setText(self.tr(f"q.marker.{marker}"))
+        self.note_button.setText(self.tr("q.note") + (" ▾" if self.note_box.isVisible() else " ▸"))
+        self.note_box.setPlaceholderText(self.tr("q.note.placeholder"))
+        if self.editor is not None:
+            self.editor.retranslate(lang)
+
+    def load(self, value: object, marker: str | None, note: str) -> None:
+        if self.editor is not None:
+            self.editor.set_value(value)
+        self.show_marker(marker)
+        if self.note_box.text() != note:
+            self.note_box.setText(note)
+        if note and not self.note_box.isVisible():
+            self.note_button.setChecked(True)
+
+    def show_marker(self, marker: str | None) -> None:
+        for name, button in self.marker_buttons.items():
+            button.setChecked(name == marker)
+        if self.editor is not None:
+            # a marked question keeps what was typed, shown greyed: the marker is the answer
+            self.editor.setStyleSheet("color: #999;" if marker else "")
+
+    def show_issue(self, issue: Issue | None) -> None:
+        self.issue_label.setText(issue.message if issue else "")
+        self.issue_label.setVisible(issue is not None)
+
+    def set_read_only(self, read_only: bool) -> None:
+        if self.editor is not None:
+            self.editor.set_read_only(read_only)
+        for button in self.marker_buttons.values():
+            button.setEnabled(not read_only)
+        self.note_box.setReadOnly(read_only)
+
+    def focus_editor(self) -> None:
+        if self.editor is not None:
+            self.editor.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- user actions ------------------------------------------------------------------------
+
+    def _marker_clicked(self, marker: str, checked: bool) -> None:
+        chosen = marker if checked else None
+        self.show_marker(chosen)
+        self.marker_changed.emit(self.question.name, chosen)
+
+    def _toggle_note(self, shown: bool) -> None:
+        self.note_box.setVisible(shown)
+        self.note_button.setText(self.tr("q.note") + (" ▾" if shown else " ▸"))
+        if shown and not self.note_box.text():
+            self.note_box.setFocus()
+
+    @property
+    def composing(self) -> bool:
+        return self.editor is not None and self.editor.composing
