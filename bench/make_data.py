@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.engine import InterviewSession  # noqa: E402
 from core.library import load_library  # noqa: E402
 from core.protocol import Protocol  # noqa: E402
 from core.store import Store  # noqa: E402
@@ -85,10 +86,15 @@ def fill(store: Store, interviews: int, seed: int = 1, progress: bool = False) -
                 protocol = rng.choice(protocols)
                 store.user = f"合成访员{rng.randint(1, 12):02d}"
                 interview = store.start_interview(protocol.sha256, community_id=f"SYN-{rng.choice('ABCDEF')}")
-                for question in protocol.answerable:
+                completed = rng.random() < 0.7
+                questions = protocol.answerable
+                if not completed:  # a draft stops somewhere along the way
+                    questions = questions[: rng.randint(2, len(questions))]
+                for question in questions:
                     store.save_answer(interview, question.name, synthetic_value(protocol, question, rng))
-                if rng.random() < 0.7:
-                    store.set_status(interview, "completed")
+                store.set_progress(interview, InterviewSession(store, interview).progress())
+                if completed:
+                    store.finalize(interview)
                 done += 1
         if progress:
             print(f"\r{done}/{interviews} interviews ({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr)

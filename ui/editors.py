@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QRegularExpression, Signal
-from PySide6.QtGui import QInputMethodEvent, QRegularExpressionValidator
+from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QInputMethodEvent, QRegularExpressionValidator, QTextOption
 from PySide6.QtWidgets import (
     QButtonGroup, QCalendarWidget, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLineEdit,
     QMenu, QPlainTextEdit, QRadioButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget, QWidgetAction,
@@ -38,6 +38,10 @@ class GrowingTextEdit(QPlainTextEdit):
         super().__init__(parent)
         self.composing = False
         self.setTabChangesFocus(True)  # Tab moves to the next question, as everywhere else
+        # Chinese has no spaces between words: wrap anywhere, never scroll sideways
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self._fit()
@@ -50,10 +54,15 @@ class GrowingTextEdit(QPlainTextEdit):
             self.composition_ended.emit()
 
     def _fit(self, *_: object) -> None:
+        # measure the laid-out blocks: CJK fallback fonts make lines taller than fontMetrics() says
+        content = 0.0
+        block = self.document().firstBlock()
+        while block.isValid():
+            content += self.blockBoundingRect(block).height()
+            block = block.next()
         line = self.fontMetrics().lineSpacing()
-        lines = max(3, min(18, int(self.document().size().height()) + 1))
-        margins = self.contentsMargins().top() + self.contentsMargins().bottom()
-        height = lines * line + 2 * int(self.document().documentMargin()) + margins + 4
+        content = max(min(content, 18 * line * 1.4), 3 * line * 1.3)
+        height = int(content + 2 * self.document().documentMargin() + 2 * self.frameWidth()) + 2
         if self.height() != height:
             self.setFixedHeight(height)
 

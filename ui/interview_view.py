@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtCore import QSize, QTimer, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
@@ -395,11 +395,20 @@ class InterviewView(QWidget):
                                            or any(n in self.touched for n in section.questions))
             mark = "  ⚠" if flagged else ("  ✓" if progress.total and progress.answered == progress.total else "")
             item = self.navigator.item(index)
-            item.setText(f"{index + 1}. {self._section_title(index)}\n    {progress.answered}/{progress.total}{mark}")
+            text = f"{index + 1}. {self._section_title(index)}\n    {progress.answered}/{progress.total}{mark}"
+            item.setText(text)
+            width = max(120, self.navigator.viewport().width() - 12)
+            height = self.navigator.fontMetrics().boundingRect(
+                0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), text).height()
+            item.setSizeHint(QSize(width, height + 10))
             item.setForeground(Qt.GlobalColor.gray if not relevant else (Qt.GlobalColor.darkRed if flagged else Qt.GlobalColor.black))
             flags = item.flags()
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if relevant else flags & ~Qt.ItemFlag.ItemIsEnabled)
         self.navigator.doItemsLayout()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._refresh_navigator()  # section titles re-wrap to the navigator's width
 
     def _refresh_status(self) -> None:
         self.progress_label.setText(self.tr("iv.progress", percent=self.session.progress()))

@@ -1,0 +1,169 @@
+"""Benchmarks of the fieldworker's app: start-up, opening an interview, work per keystroke."""
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import ROOT, percentile, synthetic_db
+
+BARE_WINDOW = (
+    "import sys; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication, QMainWindow;"
+    "app = QApplication(sys.argv); w = QMainWindow(); w.resize(1280, 800); w.show();"
+    "QTimer.singleShot(0, app.quit); app.exec()"
+)
+
+
+def _best_of(command: list[str], env: dict, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_startup() -> list[str]:
+    """`python main.py` until the main window is shown, on a 5,000-interview database."""
+    source = synthetic_db(5000)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "startup.db"
+        shutil.copy(source, db)
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "YINGZAO_BENCH_EXIT_ON_SHOW": "1",
+               "YINGZAO_HOME": tmp}
+        subprocess.run([sys.executable, "main.py", "--db", str(db)], env=env, check=True, cwd=ROOT,
+                       capture_output=True)  # first launch parses changed protocols; not what is measured
+        app = _best_of([sys.executable, "main.py", "--db", str(db)], env)
+        bare = _best_of([sys.executable, "-c", BARE_WINDOW], env)
+    return [
+        f"startup_main_window: {app * 1000:.0f} ms (5,000 interviews in the database; best of 5)",
+        f"startup_bare_qmainwindow: {bare * 1000:.0f} ms (baseline: python + PySide6 + an empty QMainWindow)",
+        f"startup_vs_bare: {app / bare:.2f}x (target: <= 2x)",
+    ]
+
+
+def _app():
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _filled_interview(store, protocol) -> str:
+    from bench.make_data import synthetic_value
+    import random
+
+    rng = random.Random(3)
+    interview = store.start_interview(protocol.sha256, community_id=None)
+    with store.transaction():
+        for question in protocol.answerable:
+            store.save_answer(interview, question.name, synthetic_value(protocol, question, rng))
+    return interview
+
+
+def bench_open_interview() -> list[str]:
+    """Time from opening an answered interview of the largest protocol to its screen painted."""
+    app = _app()
+    from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
+
+    from core.engine import InterviewSession
+    from core.library import load_library
+    from core.store import Store
+    from ui.i18n import Translator
+    from ui.interview_view import InterviewView
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "open.db", user="bench")
+        library = load_library(store)
+        protocol = max((p for p in library.protocols if p.role != "profile"), key=lambda p: len(p.answerable))
+        interview = _filled_interview(store, protocol)
+        tr = Translator("zh")
+        samples, baseline = [], []
+        for _ in range(10):
+            start = time.perf_counter()
+            view = InterviewView(InterviewSession(store, interview), tr)
+            view.resize(1280, 800)
+            view.show()
+            app.processEvents()
+            samples.append(time.perf_counter() - start)
+            view.shutdown()
+            view.close()
+            view.deleteLater()
+            app.processEvents()
+            start = time.perf_counter()
+            plain = QWidget()
+            layout = QVBoxLayout(plain)
+            for _ in range(len(protocol.answerable)):
+                layout.addWidget(QPlainTextEdit(plain))
+            plain.resize(1280, 800)
+            plain.show()
+            app.processEvents()
+            baseline.append(time.perf_counter() - start)
+            plain.close()
+            plain.deleteLater()
+            app.processEvents()
+        store.close()
+    median, base = statistics.median(samples), statistics.median(baseline)
+    return [
+        f"open_interview: {median * 1000:.0f} ms median, {max(samples) * 1000:.0f} ms max "
+        f"({len(protocol.answerable)} questions answered; target: <= 150 ms)",
+        f"open_interview_vs_plain_widgets: {median / base:.2f}x (baseline: a window of "
+        f"{len(protocol.answerable)} bare QPlainTextEdits, {base * 1000:.0f} ms)",
+    ]
+
+
+def bench_keystroke() -> list[str]:
+    """UI-thread work per keystroke in an open question, and for the debounced save that follows."""
+    app = _app()
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from core.engine import InterviewSession
+    from core.library import load_library
+    from core.store import Store
+    from ui.i18n import Translator
+    from ui.interview_view import InterviewView
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "keys.db", user="bench")
+        library = load_library(store)
+        protocol = library.by_role("cadre")[0]
+        interview = _filled_interview(store, protocol)
+        view = InterviewView(InterviewSession(store, interview), Translator("zh"))
+        view.resize(1280, 800)
+        view.show()
+        app.processEvents()
+        name = next(q.name for q in protocol.questions if q.appearance == "multiline")
+        view.focus_question(name)
+        box = view.widgets[name].editor.box
+        keys, saves = [], []
+        for i in range(300):
+            start = time.perf_counter()
+            QTest.keyClick(box, "abcdefghij"[i % 10])
+            app.processEvents()
+            keys.append(time.perf_counter() - start)
+            if i % 20 == 19:  # a pause in typing: the debounced save runs
+                start = time.perf_counter()
+                view.flush()
+                app.processEvents()
+                saves.append(time.perf_counter() - start)
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        view.shutdown()
+        store.close()
+    return [
+        f"keystroke_p99: {percentile(keys, 99) * 1000:.2f} ms, max {max(keys) * 1000:.2f} ms (target: <= 16 ms)",
+        f"autosave_flush_max: {max(saves) * 1000:.2f} ms (save + relevance + navigator; target: <= 16 ms)",
+        f"keystroke_p99_vs_frame: {percentile(keys, 99) / 0.016:.2f}x of a 16 ms frame",
+    ]
+
+
+BENCHMARKS = {
+    "startup": bench_startup,
+    "open_interview": bench_open_interview,
+    "keystroke": bench_keystroke,
+}
