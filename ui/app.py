@@ -1,16 +1,44 @@
-"""Start the desktop app: open the store, load the study's protocols, show the main window."""
+"""Start the desktop app: open the store, load the study's protocols, ask who is working on first
+launch, offer to resume an interview a crash interrupted, show the main window."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core import paths
 from core.errors import YingzaoError
 from core.library import load_library
 from core.store import Store
-from ui.i18n import Translator
+from ui.i18n import Translator, add_strings
+
+add_strings({
+    "resume.title": ("继续上次的访谈？", "Resume the last interview?"),
+    "resume.text": ("上次关闭前，一份访谈没有正常结束（{title}，{community}）。\n已保存的内容都在。要从“{question}”继续吗？",
+                    "An interview was not closed normally last time ({title}, {community}).\nEverything saved is there. Continue at “{question}”?"),
+    "resume.none": ("—", "—"),
+    "resume.yes": ("继续访谈", "Resume"),
+    "resume.no": ("稍后再说", "Not now"),
+})
+
+
+class QtStrings:
+    """Qt's own dialogs (file chooser, standard buttons) follow the interface language."""
+
+    def __init__(self, app: QApplication, tr: Translator) -> None:
+        self.app, self.tr, self.translator = app, tr, QTranslator(app)
+        tr.on_change(self.apply)
+        self.apply()
+
+    def apply(self) -> None:
+        self.app.removeTranslator(self.translator)
+        if self.tr.lang == "zh":
+            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if self.translator.load("qtbase_zh_CN", folder):
+                self.app.installTranslator(self.translator)
 
 
 def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
@@ -25,13 +53,59 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
     except YingzaoError as error:
         show_error(None, tr, error)
         return 1
-    from ui.main_window import MainWindow
+    qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
+    if not store.get_setting("user_name") and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
+        from ui.first_run_dialog import ask_identity
+
+        if not ask_identity(None, store, tr):
+            store.close()
+            return 0
+    from ui.main_window import OPEN_INTERVIEW, MainWindow
 
     window = MainWindow(store, library, tr)
     window.show()
+    if os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):  # start-up benchmark: quit once the window is up
+        QTimer.singleShot(0, app.quit)
+    else:
+        offer_resume(window, store, tr, store.get_setting(OPEN_INTERVIEW) or "")
     code = app.exec()
     store.close()
     return code
+
+
+def offer_resume(window, store: Store, tr: Translator, interview_id: str) -> bool:
+    """After a crash the interview that was on screen is still marked open: offer to go back to it."""
+    if not interview_id:
+        return False
+    try:
+        interview = store.interview(interview_id)
+    except YingzaoError:
+        return False
+    if interview.status not in ("draft", "rejected"):
+        return False
+    protocol = store.protocol(interview.protocol_sha256)
+    question = interview.last_question
+    label = protocol.question(question).labels if question and protocol.has_question(question) else {}
+    from core.protocol import pick
+
+    community = tr("resume.none")
+    if interview.community_id:
+        try:
+            community = store.community(interview.community_id).name
+        except YingzaoError:
+            community = interview.community_id
+    box = QMessageBox(QMessageBox.Icon.Question, tr("resume.title"), tr(
+        "resume.text", title=protocol.title(tr.lang), community=community,
+        question=pick(label, tr.lang, protocol.default_language) or tr("resume.none")),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
+    box.button(QMessageBox.StandardButton.Yes).setText(tr("resume.yes"))
+    box.button(QMessageBox.StandardButton.No).setText(tr("resume.no"))
+    box.setDefaultButton(QMessageBox.StandardButton.Yes)
+    if box.exec() == QMessageBox.StandardButton.Yes:
+        window.open_interview(interview_id, question)
+        return True
+    store.set_setting("open_interview", "")
+    return False
 
 
 def show_error(parent, tr: Translator, error: YingzaoError) -> None:

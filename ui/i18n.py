@@ -1,7 +1,10 @@
 """Interface strings in Chinese (default) and English; switchable at any moment."""
 from __future__ import annotations
 
+import weakref
 from typing import Callable
+
+import shiboken6
 
 _STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("营造 · 社区治理田野访谈", "Yingzao · Field interviews for community governance"),
@@ -12,9 +15,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "home.protocol_row": ("{title}（{version}）— {sections} 个部分，{questions} 个问题", "{title} ({version}) — {sections} sections, {questions} questions"),
     "home.next": ("访谈界面将在下一版本提供。", "The interview screens come in the next version."),
     "home.form_problems": ("有 {count} 个提纲无法载入：", "{count} protocol(s) could not be loaded:"),
-    "role.official": ("官员", "Officials"),
+    "role.official": ("官员", "Official"),
     "role.street_staff": ("街道工作人员", "Street / district staff"),
-    "role.cadre": ("社区干部", "Community cadres"),
+    "role.cadre": ("社区干部", "Community cadre"),
     "role.profile": ("社区概况", "Community profile"),
     "menu.language": ("语言", "Language"),
     "error.title": ("无法继续", "Cannot continue"),
@@ -32,11 +35,14 @@ def add_strings(table: dict[str, tuple[str, str]]) -> None:
 
 
 class Translator:
-    """Holds the current language and tells listeners when it changes."""
+    """Holds the current language and tells listeners when it changes.
+
+    Bound methods are held weakly and skipped once their Qt object is deleted, so a dialog that
+    follows the language needs no unregistering."""
 
     def __init__(self, lang: str = "zh") -> None:
         self.lang = lang if lang in LANGUAGES else "zh"
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[Callable[[], Callable[[], None] | None]] = []
 
     def __call__(self, key: str, **values: object) -> str:
         zh, en = _STRINGS[key]
@@ -46,15 +52,21 @@ class Translator:
     def set_language(self, lang: str) -> None:
         if lang in LANGUAGES and lang != self.lang:
             self.lang = lang
-            for listener in list(self._listeners):
+            alive = []
+            for ref in self._listeners:
+                listener = ref()
+                owner = getattr(listener, "__self__", None)
+                if listener is None or (isinstance(owner, shiboken6.Object) and not shiboken6.isValid(owner)):
+                    continue
+                alive.append(ref)
                 listener()
+            self._listeners = alive
 
     def on_change(self, listener: Callable[[], None]) -> None:
-        self._listeners.append(listener)
-
-    def off_change(self, listener: Callable[[], None]) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        if hasattr(listener, "__self__"):
+            self._listeners.append(weakref.WeakMethod(listener))  # type: ignore[arg-type]
+        else:
+            self._listeners.append(lambda: listener)
 
 
 def all_keys() -> list[str]:

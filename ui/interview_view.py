@@ -42,10 +42,6 @@ add_strings({
                    "The respondent declined to take part: the interview ends here and the refusal is recorded."),
     "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
     "iv.general": ("一般问题", "General"),
-    "iv.role.official": ("官员", "Official"),
-    "iv.role.street_staff": ("街道工作人员", "Street / district staff"),
-    "iv.role.cadre": ("社区干部", "Community cadre"),
-    "iv.role.profile": ("社区概况", "Community profile"),
     "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 查找 · Tab 下一题",
                      "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F find · Tab next question"),
 })
@@ -442,7 +438,7 @@ class InterviewView(QWidget):
         self.shortcuts_label.setText(tr("iv.shortcuts"))
         if not self.saved_label.text() or self.saved_label.text() in (tr("iv.not_saved"),):
             self.saved_label.setText(tr("iv.not_saved"))
-        self.setWindowTitle(f"{tr('iv.role.' + role) if role in ('official', 'street_staff', 'cadre', 'profile') else role}")
+        self.setWindowTitle(tr(f"role.{role}") if role in ("official", "street_staff", "cadre", "profile") else role)
         for index, page in self.pages.items():
             heading = page.widget().findChild(QLabel, "sectionHeading")
             if heading is not None:
@@ -504,7 +500,6 @@ class InterviewView(QWidget):
         self.flush(force=True)
         self._record_time()
         self._clock.stop()
-        self.tr.off_change(self.retranslate)
         if self._listening:
             QApplication.instance().focusChanged.disconnect(self._focus_changed)
             self._listening = False

@@ -1,69 +1,166 @@
-"""The home window: which database is open, which protocols are loaded, what has been collected."""
+"""The main window: the home list and the interview screen, one at a time, and the menus."""
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
+from core.engine import InterviewSession
+from core.errors import YingzaoError
 from core.library import Library
 from core.store import Store
-from ui.i18n import LANGUAGES, Translator
+from ui.i18n import LANGUAGES, Translator, add_strings
+
+OPEN_INTERVIEW = "open_interview"  # setting: the interview on screen; left behind only by a crash
+
+add_strings({
+    "menu.file": ("文件", "File"),
+    "menu.interview": ("访谈", "Interview"),
+    "menu.new_interview": ("新建访谈…", "New interview…"),
+    "menu.new_profile": ("新建社区概况…", "New community profile…"),
+    "menu.identity": ("我的身份…", "My identity…"),
+    "menu.quit": ("退出", "Quit"),
+    "menu.help": ("帮助", "Help"),
+    "menu.about": ("关于营造", "About Yingzao"),
+    "about.text": ("营造：产业社区营造与精细化治理研究的离线访谈工具。\n数据库：{path}",
+                   "Yingzao: offline interviews for research on industrial-community building and fine governance.\nDatabase: {path}"),
+    "status.finalised": ("访谈已完成并保存。", "Interview finalised and saved."),
+    "status.saved": ("已保存 {time}", "Saved {time}"),
+})
 
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, library: Library, tr: Translator) -> None:
         super().__init__()
+        from ui.home_view import HomeView
+
         self.store, self.library, self.tr = store, library, tr
-        self.resize(960, 640)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(10)
-        self.protocols_heading = QLabel(central)
-        self.protocols_heading.setStyleSheet("font-size: 16px; font-weight: 600;")
-        self.protocol_list = QListWidget(central)
-        self.counts = QLabel(central)
-        self.problems = QLabel(central)
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #a33;")
-        self.next_note = QLabel(central)
-        self.next_note.setStyleSheet("color: #666;")
-        for widget in (self.protocols_heading, self.protocol_list, self.counts, self.problems, self.next_note):
-            layout.addWidget(widget)
-        self.setCentralWidget(central)
-        self._build_menu()
+        self.resize(1280, 800)
+        self.stack = QStackedWidget(self)
+        self.home = HomeView(store, library, tr, self.stack)
+        self.home.open_requested.connect(self.open_interview)
+        self.stack.addWidget(self.home)
+        self.setCentralWidget(self.stack)
+        self.interview_view = None
+        self._build_menus()
         tr.on_change(self.retranslate)
         self.retranslate()
 
-    def _build_menu(self) -> None:
-        self.language_menu = self.menuBar().addMenu("")
+    # -- menus -------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.new_interview_action = QAction(self)  # Ctrl+N is the home page's own shortcut
+        self.new_interview_action.triggered.connect(lambda: self._home_action(self.home.new_interview))
+        self.new_profile_action = QAction(self)
+        self.new_profile_action.triggered.connect(lambda: self._home_action(lambda: self.home.new_interview(profile=True)))
+        self.identity_action = QAction(self)
+        self.identity_action.triggered.connect(self.change_identity)
+        self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        for action in (self.new_interview_action, self.new_profile_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.identity_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.language_menu = bar.addMenu("")
         group = QActionGroup(self)
+        self.language_actions = {}
         for lang, label in zip(LANGUAGES, ("中文", "English")):
             action = QAction(label, self, checkable=True)
             action.setChecked(lang == self.tr.lang)
             action.triggered.connect(lambda _checked=False, lang=lang: self.set_language(lang))
             group.addAction(action)
             self.language_menu.addAction(action)
+            self.language_actions[lang] = action
+        self.help_menu = bar.addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(
+            lambda: QMessageBox.about(self, self.tr("menu.about"), self.tr("about.text", path=self.store.path)))
+        self.help_menu.addAction(self.about_action)
 
     def set_language(self, lang: str) -> None:
         self.tr.set_language(lang)
         self.store.set_setting("ui_language", lang)
+        self.language_actions[lang].setChecked(True)
+
+    def _home_action(self, action) -> None:
+        self.close_interview()  # starting something new leaves the interview on screen, saved
+        action()
+
+    def change_identity(self) -> None:
+        self.home.change_identity()
 
     def retranslate(self) -> None:
-        tr, lang = self.tr, self.tr.lang
+        tr = self.tr
         self.setWindowTitle(tr("app.title"))
+        self.file_menu.setTitle(tr("menu.file"))
+        self.new_interview_action.setText(tr("menu.new_interview"))
+        self.new_profile_action.setText(tr("menu.new_profile"))
+        self.identity_action.setText(tr("menu.identity"))
+        self.quit_action.setText(tr("menu.quit"))
         self.language_menu.setTitle(tr("menu.language"))
-        self.protocols_heading.setText(tr("home.protocols"))
-        self.protocol_list.clear()
-        for protocol in self.library.protocols:
-            self.protocol_list.addItem(tr(
-                "home.protocol_row", title=protocol.title(lang), version=protocol.version,
-                sections=len(protocol.sections), questions=len(protocol.answerable),
-            ))
-        self.counts.setText(tr("home.database", path=self.store.path) + "\n" + tr(
-            "home.counts", interviews=self.store.count_interviews(), communities=len(self.store.communities())))
-        if self.library.problems:
-            lines = [tr("home.form_problems", count=len(self.library.problems))]
-            lines += [str(p) for error in self.library.problems for p in error.problems[:5]]
-            self.problems.setText("\n".join(lines))
-        self.problems.setVisible(bool(self.library.problems))
-        self.next_note.setText(tr("home.next"))
+        self.help_menu.setTitle(tr("menu.help"))
+        self.about_action.setText(tr("menu.about"))
+
+    # -- interview screen --------------------------------------------------------------------
+
+    def open_interview(self, interview_id: str, at_question: str | None = None) -> None:
+        from ui.interview_view import InterviewView
+
+        try:
+            session = InterviewSession(self.store, interview_id)
+        except YingzaoError as error:
+            from ui.app import show_error
+
+            show_error(self, self.tr, error)
+            return
+        self.close_interview()
+        if session.editable and not session.answers:
+            session.apply_defaults()  # a brand-new interview starts with the form's default answers
+        community = ""
+        if session.interview.community_id:
+            try:
+                community = self.store.community(session.interview.community_id).name
+            except YingzaoError:
+                community = session.interview.community_id
+        view = InterviewView(session, self.tr, community_name=community, parent=self.stack)
+        view.closed.connect(self._interview_closed)
+        view.finalized.connect(self._interview_finalized)
+        view.saved.connect(lambda stamp: self.statusBar().showMessage(self.tr("status.saved", time=stamp)))
+        self.interview_view = view
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        if session.editable:
+            self.store.set_setting(OPEN_INTERVIEW, interview_id)
+        target = at_question or session.interview.last_question
+        if target and session.protocol.has_question(target):
+            view.focus_question(target)
+        else:
+            view.go_to_section(view.stack.currentIndex())
+
+    def close_interview(self) -> None:
+        view = self.interview_view
+        if view is None:
+            return
+        view.shutdown()
+        self.interview_view = None
+        self.stack.removeWidget(view)
+        view.deleteLater()
+        self.store.set_setting(OPEN_INTERVIEW, "")
+        self.stack.setCurrentWidget(self.home)
+        self.home.refresh()
+
+    def _interview_closed(self) -> None:
+        self.close_interview()
+
+    def _interview_finalized(self, _interview_id: str) -> None:
+        self.close_interview()
+        self.statusBar().showMessage(self.tr("status.finalised"), 8000)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.interview_view is not None:
+            self.interview_view.shutdown()
+            self.store.set_setting(OPEN_INTERVIEW, "")
+        super().closeEvent(event)

@@ -1,13 +1,13 @@
-"""The app opens on a real database with the study's protocols, in Chinese, switchable to English."""
+"""The main window: home list and interview screen in turn, menus, language, errors."""
 from __future__ import annotations
 
 from core.library import load_library
 from core.store import Store
 from ui.i18n import Translator
-from ui.main_window import MainWindow
+from ui.main_window import OPEN_INTERVIEW, MainWindow
 
 
-def test_main_window_lists_the_protocols_and_switches_language(qtbot, tmp_path):
+def test_main_window_opens_on_the_home_list_and_switches_language(qtbot, tmp_path):
     store = Store(tmp_path / "app.db", user="王芳")
     library = load_library(store)
     tr = Translator("zh")
@@ -15,24 +15,60 @@ def test_main_window_lists_the_protocols_and_switches_language(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.show()
     assert window.windowTitle().startswith("营造")
-    rows = [window.protocol_list.item(i).text() for i in range(window.protocol_list.count())]
-    assert any(row.startswith("官员访谈提纲") for row in rows), rows
-    assert any(row.startswith("社区概况") for row in rows), rows
-    assert "共 0 份访谈" in window.counts.text()
-
+    assert window.stack.currentWidget() is window.home
+    assert window.file_menu.title() == "文件"
     window.set_language("en")
-    rows = [window.protocol_list.item(i).text() for i in range(window.protocol_list.count())]
-    assert any(row.startswith("Community profile") for row in rows), rows
     assert window.windowTitle().startswith("Yingzao")
+    assert window.file_menu.title() == "File"
+    assert window.home.new_button.text() != ""
     assert store.get_setting("ui_language") == "en"
     store.close()
 
 
+def test_opening_an_interview_and_going_back(qtbot, library_store):
+    store, library = library_store
+    store.add_community("B", "B社区")
+    interview = store.start_interview(library.by_role("street_staff")[0].sha256, community_id="B")
+    window = MainWindow(store, library, Translator("zh"))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_interview(interview)
+    view = window.interview_view
+    assert window.stack.currentWidget() is view
+    assert "B社区" in view.title.text()
+    assert store.get_setting(OPEN_INTERVIEW) == interview
+    view.back_button.click()
+    assert window.interview_view is None
+    assert window.stack.currentWidget() is window.home
+    assert store.get_setting(OPEN_INTERVIEW) == ""
+
+
 def test_every_interface_string_exists_in_both_languages():
+    import ui.app  # noqa: F401  (each screen registers its strings on import)
+    import ui.interview_view  # noqa: F401
+    import ui.main_window  # noqa: F401
     from ui.i18n import _STRINGS
 
     for key, (zh, en) in _STRINGS.items():
         assert zh.strip() and en.strip(), key
+
+
+def test_a_deleted_widget_no_longer_follows_the_language(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    tr = Translator("zh")
+
+    class Follower(QLabel):
+        def retranslate(self):
+            self.setText(tr.lang)
+
+    follower = Follower()
+    tr.on_change(follower.retranslate)
+    tr.set_language("en")
+    assert follower.text() == "en"
+    follower.deleteLater()
+    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(follower), timeout=1000)
+    tr.set_language("zh")  # must not touch the deleted label
 
 
 def test_run_reports_a_foreign_file_instead_of_crashing(qtbot, tmp_path, monkeypatch):

@@ -1,0 +1,305 @@
+"""The list of interviews as a Qt table model, and the proxy that sorts, searches and filters it.
+
+Everything a cell shows is computed once in `reload()` (and again on a language change), so
+`data()` is a list lookup and the list stays smooth with thousands of interviews. Sorting is a
+permutation of ranks computed at the same time (the proxy hands `sort()` to the model); the proxy
+filters. The view is never rebuilt.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Mapping
+
+from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, \
+    QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from core.records import STATUSES, Community, Interview
+from ui.i18n import Translator, add_strings, all_keys
+
+add_strings({
+    "list.col.status": ("状态", "Status"),
+    "list.col.role": ("受访者角色", "Respondent"),
+    "list.col.community": ("社区", "Community"),
+    "list.col.protocol": ("提纲（版本）", "Protocol (version)"),
+    "list.col.fieldworker": ("访员", "Fieldworker"),
+    "list.col.started": ("开始时间", "Started"),
+    "list.col.updated": ("最后修改", "Last change"),
+    "list.col.progress": ("进度", "Progress"),
+    "list.col.outcome": ("结果", "Outcome"),
+    "list.status.draft": ("草稿", "Draft"),
+    "list.status.completed": ("已完成", "Completed"),
+    "list.status.approved": ("已通过", "Approved"),
+    "list.status.rejected": ("已退回", "Sent back"),
+    "list.outcome.consent_refused": ("拒绝受访", "Consent refused"),
+    "list.no_community": ("（不针对单个社区）", "(not a single community)"),
+    "list.protocol": ("{title}（{version}）", "{title} ({version})"),
+})
+
+COLUMNS = ("status", "progress", "role", "community", "protocol", "fieldworker", "started", "updated", "outcome")
+COL = {name: i for i, name in enumerate(COLUMNS)}
+ID_ROLE = Qt.ItemDataRole.UserRole  # the interview id of a row
+_STATUS_COLOURS = {"draft": "#a35200", "rejected": "#b3261e", "approved": "#2e7d32", "completed": "#555555"}
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
+
+def local_time(iso: str | None) -> str:
+    """'2026-03-05T06:03:00.000Z' -> '2026-03-05 14:03' in this computer's time zone; '' if unreadable."""
+    if not iso:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def default_order(interviews: Iterable[Interview]) -> list[Interview]:
+    """Drafts first, then the rest; the most recently changed first within each."""
+    by_change = sorted(interviews, key=lambda i: i.updated_at, reverse=True)
+    return sorted(by_change, key=lambda i: i.status != "draft")
+
+
+class InterviewListModel(QAbstractTableModel):
+    """Rows are kept in the default order; `sort()` only changes `_view`, the order they are shown in."""
+
+    def __init__(self, tr: Translator, parent=None) -> None:
+        super().__init__(parent)
+        self.tr = tr
+        self._rows: list[Interview] = []  # the default order: drafts first, newest change first
+        self._community_names: dict[str, str] = {}
+        self._titles: dict[str, dict[str, str]] = {}
+        self._fixed: list[tuple[str, str, str]] = []  # fieldworker, started, updated: the same in every language
+        self._text: list[list[str]] = []
+        self._rank: list[list[int]] = []  # per column: row -> its position when sorted by that column
+        self._haystack: list[str] = []
+        self._index_of: dict[str, int] = {}
+        self._view: list[int] = []  # shown row -> row of _rows
+        self._shown_at: list[int] = []  # row of _rows -> shown row
+        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+        self._brushes = {status: QBrush(QColor(colour)) for status, colour in _STATUS_COLOURS.items()}
+
+    # -- filling -----------------------------------------------------------------------------
+
+    def reload(self, interviews: Iterable[Interview], communities: Iterable[Community],
+               titles: Mapping[str, Mapping[str, str]]) -> None:
+        """Show these interviews. `titles` maps a protocol's sha256 to its titles by language."""
+        self.beginResetModel()
+        self._rows = default_order(interviews)
+        self._community_names = {c.id: c.name for c in communities}
+        self._titles = {sha: dict(labels) for sha, labels in titles.items()}
+        self._fixed = [(i.fieldworker or "", local_time(i.started_at), local_time(i.updated_at)) for i in self._rows]
+        self._index_of = {i.id: n for n, i in enumerate(self._rows)}
+        self._compose()
+        self._arrange()
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        """Recompute the words in place: rows, selection and scroll position stay."""
+        self.layoutAboutToBeChanged.emit()  # text columns sort differently in another language
+        self._compose()
+        self._arrange_keeping_persistent()
+        self.layoutChanged.emit()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is a permutation of precomputed ranks: no data() calls, no text comparisons."""
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._arrange_keeping_persistent()
+        self.layoutChanged.emit()
+
+    def _arrange(self) -> None:
+        column, order = self._sort
+        n = len(self._rows)
+        if 0 <= column < len(COLUMNS) and n:
+            rank = self._rank[column]
+            self._view = sorted(range(n), key=rank.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        else:
+            self._view = list(range(n))
+        self._shown_at = [0] * n
+        for shown, row in enumerate(self._view):
+            self._shown_at[row] = shown
+
+    def _arrange_keeping_persistent(self) -> None:
+        before = self.persistentIndexList()
+        rows = [self._view[index.row()] for index in before]
+        self._arrange()
+        self.changePersistentIndexList(
+            before, [self.index(self._shown_at[row], index.column()) for row, index in zip(rows, before)])
+
+    def _compose(self) -> None:
+        tr, lang = self.tr, self.tr.lang
+        status_text = {s: tr(f"list.status.{s}") for s in STATUSES}
+        refused = tr("list.outcome.consent_refused")
+        no_community = tr("list.no_community")
+        role_text: dict[str, str] = {}
+        protocol_text: dict[tuple[str, str], str] = {}
+        text: list[list[str]] = []
+        for interview, (fieldworker, started, updated) in zip(self._rows, self._fixed):
+            role = interview.respondent_role
+            if role not in role_text:
+                role_text[role] = tr(f"role.{role}") if _has_key(f"role.{role}") else role
+            key = (interview.protocol_sha256, interview.protocol_version)
+            if key not in protocol_text:
+                labels = self._titles.get(interview.protocol_sha256, {})
+                title = labels.get(lang) or labels.get("zh") or interview.protocol_id
+                protocol_text[key] = tr("list.protocol", title=title, version=interview.protocol_version)
+            community = interview.community_id
+            cells = {
+                "status": status_text.get(interview.status, interview.status),
+                "progress": f"{interview.progress}%",
+                "role": role_text[role],
+                "community": self._community_names.get(community, community) if community else no_community,
+                "protocol": protocol_text[key],
+                "fieldworker": fieldworker,
+                "started": started,
+                "updated": updated,
+                "outcome": refused if interview.outcome == "consent_refused" else (interview.outcome or ""),
+            }
+            text.append([cells[name] for name in COLUMNS])
+        self._text = text
+        self._haystack = [" ".join(cells).casefold() + " " + (i.community_id or "").casefold()
+                          for cells, i in zip(text, self._rows)]
+        self._rank = self._ranks(lang)
+
+    def _ranks(self, lang: str) -> list[list[int]]:
+        n = len(self._rows)
+        collator = QCollator(QLocale(QLocale.Language.Chinese if lang == "zh" else QLocale.Language.English))
+        collator.setNumericMode(True)
+        ranks: list[list[int]] = []
+        for column, name in enumerate(COLUMNS):
+            if name == "status":  # ascending status is the default order: drafts first, newest first
+                ranks.append(list(range(n)))
+                continue
+            if name in ("started", "updated", "progress"):
+                keys: list = [getattr(i, f"{name}_at" if name != "progress" else name) for i in self._rows]
+            else:  # few distinct words: order them once with the collator (pinyin for Chinese)
+                words = sorted({cells[column] for cells in self._text}, key=collator.sortKey)
+                position = {word: p for p, word in enumerate(words)}
+                keys = [position[cells[column]] for cells in self._text]
+            order = sorted(range(n), key=keys.__getitem__)  # stable: ties keep the default order
+            rank = [0] * n
+            for place, row in enumerate(order):
+                rank[row] = place
+            ranks.append(rank)
+        return ranks
+
+    # -- reading (rows as shown) ---------------------------------------------------------------
+
+    def interview(self, row: int) -> Interview:
+        return self._rows[self._view[row]]
+
+    def interview_id(self, row: int) -> str:
+        return self._rows[self._view[row]].id
+
+    def row_of(self, interview_id: str) -> int | None:
+        index = self._index_of.get(interview_id)
+        return None if index is None else self._shown_at[index]
+
+    def matches(self, row: int, terms: list[str], statuses: frozenset[str] | None,
+                roles: frozenset[str] | None) -> bool:
+        index = self._view[row]
+        interview = self._rows[index]
+        if statuses is not None and interview.status not in statuses:
+            return False
+        if roles is not None and interview.respondent_role not in roles:
+            return False
+        haystack = self._haystack[index]
+        return all(term in haystack for term in terms)
+
+    # -- Qt model ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        row, column = self._view[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text[row][column]
+        if role == ID_ROLE:
+            return self._rows[row].id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _CENTER if column == COL["progress"] else _LEFT
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL["status"]:
+            return self._brushes.get(self._rows[row].status)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (COL["community"], COL["protocol"]):
+            return self._text[row][column]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(f"list.col.{COLUMNS[section]}")
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+            return _CENTER if section == COL["progress"] else _LEFT
+        return None
+
+
+class InterviewFilter(QSortFilterProxyModel):
+    """Free-text search over every column (case-insensitive; all words must match), status and role sets.
+
+    Sorting is passed on to the source model (see `sort`), which is much cheaper than letting the
+    proxy compare 5,000 rows through Python `data()` calls."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._terms: list[str] = []
+        self._statuses: frozenset[str] | None = None
+        self._roles: frozenset[str] | None = None
+        self.setDynamicSortFilter(True)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts itself from precomputed ranks; this proxy keeps its order and only filters."""
+        model = self.sourceModel()
+        if isinstance(model, InterviewListModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
+
+    def set_search(self, text: str) -> None:
+        terms = text.casefold().split()
+        if terms != self._terms:
+            self._change(lambda: setattr(self, "_terms", terms))
+
+    def set_statuses(self, statuses: Iterable[str] | None) -> None:
+        """Only these statuses; None shows every status."""
+        wanted = None if statuses is None else frozenset(statuses)
+        if wanted != self._statuses:
+            self._change(lambda: setattr(self, "_statuses", wanted))
+
+    def set_roles(self, roles: Iterable[str] | None) -> None:
+        """Only these respondent roles; None shows every role."""
+        wanted = None if roles is None else frozenset(roles)
+        if wanted != self._roles:
+            self._change(lambda: setattr(self, "_roles", wanted))
+
+    @property
+    def is_filtering(self) -> bool:
+        return bool(self._terms) or self._statuses is not None or self._roles is not None
+
+    def _change(self, apply) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
+            self.beginFilterChange()
+            apply()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            apply()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, InterviewListModel):
+            return True
+        return model.matches(source_row, self._terms, self._statuses, self._roles)
+
+
+def _has_key(key: str) -> bool:
+    return key in all_keys()  # a role the app has no words for is shown as stored
