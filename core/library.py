@@ -12,7 +12,6 @@ from pathlib import Path
 from core import paths
 from core.codebook import Codebook, load_codebook
 from core.errors import FormError
-from core.form_loader import load_protocol
 from core.protocol import Protocol
 from core.store import Store
 
@@ -43,6 +42,8 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
             if all(codebook.has(code) for code in cached.codes_used):
                 protocols.append(cached)
                 continue
+        from core.form_loader import load_protocol  # only when a workbook is new or changed
+
         try:
             protocol = load_protocol(path, codebook)
         except FormError as error:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from core.expr import Expression, compile_expression
+if TYPE_CHECKING:
+    from core.expr import Expression
 
 QuestionType = Literal[
     "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note", "calculate"
@@ -43,7 +44,9 @@ def pick(labels: Labels, lang: str, fallback: str = "zh") -> str:
 
 
 @lru_cache(maxsize=4096)
-def compiled(source: str) -> Expression:
+def compiled(source: str) -> "Expression":
+    from core.expr import compile_expression  # imported on first use: start-up evaluates nothing
+
     return compile_expression(source)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NewType
+from typing import NamedTuple, NewType
 
 InterviewId = NewType("InterviewId", str)
 
@@ -11,8 +11,9 @@ EDITABLE_STATUSES = ("draft", "rejected")  # a fieldworker may change answers on
 MARKERS = ("skipped", "refused", "dont_know")  # distinct from an empty answer
 
 
-@dataclass(frozen=True)
-class Interview:
+class Interview(NamedTuple):
+    """A tuple, not a dataclass: the home list builds thousands of these at start-up."""
+
     id: InterviewId
     protocol_sha256: str
     protocol_id: str

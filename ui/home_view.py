@@ -18,7 +18,7 @@ from core.library import Library
 from core.protocol import ROLES
 from core.records import STATUSES
 from core.store import Store
-from ui import first_run_dialog, new_interview_dialog
+from ui import first_run_dialog
 from ui.home_widgets import CheckFilter, ElidedLabel
 from ui.i18n import Translator, add_strings
 from ui.interview_list_model import COL, InterviewFilter, InterviewListModel
@@ -207,6 +207,8 @@ class HomeView(QWidget):
 
     def new_interview(self, *, profile: bool = False) -> str | None:
         """Ask for protocol and community, start the interview, and ask to open it; its id, or None."""
+        from ui import new_interview_dialog  # noqa: PLC0415 - not needed to show the list at start-up
+
         choice = new_interview_dialog.choose_new_interview(self, self.store, self.library, self.tr, profile=profile)
         if choice is None:
             return None
@@ -286,10 +288,16 @@ class HomeView(QWidget):
         self.database_label.set_full_text(tr("list.database", path=self.store.path))
 
     def _fit_columns(self) -> None:
+        # measure the header and the first rows with the font: resizeColumnsToContents() would
+        # compose and lay out every row, which is most of the start-up time with 5,000 interviews
         header = self.table.horizontalHeader()
-        self.table.resizeColumnsToContents()
+        metrics, header_metrics = self.table.fontMetrics(), header.fontMetrics()
+        sample = range(min(self.model.rowCount(), 60))
         for column in range(self.model.columnCount()):
-            header.resizeSection(column, min(header.sectionSize(column) + 16, 220))
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            widest = max([header_metrics.horizontalAdvance(title) + 24]
+                         + [metrics.horizontalAdvance(self.model.text(row, column)) for row in sample])
+            header.resizeSection(column, min(widest + 16, 220))
         self._sized_for = self.tr.lang
         self._fit_protocol_column()
 

@@ -1,9 +1,9 @@
 """The list of interviews as a Qt table model, and the proxy that sorts, searches and filters it.
 
-Everything a cell shows is computed once in `reload()` (and again on a language change), so
-`data()` is a list lookup and the list stays smooth with thousands of interviews. Sorting is a
-permutation of ranks computed at the same time (the proxy hands `sort()` to the model); the proxy
-filters. The view is never rebuilt.
+A row's cells are composed the first time they are needed and then cached (again after a language
+change), so opening the app on thousands of interviews costs only the rows on screen and `data()`
+is a list lookup. Sorting is a permutation of ranks computed once per column (the proxy hands
+`sort()` to the model); the proxy filters. The view is never rebuilt.
 """
 from __future__ import annotations
 
@@ -72,9 +72,8 @@ class InterviewListModel(QAbstractTableModel):
         self._rows: list[Interview] = []  # the default order: drafts first, newest change first
         self._community_names: dict[str, str] = {}
         self._titles: dict[str, dict[str, str]] = {}
-        self._fixed: list[tuple[str, str, str]] = []  # fieldworker, started, updated: the same in every language
-        self._text: list[list[str]] = []
-        self._rank: list[list[int]] = []  # per column: row -> its position when sorted by that column
+        self._text: list[list[str] | None] = []  # per row, made when first needed
+        self._rank: list[list[int] | None] = []  # per column: row -> its position when sorted by that column
         self._haystack: list[str] = []
         self._index_of: dict[str, int] = {}
         self._view: list[int] = []  # shown row -> row of _rows
@@ -91,7 +90,6 @@ class InterviewListModel(QAbstractTableModel):
         self._rows = default_order(interviews)
         self._community_names = {c.id: c.name for c in communities}
         self._titles = {sha: dict(labels) for sha, labels in titles.items()}
-        self._fixed = [(i.fieldworker or "", local_time(i.started_at), local_time(i.updated_at)) for i in self._rows]
         self._index_of = {i.id: n for n, i in enumerate(self._rows)}
         self._compose()
         self._arrange()
@@ -118,8 +116,11 @@ class InterviewListModel(QAbstractTableModel):
         column, order = self._sort
         n = len(self._rows)
         if 0 <= column < len(COLUMNS) and n:
-            rank = self._rank[column]
-            self._view = sorted(range(n), key=rank.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+            if COLUMNS[column] == "status" and order == Qt.SortOrder.AscendingOrder:
+                self._view = list(range(n))  # the default order needs no ranking
+            else:
+                rank = self._column_rank(column)
+                self._view = sorted(range(n), key=rank.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
         else:
             self._view = list(range(n))
         self._shown_at = [0] * n
@@ -134,61 +135,84 @@ class InterviewListModel(QAbstractTableModel):
             before, [self.index(self._shown_at[row], index.column()) for row, index in zip(rows, before)])
 
     def _compose(self) -> None:
-        tr, lang = self.tr, self.tr.lang
-        status_text = {s: tr(f"list.status.{s}") for s in STATUSES}
-        refused = tr("list.outcome.consent_refused")
-        no_community = tr("list.no_community")
-        role_text: dict[str, str] = {}
-        protocol_text: dict[tuple[str, str], str] = {}
-        text: list[list[str]] = []
-        for interview, (fieldworker, started, updated) in zip(self._rows, self._fixed):
-            role = interview.respondent_role
-            if role not in role_text:
-                role_text[role] = tr(f"role.{role}") if _has_key(f"role.{role}") else role
-            key = (interview.protocol_sha256, interview.protocol_version)
-            if key not in protocol_text:
-                labels = self._titles.get(interview.protocol_sha256, {})
-                title = labels.get(lang) or labels.get("zh") or interview.protocol_id
-                protocol_text[key] = tr("list.protocol", title=title, version=interview.protocol_version)
-            community = interview.community_id
-            cells = {
-                "status": status_text.get(interview.status, interview.status),
-                "progress": f"{interview.progress}%",
-                "role": role_text[role],
-                "community": self._community_names.get(community, community) if community else no_community,
-                "protocol": protocol_text[key],
-                "fieldworker": fieldworker,
-                "started": started,
-                "updated": updated,
-                "outcome": refused if interview.outcome == "consent_refused" else (interview.outcome or ""),
-            }
-            text.append([cells[name] for name in COLUMNS])
-        self._text = text
-        self._haystack = [" ".join(cells).casefold() + " " + (i.community_id or "").casefold()
-                          for cells, i in zip(text, self._rows)]
-        self._rank = self._ranks(lang)
+        """Forget the words: each row's cells are made when first shown (see `_cells`), ranks when
+        a column is first sorted and the search text when a search first runs, so opening the app
+        on thousands of interviews costs only the rows on screen."""
+        tr = self.tr
+        self._status_text = {s: tr(f"list.status.{s}") for s in STATUSES}
+        self._refused = tr("list.outcome.consent_refused")
+        self._no_community = tr("list.no_community")
+        self._role_text: dict[str, str] = {}
+        self._protocol_text: dict[tuple[str, str], str] = {}
+        self._text = [None] * len(self._rows)  # type: ignore[list-item]
+        self._rank = [None] * len(COLUMNS)  # type: ignore[list-item]
+        self._haystack = []
 
-    def _ranks(self, lang: str) -> list[list[int]]:
+    def _cells(self, row: int) -> list[str]:
+        cells = self._text[row]
+        if cells is not None:
+            return cells
+        tr, lang = self.tr, self.tr.lang
+        interview = self._rows[row]
+        role = interview.respondent_role
+        if role not in self._role_text:
+            self._role_text[role] = tr(f"role.{role}") if _has_key(f"role.{role}") else role
+        key = (interview.protocol_sha256, interview.protocol_version)
+        if key not in self._protocol_text:
+            labels = self._titles.get(interview.protocol_sha256, {})
+            title = labels.get(lang) or labels.get("zh") or interview.protocol_id
+            self._protocol_text[key] = tr("list.protocol", title=title, version=interview.protocol_version)
+        community = interview.community_id
+        by_name = {
+            "status": self._status_text.get(interview.status, interview.status),
+            "progress": f"{interview.progress}%",
+            "role": self._role_text[role],
+            "community": self._community_names.get(community, community) if community else self._no_community,
+            "protocol": self._protocol_text[key],
+            "fieldworker": interview.fieldworker or "",
+            "started": local_time(interview.started_at),
+            "updated": local_time(interview.updated_at),
+            "outcome": self._refused if interview.outcome == "consent_refused" else (interview.outcome or ""),
+        }
+        cells = [by_name[name] for name in COLUMNS]
+        self._text[row] = cells
+        return cells
+
+    def text(self, row: int, column: int) -> str:
+        """What row `row` (in the default order) shows in `column`."""
+        return self._cells(row)[column]
+
+    def _haystacks(self) -> list[str]:
+        if len(self._haystack) != len(self._rows):
+            self._haystack = [" ".join(self._cells(n)).casefold() + " " + (i.community_id or "").casefold()
+                              for n, i in enumerate(self._rows)]
+        return self._haystack
+
+    def _column_rank(self, column: int) -> list[int]:
+        rank = self._rank[column]
+        if rank is None:
+            rank = self._rank[column] = self._ranks_for(column, self.tr.lang)
+        return rank
+
+    def _ranks_for(self, column: int, lang: str) -> list[int]:
         n = len(self._rows)
-        collator = QCollator(QLocale(QLocale.Language.Chinese if lang == "zh" else QLocale.Language.English))
-        collator.setNumericMode(True)
-        ranks: list[list[int]] = []
-        for column, name in enumerate(COLUMNS):
-            if name == "status":  # ascending status is the default order: drafts first, newest first
-                ranks.append(list(range(n)))
-                continue
-            if name in ("started", "updated", "progress"):
-                keys: list = [getattr(i, f"{name}_at" if name != "progress" else name) for i in self._rows]
-            else:  # few distinct words: order them once with the collator (pinyin for Chinese)
-                words = sorted({cells[column] for cells in self._text}, key=collator.sortKey)
-                position = {word: p for p, word in enumerate(words)}
-                keys = [position[cells[column]] for cells in self._text]
-            order = sorted(range(n), key=keys.__getitem__)  # stable: ties keep the default order
-            rank = [0] * n
-            for place, row in enumerate(order):
-                rank[row] = place
-            ranks.append(rank)
-        return ranks
+        name = COLUMNS[column]
+        if name == "status":  # ascending status is the default order: drafts first, newest first
+            return list(range(n))
+        if name in ("started", "updated", "progress"):
+            keys: list = [getattr(i, f"{name}_at" if name != "progress" else name) for i in self._rows]
+        else:  # few distinct words: order them once with the collator (pinyin for Chinese)
+            collator = QCollator(QLocale(QLocale.Language.Chinese if lang == "zh" else QLocale.Language.English))
+            collator.setNumericMode(True)
+            texts = [self._cells(row)[column] for row in range(n)]
+            words = sorted(set(texts), key=collator.sortKey)
+            position = {word: p for p, word in enumerate(words)}
+            keys = [position[text] for text in texts]
+        order = sorted(range(n), key=keys.__getitem__)  # stable: ties keep the default order
+        rank = [0] * n
+        for place, row in enumerate(order):
+            rank[row] = place
+        return rank
 
     # -- reading (rows as shown) ---------------------------------------------------------------
 
@@ -210,7 +234,9 @@ class InterviewListModel(QAbstractTableModel):
             return False
         if roles is not None and interview.respondent_role not in roles:
             return False
-        haystack = self._haystack[index]
+        if not terms:
+            return True
+        haystack = self._haystacks()[index]
         return all(term in haystack for term in terms)
 
     # -- Qt model ----------------------------------------------------------------------------
@@ -224,7 +250,7 @@ class InterviewListModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         row, column = self._view[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text[row][column]
+            return self._cells(row)[column]
         if role == ID_ROLE:
             return self._rows[row].id
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -232,7 +258,7 @@ class InterviewListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == COL["status"]:
             return self._brushes.get(self._rows[row].status)
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL["community"], COL["protocol"]):
-            return self._text[row][column]
+            return self._cells(row)[column]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -295,6 +321,8 @@ class InterviewFilter(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self._terms and self._statuses is None and self._roles is None:
+            return True  # called for every row on each reload: keep the common case cheap
         model = self.sourceModel()
         if not isinstance(model, InterviewListModel):
             return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
-from core.engine import InterviewSession
 from core.errors import YingzaoError
 from core.library import Library
 from core.store import Store
@@ -107,6 +106,7 @@ class MainWindow(QMainWindow):
     # -- interview screen --------------------------------------------------------------------
 
     def open_interview(self, interview_id: str, at_question: str | None = None) -> None:
+        from core.engine import InterviewSession
         from ui.interview_view import InterviewView
 
         try:
