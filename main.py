@@ -17,6 +17,37 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-form", help="check XLSForm workbooks against the supported subset")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="workbook files, or folders of them")
     check.add_argument("--codebook", type=Path, help="codebook to check codes against (default: forms/codebook.csv)")
+    from core.protocol import ROLES
+    from core.records import STATUSES
+
+    export = commands.add_parser(
+        "export", help="export interviews to an Excel workbook organised by the paper's coding frame",
+        description="Write FILE.xlsx: About, Interviews, Answers, framework matrix, Fig. 1, Fig. 2, Table 2, presence "
+                    "matrix and codebook sheets. Exit 0 when written, 1 when nothing could be written (the reason is "
+                    "printed; no partial file is left).")
+    export.add_argument("--db", dest="export_db", type=Path, metavar="PATH", help="the database to export (default: --db, else the user's data folder)")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="workbook to write (replaced if it exists)")
+    export.add_argument("--community", nargs="+", action="extend", default=[], metavar="ID", help="only these communities (case letters, e.g. A B)")
+    export.add_argument("--role", nargs="+", action="extend", default=[], metavar="ROLE", choices=ROLES, help="only these respondent roles")
+    export.add_argument("--status", nargs="+", action="extend", default=[], metavar="STATUS", choices=STATUSES, help="only these statuses")
+    export.add_argument("--anonymize", action="store_true", help="leave out identifying answers; respondents R01…, fieldworkers F01…, communities by letter")
+    export.add_argument("--lang", dest="export_lang", choices=("zh", "en"), help="language of the sheets (default: --lang, else zh)")
+    pack = commands.add_parser(
+        "pack", help="export a session package of the interviews changed since the last export (or --all)",
+        description="Write one session package (.yzpack) for the researcher to merge. When nothing changed since "
+                    "the last export, say so and write nothing (exit 0).")
+    pack.add_argument("--db", dest="pack_db", type=Path, metavar="PATH", help="the database to export from (default: --db, else the user's data folder)")
+    pack.add_argument("--out", type=Path, required=True, metavar="FILE", help="package file to write, e.g. session.yzpack")
+    pack.add_argument("--all", action="store_true", help="every interview, not only those changed since the last export")
+    merge = commands.add_parser(
+        "merge", help="merge session packages into a master database (exit 1 if any is refused)",
+        description="Merge session packages into MASTER.db (created if new) and print one report line per package.",
+        epilog="exit status: 0 when every package merged or had already been merged; 1 when any package was "
+               "refused (the others still merged, and a refused package leaves the master untouched); 2 when "
+               "the master database cannot be opened.")
+    merge.add_argument("--into", type=Path, required=True, metavar="MASTER.db", help="the researcher's master database")
+    merge.add_argument("files", nargs="+", type=Path, metavar="FILE", help="session packages (.yzpack)")
+    merge.add_argument("--report", type=Path, metavar="REPORT.xlsx", help="also save the report as an Excel workbook")
     return parser
 
 
@@ -38,10 +69,94 @@ def _check_form(args: argparse.Namespace) -> int:
     return check_forms(files, codebook, sys.stdout)
 
 
+def _export(args: argparse.Namespace) -> int:
+    from core import paths
+    from core.errors import YingzaoError
+    from core.export import ExportFilters, ExportOptions, export_workbook
+
+    options = ExportOptions(
+        ExportFilters(tuple(args.community), tuple(args.role), tuple(args.status)),
+        lang=args.export_lang or args.lang or "zh", anonymize=args.anonymize)
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            print(f"\rexporting… {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        result = export_workbook(args.export_db or args.db or paths.default_database(), args.out, options,
+                                 progress=progress)
+    except (YingzaoError, KeyboardInterrupt) as error:
+        message = str(error) if isinstance(error, YingzaoError) else "Export cancelled; no file was written."
+        print(("\n" if show else "") + message, file=sys.stderr)
+        return 1
+    if show:
+        print(file=sys.stderr)
+    print(result.summary())
+    return 0
+
+
+def _pack(args: argparse.Namespace) -> int:
+    from core import paths
+    from core.errors import YingzaoError
+    from core.package import last_export, pack_session
+    from core.store import Store
+
+    db = args.pack_db or args.db or paths.default_database()
+    if not db.exists():
+        print(f"{db}: no such database.", file=sys.stderr)
+        return 2
+    try:
+        with Store(db) as store:
+            previous = last_export(store)
+            summary = pack_session(store, args.out, all_interviews=args.all)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    if summary is None:
+        if previous is None:
+            print(f"{db}: no interviews to export; no file written.")
+        else:
+            print(f"Nothing changed since the last export ({previous['file_name']}, {previous['at']}); no file "
+                  "written. Use --all to export every interview again.")
+        return 0
+    what = "all interviews" if summary.selection == "all" else "changed since the last export"
+    print(f"{summary.path}: {summary.interviews} interview(s) ({what}), {summary.answers} answers, "
+          f"{summary.audit} audit entries, {summary.protocols} protocol version(s)")
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from core.errors import YingzaoError
+    from core.merge import merge_packages
+    from core.merge_report import save_report_xlsx, summary_lines
+    from core.store import Store
+
+    try:
+        store = Store(args.into)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    with store:
+        report = merge_packages(store, args.files)
+    for line in summary_lines(report):
+        print(line)
+    if args.report:
+        save_report_xlsx(report, args.report)
+        print(f"report saved to {args.report}")
+    return 1 if report.any_refused else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check-form":
         return _check_form(args)
+    if args.command == "export":
+        return _export(args)
+    if args.command == "pack":
+        return _pack(args)
+    if args.command == "merge":
+        return _merge(args)
     from ui.app import run
 
     return run(args.db, lang=args.lang)

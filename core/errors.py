@@ -106,3 +106,97 @@ def database_locked(path: Path) -> StoreError:
         f"{path} is busy: another Yingzao window or program is writing to it.",
         hint="Close the other program and try again.",
     )
+
+
+class ExportError(YingzaoError):
+    """An Excel export that could not be written; no file (and no half-written file) was left."""
+
+
+class ExportCancelled(ExportError):
+    """The user cancelled an export; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("Export cancelled; no file was written.")
+
+
+def export_database_missing(path: Path) -> ExportError:
+    return ExportError(f"{path}: no such database.", hint="Check the path given with --db.")
+
+
+def export_not_xlsx(path: Path) -> ExportError:
+    return ExportError(f"{path}: the export must be an Excel workbook ending in .xlsx.",
+                       hint=f"Use a name like {path.with_suffix('.xlsx').name}.")
+
+
+def export_folder_missing(path: Path) -> ExportError:
+    return ExportError(f"Cannot write {path}: the folder {path.parent} does not exist.",
+                       hint="Choose an existing folder, or create it first.")
+
+
+def export_not_writable(path: Path, error: OSError | None = None) -> ExportError:
+    why = f" ({error.strerror})" if error is not None and error.strerror else ""
+    return ExportError(f"Cannot write {path}: you may not write in {path.parent} or to this name{why}.",
+                       hint="Choose another folder, e.g. your Documents folder. Nothing was written.")
+
+
+def export_file_in_use(path: Path) -> ExportError:
+    return ExportError(f"Cannot replace {path}: the file is open in another program (Excel or WPS?).",
+                       hint="Close it there and export again, or choose another file name. The old file is unchanged.")
+
+
+def export_failed(path: Path, error: Exception) -> ExportError:
+    why = getattr(error, "strerror", None) or str(error)
+    return ExportError(f"Writing {path} failed ({why}).",
+                       hint="Check there is free space on the disk and try again. Nothing was written.")
+
+
+def export_unknown_community(wanted: list[str], known: list[str]) -> ExportError:
+    return ExportError(f"No community with id {', '.join(wanted)} in this database.",
+                       hint=f"Known communities: {', '.join(known) or 'none yet'}.")
+
+
+def export_bad_filter(values: list[str], roles: tuple[str, ...], statuses: tuple[str, ...]) -> ExportError:
+    return ExportError(f"Unknown role or status: {', '.join(values)}.",
+                       hint=f"Roles: {', '.join(roles)}; statuses: {', '.join(statuses)}.")
+
+
+class PackageError(YingzaoError):
+    """A session package that cannot be merged; the master database has not been touched."""
+
+    def __init__(self, path: Path | str, message: str, *, hint: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path.name}: {message}", hint=hint)
+
+
+_UNCHANGED = "The master database has not been changed."
+
+
+def package_incomplete(path: Path | str) -> PackageError:
+    return PackageError(path, "the file is incomplete (it was cut off while being copied or sent).",
+                        hint=f"Copy it again from the fieldworker's USB stick or e-mail and merge the new copy. {_UNCHANGED}")
+
+
+def not_a_package(path: Path | str, what: str) -> PackageError:
+    return PackageError(path, f"this is not a Yingzao session package ({what}).",
+                        hint=f"Choose a .yzpack file made with Export session (python main.py pack). {_UNCHANGED}")
+
+
+def newer_package(path: Path | str, found: int, known: int) -> PackageError:
+    return PackageError(
+        path, f"made by a newer Yingzao (package format {found}; this version reads up to {known}).",
+        hint=f"Update Yingzao on this computer first, then merge the file again. {_UNCHANGED}")
+
+
+def damaged_package(path: Path | str, what: str) -> PackageError:
+    return PackageError(path, f"the package is damaged or was altered: {what}.",
+                        hint=f"Ask the fieldworker to export the session again and merge the new file. {_UNCHANGED}")
+
+
+def no_open_conflict(interview_id: str) -> StoreError:
+    return StoreError(f"Interview {interview_id} has no open conflict to resolve.",
+                      hint="Reopen the list of conflicts: it may have been resolved already.")
+
+
+def unknown_version(interview_id: str, choice: str, known: list[str]) -> StoreError:
+    return StoreError(f"Interview {interview_id} has no version '{choice}' in conflict.",
+                      hint=f"Choose one of: {', '.join(known)}.")

@@ -90,6 +90,59 @@ MIGRATIONS: list[list[str]] = [
         # share of relevant questions answered, kept by the interview screen for fast listing
         "ALTER TABLE interviews ADD COLUMN progress INTEGER NOT NULL DEFAULT 0",
     ],
+    # 3: session packages, merge provenance and conflicts (see docs/package-format.md, core/merge.py)
+    [
+        """CREATE TABLE IF NOT EXISTS packages (
+            id TEXT PRIMARY KEY,            -- SHA-256 of the package's manifest.json
+            file_name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            format_version INTEGER NOT NULL,
+            app_version TEXT NOT NULL,
+            device_id TEXT NOT NULL,        -- the laptop that made it
+            fieldworker TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            merged_at TEXT NOT NULL,
+            merged_by TEXT NOT NULL,
+            report TEXT NOT NULL            -- this package's line of the merge report, as JSON
+        )""",
+        """CREATE TABLE IF NOT EXISTS interview_sources (
+            interview_id TEXT NOT NULL,
+            package_id TEXT NOT NULL REFERENCES packages(id),
+            device_id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,   -- the version of the interview this package carried
+            outcome TEXT NOT NULL,          -- added, updated, duplicate, older, conflict
+            merged_at TEXT NOT NULL,
+            PRIMARY KEY (interview_id, package_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS interview_sources_hash ON interview_sources(interview_id, content_sha256)",
+        """CREATE TABLE IF NOT EXISTS conflicts (
+            interview_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+            opened_at TEXT NOT NULL,
+            resolved_at TEXT,
+            resolved_by TEXT,
+            resolution TEXT                 -- JSON: what the researcher chose
+        )""",
+        # every version of a conflicted interview, whole, so nothing is lost whichever is chosen
+        """CREATE TABLE IF NOT EXISTS conflict_versions (
+            interview_id TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('open', 'set_aside')),
+            data TEXT NOT NULL,             -- the version as JSON: interview, answers, audit, paradata
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (interview_id, content_sha256)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS exports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            package_id TEXT NOT NULL,
+            selection TEXT NOT NULL,        -- 'changed' or 'all'
+            audit_high INTEGER NOT NULL,    -- highest audit id when packed: later rows = changed since
+            interviews INTEGER NOT NULL
+        )""",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

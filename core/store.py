@@ -5,16 +5,18 @@ power cut; every change is one short transaction that also appends its audit row
 """
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import itertools
 import json
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from core import errors
 from core.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from core.protocol import Protocol
+from core.timestamps import utc_now
 from core.records import (
     EDITABLE_STATUSES, MARKERS, OUTCOMES, STATUSES, Answer, AuditEntry, Community, Interview, InterviewId,
     QuestionTime,
@@ -25,20 +27,15 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 UNSET: object = object()  # "leave this field as it is" in save_answer
 
 
-def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 class Store:
     """A Yingzao database file. Open it once and pass it to whoever needs it."""
 
     def __init__(self, path: Path | str, *, user: str = "", clock: Callable[[], str] = utc_now) -> None:
-        import sqlite_utils  # imported here so `core` stays cheap to import for the command line
-
         self.path = Path(path)
         self._clock = clock
         self._protocols: dict[str, Protocol] = {}
         self._interview_cache: dict[str, tuple[str, str]] = {}  # id -> (protocol sha, status)
+        self._savepoints = itertools.count(1)
         existed = self.path.exists() and self.path.stat().st_size > 0
         if existed:
             _check_header(self.path)
@@ -46,8 +43,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(str(self.path), timeout=5.0)
-            self.db = sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)
             self.conn = conn
+            self._db = None
             self._migrate(existed)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
@@ -115,9 +112,65 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def transaction(self):
-        """Group many changes into one commit (bulk jobs); each change still writes its audit row."""
-        return self.db.atomic()
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """One transaction; nested ones become savepoints, so a core function that writes several
+        rows can be called alone or inside a bigger job (a merge) and still be all-or-nothing."""
+        conn = self.conn
+        if conn.in_transaction:
+            name = f"yz_{next(self._savepoints)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        conn.execute("BEGIN")
+        try:
+            yield self
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def db(self):
+        """sqlite-utils over the same connection, for bulk jobs and table introspection. Created on
+        first use: the import costs more than the rest of opening the store, so start-up avoids it."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False, recursive_triggers=False)
+        return self._db
+
+    def now(self) -> str:
+        """The store's clock (tests inject one), for core modules that write their own rows (merge)."""
+        return self._clock()
+
+    def write_audit(self, interview_id: str, question: str | None, field: str, old: object, new: object,
+                    at: str) -> None:
+        """One audit row, by this store's user and device, for a change another core module makes
+        in the open transaction (conflict resolution)."""
+        self._audit(interview_id, question, field, old, new, at)
+
+    def forget_cached(self, interview_ids: Iterable[str] | None = None) -> None:
+        """Drop cached interview state another core module or connection rewrote (merge, conflict
+        resolution); None forgets every interview."""
+        if interview_ids is None:
+            self._interview_cache.clear()
+            return
+        for interview_id in interview_ids:
+            self._interview_cache.pop(interview_id, None)
 
     @property
     def schema_version(self) -> int:
@@ -130,14 +183,14 @@ class Store:
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
 
     # -- protocols ---------------------------------------------------------------------------
 
     def add_protocol(self, protocol: Protocol, workbook: bytes | None = None) -> str:
         """Keep a protocol version for good; adding the same workbook again changes nothing."""
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute(
                 "INSERT OR IGNORE INTO protocols (sha256, form_id, version, role, title, source_name, definition,"
                 " workbook, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -177,7 +230,7 @@ class Store:
         community_id = community_id.strip()
         if not community_id:
             raise errors.StoreError("A community needs a case letter or short id, e.g. A.")
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute(
                 "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET name = excluded.name",
@@ -208,7 +261,7 @@ class Store:
         new_id = InterviewId(interview_id or str(uuid.uuid4()))
         now = self._clock()
         who = fieldworker or self.user
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute(
                 "INSERT INTO interviews (id, protocol_sha256, protocol_id, protocol_version, respondent_role,"
                 " community_id, fieldworker, device_id, status, started_at, updated_at)"
@@ -234,8 +287,10 @@ class Store:
             wanted = list(statuses)
             sql += f" WHERE status IN ({', '.join('?' for _ in wanted)})"
             params += wanted
-        sql += " ORDER BY status != 'draft', updated_at DESC"
-        return [Interview(*row) for row in self.conn.execute(sql, params)]
+        rows = [Interview._make(row) for row in self.conn.execute(sql, params)]
+        rows.sort(key=lambda i: i.updated_at, reverse=True)  # two stable sorts: cheaper than SQL's here
+        rows.sort(key=lambda i: i.status != "draft")
+        return rows
 
     def count_interviews(self) -> int:
         return self.conn.execute("SELECT count(*) FROM interviews").fetchone()[0]
@@ -247,7 +302,7 @@ class Store:
         if current.status == status:
             return
         now = self._clock()
-        with self.db.atomic():
+        with self.transaction():
             ended = now if status == "completed" else current.ended_at
             self.conn.execute(
                 "UPDATE interviews SET status = ?, ended_at = ?, updated_at = ? WHERE id = ?",
@@ -264,7 +319,7 @@ class Store:
         if current.status not in EDITABLE_STATUSES:
             raise errors.interview_read_only(interview_id, current.status)
         now = self._clock()
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute(
                 "UPDATE interviews SET status = 'completed', outcome = ?, ended_at = ?, updated_at = ? WHERE id = ?",
                 (outcome, now, now, interview_id),
@@ -279,14 +334,14 @@ class Store:
         if current.community_id == community_id:
             return
         now = self._clock()
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute("UPDATE interviews SET community_id = ?, updated_at = ? WHERE id = ?",
                               (community_id, now, interview_id))
             self._audit(interview_id, None, "community", current.community_id, community_id, now)
 
     def set_progress(self, interview_id: str, percent: int) -> None:
         """Derived from the answers (not audited): kept so lists need not evaluate every form."""
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute("UPDATE interviews SET progress = ? WHERE id = ?", (int(percent), interview_id))
 
     # -- paradata ----------------------------------------------------------------------------
@@ -295,7 +350,7 @@ class Store:
         """Add one visit's time to a question (paradata; not an answer, so not audited)."""
         if seconds <= 0:
             return
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute(
                 "INSERT INTO paradata (interview_id, question, seconds, visits, updated_at) VALUES (?, ?, ?, 1, ?)"
                 " ON CONFLICT(interview_id, question) DO UPDATE SET seconds = seconds + excluded.seconds,"
@@ -348,7 +403,7 @@ class Store:
         if tuple(new) == tuple(old) and not _type_changed(old[0], new[0]):
             return False
         now = self._clock()
-        with self.db.atomic():
+        with self.transaction():
             conn.execute(
                 "INSERT OR REPLACE INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

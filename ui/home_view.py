@@ -321,7 +321,7 @@ class HomeView(QWidget):
         words = (tr("list.filter_all"), tr("list.filter_none"), tr("list.filter_show_all"), tr("list.filter_join"),
                  tr("list.filter_many", n="{n}"))
         self.status_filter.retranslate(tr("list.filter_status", which="{which}"),
-                                       {s: tr(f"list.status.{s}") for s in STATUSES}, *words)
+                                       {s: tr(f"status.{s}") for s in STATUSES}, *words)
         self.role_filter.retranslate(tr("list.filter_role", which="{which}"),
                                      {r: tr(f"role.{r}") for r in ROLES}, *words)
         self.hint_label.setText(tr("list.shortcut_hint"))

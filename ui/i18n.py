@@ -19,6 +19,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "role.street_staff": ("街道工作人员", "Street / district staff"),
     "role.cadre": ("社区干部", "Community cadre"),
     "role.profile": ("社区概况", "Community profile"),
+    "status.draft": ("草稿", "Draft"),
+    "status.completed": ("已完成", "Completed"),
+    "status.approved": ("已通过", "Approved"),
+    "status.rejected": ("已退回", "Sent back"),
     "menu.language": ("语言", "Language"),
     "error.title": ("无法继续", "Cannot continue"),
 }

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex,
 from PySide6.QtGui import QBrush, QColor
 
 from core.records import STATUSES, Community, Interview
+from core.timestamps import to_local
 from ui.i18n import Translator, add_strings, all_keys
 
 add_strings({
@@ -27,10 +28,6 @@ add_strings({
     "list.col.updated": ("最后修改", "Last change"),
     "list.col.progress": ("进度", "Progress"),
     "list.col.outcome": ("结果", "Outcome"),
-    "list.status.draft": ("草稿", "Draft"),
-    "list.status.completed": ("已完成", "Completed"),
-    "list.status.approved": ("已通过", "Approved"),
-    "list.status.rejected": ("已退回", "Sent back"),
     "list.outcome.consent_refused": ("拒绝受访", "Consent refused"),
     "list.no_community": ("（不针对单个社区）", "(not a single community)"),
     "list.protocol": ("{title}（{version}）", "{title} ({version})"),
@@ -46,15 +43,10 @@ _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 def local_time(iso: str | None) -> str:
     """'2026-03-05T06:03:00.000Z' -> '2026-03-05 14:03' in this computer's time zone; '' if unreadable."""
-    if not iso:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    moment = to_local(iso)
+    if moment is None:
+        return iso or ""
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
 
 
 def default_order(interviews: Iterable[Interview]) -> list[Interview]:
@@ -139,7 +131,7 @@ class InterviewListModel(QAbstractTableModel):
         a column is first sorted and the search text when a search first runs, so opening the app
         on thousands of interviews costs only the rows on screen."""
         tr = self.tr
-        self._status_text = {s: tr(f"list.status.{s}") for s in STATUSES}
+        self._status_text = {s: tr(f"status.{s}") for s in STATUSES}
         self._refused = tr("list.outcome.consent_refused")
         self._no_community = tr("list.no_community")
         self._role_text: dict[str, str] = {}

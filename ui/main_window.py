@@ -17,6 +17,11 @@ add_strings({
     "menu.new_interview": ("新建访谈…", "New interview…"),
     "menu.new_profile": ("新建社区概况…", "New community profile…"),
     "menu.identity": ("我的身份…", "My identity…"),
+    "menu.pack": ("导出会话包…", "Export session…"),
+    "menu.merge": ("合并会话包…", "Merge sessions…"),
+    "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
+    "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
+    "menu.data": ("数据", "Data"),
     "menu.quit": ("退出", "Quit"),
     "menu.help": ("帮助", "Help"),
     "menu.about": ("关于营造", "About Yingzao"),
@@ -63,6 +68,20 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.identity_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        self.data_menu = bar.addMenu("")
+        self.pack_action = QAction(self)
+        self.pack_action.triggered.connect(lambda: self._data_job("ui.pack_dialog", "open_pack_dialog"))
+        self.merge_action = QAction(self)
+        self.merge_action.triggered.connect(lambda: self._data_job("ui.merge_dialog", "open_merge_dialog"))
+        self.conflicts_action = QAction(self)
+        self.conflicts_action.triggered.connect(lambda: self._data_job("ui.conflict_dialog", "open_conflicts_dialog"))
+        self.export_action = QAction(self)
+        self.export_action.triggered.connect(lambda: self._data_job("ui.export_dialog", "open_export_dialog"))
+        for action in (self.export_action, None, self.pack_action, self.merge_action, self.conflicts_action):
+            if action is None:
+                self.data_menu.addSeparator()
+            else:
+                self.data_menu.addAction(action)
         self.language_menu = bar.addMenu("")
         group = QActionGroup(self)
         self.language_actions = {}
@@ -84,6 +103,16 @@ class MainWindow(QMainWindow):
         self.store.set_setting("ui_language", lang)
         self.language_actions[lang].setChecked(True)
 
+    def _data_job(self, module: str, function: str) -> None:
+        """Export, pack, merge or resolve: each dialog works on its own connection in a worker
+        thread, so the interview on screen is saved and closed first and the list re-read after."""
+        import importlib
+
+        self.close_interview()
+        getattr(importlib.import_module(module), function)(self, self.store.path, self.tr)
+        self.store.forget_cached()
+        self.home.refresh()
+
     def _home_action(self, action) -> None:
         self.close_interview()  # starting something new leaves the interview on screen, saved
         action()
@@ -99,6 +128,11 @@ class MainWindow(QMainWindow):
         self.new_profile_action.setText(tr("menu.new_profile"))
         self.identity_action.setText(tr("menu.identity"))
         self.quit_action.setText(tr("menu.quit"))
+        self.data_menu.setTitle(tr("menu.data"))
+        self.pack_action.setText(tr("menu.pack"))
+        self.merge_action.setText(tr("menu.merge"))
+        self.conflicts_action.setText(tr("menu.conflicts"))
+        self.export_action.setText(tr("menu.export"))
         self.language_menu.setTitle(tr("menu.language"))
         self.help_menu.setTitle(tr("menu.help"))
         self.about_action.setText(tr("menu.about"))

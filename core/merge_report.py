@@ -1,0 +1,92 @@
+"""The merge report as text lines (command line) and as an Excel workbook (saved from the app or CLI)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.merge import ALREADY_MERGED, CANCELLED, MERGED, REFUSED, MergeReport, PackageReport
+
+
+def describe(line: PackageReport) -> str:
+    if line.status == MERGED:
+        text = (f"{line.file_name}: merged — {line.added} added, {line.updated} updated, "
+                f"{line.duplicates} duplicate(s), {line.older} older version(s) skipped, "
+                f"{len(line.conflicts)} conflict(s)")
+        return text + "".join(f"\n    note: {note}" for note in line.notes)
+    if line.status == ALREADY_MERGED:
+        return f"{line.file_name}: already merged on {line.merged_at} — nothing changed"
+    if line.status == REFUSED:
+        return f"{line.file_name}: REFUSED — {line.reason}"
+    if line.status == CANCELLED:
+        return f"{line.file_name}: not merged (cancelled)"
+    return f"{line.file_name}: {line.status}"
+
+
+def summary_lines(report: MergeReport) -> list[str]:
+    lines = [describe(line) for line in report.packages]
+    merged = [p for p in report.packages if p.status == MERGED]
+    lines.append(
+        f"total: {len(report.packages)} file(s) — {len(merged)} merged, "
+        f"{sum(p.status == ALREADY_MERGED for p in report.packages)} already merged, "
+        f"{sum(p.status == REFUSED for p in report.packages)} refused; "
+        f"{sum(p.added for p in merged)} interview(s) added, {sum(p.updated for p in merged)} updated, "
+        f"{sum(len(p.conflicts) for p in merged)} conflict(s)")
+    conflicts = report.conflicts()
+    if conflicts:
+        lines.append("interviews in conflict (both versions kept; resolve them in the app under Resolve conflicts):")
+        lines += [f"    {interview_id}  (from {file_name})" for interview_id, file_name in conflicts]
+    return lines
+
+
+_PACKAGE_COLUMNS = (
+    ("文件 file", lambda p: p.file_name),
+    ("结果 status", lambda p: p.status),
+    ("新增 added", lambda p: p.added),
+    ("更新 updated", lambda p: p.updated),
+    ("重复 duplicates", lambda p: p.duplicates),
+    ("旧版本 older", lambda p: p.older),
+    ("冲突 conflicts", lambda p: len(p.conflicts)),
+    ("拒收原因 refused because", lambda p: p.reason),
+    ("设备 device", lambda p: p.device_id),
+    ("访员 fieldworker", lambda p: p.fieldworker),
+    ("导出时间 created", lambda p: p.created_at),
+    ("合并时间 merged", lambda p: p.merged_at),
+    ("备注 notes", lambda p: "; ".join(p.notes)),
+    ("数据包 package id", lambda p: p.package_id),
+)
+
+
+def save_report_xlsx(report: MergeReport, path: Path | str) -> Path:
+    """Three sheets: one row per package, the interviews in conflict, and every interview merged with
+    its outcome and the protocol version it was taken with."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "packages"
+    sheet.append([title for title, _ in _PACKAGE_COLUMNS])
+    for line in report.packages:
+        sheet.append([value(line) for _, value in _PACKAGE_COLUMNS])
+    conflicts = book.create_sheet("conflicts")
+    conflicts.append(["访谈 interview", "文件 file"])
+    for interview_id, file_name in report.conflicts():
+        conflicts.append([interview_id, file_name])
+    interviews = book.create_sheet("interviews")
+    interviews.append(["文件 file", "访谈 interview", "结果 outcome", "提纲 protocol", "提纲版本 protocol version",
+                       "状态 status"])
+    for line in report.packages:
+        for item in line.interviews:
+            interviews.append([line.file_name, item["id"], item["outcome"], item["protocol_id"],
+                               item["protocol_version"], item["status"]])
+    for ws in book.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for column in ws.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    partial = path.with_name(path.name + ".partial")
+    book.save(partial)
+    partial.replace(path)
+    return path

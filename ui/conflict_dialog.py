@@ -1,0 +1,244 @@
+"""Resolve conflicts: the versions of one interview side by side, chosen per answer or as a whole."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QButtonGroup, QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+    QPushButton, QRadioButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from core.conflicts import INTERVIEW_ROW, Conflict, ConflictVersion, open_conflicts, resolve_conflict
+from core.errors import YingzaoError
+from core.protocol import pick
+from core.store import Store
+from ui.i18n import Translator, add_strings
+
+add_strings({
+    "conflict.title": ("处理合并冲突", "Resolve merge conflicts"),
+    "conflict.none": ("没有待处理的冲突。", "There are no conflicts to resolve."),
+    "conflict.intro": ("同一份访谈在不同电脑上分别被修改，两个版本都已保留。请逐题选择要保留的回答，或整体采用某个版本。"
+                       "选择会记入审计日志，未采用的版本仍保存在数据库中。",
+                       "The same interview was changed on different laptops; every version is kept. Choose the answer "
+                       "to keep for each question, or take one version as a whole. The choice is written to the audit "
+                       "log, and the versions not taken stay in the database."),
+    "conflict.item": ("{title} · {community} · {fieldworker} · {id}", "{title} · {community} · {fieldworker} · {id}"),
+    "conflict.version": ("版本 {label}：{sources}，最后修改 {changed}，{status}",
+                         "Version {label}: {sources}, last changed {changed}, {status}"),
+    "conflict.source": ("{file}（{fieldworker}）", "{file} ({fieldworker})"),
+    "conflict.shown": ("（当前显示）", " (shown now)"),
+    "conflict.question": ("问题", "Question"),
+    "conflict.row": ("访谈状态 / 社区", "Interview status / community"),
+    "conflict.empty": ("—（未回答）", "— (no answer)"),
+    "conflict.marker.skipped": ("【跳过】", "[skipped]"),
+    "conflict.marker.refused": ("【拒答】", "[refused]"),
+    "conflict.marker.dont_know": ("【不知道】", "[don't know]"),
+    "conflict.note": ("备注：{note}", "note: {note}"),
+    "conflict.status.draft": ("草稿", "draft"),
+    "conflict.status.completed": ("已完成", "completed"),
+    "conflict.status.approved": ("已通过", "approved"),
+    "conflict.status.rejected": ("已退回", "sent back"),
+    "conflict.whole": ("整体采用版本 {label}", "Take all of version {label}"),
+    "conflict.apply": ("按所选逐题合并", "Keep the answers chosen"),
+    "conflict.close": ("关闭", "Close"),
+    "conflict.no_difference": ("各版本的回答相同，只是修改记录不同；整体采用任一版本即可。",
+                               "The versions' answers are the same, only their histories differ; take either as a whole."),
+})
+
+
+class ConflictsDialog(QDialog):
+    def __init__(self, store: Store, tr: Translator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.tr = store, tr
+        self.conflicts: list[Conflict] = []
+        self.current: Conflict | None = None
+        self.groups: dict[str, QButtonGroup] = {}
+        self.whole_buttons: list[QPushButton] = []
+        self.setWindowTitle(tr("conflict.title"))
+        self.resize(1100, 640)
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr("conflict.intro"), self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.list = QListWidget(splitter)
+        right = QWidget(splitter)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.versions_label = QLabel(right)
+        self.versions_label.setWordWrap(True)
+        self.versions_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableWidget(0, 1, right)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setWordWrap(True)
+        right_layout.addWidget(self.versions_label)
+        right_layout.addWidget(self.table, 1)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter, 1)
+        self.buttons = QHBoxLayout()
+        self.apply_button = QPushButton(tr("conflict.apply"), self)
+        self.close_button = QPushButton(tr("conflict.close"), self)
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.apply_button)
+        self.buttons.addWidget(self.close_button)
+        layout.addLayout(self.buttons)
+        self.list.currentRowChanged.connect(self._select)
+        self.apply_button.clicked.connect(self.apply_choices)
+        self.close_button.clicked.connect(self.accept)
+        self.reload()
+
+    def reload(self) -> None:
+        self.conflicts = open_conflicts(self.store)
+        self.list.clear()
+        for conflict in self.conflicts:
+            protocol = self.store.protocol(conflict.protocol_sha256)
+            shown = conflict.versions[-1].version.interview
+            item = QListWidgetItem(self.tr("conflict.item", title=protocol.title(self.tr.lang),
+                                           community=shown["community_id"] or "—",
+                                           fieldworker=shown["fieldworker"], id=conflict.interview_id[:8]))
+            item.setToolTip(conflict.interview_id)
+            self.list.addItem(item)
+        if self.conflicts:
+            self.list.setCurrentRow(0)
+        else:
+            self._select(-1)
+
+    def _select(self, row: int) -> None:
+        for button in self.whole_buttons:
+            self.buttons.removeWidget(button)
+            button.deleteLater()
+        self.whole_buttons = []
+        self.groups = {}
+        self.current = self.conflicts[row] if 0 <= row < len(self.conflicts) else None
+        if self.current is None:
+            self.versions_label.setText(self.tr("conflict.none"))
+            self.table.setRowCount(0)
+            self.apply_button.setEnabled(False)
+            return
+        conflict = self.current
+        tr = self.tr
+        lines = []
+        for candidate in conflict.versions:
+            sources = "、".join(tr("conflict.source", file=s["file_name"], fieldworker=s["fieldworker"])
+                               for s in candidate.sources) or "—"
+            line = tr("conflict.version", label=candidate.label, sources=sources,
+                      changed=candidate.version.interview["updated_at"],
+                      status=tr("conflict.status." + candidate.version.interview["status"]))
+            lines.append(line + (tr("conflict.shown") if candidate.label == conflict.shown else ""))
+            button = QPushButton(tr("conflict.whole", label=candidate.label), self)
+            button.clicked.connect(lambda _checked=False, label=candidate.label: self.take_whole(label))
+            self.buttons.insertWidget(len(self.whole_buttons), button)
+            self.whole_buttons.append(button)
+        rows = ([INTERVIEW_ROW] if conflict.row_differs() else []) + conflict.differing()
+        if not rows:
+            lines.append(tr("conflict.no_difference"))
+        self.versions_label.setText("\n".join(lines))
+        self._fill_table(conflict, rows)
+        self.apply_button.setEnabled(bool(rows))
+
+    def _fill_table(self, conflict: Conflict, rows: list[str]) -> None:
+        protocol = self.store.protocol(conflict.protocol_sha256)
+        versions = conflict.versions
+        self.table.clear()
+        self.table.setColumnCount(1 + len(versions))
+        self.table.setHorizontalHeaderLabels([self.tr("conflict.question")] + [v.label for v in versions])
+        self.table.setRowCount(len(rows))
+        for row, question in enumerate(rows):
+            if question == INTERVIEW_ROW:
+                label = self.tr("conflict.row")
+            elif protocol.has_question(question):
+                label = pick(protocol.question(question).labels, self.tr.lang, protocol.default_language) or question
+            else:
+                label = question
+            self.table.setItem(row, 0, QTableWidgetItem(label))
+            group = QButtonGroup(self.table)
+            for column, candidate in enumerate(versions, start=1):
+                cell = _Choice(self._describe(candidate, question), candidate.label, self.table)
+                cell.radio.setChecked(candidate.label == conflict.shown)
+                group.addButton(cell.radio)
+                self.table.setCellWidget(row, column, cell)
+            self.groups[question] = group
+        header = self.table.horizontalHeader()
+        for column in range(self.table.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def _describe(self, candidate: ConflictVersion, question: str) -> str:
+        tr = self.tr
+        if question == INTERVIEW_ROW:
+            info = candidate.version.interview
+            return (f"{tr('conflict.status.' + info['status'])} · {info['community_id'] or '—'}"
+                    + (f" · {info['outcome']}" if info["outcome"] else ""))
+        answer = candidate.answer(question)
+        if answer is None:
+            return tr("conflict.empty")
+        value, marker, note = answer
+        parts = [tr(f"conflict.marker.{marker}")] if marker else []
+        if value is not None:
+            parts.append(str(value))
+        if note:
+            parts.append(tr("conflict.note", note=note))
+        return " ".join(parts) or tr("conflict.empty")
+
+    def choices(self) -> dict[str, str]:
+        """question (or INTERVIEW_ROW) → label of the version whose radio is checked."""
+        chosen = {}
+        for question, group in self.groups.items():
+            button = group.checkedButton()
+            if button is not None:
+                chosen[question] = button.property("label")
+        return chosen
+
+    def choose(self, question: str, label: str) -> None:
+        for button in self.groups[question].buttons():
+            if button.property("label") == label:
+                button.setChecked(True)
+
+    def apply_choices(self) -> None:
+        if self.current is not None:
+            self._resolve(self.choices())
+
+    def take_whole(self, label: str) -> None:
+        if self.current is not None:
+            self._resolve(label)
+
+    def _resolve(self, choice) -> None:
+        try:
+            resolve_conflict(self.store, self.current.interview_id, choice)
+        except YingzaoError as error:
+            from ui.app import show_error  # the app's one error dialog
+
+            show_error(self, self.tr, error)
+        self.reload()
+
+
+class _Choice(QWidget):
+    """One version's answer in the table: a radio button and the whole answer, wrapped; clicking the
+    text chooses it too."""
+
+    def __init__(self, text: str, label: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.radio = QRadioButton(self)
+        self.radio.setProperty("label", label)
+        self.text = QLabel(text, self)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 2)
+        row.addWidget(self.radio, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.text, 1, Qt.AlignmentFlag.AlignTop)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.radio.setChecked(True)
+        super().mousePressEvent(event)
+
+
+def open_conflicts_dialog(parent: QWidget | None, store_path: Path | str, tr: Translator) -> int:
+    """Show the open conflicts of the database at `store_path`; returns how many were resolved."""
+    with Store(store_path) as store:
+        dialog = ConflictsDialog(store, tr, parent)
+        before = len(dialog.conflicts)
+        dialog.exec()
+        return before - len(open_conflicts(store))
