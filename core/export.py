@@ -1,0 +1,293 @@
+"""Export a database to one Excel workbook organised by the paper's coding frame.
+
+    export_workbook(db_path, out_path, ExportOptions(...), progress=..., cancelled=...)
+
+Runs without Qt, in the caller's thread: the app calls it from a worker thread, the command line
+directly. It opens its own store (a SQLite connection belongs to one thread) and reads one snapshot.
+The workbook is written to a temporary file beside the target and moved into place only when
+complete, so a failure or a cancel never leaves a half-written file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from core import anonymize, errors, paths
+from core.codebook import FAMILIES, Codebook, load_codebook
+from core.export_about import AboutFacts, write_about
+from core.export_data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
+from core.export_frame import ActorsByDimension, FactorEvidence, FrameworkMatrix, profile_mobilised, write_scenes
+from core.export_labels import t
+from core.export_sheets import (
+    AnswersSheet, CodeCounts, InterviewsSheet, PresenceSheet, SheetContext, write_codebook,
+)
+from core.protocol import ROLES, Protocol
+from core.store import Store
+from core.xlsx_style import add_styles
+
+__all__ = ["ExportFilters", "ExportOptions", "ExportResult", "export_workbook", "filter_choices"]
+
+SHEETS = ("about", "interviews", "answers", "matrix", "actors", "factors", "scenes", "presence", "codebook")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    filters: ExportFilters = field(default_factory=ExportFilters)
+    lang: str = "zh"
+    anonymize: bool = False
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    interviews: int
+    profiles: int
+    answers: int
+    communities: int
+    anonymized: bool
+    overflow_cells: int
+    seconds: float
+
+    def summary(self) -> str:
+        anonymised = ", anonymised" if self.anonymized else ""
+        return (f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
+                f"{self.answers} answers, {self.communities} communities{anonymised} ({self.seconds:.1f} s)")
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What an export can be filtered by, for the export dialog."""
+
+    communities: list[tuple[str, str, int]]  # id, name, number of interviews
+    interviews: int
+
+
+def filter_choices(db_path: Path | str) -> FilterChoices:
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise errors.export_database_missing(db_path)
+    with Store(db_path) as store:
+        counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
+        communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
+        return FilterChoices(communities, sum(counts.values()))
+
+
+def export_workbook(
+    db_path: Path | str,
+    out_path: Path | str,
+    options: ExportOptions = ExportOptions(),
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    codebook: Codebook | None = None,
+    tz: dt.tzinfo | None = None,
+) -> ExportResult:
+    """Write the workbook; raise ExportError (ExportCancelled on cancel) with nothing left behind."""
+    started = time.perf_counter()
+    db_path, out_path = Path(db_path), Path(out_path)
+    _check_target(out_path)
+    if not db_path.exists():
+        raise errors.export_database_missing(db_path)
+    codebook = codebook or load_codebook(paths.CODEBOOK_PATH)
+    with Store(db_path) as store:
+        temporary = _temporary_beside(out_path)
+        try:
+            job = _Export(store, codebook, options, tz, progress or (lambda done, total: None),
+                          cancelled or (lambda: False))
+            counts = job.write(temporary)
+            if job.cancelled():
+                raise errors.ExportCancelled()
+            _move_into_place(temporary, out_path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    return ExportResult(out_path, *counts, anonymized=options.anonymize, overflow_cells=job.ctx.overflow_cells,
+                        seconds=time.perf_counter() - started)
+
+
+Profiles = dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]
+
+
+class _Export:
+    """One export: read the snapshot, stream the answers through every sheet, save."""
+
+    def __init__(self, store: Store, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
+                 progress: Progress, cancelled: Callable[[], bool]) -> None:
+        self.store, self.codebook, self.options, self.tz = store, codebook, options, tz
+        self.progress, self.cancelled = progress, cancelled
+        self.ctx: SheetContext
+        self.protocols: list[Protocol] = []
+
+    def write(self, target: Path) -> tuple[int, int, int, int]:
+        """Write the workbook to `target`; returns interviews, profiles, answers, communities."""
+        from openpyxl import Workbook  # imported on use: the command line and the app start faster
+
+        reader = ExportReader(self.store, self.codebook, self.options.lang, self.tz)
+        workbook = Workbook(write_only=True)
+        try:
+            records, profiles = self._select(reader)
+            add_styles(workbook)
+            titles = {key: t(f"sheet.{key}", self.options.lang) for key in SHEETS}
+            sheets = {key: workbook.create_sheet(titles[key]) for key in SHEETS}
+            answers = self._stream(reader, records, profiles, sheets)
+            self._about(sheets["about"], records, answers, titles)
+            if self.cancelled():
+                raise errors.ExportCancelled()
+            self.progress(len(records) + 1, len(records) + 2)
+            try:
+                workbook.save(target)
+            except OSError as error:
+                raise errors.export_failed(target, error) from error
+            self.progress(len(records) + 2, len(records) + 2)
+        except BaseException:
+            _discard(workbook)
+            raise
+        finally:
+            reader.close()
+        profiles_n = sum(r.is_profile for r in records)
+        return len(records) - profiles_n, profiles_n, answers, len({r.community_id for r in records if r.community_id})
+
+    def _select(self, reader: ExportReader) -> tuple[list[InterviewRecord], Profiles]:
+        """The people and their codes, the interviews the filters select, and the community profiles."""
+        options, lang = self.options, self.options.lang
+        communities = reader.communities()
+        options.filters.check(list(communities))
+        people = reader.people(with_identifying=options.anonymize)
+        if options.anonymize:
+            anon = anonymize.anonymizer(people, communities, other_users=reader.other_users(),
+                                        removed=t("removed", lang))
+        else:
+            anon = anonymize.plain(people, communities)
+        records = reader.interviews(options.filters, anon)
+        groups = _groups(options.filters, communities, records)
+        self.ctx = SheetContext(lang, self.codebook, anon, reader, groups)
+        return records, self._profiles(reader, anon, groups)
+
+    def _stream(self, reader: ExportReader, records: list[InterviewRecord], profiles: Profiles,
+                sheets: dict) -> int:
+        """Every interview's answers once through every sheet; returns the number of answer rows."""
+        ctx, anon = self.ctx, self.ctx.anon
+        expansion = max((len(v) for v in anon.replacements.values()), default=1)
+        answer_cells, note_cells = reader.long_text_pieces(records, anon, expansion)
+        answers_sheet = AnswersSheet(sheets["answers"], ctx, answer_cells, note_cells)
+        presence = PresenceSheet(sheets["presence"], ctx)
+        matrix, actors, factors, counts = FrameworkMatrix(ctx), ActorsByDimension(ctx), FactorEvidence(ctx), CodeCounts()
+        collectors = (answers_sheet, presence, matrix, actors, factors, counts)
+        total = len(records) + 2
+        for done, (record, answers) in enumerate(reader.stream(records, anon), start=1):
+            if self.cancelled():
+                raise errors.ExportCancelled()
+            for collector in collectors:
+                collector.add(record, answers)
+            if done % 25 == 0 or done == len(records):
+                self.progress(done, total)
+        answers_sheet.close()
+        presence.close()
+        interviews = InterviewsSheet(sheets["interviews"], ctx)
+        for record in records:
+            interviews.add(record)
+        interviews.close()
+        matrix.write(sheets["matrix"])
+        actors.write(sheets["actors"], profile_mobilised(profiles))
+        factors.write(sheets["factors"], profiles)
+        write_scenes(sheets["scenes"], ctx, counts)
+        self.protocols = _protocols(records)
+        write_codebook(sheets["codebook"], ctx, self.protocols, counts)
+        return answers_sheet.count
+
+    def _about(self, sheet, records: list[InterviewRecord], answers: int, titles: dict[str, str]) -> None:
+        made = dt.datetime.now(self.tz).astimezone(self.tz)
+        write_about(sheet, self.ctx, AboutFacts(
+            made=made.replace(tzinfo=None, microsecond=0), utc_offset=_offset(made),
+            db_path=self.store.path.resolve(), filters=self.options.filters, records=records, answers=answers,
+            communities=len({r.community_id for r in records if r.community_id}), protocols=self.protocols,
+            synthetic=self.ctx.reader.setting("synthetic_data"), database_empty=self.store.count_interviews() == 0,
+            codebook_codes=len(self.codebook.codes), codebook_families=len(FAMILIES),
+        ), titles)
+
+    def _profiles(self, reader: ExportReader, anon: anonymize.Anonymizer, groups: list[str | None]) -> Profiles:
+        """Each community's most recently updated profile, whatever the role and status filters."""
+        wanted = tuple(g for g in groups if g is not None)
+        if not wanted:
+            return {}
+        latest: dict[str | None, InterviewRecord] = {}
+        for record in reader.interviews(ExportFilters(communities=wanted, roles=(PROFILE_ROLE,)), anon):
+            current = latest.get(record.community_id)
+            if current is None or (record.updated or dt.datetime.min) > (current.updated or dt.datetime.min):
+                latest[record.community_id] = record
+        return {record.community_id: (record, answers) for record, answers in reader.stream(list(latest.values()), anon)}
+
+
+def _groups(filters: ExportFilters, communities: dict[str, str], records: list[InterviewRecord]) -> list[str | None]:
+    """The communities the per-community sheets show: those filtered for, else all; then 'no community'."""
+    groups: list[str | None] = list(filters.communities) if filters.communities else sorted(communities)
+    groups += sorted({r.community_id for r in records if r.community_id and r.community_id not in groups})
+    if any(r.community_id is None for r in records):
+        groups.append(None)
+    return groups
+
+
+def _protocols(records: list[InterviewRecord]) -> list[Protocol]:
+    seen: dict[str, Protocol] = {}
+    for record in records:
+        seen.setdefault(record.protocol.sha256, record.protocol)
+    order = {role: i for i, role in enumerate(ROLES)}
+    return sorted(seen.values(), key=lambda p: (order.get(p.role, len(ROLES)), p.form_id, p.version))
+
+
+def _offset(moment: dt.datetime) -> str:
+    offset = moment.strftime("%z") or "+0000"
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+# -- the file ----------------------------------------------------------------------------------
+
+def _check_target(out_path: Path) -> None:
+    if out_path.suffix.lower() != ".xlsx":
+        raise errors.export_not_xlsx(out_path)
+    if out_path.is_dir():
+        raise errors.export_not_writable(out_path)
+    if not out_path.parent.is_dir():
+        raise errors.export_folder_missing(out_path)
+
+
+def _temporary_beside(out_path: Path) -> Path:
+    """A new empty file in the target's folder (so the final move is a rename on one disk), created
+    like any file the user makes there (not private like mkstemp's)."""
+    temporary = out_path.with_name(f".{out_path.stem}-{uuid.uuid4().hex[:8]}.xlsx.part")
+    try:
+        temporary.open("xb").close()
+    except FileNotFoundError as error:
+        raise errors.export_folder_missing(out_path) from error
+    except PermissionError as error:
+        raise errors.export_not_writable(out_path, error) from error
+    except OSError as error:
+        raise errors.export_failed(out_path, error) from error
+    return temporary
+
+
+def _move_into_place(temporary: Path, out_path: Path) -> None:
+    try:
+        os.replace(temporary, out_path)
+    except PermissionError as error:
+        # Windows refuses to replace a workbook Excel or WPS holds open
+        raise errors.export_file_in_use(out_path) from error
+    except OSError as error:
+        raise errors.export_failed(out_path, error) from error
+
+
+def _discard(workbook) -> None:
+    """Close the sheets of an unsaved write-only workbook and remove their temporary files now,
+    not at exit (openpyxl keeps one per sheet)."""
+    for sheet in workbook.worksheets:
+        try:
+            sheet.close()
+            sheet._writer.cleanup()  # openpyxl internals: best effort only
+        except Exception:  # noqa: BLE001 - cleanup must never hide the real error
+            pass

@@ -1,0 +1,93 @@
+"""Anonymised exports: no identifying value anywhere in the workbook; people and communities coded."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from core.anonymize import InterviewPeople, anonymizer
+from core.export import ExportFilters, ExportOptions, export_workbook
+from tests.export_study import CHENGDU, about, build_study, row_of, short, table
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    return build_study(tmp_path_factory.mktemp("anon") / "田野.db")
+
+
+@pytest.fixture(scope="module")
+def book(study, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out") / "anonymised.xlsx"
+    result = export_workbook(study.path, out, ExportOptions(anonymize=True), tz=CHENGDU)
+    assert result.anonymized
+    return openpyxl.load_workbook(out)
+
+
+def test_no_identifying_value_in_any_cell_of_any_sheet(book, study):
+    assert len(study.identifying) >= 15  # names, units, positions, places, phones, referrals, fieldworkers, C's name
+    found = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                text = str(cell.value) if cell.value is not None else ""
+                found += [(sheet.title, cell.coordinate, value) for value in study.identifying if value in text]
+    assert found == []
+
+
+def test_respondents_fieldworkers_and_communities_become_codes(book, study):
+    rows = table(book["访谈"])
+    # numbered by each person's first interview: O1 started first, then S1, K1, K2
+    assert {r["访谈"]: r["受访者"] for r in rows} == {
+        short(study, "O1"): "R01", short(study, "S1"): "R02", short(study, "K1"): "R03", short(study, "K2"): "R04",
+        short(study, "PA"): None, short(study, "PB"): None}
+    assert {r["访谈"]: r["访员"] for r in rows}[short(study, "O1")] == "F01"
+    assert {r["访员"] for r in rows} == {"F01", "F02"}
+    assert [r["社区名称"] for r in rows] == ["A", "A", "A", "B", "B", "C"]
+    assert "设备" not in rows[0]  # the laptop's id is left out too
+    assert {r["受访者"] for r in table(book["回答"])} == {"R01", "R02", "R03", "R04", None}
+
+
+def test_identifying_questions_are_left_out_and_names_in_text_replaced(book, study):
+    rows = table(book["回答"])
+    names = {r["题目名"] for r in rows}
+    for question in ("resp_name", "resp_organisation", "resp_position", "interview_place", "resp_phone", "close_referrals"):
+        assert question not in names
+    assert "resp_tenure_years" in names and "interview_date" in names  # not identifying: kept
+    party = row_of(rows, "题目名", "act_party_structure")
+    assert "R01同志牵头协调管委会" in party["回答"]
+    assert row_of(rows, "题目名", "act_gov_mobilisation")["访员备注"] == "受访者提到C社区的做法值得跟进"
+    matrix = row_of(table(book["框架矩阵-营造维度"]), "访谈", short(study, "O1"))
+    assert matrix["受访者"] == "R01" and "R01同志" in matrix["组织创新"]
+
+
+def test_about_sheet_says_the_file_is_anonymised(book, study):
+    facts = about(book["说明"])
+    assert facts["匿名化"][0].startswith("是。") and "R01" in facts["匿名化"][0]
+    assert facts["数据库"] == [study.path.name]  # a full path can carry a user's name
+
+
+def test_codes_are_the_same_in_a_filtered_export(study, tmp_path):
+    out = tmp_path / "b.xlsx"
+    export_workbook(study.path, out, ExportOptions(ExportFilters(communities=("B",)), anonymize=True), tz=CHENGDU)
+    rows = table(openpyxl.load_workbook(out)["访谈"])
+    assert [(r["受访者"], r["访员"]) for r in rows if r["受访者类型"] == "社区干部"] == [("R03", "F02")]
+
+
+def person(interview_id: str, started: str, name: str | None, *values: str, fieldworker: str = "甲") -> InterviewPeople:
+    return InterviewPeople(interview_id, started, fieldworker, name, tuple(values))
+
+
+def test_same_name_same_code_and_longest_value_wins():
+    anon = anonymizer([
+        person("i2", "2021-02", "王芳", "王芳工作室"),
+        person("i1", "2021-01", "李明"),
+        person("i3", "2021-03", " 王芳 "),
+    ], {"A": "A社区", "C": "清源社区"}, removed="〔已删除〕")
+    assert [anon.respondent(i) for i in ("i1", "i2", "i3")] == ["R01", "R02", "R02"]
+    assert anon.fieldworker("甲") == "F01"
+    assert anon.scrub("王芳工作室的王芳说，李明和甲都去过清源社区。") == "〔已删除〕的R02说，R01和甲都去过C社区。"
+    assert anon.community("A") == "A" and anon.drops(True) and not anon.drops(False)
+
+
+def test_values_shorter_than_two_characters_are_not_searched_in_text():
+    anon = anonymizer([person("i1", "2021-01", "王", "5")], {})
+    assert anon.scrub("王主任说有5个院落") == "王主任说有5个院落"
