@@ -13,37 +13,41 @@ from pathlib import Path
 from bench.run import ROOT, percentile, synthetic_db
 
 BARE_WINDOW = (
-    "import sys; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication, QMainWindow;"
-    "app = QApplication(sys.argv); w = QMainWindow(); w.resize(1280, 800); w.show();"
-    "QTimer.singleShot(0, app.quit); app.exec()"
+    "import sys, time; from PySide6.QtWidgets import QApplication, QMainWindow;"
+    "app = QApplication(sys.argv); w = QMainWindow(); w.resize(1280, 800); w.show(); w.repaint();"
+    "print('SHOWN', time.time(), flush=True)"
 )
 
 
 def _best_of(command: list[str], env: dict, runs: int = 5) -> float:
+    """Seconds from starting the process to its 'SHOWN <time>' line: start-up, not teardown."""
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
+        start = time.time()
+        out = subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT, text=True).stdout
+        shown = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("SHOWN"))
+        times.append(shown - start)
     return min(times)
 
 
 def bench_startup() -> list[str]:
-    """`python main.py` until the main window is shown, on a 5,000-interview database."""
+    """`python main.py` until the main window is shown, and until its list of 5,000 interviews is filled."""
     source = synthetic_db(5000)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "startup.db"
         shutil.copy(source, db)
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "YINGZAO_BENCH_EXIT_ON_SHOW": "1",
-               "YINGZAO_HOME": tmp}
-        subprocess.run([sys.executable, "main.py", "--db", str(db)], env=env, check=True, cwd=ROOT,
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "YINGZAO_HOME": tmp}
+        command = [sys.executable, "main.py", "--db", str(db)]
+        subprocess.run(command, env={**env, "YINGZAO_BENCH_EXIT_ON_SHOW": "list"}, check=True, cwd=ROOT,
                        capture_output=True)  # first launch parses changed protocols; not what is measured
-        app = _best_of([sys.executable, "main.py", "--db", str(db)], env)
+        window = _best_of(command, {**env, "YINGZAO_BENCH_EXIT_ON_SHOW": "window"})
+        filled = _best_of(command, {**env, "YINGZAO_BENCH_EXIT_ON_SHOW": "list"})
         bare = _best_of([sys.executable, "-c", BARE_WINDOW], env)
     return [
-        f"startup_main_window: {app * 1000:.0f} ms (5,000 interviews in the database; best of 5)",
+        f"startup_main_window: {window * 1000:.0f} ms (window painted; 5,000 interviews in the database; best of 5)",
+        f"startup_list_filled: {filled * 1000:.0f} ms (the 5,000 rows are read just after the first paint)",
         f"startup_bare_qmainwindow: {bare * 1000:.0f} ms (baseline: python + PySide6 + an empty QMainWindow)",
-        f"startup_vs_bare: {app / bare:.2f}x (target: <= 2x)",
+        f"startup_vs_bare: {window / bare:.2f}x (target: <= 2x); with the list filled: {filled / bare:.2f}x",
     ]
 
 

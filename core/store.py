@@ -9,7 +9,6 @@ import contextlib
 import itertools
 import json
 import sqlite3
-import uuid
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -90,6 +89,8 @@ class Store:
     def _ensure_device_id(self) -> str:
         device = self.get_setting("device_id")
         if not device:
+            import uuid  # imported when needed: it pulls in `platform`, which start-up can do without
+
             device = str(uuid.uuid4())
             self.set_setting("device_id", device)
         return device
@@ -105,6 +106,10 @@ class Store:
             except sqlite3.Error:
                 pass
             self.conn = None  # type: ignore[assignment]
+
+    @property
+    def is_open(self) -> bool:
+        return self.conn is not None
 
     def __enter__(self) -> "Store":
         return self
@@ -257,6 +262,8 @@ class Store:
         fieldworker: str | None = None,
         interview_id: str | None = None,
     ) -> InterviewId:
+        import uuid
+
         protocol = self.protocol(protocol_sha256)
         new_id = InterviewId(interview_id or str(uuid.uuid4()))
         now = self._clock()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?$")
 
@@ -17,6 +16,8 @@ def to_stored(question_type: str, value: object) -> object:
     space-separated choice names for select_multiple, text otherwise; None for empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    from decimal import Decimal, InvalidOperation  # exact parsing of typed numbers; not needed at start-up
+
     if question_type == "integer":
         if isinstance(value, bool):
             raise ValueProblem("expected a whole number")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
@@ -64,8 +65,19 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
 
     window = MainWindow(store, library, tr)
     window.show()
-    if os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):  # start-up benchmark: quit once the window is up
-        QTimer.singleShot(0, app.quit)
+    bench = os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW")  # start-up benchmark (bench/bench_ui.py)
+    if bench == "window":  # stop once the window has painted
+        window.repaint()
+        print("SHOWN", time.time(), flush=True)
+        store.close()
+        return 0
+    if bench:  # stop once the list of interviews is filled too
+        def filled() -> None:
+            window.repaint()
+            print("SHOWN", time.time(), flush=True)
+            app.quit()
+
+        window.home.refreshed.connect(filled)
     else:
         offer_resume(window, store, tr, store.get_setting(OPEN_INTERVIEW) or "")
     code = app.exec()

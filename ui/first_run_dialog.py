@@ -12,9 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.store import Store
-from ui.i18n import Translator, add_strings
+from ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
 
-USER_ROLES = ("fieldworker", "supervisor", "researcher")
 
 add_strings({
     "firstrun.title": ("欢迎使用营造", "Welcome to Yingzao"),
@@ -30,9 +29,6 @@ add_strings({
     "firstrun.name": ("姓名", "Name"),
     "firstrun.name_placeholder": ("例如：王芳", "e.g. Wang Fang"),
     "firstrun.role": ("角色", "Role"),
-    "firstrun.role.fieldworker": ("访员", "Fieldworker"),
-    "firstrun.role.supervisor": ("督导", "Supervisor"),
-    "firstrun.role.researcher": ("研究人员", "Researcher"),
     "firstrun.role_hint.fieldworker": ("到现场访谈，录入回答", "interviews in the field and records the answers"),
     "firstrun.role_hint.supervisor": ("审阅访谈，批注、通过或退回", "reviews interviews: comments, approves or sends back"),
     "firstrun.role_hint.researcher": ("合并各台电脑的数据，导出分析", "merges the data of all laptops and exports it for analysis"),
@@ -48,8 +44,6 @@ add_strings({
 })
 
 
-def role_label(tr: Translator, role: str | None) -> str:
-    return tr(f"firstrun.role.{role}") if role in USER_ROLES else (role or "")
 
 
 class IdentityDialog(QDialog):

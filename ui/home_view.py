@@ -5,7 +5,6 @@ widget only wires controls to it, so the table is never rebuilt while the user t
 """
 from __future__ import annotations
 
-import html
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -18,9 +17,8 @@ from core.library import Library
 from core.protocol import ROLES
 from core.records import STATUSES
 from core.store import Store
-from ui import first_run_dialog
 from ui.home_widgets import CheckFilter, ElidedLabel
-from ui.i18n import Translator, add_strings
+from ui.i18n import Translator, add_strings, role_label
 from ui.interview_list_model import COL, InterviewFilter, InterviewListModel
 
 add_strings({
@@ -47,13 +45,19 @@ add_strings({
     "list.shortcut_hint": ("Ctrl+N 新建 · Ctrl+F 搜索 · 回车打开", "Ctrl+N new · Ctrl+F search · Enter opens"),
 })
 
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 _GREY = "color: #6b6b6b; font-size: 12px;"
 
 
 class HomeView(QWidget):
     open_requested = Signal(str)  # an interview id
+    refreshed = Signal()  # the list was (re)read from the store
 
-    def __init__(self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None,
+                 *, load: bool = True) -> None:
         super().__init__(parent)
         self.store, self.library, self.tr = store, library, tr
         self._sized_for: str | None = None  # the language the columns were last fitted to
@@ -148,7 +152,8 @@ class HomeView(QWidget):
         self._shortcuts()
         tr.on_change(self.retranslate)
         self.retranslate()
-        self.refresh()
+        if load:  # the main window loads the list just after its first paint instead
+            self.refresh()
 
     def _shortcuts(self) -> None:
         # window-wide while this page is visible; a hidden page's shortcuts do not fire
@@ -181,6 +186,7 @@ class HomeView(QWidget):
         if self._sized_for != self.tr.lang and interviews:
             self._fit_columns()
         self._update_state()
+        self.refreshed.emit()
 
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -227,6 +233,8 @@ class HomeView(QWidget):
         return new_id
 
     def change_identity(self) -> bool:
+        from ui import first_run_dialog  # noqa: PLC0415 - not needed to show the list at start-up
+
         changed = first_run_dialog.ask_identity(self, self.store, self.tr)
         if changed:
             self._update_header()
@@ -269,10 +277,10 @@ class HomeView(QWidget):
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         tr = self.tr
         if total == 0:
-            self.empty_label.setText(html.escape(tr("list.empty")))
+            self.empty_label.setText(_escape(tr("list.empty")))
         elif shown == 0:
             self.empty_label.setText(
-                f"{html.escape(tr('list.no_match'))}<br><br><a href='#clear'>{html.escape(tr('list.clear_filters'))}</a>")
+                f"{_escape(tr('list.no_match'))}<br><br><a href='#clear'>{_escape(tr('list.clear_filters'))}</a>")
         self.stack.setCurrentWidget(self.table if shown else self.empty_label)
         self.count_label.setText(tr("list.count_all", total=total) if shown == total
                                  else tr("list.count_shown", shown=shown, total=total))
@@ -281,10 +289,10 @@ class HomeView(QWidget):
     def _update_header(self) -> None:
         tr = self.tr
         name = self.store.get_setting("user_name") or ""
-        role = first_run_dialog.role_label(tr, self.store.get_setting("user_role"))
+        role = role_label(tr, self.store.get_setting("user_role"))
         who = tr("list.user", name=name, role=role) if name else tr("list.no_user")
-        self.user_label.setText(f"<b>{html.escape(who)}</b>&nbsp;&nbsp;"
-                                f"<a href='#change' style='font-size: 12px;'>{html.escape(tr('list.change_user'))}</a>")
+        self.user_label.setText(f"<b>{_escape(who)}</b>&nbsp;&nbsp;"
+                                f"<a href='#change' style='font-size: 12px;'>{_escape(tr('list.change_user'))}</a>")
         self.database_label.set_full_text(tr("list.database", path=self.store.path))
 
     def _fit_columns(self) -> None:

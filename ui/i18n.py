@@ -19,6 +19,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "role.street_staff": ("街道工作人员", "Street / district staff"),
     "role.cadre": ("社区干部", "Community cadre"),
     "role.profile": ("社区概况", "Community profile"),
+    "firstrun.role.fieldworker": ("访员", "Fieldworker"),
+    "firstrun.role.supervisor": ("督导", "Supervisor"),
+    "firstrun.role.researcher": ("研究人员", "Researcher"),
     "status.draft": ("草稿", "Draft"),
     "status.completed": ("已完成", "Completed"),
     "status.approved": ("已通过", "Approved"),
@@ -28,6 +31,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
 }
 
 LANGUAGES = ("zh", "en")
+USER_ROLES = ("fieldworker", "supervisor", "researcher")  # a label, not a permission (see README)
+
+
+def role_label(tr: "Translator", role: str | None) -> str:
+    """The user's role in words."""
+    return tr(f"firstrun.role.{role}") if role in USER_ROLES else (role or "")
 
 
 def add_strings(table: dict[str, tuple[str, str]]) -> None:

@@ -1,6 +1,7 @@
 """The main window: the home list and the interview screen, one at a time, and the menus."""
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
@@ -40,7 +41,10 @@ class MainWindow(QMainWindow):
         self.store, self.library, self.tr = store, library, tr
         self.resize(1280, 800)
         self.stack = QStackedWidget(self)
-        self.home = HomeView(store, library, tr, self.stack)
+        # the list of interviews is read just after the window first paints (see showEvent): with
+        # thousands of interviews the window appears sooner, and the rows follow a moment later
+        self.home = HomeView(store, library, tr, self.stack, load=False)
+        self._list_loaded = False
         self.home.open_requested.connect(self.open_interview)
         self.stack.addWidget(self.home)
         self.setCentralWidget(self.stack)
@@ -192,6 +196,16 @@ class MainWindow(QMainWindow):
     def _interview_finalized(self, _interview_id: str) -> None:
         self.close_interview()
         self.statusBar().showMessage(self.tr("status.finalised"), 8000)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._list_loaded:
+            self._list_loaded = True
+            QTimer.singleShot(0, self, self._load_list)
+
+    def _load_list(self) -> None:
+        if self.store.is_open:  # the window may outlive its store (closing, tests)
+            self.home.refresh()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.interview_view is not None:

@@ -10,10 +10,12 @@ from ui.main_window import OPEN_INTERVIEW, MainWindow
 def test_main_window_opens_on_the_home_list_and_switches_language(qtbot, tmp_path):
     store = Store(tmp_path / "app.db", user="王芳")
     library = load_library(store)
+    store.start_interview(library.by_role("cadre")[0].sha256)
     tr = Translator("zh")
     window = MainWindow(store, library, tr)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: window.home.model.rowCount() == 1, timeout=2000)  # filled after the first paint
     assert window.windowTitle().startswith("营造")
     assert window.stack.currentWidget() is window.home
     assert window.file_menu.title() == "文件"
