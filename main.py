@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--db", dest="pack_db", type=Path, metavar="PATH", help="the database to export from (default: --db, else the user's data folder)")
     pack.add_argument("--out", type=Path, required=True, metavar="FILE", help="package file to write, e.g. session.yzpack")
     pack.add_argument("--all", action="store_true", help="every interview, not only those changed since the last export")
+    pack.add_argument("--review", action="store_true", help="a review package for the fieldworkers: the interviews "
+                      "approved, sent back or commented on here since they were last packed for review (with --all: ever)")
+    pack.add_argument("--fieldworker", metavar="NAME", help="with --review: only this fieldworker's interviews")
     merge = commands.add_parser(
         "merge", help="merge session packages into a master database (exit 1 if any is refused)",
         description="Merge session packages into MASTER.db (created if new) and print one report line per package.",
@@ -106,6 +109,8 @@ def _pack(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"{db}: no such database.", file=sys.stderr)
         return 2
+    if args.review or args.fieldworker:
+        return _pack_review(db, args)
     try:
         with Store(db) as store:
             previous = last_export(store)
@@ -123,6 +128,32 @@ def _pack(args: argparse.Namespace) -> int:
     what = "all interviews" if summary.selection == "all" else "changed since the last export"
     print(f"{summary.path}: {summary.interviews} interview(s) ({what}), {summary.answers} answers, "
           f"{summary.audit} audit entries, {summary.protocols} protocol version(s)")
+    return 0
+
+
+def _pack_review(db: Path, args: argparse.Namespace) -> int:
+    from core.errors import YingzaoError
+    from core.review_package import last_review_export, pack_review
+    from core.store import Store
+
+    if not args.review:
+        print("--fieldworker goes with --review.", file=sys.stderr)
+        return 2
+    try:
+        with Store(db) as store:
+            previous = last_review_export(store)
+            summary = pack_review(store, args.out, fieldworker=args.fieldworker, all_reviewed=args.all)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    whose = f" of {args.fieldworker}" if args.fieldworker else ""
+    if summary is None:
+        since = f" since the last review package ({previous['file_name']}, {previous['at']})" if previous else ""
+        print(f"Nothing reviewed{whose}{since} to send; no file written.")
+        return 0
+    what = "reviewed, all" if summary.selection == "all" else "reviewed since they were last sent"
+    print(f"{summary.path}: {summary.interviews} interview(s){whose} {what}; the fieldworker merges it with "
+          "Merge sessions (python main.py merge --into LAPTOP.db FILE)")
     return 0
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from core.comments import comments_from_audit
+
 INTERVIEW_FIELDS = (
     "id", "protocol_sha256", "protocol_id", "protocol_version", "respondent_role", "community_id",
     "fieldworker", "device_id", "status", "started_at", "ended_at", "updated_at", "outcome",
@@ -58,9 +60,19 @@ class Version:
     def id(self) -> str:
         return self.interview["id"]
 
+    @property
+    def comments(self) -> list[Row]:
+        """Its review comments (COMMENT_FIELDS), read from its `comment` audit rows: hashed with the
+        log, so they need no hash of their own (core/comments.py)."""
+        return comments_from_audit(self.audit)
+
     def to_json(self) -> dict[str, Any]:
-        return {"interview": self.interview, "answers": self.answers, "audit": self.audit,
+        data = {"interview": self.interview, "answers": self.answers, "audit": self.audit,
                 "paradata": self.paradata, "content_sha256": self.sha256}
+        comments = self.comments
+        if comments:  # a readable copy; without comments a line is exactly what format 1 always was
+            data["comments"] = comments
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Version":

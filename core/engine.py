@@ -41,8 +41,12 @@ _CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is n
 
 
 class InterviewSession:
-    def __init__(self, store: Store, interview_id: str, *, today: dt.date | None = None) -> None:
+    def __init__(self, store: Store, interview_id: str, *, today: dt.date | None = None,
+                 read_only: bool = False) -> None:
+        """`read_only`: only to look at it (review, quality flags) — nothing is ever written, even
+        for an interview the fieldworker may still edit."""
         self.store = store
+        self._read_only = read_only
         self.interview: Interview = store.interview(interview_id)
         self.protocol: Protocol = store.protocol(self.interview.protocol_sha256)
         self.answers: dict[str, Answer] = store.answers(interview_id)
@@ -61,7 +65,7 @@ class InterviewSession:
 
     @property
     def editable(self) -> bool:
-        return self.interview.status in EDITABLE_STATUSES
+        return not self._read_only and self.interview.status in EDITABLE_STATUSES
 
     def value(self, name: str) -> object:
         answer = self.answers.get(name)

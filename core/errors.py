@@ -200,3 +200,55 @@ def no_open_conflict(interview_id: str) -> StoreError:
 def unknown_version(interview_id: str, choice: str, known: list[str]) -> StoreError:
     return StoreError(f"Interview {interview_id} has no version '{choice}' in conflict.",
                       hint=f"Choose one of: {', '.join(known)}.")
+
+
+class ReviewError(StoreError):
+    """A review action (approve, send back, reopen, comment) that cannot be done as asked."""
+
+
+def not_a_supervisor(action: str, role: str | None) -> ReviewError:
+    return ReviewError(
+        f"Only a supervisor may {action}; this computer's user is recorded as {role or 'no role'}.",
+        hint="Set your role to supervisor in File → My identity… (the role is a label, not a password).")
+
+
+def wrong_status_for(action: str, interview_id: str, status: str, allowed: tuple[str, ...]) -> ReviewError:
+    return ReviewError(
+        f"Interview {interview_id} is {status}; it can be {action} only when it is {' or '.join(allowed)}.",
+        hint="Reload the review queue: someone may have changed it meanwhile.")
+
+
+def reason_required() -> ReviewError:
+    return ReviewError("Sending an interview back needs a reason.",
+                       hint="Say what the fieldworker should revise; it is shown to them with the interview.")
+
+
+def empty_comment() -> ReviewError:
+    return ReviewError("A comment cannot be empty.", hint="Type the comment, then post it.")
+
+
+def reply_only(role: str | None) -> ReviewError:
+    return ReviewError(
+        f"As {role or 'a user without a role'} you can reply to a supervisor's comment, not start a new one.",
+        hint="Use the Reply box under the comment.")
+
+
+def reply_needs_editable(interview_id: str, status: str) -> ReviewError:
+    return ReviewError(f"Interview {interview_id} is {status}: replies are possible while it is sent back for revision.",
+                       hint="A supervisor can send it back or reopen it.")
+
+
+def unknown_comment(comment_id: str, interview_id: str) -> ReviewError:
+    return ReviewError(f"Interview {interview_id} has no comment {comment_id} to reply to.",
+                       hint="Reload the interview: the comment list may be out of date.")
+
+
+def unknown_question_in(interview_id: str, question: str) -> ReviewError:
+    return ReviewError(f"Interview {interview_id}'s protocol has no question named '{question}'.")
+
+
+def already_sent_back(interview_id: str, at: str) -> ReviewError:
+    return ReviewError(
+        f"Interview {interview_id} was sent back to its fieldworker in a review package on {at}; a comment "
+        "added now would not reach them and would conflict with their revision.",
+        hint="Wait for the revised interview to be merged, then comment on it.")

@@ -16,6 +16,11 @@ The result does not depend on the order packages are merged in. Each package mer
 transaction after it has been validated whole (core/package.py), so a refused or cancelled package
 leaves the master exactly as it was. Paradata merge by keeping, per question, the row with the most
 visits. Every interview a package carried gets a `merged` audit row (bookkeeping, not content).
+Review comments travel as audit rows (core/comments.py); each version's are added to `comments` by
+id, so the table holds every comment of every version, whatever the order of merging.
+
+Review packages (kind `review`, a supervisor's decisions going back to a laptop) merge by the same
+rules: the supervisor's version continues the fieldworker's, and the revision continues that.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from core import errors
+from core.comments import insert_comments
 from core.content_hash import (
     BOOKKEEPING_FIELDS, INTERVIEW_FIELDS, LOCAL_FIELDS, Version, audit_identity, continues, load_version,
 )
@@ -161,6 +167,8 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
                 fresh.append(version)
                 outcomes.append(ADDED)
         _insert(conn, fresh)
+        for version in package.versions:  # by id: a comment of any version is kept, once
+            insert_comments(conn, version.id, version.comments)
         carried = list(zip(package.versions, outcomes))
         conn.executemany(
             "INSERT INTO interview_sources (interview_id, package_id, device_id, content_sha256, outcome, merged_at)"

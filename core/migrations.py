@@ -143,6 +143,50 @@ MIGRATIONS: list[list[str]] = [
             interviews INTEGER NOT NULL
         )""",
     ],
+    # 4: supervisor review — comments, review packages sent back, data-quality flags (core/review.py)
+    [
+        # A comment is also an audit row (field 'comment', see core/review.py), so it travels with the
+        # interview's content hash; this table is what the screens read, keyed by a uuid that is the
+        # same on every laptop.
+        """CREATE TABLE IF NOT EXISTS comments (
+            id TEXT PRIMARY KEY,            -- UUID, stable across databases
+            interview_id TEXT NOT NULL,
+            question TEXT,                  -- NULL: on the whole interview
+            parent_id TEXT,                 -- NULL, or the comment this one replies to
+            author TEXT NOT NULL,
+            author_role TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS comments_question ON comments(interview_id, question)",
+        """CREATE TABLE IF NOT EXISTS review_exports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            package_id TEXT NOT NULL,
+            fieldworker TEXT NOT NULL,      -- '' when every fieldworker's reviews were packed
+            selection TEXT NOT NULL,        -- 'reviewed' (since the last review export) or 'all'
+            audit_high INTEGER NOT NULL,
+            interviews INTEGER NOT NULL
+        )""",
+        # which interviews each review package carried: a comment on an interview already sent back
+        # would not reach the fieldworker and would conflict with the revision (core/review.py)
+        """CREATE TABLE IF NOT EXISTS review_export_items (
+            export_id INTEGER NOT NULL REFERENCES review_exports(id),
+            interview_id TEXT NOT NULL,
+            PRIMARY KEY (export_id, interview_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS review_export_items_interview ON review_export_items(interview_id)",
+        # derived, local cache (like interviews.progress): recomputed when the data changed
+        """CREATE TABLE IF NOT EXISTS quality_flags (
+            interview_id TEXT NOT NULL,
+            flag TEXT NOT NULL,
+            detail TEXT NOT NULL,           -- JSON: which questions or sections, or the durations
+            PRIMARY KEY (interview_id, flag)
+        ) WITHOUT ROWID""",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -27,6 +27,8 @@ from core.records import MARKERS, STATUSES
 FORMAT = "yingzao-package"
 FORMAT_VERSION = 1
 KIND_SESSION = "session"
+KIND_REVIEW = "review"  # a supervisor's decisions and comments going back to a fieldworker (core/review_package.py)
+KINDS = (KIND_SESSION, KIND_REVIEW)
 SUFFIX = ".yzpack"
 MANIFEST = "manifest.json"
 INTERVIEWS = "interviews.jsonl"
@@ -136,7 +138,7 @@ def pack_session(store, out: Path | str, *, all_interviews: bool = False) -> Pac
         audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
         ids = ([r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
                if all_interviews else changed_since_last_export(store))
-        manifest = _write_package(store, out, ids, "all" if all_interviews else "changed") if ids else None
+        manifest = write_package(store, out, ids, "all" if all_interviews else "changed") if ids else None
     finally:
         if snapshot:
             conn.execute("COMMIT")
@@ -153,9 +155,11 @@ def pack_session(store, out: Path | str, *, all_interviews: bool = False) -> Pac
                        counts["audit"], counts["protocols"])
 
 
-def _write_package(store, out: Path, ids: list[str], selection: str) -> dict[str, Any]:
+def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str = KIND_SESSION,
+                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write the file (atomically: to a .partial file, then renamed); returns the manifest, with the
-    package id added (it is the hash of the manifest, so it cannot be inside the file)."""
+    package id added (it is the hash of the manifest, so it cannot be inside the file). `extra`
+    adds manifest fields of a kind (a review package's `for_fieldworker`)."""
     conn = store.conn
     partial = out.with_name(out.name + ".partial")
     entries: list[dict[str, Any]] = []
@@ -177,6 +181,9 @@ def _write_package(store, out: Path, ids: list[str], selection: str) -> dict[str
                                     "protocol_sha256": info["protocol_sha256"],
                                     "protocol_version": info["protocol_version"], "status": info["status"],
                                     "answers": len(version.answers), "audit": len(version.audit)})
+                    comments = len(version.comments)
+                    if comments:
+                        entries[-1]["comments"] = comments
                     protocol_shas.setdefault(info["protocol_sha256"], None)
                     if info["community_id"] is not None:
                         community_ids.setdefault(info["community_id"], None)
@@ -198,7 +205,7 @@ def _write_package(store, out: Path, ids: list[str], selection: str) -> dict[str
                     files[entry["workbook"]] = _write(zf, entry["workbook"], bytes(workbook))
                 protocols.append(entry)
             manifest = {
-                "format": FORMAT, "format_version": FORMAT_VERSION, "kind": KIND_SESSION,
+                "format": FORMAT, "format_version": FORMAT_VERSION, "kind": kind,
                 "app_version": app_version(), "device_id": store.device_id,
                 "fieldworker": store.user or "、".join(name for name in fieldworkers if name),
                 "created_at": store.now(), "selection": selection,
@@ -207,7 +214,11 @@ def _write_package(store, out: Path, ids: list[str], selection: str) -> dict[str
                            "audit": sum(e["audit"] for e in entries), "protocols": len(protocols),
                            "communities": len(communities)},
                 "files": files,
+                **(extra or {}),
             }
+            comments = sum(e.get("comments", 0) for e in entries)
+            if comments:  # only then: a package without comments is exactly what format 1 always was
+                manifest["counts"]["comments"] = comments
             manifest_bytes = _dumps(manifest)
             zf.writestr(MANIFEST, manifest_bytes)
         os.replace(partial, out)
@@ -322,8 +333,10 @@ def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
     for key, kind in _MANIFEST_TYPES.items():
         if not isinstance(manifest.get(key), kind):
             raise errors.damaged_package(path, f"its manifest lacks a valid '{key}'")
-    if manifest["kind"] != KIND_SESSION:
+    if manifest["kind"] not in KINDS:
         raise errors.not_a_package(path, f"it is a '{manifest['kind']}' package, not a session")
+    if not isinstance(manifest.get("for_fieldworker", ""), str):
+        raise errors.damaged_package(path, "its manifest lacks a valid 'for_fieldworker'")
     files = manifest["files"]
     if not all(isinstance(v, str) and _SHA256.match(v) for v in files.values()) or INTERVIEWS not in files \
             or COMMUNITIES not in files:
@@ -331,7 +344,7 @@ def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
     for entry in manifest["interviews"]:
         if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)
                 and _SHA256.match(str(entry.get("content_sha256"))) and type(entry.get("answers")) is int
-                and type(entry.get("audit")) is int):
+                and type(entry.get("audit")) is int and type(entry.get("comments", 0)) is int):
             raise errors.damaged_package(path, "its manifest lists an interview wrongly")
     for entry in manifest["protocols"]:
         if not (isinstance(entry, dict) and _SHA256.match(str(entry.get("sha256")))
@@ -372,7 +385,8 @@ def _versions(path: Path, data: bytes, manifest: dict[str, Any], package: Packag
             raise errors.damaged_package(path, f"{where} is not where its manifest says")
         if version.sha256 != entry["content_sha256"]:
             raise errors.damaged_package(path, f"the content of {where} does not match its hash")
-        if len(version.answers) != entry["answers"] or len(version.audit) != entry["audit"]:
+        if len(version.answers) != entry["answers"] or len(version.audit) != entry["audit"] \
+                or len(version.comments) != entry.get("comments", 0):
             raise errors.damaged_package(path, f"{where} does not have the answers its manifest counts")
         if version.interview["protocol_sha256"] not in package.protocol_members:
             raise errors.damaged_package(path, f"{where} uses a protocol version the package does not carry")
@@ -381,8 +395,9 @@ def _versions(path: Path, data: bytes, manifest: dict[str, Any], package: Packag
         seen.add(version.id)
         versions.append(version)
     counts = manifest["counts"]
-    if (counts.get("answers"), counts.get("audit")) != (
-            sum(len(v.answers) for v in versions), sum(len(v.audit) for v in versions)):
+    if (counts.get("answers"), counts.get("audit"), counts.get("comments", 0)) != (
+            sum(len(v.answers) for v in versions), sum(len(v.audit) for v in versions),
+            sum(len(v.comments) for v in versions)):
         raise errors.damaged_package(path, "its counts do not match its content")
     return versions
 
@@ -419,7 +434,10 @@ def _version(data: dict[str, Any]) -> Version:
     if not (_column(paradata, 0, (str,)) and _column(paradata, 1, (int, float)) and _column(paradata, 2, (int,))
             and _column(paradata, 3, (str,))):
         raise ValueError("paradata of the wrong type")
-    return Version(row, sorted(answers, key=lambda r: r[0]), audit, paradata)  # hash recomputed here
+    version = Version(row, sorted(answers, key=lambda r: r[0]), audit, paradata)  # hash recomputed here
+    if data.get("comments", []) != version.comments:  # the readable copy must be what the hashed log says
+        raise ValueError("its comments are not those its audit log records")
+    return version
 
 
 def _rows(rows: Any, width: int, what: str) -> list[list[Any]]:

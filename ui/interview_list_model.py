@@ -50,9 +50,10 @@ def local_time(iso: str | None) -> str:
 
 
 def default_order(interviews: Iterable[Interview]) -> list[Interview]:
-    """Drafts first, then the rest; the most recently changed first within each."""
+    """What the fieldworker still has to work on first (drafts and interviews sent back), then the
+    rest; the most recently changed first within each."""
     by_change = sorted(interviews, key=lambda i: i.updated_at, reverse=True)
-    return sorted(by_change, key=lambda i: i.status != "draft")
+    return sorted(by_change, key=lambda i: i.status not in ("draft", "rejected"))
 
 
 class InterviewListModel(QAbstractTableModel):

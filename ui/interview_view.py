@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from core.engine import INTERVIEW_TIME, InterviewSession
 from core.errors import YingzaoError
 from core.protocol import Section, pick
+from ui.comment_thread import InterviewComments
 from ui.finalize_dialog import FinalizeDialog
 from ui.find_dialog import FindDialog
 from ui.i18n import Translator, add_strings
@@ -71,6 +72,8 @@ class InterviewView(QWidget):
         self._opened = time.monotonic()
         self._screen_written = self._opened
         self._base_seconds = session.recorded_seconds()
+        self.comments = InterviewComments(session, tr, self)  # a supervisor's, when it was reviewed
+        self.comments.failed.connect(lambda message: self.saved_label.setText(self.tr("iv.save_failed", message=message)))
         self._build()
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
@@ -137,6 +140,8 @@ class InterviewView(QWidget):
         banner_layout.addWidget(self.refusal_button)
         self.banner.hide()
         outer.addWidget(self.banner)
+        if self.comments.box is not None:
+            outer.addWidget(self.comments.box)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.navigator = QListWidget(splitter)
@@ -208,6 +213,7 @@ class InterviewView(QWidget):
             widget.value_edited.connect(self._value_edited)
             widget.marker_changed.connect(self._marker_changed)
             widget.note_edited.connect(self._note_edited)
+            self.comments.attach(widget)
             self.widgets[name] = widget
             column.addWidget(widget)
         column.addStretch(1)
@@ -436,6 +442,7 @@ class InterviewView(QWidget):
         self.finalise_button.setText(tr("iv.finalise"))
         self.refusal_button.setText(tr("iv.refused.finish"))
         self.shortcuts_label.setText(tr("iv.shortcuts"))
+        self.comments.retranslate()
         if not self.saved_label.text() or self.saved_label.text() in (tr("iv.not_saved"),):
             self.saved_label.setText(tr("iv.not_saved"))
         self.setWindowTitle(tr(f"role.{role}") if role in ("official", "street_staff", "cadre", "profile") else role)
@@ -478,6 +485,7 @@ class InterviewView(QWidget):
             return
         for widget in self.widgets.values():
             widget.set_read_only(True)
+        self.comments.refresh()  # no more replies once finalised
         self._refresh_status()
         self.finalized.emit(self.session.id)
 

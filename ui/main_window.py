@@ -23,6 +23,8 @@ add_strings({
     "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
     "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
     "menu.data": ("数据", "Data"),
+    "menu.review": ("审核", "Review"),
+    "menu.review_queue": ("审核队列…", "Review queue…"),
     "menu.quit": ("退出", "Quit"),
     "menu.help": ("帮助", "Help"),
     "menu.about": ("关于营造", "About Yingzao"),
@@ -49,6 +51,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self.setCentralWidget(self.stack)
         self.interview_view = None
+        self.review_view = None
         self._build_menus()
         tr.on_change(self.retranslate)
         self.retranslate()
@@ -86,6 +89,10 @@ class MainWindow(QMainWindow):
                 self.data_menu.addSeparator()
             else:
                 self.data_menu.addAction(action)
+        self.review_menu = bar.addMenu("")
+        self.review_action = QAction(self)
+        self.review_action.triggered.connect(self.open_review)
+        self.review_menu.addAction(self.review_action)
         self.language_menu = bar.addMenu("")
         group = QActionGroup(self)
         self.language_actions = {}
@@ -116,6 +123,13 @@ class MainWindow(QMainWindow):
         getattr(importlib.import_module(module), function)(self, self.store.path, self.tr)
         self.store.forget_cached()
         self.home.refresh()
+        if self.review_view is not None:
+            self.review_view.refresh()
+
+    def open_review(self) -> None:
+        from ui.review_view import open_review
+
+        open_review(self)
 
     def _home_action(self, action) -> None:
         self.close_interview()  # starting something new leaves the interview on screen, saved
@@ -123,6 +137,8 @@ class MainWindow(QMainWindow):
 
     def change_identity(self) -> None:
         self.home.change_identity()
+        if self.review_view is not None:
+            self.review_view.refresh()  # review actions follow the user's role
 
     def retranslate(self) -> None:
         tr = self.tr
@@ -133,6 +149,8 @@ class MainWindow(QMainWindow):
         self.identity_action.setText(tr("menu.identity"))
         self.quit_action.setText(tr("menu.quit"))
         self.data_menu.setTitle(tr("menu.data"))
+        self.review_menu.setTitle(tr("menu.review"))
+        self.review_action.setText(tr("menu.review_queue"))
         self.pack_action.setText(tr("menu.pack"))
         self.merge_action.setText(tr("menu.merge"))
         self.conflicts_action.setText(tr("menu.conflicts"))
@@ -211,4 +229,6 @@ class MainWindow(QMainWindow):
         if self.interview_view is not None:
             self.interview_view.shutdown()
             self.store.set_setting(OPEN_INTERVIEW, "")
+        if self.review_view is not None:
+            self.review_view.shutdown()
         super().closeEvent(event)

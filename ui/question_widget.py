@@ -29,6 +29,7 @@ class QuestionWidget(QFrame):
     value_edited = Signal(str)           # question name; read the value from .editor
     marker_changed = Signal(str, object)  # question name, marker or None
     note_edited = Signal(str, str)
+    comment_posted = Signal(str, str, object)  # question name, text, the comment replied to
 
     def __init__(self, protocol: Protocol, question: Question, number: str, tr: Translator,
                  parent: QWidget | None = None) -> None:
@@ -98,6 +99,8 @@ class QuestionWidget(QFrame):
             self.note_box.hide()
         column.addStretch(1)  # keep the question packed at the top when the probes are taller
         grid.addLayout(column, 0, 0)
+        self._column = column
+        self.comments = None  # a CommentThread, made when the question has comments
 
         self.probes = QLabel(self)
         self.probes.setWordWrap(True)
@@ -138,6 +141,8 @@ class QuestionWidget(QFrame):
         self.note_box.setPlaceholderText(self.tr("q.note.placeholder"))
         if self.editor is not None:
             self.editor.retranslate(lang)
+        if self.comments is not None:
+            self.comments.retranslate()
 
     def load(self, value: object, marker: str | None, note: str) -> None:
         if self.editor is not None:
@@ -158,6 +163,18 @@ class QuestionWidget(QFrame):
     def show_issue(self, issue: Issue | None) -> None:
         self.issue_label.setText(issue.message if issue else "")
         self.issue_label.setVisible(issue is not None)
+
+    def show_comments(self, threads, *, can_reply: bool) -> None:
+        """A supervisor's comments on this question, with a Reply box while the interview is editable."""
+        if self.comments is None:
+            if not threads:
+                return
+            from ui.comment_thread import CommentThread  # only interviews that were reviewed need it
+
+            self.comments = CommentThread(self.tr, self)
+            self.comments.posted.connect(lambda text, parent: self.comment_posted.emit(self.question.name, text, parent))
+            self._column.insertWidget(self._column.count() - 1, self.comments)
+        self.comments.set_threads(threads, can_reply=can_reply)
 
     def set_read_only(self, read_only: bool) -> None:
         if self.editor is not None:

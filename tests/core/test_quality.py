@@ -1,0 +1,121 @@
+"""Data-quality flags: each rule on interviews made for it, the engine's relevance, and the cache."""
+from __future__ import annotations
+
+import pytest
+
+from core import quality, review
+from core.engine import INTERVIEW_TIME, InterviewSession
+
+LONG = "好" * 100
+
+
+@pytest.fixture
+def project(library_store):
+    """Seven finalised official interviews answered in full (100-character texts, 50 minutes each)."""
+    store, library = library_store
+    store.add_community("A", "A社区")
+    protocol = library.by_role("official")[0]
+
+    def make(skip=(), values=None, seconds=3000.0, finalize=True) -> str:
+        values = values or {}
+        interview = store.start_interview(protocol.sha256, community_id="A")
+        with store.transaction():
+            for question in protocol.answerable:
+                if question.name in skip:
+                    continue
+                value = values.get(question.name, _value(protocol, question))
+                if value is not None:
+                    store.save_answer(interview, question.name, value)
+            store.add_question_time(interview, INTERVIEW_TIME, seconds)
+        if finalize:
+            InterviewSession(store, interview).finalize()  # as the screen does: a refusal is its outcome
+        return interview
+
+    ids = [make() for _ in range(7)]
+    return store, protocol, make, ids
+
+
+def _value(protocol, question):
+    if question.type == "text":
+        return LONG
+    if question.type in ("select_one", "select_multiple"):
+        return protocol.choices[question.list_name][0].name  # consent: yes
+    return {"integer": 5, "decimal": 1.5, "date": "2021-01-05", "time": "10:00"}.get(question.type)
+
+
+def flags(store) -> dict[str, dict]:
+    return {i: quality.flags_of(store, i) for i in quality.cached_flags(store)}
+
+
+def test_a_complete_project_has_no_flags(project):
+    store, _, _, ids = project
+    assert quality.refresh_flags(store)
+    assert quality.cached_flags(store) == {}
+
+
+def test_each_rule_flags_its_interview(project):
+    store, protocol, make, _ = project
+    texts = [q.name for q in protocol.answerable if q.type == "text"]
+    last = protocol.sections[-1]
+    last_questions = [n for n in last.questions if protocol.question(n).holds_value]
+    short = make(values={texts[3]: "太短了"})
+    quick = make(seconds=600.0)
+    missing = make(skip={"resp_case"})
+    empty = make(skip=set(last_questions))
+    no_consent = make(skip={"consent"})
+    draft = make(skip={"resp_case"}, finalize=False)
+    quality.refresh_flags(store)
+    found = flags(store)
+    assert found[short] == {"short_answers": {"questions": [texts[3]]}}
+    assert found[quick] == {"short_interview": {"seconds": 600, "median": 3000}}
+    assert found[missing] == {"missing_required": {"questions": ["resp_case"]}}
+    assert found[empty] == {"empty_section": {"sections": [last.name]}}
+    assert set(found[no_consent]) >= {"consent_missing", "missing_required"}
+    assert "consent" in found[no_consent]["missing_required"]["questions"]
+    assert draft not in found  # drafts are not reviewed
+
+
+def test_relevance_is_the_engines_a_refusal_is_not_missing_anything(project):
+    store, protocol, make, _ = project
+    answerable = [q.name for q in protocol.answerable]
+    refused = make(values={"consent": "no"}, skip=set(answerable[1:]), seconds=60.0)
+    quality.refresh_flags(store)
+    assert refused not in quality.cached_flags(store)  # nothing after a refusal is asked, and it is short by nature
+
+
+def test_short_answers_need_enough_answers_to_compare(library_store):
+    store, library = library_store
+    protocol = library.by_role("cadre")[0]
+    text = next(q.name for q in protocol.answerable if q.type == "text" and not q.required)
+    ids = []
+    for value in (LONG, LONG, LONG, "短"):  # four answers: too few to call one of them short
+        interview = store.start_interview(protocol.sha256)
+        store.save_answer(interview, text, value)
+        store.finalize(interview)
+        ids.append(interview)
+    quality.refresh_flags(store)
+    assert all("short_answers" not in quality.flags_of(store, i) for i in ids)
+
+
+def test_the_cache_is_recomputed_only_when_the_answers_changed(project):
+    store, protocol, make, ids = project
+    assert quality.is_stale(store)
+    assert quality.refresh_flags(store) is True
+    assert not quality.is_stale(store) and quality.refresh_flags(store) is False
+    review.approve(store, ids[0], role="supervisor")
+    review.add_comment(store, ids[1], None, "好", role="supervisor")
+    assert not quality.is_stale(store)  # decisions and comments change no flag
+    make(skip={"resp_case"})
+    assert quality.is_stale(store)
+    assert quality.refresh_flags(store) is True
+    assert len(quality.cached_flags(store)) == 1
+
+
+def test_computing_writes_nothing_but_the_cache(project):
+    store, _, make, _ = project
+    rejected = make(skip={"resp_case"})
+    review.send_back(store, rejected, "请补充", role="supervisor")  # editable again: the engine must not save
+    audit = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    quality.refresh_flags(store, force=True)
+    assert store.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == audit
+    assert "missing_required" in quality.flags_of(store, rejected)

@@ -1,0 +1,386 @@
+"""One interview as a supervisor reviews it: read-only answers, markers, notes and time per question,
+quality flags, comment threads per question and on the whole interview, and the decisions
+Approve / Send back… / Reopen. Every action is a `core.review` function (one audited transaction).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QInputDialog, QLabel, QListWidget, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+)
+
+from core import review
+from core.engine import INTERVIEW_TIME, InterviewSession
+from core.errors import YingzaoError
+from core.protocol import Protocol, Question, pick
+from core.quality import flags_of
+from core.records import Answer
+from core.store import Store
+from ui import question_widget  # noqa: F401 - the marker words (q.marker.*)
+from ui.comment_thread import CommentThread
+from ui.i18n import Translator, add_strings, role_label
+from ui.interview_list_model import local_time
+from ui.review_model import duration_text, flag_word, status_word
+
+add_strings({
+    "rv.back": ("返回审核队列", "Back to the queue"),
+    "rv.approve": ("通过", "Approve"),
+    "rv.reject": ("退回修改…", "Send back…"),
+    "rv.reopen": ("重新打开", "Reopen"),
+    "rv.reason.title": ("退回修改", "Send back for revision"),
+    "rv.reason.label": ("请写明需要访员修改或补充什么（访员会在访谈中看到）：",
+                        "Say what the fieldworker should revise or add (they see it with the interview):"),
+    "rv.whole": ("对整份访谈的批注", "Comments on the whole interview"),
+    "rv.meta": ("访员 {fieldworker} · 开始 {started} · 完成 {ended} · 用时 {duration}",
+                "Fieldworker {fieldworker} · started {started} · finalised {ended} · duration {duration}"),
+    "rv.no_flags": ("没有质量提示。", "No data-quality flags."),
+    "rv.flag_detail": ("{flag}：{detail}", "{flag}: {detail}"),
+    "rv.short_interview": ("{seconds}，此提纲中位数 {median}", "{seconds}, the protocol's median is {median}"),
+    "rv.join": ("、", ", "),
+    "rv.separator": ("；", "; "),
+    "rv.unanswered": ("（未回答）", "(no answer)"),
+    "rv.note": ("备注：{note}", "Note: {note}"),
+    "rv.time": ("用时 {time} · {visits} 次", "time {time} · {visits} visit(s)"),
+    "rv.history.completed": ("{user} 完成 {at}", "{user} finalised {at}"),
+    "rv.history.approved": ("{user} 通过 {at}", "{user} approved {at}"),
+    "rv.history.rejected": ("{user} 退回 {at}", "{user} sent back {at}"),
+    "rv.history.reopened": ("{user} 重新打开 {at}", "{user} reopened {at}"),
+    "rv.sent": ("已退回，{at} 已发送给访员：等待修改后的访谈合并回来。",
+                "Sent back, and sent to the fieldworker on {at}: waiting for the revised interview."),
+    "rv.to_send": ("已退回：回到审核队列，点“把审核结果发给访员…”把它打包发给访员。",
+                   "Sent back: in the queue, use “Send to fieldworker…” to pack it for the fieldworker."),
+    "rv.not_supervisor": ("只有督导可以批注、通过或退回（您的角色：{role}）。可在“文件 → 我的身份…”中更改。",
+                          "Only a supervisor can comment, approve or send back (your role: {role}). Change it in File → My identity…"),
+    "rv.general": ("一般问题", "General"),
+})
+
+
+_BADGES = {"completed": ("#fdf3d8", "#6d5200"), "approved": ("#e3f1e4", "#1f5f23"), "rejected": ("#fbe3e1", "#8c1d18")}
+
+
+def number_questions(protocol: Protocol) -> dict[str, str]:
+    """'2.3' for the third answerable question of the second section, as the interview screen numbers them."""
+    numbers: dict[str, str] = {}
+    for s_index, section in enumerate(protocol.sections, start=1):
+        count = 0
+        for name in section.questions:
+            question = protocol.question(name)
+            if question.holds_value and question.type != "calculate":
+                count += 1
+                numbers[name] = f"{s_index}.{count}"
+    return numbers
+
+
+def answer_text(protocol: Protocol, question: Question, answer: Answer | None, tr: Translator) -> str:
+    if answer is None:
+        return ""
+    if answer.marker:
+        return tr(f"q.marker.{answer.marker}")
+    if answer.value is None or answer.value == "":
+        return ""
+    if question.type == "select_one":
+        return protocol.choice_label(question.list_name or "", str(answer.value), tr.lang)
+    if question.type == "select_multiple":
+        return tr("rv.join").join(protocol.choice_label(question.list_name or "", name, tr.lang) for name in str(answer.value).split())
+    return str(answer.value)
+
+
+class ReviewInterviewView(QWidget):
+    closed = Signal()
+    changed = Signal(str)  # the interview id, after a decision or a comment
+
+    def __init__(self, store: Store, interview_id: str, tr: Translator, *, community_name: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.interview_id, self.tr, self.community_name = store, interview_id, tr, community_name
+        self.role = store.get_setting("user_role")
+        self.session = InterviewSession(store, interview_id, read_only=True)
+        self.protocol = self.session.protocol
+        self.numbers = number_questions(self.protocol)
+        self.cards: dict[str, QFrame] = {}
+        self.threads: dict[str, CommentThread] = {}
+        self.headings: list[QLabel] = []
+        self._build()
+        self.reload()
+        tr.on_change(self.retranslate)
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        top = QFrame(self)
+        top.setObjectName("top")
+        top.setStyleSheet("QFrame#top { background: #f4f1ea; border-bottom: 1px solid #ddd6c8; }")
+        bar = QHBoxLayout(top)
+        bar.setContentsMargins(12, 8, 12, 8)
+        self.back_button = QPushButton(top)
+        self.back_button.clicked.connect(self.closed.emit)
+        self.title = QLabel(top)
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.status_label = QLabel(top)
+        self.approve_button = QPushButton(top)
+        self.approve_button.setStyleSheet("font-weight: 600;")
+        self.approve_button.clicked.connect(self.approve)
+        self.reject_button = QPushButton(top)
+        self.reject_button.clicked.connect(self._ask_and_send_back)
+        self.reopen_button = QPushButton(top)
+        self.reopen_button.clicked.connect(self.reopen)
+        bar.addWidget(self.back_button)
+        bar.addSpacing(8)
+        bar.addWidget(self.title, 1)
+        for widget in (self.status_label, self.approve_button, self.reject_button, self.reopen_button):
+            bar.addWidget(widget)
+        outer.addWidget(top)
+        info = QFrame(self)
+        info.setObjectName("info")
+        info.setStyleSheet("QFrame#info { border-bottom: 1px solid #e5e0d5; }")
+        column = QVBoxLayout(info)
+        column.setContentsMargins(14, 8, 14, 8)
+        column.setSpacing(4)
+        self.meta_label = QLabel(info)
+        self.flags_label = QLabel(info)
+        self.flags_label.setWordWrap(True)
+        self.history_label = QLabel(info)
+        self.history_label.setWordWrap(True)
+        self.history_label.setStyleSheet("color: #555;")
+        self.notice = QLabel(info)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #fdf3d8; color: #6d5200; padding: 6px; border-radius: 3px;")
+        for widget in (self.meta_label, self.flags_label, self.history_label, self.notice):
+            column.addWidget(widget)
+        outer.addWidget(info)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.navigator = QListWidget(splitter)
+        self.navigator.setMinimumWidth(180)
+        self.navigator.setWordWrap(True)
+        self.navigator.setSpacing(3)
+        self.navigator.currentRowChanged.connect(self._go_to_section)
+        self.scroll = QScrollArea(splitter)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget(self.scroll)
+        content.setObjectName("page")
+        content.setStyleSheet("QWidget#page { background: white; } QFrame#card { border-bottom: 1px solid #eee; }")
+        self.column = QVBoxLayout(content)
+        self.column.setContentsMargins(24, 12, 24, 24)
+        self.column.setSpacing(6)
+        self.whole_heading = QLabel(content)
+        self.whole_heading.setStyleSheet("font-size: 15px; font-weight: 700;")
+        self.whole = CommentThread(self.tr, content)
+        self.whole.posted.connect(lambda text, parent: self.comment(None, text, parent))
+        self.column.addWidget(self.whole_heading)
+        self.column.addWidget(self.whole)
+        for index, section in enumerate(self.protocol.sections):
+            heading = QLabel(content)
+            heading.setStyleSheet("font-size: 17px; font-weight: 700; padding-top: 14px;")
+            self.headings.append(heading)
+            self.column.addWidget(heading)
+            self.navigator.addItem("")
+            for name in section.questions:
+                question = self.protocol.question(name)
+                if question.holds_value and question.type != "calculate":
+                    self.column.addWidget(self._card(question, content))
+        self.column.addStretch(1)
+        self.scroll.setWidget(content)
+        splitter.addWidget(self.navigator)
+        splitter.addWidget(self.scroll)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 980])
+        outer.addWidget(splitter, 1)
+
+    def _card(self, question: Question, parent: QWidget) -> QFrame:
+        card = QFrame(parent)
+        card.setObjectName("card")
+        column = QVBoxLayout(card)
+        column.setContentsMargins(4, 8, 4, 10)
+        column.setSpacing(3)
+        label = QLabel(card)
+        label.setObjectName("label")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setStyleSheet("font-weight: 600;")
+        answer = QLabel(card)
+        answer.setObjectName("answer")
+        answer.setWordWrap(True)
+        answer.setTextFormat(Qt.TextFormat.PlainText)
+        answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        meta = QLabel(card)
+        meta.setObjectName("meta")
+        meta.setWordWrap(True)
+        meta.setStyleSheet("color: #666; font-size: 12px;")
+        thread = CommentThread(self.tr, card, collapsed=True)
+        thread.posted.connect(lambda text, parent_id, name=question.name: self.comment(name, text, parent_id))
+        for widget in (label, answer, meta, thread):
+            column.addWidget(widget)
+        self.cards[question.name] = card
+        self.threads[question.name] = thread
+        return card
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the interview, its comments, flags and times again and show them."""
+        self.session = InterviewSession(self.store, self.interview_id, read_only=True)
+        self.interview = self.session.interview
+        self.flags = flags_of(self.store, self.interview_id)
+        self.times = self.store.question_times(self.interview_id)
+        self.comment_threads = review.threads(review.comments(self.store, self.interview_id))
+        self.history = review.review_history(self.store, self.interview_id)
+        self.sent_at = review.sent_back_at(self.store, self.interview_id)
+        self.retranslate()
+
+    @property
+    def can_comment(self) -> bool:
+        return review.is_supervisor(self.role) and self.interview.status in review.REVIEWABLE and not self.sent_at
+
+    def retranslate(self) -> None:
+        tr, interview = self.tr, self.interview
+        self.back_button.setText("← " + tr("rv.back"))
+        parts = [self.protocol.title(tr.lang), self.community_name, tr(f"role.{interview.respondent_role}")]
+        self.title.setText(" · ".join(p for p in parts if p))
+        self.status_label.setText(status_word(tr, interview.status))
+        colours = _BADGES.get(interview.status, ("#eee", "#333"))
+        self.status_label.setStyleSheet(f"background: {colours[0]}; color: {colours[1]}; padding: 3px 10px;"
+                                        " border-radius: 9px; font-weight: 600;")
+        self.approve_button.setText(tr("rv.approve"))
+        self.reject_button.setText(tr("rv.reject"))
+        self.reopen_button.setText(tr("rv.reopen"))
+        supervisor = review.is_supervisor(self.role)
+        self.approve_button.setVisible(supervisor and interview.status == "completed")
+        self.reject_button.setVisible(supervisor and interview.status == "completed")
+        self.reopen_button.setVisible(supervisor and interview.status == "approved")
+        seconds = self.times[INTERVIEW_TIME].seconds if INTERVIEW_TIME in self.times else None
+        if seconds is None and interview.ended_at:
+            seconds = (dt.datetime.fromisoformat(interview.ended_at) - dt.datetime.fromisoformat(interview.started_at)).total_seconds()
+        self.meta_label.setText(tr("rv.meta", fieldworker=interview.fieldworker, started=local_time(interview.started_at),
+                                   ended=local_time(interview.ended_at), duration=duration_text(seconds) or "—"))
+        self.flags_label.setText(self._flags_text())
+        self.flags_label.setStyleSheet("color: #b3261e;" if self.flags else "color: #2e7d32;")
+        words = {("status", "completed"): "completed", ("review", "approved"): "approved",
+                 ("review", "rejected"): "rejected", ("review", "completed"): "reopened"}
+        self.history_label.setText("  →  ".join(
+            tr(f"rv.history.{words[(e.field, e.new)]}", user=e.user, at=local_time(e.at)) for e in self.history
+            if (e.field, e.new) in words))
+        notice = ""
+        if not supervisor:
+            notice = tr("rv.not_supervisor", role=role_label(tr, self.role) or "—")
+        elif interview.status == "rejected":
+            notice = tr("rv.sent", at=local_time(self.sent_at)) if self.sent_at else tr("rv.to_send")
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
+        self.whole_heading.setText(tr("rv.whole"))
+        self.whole.retranslate()
+        self.whole.set_threads(self.comment_threads.get(None, []), can_comment=self.can_comment,
+                               can_reply=self.can_comment)
+        self.whole_heading.setVisible(self.whole.isVisibleTo(self))
+        self._show_questions()
+
+    def _show_questions(self) -> None:
+        tr, lang = self.tr, self.tr.lang
+        flagged = {name: flag for flag in ("missing_required", "short_answers")
+                   for name in self.flags.get(flag, {}).get("questions", [])}
+        empty_sections = set(self.flags.get("empty_section", {}).get("sections", []))
+        answers = self.session.answers
+        for index, section in enumerate(self.protocol.sections):
+            title = pick(section.labels, lang, self.protocol.default_language) or tr("rv.general")
+            relevant = self.session.section_relevant(section)
+            mark = "  ⚠" if section.name in empty_sections or any(n in flagged for n in section.questions) else ""
+            self.headings[index].setText(f"{index + 1}. {title}{mark}")
+            self.headings[index].setVisible(relevant)
+            item = self.navigator.item(index)
+            item.setText(f"{index + 1}. {title}{mark}")
+            item.setHidden(not relevant)
+            for name in section.questions:
+                if name not in self.cards:
+                    continue
+                question = self.protocol.question(name)
+                card = self.cards[name]
+                card.setVisible(self.session.is_relevant(name))
+                card.findChild(QLabel, "label").setText(f"{self.numbers.get(name, '')}  {pick(question.labels, lang, self.protocol.default_language)}")
+                answer = answers.get(name)
+                text = answer_text(self.protocol, question, answer, tr)
+                answer_label = card.findChild(QLabel, "answer")
+                answer_label.setText(text or tr("rv.unanswered"))
+                answer_label.setStyleSheet("color: #999; font-style: italic;" if not text or (answer and answer.marker) else "")
+                meta = []
+                if name in flagged:
+                    meta.append("⚠ " + flag_word(tr, flagged[name]))
+                if answer is not None and answer.note:
+                    meta.append(tr("rv.note", note=answer.note))
+                if name in self.times:
+                    meta.append(tr("rv.time", time=duration_text(self.times[name].seconds), visits=self.times[name].visits))
+                meta_label = card.findChild(QLabel, "meta")
+                meta_label.setText("   ".join(meta))
+                meta_label.setVisible(bool(meta))
+                thread = self.threads[name]
+                thread.retranslate()
+                thread.set_threads(self.comment_threads.get(name, []), can_comment=self.can_comment,
+                                   can_reply=self.can_comment)
+
+    def _flags_text(self) -> str:
+        tr = self.tr
+        if not self.flags:
+            return tr("rv.no_flags")
+        sections = {s.name: pick(s.labels, tr.lang, self.protocol.default_language) for s in self.protocol.sections}
+        lines = []
+        for flag, detail in self.flags.items():
+            if "questions" in detail:
+                text = tr("rv.join").join(self.numbers.get(q, q) for q in detail["questions"])
+            elif "sections" in detail:
+                text = tr("rv.join").join(sections.get(s, s) for s in detail["sections"])
+            elif "median" in detail:
+                text = tr("rv.short_interview", seconds=duration_text(detail["seconds"]), median=duration_text(detail["median"]))
+            else:
+                text = ""
+            lines.append(tr("rv.flag_detail", flag=flag_word(tr, flag), detail=text) if text else flag_word(tr, flag))
+        return "⚠ " + tr("rv.separator").join(lines)
+
+    def _go_to_section(self, index: int) -> None:
+        if 0 <= index < len(self.headings):
+            self.scroll.ensureWidgetVisible(self.headings[index], 0, 0)
+            bar = self.scroll.verticalScrollBar()
+            bar.setValue(self.headings[index].y())
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def approve(self) -> bool:
+        return self._act(lambda: review.approve(self.store, self.interview_id, role=self.role))
+
+    def send_back(self, reason: str) -> bool:
+        return self._act(lambda: review.send_back(self.store, self.interview_id, reason, role=self.role))
+
+    def reopen(self) -> bool:
+        return self._act(lambda: review.reopen(self.store, self.interview_id, role=self.role))
+
+    def comment(self, question: str | None, text: str, parent_id: str | None = None) -> bool:
+        done = self._act(lambda: review.add_comment(self.store, self.interview_id, question, text, role=self.role,
+                                                    parent_id=parent_id))
+        if done:
+            (self.whole if question is None else self.threads[question]).clear_input()
+        return done
+
+    def ask_reason(self) -> str | None:
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("rv.reason.title"), self.tr("rv.reason.label"))
+        return text if ok else None
+
+    def _ask_and_send_back(self) -> None:
+        reason = self.ask_reason()
+        if reason is not None:
+            self.send_back(reason)
+
+    def _act(self, action) -> bool:
+        try:
+            action()
+        except YingzaoError as error:
+            from ui.app import show_error  # the app's one error dialog
+
+            show_error(self, self.tr, error)
+            return False
+        self.reload()
+        self.changed.emit(self.interview_id)
+        return True

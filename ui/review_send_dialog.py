@@ -1,0 +1,174 @@
+"""Send to fieldworker: write a review package (the interviews approved, sent back or commented on
+since they were last sent) for one fieldworker or for all, off the UI thread. The fieldworker merges
+it with Merge sessions on their laptop."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+)
+
+from core.errors import YingzaoError
+from core.package import SUFFIX, PackSummary
+from core.review_package import last_review_export, pack_review, pending_by_fieldworker
+from core.store import Store
+from ui.background import Job
+from ui.i18n import Translator, add_strings
+
+add_strings({
+    "rsend.title": ("把审核结果发给访员", "Send the review to a fieldworker"),
+    "rsend.intro": ("把您审核过（通过、退回或批注）的访谈打包成一个文件（.yzpack），交给访员在自己的电脑上用“合并会话包…”合并："
+                    "退回的访谈会回到访员手中，批注显示在对应的问题下。",
+                    "Pack the interviews you reviewed (approved, sent back or commented on) into one file (.yzpack) for "
+                    "the fieldworker to merge on their laptop with Merge sessions: interviews sent back return to them, "
+                    "with your comments under their questions."),
+    "rsend.who": ("访员：", "Fieldworker:"),
+    "rsend.everyone": ("所有访员（{count} 份待发送）", "Every fieldworker ({count} to send)"),
+    "rsend.one": ("{name}（{count} 份待发送）", "{name} ({count} to send)"),
+    "rsend.all": ("重新发送所有审核过的访谈（不只是上次发送之后的）", "Send every reviewed interview again, not only those since the last time"),
+    "rsend.last": ("上次发送：{file}（{at}）", "Last sent: {file} ({at})"),
+    "rsend.file": ("保存为：", "Save as:"),
+    "rsend.browse": ("选择…", "Choose…"),
+    "rsend.filter": ("营造数据包 (*.yzpack)", "Yingzao package (*.yzpack)"),
+    "rsend.export": ("导出", "Export"),
+    "rsend.close": ("关闭", "Close"),
+    "rsend.working": ("正在导出…", "Exporting…"),
+    "rsend.done": ("已把 {interviews} 份访谈的审核结果导出到 {path}", "Exported the review of {interviews} interview(s) to {path}"),
+    "rsend.nothing": ("没有待发送的审核结果，未生成文件。", "No review waits to be sent; no file was written."),
+})
+
+
+class ReviewSendDialog(QDialog):
+    packed = Signal(object)  # PackSummary, or None when there was nothing to send
+
+    def __init__(self, store_path: Path | str, tr: Translator, parent: QWidget | None = None, *,
+                 fieldworker: str | None = None) -> None:
+        super().__init__(parent)
+        self.store_path, self.tr = Path(store_path), tr
+        self.summary: PackSummary | None = None
+        self.job: Job | None = None
+        self.setWindowTitle(tr("rsend.title"))
+        self.resize(680, 300)
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr("rsend.intro"), self)
+        intro.setWordWrap(True)
+        who = QHBoxLayout()
+        self.fieldworker_box = QComboBox(self)
+        who.addWidget(QLabel(tr("rsend.who"), self))
+        who.addWidget(self.fieldworker_box, 1)
+        self.last_label = QLabel(self)
+        self.last_label.setStyleSheet("color: #666;")
+        self.all_box = QCheckBox(tr("rsend.all"), self)
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit(self)
+        browse = QPushButton(tr("rsend.browse"), self)
+        row.addWidget(QLabel(tr("rsend.file"), self))
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        self.result = QLabel(self)
+        self.result.setWordWrap(True)
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton(tr("rsend.export"), self)
+        self.export_button.setDefault(True)
+        self.close_button = QPushButton(tr("rsend.close"), self)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.close_button)
+        layout.addWidget(intro)
+        layout.addLayout(who)
+        layout.addWidget(self.last_label)
+        layout.addWidget(self.all_box)
+        layout.addLayout(row)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        browse.clicked.connect(self._browse)
+        self.export_button.clicked.connect(self.export)
+        self.close_button.clicked.connect(self.accept)
+        self.fieldworker_box.currentIndexChanged.connect(lambda _i: self._default_path())
+        self._fill(fieldworker)
+
+    def _fill(self, wanted: str | None) -> None:
+        with Store(self.store_path) as store:
+            pending = pending_by_fieldworker(store)
+            known = sorted({r[0] for r in store.conn.execute("SELECT DISTINCT fieldworker FROM interviews")
+                            if r[0]} | set(pending))
+            previous = last_review_export(store)
+        self.fieldworker_box.blockSignals(True)
+        self.fieldworker_box.clear()
+        self.fieldworker_box.addItem(self.tr("rsend.everyone", count=sum(pending.values())), None)
+        for name in known:
+            self.fieldworker_box.addItem(self.tr("rsend.one", name=name, count=pending.get(name, 0)), name)
+        index = self.fieldworker_box.findData(wanted) if wanted else 0
+        self.fieldworker_box.setCurrentIndex(max(0, index))
+        self.fieldworker_box.blockSignals(False)
+        self.last_label.setText(self.tr("rsend.last", file=previous["file_name"], at=previous["at"]) if previous else "")
+        self.last_label.setVisible(previous is not None)
+        self._default_path()
+
+    def fieldworker(self) -> str | None:
+        return self.fieldworker_box.currentData()
+
+    def _default_path(self) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        who = "".join(c for c in (self.fieldworker() or "all") if c.isalnum() or c in "-_") or "all"
+        folder = Path(self.path_edit.text()).parent if self.path_edit.text() else Path.home()
+        self.path_edit.setText(str(folder / f"review-{who}-{stamp}{SUFFIX}"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("rsend.title"), self.path_edit.text(), self.tr("rsend.filter"))
+        if path:
+            self.path_edit.setText(path if path.endswith(SUFFIX) else path + SUFFIX)
+
+    def export(self) -> None:
+        out = Path(self.path_edit.text().strip())
+        if not out.name or self.job is not None:
+            return
+        store_path, fieldworker, everything = self.store_path, self.fieldworker(), self.all_box.isChecked()
+
+        def work(job: Job) -> PackSummary | None:
+            with Store(store_path) as store:  # this thread's own connection
+                return pack_review(store, out, fieldworker=fieldworker, all_reviewed=everything)
+
+        self.job = Job(work)
+        self.job.succeeded.connect(self._succeeded)
+        self.job.failed.connect(self._failed)
+        self.export_button.setEnabled(False)
+        self.result.setText(self.tr("rsend.working"))
+        self.job.start()
+
+    def _succeeded(self, summary: PackSummary | None) -> None:
+        self._finish()
+        self.summary = summary
+        if summary is None:
+            self.result.setText(self.tr("rsend.nothing"))
+        else:
+            self.result.setText(self.tr("rsend.done", interviews=summary.interviews, path=summary.path))
+            keep = self.path_edit.text()
+            self._fill(self.fieldworker())
+            self.path_edit.setText(keep)
+        self.packed.emit(summary)
+
+    def _failed(self, error: YingzaoError) -> None:
+        self._finish()
+        self.result.setText(str(error))
+        from ui.app import show_error  # the app's one error dialog
+
+        show_error(self, self.tr, error)
+
+    def _finish(self) -> None:
+        if self.job is not None:
+            self.job.wait()
+        self.job = None
+        self.export_button.setEnabled(True)
+
+
+def open_review_send_dialog(parent: QWidget | None, store_path: Path | str, tr: Translator, *,
+                            fieldworker: str | None = None) -> PackSummary | None:
+    """Show the dialog; returns what the last export in it wrote (None if nothing was written)."""
+    dialog = ReviewSendDialog(store_path, tr, parent, fieldworker=fieldworker)
+    dialog.exec()
+    return dialog.summary
