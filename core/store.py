@@ -299,6 +299,10 @@ class Store:
         rows.sort(key=lambda i: i.status != "draft")
         return rows
 
+    def fieldworkers(self) -> list[str]:
+        """Everyone who took an interview in this database, by name."""
+        return sorted(r[0] for r in self.conn.execute("SELECT DISTINCT fieldworker FROM interviews") if r[0])
+
     def count_interviews(self) -> int:
         return self.conn.execute("SELECT count(*) FROM interviews").fetchone()[0]
 

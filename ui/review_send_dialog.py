@@ -94,8 +94,7 @@ class ReviewSendDialog(QDialog):
     def _fill(self, wanted: str | None) -> None:
         with Store(self.store_path) as store:
             pending = pending_by_fieldworker(store)
-            known = sorted({r[0] for r in store.conn.execute("SELECT DISTINCT fieldworker FROM interviews")
-                            if r[0]} | set(pending))
+            known = sorted(set(store.fieldworkers()) | set(pending))
             previous = last_review_export(store)
         self.fieldworker_box.blockSignals(True)
         self.fieldworker_box.clear()
