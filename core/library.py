@@ -1,12 +1,14 @@
 """The study's protocols as the app starts with them: parsed once, then read back from the store.
 
-Start-up hashes each shipped workbook (cheap) and only parses the ones whose hash the store has
-never seen, so pyxform is not even imported on a normal launch.
+A workbook is identified by the SHA-256 of its bytes. So that start-up need not even read the
+files, the store remembers each workbook's size and modification time with its hash: when they
+are unchanged, the parsed protocol is taken from the store as it is. A changed (or new) workbook is
+hashed, and parsed only if the store has never seen that hash — pyxform is not imported otherwise.
 """
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import paths
@@ -15,12 +17,22 @@ from core.errors import FormError
 from core.protocol import Protocol
 from core.store import Store
 
+SEEN_FILES = "library_files"  # setting: {file name: [size, mtime_ns, sha256]} as last loaded
+
 
 @dataclass
 class Library:
-    codebook: Codebook
+    codebook_path: Path
     protocols: list[Protocol]  # the current version of each shipped protocol
     problems: list[FormError]  # workbooks that could not be loaded (the rest still work)
+    _codebook: Codebook | None = field(default=None, repr=False)
+
+    @property
+    def codebook(self) -> Codebook:
+        """Read when first needed (exports, dashboard): start-up does not need it when nothing changed."""
+        if self._codebook is None:
+            self._codebook = load_codebook(self.codebook_path)
+        return self._codebook
 
     def by_role(self, role: str) -> list[Protocol]:
         return [p for p in self.protocols if p.role == role]
@@ -29,26 +41,49 @@ class Library:
         return next((p for p in self.protocols if p.form_id == form_id), None)
 
 
-def load_library(store: Store, workbooks: list[Path] | None = None, codebook_path: Path | None = None) -> Library:
-    codebook = load_codebook(codebook_path or paths.CODEBOOK_PATH)
-    protocols: list[Protocol] = []
-    problems: list[FormError] = []
-    for path in workbooks if workbooks is not None else paths.shipped_protocols():
-        data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        if store.has_protocol(sha):
-            cached = store.protocol(sha)
-            # a codebook edit may have removed a code this protocol uses: then parse again to say where
-            if all(codebook.has(code) for code in cached.codes_used):
-                protocols.append(cached)
-                continue
-        from core.form_loader import load_protocol  # only when a workbook is new or changed
+def _stat(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
 
-        try:
-            protocol = load_protocol(path, codebook)
-        except FormError as error:
-            problems.append(error)
+
+def load_library(store: Store, workbooks: list[Path] | None = None, codebook_path: Path | None = None) -> Library:
+    codebook_path = codebook_path or paths.CODEBOOK_PATH
+    library = Library(codebook_path, [], [])
+    seen: dict[str, list] = json.loads(store.get_setting(SEEN_FILES) or "{}")
+    now_seen: dict[str, list] = {"(codebook)": _stat(codebook_path)}
+    codebook_unchanged = seen.get("(codebook)") == now_seen["(codebook)"]
+    for path in workbooks if workbooks is not None else paths.shipped_protocols():
+        stat = _stat(path)
+        known = seen.get(str(path))
+        if codebook_unchanged and known and known[:2] == stat and store.has_protocol(known[2]):
+            library.protocols.append(store.protocol(known[2]))
+            now_seen[str(path)] = known
             continue
-        store.add_protocol(protocol, data)
-        protocols.append(protocol)
-    return Library(codebook, protocols, problems)
+        protocol = _load_changed(store, path, library)
+        if protocol is not None:
+            library.protocols.append(protocol)
+            now_seen[str(path)] = stat + [protocol.sha256]
+    if now_seen != seen:
+        store.set_setting(SEEN_FILES, json.dumps(now_seen))
+    return library
+
+
+def _load_changed(store: Store, path: Path, library: Library) -> Protocol | None:
+    import hashlib
+
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    if store.has_protocol(sha):
+        cached = store.protocol(sha)
+        # a codebook edit may have removed a code this protocol uses: then parse again to say where
+        if all(library.codebook.has(code) for code in cached.codes_used):
+            return cached
+    from core.form_loader import load_protocol  # only when a workbook is new or changed
+
+    try:
+        protocol = load_protocol(path, library.codebook)
+    except FormError as error:
+        library.problems.append(error)
+        return None
+    store.add_protocol(protocol, data)
+    return protocol

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from core import paths
 from core.errors import YingzaoError
@@ -95,6 +95,7 @@ def offer_resume(window, store: Store, tr: Translator, interview_id: str) -> boo
         return False
     if interview.status not in ("draft", "rejected"):
         return False
+    from PySide6.QtWidgets import QMessageBox  # dialogs are imported when shown: start-up is shorter
     protocol = store.protocol(interview.protocol_sha256)
     question = interview.last_question
     label = protocol.question(question).labels if question and protocol.has_question(question) else {}
@@ -122,6 +123,8 @@ def offer_resume(window, store: Store, tr: Translator, interview_id: str) -> boo
 
 def show_error(parent, tr: Translator, error: YingzaoError) -> None:
     """The one place a user-facing error becomes a dialog."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Critical, tr("error.title"), error.message, parent=parent)
     if error.hint:
         box.setInformativeText(error.hint)

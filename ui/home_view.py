@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
@@ -49,7 +49,20 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_GREY = "color: #6b6b6b; font-size: 12px;"
+_GREY = "color: #6b6b6b; font-size: 12px;"  # for pages opened later, which may use style sheets
+
+
+def _look(widget: QWidget, *, pixels: int | None = None, colour: str | None = None) -> None:
+    """Font size and text colour without a style sheet: the first style sheet of a run costs
+    several milliseconds, which the start-up screen can do without."""
+    if pixels is not None:
+        font = widget.font()
+        font.setPixelSize(pixels)
+        widget.setFont(font)
+    if colour is not None:
+        palette = widget.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+        widget.setPalette(palette)
 
 
 class HomeView(QWidget):
@@ -65,9 +78,9 @@ class HomeView(QWidget):
         self.user_label = QLabel(self)
         self.user_label.setTextFormat(Qt.TextFormat.RichText)
         self.user_label.linkActivated.connect(lambda _link: self.change_identity())
-        self.user_label.setStyleSheet("font-size: 15px;")
+        _look(self.user_label, pixels=15)
         self.database_label = ElidedLabel(self)
-        self.database_label.setStyleSheet(_GREY)
+        _look(self.database_label, pixels=12, colour="#6b6b6b")
 
         self.new_button = QPushButton(self)
         self.new_button.setDefault(True)  # drawn as the main action of the page (a plain widget: Enter is not taken)
@@ -117,15 +130,16 @@ class HomeView(QWidget):
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #777; font-size: 16px; padding: 40px;")
+        _look(self.empty_label, pixels=16, colour="#777777")
+        self.empty_label.setContentsMargins(40, 40, 40, 40)
         self.empty_label.linkActivated.connect(lambda _link: self.clear_filters())
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
         self.count_label = QLabel(self)
-        self.count_label.setStyleSheet(_GREY)
+        _look(self.count_label, pixels=12, colour="#6b6b6b")
         self.hint_label = QLabel(self)
-        self.hint_label.setStyleSheet(_GREY)
+        _look(self.hint_label, pixels=12, colour="#6b6b6b")
         footer = QHBoxLayout()
         footer.addWidget(self.count_label)
         footer.addStretch(1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from core.errors import YingzaoError
 from core.library import Library
@@ -105,9 +105,13 @@ class MainWindow(QMainWindow):
             self.language_actions[lang] = action
         self.help_menu = bar.addMenu("")
         self.about_action = QAction(self)
-        self.about_action.triggered.connect(
-            lambda: QMessageBox.about(self, self.tr("menu.about"), self.tr("about.text", path=self.store.path)))
+        self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
+
+    def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.about(self, self.tr("menu.about"), self.tr("about.text", path=self.store.path))
 
     def set_language(self, lang: str) -> None:
         self.tr.set_language(lang)

@@ -1,0 +1,69 @@
+"""Start-up loads the study's protocols from the store; only a changed workbook is parsed again."""
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+
+from core import form_loader, paths
+from core.library import load_library
+from core.store import Store
+
+
+@pytest.fixture
+def forms(tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for path in [*paths.shipped_protocols(), paths.CODEBOOK_PATH]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def _workbooks(folder):
+    return sorted(folder.glob("protocol_*.xlsx")) + sorted(folder.glob("profile_*.xlsx"))
+
+
+def test_an_unchanged_workbook_is_never_parsed_again(tmp_path, forms, monkeypatch):
+    store = Store(tmp_path / "s.db")
+    first = load_library(store, _workbooks(forms), forms / "codebook.csv")
+    assert len(first.protocols) == 4 and not first.problems
+
+    def no_parsing(*_args, **_kwargs):
+        raise AssertionError("parsed an unchanged workbook")
+
+    monkeypatch.setattr(form_loader, "load_protocol", no_parsing)
+    again = load_library(store, _workbooks(forms), forms / "codebook.csv")
+    assert [p.sha256 for p in again.protocols] == [p.sha256 for p in first.protocols]
+    assert again.codebook.has("DIM.ORG")  # still there when asked for
+    store.close()
+
+
+def test_an_edited_workbook_becomes_a_new_version_and_the_old_one_is_kept(tmp_path, forms):
+    store = Store(tmp_path / "s.db")
+    before = load_library(store, _workbooks(forms), forms / "codebook.csv").by_role("cadre")[0]
+    interview = store.start_interview(before.sha256)
+    path = forms / "protocol_cadre.xlsx"
+    book = openpyxl.load_workbook(path)
+    settings = book["settings"]
+    column = [c.value for c in settings[1]].index("version") + 1
+    settings.cell(row=2, column=column, value="2026.2")
+    book.save(path)
+    after = load_library(store, _workbooks(forms), forms / "codebook.csv").by_role("cadre")[0]
+    assert after.version == "2026.2" and after.sha256 != before.sha256
+    assert store.interview(interview).protocol_version == before.version  # taken with the old one
+    assert store.protocol(before.sha256).version == before.version
+    store.close()
+
+
+def test_a_codebook_edit_that_removes_a_used_code_is_reported(tmp_path, forms):
+    store = Store(tmp_path / "s.db")
+    load_library(store, _workbooks(forms), forms / "codebook.csv")
+    codebook = forms / "codebook.csv"
+    lines = codebook.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    codebook.write_text("".join(line for line in lines if not line.startswith("DIM.SUBJECT,")), encoding="utf-8-sig")
+    library = load_library(store, _workbooks(forms), codebook)
+    assert library.problems
+    messages = [str(p) for error in library.problems for p in error.problems]
+    assert any("code 'DIM.SUBJECT' is not in the codebook" in m for m in messages)
+    store.close()
