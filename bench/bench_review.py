@@ -36,7 +36,7 @@ def bench_review_queue() -> list[str]:
     from ui.i18n import Translator
     from ui.review_view import ReviewView
 
-    source = synthetic_db(INTERVIEWS)
+    source = synthetic_db(INTERVIEWS, completed_share=1.0)  # every one finalised: all 10,000 in the queue
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "review.db"
         shutil.copy(source, db)

@@ -71,7 +71,7 @@ def synthetic_value(protocol: Protocol, question, rng: random.Random) -> object:
     return None
 
 
-def fill(store: Store, interviews: int, seed: int = 1, progress: bool = False) -> None:
+def fill(store: Store, interviews: int, seed: int = 1, progress: bool = False, completed_share: float = 0.7) -> None:
     rng = random.Random(seed)
     library = load_library(store)
     store.set_setting("synthetic_data", "yes: made by bench/make_data.py, not field data")
@@ -86,7 +86,7 @@ def fill(store: Store, interviews: int, seed: int = 1, progress: bool = False) -
                 protocol = rng.choice(protocols)
                 store.user = f"合成访员{rng.randint(1, 12):02d}"
                 interview = store.start_interview(protocol.sha256, community_id=f"SYN-{rng.choice('ABCDEF')}")
-                completed = rng.random() < 0.7
+                completed = rng.random() < completed_share
                 questions = protocol.answerable
                 if not completed:  # a draft stops somewhere along the way
                     questions = questions[: rng.randint(2, len(questions))]
@@ -107,9 +107,11 @@ def main() -> int:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--interviews", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--completed-share", type=float, default=0.7,
+                        help="share of interviews finalised (the rest stay drafts); default 0.7")
     args = parser.parse_args()
     with Store(args.db, user="合成数据") as store:
-        fill(store, args.interviews, args.seed, progress=True)
+        fill(store, args.interviews, args.seed, progress=True, completed_share=args.completed_share)
         print(f"{args.db}: {store.count_interviews()} interviews (synthetic)")
     return 0
 

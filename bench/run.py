@@ -23,19 +23,20 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def synthetic_db(interviews: int) -> Path:
+def synthetic_db(interviews: int, completed_share: float = 0.7) -> Path:
     """A database of `interviews` synthetic interviews, made once and copied for each use."""
     from bench.make_data import fill
     from core.store import Store
 
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"synthetic_{interviews}.db"
+    suffix = "" if completed_share == 0.7 else f"_completed{int(completed_share * 100)}"
+    path = OUT / f"synthetic_{interviews}{suffix}.db"
     if not path.exists():
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         print(f"(making {path.name} once: {interviews} synthetic interviews...)", file=sys.stderr)
         with Store(partial, user="合成数据") as store:
-            fill(store, interviews, seed=7, progress=True)
+            fill(store, interviews, seed=7, progress=True, completed_share=completed_share)
             store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         partial.rename(path)
     return path
