@@ -37,6 +37,9 @@ def bench_startup() -> list[str]:
         db = Path(tmp) / "startup.db"
         shutil.copy(source, db)
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "YINGZAO_HOME": tmp}
+        # A laptop keeps Python's bytecode cache after the first launch; some environments (this
+        # one) set PYTHONDONTWRITEBYTECODE, which would recompile the app's modules on every start.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         command = [sys.executable, "main.py", "--db", str(db)]
         subprocess.run(command, env={**env, "YINGZAO_BENCH_EXIT_ON_SHOW": "list"}, check=True, cwd=ROOT,
                        capture_output=True)  # first launch parses changed protocols; not what is measured
