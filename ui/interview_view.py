@@ -43,6 +43,7 @@ add_strings({
                    "The respondent declined to take part: the interview ends here and the refusal is recorded."),
     "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
     "iv.general": ("一般问题", "General"),
+    "iv.has_comments": ("有批注", "comments"),
     "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 查找 · Tab 下一题",
                      "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F find · Tab next question"),
 })
@@ -396,6 +397,8 @@ class InterviewView(QWidget):
             flagged = progress.issues and (self.show_all_issues or index in self.visited and index != self.stack.currentIndex()
                                            or any(n in self.touched for n in section.questions))
             mark = "  ⚠" if flagged else ("  ✓" if progress.total and progress.answered == progress.total else "")
+            if any(self.comments.threads.get(name) for name in section.questions):
+                mark += "  · " + self.tr("iv.has_comments")  # a supervisor commented here
             item = self.navigator.item(index)
             text = f"{index + 1}. {self._section_title(index)}\n    {progress.answered}/{progress.total}{mark}"
             item.setText(text)
