@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--db", dest="pack_db", type=Path, metavar="PATH", help="the database to export from (default: --db, else the user's data folder)")
     pack.add_argument("--out", type=Path, required=True, metavar="FILE", help="package file to write, e.g. session.yzpack")
     pack.add_argument("--all", action="store_true", help="every interview, not only those changed since the last export")
+    pack.add_argument("--force", action="store_true", help="replace FILE if it exists (by default an existing file is never replaced)")
     pack.add_argument("--review", action="store_true", help="a review package for the fieldworkers: the interviews "
                       "approved, sent back or commented on here since they were last packed for review (with --all: ever)")
     pack.add_argument("--fieldworker", metavar="NAME", help="with --review: only this fieldworker's interviews")
@@ -68,7 +69,8 @@ def _check_form(args: argparse.Namespace) -> int:
         return 2
     files: list[Path] = []
     for path in args.paths:
-        files += sorted(path.glob("*.xls*")) if path.is_dir() else [path]
+        # Excel keeps a hidden "~$name.xlsx" lock file beside every open workbook: not a form
+        files += sorted(p for p in path.glob("*.xls*") if not p.name.startswith(("~$", "."))) if path.is_dir() else [path]
     return check_forms(files, codebook, sys.stdout)
 
 
@@ -114,7 +116,7 @@ def _pack(args: argparse.Namespace) -> int:
     try:
         with Store(db) as store:
             previous = last_export(store)
-            summary = pack_session(store, args.out, all_interviews=args.all)
+            summary = pack_session(store, args.out, all_interviews=args.all, overwrite=args.force)
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -142,7 +144,8 @@ def _pack_review(db: Path, args: argparse.Namespace) -> int:
     try:
         with Store(db) as store:
             previous = last_review_export(store)
-            summary = pack_review(store, args.out, fieldworker=args.fieldworker, all_reviewed=args.all)
+            summary = pack_review(store, args.out, fieldworker=args.fieldworker, all_reviewed=args.all,
+                                  overwrite=args.force)
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -173,12 +176,21 @@ def _merge(args: argparse.Namespace) -> int:
     for line in summary_lines(report):
         print(line)
     if args.report:
-        save_report_xlsx(report, args.report)
+        try:
+            save_report_xlsx(report, args.report)
+        except (OSError, YingzaoError) as error:  # the merge itself is done and committed
+            print(f"The merge is done, but the report could not be saved to {args.report}: "
+                  f"{getattr(error, 'strerror', None) or error}.", file=sys.stderr)
+            return 1
         print(f"report saved to {args.report}")
     return 1 if report.any_refused else 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # Chinese text, whatever the console's code page
+        if hasattr(stream, "reconfigure"):
+            # redirected to a file: UTF-8, so the Chinese survives; on a console: its own encoding
+            stream.reconfigure(errors="replace", **({} if stream.isatty() else {"encoding": "utf-8"}))
     args = _parser().parse_args(argv)
     if args.command == "check-form":
         return _check_form(args)

@@ -65,7 +65,15 @@ class InterviewSession:
 
     @property
     def editable(self) -> bool:
-        return not self._read_only and self.interview.status in EDITABLE_STATUSES
+        """Only on the device that took the interview: an edit made anywhere else (the researcher's
+        master) would not be continued by the fieldworker's revision, and the next merge would
+        turn into a conflict."""
+        return (not self._read_only and self.interview.status in EDITABLE_STATUSES
+                and self.interview.device_id == self.store.device_id)
+
+    @property
+    def taken_elsewhere(self) -> bool:
+        return self.interview.device_id != self.store.device_id
 
     def value(self, name: str) -> object:
         answer = self.answers.get(name)

@@ -53,6 +53,10 @@ class FormError(YingzaoError):
 class CodebookError(FormError):
     """The codebook file cannot be used."""
 
+    def __init__(self, path: Path | str, problems: list[Problem]) -> None:
+        super().__init__(path, problems)
+        self.hint = "Fix the codebook (a CSV file: edit it in Excel or WPS and save it as CSV UTF-8) and start again."
+
 
 class StoreError(YingzaoError):
     """The database file cannot be opened or written as asked."""
@@ -99,6 +103,30 @@ def interview_read_only(interview_id: str, status: str) -> StoreError:
 
 def unknown_question(protocol_id: str, question: str) -> StoreError:
     return StoreError(f"Protocol {protocol_id} has no question named '{question}'.")
+
+
+def package_exists(path: Path) -> YingzaoError:
+    return YingzaoError(f"{path} already exists; it may be a package not yet merged by the researcher.",
+                        hint="Choose another file name, or move that file away first (pack --force replaces it).")
+
+
+def write_failed(path: Path, error: Exception) -> StoreError:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return database_locked(path)
+    if "full" in text:
+        why = "the disk is full"
+    elif "readonly" in text or "read-only" in text:
+        why = "the file or its folder is read-only"
+    else:
+        why = f"the disk could not be written ({text})"
+    return StoreError(f"Could not save to {path}: {why}. Nothing of this change was written.",
+                      hint="Free some space or reconnect the drive, then try again; what you typed is still on screen.")
+
+
+def cannot_open(path: Path, error: Exception) -> StoreError:
+    return StoreError(f"{path} cannot be opened ({error}).",
+                      hint="Check that the folder exists, that the drive is connected and that you may write to it.")
 
 
 def database_locked(path: Path) -> StoreError:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core import paths
 from core.codebook import Codebook, load_codebook
-from core.errors import FormError
+from core.errors import FormError, Problem
 from core.protocol import Protocol
 from core.store import Store
 
@@ -50,10 +50,18 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
     codebook_path = codebook_path or paths.CODEBOOK_PATH
     library = Library(codebook_path, [], [])
     seen: dict[str, list] = json.loads(store.get_setting(SEEN_FILES) or "{}")
-    now_seen: dict[str, list] = {"(codebook)": _stat(codebook_path)}
+    try:
+        now_seen: dict[str, list] = {"(codebook)": _stat(codebook_path)}
+    except OSError:
+        load_codebook(codebook_path)  # raises the CodebookError that says which file and what to do
+        raise
     codebook_unchanged = seen.get("(codebook)") == now_seen["(codebook)"]
     for path in workbooks if workbooks is not None else paths.shipped_protocols():
-        stat = _stat(path)
+        try:
+            stat = _stat(path)
+        except OSError as error:
+            library.problems.append(FormError(path, [Problem(str(path), "", None, f"cannot be read ({error.strerror}).")]))
+            continue
         known = seen.get(str(path))
         if codebook_unchanged and known and known[:2] == stat and store.has_protocol(known[2]):
             library.protocols.append(store.protocol(known[2]))

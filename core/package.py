@@ -126,7 +126,8 @@ def last_export(store) -> dict[str, Any] | None:
     return dict(zip(("at", "file_name", "interviews"), row)) if row else None
 
 
-def pack_session(store, out: Path | str, *, all_interviews: bool = False) -> PackSummary | None:
+def pack_session(store, out: Path | str, *, all_interviews: bool = False,
+                 overwrite: bool = False) -> PackSummary | None:
     """Write the interviews changed since the last export (or all) to `out`; None when there is
     nothing to write (then no file is made). Records the export so the next one knows where to start."""
     out = Path(out)
@@ -138,7 +139,8 @@ def pack_session(store, out: Path | str, *, all_interviews: bool = False) -> Pac
         audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
         ids = ([r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
                if all_interviews else changed_since_last_export(store))
-        manifest = write_package(store, out, ids, "all" if all_interviews else "changed") if ids else None
+        manifest = (write_package(store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite)
+                    if ids else None)
     finally:
         if snapshot:
             conn.execute("COMMIT")
@@ -156,10 +158,14 @@ def pack_session(store, out: Path | str, *, all_interviews: bool = False) -> Pac
 
 
 def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str = KIND_SESSION,
-                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
+                  extra: dict[str, Any] | None = None, overwrite: bool = False) -> dict[str, Any]:
     """Write the file (atomically: to a .partial file, then renamed); returns the manifest, with the
     package id added (it is the hash of the manifest, so it cannot be inside the file). `extra`
-    adds manifest fields of a kind (a review package's `for_fieldworker`)."""
+    adds manifest fields of a kind (a review package's `for_fieldworker`). An existing file is
+    never replaced unless `overwrite`: it may be an earlier package that has not reached the
+    researcher yet, and the next "changed since the last export" would no longer contain it."""
+    if out.exists() and not overwrite:
+        raise errors.package_exists(out)
     conn = store.conn
     partial = out.with_name(out.name + ".partial")
     entries: list[dict[str, Any]] = []

@@ -51,7 +51,7 @@ def last_review_export(store) -> dict[str, Any] | None:
 
 
 def pack_review(store, out: Path | str, *, fieldworker: str | None = None,
-                all_reviewed: bool = False) -> PackSummary | None:
+                all_reviewed: bool = False, overwrite: bool = False) -> PackSummary | None:
     """Write the reviewed interviews (only `fieldworker`'s when given) to `out`; None when there is
     nothing to send (then no file is made). Records what was sent, so the next package starts after it."""
     out = Path(out)
@@ -63,7 +63,7 @@ def pack_review(store, out: Path | str, *, fieldworker: str | None = None,
         audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
         ids = pending_reviews(store, fieldworker=fieldworker, everything=all_reviewed)
         selection = "all" if all_reviewed else "reviewed"
-        manifest = write_package(store, out, ids, selection, kind=KIND_REVIEW,
+        manifest = write_package(store, out, ids, selection, kind=KIND_REVIEW, overwrite=overwrite,
                                  extra={"for_fieldworker": fieldworker or ""}) if ids else None
     finally:
         if snapshot:

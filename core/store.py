@@ -39,7 +39,10 @@ class Store:
         if existed:
             _check_header(self.path)
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise errors.cannot_open(self.path, error) from error
         try:
             conn = sqlite3.connect(str(self.path), timeout=5.0)
             self.conn = conn
@@ -50,8 +53,12 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as error:
             self._close_quietly()
-            if "locked" in str(error) or "busy" in str(error):
+            text = str(error)
+            if "locked" in text or "busy" in text:
                 raise errors.database_locked(self.path) from error
+            if isinstance(error, sqlite3.OperationalError) and ("unable to open" in text or "readonly" in text
+                                                                or "I/O" in text or "disk" in text):
+                raise errors.cannot_open(self.path, error) from error
             raise errors.not_a_database(self.path) from error
         except errors.StoreError:
             self._close_quietly()
@@ -134,19 +141,24 @@ class Store:
                 raise
             conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        conn.execute("BEGIN")
         try:
-            yield self
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        try:
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            conn.execute("BEGIN")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as error:
+            # full disk, a pulled USB stick, a file made read-only, another program holding a lock:
+            # nothing of this transaction was written, and the user is told why
+            raise errors.write_failed(self.path, error) from error
 
     @property
     def db(self):
@@ -203,7 +215,8 @@ class Store:
                  protocol.title(protocol.default_language), protocol.source_name,
                  json.dumps(protocol.to_dict(), ensure_ascii=False), workbook, self._clock()),
             )
-        self._protocols[protocol.sha256] = protocol
+        if not self.conn.in_transaction:  # inside a bigger job (a merge) that may still roll back: read it later
+            self._protocols[protocol.sha256] = protocol
         return protocol.sha256
 
     def has_protocol(self, sha256: str) -> bool:
@@ -415,6 +428,17 @@ class Store:
             return False
         now = self._clock()
         with self.transaction():
+            # the status is checked again here: another window or a merge may have finalised or
+            # sent back this interview since it was cached
+            touched = conn.execute(
+                f"UPDATE interviews SET updated_at = ?, last_question = ? WHERE id = ?"
+                f" AND status IN ({', '.join(repr(s) for s in EDITABLE_STATUSES)})",
+                (now, question, interview_id),
+            ).rowcount
+            if touched != 1:
+                self._interview_cache.pop(interview_id, None)
+                current = self.interview(interview_id)
+                raise errors.interview_read_only(interview_id, current.status)
             conn.execute(
                 "INSERT OR REPLACE INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -423,10 +447,6 @@ class Store:
             for field, before, after in zip(("value", "marker", "note"), old, new):
                 if before != after or _type_changed(before, after):
                     self._audit(interview_id, question, field, before, after, now)
-            conn.execute(
-                "UPDATE interviews SET updated_at = ?, last_question = ? WHERE id = ?",
-                (now, question, interview_id),
-            )
         return True
 
     def answer(self, interview_id: str, question: str) -> Answer | None:

@@ -24,6 +24,7 @@ from ui.i18n import Translator, add_strings
 from ui.question_widget import QuestionWidget
 
 SAVE_DELAY_MS = 300  # after the last keystroke; the standard is "within 500 ms"
+RETRY_MS = 2_000  # a save that failed (full disk, pulled drive) is tried again this often
 SCREEN_TIME_EVERY_MS = 30_000  # screen time is written this often, so a crash loses little of it
 
 add_strings({
@@ -43,6 +44,12 @@ add_strings({
                    "The respondent declined to take part: the interview ends here and the refusal is recorded."),
     "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
     "iv.general": ("一般问题", "General"),
+    "iv.elsewhere": ("此访谈由另一台电脑上的访员（{who}）采集，只能在那台电脑上修改；这里只读。",
+                     "This interview was taken on another computer (by {who}) and can only be changed there; it is read-only here."),
+    "iv.unsaved.title": ("有内容未能保存", "Not everything could be saved"),
+    "iv.unsaved.retry": ("再试一次", "Try again"),
+    "iv.unsaved.stay": ("留在此页", "Stay here"),
+    "iv.unsaved.leave": ("不保存，离开", "Leave without saving"),
     "iv.has_comments": ("有批注", "comments"),
     "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 查找 · Tab 下一题",
                      "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F find · Tab next question"),
@@ -305,32 +312,69 @@ class InterviewView(QWidget):
         self.touched.add(name)
         self._after_change()
 
-    def flush(self, *, force: bool = False) -> None:
-        """Write what is pending; wait while an input method is composing, unless closing."""
+    def flush(self, *, force: bool = False) -> bool:
+        """Write what is pending; wait while an input method is composing, unless closing.
+
+        Returns whether everything pending is now saved. What could not be written (a full disk, a
+        pulled drive) stays pending and is tried again, so nothing typed is dropped."""
         if not self._pending and not self._pending_notes:
-            return
+            return True
         if not force and any(self.widgets[n].composing for n in self._pending if n in self.widgets):
             self._save_timer.start(150)
-            return
+            return False
         self._save_timer.stop()
         pending, notes = self._pending, self._pending_notes
         self._pending, self._pending_notes = set(), {}
+        failure: str | None = None
         for name in sorted(pending):
             editor = self.widgets[name].editor
             if editor is not None:
-                self._save(lambda n=name, e=editor: self.session.set_value(n, e.value()))
+                problem = self._save(lambda n=name, e=editor: self.session.set_value(n, e.value()))
+                if problem is not None:
+                    self._pending.add(name)
+                    failure = problem
         for name, text in notes.items():
-            self._save(lambda n=name, t=text: self.session.set_note(n, t))
+            problem = self._save(lambda n=name, t=text: self.session.set_note(n, t))
+            if problem is not None:
+                self._pending_notes.setdefault(name, text)
+                failure = problem
+        if failure is not None:
+            self.saved_label.setText(self.tr("iv.save_failed", message=failure))
+            if not force:
+                self._save_timer.start(RETRY_MS)
         self._after_change()
+        return failure is None
 
-    def _save(self, write) -> None:
+    def _save(self, write) -> str | None:
+        """Run one write; None when it worked, else what went wrong in words."""
         try:
             if write():
                 stamp = time.strftime("%H:%M:%S")
                 self.saved_label.setText(self.tr("iv.saved", time=stamp))
                 self.saved.emit(stamp)
         except YingzaoError as error:
-            self.saved_label.setText(self.tr("iv.save_failed", message=error.message))
+            return error.message
+        return None
+
+    def save_before_leaving(self) -> bool:
+        """Save everything before the screen closes. If something cannot be written, ask whether to
+        try again, stay, or leave without it; True when the screen may close."""
+        from PySide6.QtWidgets import QMessageBox
+
+        while not self.flush(force=True):
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("iv.unsaved.title"), self.saved_label.text(), parent=self)
+            retry = box.addButton(self.tr("iv.unsaved.retry"), QMessageBox.ButtonRole.AcceptRole)
+            stay = box.addButton(self.tr("iv.unsaved.stay"), QMessageBox.ButtonRole.RejectRole)
+            leave = box.addButton(self.tr("iv.unsaved.leave"), QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(retry)
+            box.exec()
+            if box.clickedButton() is leave:
+                self._pending.clear()
+                self._pending_notes.clear()
+                return True
+            if box.clickedButton() is stay or box.clickedButton() is None:
+                return False
+        return True
 
     def _after_change(self) -> None:
         for index in self.pages:
@@ -420,7 +464,9 @@ class InterviewView(QWidget):
         editable = self.session.editable
         self.finalise_button.setVisible(editable)
         if not editable:
-            self.banner_text.setText(self.tr("iv.read_only"))
+            elsewhere = self.session.taken_elsewhere and self.session.interview.status in ("draft", "rejected")
+            self.banner_text.setText(self.tr("iv.elsewhere", who=self.session.interview.fieldworker)
+                                     if elsewhere else self.tr("iv.read_only"))
             self.banner.setStyleSheet("QFrame { background: #eef2f7; } QLabel { color: #23364d; }")
             self.refusal_button.hide()
             self.banner.show()
@@ -503,8 +549,7 @@ class InterviewView(QWidget):
             self._screen_written = now
 
     def close_view(self) -> None:
-        self.shutdown()
-        self.closed.emit()
+        self.closed.emit()  # the main window saves (asking if it cannot) and closes the screen
 
     def shutdown(self) -> None:
         """Save everything; called when leaving the screen or closing the app."""

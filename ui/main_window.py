@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
         thread, so the interview on screen is saved and closed first and the list re-read after."""
         import importlib
 
-        self.close_interview()
+        if not self.close_interview():
+            return
         getattr(importlib.import_module(module), function)(self, self.store.path, self.tr)
         self.store.forget_cached()
         self.home.refresh()
@@ -136,8 +137,8 @@ class MainWindow(QMainWindow):
         open_review(self)
 
     def _home_action(self, action) -> None:
-        self.close_interview()  # starting something new leaves the interview on screen, saved
-        action()
+        if self.close_interview():  # starting something new leaves the interview on screen, saved
+            action()
 
     def change_identity(self) -> None:
         self.home.change_identity()
@@ -169,6 +170,8 @@ class MainWindow(QMainWindow):
         from core.engine import InterviewSession
         from ui.interview_view import InterviewView
 
+        if not self.close_interview():  # the one on screen first, saved, before the next is read
+            return
         try:
             session = InterviewSession(self.store, interview_id)
         except YingzaoError as error:
@@ -176,7 +179,6 @@ class MainWindow(QMainWindow):
 
             show_error(self, self.tr, error)
             return
-        self.close_interview()
         if session.editable and not session.answers:
             session.apply_defaults()  # a brand-new interview starts with the form's default answers
         community = ""
@@ -200,10 +202,13 @@ class MainWindow(QMainWindow):
         else:
             view.go_to_section(view.stack.currentIndex())
 
-    def close_interview(self) -> None:
+    def close_interview(self) -> bool:
+        """Save and close the interview on screen; False if it must stay (something unsaved)."""
         view = self.interview_view
         if view is None:
-            return
+            return True
+        if not view.save_before_leaving():
+            return False
         view.shutdown()
         self.interview_view = None
         self.stack.removeWidget(view)
@@ -211,6 +216,7 @@ class MainWindow(QMainWindow):
         self.store.set_setting(OPEN_INTERVIEW, "")
         self.stack.setCurrentWidget(self.home)
         self.home.refresh()
+        return True
 
     def _interview_closed(self) -> None:
         self.close_interview()
@@ -231,6 +237,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.interview_view is not None:
+            if not self.interview_view.save_before_leaving():
+                event.ignore()  # something typed could not be saved and the user chose to stay
+                return
             self.interview_view.shutdown()
             self.store.set_setting(OPEN_INTERVIEW, "")
         if self.review_view is not None:

@@ -17,6 +17,8 @@ from ui.background import Job
 from ui.i18n import Translator, add_strings
 
 add_strings({
+    "pack.exists_title": ("文件已存在", "The file exists"),
+    "pack.exists": ("{path} 已存在，可能是尚未合并的数据包。要替换它吗？", "{path} already exists; it may be a package not merged yet. Replace it?"),
     "pack.title": ("导出本机访谈数据", "Export session"),
     "pack.intro": ("把访谈打包成一个文件（.yzpack），用 U 盘或邮件交给研究者合并。文件包含回答、修改记录和所用提纲的版本。",
                    "Pack the interviews into one file (.yzpack) to give the researcher on a USB stick or by e-mail. "
@@ -91,7 +93,7 @@ class PackDialog(QDialog):
         else:
             self.counts.setText(self.tr("pack.changed", file=previous["file_name"], at=previous["at"],
                                         changed=changed, total=total))
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         default = Path.home() / f"{_safe(who)}-{stamp}{SUFFIX}"
         self.path_edit.setText(str(default))
 
@@ -105,11 +107,19 @@ class PackDialog(QDialog):
         out = Path(self.path_edit.text().strip())
         if not out.name or self.job is not None:
             return
+        replace = False
+        if out.exists():  # perhaps a package the researcher has not merged yet: never replaced silently
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(self, self.tr("pack.exists_title"), self.tr("pack.exists", path=out))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            replace = True
         store_path, everything = self.store_path, self.all_box.isChecked()
 
         def work(job: Job) -> PackSummary | None:
             with Store(store_path) as store:  # this thread's own connection
-                return pack_session(store, out, all_interviews=everything)
+                return pack_session(store, out, all_interviews=everything, overwrite=replace)
 
         self.job = Job(work)
         self.job.succeeded.connect(self._succeeded)

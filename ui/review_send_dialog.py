@@ -19,6 +19,8 @@ from ui.background import Job
 from ui.i18n import Translator, add_strings
 
 add_strings({
+    "rsend.exists_title": ("文件已存在", "The file exists"),
+    "rsend.exists": ("{path} 已存在，可能是尚未合并的数据包。要替换它吗？", "{path} already exists; it may be a package not merged yet. Replace it?"),
     "rsend.title": ("把审核结果发给访员", "Send the review to a fieldworker"),
     "rsend.intro": ("把您审核过（通过、退回或批注）的访谈打包成一个文件（.yzpack），交给访员在自己的电脑上用“合并会话包…”合并："
                     "退回的访谈会回到访员手中，批注显示在对应的问题下。",
@@ -112,7 +114,7 @@ class ReviewSendDialog(QDialog):
         return self.fieldworker_box.currentData()
 
     def _default_path(self) -> None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         who = "".join(c for c in (self.fieldworker() or "all") if c.isalnum() or c in "-_") or "all"
         folder = Path(self.path_edit.text()).parent if self.path_edit.text() else Path.home()
         self.path_edit.setText(str(folder / f"review-{who}-{stamp}{SUFFIX}"))
@@ -126,11 +128,20 @@ class ReviewSendDialog(QDialog):
         out = Path(self.path_edit.text().strip())
         if not out.name or self.job is not None:
             return
+        replace = False
+        if out.exists():  # perhaps a package the researcher has not merged yet: never replaced silently
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(self, self.tr("rsend.exists_title"), self.tr("rsend.exists", path=out))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            replace = True
         store_path, fieldworker, everything = self.store_path, self.fieldworker(), self.all_box.isChecked()
 
         def work(job: Job) -> PackSummary | None:
             with Store(store_path) as store:  # this thread's own connection
-                return pack_review(store, out, fieldworker=fieldworker, all_reviewed=everything)
+                return pack_review(store, out, fieldworker=fieldworker, all_reviewed=everything,
+                                   overwrite=replace)
 
         self.job = Job(work)
         self.job.succeeded.connect(self._succeeded)

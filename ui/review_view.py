@@ -469,10 +469,11 @@ def _protocol_titles(store: Store) -> dict[str, dict[str, str]]:
     return titles
 
 
-def open_review(window) -> ReviewView:
+def open_review(window) -> ReviewView | None:
     """Show the review page in the main window (menu Review → Review queue…). The interview on screen
     is saved and closed first; Back returns to the home list, read again."""
-    window.close_interview()
+    if not window.close_interview():
+        return getattr(window, "review_view", None)
     view = getattr(window, "review_view", None)
     if view is None:
         view = ReviewView(window.store, window.library, window.tr, window.stack)

@@ -191,3 +191,23 @@ def test_a_wrongly_typed_answer_is_refused_even_with_matching_hashes(laptop, tmp
 
     with pytest.raises(PackageError, match="interview 1 of interviews.jsonl is malformed .an answer has a value"):
         read_package(rewrite(package, tmp_path / "typed.yzpack", dict_answer))
+
+
+def test_an_existing_package_is_never_replaced_unless_asked(tmp_path):
+    from core.errors import YingzaoError
+    from core.library import load_library
+    from core.package import pack_session
+    from core.store import Store
+
+    with Store(tmp_path / "laptop.db", user="王芳") as store:
+        protocol = load_library(store).by_role("cadre")[0]
+        first = store.start_interview(protocol.sha256)
+        out = tmp_path / "day.yzpack"
+        assert pack_session(store, out, all_interviews=True).interviews == 1
+        before = out.read_bytes()
+        store.start_interview(protocol.sha256)
+        with pytest.raises(YingzaoError, match="already exists"):
+            pack_session(store, out)
+        assert out.read_bytes() == before  # the earlier package, not yet merged, is intact
+        assert pack_session(store, out, overwrite=True).interviews == 1
+        assert first

@@ -218,3 +218,42 @@ def test_time_on_each_question_is_recorded(qtbot, screen):
     assert times["cad_formation"].seconds >= 0.1
     assert times["cad_formation"].visits == 1
     assert "__interview__" in times
+
+
+def test_a_save_that_fails_keeps_what_was_typed_and_tries_again(qtbot, screen):
+    view, store, interview, _ = screen
+    consent(qtbot, view)
+    view.focus_question("cad_formation")
+    store.conn.execute("PRAGMA query_only = ON")  # the drive is gone for a moment
+    type_text(qtbot, view.widgets["cad_formation"].editor.box, "磁盘写不进也不丢")
+    view.flush()
+    assert "cad_formation" in view._pending
+    assert view.saved_label.text().startswith("未能保存")
+    store.conn.execute("PRAGMA query_only = OFF")
+    qtbot.waitUntil(lambda: saved(store, interview, "cad_formation") == "磁盘写不进也不丢", timeout=5000)
+
+
+def test_leaving_with_something_unsaved_asks_first(qtbot, screen, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    view, store, interview, _ = screen
+    consent(qtbot, view)
+    view.focus_question("cad_formation")
+    type_text(qtbot, view.widgets["cad_formation"].editor.box, "还没存上")
+    store.conn.execute("PRAGMA query_only = ON")
+    choices = []
+
+    def choose(label):
+        def exec_(box):
+            choices.append(box.text())
+            next(b for b in box.buttons() if b.text() == label).click()
+            return 0
+        return exec_
+
+    monkeypatch.setattr(QMessageBox, "exec", choose("留在此页"))
+    assert view.save_before_leaving() is False
+    assert choices and "cad_formation" in view._pending
+    store.conn.execute("PRAGMA query_only = OFF")
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail("nothing left to ask"))
+    assert view.save_before_leaving() is True
+    assert saved(store, interview, "cad_formation") == "还没存上"
