@@ -26,7 +26,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status.completed": ("已完成", "Completed"),
     "status.approved": ("已通过", "Approved"),
     "status.rejected": ("已退回", "Sent back"),
-    "menu.language": ("语言", "Language"),
+    "menu.language": ("语言(&L)", "&Language"),
     "error.title": ("无法继续", "Cannot continue"),
 }
 

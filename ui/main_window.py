@@ -13,7 +13,7 @@ from ui.i18n import LANGUAGES, Translator, add_strings
 OPEN_INTERVIEW = "open_interview"  # setting: the interview on screen; left behind only by a crash
 
 add_strings({
-    "menu.file": ("文件", "File"),
+    "menu.file": ("文件(&F)", "&File"),
     "menu.interview": ("访谈", "Interview"),
     "menu.new_interview": ("新建访谈…", "New interview…"),
     "menu.new_profile": ("新建社区概况…", "New community profile…"),
@@ -22,11 +22,11 @@ add_strings({
     "menu.merge": ("合并会话包…", "Merge sessions…"),
     "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
     "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
-    "menu.data": ("数据", "Data"),
-    "menu.review": ("审核", "Review"),
+    "menu.data": ("数据(&D)", "&Data"),
+    "menu.review": ("审核(&R)", "&Review"),
     "menu.review_queue": ("审核队列…", "Review queue…"),
     "menu.quit": ("退出", "Quit"),
-    "menu.help": ("帮助", "Help"),
+    "menu.help": ("帮助(&H)", "&Help"),
     "menu.about": ("关于营造", "About Yingzao"),
     "about.text": ("营造：产业社区营造与精细化治理研究的离线访谈工具。\n数据库：{path}",
                    "Yingzao: offline interviews for research on industrial-community building and fine governance.\nDatabase: {path}"),

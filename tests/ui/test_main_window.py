@@ -18,10 +18,10 @@ def test_main_window_opens_on_the_home_list_and_switches_language(qtbot, tmp_pat
     qtbot.waitUntil(lambda: window.home.model.rowCount() == 1, timeout=2000)  # filled after the first paint
     assert window.windowTitle().startswith("营造")
     assert window.stack.currentWidget() is window.home
-    assert window.file_menu.title() == "文件"
+    assert window.file_menu.title() == "文件(&F)"
     window.set_language("en")
     assert window.windowTitle().startswith("Yingzao")
-    assert window.file_menu.title() == "File"
+    assert window.file_menu.title() == "&File"
     assert window.home.new_button.text() != ""
     assert store.get_setting("ui_language") == "en"
     store.close()
