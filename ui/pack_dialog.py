@@ -40,66 +40,73 @@ add_strings({
 })
 
 
-class PackDialog(QDialog):
-    packed = Signal(object)  # PackSummary, or None when there was nothing to export
+class PackageFileDialog(QDialog):
+    """Write one package file off the UI thread. A subclass adds its options, runs its core function
+    (`_write`) and names its words: every string key starts with `key` (title, intro, all, file,
+    browse, filter, export, close, working, nothing, exists_title, exists)."""
+
+    packed = Signal(object)  # PackSummary, or None when there was nothing to write
+    key = "pack"
+    size = (640, 260)
 
     def __init__(self, store_path: Path | str, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store_path, self.tr = Path(store_path), tr
         self.summary: PackSummary | None = None
         self.job: Job | None = None
-        self.setWindowTitle(tr("pack.title"))
-        self.resize(640, 260)
+        self.setWindowTitle(self._t("title"))
+        self.resize(*self.size)
         layout = QVBoxLayout(self)
-        intro = QLabel(tr("pack.intro"), self)
+        intro = QLabel(self._t("intro"), self)
         intro.setWordWrap(True)
-        self.counts = QLabel(self)
-        self.counts.setWordWrap(True)
-        self.all_box = QCheckBox(tr("pack.all"), self)
+        layout.addWidget(intro)
+        self._add_options(layout)
+        self.all_box = QCheckBox(self._t("all"), self)
+        layout.addWidget(self.all_box)
         row = QHBoxLayout()
         self.path_edit = QLineEdit(self)
-        browse = QPushButton(tr("pack.browse"), self)
-        row.addWidget(QLabel(tr("pack.file"), self))
+        browse = QPushButton(self._t("browse"), self)
+        row.addWidget(QLabel(self._t("file"), self))
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
+        layout.addLayout(row)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
         buttons = QHBoxLayout()
-        self.export_button = QPushButton(tr("pack.export"), self)
+        self.export_button = QPushButton(self._t("export"), self)
         self.export_button.setDefault(True)
-        self.close_button = QPushButton(tr("pack.close"), self)
+        self.close_button = QPushButton(self._t("close"), self)
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.close_button)
-        for widget in (intro, self.counts, self.all_box):
-            layout.addWidget(widget)
-        layout.addLayout(row)
-        layout.addWidget(self.result)
-        layout.addStretch(1)
         layout.addLayout(buttons)
         browse.clicked.connect(self._browse)
         self.export_button.clicked.connect(self.export)
         self.close_button.clicked.connect(self.accept)
-        self._show_counts()
 
-    def _show_counts(self) -> None:
-        with Store(self.store_path) as store:
-            total = store.count_interviews()
-            previous = last_export(store)
-            changed = len(changed_since_last_export(store))
-            who = store.user or "session"
-        if previous is None:
-            self.counts.setText(self.tr("pack.first", total=total))
-        else:
-            self.counts.setText(self.tr("pack.changed", file=previous["file_name"], at=previous["at"],
-                                        changed=changed, total=total))
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        default = Path.home() / f"{_safe(who)}-{stamp}{SUFFIX}"
-        self.path_edit.setText(str(default))
+    def _t(self, word: str, /, **values: object) -> str:
+        return self.tr(f"{self.key}.{word}", **values)
+
+    # -- what a subclass provides ------------------------------------------------------------
+
+    def _add_options(self, layout: QVBoxLayout) -> None:
+        """Widgets between the introduction and the 'all' box."""
+
+    def _write(self, store: Store, out: Path, replace: bool) -> PackSummary | None:
+        raise NotImplementedError
+
+    def _done_text(self, summary: PackSummary) -> str:
+        raise NotImplementedError
+
+    def _after_writing(self, summary: PackSummary | None) -> None:
+        """Refresh what the dialog shows once a file was (or was not) written."""
+
+    # -- shared ------------------------------------------------------------------------------
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("pack.title"), self.path_edit.text(),
-                                              self.tr("pack.filter"))
+        path, _ = QFileDialog.getSaveFileName(self, self._t("title"), self.path_edit.text(), self._t("filter"))
         if path:
             self.path_edit.setText(path if path.endswith(SUFFIX) else path + SUFFIX)
 
@@ -111,39 +118,33 @@ class PackDialog(QDialog):
         if out.exists():  # perhaps a package the researcher has not merged yet: never replaced silently
             from PySide6.QtWidgets import QMessageBox
 
-            answer = QMessageBox.question(self, self.tr("pack.exists_title"), self.tr("pack.exists", path=out))
+            answer = QMessageBox.question(self, self._t("exists_title"), self._t("exists", path=out))
             if answer != QMessageBox.StandardButton.Yes:
                 return
             replace = True
-        store_path, everything = self.store_path, self.all_box.isChecked()
+        store_path, write = self.store_path, self._writer()
 
         def work(job: Job) -> PackSummary | None:
             with Store(store_path) as store:  # this thread's own connection
-                return pack_session(store, out, all_interviews=everything, overwrite=replace)
+                return write(store, out, replace)
 
         self.job = Job(work)
         self.job.succeeded.connect(self._succeeded)
         self.job.failed.connect(self._failed)
         self.export_button.setEnabled(False)
-        self.result.setText(self.tr("pack.working"))
+        self.result.setText(self._t("working"))
         self.job.start()
+
+    def _writer(self):
+        """`_write` with the options read now, on the UI thread (widgets are not read from the job)."""
+        return self._write
 
     def _succeeded(self, summary: PackSummary | None) -> None:
         self._finish()
         self.summary = summary
-        if summary is None:
-            self.result.setText(self.tr("pack.nothing"))
-        else:
-            self.result.setText(self.tr("pack.done", interviews=summary.interviews, answers=summary.answers,
-                                        audit=summary.audit, path=summary.path))
-        self._show_counts_after(summary)
+        self.result.setText(self._t("nothing") if summary is None else self._done_text(summary))
+        self._after_writing(summary)
         self.packed.emit(summary)
-
-    def _show_counts_after(self, summary: PackSummary | None) -> None:
-        path = self.path_edit.text()
-        self._show_counts()
-        if summary is None:
-            self.path_edit.setText(path)
 
     def _failed(self, error: YingzaoError) -> None:
         self._finish()
@@ -157,6 +158,47 @@ class PackDialog(QDialog):
             self.job.wait()
         self.job = None
         self.export_button.setEnabled(True)
+
+
+class PackDialog(PackageFileDialog):
+    """The fieldworker's session package for the researcher."""
+
+    def __init__(self, store_path: Path | str, tr: Translator, parent: QWidget | None = None) -> None:
+        super().__init__(store_path, tr, parent)
+        self._show_counts()
+
+    def _add_options(self, layout: QVBoxLayout) -> None:
+        self.counts = QLabel(self)
+        self.counts.setWordWrap(True)
+        layout.addWidget(self.counts)
+
+    def _writer(self):
+        everything = self.all_box.isChecked()
+        return lambda store, out, replace: pack_session(store, out, all_interviews=everything, overwrite=replace)
+
+    def _done_text(self, summary: PackSummary) -> str:
+        return self._t("done", interviews=summary.interviews, answers=summary.answers, audit=summary.audit,
+                       path=summary.path)
+
+    def _show_counts(self) -> None:
+        with Store(self.store_path) as store:
+            total = store.count_interviews()
+            previous = last_export(store)
+            changed = len(changed_since_last_export(store))
+            who = store.user or "session"
+        if previous is None:
+            self.counts.setText(self._t("first", total=total))
+        else:
+            self.counts.setText(self._t("changed", file=previous["file_name"], at=previous["at"],
+                                        changed=changed, total=total))
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        self.path_edit.setText(str(Path.home() / f"{_safe(who)}-{stamp}{SUFFIX}"))
+
+    def _after_writing(self, summary: PackSummary | None) -> None:
+        path = self.path_edit.text()
+        self._show_counts()
+        if summary is None:
+            self.path_edit.setText(path)
 
 
 def _safe(name: str) -> str:

@@ -6,17 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.errors import YingzaoError
 from core.package import SUFFIX, PackSummary
 from core.review_package import last_review_export, pack_review, pending_by_fieldworker
 from core.store import Store
-from ui.background import Job
 from ui.i18n import Translator, add_strings
+from ui.pack_dialog import PackageFileDialog
 
 add_strings({
     "rsend.exists_title": ("文件已存在", "The file exists"),
@@ -43,55 +39,27 @@ add_strings({
 })
 
 
-class ReviewSendDialog(QDialog):
-    packed = Signal(object)  # PackSummary, or None when there was nothing to send
+class ReviewSendDialog(PackageFileDialog):
+    """The supervisor's decisions and comments, back to one fieldworker or to all."""
+
+    key = "rsend"
+    size = (680, 300)
 
     def __init__(self, store_path: Path | str, tr: Translator, parent: QWidget | None = None, *,
                  fieldworker: str | None = None) -> None:
-        super().__init__(parent)
-        self.store_path, self.tr = Path(store_path), tr
-        self.summary: PackSummary | None = None
-        self.job: Job | None = None
-        self.setWindowTitle(tr("rsend.title"))
-        self.resize(680, 300)
-        layout = QVBoxLayout(self)
-        intro = QLabel(tr("rsend.intro"), self)
-        intro.setWordWrap(True)
-        who = QHBoxLayout()
-        self.fieldworker_box = QComboBox(self)
-        who.addWidget(QLabel(tr("rsend.who"), self))
-        who.addWidget(self.fieldworker_box, 1)
-        self.last_label = QLabel(self)
-        self.last_label.setStyleSheet("color: #666;")
-        self.all_box = QCheckBox(tr("rsend.all"), self)
-        row = QHBoxLayout()
-        self.path_edit = QLineEdit(self)
-        browse = QPushButton(tr("rsend.browse"), self)
-        row.addWidget(QLabel(tr("rsend.file"), self))
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(browse)
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        buttons = QHBoxLayout()
-        self.export_button = QPushButton(tr("rsend.export"), self)
-        self.export_button.setDefault(True)
-        self.close_button = QPushButton(tr("rsend.close"), self)
-        buttons.addStretch(1)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.close_button)
-        layout.addWidget(intro)
-        layout.addLayout(who)
-        layout.addWidget(self.last_label)
-        layout.addWidget(self.all_box)
-        layout.addLayout(row)
-        layout.addWidget(self.result)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
-        browse.clicked.connect(self._browse)
-        self.export_button.clicked.connect(self.export)
-        self.close_button.clicked.connect(self.accept)
+        super().__init__(store_path, tr, parent)
         self.fieldworker_box.currentIndexChanged.connect(lambda _i: self._default_path())
         self._fill(fieldworker)
+
+    def _add_options(self, layout: QVBoxLayout) -> None:
+        who = QHBoxLayout()
+        self.fieldworker_box = QComboBox(self)
+        who.addWidget(QLabel(self._t("who"), self))
+        who.addWidget(self.fieldworker_box, 1)
+        layout.addLayout(who)
+        self.last_label = QLabel(self)
+        self.last_label.setStyleSheet("color: #666;")
+        layout.addWidget(self.last_label)
 
     def _fill(self, wanted: str | None) -> None:
         with Store(self.store_path) as store:
@@ -100,13 +68,13 @@ class ReviewSendDialog(QDialog):
             previous = last_review_export(store)
         self.fieldworker_box.blockSignals(True)
         self.fieldworker_box.clear()
-        self.fieldworker_box.addItem(self.tr("rsend.everyone", count=sum(pending.values())), None)
+        self.fieldworker_box.addItem(self._t("everyone", count=sum(pending.values())), None)
         for name in known:
-            self.fieldworker_box.addItem(self.tr("rsend.one", name=name, count=pending.get(name, 0)), name)
+            self.fieldworker_box.addItem(self._t("one", name=name, count=pending.get(name, 0)), name)
         index = self.fieldworker_box.findData(wanted) if wanted else 0
         self.fieldworker_box.setCurrentIndex(max(0, index))
         self.fieldworker_box.blockSignals(False)
-        self.last_label.setText(self.tr("rsend.last", file=previous["file_name"], at=previous["at"]) if previous else "")
+        self.last_label.setText(self._t("last", file=previous["file_name"], at=previous["at"]) if previous else "")
         self.last_label.setVisible(previous is not None)
         self._default_path()
 
@@ -119,61 +87,19 @@ class ReviewSendDialog(QDialog):
         folder = Path(self.path_edit.text()).parent if self.path_edit.text() else Path.home()
         self.path_edit.setText(str(folder / f"review-{who}-{stamp}{SUFFIX}"))
 
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("rsend.title"), self.path_edit.text(), self.tr("rsend.filter"))
-        if path:
-            self.path_edit.setText(path if path.endswith(SUFFIX) else path + SUFFIX)
+    def _writer(self):
+        fieldworker, everything = self.fieldworker(), self.all_box.isChecked()
+        return lambda store, out, replace: pack_review(store, out, fieldworker=fieldworker,
+                                                       all_reviewed=everything, overwrite=replace)
 
-    def export(self) -> None:
-        out = Path(self.path_edit.text().strip())
-        if not out.name or self.job is not None:
-            return
-        replace = False
-        if out.exists():  # perhaps a package the researcher has not merged yet: never replaced silently
-            from PySide6.QtWidgets import QMessageBox
+    def _done_text(self, summary: PackSummary) -> str:
+        return self._t("done", interviews=summary.interviews, path=summary.path)
 
-            answer = QMessageBox.question(self, self.tr("rsend.exists_title"), self.tr("rsend.exists", path=out))
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            replace = True
-        store_path, fieldworker, everything = self.store_path, self.fieldworker(), self.all_box.isChecked()
-
-        def work(job: Job) -> PackSummary | None:
-            with Store(store_path) as store:  # this thread's own connection
-                return pack_review(store, out, fieldworker=fieldworker, all_reviewed=everything,
-                                   overwrite=replace)
-
-        self.job = Job(work)
-        self.job.succeeded.connect(self._succeeded)
-        self.job.failed.connect(self._failed)
-        self.export_button.setEnabled(False)
-        self.result.setText(self.tr("rsend.working"))
-        self.job.start()
-
-    def _succeeded(self, summary: PackSummary | None) -> None:
-        self._finish()
-        self.summary = summary
-        if summary is None:
-            self.result.setText(self.tr("rsend.nothing"))
-        else:
-            self.result.setText(self.tr("rsend.done", interviews=summary.interviews, path=summary.path))
+    def _after_writing(self, summary: PackSummary | None) -> None:
+        if summary is not None:
             keep = self.path_edit.text()
             self._fill(self.fieldworker())
             self.path_edit.setText(keep)
-        self.packed.emit(summary)
-
-    def _failed(self, error: YingzaoError) -> None:
-        self._finish()
-        self.result.setText(str(error))
-        from ui.app import show_error  # the app's one error dialog
-
-        show_error(self, self.tr, error)
-
-    def _finish(self) -> None:
-        if self.job is not None:
-            self.job.wait()
-        self.job = None
-        self.export_button.setEnabled(True)
 
 
 def open_review_send_dialog(parent: QWidget | None, store_path: Path | str, tr: Translator, *,
