@@ -238,7 +238,7 @@ class ExportReader:
         return answer_cells, note_cells
 
     def _fill_order(self, records: list[InterviewRecord]) -> None:
-        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS yz_export_order"
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_ORDER_TABLE}"
                           " (pos INTEGER PRIMARY KEY, interview_id TEXT NOT NULL)")
         self.conn.execute(f"DELETE FROM {_ORDER_TABLE}")
         self.conn.executemany(f"INSERT INTO {_ORDER_TABLE} (pos, interview_id) VALUES (?, ?)",

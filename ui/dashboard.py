@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from core import dashboard
 from core.codebook import FAMILIES, INTERVIEW_FAMILIES, Codebook
@@ -17,6 +17,7 @@ from core.records import STATUSES
 from core.store import Store
 from ui.background import Job
 from ui.i18n import Translator, add_strings
+from ui.page_bar import page_layout
 from ui.review_model import status_word
 
 add_strings({
@@ -215,25 +216,15 @@ class DashboardView(QWidget):
         self.counts: dashboard.StatusCounts | None = None
         self.coverage: dashboard.Coverage | None = None
         self.names: dict[str, str] = {}
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        top = QFrame(self)
-        top.setObjectName("top")
-        top.setStyleSheet("QFrame#top { background: #f4f1ea; border-bottom: 1px solid #ddd6c8; }")
-        bar = QHBoxLayout(top)
-        bar.setContentsMargins(12, 8, 12, 8)
-        self.back_button = QPushButton(top)
+        outer, page_bar = page_layout(self)
+        top, bar, self.back_button, self.title = page_bar.frame, page_bar.layout, page_bar.back_button, page_bar.title
         self.back_button.clicked.connect(self.closed.emit)
-        self.title = QLabel(top)
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.status = QLabel(top)
         self.status.setStyleSheet("color: #666;")
         self.refresh_button = QPushButton(top)
         self.refresh_button.clicked.connect(self.refresh)
-        for widget, stretch in ((self.back_button, 0), (self.title, 1), (self.status, 0), (self.refresh_button, 0)):
-            bar.addWidget(widget, stretch)
-        outer.addWidget(top)
+        bar.addWidget(self.status)
+        bar.addWidget(self.refresh_button)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

@@ -7,7 +7,6 @@ is a list lookup. Sorting is a permutation of ranks computed once per column (th
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Iterable, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, \

@@ -21,6 +21,7 @@ from ui.comment_thread import InterviewComments
 from ui.finalize_dialog import FinalizeDialog
 from ui.find_dialog import FindDialog
 from ui.i18n import Translator, add_strings
+from ui.page_bar import page_layout
 from ui.question_widget import QuestionWidget
 
 SAVE_DELAY_MS = 300  # after the last keystroke; the standard is "within 500 ms"
@@ -109,18 +110,9 @@ class InterviewView(QWidget):
         return numbers
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        top = QFrame(self)
-        top.setStyleSheet("QFrame#top { background: #f4f1ea; border-bottom: 1px solid #ddd6c8; }")
-        top.setObjectName("top")
-        bar = QHBoxLayout(top)
-        bar.setContentsMargins(12, 8, 12, 8)
-        self.back_button = QPushButton(top)
+        outer, page_bar = page_layout(self)
+        top, bar, self.back_button, self.title = page_bar.frame, page_bar.layout, page_bar.back_button, page_bar.title
         self.back_button.clicked.connect(self.close_view)
-        self.title = QLabel(top)
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.progress_label = QLabel(top)
         self.timer_label = QLabel(top)
         self.timer_label.setStyleSheet("color: #555;")
@@ -129,12 +121,8 @@ class InterviewView(QWidget):
         self.finalise_button = QPushButton(top)
         self.finalise_button.setStyleSheet("font-weight: 600;")
         self.finalise_button.clicked.connect(self.finalise)
-        bar.addWidget(self.back_button)
-        bar.addSpacing(8)
-        bar.addWidget(self.title, 1)
         for widget in (self.progress_label, self.timer_label, self.find_button, self.finalise_button):
             bar.addWidget(widget)
-        outer.addWidget(top)
 
         self.banner = QFrame(self)
         self.banner.setStyleSheet("QFrame { background: #fde8e8; } QLabel { color: #7a1010; }")

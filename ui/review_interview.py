@@ -8,7 +8,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QInputDialog, QLabel, QListWidget, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QFrame, QInputDialog, QLabel, QListWidget, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
 from core import review
@@ -21,6 +21,7 @@ from core.store import Store
 from ui import question_widget  # noqa: F401 - the marker words (q.marker.*)
 from ui.comment_thread import CommentThread
 from ui.i18n import Translator, add_strings, role_label
+from ui.page_bar import page_layout
 from ui.interview_list_model import local_time
 from ui.review_model import duration_text, flag_word, status_word
 
@@ -109,18 +110,9 @@ class ReviewInterviewView(QWidget):
     # -- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        top = QFrame(self)
-        top.setObjectName("top")
-        top.setStyleSheet("QFrame#top { background: #f4f1ea; border-bottom: 1px solid #ddd6c8; }")
-        bar = QHBoxLayout(top)
-        bar.setContentsMargins(12, 8, 12, 8)
-        self.back_button = QPushButton(top)
+        outer, page_bar = page_layout(self)
+        top, bar, self.back_button, self.title = page_bar.frame, page_bar.layout, page_bar.back_button, page_bar.title
         self.back_button.clicked.connect(self.closed.emit)
-        self.title = QLabel(top)
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.status_label = QLabel(top)
         self.approve_button = QPushButton(top)
         self.approve_button.setStyleSheet("font-weight: 600;")
@@ -129,12 +121,8 @@ class ReviewInterviewView(QWidget):
         self.reject_button.clicked.connect(self._ask_and_send_back)
         self.reopen_button = QPushButton(top)
         self.reopen_button.clicked.connect(self.reopen)
-        bar.addWidget(self.back_button)
-        bar.addSpacing(8)
-        bar.addWidget(self.title, 1)
         for widget in (self.status_label, self.approve_button, self.reject_button, self.reopen_button):
             bar.addWidget(widget)
-        outer.addWidget(top)
         info = QFrame(self)
         info.setObjectName("info")
         info.setStyleSheet("QFrame#info { border-bottom: 1px solid #e5e0d5; }")
