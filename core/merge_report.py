@@ -1,9 +1,11 @@
 """The merge report as text lines (command line) and as an Excel workbook (saved from the app or CLI)."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from core.merge import ALREADY_MERGED, CANCELLED, MERGED, REFUSED, MergeReport, PackageReport
+from core.timestamps import to_local
 
 
 def describe(line: PackageReport) -> str:
@@ -48,8 +50,8 @@ _PACKAGE_COLUMNS = (
     ("拒收原因 refused because", lambda p: p.reason),
     ("设备 device", lambda p: p.device_id),
     ("访员 fieldworker", lambda p: p.fieldworker),
-    ("导出时间 created", lambda p: p.created_at),
-    ("合并时间 merged", lambda p: p.merged_at),
+    ("导出时间 created", lambda p: to_local(p.created_at)),  # real date-times, in this computer's zone
+    ("合并时间 merged", lambda p: to_local(p.merged_at)),
     ("备注 notes", lambda p: "; ".join(p.notes)),
     ("数据包 package id", lambda p: p.package_id),
 )
@@ -83,8 +85,13 @@ def save_report_xlsx(report: MergeReport, path: Path | str) -> Path:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, dt.datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
         for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column)
+            width = max(19 if isinstance(c.value, dt.datetime) else len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
     partial = path.with_name(path.name + ".partial")
     book.save(partial)
