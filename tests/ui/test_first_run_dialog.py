@@ -8,6 +8,7 @@ from ui import first_run_dialog
 from ui.first_run_dialog import IdentityDialog, ask_identity
 from ui.i18n import Translator
 
+from tests.ui.clicks import click_button
 from tests.ui.typing import type_text
 
 
@@ -27,7 +28,7 @@ def test_first_run_fills_the_settings(qtbot, library_store):
     assert dialog.device_edit.text() == QSysInfo.machineHostName()
     type_text(qtbot, dialog.name_edit, "王芳")
     assert dialog.ok_button.isEnabled()
-    qtbot.mouseClick(dialog.role_buttons["supervisor"], Qt.MouseButton.LeftButton)
+    click_button(qtbot, dialog.role_buttons["supervisor"])
     dialog.device_edit.clear()
     qtbot.keyClicks(dialog.device_edit, "laptop-2")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

@@ -10,6 +10,7 @@ from core.engine import InterviewSession
 from ui.i18n import Translator
 from ui.interview_view import SAVE_DELAY_MS, InterviewView
 
+from tests.ui.clicks import click_button
 from tests.ui.typing import type_text
 
 
@@ -37,7 +38,7 @@ def saved(store, interview, question):
 
 def consent(qtbot, view):
     widget = view.widgets["consent"]
-    qtbot.mouseClick(widget.editor.buttons[0], Qt.MouseButton.LeftButton)  # 是
+    click_button(qtbot, widget.editor.buttons[0])  # 是
     view.flush()
 
 
@@ -78,7 +79,7 @@ def test_choices_numbers_dates_and_relevance_update_live(qtbot, screen):
     assert not other.isVisible()
     case = view.widgets["resp_case"].editor
     names = [c.name for c in case.choices]
-    qtbot.mouseClick(case.buttons[names.index("other")], Qt.MouseButton.LeftButton)
+    click_button(qtbot, case.buttons[names.index("other")])
     qtbot.waitUntil(lambda: other.isVisible(), timeout=3000)
     assert saved(store, interview, "resp_case") == "other"
     tenure = view.widgets["resp_tenure_years"].editor.box
@@ -168,7 +169,7 @@ def test_switching_language_keeps_the_place_and_the_text(qtbot, screen):
 def test_refusing_consent_ends_the_interview_and_records_the_refusal(qtbot, screen):
     view, store, interview, _ = screen
     widget = view.widgets["consent"]
-    qtbot.mouseClick(widget.editor.buttons[1], Qt.MouseButton.LeftButton)  # 否
+    click_button(qtbot, widget.editor.buttons[1])  # 否
     view.flush()
     assert view.banner.isVisible()
     assert view._neighbour(0, +1) is None  # no further sections

@@ -1,12 +1,13 @@
 """Choosing what to interview: a protocol by respondent role, and the community case (or none)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from ui.i18n import Translator
 from ui.new_interview_dialog import NewInterviewDialog, choose_new_interview
 
+from tests.ui.clicks import click_button
 from tests.ui.typing import type_text
 
 
@@ -50,7 +51,7 @@ def test_an_existing_community_or_none(qtbot, library_store):
     assert dialog.choice == (library.by_role("street_staff")[0].sha256, "A")
 
     dialog, _tr = make(qtbot, store, library)
-    qtbot.mouseClick(dialog.none_radio, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.none_radio.height() // 2))
+    click_button(qtbot, dialog.none_radio)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.choice == (library.by_role("official")[0].sha256, None)
     assert [c.id for c in store.communities()] == ["A"]
