@@ -192,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
             # redirected to a file: UTF-8, so the Chinese survives; on a console: its own encoding
             stream.reconfigure(errors="replace", **({} if stream.isatty() else {"encoding": "utf-8"}))
     args = _parser().parse_args(argv)
+    if args.command is not None:
+        from core import errors
+
+        errors.set_language(args.lang or "zh")
     if args.command == "check-form":
         return _check_form(args)
     if args.command == "export":

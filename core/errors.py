@@ -9,13 +9,59 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-class YingzaoError(Exception):
-    """Base of the errors the app reports to its user instead of crashing."""
+_language = "zh"  # the interface language; Chinese first, as the app is
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+
+def set_language(language: str) -> None:
+    """Choose the language every error speaks from now on (the UI's switch, the CLI's --lang)."""
+    global _language
+    _language = "en" if language == "en" else "zh"
+
+
+def language() -> str:
+    return _language
+
+
+@dataclass(frozen=True)
+class Text:
+    """One message in both languages; it reads in the interface language when it is shown."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en if _language == "en" else self.zh
+
+    def __add__(self, other: object) -> "Text":
+        if isinstance(other, Text):
+            return Text(self.zh + other.zh, self.en + other.en)
+        return Text(self.zh + str(other), self.en + str(other))
+
+
+class YingzaoError(Exception):
+    """Base of the errors the app reports to its user instead of crashing.
+
+    The message and the hint are `Text` in both languages; they are read in the language chosen
+    with `set_language` when the error is shown, so an error raised in a worker thread still speaks
+    the language the user sees."""
+
+    def __init__(self, message: "str | Text", *, hint: "str | Text" = "", code: str = "") -> None:
+        super().__init__(str(message))
+        self._message = message
+        self._hint = hint
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+    @property
+    def hint(self) -> str:
+        return str(self._hint)
+
+    @hint.setter
+    def hint(self, value: "str | Text") -> None:
+        self._hint = value
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()

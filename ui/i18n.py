@@ -6,6 +6,8 @@ from typing import Callable
 
 import shiboken6
 
+from core import errors
+
 _STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("营造 · 社区治理田野访谈", "Yingzao · Field interviews for community governance"),
     "home.protocols": ("访谈提纲", "Interview protocols"),
@@ -55,6 +57,7 @@ class Translator:
 
     def __init__(self, lang: str = "zh") -> None:
         self.lang = lang if lang in LANGUAGES else "zh"
+        errors.set_language(self.lang)
         self._listeners: list[Callable[[], Callable[[], None] | None]] = []
 
     def __call__(self, key: str, **values: object) -> str:
@@ -65,6 +68,7 @@ class Translator:
     def set_language(self, lang: str) -> None:
         if lang in LANGUAGES and lang != self.lang:
             self.lang = lang
+            errors.set_language(lang)
             alive = []
             for ref in self._listeners:
                 listener = ref()
