@@ -27,7 +27,7 @@ from core.export_sheets import (
     AnswersSheet, CodeCounts, InterviewsSheet, PresenceSheet, SheetContext, write_codebook,
 )
 from core.protocol import ROLES, Protocol
-from core.store import Store
+from core.store import Store, open_for_reading
 from core.xlsx_style import add_styles
 
 __all__ = ["ExportFilters", "ExportOptions", "ExportResult", "export_workbook", "filter_choices"]
@@ -72,7 +72,7 @@ def filter_choices(db_path: Path | str) -> FilterChoices:
     db_path = Path(db_path)
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
-    with Store(db_path) as store:
+    with open_for_reading(db_path) as store:
         counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
         communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
         return FilterChoices(communities, sum(counts.values()))
@@ -95,7 +95,7 @@ def export_workbook(
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
     codebook = codebook or load_codebook(paths.CODEBOOK_PATH)
-    with Store(db_path) as store:
+    with open_for_reading(db_path) as store:
         temporary = _temporary_beside(out_path)
         try:
             job = _Export(store, codebook, options, tz, progress or (lambda done, total: None),

@@ -79,7 +79,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._claim = writer_claim.acquire(self.path, user)
         except writer_claim.ClaimRefused as refused:
-            raise errors.database_in_use(self.path, refused.holder) from None
+            raise errors.DatabaseInUse(self.path, refused.holder) from None
         except OSError as error:
             raise errors.cannot_open(self.path, error) from error
 
@@ -591,6 +591,20 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (at, self.user, self.device_id, interview_id, question, field, old, new),
         )
+
+
+def open_for_reading(path: Path | str, *, user: str = "") -> Store:
+    """A store for a job that only reads (an export): read-only, so it works beside the window that
+    writes the database and on read-only media; writable only to upgrade a file of an older schema
+    that nobody else has open."""
+    try:
+        return Store(path, user=user, read_only=True)
+    except errors.StoreError as error:
+        if error.code != "read_only_needs_upgrade":
+            raise
+    with Store(path, user=user):
+        pass
+    return Store(path, user=user, read_only=True)
 
 
 _INTERVIEW_COLUMNS = (
