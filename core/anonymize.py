@@ -46,7 +46,7 @@ class Anonymizer:
     fieldworkers: dict[str, str] = field(default_factory=dict)  # stored name -> shown name
     communities: dict[str, str] = field(default_factory=dict)  # community id -> shown name
     replacements: dict[str, str] = field(default_factory=dict)  # identifying value -> replacement
-    _pattern: re.Pattern[str] | None = None
+    _scrubber: _Scrubber | None = None
 
     def respondent(self, interview_id: str) -> str:
         return self.respondents.get(interview_id, "")
@@ -64,12 +64,9 @@ class Anonymizer:
         return self.enabled and identifying
 
     def scrub(self, text: str) -> str:
-        if self._pattern is None or not text:
+        if self._scrubber is None or not text:
             return text
-        return self._pattern.sub(self._replace, text)
-
-    def _replace(self, match: re.Match[str]) -> str:
-        return self.replacements[match.group(0)]
+        return self._scrubber.sub(text)
 
 
 def plain(people: Iterable[InterviewPeople], community_names: dict[str, str]) -> Anonymizer:
@@ -123,7 +120,7 @@ def anonymizer(
         fieldworkers=fieldworkers,
         communities={c: c for c in community_names},
         replacements=replacements,
-        _pattern=_trie_pattern(replacements) if replacements else None,
+        _scrubber=_Scrubber(replacements) if replacements else None,
     )
 
 
@@ -137,33 +134,63 @@ def _add(replacements: dict[str, str], value: str, code: str) -> None:
         replacements[value] = code
 
 
-def _trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """One regular expression matching any of `words`, longest first, shaped like their prefix tree
-    so that thousands of values cost one pass over each text. Built from the sorted words (no tree
-    in memory): long free-text values would make a tree of one node per character."""
-    ordered = sorted(set(words))
-    return re.compile(_branches(ordered, 0, len(ordered), 0))
+class _Scrubber:
+    """Replaces, left to right, the longest value that starts at each place in a text.
+
+    A regular expression over the values' first two characters (at most two levels deep, so it
+    compiles whatever the values are) finds where a value may start, at C speed; there, the value
+    is looked up by length in a set, longest first. One alternation of all the values nested like
+    their prefix tree would recurse once per nesting level: 3,000 community names that are prefixes
+    of one another made both the pattern's builder and `re` itself fail with RecursionError."""
+
+    def __init__(self, replacements: dict[str, str]) -> None:
+        self.replacements = replacements
+        by_head: dict[str, set[str]] = {}
+        for word in replacements:
+            by_head.setdefault(word[:MIN_SCRUB_LENGTH], set()).add(word)
+        # per head: the distinct lengths, longest first, and the words themselves
+        self._heads = {head: (sorted({len(w) for w in words}, reverse=True), words)
+                       for head, words in by_head.items()}
+        self._starts = re.compile(_prefix_pattern(sorted(by_head)))
+
+    def sub(self, text: str) -> str:
+        pieces: list[str] = []
+        done = search_from = 0
+        while True:
+            found = self._starts.search(text, search_from)
+            if found is None:
+                break
+            at = found.start()
+            word = self._longest_at(text, at, found.group(0))
+            if word is None:
+                search_from = at + 1  # heads can overlap ("aab" holds "aa" and "ab")
+                continue
+            pieces += [text[done:at], self.replacements[word]]
+            done = search_from = at + len(word)
+        if not pieces:
+            return text
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+    def _longest_at(self, text: str, at: int, head: str) -> str | None:
+        lengths, words = self._heads[head]
+        room = len(text) - at
+        for length in lengths:
+            if length <= room:
+                candidate = text[at:at + length]
+                if candidate in words:
+                    return candidate
+        return None
 
 
-def _branches(words: list[str], lo: int, hi: int, depth: int) -> str:
-    """The pattern for words[lo:hi], which all share their first `depth` characters."""
-    end = len(words[lo]) == depth  # sorted: a word that ends here comes first
-    if end:
-        lo += 1
+def _prefix_pattern(heads: list[str]) -> str:
+    """An alternation of the (sorted, distinct, equally short) heads grouped by first character, so
+    that `re` can skip quickly over text where no head starts."""
+    groups: dict[str, list[str]] = {}
+    for head in heads:
+        groups.setdefault(head[0], []).append(re.escape(head[1:]))
     branches = []
-    while lo < hi:
-        char = words[lo][depth]
-        group_end = lo + 1
-        while group_end < hi and words[group_end][depth] == char:
-            group_end += 1
-        # the group's common prefix is that of its first and last word, the list being sorted
-        first, last = words[lo], words[group_end - 1]
-        common = depth + 1
-        while common < len(first) and common < len(last) and first[common] == last[common]:
-            common += 1
-        branches.append(re.escape(first[depth:common]) + _branches(words, lo, group_end, common))
-        lo = group_end
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if end else body
+    for first, rests in groups.items():
+        rest = rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"
+        branches.append(re.escape(first) + rest)
+    return "|".join(branches)

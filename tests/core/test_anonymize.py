@@ -91,3 +91,20 @@ def test_same_name_same_code_and_longest_value_wins():
 def test_values_shorter_than_two_characters_are_not_searched_in_text():
     anon = anonymizer([person("i1", "2021-01", "王", "5")], {})
     assert anon.scrub("王主任说有5个院落") == "王主任说有5个院落"
+
+
+def test_thousands_of_names_that_are_prefixes_of_one_another_are_all_replaced():
+    # a merge can bring any number of communities; these made the export fail with RecursionError
+    names = {f"C{n}": "清" + "源" * n for n in range(1, 3001)}
+    anon = anonymizer([], names)
+    longest = "清" + "源" * 3000
+    assert anon.scrub(f"去过{longest}和清源源两处") == "去过C3000和C2两处"
+    assert anon.scrub("清源" * 3) == "C1C1C1"
+    assert anon.scrub("没有提到任何社区") == "没有提到任何社区"
+
+
+def test_the_longest_value_wins_where_values_overlap():
+    anon = anonymizer([person("i1", "2021-01", "王芳"), person("i2", "2021-02", "芳草园")], {})
+    # at each place the longest value starting there is replaced, leftmost first
+    assert anon.scrub("王芳草园") == "R01草园"
+    assert anon.scrub("小芳草园里") == "小R02里"
