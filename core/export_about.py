@@ -36,6 +36,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "tz": ("时间", "Times"),
     "tz_text": ("所有时间均为导出电脑的本地时间（{offset}）。", "All times are local times of the exporting computer ({offset})."),
     "db": ("数据库", "Database"),
+    "db_hidden": ("（匿名化导出不显示数据库文件名）", "(an anonymised export does not show the database's file name)"),
     "filter_c": ("筛选：社区", "Filter: communities"),
     "filter_r": ("筛选：受访者类型", "Filter: respondent roles"),
     "filter_s": ("筛选：状态", "Filter: statuses"),
@@ -192,7 +193,8 @@ def write_about(sheet, ctx: SheetContext, facts: AboutFacts, sheet_titles: dict[
         add([_t("notice", lang), _t("synthetic", lang, why=facts.synthetic)])
     add([_t("made", lang), facts.made])
     add([_t("tz", lang), _t("tz_text", lang, offset=facts.utc_offset)])
-    add([_t("db", lang), facts.db_path.name if ctx.anon.enabled else str(facts.db_path)])
+    # an anonymised file names no file: a database named after its respondent would give them away
+    add([_t("db", lang), _t("db_hidden", lang) if ctx.anon.enabled else str(facts.db_path)])
     every = t("all", lang)
     sep = t("sep", lang)
     add([_t("filter_c", lang), sep.join(facts.filters.communities) or every])

@@ -270,11 +270,17 @@ class ExportReader:
         if value is None or value == "":
             return None, ""
         kind = info.question.type
-        if kind == "select_one":
-            label = info.choices.get(str(value), str(value))
+        if kind == "select_one" and str(value) in info.choices:
+            label = info.choices[str(value)]
             return label, label
-        if kind == "select_multiple":
-            text = t("sep", self.lang).join(info.choices.get(n, n) for n in str(value).split())
+        if kind == "select_multiple" and all(n in info.choices for n in str(value).split()):
+            text = t("sep", self.lang).join(info.choices[n] for n in str(value).split())
+            return text, text
+        if kind in ("select_one", "select_multiple"):
+            # not a choice code (the store takes any text; a merge or an older protocol version can
+            # bring one): it is free text, so it is scrubbed like free text, and marked so the
+            # researcher sees it was not one of the choices
+            text = t("not_choice", self.lang) + anon.scrub(clean_text(str(value)))
             return text, text
         if kind in ("integer", "decimal") and isinstance(value, (int, float)):
             return value, f"{value:.15g}" if isinstance(value, float) else str(value)

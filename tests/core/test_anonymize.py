@@ -62,7 +62,9 @@ def test_identifying_questions_are_left_out_and_names_in_text_replaced(book, stu
 def test_about_sheet_says_the_file_is_anonymised(book, study):
     facts = about(book["说明"])
     assert facts["匿名化"][0].startswith("是。") and "R01" in facts["匿名化"][0]
-    assert facts["数据库"] == [study.path.name]  # a full path can carry a user's name
+    # neither a full path (a user's name) nor the file name (a respondent's, say) is shown
+    assert study.path.name not in str(facts["数据库"]) and study.path.stem not in str(facts["数据库"])
+    assert facts["数据库"] == ["（匿名化导出不显示数据库文件名）"]
 
 
 def test_codes_are_the_same_in_a_filtered_export(study, tmp_path):
