@@ -14,6 +14,7 @@ from core import errors
 from core.timestamps import to_local
 from core.anonymize import RESPONDENT_NAME_QUESTION, Anonymizer, InterviewPeople
 from core.codebook import FAMILIES, Codebook
+from core.engine import INTERVIEW_TIME
 from core.export_labels import role_ref, t
 from core.protocol import ROLES, Protocol, Question, pick
 from core.records import STATUSES
@@ -53,13 +54,14 @@ class InterviewRecord:
     community_id: str | None
     fieldworker: str  # as shown (a code when anonymised)
     respondent: str  # as shown
-    device_id: str
+    device: str  # its label where known, else its id
     status: str
     outcome: str | None
     started: dt.datetime | None
     ended: dt.datetime | None
     updated: dt.datetime | None
     seconds: float = 0.0  # time on questions, from paradata
+    screen_seconds: float | None = None  # time the interview screen was open, when recorded
     answered: int = 0  # substantive answers
     marked: int = 0  # skipped / refused / don't know
     interview_date: dt.date | None = None
@@ -70,6 +72,11 @@ class InterviewRecord:
 
     @property
     def duration_minutes(self) -> float | None:
+        """The time the interview screen was open (what the interview screen's timer, review and the
+        quality checks show too); from start to end only for interviews recorded before there was a
+        screen timer. Start to end would count the nights between a resumed interview's sessions."""
+        if self.screen_seconds:
+            return round(self.screen_seconds / 60, 1)
         if self.started is None or self.ended is None:
             return None
         return round((self.ended - self.started).total_seconds() / 60, 1)
@@ -118,6 +125,7 @@ class ExportReader:
         self.conn = store.conn
         self._questions: dict[tuple[str, str], QuestionInfo] = {}
         self.unknown_codes: set[str] = set()
+        self._devices: dict[str, str] | None = None
         self.conn.execute("BEGIN")
 
     def close(self) -> None:
@@ -181,19 +189,40 @@ class ExportReader:
         role_order = {role: i for i, role in enumerate(ROLES)}
         rows.sort(key=lambda r: (r[3] is None, r[3] or "", role_order.get(r[2], len(ROLES)), r[8] or "", r[0]))
         shorts = _short_ids([r[0] for r in rows])
-        seconds = self._seconds_by_interview()
+        seconds, screen = self._seconds_by_interview()
         return [
             InterviewRecord(
                 id=id_, short=shorts[id_], protocol=self.store.protocol(sha), role=role, community_id=community,
                 fieldworker=anon.fieldworker(fieldworker or ""), respondent=anon.respondent(id_),
-                device_id=device or "", status=status, outcome=outcome, started=self.when(started),
+                status=status, outcome=outcome, started=self.when(started),
                 ended=self.when(ended), updated=self.when(updated), seconds=seconds.get(id_, 0.0),
+                screen_seconds=screen.get(id_), device=self._device_label(device or ""),
             )
             for id_, sha, role, community, fieldworker, device, status, outcome, started, ended, updated in rows
         ]
 
-    def _seconds_by_interview(self) -> dict[str, float]:
-        return dict(self.conn.execute("SELECT interview_id, sum(seconds) FROM paradata GROUP BY interview_id"))
+    def _seconds_by_interview(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Time on questions and time on the interview screen, per interview. The screen's own row
+        (INTERVIEW_TIME) is kept apart: it covers the same minutes as the questions' rows, and adding
+        it in counted every minute twice (12.1 minutes on questions for a 7.9-minute interview)."""
+        questions: dict[str, float] = {}
+        screen: dict[str, float] = {}
+        for interview_id, question, seconds in self.conn.execute(
+                "SELECT interview_id, question, sum(seconds) FROM paradata GROUP BY interview_id, question"):
+            if question == INTERVIEW_TIME:
+                screen[interview_id] = seconds or 0.0
+            else:
+                questions[interview_id] = questions.get(interview_id, 0.0) + (seconds or 0.0)
+        return questions, screen
+
+    def _device_label(self, device_id: str) -> str:
+        """The name a device was given on its first run, where this database knows it (its own
+        device); otherwise the id, which still tells devices apart."""
+        if self._devices is None:
+            own = self.setting("device_id")
+            label = self.setting("device_label")
+            self._devices = {own: label} if own and label else {}
+        return self._devices.get(device_id, device_id)
 
     def when(self, stamp: str | None) -> dt.datetime | None:
         """A stored UTC timestamp as a local date-time Excel can hold (no time zone, whole seconds)."""
@@ -255,8 +284,9 @@ class ExportReader:
             if anon.drops(info.question.identifying) or (value is None and marker is None and not note):
                 continue
             cell, text = self._value(info, value, anon)
+            # whole seconds: the timer's fractions (4.909651828000278) are noise, not precision
             row = AnswerRow(info, cell, text, marker, anon.scrub(clean_text(note)) if note else "",
-                            seconds, self.when(updated_at))
+                            round(seconds) if seconds is not None else None, self.when(updated_at))
             rows.append(row)
             if count:
                 record.answered += row.substantive
