@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from core import anonymize, errors, paths
+from core import anonymize, errors, export_files, paths
 from core.codebook import FAMILIES, Codebook, load_codebook
 from core.export_about import AboutFacts, write_about
 from core.export_data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
@@ -95,18 +94,20 @@ def export_workbook(
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
     codebook = codebook or load_codebook(paths.CODEBOOK_PATH)
+    export_files.remove_stale(out_path.parent)  # what a killed export left here
     with Store(db_path) as store:
-        temporary = _temporary_beside(out_path)
+        files = _job_files(out_path)
         try:
             job = _Export(store, codebook, options, tz, progress or (lambda done, total: None),
                           cancelled or (lambda: False))
-            counts = job.write(temporary)
+            counts = job.write(files)
             if job.cancelled():
                 raise errors.ExportCancelled()
-            _move_into_place(temporary, out_path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+            _make_durable(files.workbook, out_path)
+            _move_into_place(files.workbook, out_path)
+            export_files.fsync_directory(out_path.parent)
+        finally:
+            files.close()
     return ExportResult(out_path, *counts, anonymized=options.anonymize, overflow_cells=job.ctx.overflow_cells,
                         seconds=time.perf_counter() - started)
 
@@ -124,10 +125,11 @@ class _Export:
         self.ctx: SheetContext
         self.protocols: list[Protocol] = []
 
-    def write(self, target: Path) -> tuple[int, int, int, int]:
-        """Write the workbook to `target`; returns interviews, profiles, answers, communities."""
+    def write(self, files: export_files.ExportFiles) -> tuple[int, int, int, int]:
+        """Write the workbook to `files.workbook`; returns interviews, profiles, answers, communities."""
         from openpyxl import Workbook  # imported on use: the command line and the app start faster
 
+        target = files.workbook
         reader = ExportReader(self.store, self.codebook, self.options.lang, self.tz)
         workbook = Workbook(write_only=True)
         try:
@@ -135,6 +137,7 @@ class _Export:
             add_styles(workbook)
             titles = {key: t(f"sheet.{key}", self.options.lang) for key in SHEETS}
             sheets = {key: workbook.create_sheet(titles[key]) for key in SHEETS}
+            files.keep_sheets_here(workbook)
             answers = self._stream(reader, records, profiles, sheets)
             self._about(sheets["about"], records, answers, titles)
             if self.cancelled():
@@ -257,19 +260,26 @@ def _check_target(out_path: Path) -> None:
         raise errors.export_folder_missing(out_path)
 
 
-def _temporary_beside(out_path: Path) -> Path:
-    """A new empty file in the target's folder (so the final move is a rename on one disk), created
-    like any file the user makes there (not private like mkstemp's)."""
-    temporary = out_path.with_name(f".{out_path.stem}-{uuid.uuid4().hex[:8]}.xlsx.part")
+def _job_files(out_path: Path) -> export_files.ExportFiles:
+    """The job's temporary files, in the target's folder (so the final move is a rename on one disk,
+    and no answer is ever written to the system's temp folder)."""
     try:
-        temporary.open("xb").close()
+        return export_files.ExportFiles(out_path)
     except FileNotFoundError as error:
         raise errors.export_folder_missing(out_path) from error
     except PermissionError as error:
         raise errors.export_not_writable(out_path, error) from error
     except OSError as error:
         raise errors.export_failed(out_path, error) from error
-    return temporary
+
+
+def _make_durable(temporary: Path, out_path: Path) -> None:
+    """On the disk before it takes the target's name: a power cut after the rename must not leave
+    an empty workbook where the researcher's last good export was."""
+    try:
+        export_files.fsync_file(temporary)
+    except OSError as error:
+        raise errors.export_failed(out_path, error) from error
 
 
 def _move_into_place(temporary: Path, out_path: Path) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from core import errors
 from core.errors import YingzaoError
 from core.export import ExportFilters, ExportOptions, ExportResult, export_workbook, filter_choices
+from core.export_files import remove_stale
 from core.protocol import ROLES
 from core.records import STATUSES
 from ui.background import Job
@@ -85,7 +86,9 @@ class ExportDialog(QDialog):
         self.language.setCurrentIndex(1 if tr.lang == "en" else 0)
         form.addRow(tr("export.language"), self.language)
         file_row = QHBoxLayout()
-        self.path_edit = QLineEdit(str(_default_target()))
+        default = _default_target()
+        remove_stale(default.parent)  # files a killed export left in the usual folder hold answers in clear
+        self.path_edit = QLineEdit(str(default))
         self.choose_button = QPushButton(tr("export.choose"))
         self.choose_button.clicked.connect(self.choose_file)
         file_row.addWidget(self.path_edit, 1)
