@@ -10,13 +10,15 @@ complete, so a failure or a cancel never leaves a half-written file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from core import anonymize, errors, export_files, paths
+from core import anonymize, errors, export_damage, export_files, paths
 from core.codebook import FAMILIES, Codebook, load_codebook
 from core.export_about import AboutFacts, write_about
 from core.export_data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
@@ -52,11 +54,18 @@ class ExportResult:
     anonymized: bool
     overflow_cells: int
     seconds: float
+    damage: tuple[errors.Text, ...] = ()  # a damaged database: what the file lacks (About lists it too)
+    incomplete_sheets: tuple[str, ...] = ()  # keys of SHEETS
 
     def summary(self) -> str:
         anonymised = ", anonymised" if self.anonymized else ""
-        return (f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
+        text = (f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
                 f"{self.answers} answers, {self.communities} communities{anonymised} ({self.seconds:.1f} s)")
+        if self.damage:
+            text += "\n" + str(errors.Text("警告：数据库已损坏，只导出了可读取的部分。", "WARNING: the database is damaged; "
+                                           "only what could be read was exported. "))
+            text += str(errors.Text("；", "; ")).join(str(d) for d in self.damage)
+        return text
 
 
 @dataclass(frozen=True)
@@ -72,8 +81,12 @@ def filter_choices(db_path: Path | str) -> FilterChoices:
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
     with Store(db_path) as store:
-        counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
-        communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
+        try:
+            counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
+            communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
+        except sqlite3.DatabaseError:
+            # a damaged database: no filters to offer, and the export itself says what is damaged
+            return FilterChoices([], 0)
         return FilterChoices(communities, sum(counts.values()))
 
 
@@ -95,11 +108,31 @@ def export_workbook(
         raise errors.export_database_missing(db_path)
     codebook = codebook or load_codebook(paths.CODEBOOK_PATH)
     export_files.remove_stale(out_path.parent)  # what a killed export left here
+    run = functools.partial(_run, db_path, out_path, codebook, options, tz, progress or (lambda done, total: None),
+                            cancelled or (lambda: False))
+    salvage: export_damage.Salvage | None = None
+    try:
+        job, counts = run(None)
+    except sqlite3.DatabaseError as error:
+        salvage = _damage(db_path, out_path, error)
+    if salvage is not None:  # a damaged database: once more, keeping what can be read
+        try:
+            job, counts = run(salvage)
+        except sqlite3.DatabaseError as error:
+            raise errors.export_database_damaged(db_path, salvage.problems) from error
+    return ExportResult(out_path, *counts, anonymized=options.anonymize, overflow_cells=job.ctx.overflow_cells,
+                        seconds=time.perf_counter() - started,
+                        damage=tuple(salvage.findings()) if salvage else (),
+                        incomplete_sheets=tuple(k for k in SHEETS if salvage and k in salvage.incomplete_sheets))
+
+
+def _run(db_path: Path, out_path: Path, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
+         progress: Progress, cancelled: Callable[[], bool], salvage: export_damage.Salvage | None,
+         ) -> tuple["_Export", tuple[int, int, int, int]]:
     with Store(db_path) as store:
         files = _job_files(out_path)
         try:
-            job = _Export(store, codebook, options, tz, progress or (lambda done, total: None),
-                          cancelled or (lambda: False))
+            job = _Export(store, codebook, options, tz, progress, cancelled, salvage)
             counts = job.write(files)
             if job.cancelled():
                 raise errors.ExportCancelled()
@@ -108,8 +141,18 @@ def export_workbook(
             export_files.fsync_directory(out_path.parent)
         finally:
             files.close()
-    return ExportResult(out_path, *counts, anonymized=options.anonymize, overflow_cells=job.ctx.overflow_cells,
-                        seconds=time.perf_counter() - started)
+    return job, counts
+
+
+def _damage(db_path: Path, out_path: Path, error: sqlite3.DatabaseError) -> export_damage.Salvage:
+    """After a read error: is the database damaged? Then a salvage export follows; otherwise this
+    is an ordinary failure, reported as such."""
+    if export_damage.is_busy(error):
+        raise errors.database_locked(db_path) from error
+    problems = export_damage.diagnose(db_path, error)
+    if not problems:
+        raise errors.export_failed(out_path, error) from error
+    return export_damage.Salvage(problems)
 
 
 Profiles = dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]
@@ -119,8 +162,9 @@ class _Export:
     """One export: read the snapshot, stream the answers through every sheet, save."""
 
     def __init__(self, store: Store, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
-                 progress: Progress, cancelled: Callable[[], bool]) -> None:
+                 progress: Progress, cancelled: Callable[[], bool], salvage: export_damage.Salvage | None) -> None:
         self.store, self.codebook, self.options, self.tz = store, codebook, options, tz
+        self.salvage = salvage
         self.progress, self.cancelled = progress, cancelled
         self.ctx: SheetContext
         self.protocols: list[Protocol] = []
@@ -130,7 +174,8 @@ class _Export:
         from openpyxl import Workbook  # imported on use: the command line and the app start faster
 
         target = files.workbook
-        reader = ExportReader(self.store, self.codebook, self.options.lang, self.tz)
+        reader = ExportReader(self.store, self.codebook, self.options.lang, self.tz, self.salvage,
+                              anonymising=self.options.anonymize)
         workbook = Workbook(write_only=True)
         try:
             records, profiles = self._select(reader)
@@ -211,7 +256,7 @@ class _Export:
             db_path=self.store.path.resolve(), filters=self.options.filters, records=records, answers=answers,
             communities=len({r.community_id for r in records if r.community_id}), protocols=self.protocols,
             synthetic=self.ctx.reader.setting("synthetic_data"), database_empty=self.store.count_interviews() == 0,
-            codebook_codes=len(self.codebook.codes), codebook_families=len(FAMILIES),
+            codebook_codes=len(self.codebook.codes), codebook_families=len(FAMILIES), salvage=self.salvage,
         ), titles)
 
     def _profiles(self, reader: ExportReader, anon: anonymize.Anonymizer, groups: list[str | None]) -> Profiles:

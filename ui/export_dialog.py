@@ -51,6 +51,9 @@ add_strings({
     "export.done": ("已导出 {interviews} 份访谈、{answers} 条回答到\n{path}", "Exported {interviews} interviews and "
                     "{answers} answers to\n{path}"),
     "export.failed": ("导出失败：{message}", "Export failed: {message}"),
+    "export.damaged": ("\n\n注意：数据库已损坏，只导出了可读取的部分（详见文件的「说明」表）：{problems}",
+                       "\n\nWarning: the database is damaged; only what could be read was exported (the file's About "
+                       "sheet says what is missing): {problems}"),
 })
 
 
@@ -211,8 +214,12 @@ class ExportDialog(QDialog):
     def _on_success(self, result: ExportResult) -> None:
         self._finish()
         self.result = result
-        self.status.setText(self.tr("export.done", interviews=result.interviews + result.profiles,
-                                    answers=result.answers, path=result.path))
+        text = self.tr("export.done", interviews=result.interviews + result.profiles, answers=result.answers,
+                       path=result.path)
+        if result.damage:
+            english = self.tr.lang == "en"
+            text += self.tr("export.damaged", problems="; ".join(d.en if english else d.zh for d in result.damage))
+        self.status.setText(text)
         self.open_button.setVisible(True)
 
     def _on_failure(self, error: YingzaoError) -> None:
