@@ -134,24 +134,27 @@ def _add(replacements: dict[str, str], value: str, code: str) -> None:
         replacements[value] = code
 
 
+_HEAD = 8  # characters of each value the search pattern holds; the rest is compared at a match
+
+
 class _Scrubber:
     """Replaces, left to right, the longest value that starts at each place in a text.
 
-    A regular expression over the values' first two characters (at most two levels deep, so it
-    compiles whatever the values are) finds where a value may start, at C speed; there, the value
-    is looked up by length in a set, longest first. One alternation of all the values nested like
-    their prefix tree would recurse once per nesting level: 3,000 community names that are prefixes
-    of one another made both the pattern's builder and `re` itself fail with RecursionError."""
+    One regular expression shaped like the prefix tree of the values' first `_HEAD` characters finds,
+    at C speed, where a value may start; there, the value itself is looked up in a set, longest
+    first. A pattern of the whole values nests once per value that is a prefix of another: 3,000
+    community names that are prefixes of one another made both its builder and `re` itself fail with
+    RecursionError. Cut at `_HEAD` characters the nesting is at most `_HEAD` deep, whatever the values."""
 
     def __init__(self, replacements: dict[str, str]) -> None:
         self.replacements = replacements
         by_head: dict[str, set[str]] = {}
         for word in replacements:
-            by_head.setdefault(word[:MIN_SCRUB_LENGTH], set()).add(word)
-        # per head: the distinct lengths, longest first, and the words themselves
-        self._heads = {head: (sorted({len(w) for w in words}, reverse=True), words)
-                       for head, words in by_head.items()}
-        self._starts = re.compile(_prefix_pattern(sorted(by_head)))
+            by_head.setdefault(word[:_HEAD], set()).add(word)
+        # per head: the distinct lengths of its words, longest first, and the words
+        self._heads = {head: (sorted({len(w) for w in words}, reverse=True), words) for head, words in by_head.items()}
+        self._short = {word for word in replacements if len(word) < _HEAD}  # each its own head
+        self._starts = _trie_pattern(by_head)
 
     def sub(self, text: str) -> str:
         pieces: list[str] = []
@@ -163,7 +166,7 @@ class _Scrubber:
             at = found.start()
             word = self._longest_at(text, at, found.group(0))
             if word is None:
-                search_from = at + 1  # heads can overlap ("aab" holds "aa" and "ab")
+                search_from = at + 1  # values can overlap: another may start at the next character
                 continue
             pieces += [text[done:at], self.replacements[word]]
             done = search_from = at + len(word)
@@ -173,24 +176,46 @@ class _Scrubber:
         return "".join(pieces)
 
     def _longest_at(self, text: str, at: int, head: str) -> str | None:
+        """The pattern matched the longest head at `at`; a shorter value may still be the one there
+        (a head that is a prefix of the matched one is a whole value, shorter than `_HEAD`)."""
         lengths, words = self._heads[head]
         room = len(text) - at
         for length in lengths:
-            if length <= room:
-                candidate = text[at:at + length]
-                if candidate in words:
-                    return candidate
+            if length <= room and text[at:at + length] in words:
+                return text[at:at + length]
+        for length in range(len(head) - 1, MIN_SCRUB_LENGTH - 1, -1):
+            if text[at:at + length] in self._short:
+                return text[at:at + length]
         return None
 
 
-def _prefix_pattern(heads: list[str]) -> str:
-    """An alternation of the (sorted, distinct, equally short) heads grouped by first character, so
-    that `re` can skip quickly over text where no head starts."""
-    groups: dict[str, list[str]] = {}
-    for head in heads:
-        groups.setdefault(head[0], []).append(re.escape(head[1:]))
+def _trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """One regular expression matching any of `words`, longest first, shaped like their prefix tree
+    so that thousands of values cost one pass over each text. Built from the sorted words (no tree
+    in memory)."""
+    ordered = sorted(set(words))
+    return re.compile(_branches(ordered, 0, len(ordered), 0))
+
+
+def _branches(words: list[str], lo: int, hi: int, depth: int) -> str:
+    """The pattern for words[lo:hi], which all share their first `depth` characters."""
+    end = len(words[lo]) == depth  # sorted: a word that ends here comes first
+    if end:
+        lo += 1
     branches = []
-    for first, rests in groups.items():
-        rest = rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"
-        branches.append(re.escape(first) + rest)
-    return "|".join(branches)
+    while lo < hi:
+        char = words[lo][depth]
+        group_end = lo + 1
+        while group_end < hi and words[group_end][depth] == char:
+            group_end += 1
+        # the group's common prefix is that of its first and last word, the list being sorted
+        first, last = words[lo], words[group_end - 1]
+        common = depth + 1
+        while common < len(first) and common < len(last) and first[common] == last[common]:
+            common += 1
+        branches.append(re.escape(first[depth:common]) + _branches(words, lo, group_end, common))
+        lo = group_end
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if end else body

@@ -110,3 +110,13 @@ def test_the_longest_value_wins_where_values_overlap():
     # at each place the longest value starting there is replaced, leftmost first
     assert anon.scrub("王芳草园") == "R01草园"
     assert anon.scrub("小芳草园里") == "小R02里"
+
+
+def test_long_values_that_share_their_beginning_are_told_apart():
+    anon = anonymizer([
+        person("i1", "2021-01", "王芳"),
+        person("i2", "2021-02", "西园街道第五院落工作站站长", "西园街道第五院落工作站"),
+        person("i3", "2021-03", "王芳工"),
+    ], {}, removed="〔已删除〕")
+    assert anon.scrub("西园街道第五院落工作站站长说西园街道第五院落工作站和王芳工作") == "R02说〔已删除〕和R03作"
+    assert anon.scrub("西园街道第五院落") == "西园街道第五院落"  # a beginning alone is not a value
