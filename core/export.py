@@ -80,7 +80,7 @@ def filter_choices(db_path: Path | str) -> FilterChoices:
     db_path = Path(db_path)
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
-    with Store(db_path) as store:
+    with Store(db_path, read_only=True) as store:
         try:
             counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
             communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
@@ -113,12 +113,16 @@ def export_workbook(
     salvage: export_damage.Salvage | None = None
     try:
         job, counts = run(None)
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, errors.StoreError) as error:
+        if isinstance(error, errors.StoreError) and error.code != _DAMAGED:
+            raise
         salvage = _damage(db_path, out_path, error)
     if salvage is not None:  # a damaged database: once more, keeping what can be read
         try:
             job, counts = run(salvage)
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, errors.StoreError) as error:
+            if isinstance(error, errors.StoreError) and error.code != _DAMAGED:
+                raise
             raise errors.export_database_damaged(db_path, salvage.problems) from error
     return ExportResult(out_path, *counts, anonymized=options.anonymize, overflow_cells=job.ctx.overflow_cells,
                         seconds=time.perf_counter() - started,
@@ -129,7 +133,7 @@ def export_workbook(
 def _run(db_path: Path, out_path: Path, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
          progress: Progress, cancelled: Callable[[], bool], salvage: export_damage.Salvage | None,
          ) -> tuple["_Export", tuple[int, int, int, int]]:
-    with Store(db_path) as store:
+    with _open_store(db_path, salvage) as store:
         files = _job_files(out_path)
         try:
             job = _Export(store, codebook, options, tz, progress, cancelled, salvage)
@@ -144,10 +148,33 @@ def _run(db_path: Path, out_path: Path, codebook: Codebook, options: ExportOptio
     return job, counts
 
 
-def _damage(db_path: Path, out_path: Path, error: sqlite3.DatabaseError) -> export_damage.Salvage:
+_DAMAGED = "damaged_database"  # the code of the store's refusal to open a damaged file
+
+
+def _open_store(db_path: Path, salvage: export_damage.Salvage | None) -> Store | export_damage.ReadOnlyView:
+    """Read-only: an export writes nothing into the database, so it works on read-only media and
+    beside the window that holds the database for writing. A salvage export opens a file the store
+    refuses as damaged with the few reads it needs."""
+    try:
+        return Store(db_path, read_only=True)
+    except errors.StoreError as error:
+        if error.code == "read_only_needs_upgrade":  # an older database is upgraded first, as it always was
+            return Store(db_path)
+        if salvage is not None and error.code == _DAMAGED:
+            return export_damage.ReadOnlyView(db_path)
+        # read-only media: a WAL database opens read-only only where SQLite can make its -shm
+        if error.code == "cannot_open" and not Path(f"{db_path}-wal").exists():
+            try:
+                return export_damage.ReadOnlyView(db_path, immutable=True)
+            except sqlite3.Error:
+                pass  # the store's own message says why the file cannot be opened
+        raise
+
+
+def _damage(db_path: Path, out_path: Path, error: Exception) -> export_damage.Salvage:
     """After a read error: is the database damaged? Then a salvage export follows; otherwise this
     is an ordinary failure, reported as such."""
-    if export_damage.is_busy(error):
+    if isinstance(error, sqlite3.Error) and export_damage.is_busy(error):
         raise errors.database_locked(db_path) from error
     problems = export_damage.diagnose(db_path, error)
     if not problems:

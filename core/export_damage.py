@@ -7,14 +7,16 @@ sheet, in the result the app and the command line show — instead of ending in 
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import errors, schema_check
 from core.errors import Text
+from core.protocol import Protocol
+from core.records import Community
 
-# the tables an export reads; the others (audit, packages, …) do not matter to it
-EXPORT_TABLES = ("settings", "protocols", "communities", "interviews", "answers", "paradata")
 _QUICK_CHECK_LINES = 5
 
 
@@ -27,23 +29,23 @@ def is_bad_text(error: sqlite3.Error) -> bool:
     return "decode" in str(error) and "UTF-8" in str(error)
 
 
-def diagnose(path: Path, error: sqlite3.Error) -> list[Text]:
+def diagnose(path: Path, error: Exception) -> list[Text]:
     """What is wrong with the database at `path`, as SQLite sees it on a connection of its own
     (read-only); empty when SQLite finds nothing wrong and the error was not about the file."""
     problems: list[Text] = []
-    if is_bad_text(error):
+    if isinstance(error, sqlite3.Error) and is_bad_text(error):
         problems.append(Text("含有不是 UTF-8 编码的文字（文件受损或来自其他程序）",
                              "it holds text that is not valid UTF-8 (a damaged file, or written by another program)"))
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        conn = _open_for_reading(path)
     except sqlite3.Error as opening:
         return problems + [Text(f"SQLite 无法打开它（{opening}）", f"SQLite cannot open it ({opening})")]
     try:
         try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            missing = [name for name in EXPORT_TABLES if name not in tables]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            missing = [name.split(" ", 1)[1] for name in schema_check.compare(conn, version).missing]
             if missing:
-                problems.append(Text(f"缺少数据表：{', '.join(missing)}", f"tables are missing: {', '.join(missing)}"))
+                problems.append(Text(f"缺少：{', '.join(missing)}", f"missing: {', '.join(missing)}"))
         except sqlite3.Error as listing:
             problems.append(Text(f"无法读取表的目录（{listing}）", f"its list of tables cannot be read ({listing})"))
         try:
@@ -58,6 +60,73 @@ def diagnose(path: Path, error: sqlite3.Error) -> list[Text]:
     finally:
         conn.close()
     return problems
+
+
+def _open_for_reading(path: Path) -> sqlite3.Connection:
+    """Read-only, or immutable on read-only media (see `ReadOnlyView`)."""
+    try:
+        conn = _read_only(path)
+        conn.execute("PRAGMA user_version")  # SQLite opens the file on first use
+        return conn
+    except sqlite3.OperationalError:
+        if Path(f"{path}-wal").exists():
+            raise
+        return _read_only(path, immutable=True)
+
+
+def _read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    mode = "immutable=1" if immutable else "mode=ro"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=5.0)
+    conn.execute("PRAGMA trusted_schema=OFF")  # nothing stored in the file runs
+    return conn
+
+
+class ReadOnlyView:
+    """The few reads an export makes, where `Store` cannot open the file: a database it refuses
+    because objects of its schema are missing (a dropped table), or one on read-only media that
+    has no -wal beside it (`immutable`: SQLite cannot make the -shm a WAL database needs there, and
+    without a -wal the main file is the whole database). Read-only, and only when the file holds
+    nothing the migrations do not make: a planted trigger or view is refused as `Store` refuses it."""
+
+    read_only = True
+
+    def __init__(self, path: Path, *, immutable: bool = False) -> None:
+        self.path = path
+        self.conn = _read_only(path, immutable=immutable)
+        self._protocols: dict[str, Protocol] = {}
+        try:
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            unexpected = schema_check.compare(self.conn, version).unexpected
+        except BaseException:
+            self.conn.close()
+            raise
+        if unexpected:
+            self.conn.close()
+            raise errors.unexpected_schema(path, unexpected)
+
+    def __enter__(self) -> "ReadOnlyView":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
+    def communities(self) -> list[Community]:
+        return [Community(*row) for row in self.conn.execute("SELECT id, name, created_at FROM communities ORDER BY id")]
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def protocol(self, sha256: str) -> Protocol:
+        if sha256 not in self._protocols:
+            row = self.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?", (sha256,)).fetchone()
+            if row is None:
+                raise KeyError(sha256)
+            self._protocols[sha256] = Protocol.from_dict(json.loads(row[0]))
+        return self._protocols[sha256]
+
+    def count_interviews(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM interviews").fetchone()[0]
 
 
 @dataclass

@@ -49,7 +49,7 @@ def test_a_missing_paradata_table_is_named_and_the_rest_exported(study, tmp_path
     assert result.incomplete_sheets == ("interviews", "answers")
     book = openpyxl.load_workbook(out)
     facts = about(book["说明"])
-    assert "缺少数据表：paradata" in facts["数据库已损坏"]
+    assert "缺少：paradata" in facts["数据库已损坏"]
     assert facts["不完整的工作表"] == ["访谈；回答"]
     o1 = row_of(table(book["访谈"]), "访谈", short(study, "O1"))
     assert o1["答题计时（分钟）"] is None and o1["时长（分钟）"] == 26  # from start and end instead
@@ -97,9 +97,20 @@ def test_text_that_is_not_utf8_is_shown_replaced_and_counted(study, tmp_path):
     assert facts["不完整的工作表"] == ["无（各表完整，但请核对上面所列问题）"]
 
 
+def overwrite_page(path, table_name: str) -> None:
+    """Overwrite the first page of a table's tree with noise (the fixture is this test's own copy)."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table_name,)).fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xa5" * page_size)
+
+
 def test_an_anonymised_export_refuses_when_names_cannot_be_read(study, tmp_path):
     db = damaged_copy(study, tmp_path, "no-answers.db")
-    raw(db, "ALTER TABLE answers RENAME TO answers_lost")
+    overwrite_page(db, "answers")
     out = tmp_path / "out.xlsx"
     with pytest.raises(errors.ExportError) as raised:
         export_workbook(db, out, ExportOptions(anonymize=True), tz=CHENGDU)
