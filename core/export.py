@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from core import anonymize, errors, export_damage, export_files, paths
+from core import anonymize, durable, errors, export_damage, export_files, paths
 from core.codebook import FAMILIES, Codebook, load_codebook
 from core.export_about import AboutFacts, write_about
 from core.export_data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
@@ -142,7 +142,7 @@ def _run(db_path: Path, out_path: Path, codebook: Codebook, options: ExportOptio
                 raise errors.ExportCancelled()
             _make_durable(files.workbook, out_path)
             _move_into_place(files.workbook, out_path)
-            export_files.fsync_directory(out_path.parent)
+            durable.fsync_folder(out_path.parent)
         finally:
             files.close()
     return job, counts

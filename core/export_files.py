@@ -145,23 +145,8 @@ def _remove(path: Path) -> int:
 # -- making the file durable --------------------------------------------------------------------
 
 def fsync_file(path: Path) -> None:
-    """Flush `path`'s content to the disk (a rename alone can leave an empty file after a power cut)."""
+    """Flush `path`'s content to the disk (a rename alone can leave an empty file after a power cut).
+    Opened for writing: Windows flushes only through a handle that may write (core.durable's
+    read-only descriptor gets EBADF there)."""
     with path.open("rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def fsync_directory(folder: Path) -> None:
-    """Flush the folder's entry for a file just renamed into it, where the OS allows it (POSIX);
-    Windows cannot open a folder as a file, and NTFS journals the rename itself."""
-    if sys.platform == "win32":
-        return
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass  # some file systems (network shares) refuse fsync on a folder: the rename stands
-    finally:
-        os.close(descriptor)
