@@ -78,9 +78,14 @@ class InterviewRecord:
     def duration_minutes(self) -> float | None:
         """The time the interview screen was open (what the interview screen's timer, review and the
         quality checks show too); from start to end only for interviews recorded before there was a
-        screen timer. Start to end would count the nights between a resumed interview's sessions."""
+        screen timer. Start to end would count the nights between a resumed interview's sessions.
+
+        Time on a question is only counted while the screen is open, so the questions' sum is a floor
+        for the screen time: it is higher only when a crash lost the screen's last unsaved stretch
+        (the screen time is saved every 30 s, a question's on leaving it), and then it is the better
+        figure of the two."""
         if self.screen_seconds:
-            return round(self.screen_seconds / 60, 1)
+            return round(max(self.screen_seconds, self.seconds) / 60, 1)
         if self.started is None or self.ended is None:
             return None
         return round((self.ended - self.started).total_seconds() / 60, 1)

@@ -45,3 +45,17 @@ def test_a_device_without_a_known_name_shows_its_id(tmp_path):
     out = tmp_path / "out.xlsx"
     export_workbook(db, out, tz=CHENGDU)
     assert table(openpyxl.load_workbook(out)["访谈"])[0]["设备"] == device
+
+
+def test_after_a_crash_the_duration_is_never_less_than_the_time_on_questions(tmp_path):
+    db = tmp_path / "field.db"
+    interview_id = one_interview(db, {"consent": "yes", "act_party_structure": "党建联席会议"})
+    with Store(db) as store:
+        # the screen's last 30 s were not saved before the crash; the question's time was, on leaving it
+        store.add_question_time(interview_id, INTERVIEW_TIME, 60.0)
+        store.add_question_time(interview_id, "act_party_structure", 80.0)
+        store.finalize(interview_id)
+    out = tmp_path / "out.xlsx"
+    export_workbook(db, out, tz=CHENGDU)
+    row = table(openpyxl.load_workbook(out)["访谈"])[0]
+    assert row["答题计时（分钟）"] == 1.3 and row["时长（分钟）"] == 1.3
