@@ -80,7 +80,7 @@ def filter_choices(db_path: Path | str) -> FilterChoices:
     db_path = Path(db_path)
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
-    with Store(db_path, read_only=True) as store:
+    with _open_store(db_path, damaged_too=True) as store:
         try:
             counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
             communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
@@ -133,7 +133,7 @@ def export_workbook(
 def _run(db_path: Path, out_path: Path, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
          progress: Progress, cancelled: Callable[[], bool], salvage: export_damage.Salvage | None,
          ) -> tuple["_Export", tuple[int, int, int, int]]:
-    with _open_store(db_path, salvage) as store:
+    with _open_store(db_path, damaged_too=salvage is not None) as store:
         files = _job_files(out_path)
         try:
             job = _Export(store, codebook, options, tz, progress, cancelled, salvage)
@@ -151,16 +151,17 @@ def _run(db_path: Path, out_path: Path, codebook: Codebook, options: ExportOptio
 _DAMAGED = "damaged_database"  # the code of the store's refusal to open a damaged file
 
 
-def _open_store(db_path: Path, salvage: export_damage.Salvage | None) -> Store | export_damage.ReadOnlyView:
+def _open_store(db_path: Path, *, damaged_too: bool = False) -> Store | export_damage.ReadOnlyView:
     """Read-only: an export writes nothing into the database, so it works on read-only media and
-    beside the window that holds the database for writing. A salvage export opens a file the store
-    refuses as damaged with the few reads it needs."""
+    beside the window that holds the database for writing. `damaged_too`: a file the store refuses
+    as damaged is opened with the few reads an export needs (a salvage export; the export dialog,
+    which must open to offer one)."""
     try:
         return Store(db_path, read_only=True)
     except errors.StoreError as error:
         if error.code == "read_only_needs_upgrade":  # an older database is upgraded first, as it always was
             return Store(db_path)
-        if salvage is not None and error.code == _DAMAGED:
+        if damaged_too and error.code == _DAMAGED:
             return export_damage.ReadOnlyView(db_path)
         # read-only media: a WAL database opens read-only only where SQLite can make its -shm
         if error.code == "cannot_open" and not Path(f"{db_path}-wal").exists():
