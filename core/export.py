@@ -189,8 +189,9 @@ Profiles = dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]
 class _Export:
     """One export: read the snapshot, stream the answers through every sheet, save."""
 
-    def __init__(self, store: Store, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
-                 progress: Progress, cancelled: Callable[[], bool], salvage: export_damage.Salvage | None) -> None:
+    def __init__(self, store: Store | export_damage.ReadOnlyView, codebook: Codebook, options: ExportOptions,
+                 tz: dt.tzinfo | None, progress: Progress, cancelled: Callable[[], bool],
+                 salvage: export_damage.Salvage | None) -> None:
         self.store, self.codebook, self.options, self.tz = store, codebook, options, tz
         self.salvage = salvage
         self.progress, self.cancelled = progress, cancelled

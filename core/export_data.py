@@ -15,9 +15,9 @@ from core import errors
 from core.timestamps import to_local
 from core.anonymize import RESPONDENT_NAME_QUESTION, Anonymizer, InterviewPeople
 from core.codebook import FAMILIES, Codebook
-from core.errors import Text
-from core.export_damage import Salvage
 from core.engine import INTERVIEW_TIME
+from core.errors import Text
+from core.export_damage import ReadOnlyView, Salvage
 from core.export_labels import role_ref, t
 from core.protocol import ROLES, Protocol, Question, pick
 from core.records import STATUSES
@@ -129,7 +129,7 @@ class ExportReader:
     """Reads one store for one export, inside one read transaction (a consistent snapshot even
     while the app keeps saving answers in another connection)."""
 
-    def __init__(self, store: Store, codebook: Codebook, lang: str, tz: dt.tzinfo | None = None,
+    def __init__(self, store: Store | ReadOnlyView, codebook: Codebook, lang: str, tz: dt.tzinfo | None = None,
                  salvage: Salvage | None = None, *, anonymising: bool = False) -> None:
         """With `salvage` (a damaged database), every part that cannot be read is left out and noted
         there, and an interview's answers are read one interview at a time, so one damaged page
