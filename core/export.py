@@ -5,7 +5,10 @@
 Runs without Qt, in the caller's thread: the app calls it from a worker thread, the command line
 directly. It opens its own store (a SQLite connection belongs to one thread) and reads one snapshot.
 The workbook is written to a temporary file beside the target and moved into place only when
-complete, so a failure or a cancel never leaves a half-written file.
+complete and flushed to disk, so a failure or a cancel never leaves a half-written file; every
+temporary file stays in the target's folder (`core.export_files`). The database is opened read-only
+(it works on read-only media and beside a window that holds it); a damaged one is exported as far as
+it can be read, and the file says what is missing (`core.export_damage`).
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ lock that can be taken means the job is gone.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -23,6 +24,7 @@ PREFIX = ".yingzao-export-"
 _NAME = re.compile(re.escape(PREFIX) + r"(?P<job>[0-9a-f]{16})\.")
 # a job creates its lock file and locks it a moment later: never judge a lock file this young
 _GRACE_SECONDS = 5.0
+_UNLOCKABLE_AFTER_SECONDS = 24 * 3600.0  # where the file system has no locks: no export runs for a day
 
 
 class ExportFiles:
@@ -37,8 +39,18 @@ class ExportFiles:
         lock_path = self._path("lock")
         self._lock: IO[bytes] | None = lock_path.open("xb")
         self._created.append(lock_path)
-        _lock(self._lock)
-        self.workbook = self._new("xlsx.part")
+        try:
+            try:
+                _lock(self._lock)
+            except OSError as error:
+                if _held_elsewhere(error):
+                    raise
+                # a file system without locks (some network shares): the job's files are then
+                # judged by their age alone (see `_abandoned`)
+            self.workbook = self._new("xlsx.part")
+        except BaseException:
+            self.close()
+            raise
 
     def _path(self, suffix: str) -> Path:
         return self.folder / f"{PREFIX}{self.job}.{suffix}"
@@ -107,16 +119,24 @@ def remove_stale(folder: Path) -> int:
 
 def _abandoned(lock_path: Path) -> bool:
     try:
-        if time.time() - lock_path.stat().st_mtime < _GRACE_SECONDS:
+        age = time.time() - lock_path.stat().st_mtime
+        if age < _GRACE_SECONDS:
             return False
         with lock_path.open("r+b") as handle:
             try:
                 _lock(handle)
-            except OSError:
-                return False  # its job still runs
+            except OSError as error:
+                if _held_elsewhere(error):
+                    return False  # its job still runs
+                return age > _UNLOCKABLE_AFTER_SECONDS  # no locks here: only old files are surely abandoned
             return True  # the lock goes with the handle; the caller removes the files next
     except OSError:
         return False
+
+
+def _held_elsewhere(error: OSError) -> bool:
+    """Does this failure to lock mean another holder (and not a file system without locks)?"""
+    return error.errno in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK, errno.EDEADLK)
 
 
 def _lock(handle: IO[bytes]) -> None:
