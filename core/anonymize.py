@@ -46,7 +46,7 @@ class Anonymizer:
     fieldworkers: dict[str, str] = field(default_factory=dict)  # stored name -> shown name
     communities: dict[str, str] = field(default_factory=dict)  # community id -> shown name
     replacements: dict[str, str] = field(default_factory=dict)  # identifying value -> replacement
-    _pattern: re.Pattern[str] | None = None
+    _scrubber: _Scrubber | None = None
 
     def respondent(self, interview_id: str) -> str:
         return self.respondents.get(interview_id, "")
@@ -64,12 +64,9 @@ class Anonymizer:
         return self.enabled and identifying
 
     def scrub(self, text: str) -> str:
-        if self._pattern is None or not text:
+        if self._scrubber is None or not text:
             return text
-        return self._pattern.sub(self._replace, text)
-
-    def _replace(self, match: re.Match[str]) -> str:
-        return self.replacements[match.group(0)]
+        return self._scrubber.sub(text)
 
 
 def plain(people: Iterable[InterviewPeople], community_names: dict[str, str]) -> Anonymizer:
@@ -123,7 +120,7 @@ def anonymizer(
         fieldworkers=fieldworkers,
         communities={c: c for c in community_names},
         replacements=replacements,
-        _pattern=_trie_pattern(replacements) if replacements else None,
+        _scrubber=_Scrubber(replacements) if replacements else None,
     )
 
 
@@ -137,10 +134,65 @@ def _add(replacements: dict[str, str], value: str, code: str) -> None:
         replacements[value] = code
 
 
+_HEAD = 8  # characters of each value the search pattern holds; the rest is compared at a match
+
+
+class _Scrubber:
+    """Replaces, left to right, the longest value that starts at each place in a text.
+
+    One regular expression shaped like the prefix tree of the values' first `_HEAD` characters finds,
+    at C speed, where a value may start; there, the value itself is looked up in a set, longest
+    first. A pattern of the whole values nests once per value that is a prefix of another: 3,000
+    community names that are prefixes of one another made both its builder and `re` itself fail with
+    RecursionError. Cut at `_HEAD` characters the nesting is at most `_HEAD` deep, whatever the values."""
+
+    def __init__(self, replacements: dict[str, str]) -> None:
+        self.replacements = replacements
+        by_head: dict[str, set[str]] = {}
+        for word in replacements:
+            by_head.setdefault(word[:_HEAD], set()).add(word)
+        # per head: the distinct lengths of its words, longest first, and the words
+        self._heads = {head: (sorted({len(w) for w in words}, reverse=True), words) for head, words in by_head.items()}
+        self._short = {word for word in replacements if len(word) < _HEAD}  # each its own head
+        self._starts = _trie_pattern(by_head)
+
+    def sub(self, text: str) -> str:
+        pieces: list[str] = []
+        done = search_from = 0
+        while True:
+            found = self._starts.search(text, search_from)
+            if found is None:
+                break
+            at = found.start()
+            word = self._longest_at(text, at, found.group(0))
+            if word is None:
+                search_from = at + 1  # values can overlap: another may start at the next character
+                continue
+            pieces += [text[done:at], self.replacements[word]]
+            done = search_from = at + len(word)
+        if not pieces:
+            return text
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+    def _longest_at(self, text: str, at: int, head: str) -> str | None:
+        """The pattern matched the longest head at `at`; a shorter value may still be the one there
+        (a head that is a prefix of the matched one is a whole value, shorter than `_HEAD`)."""
+        lengths, words = self._heads[head]
+        room = len(text) - at
+        for length in lengths:
+            if length <= room and text[at:at + length] in words:
+                return text[at:at + length]
+        for length in range(len(head) - 1, MIN_SCRUB_LENGTH - 1, -1):
+            if text[at:at + length] in self._short:
+                return text[at:at + length]
+        return None
+
+
 def _trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
     """One regular expression matching any of `words`, longest first, shaped like their prefix tree
     so that thousands of values cost one pass over each text. Built from the sorted words (no tree
-    in memory): long free-text values would make a tree of one node per character."""
+    in memory)."""
     ordered = sorted(set(words))
     return re.compile(_branches(ordered, 0, len(ordered), 0))
 

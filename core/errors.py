@@ -453,6 +453,36 @@ def export_bad_filter(values: list[str], roles: tuple[str, ...], statuses: tuple
                        code="export_bad_filter")
 
 
+# -- export hardening --
+
+def _joined(texts: "list[Text]") -> Text:
+    return Text("；".join(t.zh for t in texts), "; ".join(t.en for t in texts))
+
+
+def export_database_damaged(path: Path, problems: "list[Text]") -> ExportError:
+    """Nothing could be exported: even the list of interviews cannot be read."""
+    found = _joined(problems) if problems else Text("读取时出错", "reading it failed")
+    return ExportError(
+        Text(f"数据库 {path} 已损坏，无法导出：", f"The database {path} is damaged and cannot be exported: ") + found + "。",
+        hint=Text("请用最近的备份（或访员电脑上的数据库、已导出的数据包）恢复。不要继续在此文件中录入。没有写入任何文件。",
+                  "Restore it from your latest backup (or the fieldworker's laptop, or the packages already exported). "
+                  "Do not keep entering data into this file. Nothing was written."),
+        code="export_damaged")
+
+
+def export_damaged_not_anonymisable(what: Text, problems: "list[Text]") -> ExportError:
+    """A damaged database lost something an anonymised export must know to remove names."""
+    return ExportError(
+        Text("数据库已损坏（", "The database is damaged (") + _joined(problems)
+        + Text("），无法读取", "): ") + what + Text("，因此无法保证匿名化导出不泄露身份信息。",
+                                                    " cannot be read, so an anonymised export could not be sure to remove "
+                                                    "every identifying value."),
+        hint=Text("可以不勾选「匿名化」导出可读取的部分（仅供内部使用），或先用备份恢复数据库。没有写入任何文件。",
+                  "Export the readable part without anonymising (for internal use only), or restore the database from a "
+                  "backup first. Nothing was written."),
+        code="export_damaged_anonymise")
+
+
 # -- session packages --------------------------------------------------------------------------
 
 class PackageError(YingzaoError):

@@ -5,19 +5,23 @@
 Runs without Qt, in the caller's thread: the app calls it from a worker thread, the command line
 directly. It opens its own store (a SQLite connection belongs to one thread) and reads one snapshot.
 The workbook is written to a temporary file beside the target and moved into place only when
-complete, so a failure or a cancel never leaves a half-written file.
+complete and flushed to disk, so a failure or a cancel never leaves a half-written file; every
+temporary file stays in the target's folder (`core.export_files`). The database is opened read-only
+(it works on read-only media and beside a window that holds it); a damaged one is exported as far as
+it can be read, and the file says what is missing (`core.export_damage`).
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import sqlite3
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from core import anonymize, errors, paths
+from core import anonymize, durable, errors, export_damage, export_files, paths
 from core.codebook import FAMILIES, Codebook, load_codebook
 from core.export_about import AboutFacts, write_about
 from core.export_data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
@@ -27,7 +31,7 @@ from core.export_sheets import (
     AnswersSheet, CodeCounts, InterviewsSheet, PresenceSheet, SheetContext, write_codebook,
 )
 from core.protocol import ROLES, Protocol
-from core.store import Store, open_for_reading
+from core.store import Store
 from core.xlsx_style import add_styles
 
 __all__ = ["ExportFilters", "ExportOptions", "ExportResult", "export_workbook", "filter_choices"]
@@ -53,11 +57,18 @@ class ExportResult:
     anonymized: bool
     overflow_cells: int
     seconds: float
+    damage: tuple[errors.Text, ...] = ()  # a damaged database: what the file lacks (About lists it too)
+    incomplete_sheets: tuple[str, ...] = ()  # keys of SHEETS
 
     def summary(self) -> str:
         anonymised = ", anonymised" if self.anonymized else ""
-        return (f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
+        text = (f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
                 f"{self.answers} answers, {self.communities} communities{anonymised} ({self.seconds:.1f} s)")
+        if self.damage:
+            text += "\n" + str(errors.Text("警告：数据库已损坏，只导出了可读取的部分。", "WARNING: the database is damaged; "
+                                           "only what could be read was exported. "))
+            text += str(errors.Text("；", "; ")).join(str(d) for d in self.damage)
+        return text
 
 
 @dataclass(frozen=True)
@@ -72,9 +83,13 @@ def filter_choices(db_path: Path | str) -> FilterChoices:
     db_path = Path(db_path)
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
-    with open_for_reading(db_path) as store:
-        counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
-        communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
+    with _open_store(db_path, damaged_too=True) as store:
+        try:
+            counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
+            communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
+        except sqlite3.DatabaseError:
+            # a damaged database: no filters to offer, and the export itself says what is damaged
+            return FilterChoices([], 0)
         return FilterChoices(communities, sum(counts.values()))
 
 
@@ -95,20 +110,80 @@ def export_workbook(
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
     codebook = codebook or load_codebook(paths.CODEBOOK_PATH)
-    with open_for_reading(db_path) as store:
-        temporary = _temporary_beside(out_path)
+    export_files.remove_stale(out_path.parent)  # what a killed export left here
+    run = functools.partial(_run, db_path, out_path, codebook, options, tz, progress or (lambda done, total: None),
+                            cancelled or (lambda: False))
+    salvage: export_damage.Salvage | None = None
+    try:
+        job, counts = run(None)
+    except (sqlite3.DatabaseError, errors.StoreError) as error:
+        if isinstance(error, errors.StoreError) and error.code != _DAMAGED:
+            raise
+        salvage = _damage(db_path, out_path, error)
+    if salvage is not None:  # a damaged database: once more, keeping what can be read
         try:
-            job = _Export(store, codebook, options, tz, progress or (lambda done, total: None),
-                          cancelled or (lambda: False))
-            counts = job.write(temporary)
+            job, counts = run(salvage)
+        except (sqlite3.DatabaseError, errors.StoreError) as error:
+            if isinstance(error, errors.StoreError) and error.code != _DAMAGED:
+                raise
+            raise errors.export_database_damaged(db_path, salvage.problems) from error
+    return ExportResult(out_path, *counts, anonymized=options.anonymize, overflow_cells=job.ctx.overflow_cells,
+                        seconds=time.perf_counter() - started,
+                        damage=tuple(salvage.findings()) if salvage else (),
+                        incomplete_sheets=tuple(k for k in SHEETS if salvage and k in salvage.incomplete_sheets))
+
+
+def _run(db_path: Path, out_path: Path, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
+         progress: Progress, cancelled: Callable[[], bool], salvage: export_damage.Salvage | None,
+         ) -> tuple["_Export", tuple[int, int, int, int]]:
+    with _open_store(db_path, damaged_too=salvage is not None) as store:
+        files = _job_files(out_path)
+        try:
+            job = _Export(store, codebook, options, tz, progress, cancelled, salvage)
+            counts = job.write(files)
             if job.cancelled():
                 raise errors.ExportCancelled()
-            _move_into_place(temporary, out_path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    return ExportResult(out_path, *counts, anonymized=options.anonymize, overflow_cells=job.ctx.overflow_cells,
-                        seconds=time.perf_counter() - started)
+            _make_durable(files.workbook, out_path)
+            _move_into_place(files.workbook, out_path)
+            durable.fsync_folder(out_path.parent)
+        finally:
+            files.close()
+    return job, counts
+
+
+_DAMAGED = "damaged_database"  # the code of the store's refusal to open a damaged file
+
+
+def _open_store(db_path: Path, *, damaged_too: bool = False) -> Store | export_damage.ReadOnlyView:
+    """Read-only: an export writes nothing into the database, so it works on read-only media and
+    beside the window that holds the database for writing. `damaged_too`: a file the store refuses
+    as damaged is opened with the few reads an export needs (a salvage export; the export dialog,
+    which must open to offer one)."""
+    try:
+        return Store(db_path, read_only=True)
+    except errors.StoreError as error:
+        if error.code == "read_only_needs_upgrade":  # an older database is upgraded first, as it always was
+            return Store(db_path)
+        if damaged_too and error.code == _DAMAGED:
+            return export_damage.ReadOnlyView(db_path)
+        # read-only media: a WAL database opens read-only only where SQLite can make its -shm
+        if error.code == "cannot_open" and not Path(f"{db_path}-wal").exists():
+            try:
+                return export_damage.ReadOnlyView(db_path, immutable=True)
+            except sqlite3.Error:
+                pass  # the store's own message says why the file cannot be opened
+        raise
+
+
+def _damage(db_path: Path, out_path: Path, error: Exception) -> export_damage.Salvage:
+    """After a read error: is the database damaged? Then a salvage export follows; otherwise this
+    is an ordinary failure, reported as such."""
+    if isinstance(error, sqlite3.Error) and export_damage.is_busy(error):
+        raise errors.database_locked(db_path) from error
+    problems = export_damage.diagnose(db_path, error)
+    if not problems:
+        raise errors.export_failed(out_path, error) from error
+    return export_damage.Salvage(problems)
 
 
 Profiles = dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]
@@ -117,24 +192,29 @@ Profiles = dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]
 class _Export:
     """One export: read the snapshot, stream the answers through every sheet, save."""
 
-    def __init__(self, store: Store, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
-                 progress: Progress, cancelled: Callable[[], bool]) -> None:
+    def __init__(self, store: Store | export_damage.ReadOnlyView, codebook: Codebook, options: ExportOptions,
+                 tz: dt.tzinfo | None, progress: Progress, cancelled: Callable[[], bool],
+                 salvage: export_damage.Salvage | None) -> None:
         self.store, self.codebook, self.options, self.tz = store, codebook, options, tz
+        self.salvage = salvage
         self.progress, self.cancelled = progress, cancelled
         self.ctx: SheetContext
         self.protocols: list[Protocol] = []
 
-    def write(self, target: Path) -> tuple[int, int, int, int]:
-        """Write the workbook to `target`; returns interviews, profiles, answers, communities."""
+    def write(self, files: export_files.ExportFiles) -> tuple[int, int, int, int]:
+        """Write the workbook to `files.workbook`; returns interviews, profiles, answers, communities."""
         from openpyxl import Workbook  # imported on use: the command line and the app start faster
 
-        reader = ExportReader(self.store, self.codebook, self.options.lang, self.tz)
+        target = files.workbook
+        reader = ExportReader(self.store, self.codebook, self.options.lang, self.tz, self.salvage,
+                              anonymising=self.options.anonymize)
         workbook = Workbook(write_only=True)
         try:
             records, profiles = self._select(reader)
             add_styles(workbook)
             titles = {key: t(f"sheet.{key}", self.options.lang) for key in SHEETS}
             sheets = {key: workbook.create_sheet(titles[key]) for key in SHEETS}
+            files.keep_sheets_here(workbook)
             answers = self._stream(reader, records, profiles, sheets)
             self._about(sheets["about"], records, answers, titles)
             if self.cancelled():
@@ -208,7 +288,7 @@ class _Export:
             db_path=self.store.path.resolve(), filters=self.options.filters, records=records, answers=answers,
             communities=len({r.community_id for r in records if r.community_id}), protocols=self.protocols,
             synthetic=self.ctx.reader.setting("synthetic_data"), database_empty=self.store.count_interviews() == 0,
-            codebook_codes=len(self.codebook.codes), codebook_families=len(FAMILIES),
+            codebook_codes=len(self.codebook.codes), codebook_families=len(FAMILIES), salvage=self.salvage,
         ), titles)
 
     def _profiles(self, reader: ExportReader, anon: anonymize.Anonymizer, groups: list[str | None]) -> Profiles:
@@ -257,19 +337,26 @@ def _check_target(out_path: Path) -> None:
         raise errors.export_folder_missing(out_path)
 
 
-def _temporary_beside(out_path: Path) -> Path:
-    """A new empty file in the target's folder (so the final move is a rename on one disk), created
-    like any file the user makes there (not private like mkstemp's)."""
-    temporary = out_path.with_name(f".{out_path.stem}-{uuid.uuid4().hex[:8]}.xlsx.part")
+def _job_files(out_path: Path) -> export_files.ExportFiles:
+    """The job's temporary files, in the target's folder (so the final move is a rename on one disk,
+    and no answer is ever written to the system's temp folder)."""
     try:
-        temporary.open("xb").close()
+        return export_files.ExportFiles(out_path)
     except FileNotFoundError as error:
         raise errors.export_folder_missing(out_path) from error
     except PermissionError as error:
         raise errors.export_not_writable(out_path, error) from error
     except OSError as error:
         raise errors.export_failed(out_path, error) from error
-    return temporary
+
+
+def _make_durable(temporary: Path, out_path: Path) -> None:
+    """On the disk before it takes the target's name: a power cut after the rename must not leave
+    an empty workbook where the researcher's last good export was."""
+    try:
+        export_files.fsync_file(temporary)
+    except OSError as error:
+        raise errors.export_failed(out_path, error) from error
 
 
 def _move_into_place(temporary: Path, out_path: Path) -> None:

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.export_damage import Salvage
 from core.export_data import ExportFilters, InterviewRecord
 from core.export_frame import QUOTE_CHARACTERS, QUOTES_PER_CELL
 from core.export_labels import role_label, status_label, t
@@ -31,11 +32,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "synthetic": ("注意：该数据库标记为合成数据（{why}），不是田野数据。", "Warning: this database is marked as synthetic data "
                   "({why}), not field data."),
     "file_item": ("文件", "File"),
+    "damaged": ("数据库已损坏", "Database damaged"),
+    "incomplete": ("不完整的工作表", "Incomplete sheets"),
+    "incomplete_none": ("无（各表完整，但请核对上面所列问题）", "none (every sheet is whole; check the problems above)"),
     "notice": ("注意", "Note"),
     "made": ("导出时间", "Made"),
     "tz": ("时间", "Times"),
     "tz_text": ("所有时间均为导出电脑的本地时间（{offset}）。", "All times are local times of the exporting computer ({offset})."),
     "db": ("数据库", "Database"),
+    "db_hidden": ("（匿名化导出不显示数据库文件名）", "(an anonymised export does not show the database's file name)"),
     "filter_c": ("筛选：社区", "Filter: communities"),
     "filter_r": ("筛选：受访者类型", "Filter: respondent roles"),
     "filter_s": ("筛选：状态", "Filter: statuses"),
@@ -179,6 +184,7 @@ class AboutFacts:
     database_empty: bool
     codebook_codes: int
     codebook_families: int
+    salvage: Salvage | None = None  # a damaged database: what could not be read
 
 
 def write_about(sheet, ctx: SheetContext, facts: AboutFacts, sheet_titles: dict[str, str]) -> None:
@@ -186,13 +192,19 @@ def write_about(sheet, ctx: SheetContext, facts: AboutFacts, sheet_titles: dict[
     table = ctx.table(sheet, [Column(t("col.item", lang), 24, wrap=True), Column(t("col.details", lang), 110, wrap=True)])
     add = table.add
     add([_t("file_item", lang), _t("file", lang)])
+    if facts.salvage is not None:  # first: a reader must know before anything else that the file is partial
+        for finding in facts.salvage.findings():
+            add([_t("damaged", lang), finding.en if lang == "en" else finding.zh])
+        incomplete = [title for key, title in sheet_titles.items() if key in facts.salvage.incomplete_sheets]
+        add([_t("incomplete", lang), t("sep", lang).join(incomplete) or _t("incomplete_none", lang)])
     if not facts.records:
         add([_t("notice", lang), _t("no_data" if facts.database_empty else "no_match", lang)])
     if facts.synthetic:
         add([_t("notice", lang), _t("synthetic", lang, why=facts.synthetic)])
     add([_t("made", lang), facts.made])
     add([_t("tz", lang), _t("tz_text", lang, offset=facts.utc_offset)])
-    add([_t("db", lang), facts.db_path.name if ctx.anon.enabled else str(facts.db_path)])
+    # an anonymised file names no file: a database named after its respondent would give them away
+    add([_t("db", lang), _t("db_hidden", lang) if ctx.anon.enabled else str(facts.db_path)])
     every = t("all", lang)
     sep = t("sep", lang)
     add([_t("filter_c", lang), sep.join(facts.filters.communities) or every])

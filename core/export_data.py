@@ -7,6 +7,7 @@ holds them all in memory.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -14,12 +15,16 @@ from core import errors
 from core.timestamps import to_local
 from core.anonymize import RESPONDENT_NAME_QUESTION, Anonymizer, InterviewPeople
 from core.codebook import FAMILIES, Codebook
+from core.engine import INTERVIEW_TIME
+from core.errors import Text
+from core.export_damage import ReadOnlyView, Salvage
 from core.export_labels import role_ref, t
 from core.protocol import ROLES, Protocol, Question, pick
 from core.records import STATUSES
 from core.store import Store
 from core.xlsx_style import CELL_LIMIT, clean_text, split_cell
 
+_ALL_DATA_SHEETS = ("answers", "matrix", "actors", "factors", "scenes", "presence", "codebook")
 INTERVIEW_DATE_QUESTION = "interview_date"
 PROFILE_ROLE = "profile"
 _ORDER_TABLE = "temp.yz_export_order"
@@ -53,13 +58,14 @@ class InterviewRecord:
     community_id: str | None
     fieldworker: str  # as shown (a code when anonymised)
     respondent: str  # as shown
-    device_id: str
+    device: str  # its label where known, else its id
     status: str
     outcome: str | None
     started: dt.datetime | None
     ended: dt.datetime | None
     updated: dt.datetime | None
     seconds: float = 0.0  # time on questions, from paradata
+    screen_seconds: float | None = None  # time the interview screen was open, when recorded
     answered: int = 0  # substantive answers
     marked: int = 0  # skipped / refused / don't know
     interview_date: dt.date | None = None
@@ -70,6 +76,16 @@ class InterviewRecord:
 
     @property
     def duration_minutes(self) -> float | None:
+        """The time the interview screen was open (what the interview screen's timer, review and the
+        quality checks show too); from start to end only for interviews recorded before there was a
+        screen timer. Start to end would count the nights between a resumed interview's sessions.
+
+        Time on a question is only counted while the screen is open, so the questions' sum is a floor
+        for the screen time: it is higher only when a crash lost the screen's last unsaved stretch
+        (the screen time is saved every 30 s, a question's on leaving it), and then it is the better
+        figure of the two."""
+        if self.screen_seconds:
+            return round(max(self.screen_seconds, self.seconds) / 60, 1)
         if self.started is None or self.ended is None:
             return None
         return round((self.ended - self.started).total_seconds() / 60, 1)
@@ -113,11 +129,19 @@ class ExportReader:
     """Reads one store for one export, inside one read transaction (a consistent snapshot even
     while the app keeps saving answers in another connection)."""
 
-    def __init__(self, store: Store, codebook: Codebook, lang: str, tz: dt.tzinfo | None = None) -> None:
+    def __init__(self, store: Store | ReadOnlyView, codebook: Codebook, lang: str, tz: dt.tzinfo | None = None,
+                 salvage: Salvage | None = None, *, anonymising: bool = False) -> None:
+        """With `salvage` (a damaged database), every part that cannot be read is left out and noted
+        there, and an interview's answers are read one interview at a time, so one damaged page
+        costs the interviews on it and not the export."""
         self.store, self.codebook, self.lang, self.tz = store, codebook, lang, tz
+        self.salvage, self.anonymising = salvage, anonymising
         self.conn = store.conn
+        if salvage is not None:
+            self.conn.text_factory = salvage.lenient_text
         self._questions: dict[tuple[str, str], QuestionInfo] = {}
         self.unknown_codes: set[str] = set()
+        self._devices: dict[str, str] | None = None
         self.conn.execute("BEGIN")
 
     def close(self) -> None:
@@ -126,10 +150,30 @@ class ExportReader:
     # -- small reads -------------------------------------------------------------------------
 
     def communities(self) -> dict[str, str]:
-        return {c.id: c.name for c in self.store.communities()}
+        try:
+            return {c.id: c.name for c in self.store.communities()}
+        except sqlite3.DatabaseError:
+            if self.salvage is None:
+                raise
+            self._lose("communities", Text("社区名称（以社区代码代替）", "community names (community codes shown instead)"),
+                       ("interviews", "matrix", "actors", "factors"), anonymity=True)
+            return {}
 
     def setting(self, key: str) -> str | None:
-        return self.store.get_setting(key)
+        try:
+            return self.store.get_setting(key)
+        except sqlite3.DatabaseError:
+            if self.salvage is None:
+                raise
+            return None  # only the synthetic-data notice and the device's name come from settings
+
+    def _lose(self, part: str, what: Text, sheets: tuple[str, ...], *, anonymity: bool = False) -> None:
+        """Salvage: `part` cannot be read. An anonymised export cannot do without what it must
+        remove from the text (names, identifying values): it stops with the damage named."""
+        assert self.salvage is not None
+        if anonymity and self.anonymising:
+            raise errors.export_damaged_not_anonymisable(what, self.salvage.problems)
+        self.salvage.lose(part, Text("无法读取：", "cannot be read: ") + what, sheets)
 
     def people(self, *, with_identifying: bool) -> list[InterviewPeople]:
         rows = self.conn.execute(
@@ -140,11 +184,17 @@ class ExportReader:
         wanted = sorted({name for _, name in flagged} | {RESPONDENT_NAME_QUESTION})
         if wanted:
             marks = ", ".join("?" for _ in wanted)
-            cursor = self.conn.execute(
-                "SELECT a.interview_id, i.protocol_sha256, a.question, a.value FROM answers a"
-                f" JOIN interviews i ON i.id = a.interview_id WHERE a.question IN ({marks}) AND a.value IS NOT NULL",
-                wanted)
-            for interview_id, sha, question, value in cursor:
+            sql = ("SELECT a.interview_id, i.protocol_sha256, a.question, a.value FROM answers a"
+                   f" JOIN interviews i ON i.id = a.interview_id WHERE a.question IN ({marks}) AND a.value IS NOT NULL")
+            try:
+                found = self.conn.execute(sql, wanted).fetchall()
+            except sqlite3.DatabaseError:
+                if self.salvage is None:
+                    raise
+                self._lose("people", Text("受访者姓名", "respondents' names"), ("interviews", "answers", "matrix"),
+                           anonymity=True)
+                found = []
+            for interview_id, sha, question, value in found:
                 if question == RESPONDENT_NAME_QUESTION:
                     names[interview_id] = str(value)
                 if with_identifying and (sha, question) in flagged:
@@ -157,11 +207,27 @@ class ExportReader:
 
     def other_users(self) -> list[str]:
         """People who saved answers, in order of their first save (only read when anonymising)."""
-        return [row[0] for row in self.conn.execute(
-            "SELECT updated_by, min(updated_at) FROM answers GROUP BY updated_by ORDER BY 2, 1") if row[0]]
+        try:
+            return [row[0] for row in self.conn.execute(
+                "SELECT updated_by, min(updated_at) FROM answers GROUP BY updated_by ORDER BY 2, 1") if row[0]]
+        except sqlite3.DatabaseError:
+            if self.salvage is None:
+                raise
+            self._lose("users", Text("保存过回答的人的名单", "who saved answers"), (), anonymity=True)
+            return []
 
     def _identifying_questions(self, shas: set[str]) -> set[tuple[str, str]]:
-        return {(sha, q.name) for sha in shas for q in self.store.protocol(sha).questions if q.identifying}
+        return {(sha, q.name) for sha in shas if self._protocol(sha) is not None
+                for q in self._protocol(sha).questions if q.identifying}
+
+    def _protocol(self, sha: str) -> Protocol | None:
+        """The protocol version, or None when a salvage export cannot read it."""
+        if self.salvage is None:
+            return self.store.protocol(sha)
+        try:
+            return self.store.protocol(sha)
+        except (sqlite3.DatabaseError, errors.StoreError, ValueError, KeyError, TypeError):
+            return None  # its interviews are left out, and named
 
     # -- interviews --------------------------------------------------------------------------
 
@@ -178,22 +244,64 @@ class ExportReader:
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self.conn.execute(sql, params).fetchall()
+        if self.salvage is not None:
+            rows = self._readable_protocols(rows)
         role_order = {role: i for i, role in enumerate(ROLES)}
         rows.sort(key=lambda r: (r[3] is None, r[3] or "", role_order.get(r[2], len(ROLES)), r[8] or "", r[0]))
         shorts = _short_ids([r[0] for r in rows])
-        seconds = self._seconds_by_interview()
+        seconds, screen = self._seconds_by_interview()
         return [
             InterviewRecord(
-                id=id_, short=shorts[id_], protocol=self.store.protocol(sha), role=role, community_id=community,
+                id=id_, short=shorts[id_], protocol=self._protocol(sha), role=role, community_id=community,  # type: ignore[arg-type]
                 fieldworker=anon.fieldworker(fieldworker or ""), respondent=anon.respondent(id_),
-                device_id=device or "", status=status, outcome=outcome, started=self.when(started),
+                status=status, outcome=outcome, started=self.when(started),
                 ended=self.when(ended), updated=self.when(updated), seconds=seconds.get(id_, 0.0),
+                screen_seconds=screen.get(id_), device=self._device_label(device or ""),
             )
             for id_, sha, role, community, fieldworker, device, status, outcome, started, ended, updated in rows
         ]
 
-    def _seconds_by_interview(self) -> dict[str, float]:
-        return dict(self.conn.execute("SELECT interview_id, sum(seconds) FROM paradata GROUP BY interview_id"))
+    def _readable_protocols(self, rows: list[tuple]) -> list[tuple]:
+        assert self.salvage is not None
+        kept = [row for row in rows if self._protocol(row[1]) is not None]
+        if len(kept) < len(rows):
+            self.salvage.skipped += sorted(row[0].replace("-", "")[:8] for row in rows if self._protocol(row[1]) is None)
+            self._lose("protocols", Text("部分提纲版本（其访谈未导出）", "some protocol versions (their interviews are left out)"),
+                       ("interviews", *_ALL_DATA_SHEETS))
+        return kept
+
+    def _seconds_by_interview(self) -> tuple[dict[str, float], dict[str, float]]:
+        try:
+            return self._read_seconds()
+        except sqlite3.DatabaseError:
+            if self.salvage is None:
+                raise
+            self._lose("times", Text("答题计时（时长按开始和结束时间计算）",
+                                     "time on questions (durations from start and end instead)"), ("interviews", "answers"))
+            return {}, {}
+
+    def _read_seconds(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Time on questions and time on the interview screen, per interview. The screen's own row
+        (INTERVIEW_TIME) is kept apart: it covers the same minutes as the questions' rows, and adding
+        it in counted every minute twice (12.1 minutes on questions for a 7.9-minute interview)."""
+        questions: dict[str, float] = {}
+        screen: dict[str, float] = {}
+        for interview_id, question, seconds in self.conn.execute(
+                "SELECT interview_id, question, sum(seconds) FROM paradata GROUP BY interview_id, question"):
+            if question == INTERVIEW_TIME:
+                screen[interview_id] = seconds or 0.0
+            else:
+                questions[interview_id] = questions.get(interview_id, 0.0) + (seconds or 0.0)
+        return questions, screen
+
+    def _device_label(self, device_id: str) -> str:
+        """The name a device was given on its first run, where this database knows it (its own
+        device); otherwise the id, which still tells devices apart."""
+        if self._devices is None:
+            own = self.setting("device_id")
+            label = self.setting("device_label")
+            self._devices = {own: label} if own and label else {}
+        return self._devices.get(device_id, device_id)
 
     def when(self, stamp: str | None) -> dt.datetime | None:
         """A stored UTC timestamp as a local date-time Excel can hold (no time zone, whole seconds)."""
@@ -204,6 +312,10 @@ class ExportReader:
     def stream(self, records: list[InterviewRecord], anon: Anonymizer,
                ) -> Iterator[tuple[InterviewRecord, list[AnswerRow]]]:
         """Each record with its answers in protocol order, in one joined query over all of them."""
+        if self.salvage is not None:
+            for record in records:
+                yield record, self._answers(record, self._one_interview(record), anon)
+            return
         self._fill_order(records)
         cursor = self.conn.execute(
             "SELECT o.pos, a.question, a.value, a.marker, a.note, a.updated_at, p.seconds"
@@ -223,19 +335,41 @@ class ExportReader:
 
         Only texts that could pass the limit after anonymisation (`expansion`: how many times longer
         a replacement can make a text) are formatted to measure them exactly."""
-        self._fill_order(records)
         threshold = CELL_LIMIT // (2 * max(1, expansion))
         answer_cells = note_cells = 1
-        cursor = self.conn.execute(
-            "SELECT o.pos, a.question, a.value, a.marker, a.note, a.updated_at, NULL"
-            f" FROM {_ORDER_TABLE} o JOIN answers a ON a.interview_id = o.interview_id"
-            " WHERE length(a.value) > ? OR length(a.note) > ?", (threshold, threshold))
+        if self.salvage is not None:
+            cursor: Iterator[tuple] = (
+                (pos, *row[1:]) for pos, record in enumerate(records) for row in self._one_interview(record, quiet=True)
+                if len(str(row[2] or "")) > threshold or len(row[4] or "") > threshold)
+        else:
+            self._fill_order(records)
+            cursor = self.conn.execute(
+                "SELECT o.pos, a.question, a.value, a.marker, a.note, a.updated_at, NULL"
+                f" FROM {_ORDER_TABLE} o JOIN answers a ON a.interview_id = o.interview_id"
+                " WHERE length(a.value) > ? OR length(a.note) > ?", (threshold, threshold))
         for raw in cursor:
             for row in self._answers(records[raw[0]], [raw], anon, count=False):
                 if isinstance(row.value, str):
                     answer_cells = max(answer_cells, len(split_cell(row.value)))
                 note_cells = max(note_cells, len(split_cell(row.note)))
         return answer_cells, note_cells
+
+    def _one_interview(self, record: InterviewRecord, *, quiet: bool = False) -> list[tuple]:
+        """Salvage: one interview's answer rows, [] (and noted) when they cannot be read."""
+        assert self.salvage is not None
+        with_times = "times" not in self.salvage.missing
+        sql = ("SELECT NULL, a.question, a.value, a.marker, a.note, a.updated_at, "
+               + ("p.seconds FROM answers a LEFT JOIN paradata p ON p.interview_id = a.interview_id"
+                  " AND p.question = a.question" if with_times else "NULL FROM answers a")
+               + " WHERE a.interview_id = ?")
+        self.salvage.counting = not quiet  # long_text_pieces reads the rows that stream() reads again
+        try:
+            return self.conn.execute(sql, (record.id,)).fetchall()
+        except sqlite3.DatabaseError:
+            if not quiet and record.short not in self.salvage.without_answers:
+                self.salvage.without_answers.append(record.short)
+                self.salvage.incomplete_sheets.update(_ALL_DATA_SHEETS)
+            return []
 
     def _fill_order(self, records: list[InterviewRecord]) -> None:
         self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_ORDER_TABLE}"
@@ -255,8 +389,9 @@ class ExportReader:
             if anon.drops(info.question.identifying) or (value is None and marker is None and not note):
                 continue
             cell, text = self._value(info, value, anon)
+            # whole seconds: the timer's fractions (4.909651828000278) are noise, not precision
             row = AnswerRow(info, cell, text, marker, anon.scrub(clean_text(note)) if note else "",
-                            seconds, self.when(updated_at))
+                            round(seconds) if seconds is not None else None, self.when(updated_at))
             rows.append(row)
             if count:
                 record.answered += row.substantive
@@ -270,11 +405,17 @@ class ExportReader:
         if value is None or value == "":
             return None, ""
         kind = info.question.type
-        if kind == "select_one":
-            label = info.choices.get(str(value), str(value))
+        if kind == "select_one" and str(value) in info.choices:
+            label = info.choices[str(value)]
             return label, label
-        if kind == "select_multiple":
-            text = t("sep", self.lang).join(info.choices.get(n, n) for n in str(value).split())
+        if kind == "select_multiple" and all(n in info.choices for n in str(value).split()):
+            text = t("sep", self.lang).join(info.choices[n] for n in str(value).split())
+            return text, text
+        if kind in ("select_one", "select_multiple"):
+            # not a choice code (the store takes any text; a merge or an older protocol version can
+            # bring one): it is free text, so it is scrubbed like free text, and marked so the
+            # researcher sees it was not one of the choices
+            text = t("not_choice", self.lang) + anon.scrub(clean_text(str(value)))
             return text, text
         if kind in ("integer", "decimal") and isinstance(value, (int, float)):
             return value, f"{value:.15g}" if isinstance(value, float) else str(value)

@@ -102,6 +102,7 @@ _T: dict[str, tuple[str, str]] = {
     "all_communities": ("全部社区", "All communities"),
     "no_community": ("未指定社区", "No community"),
     "removed": ("〔已删除〕", "[removed]"),
+    "not_choice": ("〔非选项〕", "[not a choice] "),
     "excerpt": ("……〔节选，全文见「回答」表〕", "… [excerpt; full text on the Answers sheet]"),
     "overflow.notice": ("〔此格已达 Excel 单元格上限，续见「{column}」列〕", "[cell full at Excel's limit; continued in column '{column}']"),
     "overflow.cont": ("〔续：{what}，第{n}段〕", "[continued: {what}, part {n}]"),

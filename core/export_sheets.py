@@ -87,7 +87,7 @@ class InterviewsSheet:
             record.answered, record.marked, record.updated,
         ]
         if self.with_device:
-            row.append(record.device_id)
+            row.append(record.device)
         self.table.add(row)
 
     def close(self) -> None:

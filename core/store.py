@@ -593,20 +593,6 @@ class Store:
         )
 
 
-def open_for_reading(path: Path | str, *, user: str = "") -> Store:
-    """A store for a job that only reads (an export): read-only, so it works beside the window that
-    writes the database and on read-only media; writable only to upgrade a file of an older schema
-    that nobody else has open."""
-    try:
-        return Store(path, user=user, read_only=True)
-    except errors.StoreError as error:
-        if error.code != "read_only_needs_upgrade":
-            raise
-    with Store(path, user=user):
-        pass
-    return Store(path, user=user, read_only=True)
-
-
 _INTERVIEW_COLUMNS = (
     "id, protocol_sha256, protocol_id, protocol_version, respondent_role, community_id, fieldworker,"
     " device_id, status, started_at, ended_at, updated_at, last_question, outcome, progress"

@@ -12,7 +12,9 @@ from typing import Callable, Sequence
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+from core.xlsx_text import xml_safe
 
 CELL_LIMIT = 32_767  # Excel's maximum characters (UTF-16 code units) in one cell
 HEADER_STYLE = "Yingzao header"
@@ -84,7 +86,7 @@ class Table:
         sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
         header = []
         for column in self.columns:
-            cell = WriteOnlyCell(sheet, column.header)
+            cell = _text_cell(sheet, xml_safe(column.header))
             cell.style = HEADER_STYLE
             header.append(cell)
         sheet.append(header)
@@ -98,11 +100,13 @@ class Table:
             if not value:  # an empty string would still be written as a cell
                 row[index] = None
                 continue
+            # every text passes here, whatever sheet it is on: a character XML 1.0 forbids
+            # (U+FFFE in an answer, say) would make the whole workbook unreadable
+            row[index] = value = xml_safe(value)
             if len(value) * 2 > CELL_LIMIT and utf16_len(value) > CELL_LIMIT:
                 row[index] = value = self._too_long(value)
-            if value[0] == "=":  # an answer starting with '=' is text, never a formula
-                cell = WriteOnlyCell(sheet, value)
-                cell.data_type = "s"
+            if value[0] in "=#":  # '=1+1' or '#N/A' typed as an answer is text, never a formula or an error
+                cell = _text_cell(sheet, value)
                 if index in wrap:
                     cell.style = WRAP_STYLE
                 row[index] = cell
@@ -117,6 +121,16 @@ class Table:
         """The filter covers the header and every row written (a header alone when there is no data)."""
         last = get_column_letter(max(1, len(self.columns)))
         self.sheet.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+
+
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    """A cell that holds `text` as a string, whatever it looks like. openpyxl decides the type when the
+    value is set ('=…' becomes a formula, '#N/A' an error); setting it back to 's' afterwards is what
+    its write-only writer honours (the text is stored verbatim: no apostrophe is added to an answer)."""
+    cell = WriteOnlyCell(sheet, text)
+    if text[:1] == "=" or text in ERROR_CODES:
+        cell.data_type = "s"
+    return cell
 
 
 def _refuse(text: str) -> str:

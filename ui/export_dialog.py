@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from core import errors
 from core.errors import YingzaoError
 from core.export import ExportFilters, ExportOptions, ExportResult, export_workbook, filter_choices
+from core.export_files import remove_stale
 from core.protocol import ROLES
 from core.records import STATUSES
 from ui.background import Job
@@ -50,6 +51,9 @@ add_strings({
     "export.done": ("已导出 {interviews} 份访谈、{answers} 条回答到\n{path}", "Exported {interviews} interviews and "
                     "{answers} answers to\n{path}"),
     "export.failed": ("导出失败：{message}", "Export failed: {message}"),
+    "export.damaged": ("\n\n注意：数据库已损坏，只导出了可读取的部分（详见文件的「说明」表）：{problems}",
+                       "\n\nWarning: the database is damaged; only what could be read was exported (the file's About "
+                       "sheet says what is missing): {problems}"),
 })
 
 
@@ -85,7 +89,9 @@ class ExportDialog(QDialog):
         self.language.setCurrentIndex(1 if tr.lang == "en" else 0)
         form.addRow(tr("export.language"), self.language)
         file_row = QHBoxLayout()
-        self.path_edit = QLineEdit(str(_default_target()))
+        default = _default_target()
+        remove_stale(default.parent)  # files a killed export left in the usual folder hold answers in clear
+        self.path_edit = QLineEdit(str(default))
         self.choose_button = QPushButton(tr("export.choose"))
         self.choose_button.clicked.connect(self.choose_file)
         file_row.addWidget(self.path_edit, 1)
@@ -208,8 +214,12 @@ class ExportDialog(QDialog):
     def _on_success(self, result: ExportResult) -> None:
         self._finish()
         self.result = result
-        self.status.setText(self.tr("export.done", interviews=result.interviews + result.profiles,
-                                    answers=result.answers, path=result.path))
+        text = self.tr("export.done", interviews=result.interviews + result.profiles, answers=result.answers,
+                       path=result.path)
+        if result.damage:
+            english = self.tr.lang == "en"
+            text += self.tr("export.damaged", problems="; ".join(d.en if english else d.zh for d in result.damage))
+        self.status.setText(text)
         self.open_button.setVisible(True)
 
     def _on_failure(self, error: YingzaoError) -> None:

@@ -62,7 +62,9 @@ def test_identifying_questions_are_left_out_and_names_in_text_replaced(book, stu
 def test_about_sheet_says_the_file_is_anonymised(book, study):
     facts = about(book["说明"])
     assert facts["匿名化"][0].startswith("是。") and "R01" in facts["匿名化"][0]
-    assert facts["数据库"] == [study.path.name]  # a full path can carry a user's name
+    # neither a full path (a user's name) nor the file name (a respondent's, say) is shown
+    assert study.path.name not in str(facts["数据库"]) and study.path.stem not in str(facts["数据库"])
+    assert facts["数据库"] == ["（匿名化导出不显示数据库文件名）"]
 
 
 def test_codes_are_the_same_in_a_filtered_export(study, tmp_path):
@@ -91,3 +93,30 @@ def test_same_name_same_code_and_longest_value_wins():
 def test_values_shorter_than_two_characters_are_not_searched_in_text():
     anon = anonymizer([person("i1", "2021-01", "王", "5")], {})
     assert anon.scrub("王主任说有5个院落") == "王主任说有5个院落"
+
+
+def test_thousands_of_names_that_are_prefixes_of_one_another_are_all_replaced():
+    # a merge can bring any number of communities; these made the export fail with RecursionError
+    names = {f"C{n}": "清" + "源" * n for n in range(1, 3001)}
+    anon = anonymizer([], names)
+    longest = "清" + "源" * 3000
+    assert anon.scrub(f"去过{longest}和清源源两处") == "去过C3000和C2两处"
+    assert anon.scrub("清源" * 3) == "C1C1C1"
+    assert anon.scrub("没有提到任何社区") == "没有提到任何社区"
+
+
+def test_the_longest_value_wins_where_values_overlap():
+    anon = anonymizer([person("i1", "2021-01", "王芳"), person("i2", "2021-02", "芳草园")], {})
+    # at each place the longest value starting there is replaced, leftmost first
+    assert anon.scrub("王芳草园") == "R01草园"
+    assert anon.scrub("小芳草园里") == "小R02里"
+
+
+def test_long_values_that_share_their_beginning_are_told_apart():
+    anon = anonymizer([
+        person("i1", "2021-01", "王芳"),
+        person("i2", "2021-02", "西园街道第五院落工作站站长", "西园街道第五院落工作站"),
+        person("i3", "2021-03", "王芳工"),
+    ], {}, removed="〔已删除〕")
+    assert anon.scrub("西园街道第五院落工作站站长说西园街道第五院落工作站和王芳工作") == "R02说〔已删除〕和R03作"
+    assert anon.scrub("西园街道第五院落") == "西园街道第五院落"  # a beginning alone is not a value

@@ -12,7 +12,7 @@ import pytest
 
 from core import errors, writer_claim
 from core.library import load_library
-from core.store import Store, open_for_reading
+from core.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and the process lock table are POSIX")
@@ -103,7 +103,7 @@ def test_stores_of_one_process_share_the_claim(interview_db):
 
 def test_read_only_needs_no_claim_and_never_writes(interview_db, tmp_path):
     path, interview, _text = interview_db
-    with Store(path) as writer, open_for_reading(path) as reader:
+    with Store(path) as writer, Store(path, read_only=True) as reader:
         assert reader.read_only and writer_claim.holder(path).pid == os.getpid()
         assert reader.interview(interview).id == interview
     with pytest.raises(errors.StoreError) as missing:
