@@ -266,6 +266,51 @@ def damaged_package(path: Path | str, what: str) -> PackageError:
                         hint=f"Ask the fieldworker to export the session again and merge the new file. {_UNCHANGED}")
 
 
+# -- package hardening --
+# Refusals of packages that are hostile or damaged in ways a copy error never produces (too big,
+# too deep, a protocol that does not match its workbook, interviews for another laptop). The file
+# is named first, as in every PackageError, so a merge report line says which package it was.
+
+_UNCHANGED_TEXT = Text("主数据库没有任何改动。", _UNCHANGED)
+_ASK_AGAIN = Text("请访员重新导出会话，再合并新文件。", "Ask the fieldworker to export the session again and merge the new file. ")
+
+
+def package_too_large(path: Path | str, what: str, limit: str) -> PackageError:
+    return PackageError(path, Text(f"数据包超出了 Yingzao 接受的大小（{what}；上限 {limit}），可能已损坏或是恶意文件。",
+                                   f"the package is larger than Yingzao accepts ({what}; the limit is {limit}); "
+                                   "it may be damaged or hostile."),
+                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+
+
+def package_duplicate_member(path: Path | str, name: str) -> PackageError:
+    return PackageError(path, Text(f"数据包中有两个同名文件（{name}），无法确定哪一个是真的。",
+                                   f"the package holds two files named {name}; which one is genuine cannot be told."),
+                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+
+
+def package_protocol_unverifiable(path: Path | str, sha256: str, why: str) -> PackageError:
+    return PackageError(path, Text(f"提纲 {sha256[:12]} 无法根据其附带的 Excel 工作簿核实（{why}）。",
+                                   f"protocol {sha256[:12]} cannot be verified against its own workbook ({why})."),
+                        hint=Text("请在访员的电脑上用 Yingzao 重新载入该提纲并重新导出会话。",
+                                  "Load the protocol again in Yingzao on the fieldworker's laptop and export "
+                                  "the session again. ") + _UNCHANGED_TEXT)
+
+
+def package_answer_outside_protocol(path: Path | str, interview_id: str, question: str, form: str) -> PackageError:
+    return PackageError(path, Text(f"访谈 {interview_id} 回答了提纲 {form} 中没有的问题“{question}”。",
+                                   f"interview {interview_id} answers a question '{question}' that its protocol "
+                                   f"{form} does not have."),
+                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+
+
+def review_package_for_another_database(path: Path | str, interview_id: str) -> PackageError:
+    return PackageError(path, Text(f"这是一个审核数据包，但访谈 {interview_id} 不是在这个数据库中进行的；它应送往做这次访谈的电脑。",
+                                   f"this is a review package, but interview {interview_id} was not taken on this "
+                                   "database; it belongs on the laptop that took the interview."),
+                        hint=Text("请在做这些访谈的访员电脑上合并它。", "Merge it on the fieldworker's laptop that took "
+                                  "these interviews. ") + _UNCHANGED_TEXT)
+
+
 def no_open_conflict(interview_id: str) -> StoreError:
     return StoreError(f"Interview {interview_id} has no open conflict to resolve.",
                       hint="Reopen the list of conflicts: it may have been resolved already.")
