@@ -303,6 +303,23 @@ def package_answer_outside_protocol(path: Path | str, interview_id: str, questio
                         hint=_ASK_AGAIN + _UNCHANGED_TEXT)
 
 
+def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
+    """The last resort of a merge: something no check foresaw. The package is refused alone, its
+    transaction rolled back, and the others of the run still merge."""
+    return PackageError(path, Text(f"合并时出现意外错误（{type(error).__name__}），此数据包未合并。",
+                                   f"merging it failed unexpectedly ({type(error).__name__}); it was not merged."),
+                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED_TEXT)
+
+
+def expression_unreadable(detail: str) -> YingzaoError:
+    """An interview whose protocol (merged before its workbook was checked) holds an expression
+    that cannot be read: said plainly instead of a traceback."""
+    return YingzaoError(Text(f"无法打开此访谈：其提纲中的表达式无法读取（{detail}）。",
+                             f"This interview cannot be opened: an expression of its protocol cannot be read ({detail})."),
+                        hint=Text("请用“检查提纲”（python main.py check-form）检查该提纲的工作簿。",
+                                  "Check the protocol's workbook with check-form (python main.py check-form)."))
+
+
 def review_package_for_another_database(path: Path | str, interview_id: str) -> PackageError:
     return PackageError(path, Text(f"这是一个审核数据包，但访谈 {interview_id} 不是在这个数据库中进行的；它应送往做这次访谈的电脑。",
                                    f"this is a review package, but interview {interview_id} was not taken on this "
