@@ -35,7 +35,7 @@ _grammar = st.recursive(_atoms, lambda inner: st.one_of(
 ), max_leaves=12)
 
 expressions = st.one_of(
-    _grammar, _grammar,
+    _grammar, _grammar, _grammar, _grammar,
     st.lists(st.sampled_from(TOKENS), max_size=30).map("".join),
     st.lists(st.sampled_from(TOKENS), max_size=30).map(" ".join),
     st.text(max_size=40),
