@@ -100,12 +100,12 @@ def merge_packages(store, paths: Iterable[Path | str], *, progress: Progress | N
         if progress:
             progress(done, len(paths), path.name)
         if cancelled and cancelled():
-            report.packages += [PackageReport(p.name, str(p), CANCELLED) for p in paths[done:]]
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in paths[done:]]
             break
         line = merge_package(store, path, cancelled=cancelled)
         report.packages.append(line)
         if line.status == CANCELLED:
-            report.packages += [PackageReport(p.name, str(p), CANCELLED) for p in paths[done + 1:]]
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in paths[done + 1:]]
             break
     if progress:
         progress(len(paths), len(paths), "")
@@ -115,6 +115,7 @@ def merge_packages(store, paths: Iterable[Path | str], *, progress: Progress | N
 def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | None = None) -> PackageReport:
     """Validate one file whole, then merge it in one transaction; never raises for a bad file."""
     path = Path(path)
+    name = _file_name(path)
     about: dict = {}
     try:
         package_id, manifest = read_manifest(path)
@@ -122,32 +123,42 @@ def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | No
                  "fieldworker": manifest["fieldworker"], "created_at": manifest["created_at"]}
         before = _merged_at(store, package_id)
         if before is not None:
-            return PackageReport(path.name, str(path), ALREADY_MERGED, merged_at=before, **about)
+            return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=before, **about)
         package = read_package(path)
         protocols = {sha: package.protocol(sha) for sha in package.protocol_members if not store.has_protocol(sha)}
         _check_answers(store, package, protocols)
         if package.manifest["kind"] == KIND_REVIEW:
             _check_review_target(store, package)
-        line = PackageReport(path.name, str(path), MERGED, **about)
+        line = PackageReport(name, _storable(str(path)), MERGED, **about)
         _merge(store, package, protocols, line, cancelled)
         return line
     except errors.YingzaoError as error:
         reason = str(error).removeprefix(f"{path.name}: ")  # the report names the file already
     except _Cancelled:
-        return PackageReport(path.name, str(path), CANCELLED, **about)
+        return PackageReport(name, _storable(str(path)), CANCELLED, **about)
     except sqlite3.Error as error:
         # Another process may have merged this very package meanwhile (its row then exists, or our
         # snapshot went stale): that is "already merged", not a failure.
         merged_at = _merged_at(store, about["package_id"]) if about else None
         if merged_at is not None:
-            return PackageReport(path.name, str(path), ALREADY_MERGED, merged_at=merged_at, **about)
+            return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=merged_at, **about)
         if "locked" in str(error) or "busy" in str(error):
             reason = str(errors.database_locked(store.path))
         else:
             reason = f"the master database refused it ({error}); the master has not been changed."
     except Exception as error:  # noqa: BLE001 — one unforeseen package must not end the run
         reason = str(errors.package_not_merged(path, error)).removeprefix(f"{path.name}: ")
-    return PackageReport(path.name, str(path), REFUSED, reason=reason, **about)
+    return PackageReport(name, _storable(str(path)), REFUSED, reason=reason, **about)
+
+
+def _file_name(path: Path) -> str:
+    return _storable(path.name)
+
+
+def _storable(text: str) -> str:
+    """A file name or path as it can be stored and shown: one that is not valid UTF-8 on the disk
+    (Python keeps such bytes as lone surrogates) would make the packages row unwritable."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _merged_at(store, package_id: str) -> str | None:
@@ -188,7 +199,7 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
         conn.execute(
             "INSERT INTO packages (id, file_name, kind, format_version, app_version, device_id, fieldworker,"
             " created_at, merged_at, merged_by, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')",
-            (package.package_id, package.path.name, package.manifest["kind"], package.manifest["format_version"],
+            (package.package_id, line.file_name, package.manifest["kind"], package.manifest["format_version"],
              package.manifest["app_version"], package.device_id, package.fieldworker, package.created_at, now,
              store.user))
         for sha, protocol in protocols.items():

@@ -63,6 +63,11 @@ class PackSummary:
     protocols: int
 
 
+# Workbooks already parsed in this process, by (hash, file name): a merge of many packages carrying
+# the same new protocol version parses it once. The hash names the bytes, so an entry cannot go stale.
+_PARSED: dict[tuple[str, str], Protocol] = {}
+
+
 @dataclass
 class Package:
     """A validated package, read whole into memory; nothing here has touched a database yet."""
@@ -103,11 +108,16 @@ class Package:
         name = carried.get("source_name")
         if not (isinstance(name, str) and _WORKBOOK_NAME.match(name)):
             name = f"{sha256}.xlsx"
-        try:
-            protocol = load_protocol_bytes(workbook, name)
-        except FormError as error:
-            first = error.problems[0] if error.problems else error
-            raise errors.package_protocol_unverifiable(self.path, sha256, f"it does not load: {first}") from None
+        protocol = _PARSED.get((sha256, name))
+        if protocol is None:
+            try:
+                protocol = load_protocol_bytes(workbook, name)
+            except FormError as error:
+                first = error.problems[0] if error.problems else error
+                raise errors.package_protocol_unverifiable(self.path, sha256, f"it does not load: {first}") from None
+            if len(_PARSED) >= 64:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[(sha256, name)] = protocol
         if json.loads(json.dumps(protocol.to_dict())) != carried:  # as JSON: tuples read back as lists
             raise errors.damaged_package(
                 self.path, f"the definition of protocol {sha256[:12]} is not what its own workbook says")

@@ -166,3 +166,20 @@ def test_a_package_that_cannot_be_flushed_is_not_recorded_as_exported(make_lapto
     assert wang.store.conn.execute("SELECT count(*) FROM exports").fetchone()[0] == 0
     monkeypatch.undo()
     assert pack_session(wang.store, tmp_path / "s.yzpack").interviews == 1  # still "changed since the last export"
+
+
+def test_a_file_name_that_is_not_utf8_on_the_disk_still_merges_and_reports(make_laptop, master, tmp_path):
+    wang = make_laptop("wang")
+    wang.interview()
+    package = wang.pack(tmp_path / "s.yzpack")
+    odd = tmp_path / os.fsdecode(b"caf\xe9.yzpack")  # Latin-1 bytes in a name, as old USB sticks hold them
+    try:
+        package.rename(odd)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system accepts only valid Unicode names")
+    report = merge_packages(master, [odd])
+    assert report.packages[0].status == "merged" and report.packages[0].file_name == "caf?.yzpack"
+    assert master.conn.execute("SELECT file_name FROM packages").fetchone()[0] == "caf?.yzpack"
+    assert summary_lines(report)[0].startswith("caf?.yzpack: merged")
+    book = openpyxl.load_workbook(save_report_xlsx(report, tmp_path / "report.xlsx"))
+    assert book["packages"]["A2"].value == "caf?.yzpack"
