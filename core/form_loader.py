@@ -76,9 +76,10 @@ class _Context:
         self.problems.append(Problem(self.file, sheet, row, message, column))
 
 
-def load_protocol(path: Path, codebook: Codebook | None = None) -> Protocol:
-    """Read and validate one XLSForm workbook; raise FormError listing every problem found."""
-    return _load(Path(path), None, codebook)
+def load_protocol(path: Path, codebook: Codebook | None = None, *, data: bytes | None = None) -> Protocol:
+    """Read and validate one XLSForm workbook; raise FormError listing every problem found. `data`:
+    the file's bytes when the caller has read them already (to hash and keep exactly what was parsed)."""
+    return _load(Path(path), data, codebook)
 
 
 def load_protocol_bytes(data: bytes, name: str, codebook: Codebook | None = None) -> Protocol:

@@ -70,12 +70,12 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
             return Problem(str(path), "", None, "file not found; check the path.")
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
-                return _too_big(path)
+                return too_big(path)
             data = path.read_bytes()
         except OSError as error:
             return Problem(str(path), "", None, f"cannot be read ({error.strerror or error}).")
     if len(data) > MAX_FILE_BYTES:
-        return _too_big(path)
+        return too_big(path)
     if kind == ".xls":
         extra: dict[str, Sheet] | Problem = {}
     else:
@@ -110,7 +110,7 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
     return book
 
 
-def _too_big(path: Path) -> Problem:
+def too_big(path: Path) -> Problem:
     return Problem(str(path), "", None, f"the file is larger than a form can be (at most {MAX_FILE_BYTES >> 20} MB, "
                    f"{MAX_UNPACKED_BYTES >> 20} MB unpacked); is it the right file?")
 
@@ -150,7 +150,7 @@ def _scan_xlsx(path: Path, data: bytes) -> dict[str, Sheet] | Problem:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > MAX_UNPACKED_BYTES:
-            return _too_big(path)
+            return too_big(path)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # a damaged zip can raise almost anything from the xml layer
         return Problem(str(path), "", None, f"cannot be read as an Excel workbook ({type(error).__name__}: {error}); it may be damaged.")

@@ -108,3 +108,14 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused(tmp_path, mon
 def test_a_workbook_from_bytes_is_the_same_protocol_as_from_its_file(tmp_path):
     path = write_xlsform(tmp_path / "same.xlsx", FORM)
     assert load_protocol_bytes(path.read_bytes(), "same.xlsx") == load_protocol(path)
+
+
+def test_the_library_reports_a_file_larger_than_any_form_without_reading_it(tmp_path, monkeypatch):
+    from core.library import load_library
+    from core.store import Store
+
+    path = write_xlsform(tmp_path / "big.xlsx", FORM)
+    monkeypatch.setattr(xlsform, "MAX_FILE_BYTES", 100)
+    with Store(tmp_path / "study.db") as store:
+        library = load_library(store, [path])
+    assert library.protocols == [] and "larger than a form can be" in str(library.problems[0].problems[0])
