@@ -35,6 +35,13 @@ HOSTILE_JSON = [
 ]
 
 
+class World(tuple):
+    """(folder, valid package bytes, its members, master): shown briefly in a falsifying example."""
+
+    def __repr__(self) -> str:
+        return "World(...)"
+
+
 @pytest.fixture(scope="module")
 def world(laptop_template, tmp_path_factory):  # noqa: F811
     """A valid package of two interviews (with comments-free audit and paradata) and a master."""
@@ -48,7 +55,7 @@ def world(laptop_template, tmp_path_factory):  # noqa: F811
     with zipfile.ZipFile(package) as zf:
         members = {name: zf.read(name) for name in zf.namelist()}
     master = Store(folder / "master.db", user="研究者")
-    yield folder, package.read_bytes(), members, master
+    yield World((folder, package.read_bytes(), members, master))
     master.close()
 
 
@@ -179,3 +186,25 @@ def test_flipped_or_cut_bytes_are_refused(world, positions, values, cut):
     path = folder / "bytes.yzpack"
     path.write_bytes(data)
     check(world, path)
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_mutated_protocol_definition_is_never_used(world, data):
+    """Whatever a package says a protocol is, the master reads the workbook itself: a definition that
+    differs from it is refused, whatever the change (here with every hash resealed)."""
+    folder, _, members, _ = world
+    name = next(n for n in members if n.startswith("protocols/") and n.endswith(".json"))
+    paths = list(json_paths(json.loads(members[name])))
+    mutated = dict(members)
+    mutated[name] = replaced(members[name], data.draw(st.sampled_from(paths)), data.draw(st.sampled_from(
+        HOSTILE_JSON + ["false", "true", '"identifying"', '"text"', '["x"]'])))
+    sha = name.removeprefix("protocols/").removesuffix(".json")
+    try:
+        package = read_package(write_members(folder / "definition.yzpack", resealed(mutated)))
+        protocol = package.protocol(sha)
+    except PackageError:
+        return
+    # accepted only when the "mutation" left the definition as it was (false replaced by false)
+    assert json.loads(mutated[name]) == json.loads(members[name])
+    assert protocol.sha256 == sha
