@@ -36,8 +36,9 @@ SUFFIX = ".yzpack"
 MANIFEST = "manifest.json"
 INTERVIEWS = "interviews.jsonl"
 COMMUNITIES = "communities.json"
-# Limits on what a package may make the reader do. Real packages are far below them: a session of
-# 1,000 interviews is ~20 MB unpacked, deflates 5-15 times, and its JSON is at most 4 levels deep.
+# Limits on what a package may make the reader do. Real packages are far below them: 600 interviews
+# of bench/make_data are 28 MB unpacked (so 512 MB is ~11,000 such interviews in one file), the
+# interviews deflate ~20 times, and the JSON is at most 4 levels deep.
 MAX_TOTAL_BYTES = 512 << 20  # all members unpacked together
 MAX_MANIFEST_BYTES = 64 << 20
 MAX_MEMBERS = 1_000  # manifest, interviews, communities and two files per protocol version
