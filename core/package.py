@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import zipfile
@@ -19,11 +18,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from core import errors
-from core.errors import FormError
-from core.form_loader import load_protocol_bytes
 from core.content_hash import (
     ANSWER_FIELDS, AUDIT_FIELDS, INTERVIEW_FIELDS, PARADATA_FIELDS, Version, load_version,
 )
+from core.durable_file import replace_durably
+from core.errors import FormError
+from core.form_loader import load_protocol_bytes
+from core.json_limits import json_depth_exceeds, storable
 from core.protocol import Protocol
 from core.records import MARKERS, STATUSES
 
@@ -276,45 +277,6 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
     return {**manifest, "package_id": hashlib.sha256(manifest_bytes).hexdigest()}
 
 
-def replace_durably(partial: Path, target: Path) -> None:
-    """Flush `partial` to the disk, rename it to `target`, and flush the folder's entry too (where
-    the system allows it: POSIX), so that a power cut right after cannot leave an empty or missing
-    file that the database already records as written."""
-    handle = os.open(partial, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes only writable handles
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-    os.replace(partial, target)
-    if os.name != "nt":  # a folder cannot be opened for flushing on Windows; NTFS journals the rename
-        try:
-            folder = os.open(target.parent, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(folder)
-        except OSError:  # some file systems (network shares) refuse it; the file itself is flushed
-            pass
-        finally:
-            os.close(folder)
-
-
-def write_durably(target: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `target`, flush it, then rename it into place;
-    nothing is left behind on failure, and an existing `target` is replaced only by a whole file."""
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("wb") as handle:
-            handle.write(data)
-        replace_durably(partial, target)
-    except BaseException:
-        try:
-            partial.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise
-
-
 def _marks(items: Iterable) -> str:
     return ", ".join("?" for _ in items)
 
@@ -450,7 +412,7 @@ def _json(path: Path, data: bytes, what: str) -> Any:
         value = json.loads(data, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
         raise errors.damaged_package(path, f"{what} is not readable JSON") from error
-    if not _storable(value):
+    if not storable(value):
         raise errors.damaged_package(path, f"{what} holds a value that cannot be stored "
                                            "(a number out of range or text that is not valid Unicode)")
     return value
@@ -458,56 +420,6 @@ def _json(path: Path, data: bytes, what: str) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
-
-
-_JSON_ESCAPE = re.compile(rb"\\.", re.DOTALL)
-_JSON_STRING = re.compile(rb'"[^"]*"')
-_NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
-
-
-def json_depth_exceeds(data: bytes, limit: int) -> bool:
-    """Whether the arrays and objects of a JSON text nest deeper than `limit` (within a factor of
-    2: True is certain, False guarantees at most 2 x limit). Linear in the size and run in C:
-    escapes, then strings, then everything but brackets are removed, and each pass removes every
-    innermost pair, so at least one level."""
-    brackets = _JSON_STRING.sub(b"", _JSON_ESCAPE.sub(b"", data)).translate(None, _NOT_A_BRACKET)
-    for _ in range(limit):
-        if not brackets:
-            return False
-        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
-        if len(shorter) == len(brackets):  # unbalanced: not JSON at all, refused either way
-            return len(brackets) > limit
-        brackets = shorter
-    return bool(brackets)
-
-
-_INT64 = (-(1 << 63), (1 << 63) - 1)
-
-
-def _storable(value: Any) -> bool:
-    """Every string valid UTF-8, every integer an SQLite integer, every float finite (the depth is
-    already bounded, so this recursion is too)."""
-    if isinstance(value, str):
-        return _utf8(value)
-    if isinstance(value, bool) or value is None:
-        return True
-    if isinstance(value, int):
-        return _INT64[0] <= value <= _INT64[1]
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, list):
-        return all(_storable(item) for item in value)
-    if isinstance(value, dict):
-        return all(_utf8(key) and _storable(item) for key, item in value.items())
-    return False
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 _MANIFEST_TYPES = {
@@ -576,9 +488,9 @@ def _versions(path: Path, data: bytes, manifest: dict[str, Any], package: Packag
     versions: list[Version] = []
     seen: set[str] = set()
     for number, (line, entry) in enumerate(zip(lines, entries), start=1):
-        data = _json(path, line, f"interview {number} of {INTERVIEWS}")
+        parsed = _json(path, line, f"interview {number} of {INTERVIEWS}")
         try:
-            version = _version(data)
+            version = _version(parsed)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise errors.damaged_package(
                 path, f"interview {number} of {INTERVIEWS} is malformed ({_shown(str(error))})") from None

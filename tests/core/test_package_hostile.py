@@ -10,7 +10,8 @@ import pytest
 from core import errors, package as package_module
 from core.errors import PackageError
 from core.merge import merge_packages
-from core.package import COMMUNITIES, INTERVIEWS, MANIFEST, json_depth_exceeds, read_package
+from core.json_limits import json_depth_exceeds
+from core.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
 from core.store import Store
 from tests.core.package_edit import lines_of, manifest_of, members_of, reseal, write_members
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
