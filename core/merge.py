@@ -177,7 +177,8 @@ def _check_answers(store, package: Package, protocols: dict[str, Protocol]) -> N
         protocol = protocols[sha] if sha in protocols else store.protocol(sha)
         for row in version.answers:
             if not protocol.has_question(row[0]):
-                raise errors.package_answer_outside_protocol(package.path, version.id, row[0], protocol.form_id)
+                raise errors.package_answer_outside_protocol(  # cut: the names come from the package
+                    package.path, version.id[:80], row[0][:80], protocol.form_id)
 
 
 def _check_review_target(store, package: Package) -> None:
@@ -186,7 +187,7 @@ def _check_review_target(store, package: Package) -> None:
     for version in package.versions:
         row = store.conn.execute("SELECT device_id FROM interviews WHERE id = ?", (version.id,)).fetchone()
         if row is None or row[0] != store.device_id:
-            raise errors.review_package_for_another_database(package.path, version.id)
+            raise errors.review_package_for_another_database(package.path, version.id[:80])
 
 
 def _merge(store, package: Package, protocols: dict[str, Protocol], line: PackageReport,
