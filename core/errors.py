@@ -535,6 +535,68 @@ def package_unreadable(path: Path | str, error: OSError) -> PackageError:
                         code="package_unreadable")
 
 
+# -- package hardening --
+# Refusals of packages that are hostile or damaged in ways a copy error never produces (too big,
+# too deep, a protocol that does not match its workbook, interviews for another laptop). The file
+# is named first, as in every PackageError, so a merge report line says which package it was.
+
+_UNCHANGED_TEXT = Text("主数据库没有任何改动。", _UNCHANGED)
+_ASK_AGAIN = Text("请访员重新导出会话，再合并新文件。", "Ask the fieldworker to export the session again and merge the new file. ")
+
+
+def package_too_large(path: Path | str, what: str, limit: str) -> PackageError:
+    return PackageError(path, Text(f"数据包超出了 Yingzao 接受的大小（{what}；上限 {limit}），可能已损坏或是恶意文件。",
+                                   f"the package is larger than Yingzao accepts ({what}; the limit is {limit}); "
+                                   "it may be damaged or hostile."),
+                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+
+
+def package_duplicate_member(path: Path | str, name: str) -> PackageError:
+    return PackageError(path, Text(f"数据包中有两个同名文件（{name}），无法确定哪一个是真的。",
+                                   f"the package holds two files named {name}; which one is genuine cannot be told."),
+                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+
+
+def package_protocol_unverifiable(path: Path | str, sha256: str, why: str) -> PackageError:
+    return PackageError(path, Text(f"提纲 {sha256[:12]} 无法根据其附带的 Excel 工作簿核实（{why}）。",
+                                   f"protocol {sha256[:12]} cannot be verified against its own workbook ({why})."),
+                        hint=Text("请在访员的电脑上用 Yingzao 重新载入该提纲并重新导出会话。",
+                                  "Load the protocol again in Yingzao on the fieldworker's laptop and export "
+                                  "the session again. ") + _UNCHANGED_TEXT)
+
+
+def package_answer_outside_protocol(path: Path | str, interview_id: str, question: str, form: str) -> PackageError:
+    return PackageError(path, Text(f"访谈 {interview_id} 回答了提纲 {form} 中没有的问题“{question}”。",
+                                   f"interview {interview_id} answers a question '{question}' that its protocol "
+                                   f"{form} does not have."),
+                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+
+
+def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
+    """The last resort of a merge: something no check foresaw. The package is refused alone, its
+    transaction rolled back, and the others of the run still merge."""
+    return PackageError(path, Text(f"合并时出现意外错误（{type(error).__name__}），此数据包未合并。",
+                                   f"merging it failed unexpectedly ({type(error).__name__}); it was not merged."),
+                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED_TEXT)
+
+
+def expression_unreadable(detail: str) -> YingzaoError:
+    """An interview whose protocol (merged before its workbook was checked) holds an expression
+    that cannot be read: said plainly instead of a traceback."""
+    return YingzaoError(Text(f"无法打开此访谈：其提纲中的表达式无法读取（{detail}）。",
+                             f"This interview cannot be opened: an expression of its protocol cannot be read ({detail})."),
+                        hint=Text("请用“检查提纲”（python main.py check-form）检查该提纲的工作簿。",
+                                  "Check the protocol's workbook with check-form (python main.py check-form)."))
+
+
+def review_package_for_another_database(path: Path | str, interview_id: str) -> PackageError:
+    return PackageError(path, Text(f"这是一个审核数据包，但访谈 {interview_id} 不是在这个数据库中进行的；它应送往做这次访谈的电脑。",
+                                   f"this is a review package, but interview {interview_id} was not taken on this "
+                                   "database; it belongs on the laptop that took the interview."),
+                        hint=Text("请在做这些访谈的访员电脑上合并它。", "Merge it on the fieldworker's laptop that took "
+                                  "these interviews. ") + _UNCHANGED_TEXT)
+
+
 def no_open_conflict(interview_id: str) -> StoreError:
     return StoreError(Text(f"访谈 {interview_id} 没有待解决的冲突。", f"Interview {interview_id} has no open conflict to resolve."),
                       hint=Text("请重新打开冲突列表：它可能已经被解决。", "Reopen the list of conflicts: it may have been resolved already."),

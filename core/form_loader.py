@@ -76,11 +76,20 @@ class _Context:
         self.problems.append(Problem(self.file, sheet, row, message, column))
 
 
-def load_protocol(path: Path, codebook: Codebook | None = None) -> Protocol:
-    """Read and validate one XLSForm workbook; raise FormError listing every problem found."""
-    path = Path(path)
+def load_protocol(path: Path, codebook: Codebook | None = None, *, data: bytes | None = None) -> Protocol:
+    """Read and validate one XLSForm workbook; raise FormError listing every problem found. `data`:
+    the file's bytes when the caller has read them already (to hash and keep exactly what was parsed)."""
+    return _load(Path(path), data, codebook)
+
+
+def load_protocol_bytes(data: bytes, name: str, codebook: Codebook | None = None) -> Protocol:
+    """The same from a workbook's bytes (one carried in a package); `name` is its file name."""
+    return _load(Path(name), data, codebook)
+
+
+def _load(path: Path, data: bytes | None, codebook: Codebook | None) -> Protocol:
     ctx = _Context(str(path))
-    book = xlsform.read_workbook(path)
+    book = xlsform.read_workbook(path, data)
     if isinstance(book, Problem):
         raise FormError(path, [book])
     protocol = _build(book, ctx, codebook)
@@ -173,7 +182,7 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
         choices=choices,
         not_asked=not_asked,
         source_name=book.path.name,
-        sha256=hashlib.sha256(book.path.read_bytes()).hexdigest(),
+        sha256=hashlib.sha256(book.data).hexdigest(),
     )
 
 

@@ -79,6 +79,11 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
 def _load_changed(store: Store, path: Path, library: Library) -> Protocol | None:
     import hashlib
 
+    from core.xlsform import MAX_FILE_BYTES, too_big
+
+    if path.stat().st_size > MAX_FILE_BYTES:  # not read at all: no form is that large
+        library.problems.append(FormError(path, [too_big(path)]))
+        return None
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     if store.has_protocol(sha):
@@ -89,7 +94,7 @@ def _load_changed(store: Store, path: Path, library: Library) -> Protocol | None
     from core.form_loader import load_protocol  # only when a workbook is new or changed
 
     try:
-        protocol = load_protocol(path, library.codebook)
+        protocol = load_protocol(path, library.codebook, data=data)  # the very bytes hashed and kept
     except FormError as error:
         library.problems.append(error)
         return None

@@ -36,7 +36,7 @@ from core.comments import insert_comments
 from core.content_hash import (
     BOOKKEEPING_FIELDS, INTERVIEW_FIELDS, LOCAL_FIELDS, Version, audit_identity, continues, load_version,
 )
-from core.package import Package, read_manifest, read_package
+from core.package import KIND_REVIEW, Package, read_manifest, read_package
 from core.protocol import Protocol
 
 Progress = Callable[[int, int, str], None]  # (packages done, packages in all, file being merged)
@@ -100,12 +100,12 @@ def merge_packages(store, paths: Iterable[Path | str], *, progress: Progress | N
         if progress:
             progress(done, len(paths), path.name)
         if cancelled and cancelled():
-            report.packages += [PackageReport(p.name, str(p), CANCELLED) for p in paths[done:]]
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in paths[done:]]
             break
         line = merge_package(store, path, cancelled=cancelled)
         report.packages.append(line)
         if line.status == CANCELLED:
-            report.packages += [PackageReport(p.name, str(p), CANCELLED) for p in paths[done + 1:]]
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in paths[done + 1:]]
             break
     if progress:
         progress(len(paths), len(paths), "")
@@ -115,29 +115,79 @@ def merge_packages(store, paths: Iterable[Path | str], *, progress: Progress | N
 def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | None = None) -> PackageReport:
     """Validate one file whole, then merge it in one transaction; never raises for a bad file."""
     path = Path(path)
+    name = _file_name(path)
     about: dict = {}
     try:
         package_id, manifest = read_manifest(path)
         about = {"package_id": package_id, "device_id": manifest["device_id"],
                  "fieldworker": manifest["fieldworker"], "created_at": manifest["created_at"]}
-        before = store.conn.execute("SELECT merged_at FROM packages WHERE id = ?", (package_id,)).fetchone()
+        before = _merged_at(store, package_id)
         if before is not None:
-            return PackageReport(path.name, str(path), ALREADY_MERGED, merged_at=before[0], **about)
+            return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=before, **about)
         package = read_package(path)
         protocols = {sha: package.protocol(sha) for sha in package.protocol_members if not store.has_protocol(sha)}
-        line = PackageReport(path.name, str(path), MERGED, **about)
+        _check_answers(store, package, protocols)
+        if package.manifest["kind"] == KIND_REVIEW:
+            _check_review_target(store, package)
+        line = PackageReport(name, _storable(str(path)), MERGED, **about)
         _merge(store, package, protocols, line, cancelled)
         return line
     except errors.YingzaoError as error:
         reason = str(error).removeprefix(f"{path.name}: ")  # the report names the file already
     except _Cancelled:
-        return PackageReport(path.name, str(path), CANCELLED, **about)
+        return PackageReport(name, _storable(str(path)), CANCELLED, **about)
     except sqlite3.Error as error:
+        # Another process may have merged this very package meanwhile (its row then exists, or our
+        # snapshot went stale): that is "already merged", not a failure.
+        merged_at = _merged_at(store, about["package_id"]) if about else None
+        if merged_at is not None:
+            return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=merged_at, **about)
         if "locked" in str(error) or "busy" in str(error):
             reason = str(errors.database_locked(store.path))
         else:
             reason = f"the master database refused it ({error}); the master has not been changed."
-    return PackageReport(path.name, str(path), REFUSED, reason=reason, **about)
+    except Exception as error:  # noqa: BLE001 — one unforeseen package must not end the run
+        reason = str(errors.package_not_merged(path, error)).removeprefix(f"{path.name}: ")
+    return PackageReport(name, _storable(str(path)), REFUSED, reason=reason, **about)
+
+
+def _file_name(path: Path) -> str:
+    return _storable(path.name)
+
+
+def _storable(text: str) -> str:
+    """A file name or path as it can be stored and shown: one that is not valid UTF-8 on the disk
+    (Python keeps such bytes as lone surrogates) would make the packages row unwritable."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _merged_at(store, package_id: str) -> str | None:
+    try:
+        row = store.conn.execute("SELECT merged_at FROM packages WHERE id = ?", (package_id,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _check_answers(store, package: Package, protocols: dict[str, Protocol]) -> None:
+    """Every answer must be to a question of its interview's protocol: one outside it would be
+    stored, yet missing from every export."""
+    for version in package.versions:
+        sha = version.interview["protocol_sha256"]
+        protocol = protocols[sha] if sha in protocols else store.protocol(sha)
+        for row in version.answers:
+            if not protocol.has_question(row[0]):
+                raise errors.package_answer_outside_protocol(  # cut: the names come from the package
+                    package.path, version.id[:80], row[0][:80], protocol.form_id)
+
+
+def _check_review_target(store, package: Package) -> None:
+    """A review package goes back to the laptop that took its interviews; merged anywhere else it
+    would plant another fieldworker's interview there, to be exported again as that laptop's."""
+    for version in package.versions:
+        row = store.conn.execute("SELECT device_id FROM interviews WHERE id = ?", (version.id,)).fetchone()
+        if row is None or row[0] != store.device_id:
+            raise errors.review_package_for_another_database(package.path, version.id[:80])
 
 
 def _merge(store, package: Package, protocols: dict[str, Protocol], line: PackageReport,
@@ -146,15 +196,16 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
     now = store.now()
     ids = [v.id for v in package.versions]
     with store.transaction():
-        for sha, protocol in protocols.items():
-            store.add_protocol(protocol, package.workbook(sha))
-        _add_communities(conn, package, line)
+        # first, so that a second process merging the same file stops here (see merge_package)
         conn.execute(
             "INSERT INTO packages (id, file_name, kind, format_version, app_version, device_id, fieldworker,"
             " created_at, merged_at, merged_by, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')",
-            (package.package_id, package.path.name, package.manifest["kind"], package.manifest["format_version"],
+            (package.package_id, line.file_name, package.manifest["kind"], package.manifest["format_version"],
              package.manifest["app_version"], package.device_id, package.fieldworker, package.created_at, now,
              store.user))
+        for sha, protocol in protocols.items():
+            store.add_protocol(protocol, package.workbook(sha))
+        _add_communities(conn, package, line)
         existing = _existing(conn, ids)
         fresh: list[Version] = []
         outcomes: list[str] = []

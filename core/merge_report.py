@@ -2,13 +2,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from pathlib import Path
 
+from core.durable_file import write_durably
 from core.merge import ALREADY_MERGED, CANCELLED, MERGED, REFUSED, MergeReport, PackageReport
 from core.timestamps import to_local
+from core.xlsx_text import cell_text, xml_safe
+
+# What a terminal would act on: C0 and C1 controls (escape sequences), besides what XML forbids.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def describe(line: PackageReport) -> str:
+    return printable(_describe(line))
+
+
+def printable(text: str) -> str:
+    """A line as it may be printed: file names and manifest fields come from the package and may hold
+    escape sequences or lone surrogates (a console cannot even encode those)."""
+    return _CONTROL.sub("\ufffd", xml_safe(text))
+
+
+def _describe(line: PackageReport) -> str:
     if line.status == MERGED:
         text = (f"{line.file_name}: merged — {line.added} added, {line.updated} updated, "
                 f"{line.duplicates} duplicate(s), {line.older} older version(s) skipped, "
@@ -35,7 +52,7 @@ def summary_lines(report: MergeReport) -> list[str]:
     conflicts = report.conflicts()
     if conflicts:
         lines.append("interviews in conflict (both versions kept; resolve them in the app under Resolve conflicts):")
-        lines += [f"    {interview_id}  (from {file_name})" for interview_id, file_name in conflicts]
+        lines += [printable(f"    {interview_id}  (from {file_name})") for interview_id, file_name in conflicts]
     return lines
 
 
@@ -50,16 +67,27 @@ _PACKAGE_COLUMNS = (
     ("拒收原因 refused because", lambda p: p.reason),
     ("设备 device", lambda p: p.device_id),
     ("访员 fieldworker", lambda p: p.fieldworker),
-    ("导出时间 created", lambda p: to_local(p.created_at)),  # real date-times, in this computer's zone
-    ("合并时间 merged", lambda p: to_local(p.merged_at)),
+    ("导出时间 created", lambda p: _local(p.created_at)),  # real date-times, in this computer's zone
+    ("合并时间 merged", lambda p: _local(p.merged_at)),
     ("备注 notes", lambda p: "; ".join(p.notes)),
     ("数据包 package id", lambda p: p.package_id),
 )
 
 
+def _local(stamp: str) -> dt.datetime | None:
+    try:
+        return to_local(stamp)
+    except (OverflowError, ValueError):  # a manifest's created_at at the edge of the calendar
+        return None
+
+
 def save_report_xlsx(report: MergeReport, path: Path | str) -> Path:
     """Three sheets: one row per package, the interviews in conflict, and every interview merged with
-    its outcome and the protocol version it was taken with."""
+    its outcome and the protocol version it was taken with.
+
+    Every text is written as text (a file name or a manifest's fieldworker such as `=HYPERLINK(…)`
+    stays inert) and XML-safe; the workbook is built in memory and written beside `path`, flushed and
+    renamed, so a full disk leaves the old report or none, never a half-written one."""
     import openpyxl
     from openpyxl.styles import Font
 
@@ -67,20 +95,20 @@ def save_report_xlsx(report: MergeReport, path: Path | str) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "packages"
-    sheet.append([title for title, _ in _PACKAGE_COLUMNS])
+    _append(sheet, [title for title, _ in _PACKAGE_COLUMNS])
     for line in report.packages:
-        sheet.append([value(line) for _, value in _PACKAGE_COLUMNS])
+        _append(sheet, [value(line) for _, value in _PACKAGE_COLUMNS])
     conflicts = book.create_sheet("conflicts")
-    conflicts.append(["访谈 interview", "文件 file"])
+    _append(conflicts, ["访谈 interview", "文件 file"])
     for interview_id, file_name in report.conflicts():
-        conflicts.append([interview_id, file_name])
+        _append(conflicts, [interview_id, file_name])
     interviews = book.create_sheet("interviews")
-    interviews.append(["文件 file", "访谈 interview", "结果 outcome", "提纲 protocol", "提纲版本 protocol version",
-                       "状态 status"])
+    _append(interviews, ["文件 file", "访谈 interview", "结果 outcome", "提纲 protocol", "提纲版本 protocol version",
+                         "状态 status"])
     for line in report.packages:
         for item in line.interviews:
-            interviews.append([line.file_name, item["id"], item["outcome"], item["protocol_id"],
-                               item["protocol_version"], item["status"]])
+            _append(interviews, [line.file_name, item["id"], item["outcome"], item["protocol_id"],
+                                 item["protocol_version"], item["status"]])
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -93,7 +121,11 @@ def save_report_xlsx(report: MergeReport, path: Path | str) -> Path:
         for column in ws.columns:
             width = max(19 if isinstance(c.value, dt.datetime) else len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    partial = path.with_name(path.name + ".partial")
-    book.save(partial)
-    partial.replace(path)
+    buffer = io.BytesIO()  # in memory first: a failing disk then cannot leave openpyxl's zip half-closed
+    book.save(buffer)
+    write_durably(path, buffer.getvalue())
     return path
+
+
+def _append(sheet, values: list) -> None:
+    sheet.append([cell_text(v) if isinstance(v, str) else v for v in values])

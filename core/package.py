@@ -21,6 +21,10 @@ from core import errors
 from core.content_hash import (
     ANSWER_FIELDS, AUDIT_FIELDS, INTERVIEW_FIELDS, PARADATA_FIELDS, Version, load_version,
 )
+from core.durable_file import replace_durably
+from core.errors import FormError
+from core.form_loader import load_protocol_bytes
+from core.json_limits import json_depth_exceeds, storable
 from core.protocol import Protocol
 from core.records import MARKERS, STATUSES
 
@@ -33,9 +37,19 @@ SUFFIX = ".yzpack"
 MANIFEST = "manifest.json"
 INTERVIEWS = "interviews.jsonl"
 COMMUNITIES = "communities.json"
-MAX_MEMBER_BYTES = 1 << 30  # a member claiming more than this is not a session of interviews
+# Limits on what a package may make the reader do. Real packages are far below them: 600 interviews
+# of bench/make_data are 28 MB unpacked (so 512 MB is ~11,000 such interviews in one file), the
+# interviews deflate ~20 times, and the JSON is at most 4 levels deep.
+MAX_TOTAL_BYTES = 512 << 20  # all members unpacked together
+MAX_MANIFEST_BYTES = 64 << 20
+MAX_MEMBERS = 1_000  # manifest, interviews, communities and two files per protocol version
+MAX_RATIO = 100  # unpacked / packed size of a member, once it is larger than RATIO_FLOOR
+RATIO_FLOOR = 1 << 20  # small members may compress better than that (a list of empty answers)
+MAX_JSON_DEPTH = 32  # nesting of arrays and objects in any JSON document of a package
+_CHUNK = 1 << 20
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_WORKBOOK_NAME = re.compile(r"^[^/\\:\x00-\x1f]{1,200}\.(xlsx|xlsm|xls)$", re.IGNORECASE)
 _ZIP_MAGIC = b"PK\x03\x04"
 _SCALARS = (str, int, float, type(None))
 
@@ -49,6 +63,11 @@ class PackSummary:
     answers: int
     audit: int
     protocols: int
+
+
+# Workbooks already parsed in this process, by (hash, file name): a merge of many packages carrying
+# the same new protocol version parses it once. The hash names the bytes, so an entry cannot go stale.
+_PARSED: dict[tuple[str, str], Protocol] = {}
 
 
 @dataclass
@@ -75,16 +94,35 @@ class Package:
         return self.manifest["created_at"]
 
     def protocol(self, sha256: str) -> Protocol:
-        """Parse one protocol version the package carries (only those the master lacks need it)."""
+        """One protocol version the package carries, as the master itself reads its workbook.
+
+        The parsed definition in the package is never trusted (it could clear every `identifying`
+        flag while the genuine workbook hashes right): the workbook is parsed here, and a package
+        whose definition says anything else is refused. Only protocols the master lacks need this."""
         definition, workbook = self.protocol_members[sha256]
-        try:
-            protocol = Protocol.from_dict(json.loads(definition))
-        except (ValueError, KeyError, TypeError) as error:
-            raise errors.damaged_package(self.path, f"protocol {sha256[:12]} cannot be read ({error})") from error
-        if protocol.sha256 != sha256:
-            raise errors.damaged_package(self.path, f"protocol {sha256[:12]} is filed under the wrong hash")
-        if workbook is not None and hashlib.sha256(workbook).hexdigest() != sha256:
+        if workbook is None:
+            raise errors.package_protocol_unverifiable(self.path, sha256, "the package does not carry its workbook")
+        if hashlib.sha256(workbook).hexdigest() != sha256:
             raise errors.damaged_package(self.path, f"the workbook of protocol {sha256[:12]} does not match its hash")
+        carried = _json(self.path, definition, f"protocol {sha256[:12]}")
+        if not isinstance(carried, dict):
+            raise errors.damaged_package(self.path, f"protocol {sha256[:12]} cannot be read")
+        name = carried.get("source_name")
+        if not (isinstance(name, str) and _WORKBOOK_NAME.match(name)):
+            name = f"{sha256}.xlsx"
+        protocol = _PARSED.get((sha256, name))
+        if protocol is None:
+            try:
+                protocol = load_protocol_bytes(workbook, name)
+            except FormError as error:
+                first = error.problems[0] if error.problems else error
+                raise errors.package_protocol_unverifiable(self.path, sha256, f"it does not load: {first}") from None
+            if len(_PARSED) >= 64:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[(sha256, name)] = protocol
+        if json.loads(json.dumps(protocol.to_dict())) != carried:  # as JSON: tuples read back as lists
+            raise errors.damaged_package(
+                self.path, f"the definition of protocol {sha256[:12]} is not what its own workbook says")
         return protocol
 
     def workbook(self, sha256: str) -> bytes | None:
@@ -227,7 +265,7 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
                 manifest["counts"]["comments"] = comments
             manifest_bytes = _dumps(manifest)
             zf.writestr(MANIFEST, manifest_bytes)
-        os.replace(partial, out)
+        replace_durably(partial, out)  # on disk for good before the caller records the export as done
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise errors.StoreError(
@@ -281,6 +319,8 @@ def read_package(path: Path | str) -> Package:
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
+    """The zip, once its directory shows nothing a session package never has: duplicate names,
+    more members, more unpacked bytes or a higher compression ratio than the limits above."""
     try:
         with path.open("rb") as handle:
             head = handle.read(16)
@@ -294,25 +334,92 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
                 else "it is not a zip file")
         raise errors.not_a_package(path, what)
     try:
-        return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
         raise errors.package_incomplete(path) from error
+    try:
+        _check_directory(path, zf)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
 
 
-def _member(path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = None) -> bytes:
+def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise errors.package_too_large(path, f"{len(infos)} files", f"{MAX_MEMBERS} files")
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:  # zipfile would silently read the last one
+            raise errors.package_duplicate_member(path, _shown(info.filename))
+        seen.add(info.filename)
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise errors.package_too_large(path, f"{_mib(total)} unpacked", f"{_mib(MAX_TOTAL_BYTES)}")
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise errors.package_too_large(
+                path, f"{_shown(info.filename)} unpacks {info.file_size // max(info.compress_size, 1)} times its size",
+                f"{MAX_RATIO} times")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.0f} MB"
+
+
+def _shown(name: str) -> str:
+    """A member name as it may appear in a message: hostile names can hold anything."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", "?", name)[:120]
+
+
+def _member(path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = None, *,
+            limit: int = MAX_TOTAL_BYTES) -> bytes:
+    """A member's bytes, read in chunks and abandoned as soon as it passes what its directory entry
+    declared or `limit`: the directory may lie, and inflating first would already be the damage."""
     try:
         info = zf.getinfo(name)
     except KeyError:
-        raise errors.damaged_package(path, f"{name} is missing") from None
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise errors.damaged_package(path, f"{name} claims an impossible size")
+        raise errors.damaged_package(path, f"{_shown(name)} is missing") from None
+    if info.file_size > limit:
+        raise errors.package_too_large(path, f"{_shown(name)} is {_mib(info.file_size)}", _mib(limit))
+    allowed = min(info.file_size, limit)
+    chunks: list[bytes] = []
+    size = 0
     try:
-        data = zf.read(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-        raise errors.damaged_package(path, f"{name} cannot be unpacked ({error})") from error
+        with zf.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                if size > allowed:
+                    raise errors.damaged_package(path, f"{_shown(name)} is larger than its zip entry says")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError) as error:  # RuntimeError: an encrypted member
+        raise errors.damaged_package(path, f"{_shown(name)} cannot be unpacked ({error})") from error
+    data = b"".join(chunks)
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
-        raise errors.damaged_package(path, f"{name} does not match the hash in its manifest")
+        raise errors.damaged_package(path, f"{_shown(name)} does not match the hash in its manifest")
     return data
+
+
+def _json(path: Path, data: bytes, what: str) -> Any:
+    """Parse one JSON document of a package, refusing before parsing anything nested deeper than
+    MAX_JSON_DEPTH (a 200,000-deep array exhausts Python's recursion), numbers that are not finite
+    and text that is not valid UTF-8 (lone surrogates cannot be stored)."""
+    if json_depth_exceeds(data, MAX_JSON_DEPTH):
+        raise errors.damaged_package(path, f"{what} is nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        value = json.loads(data, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        raise errors.damaged_package(path, f"{what} is not readable JSON") from error
+    if not storable(value):
+        raise errors.damaged_package(path, f"{what} holds a value that cannot be stored "
+                                           "(a number out of range or text that is not valid Unicode)")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
 
 
 _MANIFEST_TYPES = {
@@ -324,11 +431,8 @@ _MANIFEST_TYPES = {
 def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
     if MANIFEST not in zf.namelist():
         raise errors.not_a_package(path, "it is a zip file without a Yingzao manifest")
-    raw = _member(path, zf, MANIFEST)
-    try:
-        manifest = json.loads(raw)
-    except ValueError:
-        raise errors.damaged_package(path, "its manifest is not readable JSON") from None
+    raw = _member(path, zf, MANIFEST, limit=MAX_MANIFEST_BYTES)
+    manifest = _json(path, raw, "its manifest")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise errors.not_a_package(path, "its manifest is not a Yingzao manifest")
     version = manifest.get("format_version")
@@ -340,30 +444,32 @@ def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
         if not isinstance(manifest.get(key), kind):
             raise errors.damaged_package(path, f"its manifest lacks a valid '{key}'")
     if manifest["kind"] not in KINDS:
-        raise errors.not_a_package(path, f"it is a '{manifest['kind']}' package, not a session")
+        raise errors.not_a_package(path, f"it is a '{_shown(manifest['kind'])[:40]}' package, not a session")
     if not isinstance(manifest.get("for_fieldworker", ""), str):
         raise errors.damaged_package(path, "its manifest lacks a valid 'for_fieldworker'")
+    if any(len(manifest[key]) > 1000 for key in ("app_version", "device_id", "fieldworker", "created_at")):
+        raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
     files = manifest["files"]
     if not all(isinstance(v, str) and _SHA256.match(v) for v in files.values()) or INTERVIEWS not in files \
-            or COMMUNITIES not in files:
+            or COMMUNITIES not in files or MANIFEST in files:
         raise errors.damaged_package(path, "its manifest lists its files wrongly")
     for entry in manifest["interviews"]:
         if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)
-                and _SHA256.match(str(entry.get("content_sha256"))) and type(entry.get("answers")) is int
-                and type(entry.get("audit")) is int and type(entry.get("comments", 0)) is int):
+                and isinstance(entry.get("content_sha256"), str) and _SHA256.match(entry["content_sha256"])
+                and type(entry.get("answers")) is int and type(entry.get("audit")) is int
+                and type(entry.get("comments", 0)) is int):
             raise errors.damaged_package(path, "its manifest lists an interview wrongly")
     for entry in manifest["protocols"]:
-        if not (isinstance(entry, dict) and _SHA256.match(str(entry.get("sha256")))
-                and entry.get("definition") in files and (entry.get("workbook") is None or entry["workbook"] in files)):
+        if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and _SHA256.match(entry["sha256"])
+                and isinstance(entry.get("definition"), str) and entry["definition"] in files
+                and (entry.get("workbook") is None
+                     or (isinstance(entry["workbook"], str) and entry["workbook"] in files))):
             raise errors.damaged_package(path, "its manifest lists a protocol wrongly")
     return hashlib.sha256(raw).hexdigest(), manifest
 
 
 def _communities(path: Path, data: bytes) -> list[dict[str, Any]]:
-    try:
-        rows = json.loads(data)
-    except ValueError:
-        rows = None
+    rows = _json(path, data, COMMUNITIES)
     if not isinstance(rows, list) or not all(
             isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("name"), str)
             and isinstance(r.get("created_at"), str) for r in rows):
@@ -382,10 +488,12 @@ def _versions(path: Path, data: bytes, manifest: dict[str, Any], package: Packag
     versions: list[Version] = []
     seen: set[str] = set()
     for number, (line, entry) in enumerate(zip(lines, entries), start=1):
+        parsed = _json(path, line, f"interview {number} of {INTERVIEWS}")
         try:
-            version = _version(json.loads(line))
+            version = _version(parsed)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise errors.damaged_package(path, f"interview {number} of {INTERVIEWS} is malformed ({error})") from None
+            raise errors.damaged_package(
+                path, f"interview {number} of {INTERVIEWS} is malformed ({_shown(str(error))})") from None
         where = f"interview {version.id}"
         if version.id != entry["id"] or version.id in seen:
             raise errors.damaged_package(path, f"{where} is not where its manifest says")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from core import review
 from core.engine import INTERVIEW_TIME, InterviewSession
 from core.errors import YingzaoError
+from core.expr import ExpressionError
 from core.protocol import Protocol, Question, pick
 from core.quality import flags_of
 from core.records import Answer
@@ -26,6 +27,9 @@ from ui.interview_list_model import local_time
 from ui.review_model import duration_text, flag_word, status_word
 
 add_strings({
+    "rv.expression_error": ("此访谈所用提纲中有无法读取的条件（{problems}）；相关问题全部显示。",
+                            "This interview's protocol has conditions that cannot be read ({problems}); "
+                            "the questions they govern are all shown."),
     "rv.back": ("返回审核队列", "Back to the queue"),
     "rv.approve": ("通过", "Approve"),
     "rv.reject": ("退回修改…", "Send back…"),
@@ -88,6 +92,25 @@ def answer_text(protocol: Protocol, question: Question, answer: Answer | None, t
     return str(answer.value)
 
 
+class ReviewSession(InterviewSession):
+    """An interview to look at whatever its protocol's expressions: a condition that cannot be read
+    (a damaged or hostile protocol merged from elsewhere) shows the question it governs and is named
+    in a notice, instead of making the whole interview impossible to open."""
+
+    def __init__(self, store: Store, interview_id: str) -> None:
+        self.expression_errors: list[str] = []
+        super().__init__(store, interview_id, read_only=True)
+
+    def _conditions_hold(self, question: Question) -> bool:
+        try:
+            return super()._conditions_hold(question)
+        except (ExpressionError, RecursionError) as error:
+            problem = f"{question.name}: {getattr(error, 'message', None) or type(error).__name__}"
+            if problem not in self.expression_errors:
+                self.expression_errors.append(problem)
+            return True
+
+
 class ReviewInterviewView(QWidget):
     closed = Signal()
     changed = Signal(str)  # the interview id, after a decision or a comment
@@ -97,7 +120,7 @@ class ReviewInterviewView(QWidget):
         super().__init__(parent)
         self.store, self.interview_id, self.tr, self.community_name = store, interview_id, tr, community_name
         self.role = store.get_setting("user_role")
-        self.session = InterviewSession(store, interview_id, read_only=True)
+        self.session = ReviewSession(store, interview_id)
         self.protocol = self.session.protocol
         self.numbers = number_questions(self.protocol)
         self.cards: dict[str, QFrame] = {}
@@ -213,7 +236,7 @@ class ReviewInterviewView(QWidget):
 
     def reload(self) -> None:
         """Read the interview, its comments, flags and times again and show them."""
-        self.session = InterviewSession(self.store, self.interview_id, read_only=True)
+        self.session = ReviewSession(self.store, self.interview_id)
         self.interview = self.session.interview
         self.flags = flags_of(self.store, self.interview_id)
         self.times = self.store.question_times(self.interview_id)
@@ -259,6 +282,9 @@ class ReviewInterviewView(QWidget):
             notice = tr("rv.not_supervisor", role=role_label(tr, self.role) or "—")
         elif interview.status == "rejected":
             notice = tr("rv.sent", at=local_time(self.sent_at)) if self.sent_at else tr("rv.to_send")
+        if self.session.expression_errors:
+            problems = "; ".join(self.session.expression_errors[:3])
+            notice = "\n".join(filter(None, [notice, tr("rv.expression_error", problems=problems)]))
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
         self.whole_heading.setText(tr("rv.whole"))

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from core import quality, review
-from core.errors import YingzaoError
+from core.errors import YingzaoError, expression_unreadable
+from core.expr import ExpressionError
 from core.library import Library
 from core.protocol import ROLES, Protocol
 from core.review_queue import FLAG_CHOICES, QueueFilter, load_rows
@@ -357,10 +358,10 @@ class ReviewView(QWidget):
         community = self.model.community_name(row.community_id) if row else ""
         try:
             page = ReviewInterviewView(self.store, interview_id, self.tr, community_name=community, parent=self.stack)
-        except YingzaoError as error:
+        except (YingzaoError, ExpressionError) as error:  # an expression of a damaged protocol, not caught there
             from ui.app import show_error
 
-            show_error(self, self.tr, error)
+            show_error(self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.message))
             return None
         page.closed.connect(self.show_queue)
         page.changed.connect(self._interview_changed)

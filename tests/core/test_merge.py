@@ -1,8 +1,6 @@
 """Merging the sessions of many laptops into one master: nothing duplicated, nothing lost."""
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import time
 import zipfile
 
@@ -11,6 +9,9 @@ import pytest
 
 import main
 from core import merge as merge_module
+from core import paths
+from core.codebook import load_codebook
+from core.form_loader import load_protocol
 from core.conflicts import INTERVIEW_ROW, count_open_conflicts, load_conflict, open_conflicts, resolve_conflict
 from core.content_hash import load_version
 from core.errors import StoreError
@@ -295,11 +296,25 @@ def test_cancelling_stops_between_packages_and_rolls_back_the_current_one(make_l
     assert master.count_interviews() == 1 and seen[0] == (0, 2, "wang.yzpack")
 
 
+def revise_workbook(laptop, tmp_path, version: str):
+    """Load a revised version of the laptop's protocol as the app does: a real workbook, whose
+    bytes travel in the package and which the master parses itself."""
+    source = next(p for p in paths.shipped_protocols() if p.name == laptop.protocol.source_name)
+    book = openpyxl.load_workbook(source)
+    settings = book["settings"]
+    column = next(c.column for c in settings[1] if c.value == "version")
+    settings.cell(2, column).value = version
+    revised_path = tmp_path / source.name
+    book.save(revised_path)
+    revised = load_protocol(revised_path, load_codebook(paths.CODEBOOK_PATH))
+    laptop.store.add_protocol(revised, revised_path.read_bytes())
+    return revised
+
+
 def test_interviews_of_different_protocol_versions_coexist_and_the_report_shows_the_version(
         make_laptop, master, tmp_path):
     wang, li = make_laptop("wang"), make_laptop("li")
-    revised = dataclasses.replace(li.protocol, version="2021-03-revised", sha256=hashlib.sha256(b"v2").hexdigest())
-    li.store.add_protocol(revised)
+    revised = revise_workbook(li, tmp_path, "2021-03-revised")
     old_id = wang.interview()
     new_id = li.interview(protocol=revised)
     report = merge_packages(master, [wang.pack(tmp_path / "wang.yzpack"), li.pack(tmp_path / "li.yzpack")])
