@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from core.errors import Text
 from core.protocol import CONSENT_GIVEN, CONSENT_QUESTION, Protocol, Question, Section, compiled, pick
 from core.records import EDITABLE_STATUSES, Answer, Interview
 from core.store import UNSET, Store
@@ -54,6 +55,9 @@ class InterviewSession:
         self._consent_index = next(
             (i for i, q in enumerate(self.protocol.questions) if q.name == CONSENT_QUESTION), None)
         self._relevant: dict[str, bool] = {}
+        # what was typed but does not fit its type ("25:70", "约30家"): never stored, shown as an issue
+        # until it is corrected, so the screen and Finalise do not pretend the old value is the answer
+        self.rejected: dict[str, tuple[str, ValueProblem]] = {}
         self._stored_progress = self.interview.progress
         self._refresh()
 
@@ -133,7 +137,30 @@ class InterviewSession:
         """Save an answer (typed by its question); returns whether anything changed."""
         return self._save(self.protocol.question(name), value)
 
+    def type_value(self, name: str, value: object) -> bool:
+        """What the fieldworker typed: saved if it fits the question's type, else kept aside as a
+        `rejected` value (an issue, nothing written). Typing into a question marked skipped /
+        refused / don't know means it is answered after all: the marker is cleared in the same
+        save (one transaction, both changes audited). Returns whether anything was written."""
+        question = self.protocol.question(name)
+        try:
+            to_stored(question.type, value)
+        except ValueProblem as problem:
+            self.rejected[name] = (str(value), problem)
+            self._refresh()
+            return False
+        self.rejected.pop(name, None)
+        if self.marker(name) and value is not None:
+            changed = self.store.save_answer(self.id, name, value, marker=None)
+        else:
+            changed = self.store.save_answer(self.id, name, value)
+        if changed:
+            self._reload(name)
+        return changed
+
     def set_marker(self, name: str, marker: str | None) -> bool:
+        if marker is not None:
+            self.rejected.pop(name, None)  # the marker is the answer; what was typed is moot
         changed = self.store.save_answer(self.id, name, marker=marker)
         if changed:
             self._reload(name)
@@ -187,6 +214,14 @@ class InterviewSession:
             return None
         if self.marker(name):
             return None  # skipped / refused / don't know is an answer
+        if name in self.rejected:
+            _typed, problem = self.rejected[name]
+            stored = self.value(name)
+            message = problem.text
+            if stored is not None:
+                message = message + Text(f"（未保存；保存的仍是 {_shown(stored)}）",
+                                         f" (Not saved; the saved answer is still {_shown(stored)}.)")
+            return Issue(name, "type", message.en if lang == "en" else message.zh)
         value = self.value(name)
         if value is None or value == "":
             if question.required:
@@ -205,7 +240,7 @@ class InterviewSession:
         try:
             stored = to_stored(question.type, value)
         except ValueProblem as problem:
-            return Issue(name, "type", str(problem))
+            return Issue(name, "type", problem.text.en if lang == "en" else problem.text.zh)
         if stored is None or not question.constraint:
             return None
         current = from_stored(question.type, stored)
@@ -242,6 +277,16 @@ class InterviewSession:
     def finalize(self) -> None:
         self.store.finalize(self.id, outcome="consent_refused" if self.consent_refused else None)
         self.interview = self.store.interview(self.id)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M") if not value.second else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _calculated(result: object) -> object:

@@ -18,8 +18,12 @@ from ui.i18n import Translator, add_strings
 
 add_strings({
     "resume.title": ("继续上次的访谈？", "Resume the last interview?"),
-    "resume.text": ("上次关闭前，一份访谈没有正常结束（{title}，{community}）。\n已保存的内容都在。要从“{question}”继续吗？",
-                    "An interview was not closed normally last time ({title}, {community}).\nEverything saved is there. Continue at “{question}”?"),
+    "resume.text": ("上次关闭前，一份访谈没有正常结束（{title}，{community}）。\n"
+                    "已保存的回答都在；但程序中断前最后一两秒输入的文字可能没有保存，请核对最后一题“{question}”。\n"
+                    "要从这一题继续吗？",
+                    "An interview was not closed normally last time ({title}, {community}).\n"
+                    "The saved answers are there, but the last second or two of typing before the app stopped may be "
+                    "missing: check the last question, “{question}”.\nContinue at that question?"),
     "resume.none": ("—", "—"),
     "resume.yes": ("继续访谈", "Resume"),
     "resume.no": ("稍后再说", "Not now"),

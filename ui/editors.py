@@ -155,25 +155,29 @@ class TextEditor(Editor):
 
 
 class NumberEditor(Editor):
-    _PATTERNS = {"integer": r"-?[0-9]{0,12}", "decimal": r"-?[0-9]{0,12}([.][0-9]{0,6})?"}
+    """Takes whatever is typed: a validator that swallowed "约" or "+" or "," would store "约30家" as
+    30 without a word. What is not a plain number is refused inline by the engine, saying what to
+    type and that a qualifier belongs in the note."""
 
     def __init__(self, protocol: Protocol, question: Question, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(protocol, question, lang, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.box = ImeLineEdit(self)
-        self.box.setValidator(QRegularExpressionValidator(QRegularExpression(self._PATTERNS[question.type]), self.box))
+        self.box.setMaxLength(40)
         self.box.setMaximumWidth(220)
         self.box.textEdited.connect(self._changed)
         layout.addWidget(self.box)
         layout.addStretch(1)
         self.setFocusProxy(self.box)
 
+    @property
+    def composing(self) -> bool:
+        return self.box.composing
+
     def value(self) -> object:
         text = self.box.text().strip()
-        if text in ("", "-", ".", "-."):
-            return None
-        return int(text) if self.question.type == "integer" else float(text)
+        return text or None  # the engine turns it into a number, or refuses it
 
     def _show(self, value: object) -> None:
         text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
@@ -213,6 +217,10 @@ class _PickerEditor(Editor):
 
     def _extra(self, layout: QHBoxLayout) -> None:
         pass
+
+    @property
+    def composing(self) -> bool:
+        return self.box.composing
 
     def _set_now(self) -> None:
         raise NotImplementedError

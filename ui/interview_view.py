@@ -1,7 +1,9 @@
 """The interview screen: sections on the left, the current section's questions in the middle.
 
-Every change is saved through the engine within ~300 ms of the last keystroke (never during an IME
-composition), relevance and progress update live, and leaving a question shows its problems inline.
+Every change is saved through the engine within ~300 ms of the last keystroke, and at least once a
+second while typing goes on without a pause (never during an IME composition: what is committed is
+saved as soon as the composition ends), so a crash loses at most about the last second of typing.
+Relevance and progress update live, and leaving a question shows its problems inline.
 """
 from __future__ import annotations
 
@@ -25,8 +27,10 @@ from ui.page_bar import page_layout
 from ui.question_widget import QuestionWidget
 
 SAVE_DELAY_MS = 300  # after the last keystroke; the standard is "within 500 ms"
+MAX_UNSAVED_MS = 1_000  # while typing goes on, a save at least this often: the most a crash can lose
+COMPOSING_RETRY_MS = 50  # a save held back by an IME composition is tried again this soon after
 RETRY_MS = 2_000  # a save that failed (full disk, pulled drive) is tried again this often
-SCREEN_TIME_EVERY_MS = 30_000  # screen time is written this often, so a crash loses little of it
+SCREEN_TIME_EVERY_MS = 5_000  # screen time is written this often (and with every save), so a crash loses little of it
 
 add_strings({
     "iv.back": ("返回列表", "Back to list"),
@@ -36,6 +40,8 @@ add_strings({
     "iv.finalise": ("完成访谈…", "Finalise…"),
     "iv.saved": ("已保存 {time}", "Saved {time}"),
     "iv.not_saved": ("尚未修改", "No changes yet"),
+    "iv.unsaved": ("未保存…", "Unsaved…"),
+    "iv.rejected": ("有答案格式不对，未保存（见红字）", "An answer is not in a form that can be saved (see the red text)"),
     "iv.save_failed": ("未能保存：{message}", "Not saved: {message}"),
     "iv.timer": ("访谈用时 {time}", "Interview time {time}"),
     "iv.progress": ("完成 {percent}%", "{percent}% done"),
@@ -82,10 +88,15 @@ class InterviewView(QWidget):
         self._screen_written = self._opened
         self._base_seconds = session.recorded_seconds()
         self.comments = InterviewComments(session, tr, self)  # a supervisor's, when it was reviewed
-        self.comments.failed.connect(lambda message: self.saved_label.setText(self.tr("iv.save_failed", message=message)))
+        self.comments.failed.connect(self._comment_failed)
         self._build()
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
+        # not restarted by keystrokes: bounds how long anything typed stays unsaved
+        self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
+        self._deadline_timer.timeout.connect(self.flush)
+        self._saved_at: time.struct_time | None = None
+        self._save_problem: str | None = None
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
@@ -288,11 +299,17 @@ class InterviewView(QWidget):
 
     def _value_edited(self, name: str) -> None:
         self._pending.add(name)
-        self._save_timer.start()
+        self._edited()
 
     def _note_edited(self, name: str, text: str) -> None:
         self._pending_notes[name] = text
-        self._save_timer.start()
+        self._edited()
+
+    def _edited(self) -> None:
+        self._save_timer.start()  # restarted by each keystroke: the quiet-time save
+        if not self._deadline_timer.isActive():
+            self._deadline_timer.start()  # started by the first unsaved keystroke only
+        self._show_save_state()
 
     def _marker_changed(self, name: str, marker: object) -> None:
         self.flush()
@@ -300,36 +317,51 @@ class InterviewView(QWidget):
         self.touched.add(name)
         self._after_change()
 
+    @property
+    def unsaved(self) -> bool:
+        return bool(self._pending or self._pending_notes)
+
     def flush(self, *, force: bool = False) -> bool:
         """Write what is pending; wait while an input method is composing, unless closing.
 
         Returns whether everything pending is now saved. What could not be written (a full disk, a
-        pulled drive) stays pending and is tried again, so nothing typed is dropped."""
+        pulled drive) stays pending and is tried again, so nothing typed is dropped. A value that
+        does not fit its question ("25:70") is not pending: it is shown as an issue at once."""
         if not self._pending and not self._pending_notes:
+            self._deadline_timer.stop()
             return True
         if not force and any(self.widgets[n].composing for n in self._pending if n in self.widgets):
-            self._save_timer.start(150)
+            # the committed text is saved the moment the composition ends, not a quiet period later
+            self._save_timer.start(COMPOSING_RETRY_MS)
             return False
         self._save_timer.stop()
+        self._deadline_timer.stop()
         pending, notes = self._pending, self._pending_notes
         self._pending, self._pending_notes = set(), {}
         failure: str | None = None
         for name in sorted(pending):
-            editor = self.widgets[name].editor
-            if editor is not None:
-                problem = self._save(lambda n=name, e=editor: self.session.set_value(n, e.value()))
-                if problem is not None:
-                    self._pending.add(name)
-                    failure = problem
+            widget = self.widgets[name]
+            if widget.editor is None:
+                continue
+            problem = self._save(lambda n=name, e=widget.editor: self.session.type_value(n, e.value()))
+            if problem is not None:
+                self._pending.add(name)
+                failure = problem
+            else:
+                widget.show_marker(self.session.marker(name))  # typing clears skipped / refused / don't know
+                if name in self.session.rejected:
+                    self.touched.add(name)  # "25:70" is refused inline at once, not when leaving
         for name, text in notes.items():
             problem = self._save(lambda n=name, t=text: self.session.set_note(n, t))
             if problem is not None:
                 self._pending_notes.setdefault(name, text)
                 failure = problem
-        if failure is not None:
-            self.saved_label.setText(self.tr("iv.save_failed", message=failure))
-            if not force:
-                self._save_timer.start(RETRY_MS)
+        self._save_problem = failure
+        if failure is not None and not force:
+            self._save_timer.start(RETRY_MS)
+        if failure is None and time.monotonic() - self._screen_written >= 1:
+            self._write_screen_time()  # time on screen survives a crash as well as the answers do
+        self._show_save_state()
         self._after_change()
         return failure is None
 
@@ -337,12 +369,25 @@ class InterviewView(QWidget):
         """Run one write; None when it worked, else what went wrong in words."""
         try:
             if write():
-                stamp = time.strftime("%H:%M:%S")
-                self.saved_label.setText(self.tr("iv.saved", time=stamp))
-                self.saved.emit(stamp)
+                self._saved_at = time.localtime()
+                self.saved.emit(time.strftime("%H:%M:%S", self._saved_at))
         except YingzaoError as error:
             return error.message
         return None
+
+    def _show_save_state(self) -> None:
+        """The line under the questions: a failure, "未保存…" while anything waits, else the last save."""
+        if self._save_problem is not None:
+            text = self.tr("iv.save_failed", message=self._save_problem)
+        elif self.unsaved:
+            text = self.tr("iv.unsaved")
+        elif self.session.rejected:
+            text = self.tr("iv.rejected")
+        elif self._saved_at is not None:
+            text = self.tr("iv.saved", time=time.strftime("%H:%M:%S", self._saved_at))
+        else:
+            text = self.tr("iv.not_saved")
+        self.saved_label.setText(text)
 
     def save_before_leaving(self) -> bool:
         """Save everything before the screen closes. If something cannot be written, ask whether to
@@ -359,6 +404,7 @@ class InterviewView(QWidget):
             if box.clickedButton() is leave:
                 self._pending.clear()
                 self._pending_notes.clear()
+                self._save_problem = None
                 return True
             if box.clickedButton() is stay or box.clickedButton() is None:
                 return False
@@ -409,12 +455,25 @@ class InterviewView(QWidget):
         self._focus_question, self._focus_since = entered, now
 
     def _tick(self) -> None:
-        now = time.monotonic()
-        if self.session.editable and now - self._screen_written >= SCREEN_TIME_EVERY_MS / 1000:
-            self.session.add_time(INTERVIEW_TIME, now - self._screen_written)
-            self._base_seconds += now - self._screen_written
-            self._screen_written = now
+        if time.monotonic() - self._screen_written >= SCREEN_TIME_EVERY_MS / 1000:
+            self._write_screen_time()
         self._refresh_timer()
+
+    def _write_screen_time(self) -> None:
+        """Add the time on screen since the last write, so a killed session's time is not lost."""
+        now = time.monotonic()
+        if not self.session.editable:
+            return
+        try:
+            self.session.add_time(INTERVIEW_TIME, now - self._screen_written)
+        except YingzaoError:
+            return  # paradata only; tried again at the next tick
+        self._base_seconds += now - self._screen_written
+        self._screen_written = now
+
+    def _comment_failed(self, message: str) -> None:
+        self._save_problem = message
+        self._show_save_state()
 
     def _refresh_timer(self) -> None:
         total = int(self._base_seconds + time.monotonic() - self._screen_written)
@@ -480,8 +539,7 @@ class InterviewView(QWidget):
         self.refusal_button.setText(tr("iv.refused.finish"))
         self.shortcuts_label.setText(tr("iv.shortcuts"))
         self.comments.retranslate()
-        if not self.saved_label.text() or self.saved_label.text() in (tr("iv.not_saved"),):
-            self.saved_label.setText(tr("iv.not_saved"))
+        self._show_save_state()  # "已保存 …" follows a language switch too
         self.setWindowTitle(tr(f"role.{role}") if role in ("official", "street_staff", "cadre", "profile") else role)
         for index, page in self.pages.items():
             heading = page.widget().findChild(QLabel, "sectionHeading")
@@ -518,7 +576,8 @@ class InterviewView(QWidget):
         try:
             self.session.finalize()
         except YingzaoError as error:
-            self.saved_label.setText(self.tr("iv.save_failed", message=error.message))
+            self._save_problem = error.message
+            self._show_save_state()
             return
         for widget in self.widgets.values():
             widget.set_read_only(True)
@@ -531,10 +590,7 @@ class InterviewView(QWidget):
         if self._focus_question is not None:
             self.session.add_time(self._focus_question, now - self._focus_since)
             self._focus_since = now
-        if self.session.editable:
-            self.session.add_time(INTERVIEW_TIME, now - self._screen_written)
-            self._base_seconds += now - self._screen_written
-            self._screen_written = now
+        self._write_screen_time()
 
     def close_view(self) -> None:
         self.closed.emit()  # the main window saves (asking if it cannot) and closes the screen
