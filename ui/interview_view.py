@@ -30,6 +30,7 @@ SAVE_DELAY_MS = 300  # after the last keystroke; the standard is "within 500 ms"
 MAX_UNSAVED_MS = 1_000  # while typing goes on, a save at least this often: the most a crash can lose
 COMPOSING_RETRY_MS = 50  # a save held back by an IME composition is tried again this soon after
 RETRY_MS = 2_000  # a save that failed (full disk, pulled drive) is tried again this often
+screen_clock = time.monotonic  # the screen's clock for the interview timer and paradata (a test may wind it)
 SCREEN_TIME_EVERY_MS = 5_000  # screen time is written this often (and with every save), so a crash loses little of it
 
 add_strings({
@@ -83,8 +84,8 @@ class InterviewView(QWidget):
         self._pending: set[str] = set()
         self._pending_notes: dict[str, str] = {}
         self._focus_question: str | None = None
-        self._focus_since = time.monotonic()
-        self._opened = time.monotonic()
+        self._focus_since = screen_clock()
+        self._opened = screen_clock()
         self._screen_written = self._opened
         self._base_seconds = session.recorded_seconds()
         self.comments = InterviewComments(session, tr, self)  # a supervisor's, when it was reviewed
@@ -359,7 +360,7 @@ class InterviewView(QWidget):
         self._save_problem = failure
         if failure is not None and not force:
             self._save_timer.start(RETRY_MS)
-        if failure is None and time.monotonic() - self._screen_written >= 1:
+        if failure is None and screen_clock() - self._screen_written >= 1:
             self._write_screen_time()  # time on screen survives a crash as well as the answers do
         self._show_save_state()
         self._after_change()
@@ -443,7 +444,7 @@ class InterviewView(QWidget):
         if entered == self._focus_question or (new is not None and entered is None and self.isAncestorOf(new)):
             return
         left = self._focus_question
-        now = time.monotonic()
+        now = screen_clock()
         if left is not None:
             self.session.add_time(left, now - self._focus_since)
             if left in self._pending:
@@ -455,13 +456,13 @@ class InterviewView(QWidget):
         self._focus_question, self._focus_since = entered, now
 
     def _tick(self) -> None:
-        if time.monotonic() - self._screen_written >= SCREEN_TIME_EVERY_MS / 1000:
+        if screen_clock() - self._screen_written >= SCREEN_TIME_EVERY_MS / 1000:
             self._write_screen_time()
         self._refresh_timer()
 
     def _write_screen_time(self) -> None:
         """Add the time on screen since the last write, so a killed session's time is not lost."""
-        now = time.monotonic()
+        now = screen_clock()
         if not self.session.editable:
             return
         try:
@@ -476,7 +477,7 @@ class InterviewView(QWidget):
         self._show_save_state()
 
     def _refresh_timer(self) -> None:
-        total = int(self._base_seconds + time.monotonic() - self._screen_written)
+        total = int(self._base_seconds + screen_clock() - self._screen_written)
         self.timer_label.setText(self.tr("iv.timer", time=f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"))
 
     # -- status ------------------------------------------------------------------------------
@@ -586,7 +587,7 @@ class InterviewView(QWidget):
         self.finalized.emit(self.session.id)
 
     def _record_time(self) -> None:
-        now = time.monotonic()
+        now = screen_clock()
         if self._focus_question is not None:
             self.session.add_time(self._focus_question, now - self._focus_since)
             self._focus_since = now
