@@ -224,7 +224,10 @@ class ReviewInterviewView(QWidget):
 
     @property
     def can_comment(self) -> bool:
-        return review.is_supervisor(self.role) and self.interview.status in review.REVIEWABLE and not self.sent_at
+        # a package sent after the last rejection closes comments only while the interview is
+        # with the fieldworker; once the revision is back (completed) a new round of review begins
+        sent = self.interview.status == "rejected" and self.sent_at
+        return review.is_supervisor(self.role) and self.interview.status in review.REVIEWABLE and not sent
 
     def retranslate(self) -> None:
         tr, interview = self.tr, self.interview
