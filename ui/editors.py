@@ -207,6 +207,7 @@ class _PickerEditor(Editor):
         self.box.setMaximumWidth(160)
         self.box.textEdited.connect(self._changed)
         self.now_button = QToolButton(self)
+        self.now_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # one Tab per question: date and time are typed
         self.now_button.clicked.connect(self._set_now)
         layout.addWidget(self.box)
         layout.addWidget(self.now_button)
@@ -253,6 +254,7 @@ class DateEditor(_PickerEditor):
     def _extra(self, layout: QHBoxLayout) -> None:
         self.calendar_button = QToolButton(self)
         self.calendar_button.setText("▾")
+        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.calendar_button)
         self.calendar = QCalendarWidget(menu)

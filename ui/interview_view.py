@@ -199,6 +199,7 @@ class InterviewView(QWidget):
             return self.pages[index]
         section = self.sections[index]
         area = QScrollArea()
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the questions, not to their frame
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
         content = QWidget(area)
@@ -258,13 +259,38 @@ class InterviewView(QWidget):
             self.navigator.setCurrentRow(index)
             self.navigator.blockSignals(False)
         self._refresh_navigator()
-        self.prev_button.setEnabled(self._neighbour(index, -1) is not None)
-        self.next_button.setEnabled(self._neighbour(index, +1) is not None)
+        self._refresh_steps()
         if focus:
             first = next((n for n in self.sections[index].questions
-                          if n in self.widgets and self.widgets[n].isVisibleTo(self.pages[index].widget())), None)
+                          if n in self.widgets and self.widgets[n].editor is not None
+                          and self.widgets[n].isVisibleTo(self.pages[index].widget())), None)
             if first:
                 self.widgets[first].focus_editor()
+
+    def _refresh_steps(self) -> None:
+        """Previous / next section follow relevance: consent "是" opens the sections after it."""
+        index = self.stack.currentIndex()
+        self.prev_button.setEnabled(self._neighbour(index, -1) is not None)
+        self.next_button.setEnabled(self._neighbour(index, +1) is not None)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt name)
+        """Tab goes question to question and, after a section's last question, on to the next
+        section's first one — never out to "← 返回列表", where a following Space would leave."""
+        index = self.stack.currentIndex()
+        page = self.pages.get(index)
+        current = QApplication.focusWidget()
+        if forward and page is not None and current is not None and page.isAncestorOf(current):
+            following = current.nextInFocusChain()
+            while following is not None and following is not current and not (
+                    following.focusPolicy() & Qt.FocusPolicy.TabFocus and following.isVisible() and following.isEnabled()):
+                following = following.nextInFocusChain()
+            if following is None or following is current or not page.isAncestorOf(following):
+                if self._neighbour(index, +1) is not None:
+                    self.step_section(+1)
+                elif self.finalise_button.isVisible():
+                    self.finalise_button.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().focusNextPrevChild(forward)
 
     def _neighbour(self, index: int, step: int) -> int | None:
         candidate = index + step
@@ -418,6 +444,7 @@ class InterviewView(QWidget):
             if name in self.widgets:
                 self.widgets[name].show_issue(self.session.issue(name, self.tr.lang))
         self._refresh_navigator()
+        self._refresh_steps()
         self._refresh_status()
 
     def _apply_relevance(self, index: int) -> None:
