@@ -69,6 +69,9 @@ class MergeDialog(QDialog):
         self.store_path, self.tr = Path(store_path), tr
         self.report: MergeReport | None = None
         self.job: Job | None = None
+        # the list the last run merged: "开始合并" stays off until the list changes, so the second
+        # click of a double-click on a quick merge cannot start a second run and replace the report
+        self._merged: list[str] | None = None
         self.setWindowTitle(tr("merge.title"))
         self.resize(900, 560)
         layout = QVBoxLayout(self)
@@ -98,6 +101,8 @@ class MergeDialog(QDialog):
         self.table.setHorizontalHeaderLabels([tr(f"merge.col.{c}") for c in _COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(len(_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(_COLUMNS) - 1):  # short numbers under words: the header sets the width
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
@@ -163,6 +168,7 @@ class MergeDialog(QDialog):
         self.job.progressed.connect(self._progressed)
         self.job.succeeded.connect(self._succeeded)
         self.job.failed.connect(self._failed)
+        self._merged = files
         self._set_running(True)
         self.job.start()
 
@@ -177,12 +183,15 @@ class MergeDialog(QDialog):
             self.status.setText(self.tr("merge.progress", name=name, done=done + 1, total=total))
 
     def _succeeded(self, report: MergeReport) -> None:
+        if report.cancelled:
+            self._merged = None  # the rest of the list may be merged now
         self._finish()
         self.report = report
         self._show_report(report)
         self.merge_finished.emit(report)
 
     def _failed(self, error: YingzaoError) -> None:
+        self._merged = None  # nothing was merged: may be tried again
         self._finish()
         self.status.setText(str(error))
         from ui.app import show_error  # the app's one error dialog
@@ -258,7 +267,7 @@ class MergeDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         for widget in (self.add_button, self.remove_button, self.file_list, self.close_button):
             widget.setEnabled(not running)
-        self.start_button.setEnabled(not running and self.file_list.count() > 0)
+        self.start_button.setEnabled(not running and self.file_list.count() > 0 and self.files() != self._merged)
         self.cancel_button.setEnabled(running)
         self.save_button.setEnabled(not running and self.report is not None)
         self.resolve_button.setEnabled(not running and self.report is not None and bool(self.report.conflicts()))

@@ -47,7 +47,11 @@ def test_merge_dialog_merges_several_files_and_reports_each(qtbot, laptops, tmp_
     assert rows[0][:3] == ["wang.yzpack", "已合并", "1"] and rows[1][:3] == ["li.yzpack", "已合并", "2"]
     assert rows[2][1] == "拒收" and "not a Yingzao session package" in rows[2][-1]
     assert "完成：2 个已合并" in dialog.status.text()
-    assert dialog.save_button.isEnabled() and dialog.start_button.isEnabled()
+    assert dialog.save_button.isEnabled()
+    assert not dialog.start_button.isEnabled()  # the same list again: nothing to start
+    with qtbot.assertNotEmitted(dialog.merge_finished, wait=300):
+        dialog.start_button.click()  # the second click of a double-click that came after a quick merge
+    assert "完成：2 个已合并" in dialog.status.text()  # the report is still the whole run's
     book = openpyxl.load_workbook(dialog.save_report(tmp_path / "report.xlsx"))
     assert [row[0] for row in book["packages"].iter_rows(min_row=2, values_only=True)] == [
         "wang.yzpack", "li.yzpack", "junk.yzpack"]
