@@ -6,6 +6,7 @@ for instant relevance updates and writes each change through the store.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from core.errors import Text
@@ -36,6 +37,43 @@ class SectionProgress:
 
 
 INTERVIEW_TIME = "__interview__"  # paradata row for the time the interview screen was open
+
+# questions of the community profile that name its community: filled from the community chosen when
+# the profile was started, so the form does not ask again for what the new-profile dialog just asked
+COMMUNITY_ID_QUESTION, COMMUNITY_NAME_QUESTION = "case_letter", "case_name"
+
+
+def question_numbers(protocol: Protocol) -> dict[str, str]:
+    """'2.3' for the third main question of the second section; a follow-up (asked only after an
+    answer to a question of its own section, e.g. "其他，请说明") takes the number before it and a
+    letter ('2.3a'), so the numbers a fieldworker sees run without gaps whichever follow-ups are hidden."""
+    numbers: dict[str, str] = {}
+    for s_index, section in enumerate(protocol.sections, start=1):
+        count, letters = 0, 0
+        here = set(section.questions)
+        for name in section.questions:
+            question = protocol.question(name)
+            if not question.holds_value or question.type == "calculate":
+                continue
+            follow_up = any(ref in here for condition in question.relevant for ref in _REFERENCE.findall(condition))
+            if follow_up and count:
+                letters += 1
+                numbers[name] = f"{s_index}.{count}{_letter(letters)}"
+            else:
+                count, letters = count + 1, 0
+                numbers[name] = f"{s_index}.{count}"
+    return numbers
+
+
+_REFERENCE = re.compile(r"\$\{([^}]+)\}")
+
+
+def _letter(n: int) -> str:
+    text = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
 
 _REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
 _CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
@@ -197,6 +235,12 @@ class InterviewSession:
             self.store.set_progress(self.id, percent)
             self._stored_progress = percent
 
+    def apply_community(self, community_id: str, name: str) -> None:
+        """A community profile starts with its community's code and name filled in (once, when new)."""
+        for question, value in ((COMMUNITY_ID_QUESTION, community_id), (COMMUNITY_NAME_QUESTION, name)):
+            if self.protocol.has_question(question) and self.value(question) is None and value:
+                self.set_value(question, value)
+
     def apply_defaults(self) -> None:
         """Fill `default` values of a brand-new interview (once, before anything is typed)."""
         for question in self.protocol.questions:
@@ -301,4 +345,5 @@ def _calculated(result: object) -> object:
     return None if result is None else str(result)
 
 
-__all__ = ["INTERVIEW_TIME", "InterviewSession", "Issue", "SectionProgress", "UNSET"]
+__all__ = ["COMMUNITY_ID_QUESTION", "COMMUNITY_NAME_QUESTION", "INTERVIEW_TIME", "InterviewSession", "Issue",
+           "SectionProgress", "UNSET", "question_numbers"]

@@ -308,7 +308,9 @@ class SelectOneEditor(Editor):
     def __init__(self, protocol: Protocol, question: Question, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(protocol, question, lang, parent)
         self.choices = protocol.choices.get(question.list_name or "", ())
-        self.use_combo = len(self.choices) > RADIO_LIMIT or (question.appearance or "") == "minimal"
+        # radio buttons up to six choices, as the README promises, even where a form asks for
+        # "minimal": one click (or an arrow key) instead of opening a list for three choices
+        self.use_combo = len(self.choices) > RADIO_LIMIT
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(18)

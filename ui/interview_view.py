@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from core.engine import INTERVIEW_TIME, InterviewSession
+from core.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from core.errors import YingzaoError
 from core.protocol import Section, pick
 from ui.comment_thread import InterviewComments
@@ -37,8 +37,9 @@ add_strings({
     "iv.back": ("返回列表", "Back to list"),
     "iv.prev": ("上一部分", "Previous section"),
     "iv.next": ("下一部分", "Next section"),
-    "iv.find": ("查找问题", "Find question"),
+    "iv.find": ("跳到题目…", "Go to question…"),
     "iv.finalise": ("完成访谈…", "Finalise…"),
+    "iv.finalise_profile": ("完成填写…", "Finish the profile…"),
     "iv.saved": ("已保存 {time}", "Saved {time}"),
     "iv.not_saved": ("尚未修改", "No changes yet"),
     "iv.unsaved": ("未保存…", "Unsaved…"),
@@ -59,7 +60,7 @@ add_strings({
     "iv.unsaved.stay": ("留在此页", "Stay here"),
     "iv.unsaved.leave": ("不保存，离开", "Leave without saving"),
     "iv.has_comments": ("有批注", "comments"),
-    "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 查找 · Tab 下一题",
+    "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 跳到题目 · Tab 下一题",
                      "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F find · Tab next question"),
 })
 
@@ -75,7 +76,7 @@ class InterviewView(QWidget):
         self.session, self.tr, self.community_name = session, tr, community_name
         self.protocol = session.protocol
         self.sections: list[Section] = list(self.protocol.sections)
-        self.numbers = self._number_questions()
+        self.numbers = question_numbers(self.protocol)
         self.widgets: dict[str, QuestionWidget] = {}
         self.pages: dict[int, QScrollArea] = {}
         self.touched: set[str] = set()
@@ -109,17 +110,6 @@ class InterviewView(QWidget):
         self.go_to_section(start, focus=False)
 
     # -- layout ------------------------------------------------------------------------------
-
-    def _number_questions(self) -> dict[str, str]:
-        numbers: dict[str, str] = {}
-        for s_index, section in enumerate(self.sections, start=1):
-            count = 0
-            for name in section.questions:
-                question = self.protocol.question(name)
-                if question.holds_value and question.type != "calculate":
-                    count += 1
-                    numbers[name] = f"{s_index}.{count}"
-        return numbers
 
     def _build(self) -> None:
         outer, page_bar = page_layout(self)
@@ -563,7 +553,8 @@ class InterviewView(QWidget):
         self.prev_button.setText("◀ " + tr("iv.prev"))
         self.next_button.setText(tr("iv.next") + " ▶")
         self.find_button.setText(tr("iv.find"))
-        self.finalise_button.setText(tr("iv.finalise"))
+        profile = self.session.interview.respondent_role == "profile"  # a form, not an interview
+        self.finalise_button.setText(tr("iv.finalise_profile" if profile else "iv.finalise"))
         self.refusal_button.setText(tr("iv.refused.finish"))
         self.shortcuts_label.setText(tr("iv.shortcuts"))
         self.comments.retranslate()

@@ -18,8 +18,8 @@ add_strings({
     "menu.new_interview": ("新建访谈…", "New interview…"),
     "menu.new_profile": ("新建社区概况…", "New community profile…"),
     "menu.identity": ("我的身份…", "My identity…"),
-    "menu.pack": ("导出会话包…", "Export session…"),
-    "menu.merge": ("合并会话包…", "Merge sessions…"),
+    "menu.pack": ("导出数据包…", "Export session…"),
+    "menu.merge": ("合并数据包…", "Merge sessions…"),
     "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
     "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
     "menu.data": ("数据(&D)", "&Data"),
@@ -179,7 +179,8 @@ class MainWindow(QMainWindow):
 
             show_error(self, self.tr, error)
             return
-        if session.editable and not session.answers:
+        new = session.editable and not session.answers
+        if new:
             session.apply_defaults()  # a brand-new interview starts with the form's default answers
         community = ""
         if session.interview.community_id:
@@ -187,6 +188,8 @@ class MainWindow(QMainWindow):
                 community = self.store.community(session.interview.community_id).name
             except YingzaoError:
                 community = session.interview.community_id
+            if new:  # a profile does not ask again for the code and name the dialog just asked
+                session.apply_community(session.interview.community_id, community)
         view = InterviewView(session, self.tr, community_name=community, parent=self.stack)
         view.closed.connect(self._interview_closed)
         view.finalized.connect(self._interview_finalized)

@@ -18,10 +18,11 @@ from ui.background import Job
 from ui.i18n import Translator, add_strings
 
 add_strings({
-    "merge.title": ("合并访员数据", "Merge sessions"),
-    "merge.intro": ("选择访员导出的数据包（.yzpack），可一次选多个。每个数据包单独合并：有问题的文件会被拒收并说明原因，不影响其他文件；"
+    "merge.title": ("合并数据包", "Merge sessions"),
+    "merge.intro": ("选择要合并的数据包（.yzpack）：访员导出的访谈，或督导发回的审核结果；可一次选多个。每个数据包单独合并：有问题的文件会被拒收并说明原因，不影响其他文件；"
                     "重复合并同一个文件不会改变任何数据。",
-                    "Choose the session packages (.yzpack) the fieldworkers exported; several at once is fine. Each "
+                    "Choose the packages (.yzpack) to merge: interviews a fieldworker exported, or a review a supervisor "
+                    "sent back; several at once is fine. Each "
                     "package merges on its own: a bad file is refused with the reason and the others still merge; "
                     "merging the same file again changes nothing."),
     "merge.add": ("添加文件…", "Add files…"),

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import review
-from core.engine import INTERVIEW_TIME, InterviewSession
+from core.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from core.errors import YingzaoError
 from core.protocol import Protocol, Question, pick
 from core.quality import flags_of
@@ -61,19 +61,6 @@ add_strings({
 _BADGES = {"completed": ("#fdf3d8", "#6d5200"), "approved": ("#e3f1e4", "#1f5f23"), "rejected": ("#fbe3e1", "#8c1d18")}
 
 
-def number_questions(protocol: Protocol) -> dict[str, str]:
-    """'2.3' for the third answerable question of the second section, as the interview screen numbers them."""
-    numbers: dict[str, str] = {}
-    for s_index, section in enumerate(protocol.sections, start=1):
-        count = 0
-        for name in section.questions:
-            question = protocol.question(name)
-            if question.holds_value and question.type != "calculate":
-                count += 1
-                numbers[name] = f"{s_index}.{count}"
-    return numbers
-
-
 def answer_text(protocol: Protocol, question: Question, answer: Answer | None, tr: Translator) -> str:
     if answer is None:
         return ""
@@ -99,7 +86,7 @@ class ReviewInterviewView(QWidget):
         self.role = store.get_setting("user_role")
         self.session = InterviewSession(store, interview_id, read_only=True)
         self.protocol = self.session.protocol
-        self.numbers = number_questions(self.protocol)
+        self.numbers = question_numbers(self.protocol)
         self.cards: dict[str, QFrame] = {}
         self.threads: dict[str, CommentThread] = {}
         self.headings: list[QLabel] = []

@@ -18,7 +18,7 @@ add_strings({
     "rsend.exists_title": ("文件已存在", "The file exists"),
     "rsend.exists": ("{path} 已存在，可能是尚未合并的数据包。要替换它吗？", "{path} already exists; it may be a package not merged yet. Replace it?"),
     "rsend.title": ("把审核结果发给访员", "Send the review to a fieldworker"),
-    "rsend.intro": ("把您审核过（通过、退回或批注）的访谈打包成一个文件（.yzpack），交给访员在自己的电脑上用“合并会话包…”合并："
+    "rsend.intro": ("把您审核过（通过、退回或批注）的访谈打包成一个文件（.yzpack），交给访员在自己的电脑上用“数据 → 合并数据包…”合并："
                     "退回的访谈会回到访员手中，批注显示在对应的问题下。",
                     "Pack the interviews you reviewed (approved, sent back or commented on) into one file (.yzpack) for "
                     "the fieldworker to merge on their laptop with Merge sessions: interviews sent back return to them, "

@@ -51,7 +51,7 @@ add_strings({
     "review.flags_working": ("正在更新质量提示……", "Updating the quality flags…"),
     "review.flags_ready": ("质量提示已是最新。", "Quality flags are up to date."),
     "review.flags_failed": ("质量提示未能更新：{message}", "The quality flags could not be updated: {message}"),
-    "review.empty": ("还没有完成的访谈。请先用“数据 → 合并会话包…”合并访员导出的数据。",
+    "review.empty": ("还没有完成的访谈。请先用“数据 → 合并数据包…”合并访员导出的数据。",
                      "No finalised interviews yet. Merge the fieldworkers' packages first (Data → Merge sessions…)."),
     "review.no_match": ("没有符合筛选条件的访谈。", "No interview matches the filters."),
     "review.not_supervisor": ("您的角色是“{role}”：可以查看队列和进度，但只有督导可以批注、通过或退回（“文件 → 我的身份…”）。",
