@@ -187,6 +187,15 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (interview_id, flag)
         ) WITHOUT ROWID""",
     ],
+    # 5: the audit log refuses REPLACE too (an INSERT OR REPLACE deletes the old row without firing
+    # the delete trigger), and the database gets an identity of its own, to tell its -wal file from
+    # one that does not belong to it (core/store.py)
+    [
+        """CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+           WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        "INSERT OR IGNORE INTO settings (key, value) VALUES ('database_id', lower(hex(randomblob(16))))",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

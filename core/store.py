@@ -8,11 +8,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from core import errors
+from core import errors, schema_check, writer_claim
+from core.durable import fsync_file, fsync_folder
 from core.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from core.protocol import Protocol
 from core.timestamps import utc_now
@@ -22,55 +24,79 @@ from core.records import (
 )
 from core.values import ValueProblem, to_stored
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
+_BUSY_SECONDS = 10.0  # how long a write waits for another connection of this process before giving up
 UNSET: object = object()  # "leave this field as it is" in save_answer
 
 
 class Store:
-    """A Yingzao database file. Open it once and pass it to whoever needs it."""
+    """A Yingzao database file. Open it once and pass it to whoever needs it.
 
-    def __init__(self, path: Path | str, *, user: str = "", clock: Callable[[], str] = utc_now) -> None:
+    Opening for writing claims the file for this process (core/writer_claim.py): a second window or
+    a command in another process gets `errors.DatabaseInUse` and may open it with `read_only=True`,
+    which never writes, never migrates and never checkpoints."""
+
+    def __init__(self, path: Path | str, *, user: str = "", clock: Callable[[], str] = utc_now,
+                 read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         self._clock = clock
         self._protocols: dict[str, Protocol] = {}
         self._interview_cache: dict[str, tuple[str, str]] = {}  # id -> (protocol sha, status)
         self._savepoints = itertools.count(1)
-        existed = self.path.exists() and self.path.stat().st_size > 0
-        if existed:
-            _check_header(self.path)
-        else:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise errors.cannot_open(self.path, error) from error
+        self._claim: str | None = None
+        self.conn = None  # type: ignore[assignment]
+        self._db = None
+        # stat() reads the folder, not the file: it cannot disturb SQLite's locks on the file
+        existed = self.path.exists() and (self.path.stat().st_size > 0 or _wal_path(self.path).exists())
         try:
-            conn = sqlite3.connect(str(self.path), timeout=5.0)
-            self.conn = conn
-            self._db = None
-            self._migrate(existed)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
+            if read_only:
+                if not existed:
+                    raise errors.no_such_database(self.path)
+            else:
+                self._take_claim(user)
+                if existed:
+                    self._check_wal_belongs()
+            self.conn = self._connect(read_only)
+            self._check_schema(existed)
+            if not read_only:
+                self._migrate(existed)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.device_id = self._ensure_device_id()
+            self.user = user or self.get_setting("user_name") or ""
         except sqlite3.DatabaseError as error:
             self._close_quietly()
-            text = str(error)
-            if "locked" in text or "busy" in text:
-                raise errors.database_locked(self.path) from error
-            if isinstance(error, sqlite3.OperationalError) and ("unable to open" in text or "readonly" in text
-                                                                or "I/O" in text or "disk" in text):
-                raise errors.cannot_open(self.path, error) from error
-            raise errors.not_a_database(self.path) from error
-        except errors.StoreError:
+            raise errors.from_sqlite(self.path, error, opening=True) from error
+        except BaseException:
             self._close_quietly()
             raise
-        self.device_id = self._ensure_device_id()
-        self.user = user or self.get_setting("user_name") or ""
 
     # -- opening -----------------------------------------------------------------------------
 
-    def _migrate(self, existed: bool) -> None:
+    def _take_claim(self, user: str) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._claim = writer_claim.acquire(self.path, user)
+        except writer_claim.ClaimRefused as refused:
+            raise errors.database_in_use(self.path, refused.holder) from None
+        except OSError as error:
+            raise errors.cannot_open(self.path, error) from error
+
+    def _connect(self, read_only: bool) -> sqlite3.Connection:
+        if read_only:
+            conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=_BUSY_SECONDS)
+        else:
+            conn = sqlite3.connect(str(self.path), timeout=_BUSY_SECONDS)
+        # a file from elsewhere may define functions in views or defaults; none of it runs with our rights
+        conn.execute("PRAGMA trusted_schema=OFF")
+        return conn
+
+    def _check_schema(self, existed: bool) -> None:
+        """Refuse a file that is not Yingzao's, is newer, or holds any table, index, trigger or view
+        that Yingzao's migrations do not make: SQL stored in a file must never run here."""
         conn = self.conn
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]  # NOTADB here for a non-SQLite file
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if existed and app_id != APPLICATION_ID:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -78,6 +104,49 @@ class Store:
                 raise errors.foreign_database(self.path)
         if version > LATEST:
             raise errors.newer_database(self.path, version, LATEST)
+        difference = schema_check.compare(conn, version)
+        if difference.unexpected:
+            raise errors.unexpected_schema(self.path, difference.unexpected)
+        if difference.missing:
+            raise errors.damaged_database(self.path, difference.missing)
+        if self.read_only and version < LATEST:
+            raise errors.read_only_needs_upgrade(self.path, version, LATEST)
+
+    def _check_wal_belongs(self) -> None:
+        """A -wal file left beside the database (after a crash, or copied there from elsewhere) is
+        replayed into it on open. Before that, look at the database through it without writing: a
+        -wal of another database shows as damage, or as another database's identity."""
+        wal = _wal_path(self.path)
+        try:
+            if not wal.exists() or wal.stat().st_size == 0:
+                return
+        except OSError:
+            return
+        uri = self.path.resolve().as_uri()
+        as_saved = as_seen = None
+        try:
+            # immutable: the main file alone, as it was before the -wal
+            with contextlib.closing(sqlite3.connect(uri + "?immutable=1", uri=True)) as bare:
+                bare.execute("PRAGMA trusted_schema=OFF")
+                as_saved = _database_id(bare)
+        except sqlite3.DatabaseError:
+            pass
+        try:
+            # read-only: through the -wal; a read-only connection never checkpoints it into the file
+            with contextlib.closing(sqlite3.connect(uri + "?mode=ro", uri=True)) as seen:
+                seen.execute("PRAGMA trusted_schema=OFF")
+                verdict = [row[0] for row in seen.execute("PRAGMA quick_check(1)")]
+                as_seen = _database_id(seen)
+        except sqlite3.DatabaseError as error:
+            if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                return  # cannot look (read-only folder, busy): opening proper will say what is wrong
+            raise errors.foreign_wal(self.path) from error
+        if verdict != ["ok"] or (as_saved and as_seen and as_saved != as_seen):
+            raise errors.foreign_wal(self.path)
+
+    def _migrate(self, existed: bool) -> None:
+        conn = self.conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == LATEST:
             return
         conn.execute("BEGIN IMMEDIATE")
@@ -95,7 +164,7 @@ class Store:
 
     def _ensure_device_id(self) -> str:
         device = self.get_setting("device_id")
-        if not device:
+        if not device and not self.read_only:
             import uuid  # imported when needed: it pulls in `platform`, which start-up can do without
 
             device = str(uuid.uuid4())
@@ -113,6 +182,29 @@ class Store:
             except sqlite3.Error:
                 pass
             self.conn = None  # type: ignore[assignment]
+        claim, self._claim = getattr(self, "_claim", None), None
+        if claim is not None:  # after the connection: its last act may be the checkpoint
+            writer_claim.release(claim)
+
+    def backup(self, target: Path | str) -> Path:
+        """A consistent copy of the database, the latest saves included (they may still be in the
+        -wal file, which a plain copy of the .db misses), through SQLite's online backup."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise errors.backup_onto_itself(target)
+        part = target.with_name(f".{target.name}.yzpart")
+        try:
+            part.unlink(missing_ok=True)
+            with contextlib.closing(sqlite3.connect(str(part))) as copy:
+                self.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            fsync_file(part)
+            os.replace(part, target)
+            fsync_folder(target.parent)
+        except (OSError, sqlite3.Error) as error:
+            part.unlink(missing_ok=True)
+            raise errors.backup_failed(target, error) from error
+        return target
 
     @property
     def is_open(self) -> bool:
@@ -141,8 +233,12 @@ class Store:
                 raise
             conn.execute(f"RELEASE SAVEPOINT {name}")
             return
+        if self.read_only:
+            raise errors.read_only_store(self.path)
         try:
-            conn.execute("BEGIN")
+            # IMMEDIATE: take the write lock now, waiting up to the busy timeout for another writer
+            # (a merge, an export's bookkeeping) — a deferred BEGIN upgraded later fails at once
+            conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self
             except BaseException:
@@ -155,10 +251,15 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except sqlite3.OperationalError as error:
-            # full disk, a pulled USB stick, a file made read-only, another program holding a lock:
-            # nothing of this transaction was written, and the user is told why
-            raise errors.write_failed(self.path, error) from error
+        except sqlite3.DatabaseError as error:
+            # full disk, a pulled USB stick, a file made read-only, another program holding a lock,
+            # damaged pages: nothing of this transaction was written, and the user is told why.
+            # Anything else (a constraint) is the caller's to explain.
+            if not errors.is_environmental(error):
+                raise
+            raise errors.from_sqlite(self.path, error) from error
+        except UnicodeEncodeError as error:  # a lone surrogate pasted from somewhere: SQLite cannot store it
+            raise errors.unstorable_text() from error
 
     @property
     def db(self):
@@ -230,7 +331,7 @@ class Store:
             return cached
         row = self.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?", (sha256,)).fetchone()
         if row is None:
-            raise errors.StoreError(f"Protocol version {sha256[:12]} is not in this database.")
+            raise errors.unknown_protocol(sha256)
         protocol = Protocol.from_dict(json.loads(row[0]))
         self._protocols[sha256] = protocol
         return protocol
@@ -247,7 +348,7 @@ class Store:
     def add_community(self, community_id: str, name: str) -> Community:
         community_id = community_id.strip()
         if not community_id:
-            raise errors.StoreError("A community needs a case letter or short id, e.g. A.")
+            raise errors.community_id_required()
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)"
@@ -259,7 +360,7 @@ class Store:
     def community(self, community_id: str) -> Community:
         row = self.conn.execute("SELECT id, name, created_at FROM communities WHERE id = ?", (community_id,)).fetchone()
         if row is None:
-            raise errors.StoreError(f"No community with id {community_id} in this database.")
+            raise errors.unknown_community(community_id)
         return Community(*row)
 
     def communities(self) -> list[Community]:
@@ -417,7 +518,7 @@ class Store:
             try:
                 new[0] = to_stored(protocol.question(question).type, value)
             except ValueProblem as problem:
-                raise errors.StoreError(f"Question '{question}': {problem}.") from problem
+                raise errors.bad_value(question, problem) from problem
         if marker is not UNSET:
             if marker is not None and marker not in MARKERS:
                 raise ValueError(f"marker must be one of {MARKERS} or None, not {marker!r}")
@@ -503,12 +604,13 @@ def _type_changed(before: object, after: object) -> bool:
     return before is not None and after is not None and type(before) is not type(after)
 
 
-def _check_header(path: Path) -> None:
+def _wal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _database_id(conn: sqlite3.Connection) -> str | None:
     try:
-        with path.open("rb") as handle:
-            magic = handle.read(len(SQLITE_MAGIC))
-    except OSError as error:
-        raise errors.StoreError(f"{path} cannot be read ({error.strerror}).",
-                                hint="Check that the file exists and that you may open it.") from error
-    if magic != SQLITE_MAGIC:
-        raise errors.not_a_database(path)
+        row = conn.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
+    except sqlite3.OperationalError:  # no settings table yet, or a file of schema 4 and before
+        return None
+    return row[0] if row else None

@@ -16,6 +16,26 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("YINGZAO_HOME", str(tmp_path_factory.mktemp("yingzao_home")))
 
 
+@pytest.fixture(autouse=True)
+def _errors_speak_chinese():
+    """Every test starts with the app's default language and cannot leak another into the next."""
+    from core import errors
+
+    errors.set_language("zh")
+    yield
+    errors.set_language("zh")
+
+
+@pytest.fixture
+def english_errors():
+    """For tests that read an error's English text (the CLI with --lang en, the English interface)."""
+    from core import errors
+
+    errors.set_language("en")
+    yield
+    errors.set_language("zh")
+
+
 @pytest.fixture
 def codebook():
     from core import paths

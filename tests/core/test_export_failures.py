@@ -17,6 +17,9 @@ from core.store import Store
 from core.xlsx_style import CELL_LIMIT, split_cell
 from tests.export_study import about, build_study, row_of, table
 
+# these tests read the errors' English text
+pytestmark = pytest.mark.usefixtures("english_errors")
+
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
@@ -207,5 +210,7 @@ def test_command_line_export_prints_the_file_and_counts(study, tmp_path, capsys)
 def test_command_line_reports_a_user_error_with_exit_1(study, tmp_path, capsys):
     code = main.main(["--db", str(study.path), "export", "--out", str(tmp_path / "missing" / "x.xlsx")])
     assert code == 1
-    assert "does not exist" in capsys.readouterr().err
+    assert "不存在" in capsys.readouterr().err  # the CLI speaks Chinese unless --lang en
+    code = main.main(["--lang", "en", "--db", str(study.path), "export", "--out", str(tmp_path / "missing" / "x.xlsx")])
+    assert code == 1 and "does not exist" in capsys.readouterr().err
     assert not os.listdir(tmp_path)

@@ -19,6 +19,9 @@ from core.merge_report import save_report_xlsx, summary_lines
 from core.store import Store
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 
+# these tests read the errors' English text
+pytestmark = pytest.mark.usefixtures("english_errors")
+
 
 @pytest.fixture
 def make_laptop(laptop_template, tmp_path):  # noqa: F811

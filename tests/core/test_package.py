@@ -13,6 +13,9 @@ from core.errors import PackageError
 from core.package import FORMAT_VERSION, INTERVIEWS, MANIFEST, last_export, pack_session, read_package
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
+# these tests read the errors' English text
+pytestmark = pytest.mark.usefixtures("english_errors")
+
 
 @pytest.fixture
 def laptop(laptop_template, tmp_path):  # noqa: F811

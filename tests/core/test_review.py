@@ -19,6 +19,9 @@ from core.store import Store
 from tests.core.test_package import rewrite
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
+# these tests read the errors' English text
+pytestmark = pytest.mark.usefixtures("english_errors")
+
 SUPERVISOR = "supervisor"
 
 

@@ -7,6 +7,9 @@ from core.engine import InterviewSession
 from core.errors import StoreError
 from core.store import Store
 
+# these tests read the errors' English text
+pytestmark = pytest.mark.usefixtures("english_errors")
+
 
 def test_a_failed_write_is_a_clear_error_and_writes_nothing(library_store):
     store, library = library_store

@@ -85,7 +85,7 @@ def test_an_unwritable_target_is_reported_through_the_error_dialog(qtbot, dialog
     dialog.path_edit.setText(str(tmp_path / "no such folder" / "x"))
     click(qtbot, dialog.start_button)
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
-    assert "does not exist" in shown[0][0] and "Choose an existing folder" in shown[0][1]
+    assert "不存在" in shown[0][0] and "请选择一个已有的文件夹" in shown[0][1]
     assert dialog.path_edit.text().endswith("x.xlsx")  # the extension was added for the user
     assert "导出失败" in dialog.status.text() and dialog.start_button.isEnabled()
 
@@ -107,5 +107,5 @@ def test_open_export_dialog_reports_a_missing_database(qtbot, tmp_path, monkeypa
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
     open_export_dialog(None, tmp_path / "missing.db", Translator("zh"))
-    assert "no such database" in shown[0]
+    assert "没有这个数据库" in shown[0]
     assert not (tmp_path / "missing.db").exists()

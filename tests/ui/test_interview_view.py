@@ -205,7 +205,7 @@ def test_finalise_lists_what_is_missing_with_links_then_locks(qtbot, screen, mon
         view.finalise()
     assert store.interview(interview).status == "completed"
     assert view.widgets["consent"].editor.isEnabled() is False
-    with pytest.raises(Exception, match="can no longer be edited"):
+    with pytest.raises(Exception, match="访员已不能再修改"):
         store.save_answer(interview, "cad_formation", "x")
 
 

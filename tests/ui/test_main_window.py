@@ -83,5 +83,5 @@ def test_run_reports_a_foreign_file_instead_of_crashing(qtbot, tmp_path, monkeyp
     junk = tmp_path / "junk.db"
     junk.write_text("not a database")
     assert app.run(junk) == 1
-    assert "is not a Yingzao database" in shown[0][0]
-    assert "Choose the .db file" in shown[0][1]
+    assert "不是营造的数据库" in shown[0][0]
+    assert "请选择营造创建的 .db 文件" in shown[0][1]

@@ -45,7 +45,7 @@ def test_merge_dialog_merges_several_files_and_reports_each(qtbot, laptops, tmp_
     table = dialog.table
     rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
     assert rows[0][:3] == ["wang.yzpack", "已合并", "1"] and rows[1][:3] == ["li.yzpack", "已合并", "2"]
-    assert rows[2][1] == "拒收" and "not a Yingzao session package" in rows[2][-1]
+    assert rows[2][1] == "拒收" and "这不是营造的数据包" in rows[2][-1]
     assert "完成：2 个已合并" in dialog.status.text()
     assert dialog.save_button.isEnabled()
     assert not dialog.start_button.isEnabled()  # the same list again: nothing to start
