@@ -15,6 +15,7 @@ from core.errors import YingzaoError
 from core.library import load_library
 from core.store import Store
 from ui.i18n import Translator, add_strings
+from ui.open_database import open_store
 
 add_strings({
     "resume.title": ("继续上次的访谈？", "Resume the last interview?"),
@@ -50,16 +51,18 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Yingzao")
     tr = Translator(lang or "zh")
+    qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
     try:
-        store = Store(db_path or paths.default_database())
+        store = open_store(None, db_path or paths.default_database(), tr)  # asks when another window has it
+        if store is None:
+            return 0
         if lang is None:
             tr.set_language(store.get_setting("ui_language") or "zh")
         library = load_library(store)
     except YingzaoError as error:
         show_error(None, tr, error)
         return 1
-    qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
-    if not store.get_setting("user_name") and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
+    if not store.get_setting("user_name") and not store.read_only and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
         from ui.first_run_dialog import ask_identity
 
         if not ask_identity(None, store, tr):
@@ -82,9 +85,10 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
             app.quit()
 
         window.home.refreshed.connect(filled)
-    else:
+    elif not store.read_only:
         offer_resume(window, store, tr, store.get_setting(OPEN_INTERVIEW) or "")
     code = app.exec()
+    window.store.close()  # the database open when the app ended (File → Open database… may have changed it)
     store.close()
     return code
 

@@ -260,10 +260,10 @@ class DashboardView(QWidget):
         """Count again, off the UI thread (a second on 10,000 interviews)."""
         if self.job is not None:
             return
-        path, codebook = self.store.path, self.codebook
+        path, codebook, read_only = self.store.path, self.codebook, self.store.read_only
 
         def work(job: Job):
-            with Store(path) as store:
+            with Store(path, read_only=read_only) as store:  # read-only when another window has it
                 names = {c.id: c.name for c in store.communities()}
                 return job, dashboard.status_counts(store), dashboard.coverage(store, codebook), names
 

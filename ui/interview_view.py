@@ -49,6 +49,8 @@ add_strings({
     "iv.progress": ("完成 {percent}%", "{percent}% done"),
     "iv.read_only": ("此访谈已完成，只读。如需修改，请联系督导重新打开。",
                      "This interview is finalised and read-only. Ask a supervisor to reopen it if it needs changes."),
+    "iv.database_read_only": ("只读：另一个营造窗口正在使用此数据库，这里只能查看这份访谈。",
+                              "Read-only: another Yingzao window is using this database; here you can only look at this interview."),
     "iv.refused": ("受访者不同意参加访谈：访谈到此结束，拒绝将被记录。",
                    "The respondent declined to take part: the interview ends here and the refusal is recorded."),
     "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
@@ -530,8 +532,13 @@ class InterviewView(QWidget):
         self.finalise_button.setVisible(editable)
         if not editable:
             elsewhere = self.session.taken_elsewhere and self.session.interview.status in ("draft", "rejected")
-            self.banner_text.setText(self.tr("iv.elsewhere", who=self.session.interview.fieldworker)
-                                     if elsewhere else self.tr("iv.read_only"))
+            if self.session.store.read_only:
+                text = self.tr("iv.database_read_only")
+            elif elsewhere:
+                text = self.tr("iv.elsewhere", who=self.session.interview.fieldworker)
+            else:
+                text = self.tr("iv.read_only")
+            self.banner_text.setText(text)
             self.banner.setStyleSheet("QFrame { background: #eef2f7; } QLabel { color: #23364d; }")
             self.refusal_button.hide()
             self.banner.show()

@@ -214,7 +214,8 @@ class ReviewInterviewView(QWidget):
         # a package sent after the last rejection closes comments only while the interview is
         # with the fieldworker; once the revision is back (completed) a new round of review begins
         sent = self.interview.status == "rejected" and self.sent_at
-        return review.is_supervisor(self.role) and self.interview.status in review.REVIEWABLE and not sent
+        return (review.is_supervisor(self.role) and self.interview.status in review.REVIEWABLE and not sent
+                and not self.store.read_only)
 
     def retranslate(self) -> None:
         tr, interview = self.tr, self.interview
@@ -228,7 +229,7 @@ class ReviewInterviewView(QWidget):
         self.approve_button.setText(tr("rv.approve"))
         self.reject_button.setText(tr("rv.reject"))
         self.reopen_button.setText(tr("rv.reopen"))
-        supervisor = review.is_supervisor(self.role)
+        supervisor = review.is_supervisor(self.role) and not self.store.read_only
         self.approve_button.setVisible(supervisor and interview.status == "completed")
         self.reject_button.setVisible(supervisor and interview.status == "completed")
         self.reopen_button.setVisible(supervisor and interview.status == "approved")
@@ -245,7 +246,9 @@ class ReviewInterviewView(QWidget):
             tr(f"rv.history.{words[(e.field, e.new)]}", user=e.user, at=local_time(e.at)) for e in self.history
             if (e.field, e.new) in words))
         notice = ""
-        if not supervisor:
+        if self.store.read_only:
+            notice = ""  # the main window's banner says the database is read-only
+        elif not supervisor:
             notice = tr("rv.not_supervisor", role=role_label(tr, self.role) or "—")
         elif interview.status == "rejected":
             notice = tr("rv.sent", at=local_time(self.sent_at)) if self.sent_at else tr("rv.to_send")

@@ -206,7 +206,7 @@ class ReviewView(QWidget):
         """Review actions are for supervisors (the role may have changed in My identity…)."""
         self.role = self.store.get_setting("user_role")
         supervisor = review.is_supervisor(self.role)
-        self.send_button.setVisible(supervisor)
+        self.send_button.setVisible(supervisor and not self.store.read_only)  # sending records what was sent
         self.notice.setVisible(not supervisor)
         self.notice.setText(self.tr("review.not_supervisor", role=role_label(self.tr, self.role) or "—"))
 
@@ -228,7 +228,8 @@ class ReviewView(QWidget):
 
     def start_flag_update(self) -> bool:
         """Recompute the quality flags off the UI thread if the data changed since they were cached."""
-        if self.flag_job is not None or not quality.is_stale(self.store):
+        if self.flag_job is not None or self.store.read_only or not quality.is_stale(self.store):
+            # read-only (another window has the database): the flags that window cached are shown
             return False
         path = self.store.path
 
