@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from core import paths
@@ -32,19 +32,32 @@ add_strings({
 
 
 class QtStrings:
-    """Qt's own dialogs (file chooser, standard buttons) follow the interface language."""
+    """Qt's own dialogs (file chooser, standard buttons, calendars) follow the interface language:
+    Qt's translations for it are loaded, and dates are written the way that language writes them
+    (without a locale Qt falls back to "C", which shows dates as "3 12 2026")."""
+
+    LOCALES = {"zh": (QLocale.Language.Chinese, QLocale.Country.China),
+               "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom)}
 
     def __init__(self, app: QApplication, tr: Translator) -> None:
         self.app, self.tr, self.translator = app, tr, QTranslator(app)
+        self.loaded = False
         tr.on_change(self.apply)
         self.apply()
 
     def apply(self) -> None:
         self.app.removeTranslator(self.translator)
-        if self.tr.lang == "zh":
-            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            if self.translator.load("qtbase_zh_CN", folder):
-                self.app.installTranslator(self.translator)
+        locale = QLocale(*self.LOCALES.get(self.tr.lang, self.LOCALES["zh"]))
+        QLocale.setDefault(locale)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        # English needs no catalogue: Qt's own text is English
+        self.loaded = self.tr.lang != "en" and self.translator.load(locale, "qtbase", "_", folder)
+        if self.loaded:
+            self.app.installTranslator(self.translator)
+
+    def remove(self) -> None:
+        self.app.removeTranslator(self.translator)
+        QLocale.setDefault(QLocale.c())
 
 
 def run(db_path: Path | None = None, *, lang: str | None = None) -> int:

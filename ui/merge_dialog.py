@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from core.errors import YingzaoError
+from core.errors import Text, YingzaoError
 from core.merge import ALREADY_MERGED, MERGED, REFUSED, MergeReport, merge_packages
 from core.merge_report import save_report_xlsx
 from core.store import Store
@@ -257,8 +257,9 @@ class MergeDialog(QDialog):
             except OSError as error:
                 from ui.app import show_error
 
-                show_error(self, self.tr, YingzaoError(f"{path} cannot be written ({error.strerror}).",
-                                                       hint="Choose another folder or file name."))
+                show_error(self, self.tr, YingzaoError(Text(f"{path} 无法写入（{error.strerror}）。",
+                                                            f"{path} cannot be written ({error.strerror})."),
+                                                       hint=Text("请换一个文件夹或文件名。", "Choose another folder or file name.")))
 
     def _resolve(self) -> None:
         from ui.conflict_dialog import open_conflicts_dialog

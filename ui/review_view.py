@@ -241,7 +241,7 @@ class ReviewView(QWidget):
         self.flag_job = Job(work)
         self.flag_job.succeeded.connect(self._flags_updated)  # bound to this widget: runs on the UI thread
         self.flag_job.failed.connect(self._flags_failed)
-        self.flags_label.setText(self.tr("review.flags_working"))
+        self._show_flags_state("working")
         self.flag_job.start()
         return True
 
@@ -252,7 +252,7 @@ class ReviewView(QWidget):
         keep = self.selected_id()
         self.model.set_flags(quality.cached_flags(self.store))
         self._restore(keep)
-        self.flags_label.setText(self.tr("review.flags_ready"))
+        self._show_flags_state("ready")
         self._update_state()
         page = self.interview_page
         if page is not None and quality.flags_of(self.store, page.interview_id) != page.flags:
@@ -263,7 +263,7 @@ class ReviewView(QWidget):
         if self.flag_job is None:
             return
         self._end_flag_job()
-        self.flags_label.setText(self.tr("review.flags_failed", message=error.message))
+        self._show_flags_state("failed", error)
 
     def _end_flag_job(self) -> None:
         if self.flag_job is not None:
@@ -425,8 +425,19 @@ class ReviewView(QWidget):
 
     # -- words -----------------------------------------------------------------------------------
 
+    def _show_flags_state(self, state: str, error: YingzaoError | None = None) -> None:
+        """Kept as a state, not a text, so it follows a language switch ("质量提示已是最新。")."""
+        self._flags_state = (state, error)
+        if state == "failed" and error is not None:
+            self.flags_label.setText(self.tr("review.flags_failed", message=error.message))
+        elif state:
+            self.flags_label.setText(self.tr(f"review.flags_{state}"))
+        else:
+            self.flags_label.setText("")
+
     def retranslate(self) -> None:
         tr = self.tr
+        self._show_flags_state(*getattr(self, "_flags_state", ("", None)))
         self.back_button.setText("← " + tr("review.back"))
         self.title.setText(tr("review.title"))
         self.open_button.setText(tr("review.open"))

@@ -57,3 +57,20 @@ def test_a_new_profile_is_filled_with_its_community_and_finished_not_interviewed
     assert store.answer(interview, "case_name").value == "C社区"
     assert view.finalise_button.text() == "完成填写…"
     window.close_interview()
+
+
+def test_the_quality_flag_status_follows_a_language_switch(qtbot, library_store):
+    from ui.review_view import ReviewView
+
+    store, library = library_store
+    interview = store.start_interview(library.by_role("cadre")[0].sha256)
+    store.finalize(interview)
+    tr = Translator("zh")
+    view = ReviewView(store, library, tr)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.flag_job is None, timeout=20_000)
+    assert view.flags_label.text() == "质量提示已是最新。"
+    tr.set_language("en")
+    assert view.flags_label.text() == "Quality flags are up to date."
+    view.shutdown()
