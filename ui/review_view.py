@@ -221,8 +221,8 @@ class ReviewView(QWidget):
         self.model.reload(load_rows(self.store), self.store.communities(), self._titles)
         self._update_filter_values()
         self._restore(keep)
-        if self._sized_for != self.tr.lang and self.model.rowCount():
-            self._fit_columns()
+        if self._sized_for != self.tr.lang:
+            self._fit_columns()  # an empty queue too: its headers must not be cut either
         self._update_state()
         self.start_flag_update()
 
@@ -338,9 +338,10 @@ class ReviewView(QWidget):
             if column == COL["flags"]:
                 continue
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
-            widest = max([header_metrics.horizontalAdvance(title) + 24]
-                         + [metrics.horizontalAdvance(self.model.text(row, column)) for row in sample])
-            header.resizeSection(column, min(widest + 16, 260))
+            # the style's own size for the header (margins and the sort arrow) is the least a column gets
+            needed = max(header.sectionSizeHint(column), header_metrics.horizontalAdvance(title) + 40)
+            widest = max([metrics.horizontalAdvance(self.model.text(row, column)) + 16 for row in sample] + [0])
+            header.resizeSection(column, max(needed, min(widest, 260)))
         self._sized_for = self.tr.lang
 
     # -- pages -----------------------------------------------------------------------------------
@@ -449,8 +450,7 @@ class ReviewView(QWidget):
         self._apply_role()
         self.model.retranslate()
         self._retranslate_filters()
-        if self.model.rowCount():
-            self._fit_columns()
+        self._fit_columns()
         self._update_state()
 
     def _retranslate_filters(self) -> None:
