@@ -16,6 +16,7 @@ from core.merge_report import save_report_xlsx
 from core.store import Store
 from ui.background import Job
 from ui.i18n import Translator, add_strings
+from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
 add_strings({
     "merge.title": ("合并数据包", "Merge sessions"),
@@ -211,7 +212,7 @@ class MergeDialog(QDialog):
         for row, line in enumerate(report.packages):
             details = line.reason
             if line.status == ALREADY_MERGED:
-                details = tr("merge.already_on", at=line.merged_at)
+                details = tr("merge.already_on", at=local_time(line.merged_at))
             elif line.status == MERGED:
                 parts = [tr("merge.older", count=line.older)] if line.older else []
                 if line.conflicts:

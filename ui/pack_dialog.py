@@ -15,6 +15,7 @@ from core.package import SUFFIX, PackSummary, changed_since_last_export, last_ex
 from core.store import Store
 from ui.background import Job
 from ui.i18n import Translator, add_strings
+from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
 add_strings({
     "pack.exists_title": ("文件已存在", "The file exists"),
@@ -189,7 +190,7 @@ class PackDialog(PackageFileDialog):
         if previous is None:
             self.counts.setText(self._t("first", total=total))
         else:
-            self.counts.setText(self._t("changed", file=previous["file_name"], at=previous["at"],
+            self.counts.setText(self._t("changed", file=previous["file_name"], at=local_time(previous["at"]),
                                         changed=changed, total=total))
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         self.path_edit.setText(str(Path.home() / f"{_safe(who)}-{stamp}{SUFFIX}"))

@@ -12,6 +12,7 @@ from core.package import SUFFIX, PackSummary
 from core.review_package import last_review_export, pack_review, pending_by_fieldworker
 from core.store import Store
 from ui.i18n import Translator, add_strings
+from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 from ui.pack_dialog import PackageFileDialog
 
 add_strings({
@@ -74,7 +75,7 @@ class ReviewSendDialog(PackageFileDialog):
         index = self.fieldworker_box.findData(wanted) if wanted else 0
         self.fieldworker_box.setCurrentIndex(max(0, index))
         self.fieldworker_box.blockSignals(False)
-        self.last_label.setText(self._t("last", file=previous["file_name"], at=previous["at"]) if previous else "")
+        self.last_label.setText(self._t("last", file=previous["file_name"], at=local_time(previous["at"])) if previous else "")
         self.last_label.setVisible(previous is not None)
         self._default_path()
 

@@ -161,3 +161,19 @@ def test_pack_dialog_exports_what_changed_and_then_nothing(qtbot, laptops, tmp_p
         dialog.export()
     assert everything.args[0].interviews == 2
     wang.store = Store(wang.path)  # so the fixture can close it
+
+
+def test_times_in_the_report_are_local_not_raw_timestamps(qtbot, laptops, tmp_path):
+    wang, _ = laptops
+    wang.interview()
+    package = wang.pack(tmp_path / "wang.yzpack")
+    with Store(tmp_path / "master.db") as master:
+        merge_packages(master, [package])
+    dialog = MergeDialog(tmp_path / "master.db", Translator("zh"))
+    qtbot.addWidget(dialog)
+    dialog.add_files([package])
+    with qtbot.waitSignal(dialog.merge_finished, timeout=20_000):
+        dialog.start_button.click()
+    details = dialog.table.item(0, dialog.table.columnCount() - 1).text()
+    assert "合并，未作任何改动" in details
+    assert "T" not in details and "Z" not in details  # "2026-12-03 14:46", not "2026-12-03T06:46:59.074Z"
