@@ -27,7 +27,8 @@ from ui.page_bar import page_layout
 from ui.question_widget import QuestionWidget
 
 SAVE_DELAY_MS = 300  # after the last keystroke; the standard is "within 500 ms"
-MAX_UNSAVED_MS = 1_000  # while typing goes on, a save at least this often: the most a crash can lose
+MAX_UNSAVED_MS = 800  # while typing goes on, a save at least this often (a second, with room for a busy
+# event loop and a composition to finish): about the most typing a crash can lose
 COMPOSING_RETRY_MS = 50  # a save held back by an IME composition is tried again this soon after
 RETRY_MS = 2_000  # a save that failed (full disk, pulled drive) is tried again this often
 screen_clock = time.monotonic  # the screen's clock for the interview timer and paradata (a test may wind it)
@@ -100,6 +101,7 @@ class InterviewView(QWidget):
         self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
         self._deadline_timer.timeout.connect(self.flush)
         self._saved_at: time.struct_time | None = None
+        self._overdue = False  # a save came due during an IME composition: it runs as soon as that ends
         self._save_problem: str | None = None
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
@@ -325,7 +327,9 @@ class InterviewView(QWidget):
         self._edited()
 
     def _edited(self) -> None:
-        self._save_timer.start()  # restarted by each keystroke: the quiet-time save
+        # restarted by each keystroke: the quiet-time save; but a save already overdue (held back by
+        # a composition that has just been committed) is not put off again
+        self._save_timer.start(0 if self._overdue else SAVE_DELAY_MS)
         if not self._deadline_timer.isActive():
             self._deadline_timer.start()  # started by the first unsaved keystroke only
         self._show_save_state()
@@ -351,8 +355,10 @@ class InterviewView(QWidget):
             return True
         if not force and any(self.widgets[n].composing for n in self._pending if n in self.widgets):
             # the committed text is saved the moment the composition ends, not a quiet period later
+            self._overdue = True
             self._save_timer.start(COMPOSING_RETRY_MS)
             return False
+        self._overdue = False
         self._save_timer.stop()
         self._deadline_timer.stop()
         pending, notes = self._pending, self._pending_notes
