@@ -50,7 +50,7 @@ def child(db: str, policy: str) -> None:
     view.widgets["consent"].editor.buttons[0].click()
     view.flush()
     if policy == "quiet":  # the old policy: save only after 0.3 s without a keystroke
-        view._deadline_timer.timeout.disconnect()
+        view.schedule.deadline.timeout.disconnect()
     view.focus_question(QUESTION)
     box = view.widgets[QUESTION].editor.box
 

@@ -25,12 +25,8 @@ from ui.find_dialog import FindDialog
 from ui.i18n import Translator, add_strings
 from ui.page_bar import page_layout
 from ui.question_widget import QuestionWidget
+from ui.save_schedule import SaveSchedule
 
-SAVE_DELAY_MS = 300  # after the last keystroke; the standard is "within 500 ms"
-MAX_UNSAVED_MS = 800  # while typing goes on, a save at least this often (a second, with room for a busy
-# event loop and a composition to finish): about the most typing a crash can lose
-COMPOSING_RETRY_MS = 50  # a save held back by an IME composition is tried again this soon after
-RETRY_MS = 2_000  # a save that failed (full disk, pulled drive) is tried again this often
 screen_clock = time.monotonic  # the screen's clock for the interview timer and paradata (a test may wind it)
 SCREEN_TIME_EVERY_MS = 5_000  # screen time is written this often (and with every save), so a crash loses little of it
 
@@ -64,7 +60,7 @@ add_strings({
     "iv.unsaved.leave": ("不保存，离开", "Leave without saving"),
     "iv.has_comments": ("有批注", "comments"),
     "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 跳到题目 · Tab 下一题",
-                     "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F find · Tab next question"),
+                     "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F go to question · Tab next question"),
 })
 
 
@@ -95,13 +91,9 @@ class InterviewView(QWidget):
         self.comments = InterviewComments(session, tr, self)  # a supervisor's, when it was reviewed
         self.comments.failed.connect(self._comment_failed)
         self._build()
-        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.flush)
-        # not restarted by keystrokes: bounds how long anything typed stays unsaved
-        self._deadline_timer = QTimer(self, singleShot=True, interval=MAX_UNSAVED_MS)
-        self._deadline_timer.timeout.connect(self.flush)
+        self.schedule = SaveSchedule(self)
+        self.schedule.due.connect(self.flush)
         self._saved_at: time.struct_time | None = None
-        self._overdue = False  # a save came due during an IME composition: it runs as soon as that ends
         self._save_problem: str | None = None
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
@@ -327,11 +319,7 @@ class InterviewView(QWidget):
         self._edited()
 
     def _edited(self) -> None:
-        # restarted by each keystroke: the quiet-time save; but a save already overdue (held back by
-        # a composition that has just been committed) is not put off again
-        self._save_timer.start(0 if self._overdue else SAVE_DELAY_MS)
-        if not self._deadline_timer.isActive():
-            self._deadline_timer.start()  # started by the first unsaved keystroke only
+        self.schedule.edited()
         self._show_save_state()
 
     def _marker_changed(self, name: str, marker: object) -> None:
@@ -351,16 +339,12 @@ class InterviewView(QWidget):
         pulled drive) stays pending and is tried again, so nothing typed is dropped. A value that
         does not fit its question ("25:70") is not pending: it is shown as an issue at once."""
         if not self._pending and not self._pending_notes:
-            self._deadline_timer.stop()
+            self.schedule.nothing_pending()
             return True
         if not force and any(self.widgets[n].composing for n in self._pending if n in self.widgets):
-            # the committed text is saved the moment the composition ends, not a quiet period later
-            self._overdue = True
-            self._save_timer.start(COMPOSING_RETRY_MS)
+            self.schedule.held_back()  # saved the moment the composition is committed
             return False
-        self._overdue = False
-        self._save_timer.stop()
-        self._deadline_timer.stop()
+        self.schedule.saving()
         pending, notes = self._pending, self._pending_notes
         self._pending, self._pending_notes = set(), {}
         failure: str | None = None
@@ -383,7 +367,7 @@ class InterviewView(QWidget):
                 failure = problem
         self._save_problem = failure
         if failure is not None and not force:
-            self._save_timer.start(RETRY_MS)
+            self.schedule.retry_later()
         if failure is None and screen_clock() - self._screen_written >= 1:
             self._write_screen_time()  # time on screen survives a crash as well as the answers do
         self._show_save_state()

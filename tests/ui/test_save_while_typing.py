@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QApplication
 
 from core.engine import InterviewSession
 from ui.i18n import Translator
-from ui.interview_view import MAX_UNSAVED_MS, SAVE_DELAY_MS, InterviewView
+from ui.interview_view import InterviewView
+from ui.save_schedule import MAX_UNSAVED_MS, SAVE_DELAY_MS
 
 from tests.ui.clicks import click_button
 
