@@ -164,12 +164,12 @@ class CoverageGrid(QWidget):
         metrics = QFontMetrics(font)
         return all(metrics.horizontalAdvance(word) <= width for word in _UNBREAKABLE.findall(text))
 
-    def header_font(self, bold: bool, texts: list[str], width: float) -> QFont:
-        """The widget's font, made smaller only as far as the longest word of `texts` needs."""
+    def header_font(self, bold: bool, texts: list[tuple[str, float]]) -> QFont:
+        """The widget's font, made smaller only as far as the longest word of each (text, width) needs."""
         font = QFont(self.font())
         font.setBold(bold)
         points = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
-        while points > self.MIN_POINTS and not all(self._fits(font, t, width) for t in texts):
+        while points > self.MIN_POINTS and not all(self._fits(font, t, width) for t, width in texts):
             points -= 0.5
             font.setPointSizeF(points)
         return font
@@ -179,8 +179,8 @@ class CoverageGrid(QWidget):
         code labels): what paintEvent draws, and what a layout test measures."""
         left, width = self._label_width(), self._cell_width()
         inner = width - 2 * self.PAD
-        band_font = self.header_font(True, [f for f, _ in self.families] or [""], inner)
-        code_font = self.header_font(False, self.columns or [""], inner)
+        band_font = self.header_font(True, [(f, width * count - 2 - 2 * self.PAD) for f, count in self.families])
+        code_font = self.header_font(False, [(label, inner) for label in self.columns])
         flags = self._WRAP
         band_height = max([QFontMetrics(band_font).boundingRect(
             0, 0, int(width * count - 2 - 2 * self.PAD), 10_000, flags, family).height() for family, count in self.families]

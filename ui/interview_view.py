@@ -40,7 +40,7 @@ add_strings({
     "iv.saved": ("已保存 {time}", "Saved {time}"),
     "iv.not_saved": ("尚未修改", "No changes yet"),
     "iv.unsaved": ("未保存…", "Unsaved…"),
-    "iv.rejected": ("有答案格式不对，未保存（见红字）", "An answer is not in a form that can be saved (see the red text)"),
+    "iv.rejected": ("有答案格式不对，未保存（见红字）", "Not saved: an answer is not in the right form (see the red text)"),
     "iv.save_failed": ("未能保存：{message}", "Not saved: {message}"),
     "iv.timer": ("访谈用时 {time}", "Interview time {time}"),
     "iv.progress": ("完成 {percent}%", "{percent}% done"),
@@ -167,12 +167,15 @@ class InterviewView(QWidget):
         self.next_button.clicked.connect(lambda: self.step_section(+1))
         self.saved_label = QLabel(bottom)
         self.shortcuts_label = QLabel(bottom)
+        # both wrap rather than widen the window past 1024 px (a long status in English did)
+        for label in (self.saved_label, self.shortcuts_label):
+            label.setWordWrap(True)
+        self.shortcuts_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bottom_layout.addWidget(self.prev_button)
         bottom_layout.addWidget(self.next_button)
         bottom_layout.addSpacing(16)
-        bottom_layout.addWidget(self.saved_label)
-        bottom_layout.addStretch(1)
-        bottom_layout.addWidget(self.shortcuts_label)
+        bottom_layout.addWidget(self.saved_label, 2)
+        bottom_layout.addWidget(self.shortcuts_label, 3)
         outer.addWidget(bottom)
 
         for keys, slot in (("Ctrl+PgDown", lambda: self.step_section(+1)), ("Ctrl+PgUp", lambda: self.step_section(-1)),
@@ -390,7 +393,7 @@ class InterviewView(QWidget):
             text = self.tr("iv.save_failed", message=self._save_problem)
         elif self.unsaved:
             text = self.tr("iv.unsaved")
-        elif self.session.rejected:
+        elif any(self.session.is_relevant(name) for name in self.session.rejected):
             text = self.tr("iv.rejected")
         elif self._saved_at is not None:
             text = self.tr("iv.saved", time=time.strftime("%H:%M:%S", self._saved_at))

@@ -342,7 +342,8 @@ class ReviewView(QWidget):
             needed = max(header.sectionSizeHint(column), header_metrics.horizontalAdvance(title) + 40)
             widest = max([metrics.horizontalAdvance(self.model.text(row, column)) + 16 for row in sample] + [0])
             header.resizeSection(column, max(needed, min(widest, 260)))
-        self._sized_for = self.tr.lang
+        if self.model.rowCount():  # fitted to rows, not only to the headers of an empty queue
+            self._sized_for = self.tr.lang
 
     # -- pages -----------------------------------------------------------------------------------
 
