@@ -6,8 +6,10 @@ for instant relevance updates and writes each change through the store.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
+from core.errors import Text
 from core.protocol import CONSENT_GIVEN, CONSENT_QUESTION, Protocol, Question, Section, compiled, pick
 from core.records import EDITABLE_STATUSES, Answer, Interview
 from core.store import UNSET, Store
@@ -36,6 +38,43 @@ class SectionProgress:
 
 INTERVIEW_TIME = "__interview__"  # paradata row for the time the interview screen was open
 
+# questions of the community profile that name its community: filled from the community chosen when
+# the profile was started, so the form does not ask again for what the new-profile dialog just asked
+COMMUNITY_ID_QUESTION, COMMUNITY_NAME_QUESTION = "case_letter", "case_name"
+
+
+def question_numbers(protocol: Protocol) -> dict[str, str]:
+    """'2.3' for the third main question of the second section; a follow-up (asked only after an
+    answer to a question of its own section, e.g. "其他，请说明") takes the number before it and a
+    letter ('2.3a'), so the numbers a fieldworker sees run without gaps whichever follow-ups are hidden."""
+    numbers: dict[str, str] = {}
+    for s_index, section in enumerate(protocol.sections, start=1):
+        count, letters = 0, 0
+        here = set(section.questions)
+        for name in section.questions:
+            question = protocol.question(name)
+            if not question.holds_value or question.type == "calculate":
+                continue
+            follow_up = any(ref in here for condition in question.relevant for ref in _REFERENCE.findall(condition))
+            if follow_up and count:
+                letters += 1
+                numbers[name] = f"{s_index}.{count}{_letter(letters)}"
+            else:
+                count, letters = count + 1, 0
+                numbers[name] = f"{s_index}.{count}"
+    return numbers
+
+
+_REFERENCE = re.compile(r"\$\{([^}]+)\}")
+
+
+def _letter(n: int) -> str:
+    text = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
 _REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
 _CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
 
@@ -54,6 +93,9 @@ class InterviewSession:
         self._consent_index = next(
             (i for i, q in enumerate(self.protocol.questions) if q.name == CONSENT_QUESTION), None)
         self._relevant: dict[str, bool] = {}
+        # what was typed but does not fit its type ("25:70", "约30家"): never stored, shown as an issue
+        # until it is corrected, so the screen and Finalise do not pretend the old value is the answer
+        self.rejected: dict[str, tuple[str, ValueProblem]] = {}
         self._stored_progress = self.interview.progress
         self._refresh()
 
@@ -133,7 +175,30 @@ class InterviewSession:
         """Save an answer (typed by its question); returns whether anything changed."""
         return self._save(self.protocol.question(name), value)
 
+    def type_value(self, name: str, value: object) -> bool:
+        """What the fieldworker typed: saved if it fits the question's type, else kept aside as a
+        `rejected` value (an issue, nothing written). Typing into a question marked skipped /
+        refused / don't know means it is answered after all: the marker is cleared in the same
+        save (one transaction, both changes audited). Returns whether anything was written."""
+        question = self.protocol.question(name)
+        try:
+            to_stored(question.type, value)
+        except ValueProblem as problem:
+            self.rejected[name] = (str(value), problem)
+            self._refresh()
+            return False
+        self.rejected.pop(name, None)
+        if self.marker(name) and value is not None:
+            changed = self.store.save_answer(self.id, name, value, marker=None)
+        else:
+            changed = self.store.save_answer(self.id, name, value)
+        if changed:
+            self._reload(name)
+        return changed
+
     def set_marker(self, name: str, marker: str | None) -> bool:
+        if marker is not None:
+            self.rejected.pop(name, None)  # the marker is the answer; what was typed is moot
         changed = self.store.save_answer(self.id, name, marker=marker)
         if changed:
             self._reload(name)
@@ -170,6 +235,12 @@ class InterviewSession:
             self.store.set_progress(self.id, percent)
             self._stored_progress = percent
 
+    def apply_community(self, community_id: str, name: str) -> None:
+        """A community profile starts with its community's code and name filled in (once, when new)."""
+        for question, value in ((COMMUNITY_ID_QUESTION, community_id), (COMMUNITY_NAME_QUESTION, name)):
+            if self.protocol.has_question(question) and self.value(question) is None and value:
+                self.set_value(question, value)
+
     def apply_defaults(self) -> None:
         """Fill `default` values of a brand-new interview (once, before anything is typed)."""
         for question in self.protocol.questions:
@@ -187,6 +258,14 @@ class InterviewSession:
             return None
         if self.marker(name):
             return None  # skipped / refused / don't know is an answer
+        if name in self.rejected:
+            _typed, problem = self.rejected[name]
+            stored = self.value(name)
+            message = problem.text
+            if stored is not None:
+                message = message + Text(f"（未保存；保存的仍是 {_shown(stored)}）",
+                                         f" (Not saved; the saved answer is still {_shown(stored)}.)")
+            return Issue(name, "type", message.en if lang == "en" else message.zh)
         value = self.value(name)
         if value is None or value == "":
             if question.required:
@@ -205,7 +284,7 @@ class InterviewSession:
         try:
             stored = to_stored(question.type, value)
         except ValueProblem as problem:
-            return Issue(name, "type", str(problem))
+            return Issue(name, "type", problem.text.en if lang == "en" else problem.text.zh)
         if stored is None or not question.constraint:
             return None
         current = from_stored(question.type, stored)
@@ -244,6 +323,16 @@ class InterviewSession:
         self.interview = self.store.interview(self.id)
 
 
+def _shown(value: object) -> str:
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M") if not value.second else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def _calculated(result: object) -> object:
     if isinstance(result, bool):
         return "true" if result else "false"
@@ -256,4 +345,5 @@ def _calculated(result: object) -> object:
     return None if result is None else str(result)
 
 
-__all__ = ["INTERVIEW_TIME", "InterviewSession", "Issue", "SectionProgress", "UNSET"]
+__all__ = ["COMMUNITY_ID_QUESTION", "COMMUNITY_NAME_QUESTION", "INTERVIEW_TIME", "InterviewSession", "Issue",
+           "SectionProgress", "UNSET", "question_numbers"]

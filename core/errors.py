@@ -697,3 +697,10 @@ def already_sent_back(interview_id: str, at: str) -> ReviewError:
              "added now would not reach them and would conflict with their revision."),
         hint=Text("请等修改后的访谈合并回来，再对它批注。", "Wait for the revised interview to be merged, then comment on it."),
         code="already_sent_back")
+
+
+# -- interview screen --
+
+def database_in_use(path: Path, holder: object) -> DatabaseInUse:
+    """Another process holds the database (core/store.py raises through this name)."""
+    return DatabaseInUse(path, holder)

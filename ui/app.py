@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from core import paths
@@ -15,11 +15,16 @@ from core.errors import YingzaoError
 from core.library import load_library
 from core.store import Store
 from ui.i18n import Translator, add_strings
+from ui.open_database import open_store
 
 add_strings({
     "resume.title": ("继续上次的访谈？", "Resume the last interview?"),
-    "resume.text": ("上次关闭前，一份访谈没有正常结束（{title}，{community}）。\n已保存的内容都在。要从“{question}”继续吗？",
-                    "An interview was not closed normally last time ({title}, {community}).\nEverything saved is there. Continue at “{question}”?"),
+    "resume.text": ("上次关闭前，一份访谈没有正常结束（{title}，{community}）。\n"
+                    "已保存的回答都在；但程序中断前最后一两秒输入的文字可能没有保存，请核对最后一题“{question}”。\n"
+                    "要从这一题继续吗？",
+                    "An interview was not closed normally last time ({title}, {community}).\n"
+                    "The saved answers are there, but the last second or two of typing before the app stopped may be "
+                    "missing: check the last question, “{question}”.\nContinue at that question?"),
     "resume.none": ("—", "—"),
     "resume.yes": ("继续访谈", "Resume"),
     "resume.no": ("稍后再说", "Not now"),
@@ -27,35 +32,50 @@ add_strings({
 
 
 class QtStrings:
-    """Qt's own dialogs (file chooser, standard buttons) follow the interface language."""
+    """Qt's own dialogs (file chooser, standard buttons, calendars) follow the interface language:
+    Qt's translations for it are loaded, and dates are written the way that language writes them
+    (without a locale Qt falls back to "C", which shows dates as "3 12 2026")."""
+
+    LOCALES = {"zh": (QLocale.Language.Chinese, QLocale.Country.China),
+               "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom)}
 
     def __init__(self, app: QApplication, tr: Translator) -> None:
         self.app, self.tr, self.translator = app, tr, QTranslator(app)
+        self.loaded = False
         tr.on_change(self.apply)
         self.apply()
 
     def apply(self) -> None:
         self.app.removeTranslator(self.translator)
-        if self.tr.lang == "zh":
-            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            if self.translator.load("qtbase_zh_CN", folder):
-                self.app.installTranslator(self.translator)
+        locale = QLocale(*self.LOCALES.get(self.tr.lang, self.LOCALES["zh"]))
+        QLocale.setDefault(locale)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        # English needs no catalogue: Qt's own text is English
+        self.loaded = self.tr.lang != "en" and self.translator.load(locale, "qtbase", "_", folder)
+        if self.loaded:
+            self.app.installTranslator(self.translator)
+
+    def remove(self) -> None:
+        self.app.removeTranslator(self.translator)
+        QLocale.setDefault(QLocale.c())
 
 
 def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Yingzao")
     tr = Translator(lang or "zh")
+    qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
     try:
-        store = Store(db_path or paths.default_database())
+        store = open_store(None, db_path or paths.default_database(), tr)  # asks when another window has it
+        if store is None:
+            return 0
         if lang is None:
             tr.set_language(store.get_setting("ui_language") or "zh")
         library = load_library(store)
     except YingzaoError as error:
         show_error(None, tr, error)
         return 1
-    qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
-    if not store.get_setting("user_name") and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
+    if not store.get_setting("user_name") and not store.read_only and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
         from ui.first_run_dialog import ask_identity
 
         if not ask_identity(None, store, tr):
@@ -78,9 +98,10 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
             app.quit()
 
         window.home.refreshed.connect(filled)
-    else:
+    elif not store.read_only:
         offer_resume(window, store, tr, store.get_setting(OPEN_INTERVIEW) or "")
     code = app.exec()
+    window.store.close()  # the database open when the app ended (File → Open database… may have changed it)
     store.close()
     return code
 

@@ -14,6 +14,7 @@ from core.errors import YingzaoError
 from core.protocol import pick
 from core.store import Store
 from ui.i18n import Translator, add_strings
+from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
 add_strings({
     "conflict.title": ("处理合并冲突", "Resolve merge conflicts"),
@@ -124,7 +125,7 @@ class ConflictsDialog(QDialog):
             sources = "、".join(tr("conflict.source", file=s["file_name"], fieldworker=s["fieldworker"])
                                for s in candidate.sources) or "—"
             line = tr("conflict.version", label=candidate.label, sources=sources,
-                      changed=candidate.version.interview["updated_at"],
+                      changed=local_time(candidate.version.interview["updated_at"]),
                       status=tr("conflict.status." + candidate.version.interview["status"]))
             lines.append(line + (tr("conflict.shown") if candidate.label == conflict.shown else ""))
             button = QPushButton(tr("conflict.whole", label=candidate.label), self)

@@ -7,6 +7,8 @@ PySide6-Essentials, without QtCharts).
 """
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
@@ -41,6 +43,7 @@ add_strings({
 
 STATUS_COLOURS = {"draft": "#d9a441", "completed": "#8fa9c7", "approved": "#5b9f5f", "rejected": "#c9544d"}
 _EMPTY_CELL = QColor("#fbe3e1")
+_UNBREAKABLE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef/-]+[/-]?")
 _EMPTY_TEXT = QColor("#b3261e")
 
 
@@ -117,9 +120,14 @@ class CountsChart(QWidget):
 
 
 class CoverageGrid(QWidget):
-    """Rows: communities; columns: the 12 codes of families 1–3 under a band naming each family."""
+    """Rows: communities; columns: the 12 codes of families 1–3 under a band naming each family.
 
-    HEAD, ROW, MIN_CELL = 26, 28, 84
+    The grid fits the width it is given (1024 px windows included): the code labels wrap, and when
+    a long word still does not fit its column ("Organisational") their font is made smaller, so no
+    header is cut off and no column is pushed out of sight behind a horizontal scroll."""
+
+    ROW, MIN_CELL, PAD = 28, 48, 4
+    MIN_POINTS = 6.5  # the smallest header font: below this a label is no longer readable
 
     def __init__(self, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,8 +141,8 @@ class CoverageGrid(QWidget):
     def set_grid(self, rows: list[str], families: list[tuple[str, int]], columns: list[str], cells: list[list[int]],
                  tips: list[str]) -> None:
         self.rows, self.families, self.columns, self.cells, self.tips = rows, families, columns, cells, tips
-        self.setMinimumHeight(self.HEAD + self.code_height + self.ROW * max(1, len(rows)) + 4)
         self.setMinimumWidth(self._label_width() + len(columns) * self.MIN_CELL)
+        self._fit_height()
         self.updateGeometry()
         self.update()
 
@@ -145,12 +153,63 @@ class CoverageGrid(QWidget):
     def _label_width(self) -> int:
         return max([self.fontMetrics().horizontalAdvance(r) for r in self.rows] + [60]) + 20
 
-    @property
-    def code_height(self) -> int:
-        return self.fontMetrics().lineSpacing() * 3 + 10  # code labels wrap to three lines at most
-
     def _cell_width(self) -> float:
         return max(float(self.MIN_CELL), (self.width() - self._label_width()) / max(1, len(self.columns)))
+
+    _WRAP = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+
+    def _fits(self, font: QFont, text: str, width: float) -> bool:
+        # a word wider than its column would be cut; a wrapped label must keep every word whole
+        # (lines break after "/" and "-", and between any two Chinese characters)
+        metrics = QFontMetrics(font)
+        return all(metrics.horizontalAdvance(word) <= width for word in _UNBREAKABLE.findall(text))
+
+    def header_font(self, bold: bool, texts: list[tuple[str, float]]) -> QFont:
+        """The widget's font, made smaller only as far as the longest word of each (text, width) needs."""
+        font = QFont(self.font())
+        font.setBold(bold)
+        points = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
+        while points > self.MIN_POINTS and not all(self._fits(font, t, width) for t, width in texts):
+            points -= 0.5
+            font.setPointSizeF(points)
+        return font
+
+    def header_cells(self) -> list[tuple[str, QRectF, QFont]]:
+        """Every header text with the rectangle and font it is drawn in (the family bands, then the
+        code labels): what paintEvent draws, and what a layout test measures."""
+        left, width = self._label_width(), self._cell_width()
+        inner = width - 2 * self.PAD
+        band_font = self.header_font(True, [(f, width * count - 2 - 2 * self.PAD) for f, count in self.families])
+        code_font = self.header_font(False, [(label, inner) for label in self.columns])
+        flags = self._WRAP
+        band_height = max([QFontMetrics(band_font).boundingRect(
+            0, 0, int(width * count - 2 - 2 * self.PAD), 10_000, flags, family).height() for family, count in self.families]
+            + [QFontMetrics(band_font).lineSpacing()]) + 10
+        code_height = max([QFontMetrics(code_font).boundingRect(0, 0, int(inner), 10_000, flags, label).height()
+                           for label in self.columns] + [QFontMetrics(code_font).lineSpacing()]) + 10
+        cells: list[tuple[str, QRectF, QFont]] = []
+        x = float(left)
+        for family, count in self.families:
+            cells.append((family, QRectF(x + self.PAD, 0, width * count - 2 - 2 * self.PAD, band_height - 2), band_font))
+            x += width * count
+        for c, label in enumerate(self.columns):
+            cells.append((label, QRectF(left + c * width + self.PAD, band_height, inner, code_height), code_font))
+        self._header_height = band_height + code_height
+        return cells
+
+    @property
+    def header_height(self) -> int:
+        self.header_cells()
+        return int(self._header_height)
+
+    def _fit_height(self) -> None:
+        height = self.header_height + self.ROW * max(1, len(self.rows)) + 4
+        if self.minimumHeight() != height:
+            self.setMinimumHeight(height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_height()  # narrower columns wrap the code labels onto more lines
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(self.minimumWidth(), self.minimumHeight())
@@ -158,21 +217,17 @@ class CoverageGrid(QWidget):
     def paintEvent(self, _event) -> None:  # noqa: N802
         painter = QPainter(self)
         left, width = self._label_width(), self._cell_width()
-        bold = QFont(self.font())
-        bold.setBold(True)
-        x = float(left)
-        for n, (family, count) in enumerate(self.families):  # the family bands
-            painter.fillRect(QRectF(x, 0, width * count - 2, self.HEAD - 2), QColor("#efe9dc" if n % 2 == 0 else "#e4ecf3"))
-            painter.setFont(bold)
-            painter.setPen(QColor("#333"))
-            painter.drawText(QRectF(x, 0, width * count - 2, self.HEAD - 2), Qt.AlignmentFlag.AlignCenter, family)
-            x += width * count
+        cells = self.header_cells()
+        for n, (_family, count) in enumerate(self.families):  # the family bands behind their names
+            rect = cells[n][1]
+            painter.fillRect(QRectF(rect.left() - self.PAD, 0, rect.width() + 2 * self.PAD, rect.height()),
+                             QColor("#efe9dc" if n % 2 == 0 else "#e4ecf3"))
+        painter.setPen(QColor("#333"))
+        for text, rect, font in cells:
+            painter.setFont(font)
+            painter.drawText(rect, self._WRAP, text)
         painter.setFont(self.font())
-        for c, label in enumerate(self.columns):
-            painter.setPen(QColor("#333"))
-            painter.drawText(QRectF(left + c * width + 2, self.HEAD, width - 4, self.code_height),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, label)
-        top = self.HEAD + self.code_height
+        top = self._header_height
         largest = max([n for row in self.cells for n in row] + [1])
         for r, label in enumerate(self.rows):
             y = top + r * self.ROW
@@ -194,7 +249,7 @@ class CoverageGrid(QWidget):
     def event(self, event) -> bool:
         if event.type() == event.Type.ToolTip and self.columns:
             column = int((event.pos().x() - self._label_width()) // self._cell_width())
-            row = int((event.pos().y() - self.HEAD - self.code_height) // self.ROW)
+            row = int((event.pos().y() - self.header_height) // self.ROW)
             if 0 <= column < len(self.columns) and 0 <= row < len(self.rows):
                 n = self.cells[row][column]
                 from PySide6.QtWidgets import QToolTip
@@ -260,10 +315,10 @@ class DashboardView(QWidget):
         """Count again, off the UI thread (a second on 10,000 interviews)."""
         if self.job is not None:
             return
-        path, codebook = self.store.path, self.codebook
+        path, codebook, read_only = self.store.path, self.codebook, self.store.read_only
 
         def work(job: Job):
-            with Store(path) as store:
+            with Store(path, read_only=read_only) as store:  # read-only when another window has it
                 names = {c.id: c.name for c in store.communities()}
                 return job, dashboard.status_counts(store), dashboard.coverage(store, codebook), names
 

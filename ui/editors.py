@@ -155,25 +155,29 @@ class TextEditor(Editor):
 
 
 class NumberEditor(Editor):
-    _PATTERNS = {"integer": r"-?[0-9]{0,12}", "decimal": r"-?[0-9]{0,12}([.][0-9]{0,6})?"}
+    """Takes whatever is typed: a validator that swallowed "约" or "+" or "," would store "约30家" as
+    30 without a word. What is not a plain number is refused inline by the engine, saying what to
+    type and that a qualifier belongs in the note."""
 
     def __init__(self, protocol: Protocol, question: Question, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(protocol, question, lang, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.box = ImeLineEdit(self)
-        self.box.setValidator(QRegularExpressionValidator(QRegularExpression(self._PATTERNS[question.type]), self.box))
+        self.box.setMaxLength(40)
         self.box.setMaximumWidth(220)
         self.box.textEdited.connect(self._changed)
         layout.addWidget(self.box)
         layout.addStretch(1)
         self.setFocusProxy(self.box)
 
+    @property
+    def composing(self) -> bool:
+        return self.box.composing
+
     def value(self) -> object:
         text = self.box.text().strip()
-        if text in ("", "-", ".", "-."):
-            return None
-        return int(text) if self.question.type == "integer" else float(text)
+        return text or None  # the engine turns it into a number, or refuses it
 
     def _show(self, value: object) -> None:
         text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
@@ -203,6 +207,7 @@ class _PickerEditor(Editor):
         self.box.setMaximumWidth(160)
         self.box.textEdited.connect(self._changed)
         self.now_button = QToolButton(self)
+        self.now_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # one Tab per question: date and time are typed
         self.now_button.clicked.connect(self._set_now)
         layout.addWidget(self.box)
         layout.addWidget(self.now_button)
@@ -213,6 +218,10 @@ class _PickerEditor(Editor):
 
     def _extra(self, layout: QHBoxLayout) -> None:
         pass
+
+    @property
+    def composing(self) -> bool:
+        return self.box.composing
 
     def _set_now(self) -> None:
         raise NotImplementedError
@@ -245,6 +254,7 @@ class DateEditor(_PickerEditor):
     def _extra(self, layout: QHBoxLayout) -> None:
         self.calendar_button = QToolButton(self)
         self.calendar_button.setText("▾")
+        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.calendar_button)
         self.calendar = QCalendarWidget(menu)
@@ -298,7 +308,9 @@ class SelectOneEditor(Editor):
     def __init__(self, protocol: Protocol, question: Question, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(protocol, question, lang, parent)
         self.choices = protocol.choices.get(question.list_name or "", ())
-        self.use_combo = len(self.choices) > RADIO_LIMIT or (question.appearance or "") == "minimal"
+        # radio buttons up to six choices, as the README promises, even where a form asks for
+        # "minimal": one click (or an arrow key) instead of opening a list for three choices
+        self.use_combo = len(self.choices) > RADIO_LIMIT
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(18)

@@ -8,7 +8,7 @@ from core.protocol import Protocol, pick
 from ui.i18n import Translator, add_strings
 
 add_strings({
-    "find.title": ("查找问题", "Find a question"),
+    "find.title": ("跳到题目", "Go to a question"),
     "find.placeholder": ("输入题号或关键词，回车跳转", "Type a number or words, Enter to go"),
 })
 

@@ -41,6 +41,11 @@ add_strings({
     "firstrun.start": ("开始使用", "Start"),
     "firstrun.cancel": ("取消", "Cancel"),
     "firstrun.other_language": ("English", "中文"),
+    "firstrun.leave.title": ("退出营造？", "Quit Yingzao?"),
+    "firstrun.leave.text": ("还没有填写您的姓名。不填写就无法开始访谈：要退出营造吗？",
+                            "Your name is not filled in yet, and interviews cannot start without it. Quit Yingzao?"),
+    "firstrun.leave.quit": ("退出", "Quit"),
+    "firstrun.leave.stay": ("继续填写", "Go back and fill it in"),
 })
 
 
@@ -141,6 +146,24 @@ class IdentityDialog(QDialog):
 
     def _update_ok(self) -> None:
         self.ok_button.setEnabled(bool(self.name_edit.text().strip()))
+
+    def reject(self) -> None:
+        """Esc or Cancel on first launch quits the app: ask first, and keep the dialog if not meant."""
+        if self.first_run and not self.confirm_quit():
+            return
+        super().reject()
+
+    def confirm_quit(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("firstrun.leave.title"), self.tr("firstrun.leave.text"),
+                          parent=self)
+        quit_button = box.addButton(self.tr("firstrun.leave.quit"), QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(self.tr("firstrun.leave.stay"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)  # a second Esc keeps the dialog too
+        box.exec()
+        return box.clickedButton() is quit_button
 
     def accept(self) -> None:
         name = self.name_edit.text().strip()

@@ -227,6 +227,8 @@ class HomeView(QWidget):
 
     def new_interview(self, *, profile: bool = False) -> str | None:
         """Ask for protocol and community, start the interview, and ask to open it; its id, or None."""
+        if self.store.read_only:
+            return None
         from ui import new_interview_dialog  # noqa: PLC0415 - not needed to show the list at start-up
 
         choice = new_interview_dialog.choose_new_interview(self, self.store, self.library, self.tr, profile=profile)
@@ -248,6 +250,9 @@ class HomeView(QWidget):
 
     def change_identity(self) -> bool:
         from ui import first_run_dialog  # noqa: PLC0415 - not needed to show the list at start-up
+
+        if self.store.read_only:
+            return False
 
         changed = first_run_dialog.ask_identity(self, self.store, self.tr)
         if changed:
@@ -305,9 +310,12 @@ class HomeView(QWidget):
         name = self.store.get_setting("user_name") or ""
         role = role_label(tr, self.store.get_setting("user_role"))
         who = tr("list.user", name=name, role=role) if name else tr("list.no_user")
-        self.user_label.setText(f"<b>{_escape(who)}</b>&nbsp;&nbsp;"
-                                f"<a href='#change' style='font-size: 12px;'>{_escape(tr('list.change_user'))}</a>")
+        change = "" if self.store.read_only else (  # who records nothing in a read-only window
+            f"&nbsp;&nbsp;<a href='#change' style='font-size: 12px;'>{_escape(tr('list.change_user'))}</a>")
+        self.user_label.setText(f"<b>{_escape(who)}</b>{change}")
         self.database_label.set_full_text(tr("list.database", path=self.store.path))
+        for button in (self.new_button, self.profile_button):
+            button.setEnabled(not self.store.read_only)
 
     def _fit_columns(self) -> None:
         # measure the header and the first rows with the font: resizeColumnsToContents() would

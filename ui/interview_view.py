@@ -1,7 +1,9 @@
 """The interview screen: sections on the left, the current section's questions in the middle.
 
-Every change is saved through the engine within ~300 ms of the last keystroke (never during an IME
-composition), relevance and progress update live, and leaving a question shows its problems inline.
+Every change is saved through the engine within ~300 ms of the last keystroke, and at least once a
+second while typing goes on without a pause (never during an IME composition: what is committed is
+saved as soon as the composition ends), so a crash loses at most about the last second of typing.
+Relevance and progress update live, and leaving a question shows its problems inline.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import (
     QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from core.engine import INTERVIEW_TIME, InterviewSession
+from core.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from core.errors import YingzaoError
 from core.protocol import Section, pick
 from ui.comment_thread import InterviewComments
@@ -23,24 +25,29 @@ from ui.find_dialog import FindDialog
 from ui.i18n import Translator, add_strings
 from ui.page_bar import page_layout
 from ui.question_widget import QuestionWidget
+from ui.save_schedule import SaveSchedule
 
-SAVE_DELAY_MS = 300  # after the last keystroke; the standard is "within 500 ms"
-RETRY_MS = 2_000  # a save that failed (full disk, pulled drive) is tried again this often
-SCREEN_TIME_EVERY_MS = 30_000  # screen time is written this often, so a crash loses little of it
+screen_clock = time.monotonic  # the screen's clock for the interview timer and paradata (a test may wind it)
+SCREEN_TIME_EVERY_MS = 5_000  # screen time is written this often (and with every save), so a crash loses little of it
 
 add_strings({
     "iv.back": ("返回列表", "Back to list"),
     "iv.prev": ("上一部分", "Previous section"),
     "iv.next": ("下一部分", "Next section"),
-    "iv.find": ("查找问题", "Find question"),
+    "iv.find": ("跳到题目…", "Go to question…"),
     "iv.finalise": ("完成访谈…", "Finalise…"),
+    "iv.finalise_profile": ("完成填写…", "Finish the profile…"),
     "iv.saved": ("已保存 {time}", "Saved {time}"),
     "iv.not_saved": ("尚未修改", "No changes yet"),
+    "iv.unsaved": ("未保存…", "Unsaved…"),
+    "iv.rejected": ("有答案格式不对，未保存（见红字）", "Not saved: an answer is not in the right form (see the red text)"),
     "iv.save_failed": ("未能保存：{message}", "Not saved: {message}"),
     "iv.timer": ("访谈用时 {time}", "Interview time {time}"),
     "iv.progress": ("完成 {percent}%", "{percent}% done"),
     "iv.read_only": ("此访谈已完成，只读。如需修改，请联系督导重新打开。",
                      "This interview is finalised and read-only. Ask a supervisor to reopen it if it needs changes."),
+    "iv.database_read_only": ("只读：另一个营造窗口正在使用此数据库，这里只能查看这份访谈。",
+                              "Read-only: another Yingzao window is using this database; here you can only look at this interview."),
     "iv.refused": ("受访者不同意参加访谈：访谈到此结束，拒绝将被记录。",
                    "The respondent declined to take part: the interview ends here and the refusal is recorded."),
     "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
@@ -52,8 +59,8 @@ add_strings({
     "iv.unsaved.stay": ("留在此页", "Stay here"),
     "iv.unsaved.leave": ("不保存，离开", "Leave without saving"),
     "iv.has_comments": ("有批注", "comments"),
-    "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 查找 · Tab 下一题",
-                     "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F find · Tab next question"),
+    "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 跳到题目 · Tab 下一题",
+                     "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F go to question · Tab next question"),
 })
 
 
@@ -68,7 +75,7 @@ class InterviewView(QWidget):
         self.session, self.tr, self.community_name = session, tr, community_name
         self.protocol = session.protocol
         self.sections: list[Section] = list(self.protocol.sections)
-        self.numbers = self._number_questions()
+        self.numbers = question_numbers(self.protocol)
         self.widgets: dict[str, QuestionWidget] = {}
         self.pages: dict[int, QScrollArea] = {}
         self.touched: set[str] = set()
@@ -77,15 +84,17 @@ class InterviewView(QWidget):
         self._pending: set[str] = set()
         self._pending_notes: dict[str, str] = {}
         self._focus_question: str | None = None
-        self._focus_since = time.monotonic()
-        self._opened = time.monotonic()
+        self._focus_since = screen_clock()
+        self._opened = screen_clock()
         self._screen_written = self._opened
         self._base_seconds = session.recorded_seconds()
         self.comments = InterviewComments(session, tr, self)  # a supervisor's, when it was reviewed
-        self.comments.failed.connect(lambda message: self.saved_label.setText(self.tr("iv.save_failed", message=message)))
+        self.comments.failed.connect(self._comment_failed)
         self._build()
-        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.flush)
+        self.schedule = SaveSchedule(self)
+        self.schedule.due.connect(self.flush)
+        self._saved_at: time.struct_time | None = None
+        self._save_problem: str | None = None
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
@@ -97,17 +106,6 @@ class InterviewView(QWidget):
         self.go_to_section(start, focus=False)
 
     # -- layout ------------------------------------------------------------------------------
-
-    def _number_questions(self) -> dict[str, str]:
-        numbers: dict[str, str] = {}
-        for s_index, section in enumerate(self.sections, start=1):
-            count = 0
-            for name in section.questions:
-                question = self.protocol.question(name)
-                if question.holds_value and question.type != "calculate":
-                    count += 1
-                    numbers[name] = f"{s_index}.{count}"
-        return numbers
 
     def _build(self) -> None:
         outer, page_bar = page_layout(self)
@@ -169,12 +167,15 @@ class InterviewView(QWidget):
         self.next_button.clicked.connect(lambda: self.step_section(+1))
         self.saved_label = QLabel(bottom)
         self.shortcuts_label = QLabel(bottom)
+        # both wrap rather than widen the window past 1024 px (a long status in English did)
+        for label in (self.saved_label, self.shortcuts_label):
+            label.setWordWrap(True)
+        self.shortcuts_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bottom_layout.addWidget(self.prev_button)
         bottom_layout.addWidget(self.next_button)
         bottom_layout.addSpacing(16)
-        bottom_layout.addWidget(self.saved_label)
-        bottom_layout.addStretch(1)
-        bottom_layout.addWidget(self.shortcuts_label)
+        bottom_layout.addWidget(self.saved_label, 2)
+        bottom_layout.addWidget(self.shortcuts_label, 3)
         outer.addWidget(bottom)
 
         for keys, slot in (("Ctrl+PgDown", lambda: self.step_section(+1)), ("Ctrl+PgUp", lambda: self.step_section(-1)),
@@ -187,6 +188,7 @@ class InterviewView(QWidget):
             return self.pages[index]
         section = self.sections[index]
         area = QScrollArea()
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the questions, not to their frame
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
         content = QWidget(area)
@@ -246,13 +248,38 @@ class InterviewView(QWidget):
             self.navigator.setCurrentRow(index)
             self.navigator.blockSignals(False)
         self._refresh_navigator()
-        self.prev_button.setEnabled(self._neighbour(index, -1) is not None)
-        self.next_button.setEnabled(self._neighbour(index, +1) is not None)
+        self._refresh_steps()
         if focus:
             first = next((n for n in self.sections[index].questions
-                          if n in self.widgets and self.widgets[n].isVisibleTo(self.pages[index].widget())), None)
+                          if n in self.widgets and self.widgets[n].editor is not None
+                          and self.widgets[n].isVisibleTo(self.pages[index].widget())), None)
             if first:
                 self.widgets[first].focus_editor()
+
+    def _refresh_steps(self) -> None:
+        """Previous / next section follow relevance: consent "是" opens the sections after it."""
+        index = self.stack.currentIndex()
+        self.prev_button.setEnabled(self._neighbour(index, -1) is not None)
+        self.next_button.setEnabled(self._neighbour(index, +1) is not None)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt name)
+        """Tab goes question to question and, after a section's last question, on to the next
+        section's first one — never out to "← 返回列表", where a following Space would leave."""
+        index = self.stack.currentIndex()
+        page = self.pages.get(index)
+        current = QApplication.focusWidget()
+        if forward and page is not None and current is not None and page.isAncestorOf(current):
+            following = current.nextInFocusChain()
+            while following is not None and following is not current and not (
+                    following.focusPolicy() & Qt.FocusPolicy.TabFocus and following.isVisible() and following.isEnabled()):
+                following = following.nextInFocusChain()
+            if following is None or following is current or not page.isAncestorOf(following):
+                if self._neighbour(index, +1) is not None:
+                    self.step_section(+1)
+                elif self.finalise_button.isVisible():
+                    self.finalise_button.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().focusNextPrevChild(forward)
 
     def _neighbour(self, index: int, step: int) -> int | None:
         candidate = index + step
@@ -288,11 +315,15 @@ class InterviewView(QWidget):
 
     def _value_edited(self, name: str) -> None:
         self._pending.add(name)
-        self._save_timer.start()
+        self._edited()
 
     def _note_edited(self, name: str, text: str) -> None:
         self._pending_notes[name] = text
-        self._save_timer.start()
+        self._edited()
+
+    def _edited(self) -> None:
+        self.schedule.edited()
+        self._show_save_state()
 
     def _marker_changed(self, name: str, marker: object) -> None:
         self.flush()
@@ -300,36 +331,49 @@ class InterviewView(QWidget):
         self.touched.add(name)
         self._after_change()
 
+    @property
+    def unsaved(self) -> bool:
+        return bool(self._pending or self._pending_notes)
+
     def flush(self, *, force: bool = False) -> bool:
         """Write what is pending; wait while an input method is composing, unless closing.
 
         Returns whether everything pending is now saved. What could not be written (a full disk, a
-        pulled drive) stays pending and is tried again, so nothing typed is dropped."""
+        pulled drive) stays pending and is tried again, so nothing typed is dropped. A value that
+        does not fit its question ("25:70") is not pending: it is shown as an issue at once."""
         if not self._pending and not self._pending_notes:
+            self.schedule.nothing_pending()
             return True
         if not force and any(self.widgets[n].composing for n in self._pending if n in self.widgets):
-            self._save_timer.start(150)
+            self.schedule.held_back()  # saved the moment the composition is committed
             return False
-        self._save_timer.stop()
+        self.schedule.saving()
         pending, notes = self._pending, self._pending_notes
         self._pending, self._pending_notes = set(), {}
         failure: str | None = None
         for name in sorted(pending):
-            editor = self.widgets[name].editor
-            if editor is not None:
-                problem = self._save(lambda n=name, e=editor: self.session.set_value(n, e.value()))
-                if problem is not None:
-                    self._pending.add(name)
-                    failure = problem
+            widget = self.widgets[name]
+            if widget.editor is None:
+                continue
+            problem = self._save(lambda n=name, e=widget.editor: self.session.type_value(n, e.value()))
+            if problem is not None:
+                self._pending.add(name)
+                failure = problem
+            else:
+                widget.show_marker(self.session.marker(name))  # typing clears skipped / refused / don't know
+                if name in self.session.rejected:
+                    self.touched.add(name)  # "25:70" is refused inline at once, not when leaving
         for name, text in notes.items():
             problem = self._save(lambda n=name, t=text: self.session.set_note(n, t))
             if problem is not None:
                 self._pending_notes.setdefault(name, text)
                 failure = problem
-        if failure is not None:
-            self.saved_label.setText(self.tr("iv.save_failed", message=failure))
-            if not force:
-                self._save_timer.start(RETRY_MS)
+        self._save_problem = failure
+        if failure is not None and not force:
+            self.schedule.retry_later()
+        if failure is None and screen_clock() - self._screen_written >= 1:
+            self._write_screen_time()  # time on screen survives a crash as well as the answers do
+        self._show_save_state()
         self._after_change()
         return failure is None
 
@@ -337,12 +381,25 @@ class InterviewView(QWidget):
         """Run one write; None when it worked, else what went wrong in words."""
         try:
             if write():
-                stamp = time.strftime("%H:%M:%S")
-                self.saved_label.setText(self.tr("iv.saved", time=stamp))
-                self.saved.emit(stamp)
+                self._saved_at = time.localtime()
+                self.saved.emit(time.strftime("%H:%M:%S", self._saved_at))
         except YingzaoError as error:
             return error.message
         return None
+
+    def _show_save_state(self) -> None:
+        """The line under the questions: a failure, "未保存…" while anything waits, else the last save."""
+        if self._save_problem is not None:
+            text = self.tr("iv.save_failed", message=self._save_problem)
+        elif self.unsaved:
+            text = self.tr("iv.unsaved")
+        elif any(self.session.is_relevant(name) for name in self.session.rejected):
+            text = self.tr("iv.rejected")
+        elif self._saved_at is not None:
+            text = self.tr("iv.saved", time=time.strftime("%H:%M:%S", self._saved_at))
+        else:
+            text = self.tr("iv.not_saved")
+        self.saved_label.setText(text)
 
     def save_before_leaving(self) -> bool:
         """Save everything before the screen closes. If something cannot be written, ask whether to
@@ -359,6 +416,7 @@ class InterviewView(QWidget):
             if box.clickedButton() is leave:
                 self._pending.clear()
                 self._pending_notes.clear()
+                self._save_problem = None
                 return True
             if box.clickedButton() is stay or box.clickedButton() is None:
                 return False
@@ -371,6 +429,7 @@ class InterviewView(QWidget):
             if name in self.widgets:
                 self.widgets[name].show_issue(self.session.issue(name, self.tr.lang))
         self._refresh_navigator()
+        self._refresh_steps()
         self._refresh_status()
 
     def _apply_relevance(self, index: int) -> None:
@@ -397,7 +456,7 @@ class InterviewView(QWidget):
         if entered == self._focus_question or (new is not None and entered is None and self.isAncestorOf(new)):
             return
         left = self._focus_question
-        now = time.monotonic()
+        now = screen_clock()
         if left is not None:
             self.session.add_time(left, now - self._focus_since)
             if left in self._pending:
@@ -409,15 +468,28 @@ class InterviewView(QWidget):
         self._focus_question, self._focus_since = entered, now
 
     def _tick(self) -> None:
-        now = time.monotonic()
-        if self.session.editable and now - self._screen_written >= SCREEN_TIME_EVERY_MS / 1000:
-            self.session.add_time(INTERVIEW_TIME, now - self._screen_written)
-            self._base_seconds += now - self._screen_written
-            self._screen_written = now
+        if screen_clock() - self._screen_written >= SCREEN_TIME_EVERY_MS / 1000:
+            self._write_screen_time()
         self._refresh_timer()
 
+    def _write_screen_time(self) -> None:
+        """Add the time on screen since the last write, so a killed session's time is not lost."""
+        now = screen_clock()
+        if not self.session.editable:
+            return
+        try:
+            self.session.add_time(INTERVIEW_TIME, now - self._screen_written)
+        except YingzaoError:
+            return  # paradata only; tried again at the next tick
+        self._base_seconds += now - self._screen_written
+        self._screen_written = now
+
+    def _comment_failed(self, message: str) -> None:
+        self._save_problem = message
+        self._show_save_state()
+
     def _refresh_timer(self) -> None:
-        total = int(self._base_seconds + time.monotonic() - self._screen_written)
+        total = int(self._base_seconds + screen_clock() - self._screen_written)
         self.timer_label.setText(self.tr("iv.timer", time=f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"))
 
     # -- status ------------------------------------------------------------------------------
@@ -453,8 +525,13 @@ class InterviewView(QWidget):
         self.finalise_button.setVisible(editable)
         if not editable:
             elsewhere = self.session.taken_elsewhere and self.session.interview.status in ("draft", "rejected")
-            self.banner_text.setText(self.tr("iv.elsewhere", who=self.session.interview.fieldworker)
-                                     if elsewhere else self.tr("iv.read_only"))
+            if self.session.store.read_only:
+                text = self.tr("iv.database_read_only")
+            elif elsewhere:
+                text = self.tr("iv.elsewhere", who=self.session.interview.fieldworker)
+            else:
+                text = self.tr("iv.read_only")
+            self.banner_text.setText(text)
             self.banner.setStyleSheet("QFrame { background: #eef2f7; } QLabel { color: #23364d; }")
             self.refusal_button.hide()
             self.banner.show()
@@ -476,12 +553,12 @@ class InterviewView(QWidget):
         self.prev_button.setText("◀ " + tr("iv.prev"))
         self.next_button.setText(tr("iv.next") + " ▶")
         self.find_button.setText(tr("iv.find"))
-        self.finalise_button.setText(tr("iv.finalise"))
+        profile = self.session.interview.respondent_role == "profile"  # a form, not an interview
+        self.finalise_button.setText(tr("iv.finalise_profile" if profile else "iv.finalise"))
         self.refusal_button.setText(tr("iv.refused.finish"))
         self.shortcuts_label.setText(tr("iv.shortcuts"))
         self.comments.retranslate()
-        if not self.saved_label.text() or self.saved_label.text() in (tr("iv.not_saved"),):
-            self.saved_label.setText(tr("iv.not_saved"))
+        self._show_save_state()  # "已保存 …" follows a language switch too
         self.setWindowTitle(tr(f"role.{role}") if role in ("official", "street_staff", "cadre", "profile") else role)
         for index, page in self.pages.items():
             heading = page.widget().findChild(QLabel, "sectionHeading")
@@ -518,7 +595,8 @@ class InterviewView(QWidget):
         try:
             self.session.finalize()
         except YingzaoError as error:
-            self.saved_label.setText(self.tr("iv.save_failed", message=error.message))
+            self._save_problem = error.message
+            self._show_save_state()
             return
         for widget in self.widgets.values():
             widget.set_read_only(True)
@@ -527,14 +605,11 @@ class InterviewView(QWidget):
         self.finalized.emit(self.session.id)
 
     def _record_time(self) -> None:
-        now = time.monotonic()
+        now = screen_clock()
         if self._focus_question is not None:
             self.session.add_time(self._focus_question, now - self._focus_since)
             self._focus_since = now
-        if self.session.editable:
-            self.session.add_time(INTERVIEW_TIME, now - self._screen_written)
-            self._base_seconds += now - self._screen_written
-            self._screen_written = now
+        self._write_screen_time()
 
     def close_view(self) -> None:
         self.closed.emit()  # the main window saves (asking if it cannot) and closes the screen

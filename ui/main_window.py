@@ -1,12 +1,14 @@
 """The main window: the home list and the interview screen, one at a time, and the menus."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from core.errors import YingzaoError
-from core.library import Library
+from core.library import Library, load_library
 from core.store import Store
 from ui.i18n import LANGUAGES, Translator, add_strings
 
@@ -18,8 +20,13 @@ add_strings({
     "menu.new_interview": ("新建访谈…", "New interview…"),
     "menu.new_profile": ("新建社区概况…", "New community profile…"),
     "menu.identity": ("我的身份…", "My identity…"),
-    "menu.pack": ("导出会话包…", "Export session…"),
-    "menu.merge": ("合并会话包…", "Merge sessions…"),
+    "menu.open_database": ("打开数据库…", "Open database…"),
+    "open_db.filter": ("营造数据库 (*.db);;所有文件 (*)", "Yingzao databases (*.db);;All files (*)"),
+    "read_only.banner": ("只读：此数据库正在被另一个营造窗口使用，这里只能查看，不能修改。要修改，请在那个窗口里操作，或关闭它后重新打开。",
+                         "Read-only: another Yingzao window is using this database, so here you can look but not change "
+                         "anything. To make changes, work in that window, or close it and open the database again."),
+    "menu.pack": ("导出数据包…", "Export session…"),
+    "menu.merge": ("合并数据包…", "Merge sessions…"),
     "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
     "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
     "menu.data": ("数据(&D)", "&Data"),
@@ -42,17 +49,28 @@ class MainWindow(QMainWindow):
 
         self.store, self.library, self.tr = store, library, tr
         self.resize(1280, 800)
-        self.stack = QStackedWidget(self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.read_only_banner = QLabel(central)
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet("background: #eef2f7; color: #23364d; padding: 8px 12px; font-weight: 600;")
+        column.addWidget(self.read_only_banner)
+        self.stack = QStackedWidget(central)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         # the list of interviews is read just after the window first paints (see showEvent): with
         # thousands of interviews the window appears sooner, and the rows follow a moment later
         self.home = HomeView(store, library, tr, self.stack, load=False)
         self._list_loaded = False
         self.home.open_requested.connect(self.open_interview)
         self.stack.addWidget(self.home)
-        self.setCentralWidget(self.stack)
         self.interview_view = None
         self.review_view = None
+        self._last_saved: str | None = None
         self._build_menus()
+        self._apply_read_only()
         tr.on_change(self.retranslate)
         self.retranslate()
 
@@ -67,10 +85,14 @@ class MainWindow(QMainWindow):
         self.new_profile_action.triggered.connect(lambda: self._home_action(lambda: self.home.new_interview(profile=True)))
         self.identity_action = QAction(self)
         self.identity_action.triggered.connect(self.change_identity)
+        self.open_database_action = QAction(self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_database_action.triggered.connect(self.choose_database)
         self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         for action in (self.new_interview_action, self.new_profile_action):
             self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.open_database_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.identity_action)
         self.file_menu.addSeparator()
@@ -115,8 +137,76 @@ class MainWindow(QMainWindow):
 
     def set_language(self, lang: str) -> None:
         self.tr.set_language(lang)
-        self.store.set_setting("ui_language", lang)
+        if not self.store.read_only:  # a read-only window follows the choice but cannot remember it
+            self.store.set_setting("ui_language", lang)
         self.language_actions[lang].setChecked(True)
+
+    @property
+    def write_actions(self) -> list[QAction]:
+        """What changes the database: off in a read-only window."""
+        return [self.new_interview_action, self.new_profile_action, self.identity_action, self.pack_action,
+                self.merge_action, self.conflicts_action, self.export_action]
+
+    def _apply_read_only(self) -> None:
+        read_only = self.store.read_only
+        for action in self.write_actions:
+            action.setEnabled(not read_only)
+        self.read_only_banner.setVisible(read_only)
+        self.read_only_banner.setText(self.tr("read_only.banner"))
+
+    # -- another database --------------------------------------------------------------------
+
+    def choose_database(self) -> bool:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("menu.open_database"), str(self.store.path.parent),
+                                              self.tr("open_db.filter"))
+        return bool(path) and self.switch_database(Path(path))
+
+    def switch_database(self, path: Path) -> bool:
+        """Work on another database file in this window: the interview on screen is saved and closed
+        first; the current database stays open if the other one cannot be opened."""
+        from ui.app import offer_resume, show_error
+        from ui.home_view import HomeView
+        from ui.open_database import open_store
+
+        if Path(path).resolve() == self.store.path.resolve() or not self.close_interview():
+            return False
+        try:
+            store = open_store(self, path, self.tr, quitting=False)
+            if store is None:
+                return False
+            try:
+                library = load_library(store)
+            except YingzaoError:
+                store.close()
+                raise
+        except YingzaoError as error:
+            show_error(self, self.tr, error)
+            return False
+        if self.review_view is not None:
+            self.review_view.shutdown()
+            self.stack.removeWidget(self.review_view)
+            self.review_view.deleteLater()
+            self.review_view = None
+        old, self.store, self.library = self.store, store, library
+        home = HomeView(store, library, self.tr, self.stack, load=False)
+        home.open_requested.connect(self.open_interview)
+        self.stack.removeWidget(self.home)
+        self.home.deleteLater()
+        self.home = home
+        self.stack.addWidget(home)
+        self.stack.setCurrentWidget(home)
+        old.close()
+        self._apply_read_only()
+        self.statusBar().clearMessage()
+        self._last_saved = None
+        home.refresh()
+        if not store.read_only:
+            if not store.get_setting("user_name"):
+                self.home.change_identity()
+            offer_resume(self, store, self.tr, store.get_setting(OPEN_INTERVIEW) or "")
+        return True
 
     def _data_job(self, module: str, function: str) -> None:
         """Export, pack, merge or resolve: each dialog works on its own connection in a worker
@@ -152,6 +242,10 @@ class MainWindow(QMainWindow):
         self.new_interview_action.setText(tr("menu.new_interview"))
         self.new_profile_action.setText(tr("menu.new_profile"))
         self.identity_action.setText(tr("menu.identity"))
+        self.open_database_action.setText(tr("menu.open_database"))
+        self.read_only_banner.setText(tr("read_only.banner"))
+        if self._last_saved and self.statusBar().currentMessage():
+            self.statusBar().showMessage(tr("status.saved", time=self._last_saved))  # in the new language
         self.quit_action.setText(tr("menu.quit"))
         self.data_menu.setTitle(tr("menu.data"))
         self.review_menu.setTitle(tr("menu.review"))
@@ -173,13 +267,14 @@ class MainWindow(QMainWindow):
         if not self.close_interview():  # the one on screen first, saved, before the next is read
             return
         try:
-            session = InterviewSession(self.store, interview_id)
+            session = InterviewSession(self.store, interview_id, read_only=self.store.read_only)
         except YingzaoError as error:
             from ui.app import show_error
 
             show_error(self, self.tr, error)
             return
-        if session.editable and not session.answers:
+        new = session.editable and not session.answers
+        if new:
             session.apply_defaults()  # a brand-new interview starts with the form's default answers
         community = ""
         if session.interview.community_id:
@@ -187,10 +282,12 @@ class MainWindow(QMainWindow):
                 community = self.store.community(session.interview.community_id).name
             except YingzaoError:
                 community = session.interview.community_id
+            if new:  # a profile does not ask again for the code and name the dialog just asked
+                session.apply_community(session.interview.community_id, community)
         view = InterviewView(session, self.tr, community_name=community, parent=self.stack)
         view.closed.connect(self._interview_closed)
         view.finalized.connect(self._interview_finalized)
-        view.saved.connect(lambda stamp: self.statusBar().showMessage(self.tr("status.saved", time=stamp)))
+        view.saved.connect(self._saved)
         self.interview_view = view
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
@@ -201,6 +298,10 @@ class MainWindow(QMainWindow):
             view.focus_question(target)
         else:
             view.go_to_section(view.stack.currentIndex())
+
+    def _saved(self, stamp: str) -> None:
+        self._last_saved = stamp
+        self.statusBar().showMessage(self.tr("status.saved", time=stamp))
 
     def close_interview(self) -> bool:
         """Save and close the interview on screen; False if it must stay (something unsaved)."""
@@ -213,7 +314,8 @@ class MainWindow(QMainWindow):
         self.interview_view = None
         self.stack.removeWidget(view)
         view.deleteLater()
-        self.store.set_setting(OPEN_INTERVIEW, "")
+        if not self.store.read_only:
+            self.store.set_setting(OPEN_INTERVIEW, "")
         self.stack.setCurrentWidget(self.home)
         self.home.refresh()
         return True
@@ -241,7 +343,8 @@ class MainWindow(QMainWindow):
                 event.ignore()  # something typed could not be saved and the user chose to stay
                 return
             self.interview_view.shutdown()
-            self.store.set_setting(OPEN_INTERVIEW, "")
+            if not self.store.read_only:
+                self.store.set_setting(OPEN_INTERVIEW, "")
         if self.review_view is not None:
             self.review_view.shutdown()
         super().closeEvent(event)

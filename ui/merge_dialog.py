@@ -10,18 +10,20 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from core.errors import YingzaoError
+from core.errors import Text, YingzaoError
 from core.merge import ALREADY_MERGED, MERGED, REFUSED, MergeReport, merge_packages
 from core.merge_report import save_report_xlsx
 from core.store import Store
 from ui.background import Job
 from ui.i18n import Translator, add_strings
+from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
 add_strings({
-    "merge.title": ("合并访员数据", "Merge sessions"),
-    "merge.intro": ("选择访员导出的数据包（.yzpack），可一次选多个。每个数据包单独合并：有问题的文件会被拒收并说明原因，不影响其他文件；"
+    "merge.title": ("合并数据包", "Merge sessions"),
+    "merge.intro": ("选择要合并的数据包（.yzpack）：访员导出的访谈，或督导发回的审核结果；可一次选多个。每个数据包单独合并：有问题的文件会被拒收并说明原因，不影响其他文件；"
                     "重复合并同一个文件不会改变任何数据。",
-                    "Choose the session packages (.yzpack) the fieldworkers exported; several at once is fine. Each "
+                    "Choose the packages (.yzpack) to merge: interviews a fieldworker exported, or a review a supervisor "
+                    "sent back; several at once is fine. Each "
                     "package merges on its own: a bad file is refused with the reason and the others still merge; "
                     "merging the same file again changes nothing."),
     "merge.add": ("添加文件…", "Add files…"),
@@ -69,6 +71,9 @@ class MergeDialog(QDialog):
         self.store_path, self.tr = Path(store_path), tr
         self.report: MergeReport | None = None
         self.job: Job | None = None
+        # the list the last run merged: "开始合并" stays off until the list changes, so the second
+        # click of a double-click on a quick merge cannot start a second run and replace the report
+        self._merged: list[str] | None = None
         self.setWindowTitle(tr("merge.title"))
         self.resize(900, 560)
         layout = QVBoxLayout(self)
@@ -98,6 +103,8 @@ class MergeDialog(QDialog):
         self.table.setHorizontalHeaderLabels([tr(f"merge.col.{c}") for c in _COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(len(_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(_COLUMNS) - 1):  # short numbers under words: the header sets the width
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
@@ -163,6 +170,7 @@ class MergeDialog(QDialog):
         self.job.progressed.connect(self._progressed)
         self.job.succeeded.connect(self._succeeded)
         self.job.failed.connect(self._failed)
+        self._merged = files
         self._set_running(True)
         self.job.start()
 
@@ -177,12 +185,15 @@ class MergeDialog(QDialog):
             self.status.setText(self.tr("merge.progress", name=name, done=done + 1, total=total))
 
     def _succeeded(self, report: MergeReport) -> None:
+        if report.cancelled:
+            self._merged = None  # the rest of the list may be merged now
         self._finish()
         self.report = report
         self._show_report(report)
         self.merge_finished.emit(report)
 
     def _failed(self, error: YingzaoError) -> None:
+        self._merged = None  # nothing was merged: may be tried again
         self._finish()
         self.status.setText(str(error))
         from ui.app import show_error  # the app's one error dialog
@@ -201,7 +212,7 @@ class MergeDialog(QDialog):
         for row, line in enumerate(report.packages):
             details = line.reason
             if line.status == ALREADY_MERGED:
-                details = tr("merge.already_on", at=line.merged_at)
+                details = tr("merge.already_on", at=local_time(line.merged_at))
             elif line.status == MERGED:
                 parts = [tr("merge.older", count=line.older)] if line.older else []
                 if line.conflicts:
@@ -247,8 +258,9 @@ class MergeDialog(QDialog):
             except OSError as error:
                 from ui.app import show_error
 
-                show_error(self, self.tr, YingzaoError(f"{path} cannot be written ({error.strerror}).",
-                                                       hint="Choose another folder or file name."))
+                show_error(self, self.tr, YingzaoError(Text(f"{path} 无法写入（{error.strerror}）。",
+                                                            f"{path} cannot be written ({error.strerror})."),
+                                                       hint=Text("请换一个文件夹或文件名。", "Choose another folder or file name.")))
 
     def _resolve(self) -> None:
         from ui.conflict_dialog import open_conflicts_dialog
@@ -258,7 +270,7 @@ class MergeDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         for widget in (self.add_button, self.remove_button, self.file_list, self.close_button):
             widget.setEnabled(not running)
-        self.start_button.setEnabled(not running and self.file_list.count() > 0)
+        self.start_button.setEnabled(not running and self.file_list.count() > 0 and self.files() != self._merged)
         self.cancel_button.setEnabled(running)
         self.save_button.setEnabled(not running and self.report is not None)
         self.resolve_button.setEnabled(not running and self.report is not None and bool(self.report.conflicts()))

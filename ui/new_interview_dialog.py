@@ -58,7 +58,6 @@ class NewInterviewDialog(QDialog):
         self.communities = store.communities()
         self.protocols = library.by_role("profile")[:1] if profile else interview_protocols(library)
         self.choice: tuple[str, str | None] | None = None
-        self._name_touched = False
         self.setModal(True)
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -190,12 +189,19 @@ class NewInterviewDialog(QDialog):
 
     def _id_edited(self, text: str) -> None:
         self.new_radio.setChecked(True)
-        if not self._name_touched:  # suggest the paper's way of naming a case: C -> C社区
-            self.new_name_edit.setText(f"{text.strip()}社区" if text.strip() else "")
+        # suggest the paper's way of naming a case (C -> C社区) as a placeholder, used when the name
+        # is left empty: pre-filled text would turn a typed "A社区" into "A社区A社区"
+        self.new_name_edit.setPlaceholderText(self._suggested_name() or self.tr("newiv.new_name_placeholder"))
         self._validate()
 
+    def _suggested_name(self) -> str:
+        code = self.new_id_edit.text().strip()
+        return f"{code}社区" if code else ""
+
+    def new_name(self) -> str:
+        return self.new_name_edit.text().strip() or self._suggested_name()
+
     def _name_edited(self, _text: str) -> None:
-        self._name_touched = True
         self.new_radio.setChecked(True)
         self._validate()
 
@@ -216,7 +222,7 @@ class NewInterviewDialog(QDialog):
         self.new_id_label.setText(tr("newiv.new_id"))
         self.new_id_edit.setPlaceholderText(tr("newiv.new_id_placeholder"))
         self.new_name_label.setText(tr("newiv.new_name"))
-        self.new_name_edit.setPlaceholderText(tr("newiv.new_name_placeholder"))
+        self.new_name_edit.setPlaceholderText(self._suggested_name() or tr("newiv.new_name_placeholder"))
         self.none_radio.setText(tr("newiv.none"))
         self.ok_button.setText(tr("newiv.start_profile" if self.profile else "newiv.start"))
         self.cancel_button.setText(tr("newiv.cancel"))
@@ -228,8 +234,7 @@ class NewInterviewDialog(QDialog):
         community_id: str | None
         if self.new_radio.isChecked():
             try:
-                community_id = self.store.add_community(
-                    self.new_id_edit.text().strip(), self.new_name_edit.text().strip()).id
+                community_id = self.store.add_community(self.new_id_edit.text().strip(), self.new_name()).id
             except StoreError as error:
                 self.message.setText(error.message)
                 self.message.setVisible(True)

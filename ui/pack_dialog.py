@@ -15,11 +15,12 @@ from core.package import SUFFIX, PackSummary, changed_since_last_export, last_ex
 from core.store import Store
 from ui.background import Job
 from ui.i18n import Translator, add_strings
+from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
 add_strings({
     "pack.exists_title": ("文件已存在", "The file exists"),
     "pack.exists": ("{path} 已存在，可能是尚未合并的数据包。要替换它吗？", "{path} already exists; it may be a package not merged yet. Replace it?"),
-    "pack.title": ("导出本机访谈数据", "Export session"),
+    "pack.title": ("导出数据包", "Export session"),
     "pack.intro": ("把访谈打包成一个文件（.yzpack），用 U 盘或邮件交给研究者合并。文件包含回答、修改记录和所用提纲的版本。",
                    "Pack the interviews into one file (.yzpack) to give the researcher on a USB stick or by e-mail. "
                    "It holds the answers, their audit log and the protocol versions used."),
@@ -189,7 +190,7 @@ class PackDialog(PackageFileDialog):
         if previous is None:
             self.counts.setText(self._t("first", total=total))
         else:
-            self.counts.setText(self._t("changed", file=previous["file_name"], at=previous["at"],
+            self.counts.setText(self._t("changed", file=previous["file_name"], at=local_time(previous["at"]),
                                         changed=changed, total=total))
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         self.path_edit.setText(str(Path.home() / f"{_safe(who)}-{stamp}{SUFFIX}"))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import review
-from core.engine import INTERVIEW_TIME, InterviewSession
+from core.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from core.errors import YingzaoError
 from core.expr import ExpressionError
 from core.protocol import Protocol, Question, pick
@@ -65,19 +65,6 @@ add_strings({
 _BADGES = {"completed": ("#fdf3d8", "#6d5200"), "approved": ("#e3f1e4", "#1f5f23"), "rejected": ("#fbe3e1", "#8c1d18")}
 
 
-def number_questions(protocol: Protocol) -> dict[str, str]:
-    """'2.3' for the third answerable question of the second section, as the interview screen numbers them."""
-    numbers: dict[str, str] = {}
-    for s_index, section in enumerate(protocol.sections, start=1):
-        count = 0
-        for name in section.questions:
-            question = protocol.question(name)
-            if question.holds_value and question.type != "calculate":
-                count += 1
-                numbers[name] = f"{s_index}.{count}"
-    return numbers
-
-
 def answer_text(protocol: Protocol, question: Question, answer: Answer | None, tr: Translator) -> str:
     if answer is None:
         return ""
@@ -122,7 +109,7 @@ class ReviewInterviewView(QWidget):
         self.role = store.get_setting("user_role")
         self.session = ReviewSession(store, interview_id)
         self.protocol = self.session.protocol
-        self.numbers = number_questions(self.protocol)
+        self.numbers = question_numbers(self.protocol)
         self.cards: dict[str, QFrame] = {}
         self.threads: dict[str, CommentThread] = {}
         self.headings: list[QLabel] = []
@@ -247,7 +234,11 @@ class ReviewInterviewView(QWidget):
 
     @property
     def can_comment(self) -> bool:
-        return review.is_supervisor(self.role) and self.interview.status in review.REVIEWABLE and not self.sent_at
+        # a package sent after the last rejection closes comments only while the interview is
+        # with the fieldworker; once the revision is back (completed) a new round of review begins
+        sent = self.interview.status == "rejected" and self.sent_at
+        return (review.is_supervisor(self.role) and self.interview.status in review.REVIEWABLE and not sent
+                and not self.store.read_only)
 
     def retranslate(self) -> None:
         tr, interview = self.tr, self.interview
@@ -261,7 +252,7 @@ class ReviewInterviewView(QWidget):
         self.approve_button.setText(tr("rv.approve"))
         self.reject_button.setText(tr("rv.reject"))
         self.reopen_button.setText(tr("rv.reopen"))
-        supervisor = review.is_supervisor(self.role)
+        supervisor = review.is_supervisor(self.role) and not self.store.read_only
         self.approve_button.setVisible(supervisor and interview.status == "completed")
         self.reject_button.setVisible(supervisor and interview.status == "completed")
         self.reopen_button.setVisible(supervisor and interview.status == "approved")
@@ -278,7 +269,9 @@ class ReviewInterviewView(QWidget):
             tr(f"rv.history.{words[(e.field, e.new)]}", user=e.user, at=local_time(e.at)) for e in self.history
             if (e.field, e.new) in words))
         notice = ""
-        if not supervisor:
+        if self.store.read_only:
+            notice = ""  # the main window's banner says the database is read-only
+        elif not supervisor:
             notice = tr("rv.not_supervisor", role=role_label(tr, self.role) or "—")
         elif interview.status == "rejected":
             notice = tr("rv.sent", at=local_time(self.sent_at)) if self.sent_at else tr("rv.to_send")

@@ -12,13 +12,14 @@ from core.package import SUFFIX, PackSummary
 from core.review_package import last_review_export, pack_review, pending_by_fieldworker
 from core.store import Store
 from ui.i18n import Translator, add_strings
+from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 from ui.pack_dialog import PackageFileDialog
 
 add_strings({
     "rsend.exists_title": ("文件已存在", "The file exists"),
     "rsend.exists": ("{path} 已存在，可能是尚未合并的数据包。要替换它吗？", "{path} already exists; it may be a package not merged yet. Replace it?"),
     "rsend.title": ("把审核结果发给访员", "Send the review to a fieldworker"),
-    "rsend.intro": ("把您审核过（通过、退回或批注）的访谈打包成一个文件（.yzpack），交给访员在自己的电脑上用“合并会话包…”合并："
+    "rsend.intro": ("把您审核过（通过、退回或批注）的访谈打包成一个文件（.yzpack），交给访员在自己的电脑上用“数据 → 合并数据包…”合并："
                     "退回的访谈会回到访员手中，批注显示在对应的问题下。",
                     "Pack the interviews you reviewed (approved, sent back or commented on) into one file (.yzpack) for "
                     "the fieldworker to merge on their laptop with Merge sessions: interviews sent back return to them, "
@@ -74,7 +75,7 @@ class ReviewSendDialog(PackageFileDialog):
         index = self.fieldworker_box.findData(wanted) if wanted else 0
         self.fieldworker_box.setCurrentIndex(max(0, index))
         self.fieldworker_box.blockSignals(False)
-        self.last_label.setText(self._t("last", file=previous["file_name"], at=previous["at"]) if previous else "")
+        self.last_label.setText(self._t("last", file=previous["file_name"], at=local_time(previous["at"])) if previous else "")
         self.last_label.setVisible(previous is not None)
         self._default_path()
 

@@ -52,7 +52,7 @@ add_strings({
     "review.flags_working": ("正在更新质量提示……", "Updating the quality flags…"),
     "review.flags_ready": ("质量提示已是最新。", "Quality flags are up to date."),
     "review.flags_failed": ("质量提示未能更新：{message}", "The quality flags could not be updated: {message}"),
-    "review.empty": ("还没有完成的访谈。请先用“数据 → 合并会话包…”合并访员导出的数据。",
+    "review.empty": ("还没有完成的访谈。请先用“数据 → 合并数据包…”合并访员导出的数据。",
                      "No finalised interviews yet. Merge the fieldworkers' packages first (Data → Merge sessions…)."),
     "review.no_match": ("没有符合筛选条件的访谈。", "No interview matches the filters."),
     "review.not_supervisor": ("您的角色是“{role}”：可以查看队列和进度，但只有督导可以批注、通过或退回（“文件 → 我的身份…”）。",
@@ -207,7 +207,7 @@ class ReviewView(QWidget):
         """Review actions are for supervisors (the role may have changed in My identity…)."""
         self.role = self.store.get_setting("user_role")
         supervisor = review.is_supervisor(self.role)
-        self.send_button.setVisible(supervisor)
+        self.send_button.setVisible(supervisor and not self.store.read_only)  # sending records what was sent
         self.notice.setVisible(not supervisor)
         self.notice.setText(self.tr("review.not_supervisor", role=role_label(self.tr, self.role) or "—"))
 
@@ -222,14 +222,15 @@ class ReviewView(QWidget):
         self.model.reload(load_rows(self.store), self.store.communities(), self._titles)
         self._update_filter_values()
         self._restore(keep)
-        if self._sized_for != self.tr.lang and self.model.rowCount():
-            self._fit_columns()
+        if self._sized_for != self.tr.lang:
+            self._fit_columns()  # an empty queue too: its headers must not be cut either
         self._update_state()
         self.start_flag_update()
 
     def start_flag_update(self) -> bool:
         """Recompute the quality flags off the UI thread if the data changed since they were cached."""
-        if self.flag_job is not None or not quality.is_stale(self.store):
+        if self.flag_job is not None or self.store.read_only or not quality.is_stale(self.store):
+            # read-only (another window has the database): the flags that window cached are shown
             return False
         path = self.store.path
 
@@ -241,7 +242,7 @@ class ReviewView(QWidget):
         self.flag_job = Job(work)
         self.flag_job.succeeded.connect(self._flags_updated)  # bound to this widget: runs on the UI thread
         self.flag_job.failed.connect(self._flags_failed)
-        self.flags_label.setText(self.tr("review.flags_working"))
+        self._show_flags_state("working")
         self.flag_job.start()
         return True
 
@@ -252,7 +253,7 @@ class ReviewView(QWidget):
         keep = self.selected_id()
         self.model.set_flags(quality.cached_flags(self.store))
         self._restore(keep)
-        self.flags_label.setText(self.tr("review.flags_ready"))
+        self._show_flags_state("ready")
         self._update_state()
         page = self.interview_page
         if page is not None and quality.flags_of(self.store, page.interview_id) != page.flags:
@@ -263,7 +264,7 @@ class ReviewView(QWidget):
         if self.flag_job is None:
             return
         self._end_flag_job()
-        self.flags_label.setText(self.tr("review.flags_failed", message=error.message))
+        self._show_flags_state("failed", error)
 
     def _end_flag_job(self) -> None:
         if self.flag_job is not None:
@@ -338,10 +339,12 @@ class ReviewView(QWidget):
             if column == COL["flags"]:
                 continue
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
-            widest = max([header_metrics.horizontalAdvance(title) + 24]
-                         + [metrics.horizontalAdvance(self.model.text(row, column)) for row in sample])
-            header.resizeSection(column, min(widest + 16, 260))
-        self._sized_for = self.tr.lang
+            # the style's own size for the header (margins and the sort arrow) is the least a column gets
+            needed = max(header.sectionSizeHint(column), header_metrics.horizontalAdvance(title) + 40)
+            widest = max([metrics.horizontalAdvance(self.model.text(row, column)) + 16 for row in sample] + [0])
+            header.resizeSection(column, max(needed, min(widest, 260)))
+        if self.model.rowCount():  # fitted to rows, not only to the headers of an empty queue
+            self._sized_for = self.tr.lang
 
     # -- pages -----------------------------------------------------------------------------------
 
@@ -425,8 +428,19 @@ class ReviewView(QWidget):
 
     # -- words -----------------------------------------------------------------------------------
 
+    def _show_flags_state(self, state: str, error: YingzaoError | None = None) -> None:
+        """Kept as a state, not a text, so it follows a language switch ("质量提示已是最新。")."""
+        self._flags_state = (state, error)
+        if state == "failed" and error is not None:
+            self.flags_label.setText(self.tr("review.flags_failed", message=error.message))
+        elif state:
+            self.flags_label.setText(self.tr(f"review.flags_{state}"))
+        else:
+            self.flags_label.setText("")
+
     def retranslate(self) -> None:
         tr = self.tr
+        self._show_flags_state(*getattr(self, "_flags_state", ("", None)))
         self.back_button.setText("← " + tr("review.back"))
         self.title.setText(tr("review.title"))
         self.open_button.setText(tr("review.open"))
@@ -438,8 +452,7 @@ class ReviewView(QWidget):
         self._apply_role()
         self.model.retranslate()
         self._retranslate_filters()
-        if self.model.rowCount():
-            self._fit_columns()
+        self._fit_columns()
         self._update_state()
 
     def _retranslate_filters(self) -> None:

@@ -1,6 +1,7 @@
 """First launch asks who is using the app; the same dialog changes it later, prefilled."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSysInfo, Qt
 from PySide6.QtWidgets import QDialog
 
@@ -90,3 +91,40 @@ def test_ask_identity_returns_true_when_confirmed(qtbot, library_store, monkeypa
     assert ask_identity(None, store, Translator()) is True
     assert store.get_setting("user_name") == "Wang Fang"
     assert first_run_dialog.role_label(Translator("en"), store.get_setting("user_role")) == "Fieldworker"
+
+
+def test_esc_on_first_launch_asks_before_quitting_and_can_stay(qtbot, library_store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    store, _library = library_store
+    dialog, _tr = make(qtbot, store)
+    asked = []
+
+    def choose(label):
+        def exec_(box):
+            asked.append(box.text())
+            next(b for b in box.buttons() if b.text() == label).click()
+            return 0
+        return exec_
+
+    monkeypatch.setattr(QMessageBox, "exec", choose("继续填写"))
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+    assert asked and "退出营造" in asked[0]
+    assert dialog.isVisible()  # still asking who
+    type_text(qtbot, dialog.name_edit, "王芳")
+    assert dialog.name_edit.text() == "王芳"
+    monkeypatch.setattr(QMessageBox, "exec", choose("退出"))
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    assert store.get_setting("user_name") is None
+
+
+def test_esc_when_changing_identity_later_just_closes(qtbot, library_store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    store, _library = library_store
+    store.set_setting("user_name", "王芳")
+    dialog, _tr = make(qtbot, store)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail("nothing to confirm"))
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Rejected

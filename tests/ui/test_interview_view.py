@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QApplication
 
 from core.engine import InterviewSession
 from ui.i18n import Translator
-from ui.interview_view import SAVE_DELAY_MS, InterviewView
+from ui.interview_view import InterviewView
+from ui.save_schedule import SAVE_DELAY_MS
 
 from tests.ui.clicks import click_button
 from tests.ui.typing import type_text

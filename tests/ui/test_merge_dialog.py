@@ -47,7 +47,11 @@ def test_merge_dialog_merges_several_files_and_reports_each(qtbot, laptops, tmp_
     assert rows[0][:3] == ["wang.yzpack", "已合并", "1"] and rows[1][:3] == ["li.yzpack", "已合并", "2"]
     assert rows[2][1] == "拒收" and "这不是营造的数据包" in rows[2][-1]
     assert "完成：2 个已合并" in dialog.status.text()
-    assert dialog.save_button.isEnabled() and dialog.start_button.isEnabled()
+    assert dialog.save_button.isEnabled()
+    assert not dialog.start_button.isEnabled()  # the same list again: nothing to start
+    with qtbot.assertNotEmitted(dialog.merge_finished, wait=300):
+        dialog.start_button.click()  # the second click of a double-click that came after a quick merge
+    assert "完成：2 个已合并" in dialog.status.text()  # the report is still the whole run's
     book = openpyxl.load_workbook(dialog.save_report(tmp_path / "report.xlsx"))
     assert [row[0] for row in book["packages"].iter_rows(min_row=2, values_only=True)] == [
         "wang.yzpack", "li.yzpack", "junk.yzpack"]
@@ -157,3 +161,19 @@ def test_pack_dialog_exports_what_changed_and_then_nothing(qtbot, laptops, tmp_p
         dialog.export()
     assert everything.args[0].interviews == 2
     wang.store = Store(wang.path)  # so the fixture can close it
+
+
+def test_times_in_the_report_are_local_not_raw_timestamps(qtbot, laptops, tmp_path):
+    wang, _ = laptops
+    wang.interview()
+    package = wang.pack(tmp_path / "wang.yzpack")
+    with Store(tmp_path / "master.db") as master:
+        merge_packages(master, [package])
+    dialog = MergeDialog(tmp_path / "master.db", Translator("zh"))
+    qtbot.addWidget(dialog)
+    dialog.add_files([package])
+    with qtbot.waitSignal(dialog.merge_finished, timeout=20_000):
+        dialog.start_button.click()
+    details = dialog.table.item(0, dialog.table.columnCount() - 1).text()
+    assert "合并，未作任何改动" in details
+    assert "T" not in details and "Z" not in details  # "2026-12-03 14:46", not "2026-12-03T06:46:59.074Z"

@@ -34,7 +34,8 @@ def test_with_no_communities_a_new_one_is_asked_for(qtbot, library_store):
     assert dialog.new_radio.isChecked() and not dialog.existing_radio.isEnabled()
     assert not dialog.ok_button.isEnabled()  # the case id is still empty
     qtbot.keyClicks(dialog.new_id_edit, "C")
-    assert dialog.new_name_edit.text() == "C社区"  # the paper's naming, suggested
+    # the paper's naming, suggested as a placeholder that is used when no name is typed
+    assert dialog.new_name_edit.text() == "" and dialog.new_name_edit.placeholderText() == "C社区"
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert store.community("C").name == "C社区"
@@ -97,3 +98,13 @@ def test_choose_new_interview_returns_none_on_cancel(qtbot, library_store, monke
     store, library = library_store
     monkeypatch.setattr(NewInterviewDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
     assert choose_new_interview(None, store, library, Translator()) is None
+
+
+def test_typing_the_name_after_the_code_gives_just_the_name(qtbot, library_store):
+    store, library = library_store
+    dialog, _tr = make(qtbot, store, library)
+    qtbot.keyClicks(dialog.new_id_edit, "A")
+    type_text(qtbot, dialog.new_name_edit, "A社区")  # typed as a fieldworker would, after the code
+    assert dialog.new_name_edit.text() == "A社区"  # not "A社区A社区"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert store.community("A").name == "A社区"

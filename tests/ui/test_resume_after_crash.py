@@ -89,6 +89,7 @@ def test_a_killed_interview_is_offered_for_resume_where_it_stopped(qtbot, tmp_pa
     monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.text()) or QMessageBox.StandardButton.Yes)
     assert offer_resume(window, store, Translator("zh"), store.get_setting(OPEN_INTERVIEW))
     assert "社区干部访谈提纲" in asked[0] and "A社区" in asked[0]
+    assert "最后一两秒输入的文字可能没有保存" in asked[0]  # honest about typing just before the kill
     view = window.interview_view
     assert view is not None
     assert view.sections[view.stack.currentIndex()].name == "community_organisation"

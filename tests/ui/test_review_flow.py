@@ -135,6 +135,15 @@ def test_review_send_back_revise_and_approve_across_two_databases(qtbot, people,
     assert page.threads[question].texts() == ["请补充：合并了哪几个村？", "合并了三个村"]
     assert "由A村、B村和C村合并" in page.cards[question].findChild(type(page.title), "answer").text()
 
+    # a second round of review: the supervisor can comment again, on a question and on the whole
+    thread = page.threads[question]
+    assert page.can_comment and thread.can_comment and not thread.add_button.isHidden()  # "＋ 批注"
+    assert page.whole.new_box.isVisibleTo(page)  # the overall comment box
+    thread.add_button.click()
+    type_text(qtbot, page.threads[question].new_box, "第二轮：请确认合并时间")
+    page.threads[question].post_button.click()
+    assert "第二轮：请确认合并时间" in page.threads[question].texts()
+
     # approve, then reopen: both recorded
     page.approve_button.click()
     assert master.interview(interview_id).status == "approved" and page.reopen_button.isVisible()
