@@ -29,6 +29,13 @@ class Text:
     zh: str
     en: str
 
+    def __post_init__(self) -> None:
+        # a Text given where a string belongs keeps its own language's half
+        if isinstance(self.zh, Text):
+            object.__setattr__(self, "zh", self.zh.zh)
+        if isinstance(self.en, Text):
+            object.__setattr__(self, "en", self.en.en)
+
     def __str__(self) -> str:
         return self.en if _language == "en" else self.zh
 
@@ -36,6 +43,9 @@ class Text:
         if isinstance(other, Text):
             return Text(self.zh + other.zh, self.en + other.en)
         return Text(self.zh + str(other), self.en + str(other))
+
+    def __radd__(self, other: object) -> "Text":
+        return Text(str(other) + self.zh, str(other) + self.en)
 
 
 class YingzaoError(Exception):
@@ -540,21 +550,20 @@ def package_unreadable(path: Path | str, error: OSError) -> PackageError:
 # too deep, a protocol that does not match its workbook, interviews for another laptop). The file
 # is named first, as in every PackageError, so a merge report line says which package it was.
 
-_UNCHANGED_TEXT = Text("主数据库没有任何改动。", _UNCHANGED)
-_ASK_AGAIN = Text("请访员重新导出会话，再合并新文件。", "Ask the fieldworker to export the session again and merge the new file. ")
+_ASK_AGAIN = Text("请访员重新导出数据包，再合并新文件。", "Ask the fieldworker to export the session again and merge the new file. ")
 
 
 def package_too_large(path: Path | str, what: str, limit: str) -> PackageError:
     return PackageError(path, Text(f"数据包超出了 Yingzao 接受的大小（{what}；上限 {limit}），可能已损坏或是恶意文件。",
                                    f"the package is larger than Yingzao accepts ({what}; the limit is {limit}); "
                                    "it may be damaged or hostile."),
-                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+                        hint=_ASK_AGAIN + _UNCHANGED)
 
 
 def package_duplicate_member(path: Path | str, name: str) -> PackageError:
     return PackageError(path, Text(f"数据包中有两个同名文件（{name}），无法确定哪一个是真的。",
                                    f"the package holds two files named {name}; which one is genuine cannot be told."),
-                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+                        hint=_ASK_AGAIN + _UNCHANGED)
 
 
 def package_protocol_unverifiable(path: Path | str, sha256: str, why: str) -> PackageError:
@@ -562,14 +571,14 @@ def package_protocol_unverifiable(path: Path | str, sha256: str, why: str) -> Pa
                                    f"protocol {sha256[:12]} cannot be verified against its own workbook ({why})."),
                         hint=Text("请在访员的电脑上用 Yingzao 重新载入该提纲并重新导出会话。",
                                   "Load the protocol again in Yingzao on the fieldworker's laptop and export "
-                                  "the session again. ") + _UNCHANGED_TEXT)
+                                  "the session again. ") + _UNCHANGED)
 
 
 def package_answer_outside_protocol(path: Path | str, interview_id: str, question: str, form: str) -> PackageError:
     return PackageError(path, Text(f"访谈 {interview_id} 回答了提纲 {form} 中没有的问题“{question}”。",
                                    f"interview {interview_id} answers a question '{question}' that its protocol "
                                    f"{form} does not have."),
-                        hint=_ASK_AGAIN + _UNCHANGED_TEXT)
+                        hint=_ASK_AGAIN + _UNCHANGED)
 
 
 def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
@@ -577,7 +586,7 @@ def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
     transaction rolled back, and the others of the run still merge."""
     return PackageError(path, Text(f"合并时出现意外错误（{type(error).__name__}），此数据包未合并。",
                                    f"merging it failed unexpectedly ({type(error).__name__}); it was not merged."),
-                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED_TEXT)
+                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED)
 
 
 def expression_unreadable(detail: str) -> YingzaoError:
@@ -594,7 +603,7 @@ def review_package_for_another_database(path: Path | str, interview_id: str) -> 
                                    f"this is a review package, but interview {interview_id} was not taken on this "
                                    "database; it belongs on the laptop that took the interview."),
                         hint=Text("请在做这些访谈的访员电脑上合并它。", "Merge it on the fieldworker's laptop that took "
-                                  "these interviews. ") + _UNCHANGED_TEXT)
+                                  "these interviews. ") + _UNCHANGED)
 
 
 def no_open_conflict(interview_id: str) -> StoreError:

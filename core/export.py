@@ -354,7 +354,7 @@ def _make_durable(temporary: Path, out_path: Path) -> None:
     """On the disk before it takes the target's name: a power cut after the rename must not leave
     an empty workbook where the researcher's last good export was."""
     try:
-        export_files.fsync_file(temporary)
+        durable.fsync_file(temporary)
     except OSError as error:
         raise errors.export_failed(out_path, error) from error
 

@@ -160,13 +160,3 @@ def _remove(path: Path) -> int:
         return 0
     except OSError:  # held open elsewhere (Windows) or refused: left for a later clean-up
         return 0
-
-
-# -- making the file durable --------------------------------------------------------------------
-
-def fsync_file(path: Path) -> None:
-    """Flush `path`'s content to the disk (a rename alone can leave an empty file after a power cut).
-    Opened for writing: Windows flushes only through a handle that may write (core.durable's
-    read-only descriptor gets EBADF there)."""
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())

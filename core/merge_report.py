@@ -6,7 +6,7 @@ import io
 import re
 from pathlib import Path
 
-from core.durable_file import write_durably
+from core.durable import write_durably
 from core.merge import ALREADY_MERGED, CANCELLED, MERGED, REFUSED, MergeReport, PackageReport
 from core.timestamps import to_local
 from core.xlsx_text import cell_text, xml_safe

@@ -21,7 +21,7 @@ from core import errors
 from core.content_hash import (
     ANSWER_FIELDS, AUDIT_FIELDS, INTERVIEW_FIELDS, PARADATA_FIELDS, Version, load_version,
 )
-from core.durable_file import replace_durably
+from core.durable import replace_durably
 from core.errors import FormError
 from core.form_loader import load_protocol_bytes
 from core.json_limits import json_depth_exceeds, storable

@@ -9,7 +9,7 @@ import sys
 import openpyxl
 import pytest
 
-from core import durable_file, errors, merge as merge_module, review
+from core import durable, errors, merge as merge_module, review
 from core.errors import StoreError
 from core.merge import merge_package, merge_packages
 from core.merge_report import save_report_xlsx, summary_lines
@@ -79,7 +79,7 @@ def test_a_report_that_cannot_be_written_leaves_nothing_behind_and_prints_nothin
     def full_disk(handle):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(durable_file.os, "fsync", full_disk)
+    monkeypatch.setattr(durable.os, "fsync", full_disk)
     with pytest.raises(OSError):
         save_report_xlsx(report, tmp_path / "report.xlsx")
     import gc
@@ -144,8 +144,8 @@ def test_a_package_is_flushed_before_it_is_renamed_and_recorded(make_laptop, tmp
     wang.interview()
     events = []
     real_fsync, real_replace = os.fsync, os.replace
-    monkeypatch.setattr(durable_file.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
-    monkeypatch.setattr(durable_file.os, "replace", lambda a, b: (events.append("rename"), real_replace(a, b))[1])
+    monkeypatch.setattr(durable.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(durable.os, "replace", lambda a, b: (events.append("rename"), real_replace(a, b))[1])
     assert pack_session(wang.store, tmp_path / "s.yzpack") is not None
     assert events[:2] == ["fsync", "rename"]
     if os.name != "nt":
@@ -159,7 +159,7 @@ def test_a_package_that_cannot_be_flushed_is_not_recorded_as_exported(make_lapto
     def failing(fd):
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(durable_file.os, "fsync", failing)
+    monkeypatch.setattr(durable.os, "fsync", failing)
     with pytest.raises(StoreError):
         pack_session(wang.store, tmp_path / "s.yzpack")
     assert list(tmp_path.glob("s.yzpack*")) == []
