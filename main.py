@@ -52,7 +52,29 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--into", type=Path, required=True, metavar="MASTER.db", help="the researcher's master database")
     merge.add_argument("files", nargs="+", type=Path, metavar="FILE", help="session packages (.yzpack)")
     merge.add_argument("--report", type=Path, metavar="REPORT.xlsx", help="also save the report as an Excel workbook")
+    backup = commands.add_parser(
+        "backup", help="copy a database safely, its latest saves included (a copy of the .db file alone misses them)",
+        description="Write a consistent copy of the database through SQLite's online backup. Works while the app has "
+                    "the database open. Exit 0 when written, 1 when not (nothing partial is left).")
+    backup.add_argument("--db", dest="backup_db", type=Path, metavar="PATH", help="the database to back up (default: --db, else the user's data folder)")
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE.db", help="the copy to write (replaced if it exists)")
     return parser
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from core import paths
+    from core.errors import YingzaoError
+    from core.store import Store
+
+    db = args.backup_db or args.db or paths.default_database()
+    try:
+        with Store(db, read_only=True) as store:
+            target = store.backup(args.out)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(target)
+    return 0
 
 
 def _check_form(args: argparse.Namespace) -> int:
@@ -204,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         return _pack(args)
     if args.command == "merge":
         return _merge(args)
+    if args.command == "backup":
+        return _backup(args)
     from ui.app import run
 
     return run(args.db, lang=args.lang)

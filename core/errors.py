@@ -187,10 +187,14 @@ def unexpected_schema(path: Path, objects: tuple[str, ...] | list[str]) -> Store
         code="unexpected_schema")
 
 
-def damaged_database(path: Path, what: tuple[str, ...] | list[str] | str) -> StoreError:
-    listed = what if isinstance(what, str) else ", ".join(what[:10]) + (" …" if len(what) > 10 else "")
+def damaged_database(path: Path, what: "tuple[str, ...] | list[str] | Text") -> StoreError:
+    if isinstance(what, Text):
+        listed = what
+    else:
+        names = ", ".join(what[:10]) + (" …" if len(what) > 10 else "")
+        listed = Text(f"缺少 {names}", f"missing {names}")
     return StoreError(
-        Text(f"{path} 已损坏：{listed}。", f"{path} is damaged: {listed}."),
+        Text(f"{path} 已损坏：{listed.zh}。", f"{path} is damaged: {listed.en}."),
         hint=Text("文件未被改动。请用最近的备份（文件 → 备份数据库…）或访员最近的数据包；"
                   "也可以用 export 导出仍可读取的部分。",
                   "The file has not been changed. Use the latest backup (File → Back up database…) or the "
@@ -322,7 +326,7 @@ def write_failed(path: Path, error: Exception) -> StoreError:
     if code in _SQLITE_BUSY:
         return database_locked(path)
     if code in _SQLITE_DAMAGED:
-        return damaged_database(path, Text("写入时遇到损坏的数据页", "damaged pages met while writing"))  # type: ignore[arg-type]
+        return damaged_database(path, Text("写入时遇到损坏的数据页", "damaged pages met while writing"))
     if code in _SQLITE_FULL:
         why = Text("磁盘已满", "the disk is full")
     elif code in _SQLITE_READONLY:
@@ -343,7 +347,7 @@ def from_sqlite(path: Path, error: Exception, *, opening: bool = False) -> Store
     if code == 26:
         return not_a_database(path)
     if code == 11:
-        return damaged_database(path, Text("SQLite 报告数据页损坏", "SQLite reports damaged pages"))  # type: ignore[arg-type]
+        return damaged_database(path, Text("SQLite 报告数据页损坏", "SQLite reports damaged pages"))
     if code in _SQLITE_BUSY:
         return database_locked(path)
     if opening and (code in _SQLITE_CANNOT or code in _SQLITE_READONLY):

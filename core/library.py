@@ -71,7 +71,7 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
         if protocol is not None:
             library.protocols.append(protocol)
             now_seen[str(path)] = stat + [protocol.sha256]
-    if now_seen != seen:
+    if now_seen != seen and not store.read_only:
         store.set_setting(SEEN_FILES, json.dumps(now_seen))
     return library
 

@@ -308,6 +308,9 @@ class Store:
 
     def add_protocol(self, protocol: Protocol, workbook: bytes | None = None) -> str:
         """Keep a protocol version for good; adding the same workbook again changes nothing."""
+        if self.read_only:  # a window beside the writer: the version is known for this session only
+            self._protocols[protocol.sha256] = protocol
+            return protocol.sha256
         with self.transaction():
             self.conn.execute(
                 "INSERT OR IGNORE INTO protocols (sha256, form_id, version, role, title, source_name, definition,"

@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.open_database_action)
+        self.backup_action = QAction(self)
+        self.backup_action.triggered.connect(self.back_up_database)
+        self.file_menu.addAction(self.backup_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.identity_action)
         self.file_menu.addSeparator()
@@ -145,7 +148,7 @@ class MainWindow(QMainWindow):
     def write_actions(self) -> list[QAction]:
         """What changes the database: off in a read-only window."""
         return [self.new_interview_action, self.new_profile_action, self.identity_action, self.pack_action,
-                self.merge_action, self.conflicts_action, self.export_action]
+                self.merge_action, self.conflicts_action]
 
     def _apply_read_only(self) -> None:
         read_only = self.store.read_only
@@ -153,6 +156,11 @@ class MainWindow(QMainWindow):
             action.setEnabled(not read_only)
         self.read_only_banner.setVisible(read_only)
         self.read_only_banner.setText(self.tr("read_only.banner"))
+
+    def back_up_database(self) -> None:
+        from ui.backup import back_up
+
+        self._backup_job = back_up(self, self.store.path, self.tr)
 
     # -- another database --------------------------------------------------------------------
 
@@ -243,6 +251,7 @@ class MainWindow(QMainWindow):
         self.new_profile_action.setText(tr("menu.new_profile"))
         self.identity_action.setText(tr("menu.identity"))
         self.open_database_action.setText(tr("menu.open_database"))
+        self.backup_action.setText(tr("menu.backup"))
         self.read_only_banner.setText(tr("read_only.banner"))
         if self._last_saved and self.statusBar().currentMessage():
             self.statusBar().showMessage(tr("status.saved", time=self._last_saved))  # in the new language
