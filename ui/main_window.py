@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from core.errors import YingzaoError
 from core.library import Library, load_library
 from core.store import Store
+from ui.backup import back_up
 from ui.i18n import LANGUAGES, Translator, add_strings
 
 OPEN_INTERVIEW = "open_interview"  # setting: the interview on screen; left behind only by a crash
@@ -158,8 +159,6 @@ class MainWindow(QMainWindow):
         self.read_only_banner.setText(self.tr("read_only.banner"))
 
     def back_up_database(self) -> None:
-        from ui.backup import back_up
-
         self._backup_job = back_up(self, self.store.path, self.tr)
 
     # -- another database --------------------------------------------------------------------
