@@ -166,12 +166,6 @@ def _open_store(db_path: Path, *, damaged_too: bool = False) -> Store | export_d
             return Store(db_path)
         if damaged_too and error.code == _DAMAGED:
             return export_damage.ReadOnlyView(db_path)
-        # read-only media: a WAL database opens read-only only where SQLite can make its -shm
-        if error.code == "cannot_open" and not Path(f"{db_path}-wal").exists():
-            try:
-                return export_damage.ReadOnlyView(db_path, immutable=True)
-            except sqlite3.Error:
-                pass  # the store's own message says why the file cannot be opened
         raise
 
 

@@ -85,7 +85,18 @@ class Store:
 
     def _connect(self, read_only: bool) -> sqlite3.Connection:
         if read_only:
-            conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=_BUSY_SECONDS)
+            uri = self.path.resolve().as_uri()
+            conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=_BUSY_SECONDS)
+            try:
+                conn.execute("PRAGMA schema_version").fetchone()  # the first read opens the -shm
+            except sqlite3.OperationalError as error:
+                # read-only media: SQLite cannot make the -shm a WAL database needs. With no -wal
+                # beside it the main file is the whole database, and `immutable` reads it as it is.
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_CANTOPEN or _wal_path(self.path).exists():
+                    conn.close()
+                    raise
+                conn.close()
+                conn = sqlite3.connect(uri + "?immutable=1", uri=True)
         else:
             conn = sqlite3.connect(str(self.path), timeout=_BUSY_SECONDS)
         # a file from elsewhere may define functions in views or defaults; none of it runs with our rights
