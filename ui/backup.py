@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core.store import Store
@@ -29,10 +30,27 @@ def suggested_name(database: Path, now: dt.datetime | None = None) -> str:
     return f"{database.stem}-backup-{stamp}.db"
 
 
+class _Report(QObject):
+    """Receives the job's end on the UI thread: a slot of an object living there, not a lambda,
+    which would run in the worker thread that emits."""
+
+    def __init__(self, parent: QWidget, tr: Translator) -> None:
+        super().__init__(parent)
+        self._window, self._tr = parent, tr
+
+    @Slot(object)
+    def succeeded(self, path: object) -> None:
+        QMessageBox.information(self._window, self._tr("backup.done_title"), self._tr("backup.done", path=path))
+
+    @Slot(object)
+    def failed(self, error: object) -> None:
+        from ui.app import show_error
+
+        show_error(self._window, self._tr, error)
+
+
 def back_up(parent: QWidget, database: Path, tr: Translator, target: Path | None = None) -> Job | None:
     """Ask where (unless `target` is given), then copy in a worker thread; returns the running job."""
-    from ui.app import show_error
-
     if target is None:
         chosen, _ = QFileDialog.getSaveFileName(parent, tr("menu.backup"),
                                                 str(database.parent / suggested_name(database)), tr("backup.filter"))
@@ -45,8 +63,8 @@ def back_up(parent: QWidget, database: Path, tr: Translator, target: Path | None
             return store.backup(target)
 
     job = Job(work)
-    job.succeeded.connect(lambda path: QMessageBox.information(parent, tr("backup.done_title"),
-                                                               tr("backup.done", path=path)))
-    job.failed.connect(lambda error: show_error(parent, tr, error))
+    report = _Report(parent, tr)
+    job.succeeded.connect(report.succeeded)
+    job.failed.connect(report.failed)
     job.start()
     return job

@@ -1,6 +1,7 @@
 """File → Back up database…: a copy with every saved answer, made beside the open window."""
 from __future__ import annotations
 
+from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QWidget
 
 from core.store import Store
@@ -15,7 +16,10 @@ def test_back_up_from_the_menu_copies_the_latest_answers(qtbot, library_store, t
     text = next(q.name for q in protocol.questions if q.type == "text")
     store.save_answer(interview, text, "刚刚保存的回答")
     told: list[str] = []
-    monkeypatch.setattr(backup.QMessageBox, "information", lambda parent, title, message: told.append(message))
+    ui_thread = QThread.currentThread()
+    monkeypatch.setattr(backup.QMessageBox, "information",
+                        lambda parent, title, message: told.append(message if QThread.currentThread() is ui_thread
+                                                                   else "shown from the worker thread"))
     parent = QWidget()
     qtbot.addWidget(parent)
     job = backup.back_up(parent, store.path, Translator("zh"), target=tmp_path / "copy.db")
