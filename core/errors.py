@@ -116,6 +116,17 @@ class CodebookError(FormError):
                          "Fix the codebook (a CSV file: edit it in Excel or WPS and save it as CSV UTF-8) and start again.")
 
 
+def unexpected(error: BaseException, log_folder: Path) -> YingzaoError:
+    """What the user reads when something nobody foresaw went wrong: it is in the log, with where."""
+    kind = type(error).__name__
+    return YingzaoError(
+        Text(f"发生了意外错误（{kind}）。已保存的数据不受影响。", f"An unexpected error happened ({kind}). Saved data is not affected."),
+        hint=Text(f"详细信息已记入日志（{log_folder}，不含任何回答内容）。请把日志文件发给项目的技术负责人。",
+                  f"The details are in the log ({log_folder}; it holds no answer text). Please send the log file to "
+                  "the project's technical lead."),
+        code="unexpected")
+
+
 # -- the database ------------------------------------------------------------------------------
 
 class StoreError(YingzaoError):

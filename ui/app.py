@@ -10,11 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from core import paths
+from core import errors, logs, paths
 from core.errors import YingzaoError
 from core.library import load_library
 from core.store import Store
-from ui.i18n import Translator, add_strings
+from ui import fonts
+from ui.i18n import Translator, add_strings, text
 from ui.open_database import open_store
 
 add_strings({
@@ -25,6 +26,10 @@ add_strings({
                     "An interview was not closed normally last time ({title}, {community}).\n"
                     "The saved answers are there, but the last second or two of typing before the app stopped may be "
                     "missing: check the last question, “{question}”.\nContinue at that question?"),
+    "fonts.missing_title": ("缺少中文字体", "No Chinese font"),
+    "fonts.missing": ("这台电脑上没有中文字体，中文可能显示为方框。请安装 {font}，然后重新启动营造。",
+                      "This computer has no Chinese font, so Chinese may show as boxes. Install {font}, then start "
+                      "Yingzao again."),
     "resume.none": ("—", "—"),
     "resume.yes": ("继续访谈", "Resume"),
     "resume.no": ("稍后再说", "Not now"),
@@ -63,7 +68,11 @@ class QtStrings:
 def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Yingzao")
+    logs.setup()
+    logs.log.info("start")
     tr = Translator(lang or "zh")
+    logs.install_hooks(lambda error: show_error(QApplication.activeWindow(), tr, errors.unexpected(error, logs.folder())))
+    chinese_font = fonts.ensure_cjk(app)
     qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
     try:
         store = open_store(None, db_path or paths.default_database(), tr)  # asks when another window has it
@@ -85,6 +94,8 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
 
     window = MainWindow(store, library, tr)
     window.show()
+    if chinese_font is None and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
+        window.font_notice = fonts_missing_notice(window)
     bench = os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW")  # start-up benchmark (bench/bench_ui.py)
     if bench == "window":  # stop once the window has painted
         window.repaint()
@@ -104,6 +115,16 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
     window.store.close()  # the database open when the app ended (File → Open database… may have changed it)
     store.close()
     return code
+
+
+def fonts_missing_notice(window):
+    """Said in both languages at once: without a Chinese font the Chinese half shows as boxes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    zh, en = (text("fonts.missing", lang).format(font=fonts.TO_INSTALL) for lang in ("zh", "en"))
+    box = QMessageBox(QMessageBox.Icon.Warning, text("fonts.missing_title", "en"), f"{en}\n\n{zh}", parent=window)
+    box.open()  # not modal: the app stays usable in English meanwhile
+    return box
 
 
 def offer_resume(window, store: Store, tr: Translator, interview_id: str) -> bool:

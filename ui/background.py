@@ -11,7 +11,8 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from core.errors import Text, YingzaoError
+from core import errors, logs
+from core.errors import YingzaoError
 
 
 class Job(QObject):
@@ -42,8 +43,8 @@ class Job(QObject):
         except YingzaoError as error:
             self.failed.emit(error)
         except Exception as error:  # noqa: BLE001 - the one error path must also catch the unforeseen
-            self.failed.emit(YingzaoError(Text(f"意外错误：{error}", f"Unexpected error: {error}"),
-                                          hint=Text("请保留相关文件，并报告这条信息。", "Keep the files and report this message.")))
+            logs.unexpected(error, "a background job")
+            self.failed.emit(errors.unexpected(error, logs.folder()))
         else:
             self.succeeded.emit(result)
         self.ended.emit()

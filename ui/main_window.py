@@ -7,6 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from core import logs
 from core.errors import YingzaoError
 from core.library import Library, load_library
 from core.store import Store
@@ -22,6 +23,7 @@ add_strings({
     "menu.new_profile": ("新建社区概况…", "New community profile…"),
     "menu.identity": ("我的身份…", "My identity…"),
     "menu.open_database": ("打开数据库…", "Open database…"),
+    "menu.log_folder": ("打开日志文件夹", "Open log folder"),
     "open_db.filter": ("营造数据库 (*.db);;所有文件 (*)", "Yingzao databases (*.db);;All files (*)"),
     "read_only.banner": ("只读：此数据库正在被另一个营造窗口使用，这里只能查看，不能修改。要修改，请在那个窗口里操作，或关闭它后重新打开。",
                          "Read-only: another Yingzao window is using this database, so here you can look but not change "
@@ -133,6 +135,18 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
         self.help_menu.addAction(self.about_action)
+        self.log_folder_action = QAction(self)
+        self.log_folder_action.triggered.connect(self.open_log_folder)
+        self.help_menu.addAction(self.log_folder_action)
+
+    def open_log_folder(self) -> bool:
+        """Help → Open log folder: what to send when something went wrong (it holds no answer text)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        folder = logs.folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -251,6 +265,7 @@ class MainWindow(QMainWindow):
         self.identity_action.setText(tr("menu.identity"))
         self.open_database_action.setText(tr("menu.open_database"))
         self.backup_action.setText(tr("menu.backup"))
+        self.log_folder_action.setText(tr("menu.log_folder"))
         self.read_only_banner.setText(tr("read_only.banner"))
         if self._last_saved and self.statusBar().currentMessage():
             self.statusBar().showMessage(tr("status.saved", time=self._last_saved))  # in the new language
