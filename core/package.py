@@ -46,6 +46,7 @@ MAX_MEMBERS = 1_000  # manifest, interviews, communities and two files per proto
 MAX_RATIO = 100  # unpacked / packed size of a member, once it is larger than RATIO_FLOOR
 RATIO_FLOOR = 1 << 20  # small members may compress better than that (a list of empty answers)
 MAX_JSON_DEPTH = 32  # nesting of arrays and objects in any JSON document of a package
+MAX_DEVICE_LABEL = 200  # characters; the first-run dialog's labels are a few words
 _CHUNK = 1 << 20
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -84,6 +85,11 @@ class Package:
     @property
     def device_id(self) -> str:
         return self.manifest["device_id"]
+
+    @property
+    def device_label(self) -> str:
+        """The packing laptop's name as its user gave it; '' from packages made before it was carried."""
+        return self.manifest.get("device_label", "")
 
     @property
     def fieldworker(self) -> str:
@@ -251,6 +257,7 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION, "kind": kind,
                 "app_version": app_version(), "device_id": store.device_id,
+                **_device_label(store),
                 "fieldworker": store.user or "、".join(name for name in fieldworkers if name),
                 "created_at": store.now(), "selection": selection,
                 "interviews": entries, "protocols": protocols,
@@ -275,6 +282,13 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
         partial.unlink(missing_ok=True)
         raise
     return {**manifest, "package_id": hashlib.sha256(manifest_bytes).hexdigest()}
+
+
+def _device_label(store) -> dict[str, str]:
+    """The manifest's `device_label`, when the laptop has one: the master's exports show it instead
+    of the device id. Cut to what a reader accepts, so an odd setting cannot make the package unreadable."""
+    label = (store.get_setting("device_label") or "").strip()[:MAX_DEVICE_LABEL]
+    return {"device_label": label} if label else {}
 
 
 def _marks(items: Iterable) -> str:
@@ -445,8 +459,11 @@ def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
             raise errors.damaged_package(path, f"its manifest lacks a valid '{key}'")
     if manifest["kind"] not in KINDS:
         raise errors.not_a_package(path, f"it is a '{_shown(manifest['kind'])[:40]}' package, not a session")
-    if not isinstance(manifest.get("for_fieldworker", ""), str):
-        raise errors.damaged_package(path, "its manifest lacks a valid 'for_fieldworker'")
+    for optional in ("for_fieldworker", "device_label"):  # absent from older packages, or from other kinds
+        if not isinstance(manifest.get(optional, ""), str):
+            raise errors.damaged_package(path, f"its manifest lacks a valid '{optional}'")
+    if len(manifest.get("device_label", "")) > MAX_DEVICE_LABEL:
+        raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
     if any(len(manifest[key]) > 1000 for key in ("app_version", "device_id", "fieldworker", "created_at")):
         raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
     files = manifest["files"]
