@@ -124,9 +124,11 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _pack(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from core import paths
     from core.errors import YingzaoError
-    from core.package import last_export, pack_session
+    from core.package import last_export, pack_read_error, pack_session
     from core.store import Store
 
     db = args.pack_db or args.db or paths.default_database()
@@ -137,7 +139,10 @@ def _pack(args: argparse.Namespace) -> int:
         return _pack_review(db, args)
     try:
         with Store(db) as store:
-            previous = last_export(store)
+            try:
+                previous = last_export(store)
+            except sqlite3.DatabaseError as error:  # a damaged file: pack_session says so for its own reads
+                raise pack_read_error(store.path, error) from None
             summary = pack_session(store, args.out, all_interviews=args.all, overwrite=args.force)
     except YingzaoError as error:
         print(str(error), file=sys.stderr)

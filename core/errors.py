@@ -560,6 +560,22 @@ def package_unreadable(path: Path | str, error: OSError) -> PackageError:
                         code="package_unreadable")
 
 
+# -- packing from a damaged database --
+# A read that fails while a package is written (pack, the pack dialog), when SQLite's error code has
+# not already said "damaged", "not a database" or "busy" (see from_sqlite): a missing table, text that
+# is not UTF-8. `problems` are what SQLite's own checks found on the file (core/export_damage.diagnose).
+
+def pack_read_failed(path: Path, error: Exception, problems: "list[Text]") -> StoreError:
+    if problems:
+        return damaged_database(path, Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)))
+    return StoreError(
+        Text(f"无法从 {path} 读取要导出的访谈（{error}）；没有写出数据包。",
+             f"The interviews to export cannot be read from {path} ({error}); no package was written."),
+        hint=Text("请用 export 导出仍可读取的部分，并保留这个数据库文件以便检查。",
+                  "Use `export` to save what is readable, and keep the database file so that it can be examined."),
+        code="pack_read_failed")
+
+
 # -- package hardening --
 # Refusals of packages that are hostile or damaged in ways a copy error never produces (too big,
 # too deep, a protocol that does not match its workbook, interviews for another laptop). The file

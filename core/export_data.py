@@ -295,13 +295,33 @@ class ExportReader:
         return questions, screen
 
     def _device_label(self, device_id: str) -> str:
-        """The name a device was given on its first run, where this database knows it (its own
-        device); otherwise the id, which still tells devices apart."""
+        """The name a device was given on its first run, where this database knows it: its own
+        setting for its own device, the label the latest package from another laptop carried for that
+        one; otherwise the id, which still tells devices apart."""
         if self._devices is None:
+            self._devices = self._merged_device_labels()
             own = self.setting("device_id")
             label = self.setting("device_label")
-            self._devices = {own: label} if own and label else {}
-        return self._devices.get(device_id, device_id)
+            if own and label:
+                self._devices[own] = label
+        return self._devices.get(device_id) or device_id
+
+    def _merged_device_labels(self) -> dict[str, str]:
+        """Each other device's label as its newest merged package says (by when the laptop made it,
+        then when it was merged); a package without a label never hides an older package's one."""
+        try:
+            # a database too old to have the column (read-only exports do not upgrade the file)
+            if "device_label" not in {row[1] for row in self.conn.execute("PRAGMA table_info(packages)")}:
+                return {}
+            return dict(self.conn.execute(
+                "SELECT device_id, device_label FROM packages WHERE device_label != ''"
+                " ORDER BY created_at, merged_at"))  # later rows overwrite earlier ones
+        except sqlite3.DatabaseError:
+            if self.salvage is None:
+                raise
+            self._lose("devices", Text("其他设备的名称（以设备编号代替）", "other devices' names (their ids shown instead)"),
+                       ("interviews",))
+            return {}
 
     def when(self, stamp: str | None) -> dt.datetime | None:
         """A stored UTC timestamp as a local date-time Excel can hold (no time zone, whole seconds)."""

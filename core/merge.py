@@ -198,11 +198,11 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
     with store.transaction():
         # first, so that a second process merging the same file stops here (see merge_package)
         conn.execute(
-            "INSERT INTO packages (id, file_name, kind, format_version, app_version, device_id, fieldworker,"
-            " created_at, merged_at, merged_by, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')",
+            "INSERT INTO packages (id, file_name, kind, format_version, app_version, device_id, device_label,"
+            " fieldworker, created_at, merged_at, merged_by, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')",
             (package.package_id, line.file_name, package.manifest["kind"], package.manifest["format_version"],
-             package.manifest["app_version"], package.device_id, package.fieldworker, package.created_at, now,
-             store.user))
+             package.manifest["app_version"], package.device_id, package.device_label, package.fieldworker,
+             package.created_at, now, store.user))
         for sha, protocol in protocols.items():
             store.add_protocol(protocol, package.workbook(sha))
         _add_communities(conn, package, line)

@@ -189,12 +189,14 @@ MIGRATIONS: list[list[str]] = [
     ],
     # 5: the audit log refuses REPLACE too (an INSERT OR REPLACE deletes the old row without firing
     # the delete trigger), and the database gets an identity of its own, to tell its -wal file from
-    # one that does not belong to it (core/store.py)
+    # one that does not belong to it (core/store.py); a merged package's device label, so that an
+    # export names other laptops as their users named them rather than by id (core/export_data.py)
     [
         """CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
            WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
         "INSERT OR IGNORE INTO settings (key, value) VALUES ('database_id', lower(hex(randomblob(16))))",
+        "ALTER TABLE packages ADD COLUMN device_label TEXT NOT NULL DEFAULT ''",  # '' : a package without one
     ],
 ]
 

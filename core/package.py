@@ -11,11 +11,13 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import zipfile
 import zlib
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from core import errors
 from core.content_hash import (
@@ -23,6 +25,7 @@ from core.content_hash import (
 )
 from core.durable import replace_durably
 from core.errors import FormError
+from core.export_damage import diagnose
 from core.form_loader import load_protocol_bytes
 from core.json_limits import json_depth_exceeds, storable
 from core.protocol import Protocol
@@ -46,6 +49,7 @@ MAX_MEMBERS = 1_000  # manifest, interviews, communities and two files per proto
 MAX_RATIO = 100  # unpacked / packed size of a member, once it is larger than RATIO_FLOOR
 RATIO_FLOOR = 1 << 20  # small members may compress better than that (a list of empty answers)
 MAX_JSON_DEPTH = 32  # nesting of arrays and objects in any JSON document of a package
+MAX_DEVICE_LABEL = 200  # characters; the first-run dialog's labels are a few words
 _CHUNK = 1 << 20
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -84,6 +88,11 @@ class Package:
     @property
     def device_id(self) -> str:
         return self.manifest["device_id"]
+
+    @property
+    def device_label(self) -> str:
+        """The packing laptop's name as its user gave it; '' from packages made before it was carried."""
+        return self.manifest.get("device_label", "")
 
     @property
     def fieldworker(self) -> str:
@@ -164,35 +173,72 @@ def last_export(store) -> dict[str, Any] | None:
     return dict(zip(("at", "file_name", "interviews"), row)) if row else None
 
 
+def pack_counts(store) -> tuple[int, dict[str, Any] | None, int]:
+    """What the pack dialog shows before packing: interviews in all, the last export (None before the
+    first) and the interviews changed since. A damaged database raises the error `pack` would give."""
+    try:
+        return store.count_interviews(), last_export(store), len(changed_since_last_export(store))
+    except sqlite3.DatabaseError as error:
+        raise pack_read_error(store.path, error) from None
+
+
 def pack_session(store, out: Path | str, *, all_interviews: bool = False,
                  overwrite: bool = False) -> PackSummary | None:
     """Write the interviews changed since the last export (or all) to `out`; None when there is
     nothing to write (then no file is made). Records the export so the next one knows where to start."""
     out = Path(out)
     conn = store.conn
-    snapshot = not conn.in_transaction
-    if snapshot:  # one read transaction: edits made meanwhile (the app keeps running) wait for the next export
-        conn.execute("BEGIN")
+    manifest = None
     try:
-        audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
-        ids = ([r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
-               if all_interviews else changed_since_last_export(store))
-        manifest = (write_package(store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite)
-                    if ids else None)
-    finally:
-        if snapshot:
-            conn.execute("COMMIT")
-    if manifest is None:
-        return None
-    with store.transaction():
-        conn.execute(
-            "INSERT INTO exports (at, user, file_name, package_id, selection, audit_high, interviews)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (manifest["created_at"], store.user, out.name, manifest["package_id"], manifest["selection"],
-             audit_high, manifest["counts"]["interviews"]))
+        with _read_snapshot(conn):  # edits made meanwhile (the app keeps running) wait for the next export
+            audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+            ids = ([r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
+                   if all_interviews else changed_since_last_export(store))
+            manifest = (write_package(store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite)
+                        if ids else None)
+        if manifest is None:
+            return None
+        with store.transaction():
+            conn.execute(
+                "INSERT INTO exports (at, user, file_name, package_id, selection, audit_high, interviews)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (manifest["created_at"], store.user, out.name, manifest["package_id"], manifest["selection"],
+                 audit_high, manifest["counts"]["interviews"]))
+    except (sqlite3.DatabaseError, errors.YingzaoError) as error:
+        if manifest is not None:  # written but not recorded: a package the user was told failed must not stay
+            out.unlink(missing_ok=True)
+        if isinstance(error, sqlite3.DatabaseError):
+            raise pack_read_error(store.path, error) from None
+        raise
     counts = manifest["counts"]
     return PackSummary(out, manifest["package_id"], manifest["selection"], counts["interviews"], counts["answers"],
                        counts["audit"], counts["protocols"])
+
+
+def pack_read_error(path: Path, error: sqlite3.DatabaseError) -> errors.StoreError:
+    """What to tell the user when the database cannot be read for a package: by SQLite's error code
+    where that says "damaged" or "busy"; otherwise SQLite's own checks on the file say what is wrong
+    (a missing table, text that is not UTF-8). Never a traceback: `export` can still save the rest."""
+    known = errors.from_sqlite(path, error)
+    if known.code in ("damaged_database", "not_a_database", "database_locked"):
+        return known
+    return errors.pack_read_failed(path, error, diagnose(path, error))
+
+
+@contextmanager
+def _read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction around the whole package, unless the caller's transaction is one already."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        with suppress(sqlite3.Error):  # a damaged file may refuse even this; the first error is the one to report
+            conn.rollback()
+        raise
+    conn.execute("COMMIT")
 
 
 def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str = KIND_SESSION,
@@ -251,6 +297,7 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION, "kind": kind,
                 "app_version": app_version(), "device_id": store.device_id,
+                **_device_label(store),
                 "fieldworker": store.user or "、".join(name for name in fieldworkers if name),
                 "created_at": store.now(), "selection": selection,
                 "interviews": entries, "protocols": protocols,
@@ -275,6 +322,13 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
         partial.unlink(missing_ok=True)
         raise
     return {**manifest, "package_id": hashlib.sha256(manifest_bytes).hexdigest()}
+
+
+def _device_label(store) -> dict[str, str]:
+    """The manifest's `device_label`, when the laptop has one: the master's exports show it instead
+    of the device id. Cut to what a reader accepts, so an odd setting cannot make the package unreadable."""
+    label = (store.get_setting("device_label") or "").strip()[:MAX_DEVICE_LABEL]
+    return {"device_label": label} if label else {}
 
 
 def _marks(items: Iterable) -> str:
@@ -445,8 +499,11 @@ def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
             raise errors.damaged_package(path, f"its manifest lacks a valid '{key}'")
     if manifest["kind"] not in KINDS:
         raise errors.not_a_package(path, f"it is a '{_shown(manifest['kind'])[:40]}' package, not a session")
-    if not isinstance(manifest.get("for_fieldworker", ""), str):
-        raise errors.damaged_package(path, "its manifest lacks a valid 'for_fieldworker'")
+    for optional in ("for_fieldworker", "device_label"):  # absent from older packages, or from other kinds
+        if not isinstance(manifest.get(optional, ""), str):
+            raise errors.damaged_package(path, f"its manifest lacks a valid '{optional}'")
+    if len(manifest.get("device_label", "")) > MAX_DEVICE_LABEL:
+        raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
     if any(len(manifest[key]) > 1000 for key in ("app_version", "device_id", "fieldworker", "created_at")):
         raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
     files = manifest["files"]

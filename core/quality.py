@@ -12,6 +12,11 @@ Flags (each with a JSON detail saying where):
 - `empty_section` — a relevant section with no answer at all;
 - `consent_missing` — the protocol asks for consent and the answer is neither yes nor no.
 
+A condition that cannot be read (a protocol merged from elsewhere with an expression nested too deeply
+or otherwise unparseable) leaves the question it governs out of `missing_required` and `empty_section`
+— its relevance is unknown, so it is neither missing nor part of an empty section — and every other
+check of that interview and of the project still runs; the review screen names the condition.
+
 Computing reads every answer of every finalised interview once (set-based SQL, then one pass in
 Python); relevance is evaluated with the interview engine only for the interviews the cheap test
 cannot clear. Results go to `quality_flags` with the data version they were computed for (the last
@@ -27,8 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from core.comments import COMMENT_FIELD, REVIEW_FIELD
-from core.engine import INTERVIEW_TIME, InterviewSession
-from core.protocol import CONSENT_QUESTION, Protocol
+from core.engine import INTERVIEW_TIME, InterviewSession, Issue
+from core.expr import ExpressionError
+from core.protocol import CONSENT_QUESTION, Protocol, Question
 
 FLAGS = ("missing_required", "short_answers", "short_interview", "empty_section", "consent_missing")
 ALGORITHM = 1  # change when the rules change: caches made by the old rules are recomputed
@@ -159,7 +165,7 @@ def compute_flags(store, *, cancelled: Callable[[], bool] | None = None) -> list
 def _answer_flags(store, interview_id: str, plan: _Plan, answered: set[str]) -> list[Flag]:
     if plan.required <= answered and all(names & answered for _, names in plan.sections):
         return []  # every required question and every section answered: relevance cannot add a flag
-    session = InterviewSession(store, interview_id, read_only=True)  # the engine's own relevance and rules
+    session = _FlagSession(store, interview_id)  # the engine's own relevance and rules
     flags = []
     missing = [issue.question for issue in session.issues() if issue.kind == "required"]
     if missing:
@@ -169,6 +175,26 @@ def _answer_flags(store, interview_id: str, plan: _Plan, answered: set[str]) -> 
     if empty:
         flags.append(Flag(interview_id, "empty_section", {"sections": empty}))
     return flags
+
+
+class _FlagSession(InterviewSession):
+    """The engine's relevance and rules, read only, where a condition that cannot be read counts as
+    "not asked" (no flag can then be raised on its question) instead of failing every interview's flags."""
+
+    def __init__(self, store, interview_id: str) -> None:
+        super().__init__(store, interview_id, read_only=True)
+
+    def _conditions_hold(self, question: Question) -> bool:
+        try:
+            return super()._conditions_hold(question)
+        except (ExpressionError, RecursionError):
+            return False
+
+    def issue(self, name: str, lang: str = "zh") -> Issue | None:
+        try:
+            return super().issue(name, lang)
+        except (ExpressionError, RecursionError):  # a constraint: only `required` issues make flags
+            return None
 
 
 def _short_answers(lengths: dict[tuple[str, str], list[tuple[str, int]]]) -> list[Flag]:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import YingzaoError
-from core.package import SUFFIX, PackSummary, changed_since_last_export, last_export, pack_session
+from core.package import SUFFIX, PackSummary, pack_counts, pack_session
 from core.store import Store
 from ui.background import Job
 from ui.i18n import Translator, add_strings
@@ -182,16 +182,19 @@ class PackDialog(PackageFileDialog):
                        path=summary.path)
 
     def _show_counts(self) -> None:
-        with Store(self.store_path) as store:
-            total = store.count_interviews()
-            previous = last_export(store)
-            changed = len(changed_since_last_export(store))
-            who = store.user or "session"
-        if previous is None:
-            self.counts.setText(self._t("first", total=total))
+        who = "session"
+        try:
+            with Store(self.store_path) as store:
+                who = store.user or who
+                total, previous, changed = pack_counts(store)
+        except YingzaoError as error:  # a damaged database: the dialog still opens and says so
+            self.counts.setText(str(error))
         else:
-            self.counts.setText(self._t("changed", file=previous["file_name"], at=local_time(previous["at"]),
-                                        changed=changed, total=total))
+            if previous is None:
+                self.counts.setText(self._t("first", total=total))
+            else:
+                self.counts.setText(self._t("changed", file=previous["file_name"], at=local_time(previous["at"]),
+                                            changed=changed, total=total))
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         self.path_edit.setText(str(Path.home() / f"{_safe(who)}-{stamp}{SUFFIX}"))
 

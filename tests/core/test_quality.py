@@ -1,10 +1,14 @@
 """Data-quality flags: each rule on interviews made for it, the engine's relevance, and the cache."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from core import quality, review
 from core.engine import INTERVIEW_TIME, InterviewSession
+from core.expr import ExpressionError
+from core.store import Store
 
 LONG = "好" * 100
 
@@ -119,3 +123,40 @@ def test_computing_writes_nothing_but_the_cache(project):
     quality.refresh_flags(store, force=True)
     assert store.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == audit
     assert "missing_required" in quality.flags_of(store, rejected)
+
+
+TOO_DEEP = "(" * 150 + "1" + ")" * 150  # more nesting than the expression parser accepts
+
+
+def test_an_unreadable_condition_leaves_its_question_out_and_the_rest_is_flagged(project, library_store):
+    """A protocol merged with a condition that cannot be read (issue 10, point 12) must not stop the
+    flags of the whole project: the question it governs is left out of the checks (its relevance is
+    unknown, so it is neither missing nor part of an empty section); every other rule still runs."""
+    store, protocol, make, complete = project
+    _, library = library_store
+    missing = make(skip={"consent_record", "interview_start_time"})
+    cadre = library.by_role("cadre")[0]
+    other = store.start_interview(cadre.sha256, community_id="A")
+    store.save_answer(other, "consent", "yes")
+    store.finalize(other)
+    definition = json.loads(store.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?",
+                                               (protocol.sha256,)).fetchone()[0])
+    for question in definition["questions"]:
+        if question["name"] == "interview_start_time":
+            question["relevant"] = [TOO_DEEP]
+        if question["name"] == "interview_date":  # answered: its constraint is evaluated too
+            question["constraint"] = TOO_DEEP
+    with store.transaction():  # as a master that merged a poisoned definition before they were checked
+        store.conn.execute("UPDATE protocols SET definition = ? WHERE sha256 = ?",
+                           (json.dumps(definition, ensure_ascii=False), protocol.sha256))
+    path = store.path
+    store.close()
+    with Store(path) as reopened:  # the protocol as the file now holds it
+        with pytest.raises(ExpressionError):  # what the flags met before
+            InterviewSession(reopened, missing, read_only=True)
+        assert quality.refresh_flags(reopened)
+        found = flags(reopened)
+    assert found[missing] == {"missing_required": {"questions": ["consent_record"]}}
+    assert "missing_required" in found[other] and "resp_case" in found[other]["missing_required"]["questions"]
+    assert "empty_section" in found[other]  # the other protocol's interviews are flagged as usual
+    assert not set(complete) & set(found)

@@ -1,0 +1,88 @@
+"""Packing from a damaged database: a clear message that says the file is damaged and that `export`
+can still save what is readable — never a traceback — and no package file, whole or partial."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import main
+from core.errors import StoreError
+from core.package import pack_session
+from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
+
+
+def laptop_with_interviews(template: Path, path: Path, count: int = 60) -> Path:
+    """A closed database of `count` interviews with long answers: a few hundred pages."""
+    laptop = Laptop(template, path, "王芳")
+    for number in range(count):
+        laptop.interview(answers=8, text=f"第{number}份访谈的回答，" * 20)
+    laptop.close()
+    return path
+
+
+def overwrite_pages(db: Path, fractions: tuple[float, ...]) -> None:
+    """Overwrite whole pages at these fractions of the file with garbage, as a failing disk might.
+    The file is closed (no connection of this process holds a lock on it) and its size is asked of
+    SQLite, never of the file system."""
+    conn = sqlite3.connect(db)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    finally:
+        conn.close()
+    assert not Path(f"{db}-wal").exists()  # the last close checkpointed: the main file is the whole database
+    with open(db, "r+b") as raw:
+        for fraction in fractions:
+            raw.seek(int(pages * fraction) * page_size)
+            raw.write(b"\xde\xad\xbe\xef" * (page_size // 4))
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".yzpack" in p.name)
+
+
+def test_packing_a_database_with_overwritten_pages_says_it_is_damaged(laptop_template, tmp_path, capsys):  # noqa: F811
+    db = laptop_with_interviews(laptop_template, tmp_path / "field.db")
+    overwrite_pages(db, (0.5, 0.6, 0.7, 0.8))  # past the protocols' workbooks: interviews, answers, audit
+    out = tmp_path / "session.yzpack"
+    code = main.main(["pack", "--db", str(db), "--out", str(out)])
+    stderr = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in stderr
+    assert f"{db} 已损坏" in stderr
+    assert "export 导出仍可读取的部分" in stderr  # what can still be saved
+    assert leftovers(tmp_path) == []
+
+
+def test_packing_a_database_with_a_missing_table_says_what_is_missing(laptop_template, tmp_path, capsys):  # noqa: F811
+    db = laptop_with_interviews(laptop_template, tmp_path / "field.db", count=2)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE paradata")
+    conn.commit()
+    conn.close()
+    out = tmp_path / "session.yzpack"
+    assert main.main(["pack", "--db", str(db), "--out", str(out)]) == 2
+    stderr = capsys.readouterr().err
+    assert "Traceback" not in stderr and f"{db} 已损坏" in stderr and "paradata" in stderr
+    assert leftovers(tmp_path) == []
+
+
+def test_a_table_lost_while_the_database_is_open_is_named_by_sqlites_own_check(laptop_template, tmp_path):  # noqa: F811
+    laptop = Laptop(laptop_template, tmp_path / "field.db", "王芳")
+    laptop.interview()
+    other = sqlite3.connect(laptop.path)  # another program damages the open file
+    other.execute("DROP TABLE paradata")
+    other.commit()
+    other.close()
+    out = tmp_path / "session.yzpack"
+    try:
+        with pytest.raises(StoreError) as raised:
+            pack_session(laptop.store, out)
+        assert raised.value.code == "damaged_database"
+        assert "已损坏：缺少：paradata" in str(raised.value)  # confirmed by the file's schema, not guessed
+        assert leftovers(tmp_path) == []
+        assert not laptop.store.conn.in_transaction  # the store can still be used (and closed) as usual
+    finally:
+        laptop.close()
