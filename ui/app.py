@@ -10,13 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from core import errors, logs, paths
-from core.errors import YingzaoError
-from core.library import load_library
-from core.store import Store
-from ui import fonts
-from ui.i18n import Translator, add_strings, text
-from ui.open_database import open_store
+from yingzao.core import errors, logs, paths
+from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
+from yingzao.ui import fonts
+from yingzao.ui.i18n import Translator, add_strings, text
+from yingzao.ui.open_database import open_store
 
 add_strings({
     "resume.title": ("继续上次的访谈？", "Resume the last interview?"),
@@ -85,12 +85,12 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
         show_error(None, tr, error)
         return 1
     if not store.get_setting("user_name") and not store.read_only and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
-        from ui.first_run_dialog import ask_identity
+        from yingzao.ui.first_run_dialog import ask_identity
 
         if not ask_identity(None, store, tr):
             store.close()
             return 0
-    from ui.main_window import OPEN_INTERVIEW, MainWindow
+    from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
 
     window = MainWindow(store, library, tr)
     window.show()
@@ -141,7 +141,7 @@ def offer_resume(window, store: Store, tr: Translator, interview_id: str) -> boo
     protocol = store.protocol(interview.protocol_sha256)
     question = interview.last_question
     label = protocol.question(question).labels if question and protocol.has_question(question) else {}
-    from core.protocol import pick
+    from yingzao.core.forms.protocol import pick
 
     community = tr("resume.none")
     if interview.community_id:

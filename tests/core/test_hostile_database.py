@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from core import errors
-from core.store import Store
+from yingzao.core import errors
+from yingzao.core.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,7 +122,7 @@ def test_a_lone_surrogate_is_the_apps_own_error(database):
 KILLED_WRITER = r"""
 import os, signal, sys
 sys.path.insert(0, sys.argv[3])
-from core.store import Store
+from yingzao.core.store.database import Store
 store = Store(sys.argv[1])
 store.conn.execute("PRAGMA wal_autocheckpoint=0")
 store.set_setting("last_words", sys.argv[2])
@@ -176,7 +176,7 @@ def test_backup_holds_the_latest_saves_and_opens_on_its_own(database, tmp_path):
 
 
 def test_the_backup_command_works_beside_the_writer(database, tmp_path, capsys):
-    import main
+    from yingzao import main
 
     path, interview, text = database
     with Store(path) as store:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import quality, review
-from core.engine import INTERVIEW_TIME, InterviewSession
+from yingzao.core.review import decisions as review, quality
+from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession
 
 LONG = "好" * 100
 
