@@ -5,6 +5,7 @@ Run by .ci/run after the tests; exits non-zero on the first thing that does not 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,11 @@ def run(*command: str | Path, cwd: Path) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="yingzao-wheel-") as temp:
         work = Path(temp)
-        run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", ROOT, cwd=work)
+        # built from a copy: setuptools leaves build/ and *.egg-info beside the sources it builds
+        source = work / "source"
+        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__",
+                                                                   ".pytest_cache", "bench"))
+        run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", source, cwd=work)
         wheel = next((work / "dist").glob("yingzao-*.whl"))
         venv.create(work / "env", with_pip=True)
         bindir = work / "env" / ("Scripts" if os.name == "nt" else "bin")

@@ -51,3 +51,10 @@ def test_every_package_is_installed():
         "yingzao." + ".".join(init.parent.relative_to(ROOT).parts)
         for folder in ("core", "ui") for init in (ROOT / folder).rglob("__init__.py")}
     assert set(config["packages"]) == found
+
+
+def test_no_screen_reaches_back_into_the_app_module():
+    # ui/app.py starts the app and imports the screens; a screen importing it back made a cycle that
+    # only in-function imports kept from failing. Errors go through ui/error_dialog.py instead.
+    assert [f"{p.relative_to(ROOT)}" for p in (ROOT / "ui").glob("*.py") if p.name != "app.py"
+            and any(name.startswith("yingzao.ui.app") for name in _imports(p))] == []

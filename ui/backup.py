@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from yingzao.core.store.database import Store
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui import error_dialog
 
 add_strings({
     "menu.backup": ("备份数据库…", "Back up database…"),
@@ -44,9 +45,8 @@ class _Report(QObject):
 
     @Slot(object)
     def failed(self, error: object) -> None:
-        from yingzao.ui.app import show_error
 
-        show_error(self._window, self._tr, error)
+        error_dialog.show_error(self._window, self._tr, error)
 
 
 def back_up(parent: QWidget, database: Path, tr: Translator, target: Path | None = None) -> Job | None:

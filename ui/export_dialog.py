@@ -24,6 +24,7 @@ from yingzao.core.forms.protocol import ROLES
 from yingzao.core.store.records import STATUSES
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui import error_dialog
 
 add_strings({
     "export.title": ("导出 Excel", "Export to Excel"),
@@ -228,9 +229,8 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr("export.cancelled"))
             return
         self.status.setText(self.tr("export.failed", message=error.message))
-        from yingzao.ui.app import show_error
 
-        show_error(self, self.tr, error)
+        error_dialog.show_error(self, self.tr, error)
 
     def _finish(self) -> None:
         if self.job is not None:
@@ -271,9 +271,8 @@ def open_export_dialog(parent: QWidget | None, store_path: Path, tr: Translator)
     try:
         dialog = ExportDialog(parent, store_path, tr)
     except YingzaoError as error:
-        from yingzao.ui.app import show_error
 
-        show_error(parent, tr, error)
+        error_dialog.show_error(parent, tr, error)
         return
     dialog.exec()
     dialog.deleteLater()

@@ -20,6 +20,7 @@ from yingzao.core.store.database import Store
 from yingzao.ui.home_widgets import CheckFilter, ElidedLabel
 from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.interview_list_model import COL, InterviewFilter, InterviewListModel
+from yingzao.ui import error_dialog
 
 add_strings({
     "list.new_interview": ("新建访谈", "New interview"),
@@ -238,9 +239,8 @@ class HomeView(QWidget):
         try:
             new_id = self.store.start_interview(sha, community_id=community_id)
         except YingzaoError as error:
-            from yingzao.ui.app import show_error  # noqa: PLC0415 - the app's one error dialog
 
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
             return None
         self.clear_filters()
         self.refresh()

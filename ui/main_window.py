@@ -13,6 +13,8 @@ from yingzao.core.forms.library import Library, load_library
 from yingzao.core.store.database import Store
 from yingzao.ui.backup import back_up
 from yingzao.ui.i18n import LANGUAGES, Translator, add_strings
+from yingzao.ui import error_dialog
+from yingzao.ui.resume import offer_resume
 
 OPEN_INTERVIEW = "open_interview"  # setting: the interview on screen; left behind only by a crash
 
@@ -187,7 +189,6 @@ class MainWindow(QMainWindow):
     def switch_database(self, path: Path) -> bool:
         """Work on another database file in this window: the interview on screen is saved and closed
         first; the current database stays open if the other one cannot be opened."""
-        from yingzao.ui.app import offer_resume, show_error
         from yingzao.ui.home_view import HomeView
         from yingzao.ui.open_database import open_store
 
@@ -203,7 +204,7 @@ class MainWindow(QMainWindow):
                 store.close()
                 raise
         except YingzaoError as error:
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
             return False
         if self.review_view is not None:
             self.review_view.shutdown()
@@ -311,9 +312,8 @@ class MainWindow(QMainWindow):
         try:
             session = InterviewSession(self.store, interview_id, read_only=self.store.read_only)
         except YingzaoError as error:
-            from yingzao.ui.app import show_error
 
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
             return
         new = session.editable and not session.answers
         if new:

@@ -16,6 +16,7 @@ from yingzao.core.store.database import Store
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
+from yingzao.ui import error_dialog
 
 add_strings({
     "pack.exists_title": ("文件已存在", "The file exists"),
@@ -150,9 +151,8 @@ class PackageFileDialog(QDialog):
     def _failed(self, error: YingzaoError) -> None:
         self._finish()
         self.result.setText(str(error))
-        from yingzao.ui.app import show_error  # the app's one error dialog
 
-        show_error(self, self.tr, error)
+        error_dialog.show_error(self, self.tr, error)
 
     def _finish(self) -> None:
         if self.job is not None:

@@ -25,6 +25,7 @@ from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.page_bar import page_layout
 from yingzao.ui.interview_list_model import local_time
 from yingzao.ui.review_model import duration_text, flag_word, status_word
+from yingzao.ui import error_dialog
 
 add_strings({
     "rv.expression_error": ("此访谈所用提纲中有无法读取的条件（{problems}）；相关问题全部显示。",
@@ -384,9 +385,8 @@ class ReviewInterviewView(QWidget):
         try:
             action()
         except YingzaoError as error:
-            from yingzao.ui.app import show_error  # the app's one error dialog
 
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
             return False
         self.reload()
         self.changed.emit(self.interview_id)

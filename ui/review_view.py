@@ -27,6 +27,7 @@ from yingzao.ui.background import Job
 from yingzao.ui.home_widgets import CheckFilter
 from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.review_model import COL, ReviewQueueModel, flag_word, status_word
+from yingzao.ui import error_dialog
 
 add_strings({
     "review.title": ("审核队列", "Review queue"),
@@ -362,9 +363,8 @@ class ReviewView(QWidget):
         try:
             page = ReviewInterviewView(self.store, interview_id, self.tr, community_name=community, parent=self.stack)
         except (YingzaoError, ExpressionError) as error:  # an expression of a damaged protocol, not caught there
-            from yingzao.ui.app import show_error
 
-            show_error(self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.message))
+            error_dialog.show_error(self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.message))
             return None
         page.closed.connect(self.show_queue)
         page.changed.connect(self._interview_changed)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from yingzao.core.forms.library import load_library
 from yingzao.core.store.database import Store
-from yingzao.ui.app import offer_resume
+from yingzao.ui.resume import offer_resume
 from yingzao.ui.i18n import Translator
 from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
 

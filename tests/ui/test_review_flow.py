@@ -183,5 +183,5 @@ def test_a_fieldworker_sees_the_queue_but_no_review_actions(qtbot, people, tmp_p
 @pytest.fixture(autouse=True)
 def _no_error_dialogs(monkeypatch):
     shown = []
-    monkeypatch.setattr("yingzao.ui.app.show_error", lambda parent, tr, error: shown.append(str(error)))
+    monkeypatch.setattr("yingzao.ui.error_dialog.show_error", lambda parent, tr, error: shown.append(str(error)))
     return shown

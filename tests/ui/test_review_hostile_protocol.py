@@ -19,7 +19,7 @@ TOO_DEEP = "(" * 150 + "1" + ")" * 150
 @pytest.fixture(autouse=True)
 def _no_error_dialogs(monkeypatch):
     shown = []
-    monkeypatch.setattr("yingzao.ui.app.show_error", lambda parent, tr, error: shown.append(str(error)))
+    monkeypatch.setattr("yingzao.ui.error_dialog.show_error", lambda parent, tr, error: shown.append(str(error)))
     return shown
 
 
