@@ -46,7 +46,6 @@ class Store:
         self._savepoints = itertools.count(1)
         self._claim: str | None = None
         self.conn = None  # type: ignore[assignment]
-        self._db = None
         # stat() reads the folder, not the file: it cannot disturb SQLite's locks on the file
         existed = self.path.exists() and (self.path.stat().st_size > 0 or _wal_path(self.path).exists())
         try:
@@ -272,16 +271,6 @@ class Store:
             raise errors.from_sqlite(self.path, error) from error
         except UnicodeEncodeError as error:  # a lone surrogate pasted from somewhere: SQLite cannot store it
             raise errors.unstorable_text() from error
-
-    @property
-    def db(self):
-        """sqlite-utils over the same connection, for bulk jobs and table introspection. Created on
-        first use: the import costs more than the rest of opening the store, so start-up avoids it."""
-        if self._db is None:
-            import sqlite_utils
-
-            self._db = sqlite_utils.Database(self.conn, execute_plugins=False, recursive_triggers=False)
-        return self._db
 
     def now(self) -> str:
         """The store's clock (tests inject one), for core modules that write their own rows (merge)."""

@@ -103,8 +103,8 @@ def test_the_audit_log_refuses_replace(database):
             store.conn.execute("REPLACE INTO audit (id, at, user, device_id, interview_id, field) VALUES (?, 'x', 'x', 'x', ?, 'forged')",
                                (first[0], interview))
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            store.db["audit"].insert({"id": first[0], "at": "x", "user": "x", "device_id": "x", "interview_id": interview,
-                                      "field": "forged"}, replace=True)
+            store.conn.execute("INSERT OR REPLACE INTO audit (id, at, user, device_id, interview_id, field)"
+                               " VALUES (?, 'x', 'x', 'x', ?, 'forged')", (first[0], interview))
         store.conn.rollback()
         assert store.conn.execute("SELECT field FROM audit WHERE id = ?", (first[0],)).fetchone()[0] == first[1]
 
