@@ -17,8 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-form", help="check XLSForm workbooks against the supported subset")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="workbook files, or folders of them")
     check.add_argument("--codebook", type=Path, help="codebook to check codes against (default: forms/codebook.csv)")
-    from core.protocol import ROLES
-    from core.records import STATUSES
+    from yingzao.core.forms.protocol import ROLES
+    from yingzao.core.store.records import STATUSES
 
     export = commands.add_parser(
         "export", help="export interviews to an Excel workbook organised by the paper's coding frame",
@@ -62,9 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from core import paths
-    from core.errors import YingzaoError
-    from core.store import Store
+    from yingzao.core import paths
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.store.database import Store
 
     db = args.backup_db or args.db or paths.default_database()
     try:
@@ -78,10 +78,10 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _check_form(args: argparse.Namespace) -> int:
-    from core import paths
-    from core.codebook import load_codebook
-    from core.errors import YingzaoError
-    from core.formcheck import check_forms
+    from yingzao.core import paths
+    from yingzao.core.forms.codebook import load_codebook
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.forms.check import check_forms
 
     try:
         codebook = load_codebook(args.codebook or paths.CODEBOOK_PATH)
@@ -97,9 +97,9 @@ def _check_form(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from core import paths
-    from core.errors import YingzaoError
-    from core.export import ExportFilters, ExportOptions, export_workbook
+    from yingzao.core import paths
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
 
     options = ExportOptions(
         ExportFilters(tuple(args.community), tuple(args.role), tuple(args.status)),
@@ -126,10 +126,10 @@ def _export(args: argparse.Namespace) -> int:
 def _pack(args: argparse.Namespace) -> int:
     import sqlite3
 
-    from core import paths
-    from core.errors import YingzaoError
-    from core.package import last_export, pack_read_error, pack_session
-    from core.store import Store
+    from yingzao.core import paths
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.exchange.package import last_export, pack_read_error, pack_session
+    from yingzao.core.store.database import Store
 
     db = args.pack_db or args.db or paths.default_database()
     if not db.exists():
@@ -161,9 +161,9 @@ def _pack(args: argparse.Namespace) -> int:
 
 
 def _pack_review(db: Path, args: argparse.Namespace) -> int:
-    from core.errors import YingzaoError
-    from core.review_package import last_review_export, pack_review
-    from core.store import Store
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.exchange.review_package import last_review_export, pack_review
+    from yingzao.core.store.database import Store
 
     if not args.review:
         print("--fieldworker goes with --review.", file=sys.stderr)
@@ -188,10 +188,10 @@ def _pack_review(db: Path, args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from core.errors import YingzaoError
-    from core.merge import merge_packages
-    from core.merge_report import save_report_xlsx, summary_lines
-    from core.store import Store
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.exchange.merge import merge_packages
+    from yingzao.core.exchange.merge_report import save_report_xlsx, summary_lines
+    from yingzao.core.store.database import Store
 
     try:
         store = Store(args.into)
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="replace", **({} if stream.isatty() else {"encoding": "utf-8"}))
     args = _parser().parse_args(argv)
     if args.command is not None:
-        from core import errors
+        from yingzao.core import errors
 
         errors.set_language(args.lang or "zh")
     if args.command == "check-form":
@@ -233,9 +233,14 @@ def main(argv: list[str] | None = None) -> int:
         return _merge(args)
     if args.command == "backup":
         return _backup(args)
-    from ui.app import run
+    from yingzao.ui.app import run
 
     return run(args.db, lang=args.lang)
+
+
+def gui() -> int:
+    """The `yingzao-gui` entry point: the app, with no console window on Windows."""
+    return main()
 
 
 if __name__ == "__main__":

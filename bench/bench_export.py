@@ -20,7 +20,7 @@ INTERVIEWS = 3920  # x ~38.3 answers each = ~150,000 answers
 _EXPORT = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
-from core.export import ExportOptions, export_workbook
+from yingzao.core.export.workbook import ExportOptions, export_workbook
 start = time.perf_counter()
 result = export_workbook({db!r}, {out!r}, ExportOptions(anonymize={anonymize}))
 elapsed = time.perf_counter() - start

@@ -17,15 +17,15 @@ PER_PACKAGE = 39  # make_data averages ~38.5 answers per interview: 3,900 interv
 
 def _folder() -> Path:
     """Cached per schema and package format, so a later migration never meets stale laptops."""
-    from core.migrations import LATEST
-    from core.package import FORMAT_VERSION
+    from yingzao.core.store.migrations import LATEST
+    from yingzao.core.exchange.package import FORMAT_VERSION
 
     return OUT / f"merge_{PACKAGES}x{PER_PACKAGE}_schema{LATEST}_format{FORMAT_VERSION}"
 
 
 def _template(folder: Path) -> Path:
-    from core.library import load_library
-    from core.store import Store
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.store.database import Store
 
     path = folder / "template.db"
     if not path.exists():
@@ -38,8 +38,8 @@ def laptops_and_packages() -> tuple[list[Path], list[Path]]:
     """100 laptop databases filled by make_data (each its own device) and the package each exported;
     made once and cached under bench/out/."""
     from bench.make_data import fill
-    from core.package import pack_session
-    from core.store import Store
+    from yingzao.core.exchange.package import pack_session
+    from yingzao.core.store.database import Store
 
     folder = _folder()
     done = folder / "complete"
@@ -70,7 +70,7 @@ def laptops_and_packages() -> tuple[list[Path], list[Path]]:
 def raw_attach_insert(laptops: list[Path], target: Path) -> float:
     """Baseline: the same rows copied with ATTACH + INSERT … SELECT, one transaction per laptop, into
     an empty database with the same schema and the store's pragmas (WAL, synchronous=FULL, foreign keys)."""
-    from core.store import Store
+    from yingzao.core.store.database import Store
 
     Store(target).close()
     conn = sqlite3.connect(target, isolation_level=None)
@@ -96,8 +96,8 @@ def raw_attach_insert(laptops: list[Path], target: Path) -> float:
 
 
 def bench_merge() -> list[str]:
-    from core.merge import ALREADY_MERGED, merge_packages
-    from core.store import Store
+    from yingzao.core.exchange.merge import ALREADY_MERGED, merge_packages
+    from yingzao.core.store.database import Store
 
     laptops, packages = laptops_and_packages()
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,12 +29,12 @@ def _ms(seconds: float) -> str:
 
 def bench_review_queue() -> list[str]:
     app = _app()
-    from core import quality
-    from core.library import load_library
-    from core.review_queue import load_rows
-    from core.store import Store
-    from ui.i18n import Translator
-    from ui.review_view import ReviewView
+    from yingzao.core.review import quality
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.review.queue import load_rows
+    from yingzao.core.store.database import Store
+    from yingzao.ui.i18n import Translator
+    from yingzao.ui.review_view import ReviewView
 
     source = synthetic_db(INTERVIEWS, completed_share=1.0)  # every one finalised: all 10,000 in the queue
     with tempfile.TemporaryDirectory() as tmp:

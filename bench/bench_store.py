@@ -14,8 +14,8 @@ from bench.run import ROOT, bare_commit_samples, percentile, synthetic_db
 def bench_answer_save() -> list[str]:
     """p95 of saving one answer (its own transaction, audit row included) in a database of at least
     5,000 interviews x 60 answers: our protocols have ~45 answerable questions, so it takes 6,800."""
-    from core.library import load_library
-    from core.store import Store
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.store.database import Store
 
     source = synthetic_db(6800)
     with tempfile.TemporaryDirectory() as tmp:
@@ -49,7 +49,7 @@ def bench_protocol_cache() -> list[str]:
 
     code = (
         "import sys, time; sys.path.insert(0, {root!r}); t = time.perf_counter();"
-        "from core.store import Store; from core.library import load_library;"
+        "from yingzao.core.store.database import Store; from yingzao.core.forms.library import load_library;"
         "s = Store({db!r}); lib = load_library(s); n = len(lib.protocols);"
         "print(time.perf_counter() - t, 'pyxform' in ' '.join(sys.modules))"
     )

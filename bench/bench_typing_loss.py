@@ -33,10 +33,10 @@ def child(db: str, policy: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
-    from core.library import load_library
-    from core.store import Store
-    from ui.i18n import Translator
-    from ui.main_window import MainWindow
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.store.database import Store
+    from yingzao.ui.i18n import Translator
+    from yingzao.ui.main_window import MainWindow
 
     store = Store(db, user="王芳")
     store.set_setting("user_name", "王芳")
@@ -101,7 +101,7 @@ def typing_loss(folder: Path, *, seconds: float = 3.0, policy: str = "bounded", 
     for line in rest.splitlines():  # characters reported after the last line read, before the kill
         if line.startswith("TYPED"):
             typed = max(typed, int(line.split()[1]))
-    from core.store import Store
+    from yingzao.core.store.database import Store
 
     with Store(db) as store:
         answer = store.answer(interview, QUESTION)

@@ -78,11 +78,11 @@ def bench_open_interview() -> list[str]:
     app = _app()
     from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
-    from core.engine import InterviewSession
-    from core.library import load_library
-    from core.store import Store
-    from ui.i18n import Translator
-    from ui.interview_view import InterviewView
+    from yingzao.core.forms.engine import InterviewSession
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.store.database import Store
+    from yingzao.ui.i18n import Translator
+    from yingzao.ui.interview_view import InterviewView
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "open.db", user="bench")
@@ -130,11 +130,11 @@ def bench_keystroke() -> list[str]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from core.engine import InterviewSession
-    from core.library import load_library
-    from core.store import Store
-    from ui.i18n import Translator
-    from ui.interview_view import InterviewView
+    from yingzao.core.forms.engine import InterviewSession
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.store.database import Store
+    from yingzao.ui.i18n import Translator
+    from yingzao.ui.interview_view import InterviewView
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "keys.db", user="bench")

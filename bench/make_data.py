@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.engine import InterviewSession  # noqa: E402
-from core.library import load_library  # noqa: E402
-from core.protocol import Protocol  # noqa: E402
-from core.store import Store  # noqa: E402
+from yingzao.core.forms.engine import InterviewSession  # noqa: E402
+from yingzao.core.forms.library import load_library  # noqa: E402
+from yingzao.core.forms.protocol import Protocol  # noqa: E402
+from yingzao.core.store.database import Store  # noqa: E402
 
 MARK = "【合成数据】"
 PHRASES = [

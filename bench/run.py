@@ -26,7 +26,7 @@ def percentile(samples: list[float], p: float) -> float:
 def synthetic_db(interviews: int, completed_share: float = 0.7) -> Path:
     """A database of `interviews` synthetic interviews, made once and copied for each use."""
     from bench.make_data import fill
-    from core.store import Store
+    from yingzao.core.store.database import Store
 
     OUT.mkdir(exist_ok=True)
     suffix = "" if completed_share == 0.7 else f"_completed{int(completed_share * 100)}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Callable
 
-from core import paths
+from yingzao.core import paths
 
 LOGGER = "yingzao"
 MAX_BYTES = 1 << 20
@@ -55,7 +55,7 @@ def setup(where: Path | None = None) -> Path:
 
 def describe(error: BaseException, tb: TracebackType | None = None) -> str:
     """An exception as the log keeps it: type, the app's error code if any, and the frames."""
-    from core.errors import YingzaoError
+    from yingzao.core.errors import YingzaoError
 
     kind = f"{type(error).__module__}.{type(error).__qualname__}"
     if isinstance(error, YingzaoError):

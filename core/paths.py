@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 APP_DIR_NAME = "Yingzao"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FORMS_DIR = PROJECT_ROOT / "forms"
+# the protocols and the codebook, found as package data: in a checkout the top-level forms/ folder,
+# in an installed wheel the copy inside the package
+FORMS_DIR = Path(str(files("yingzao.forms")))
 CODEBOOK_PATH = FORMS_DIR / "codebook.csv"
 
 

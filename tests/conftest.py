@@ -19,7 +19,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 @pytest.fixture(autouse=True)
 def _errors_speak_chinese():
     """Every test starts with the app's default language and cannot leak another into the next."""
-    from core import errors
+    from yingzao.core import errors
 
     errors.set_language("zh")
     yield
@@ -29,7 +29,7 @@ def _errors_speak_chinese():
 @pytest.fixture
 def english_errors():
     """For tests that read an error's English text (the CLI with --lang en, the English interface)."""
-    from core import errors
+    from yingzao.core import errors
 
     errors.set_language("en")
     yield
@@ -38,8 +38,8 @@ def english_errors():
 
 @pytest.fixture
 def codebook():
-    from core import paths
-    from core.codebook import load_codebook
+    from yingzao.core import paths
+    from yingzao.core.forms.codebook import load_codebook
 
     return load_codebook(paths.CODEBOOK_PATH)
 
@@ -47,8 +47,8 @@ def codebook():
 @pytest.fixture
 def library_store(tmp_path):
     """A fresh database with the study's protocols loaded, as the app starts with."""
-    from core.library import load_library
-    from core.store import Store
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.store.database import Store
 
     store = Store(tmp_path / "study.db", user="测试员")
     library = load_library(store)

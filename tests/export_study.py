@@ -15,8 +15,8 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.library import Library, load_library
-from core.store import Store
+from yingzao.core.forms.library import Library, load_library
+from yingzao.core.store.database import Store
 
 START = dt.datetime(2021, 3, 2, 2, 0, tzinfo=dt.timezone.utc)  # 10:00 in Chengdu
 CHENGDU = dt.timezone(dt.timedelta(hours=8))

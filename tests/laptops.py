@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from core.package import pack_session
-from core.store import Store
+from yingzao.core.exchange.package import pack_session
+from yingzao.core.store.database import Store
 
 
 @pytest.fixture(scope="session")
 def laptop_template(tmp_path_factory) -> Path:
-    from core.library import load_library
+    from yingzao.core.forms.library import load_library
 
     path = tmp_path_factory.mktemp("laptop_template") / "template.db"
     with Store(path) as store:

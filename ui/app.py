@@ -10,29 +10,20 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from core import errors, logs, paths
-from core.errors import YingzaoError
-from core.library import load_library
-from core.store import Store
-from ui import fonts
-from ui.i18n import Translator, add_strings, text
-from ui.open_database import open_store
+from yingzao.core import errors, logs, paths
+from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.library import load_library
+from yingzao.ui import fonts
+from yingzao.ui.i18n import Translator, add_strings, text
+from yingzao.ui import error_dialog
+from yingzao.ui.open_database import open_store
+from yingzao.ui.resume import offer_resume
 
 add_strings({
-    "resume.title": ("继续上次的访谈？", "Resume the last interview?"),
-    "resume.text": ("上次关闭前，一份访谈没有正常结束（{title}，{community}）。\n"
-                    "已保存的回答都在；但程序中断前最后一两秒输入的文字可能没有保存，请核对最后一题“{question}”。\n"
-                    "要从这一题继续吗？",
-                    "An interview was not closed normally last time ({title}, {community}).\n"
-                    "The saved answers are there, but the last second or two of typing before the app stopped may be "
-                    "missing: check the last question, “{question}”.\nContinue at that question?"),
     "fonts.missing_title": ("缺少中文字体", "No Chinese font"),
     "fonts.missing": ("这台电脑上没有中文字体，中文可能显示为方框。请安装 {font}，然后重新启动营造。",
                       "This computer has no Chinese font, so Chinese may show as boxes. Install {font}, then start "
                       "Yingzao again."),
-    "resume.none": ("—", "—"),
-    "resume.yes": ("继续访谈", "Resume"),
-    "resume.no": ("稍后再说", "Not now"),
 })
 
 
@@ -71,7 +62,7 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
     logs.setup()
     logs.log.info("start")
     tr = Translator(lang or "zh")
-    logs.install_hooks(lambda error: show_error(QApplication.activeWindow(), tr, errors.unexpected(error, logs.folder())))
+    logs.install_hooks(lambda error: error_dialog.show_error(QApplication.activeWindow(), tr, errors.unexpected(error, logs.folder())))
     chinese_font = fonts.ensure_cjk(app)
     qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
     try:
@@ -82,15 +73,15 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
             tr.set_language(store.get_setting("ui_language") or "zh")
         library = load_library(store)
     except YingzaoError as error:
-        show_error(None, tr, error)
+        error_dialog.show_error(None, tr, error)
         return 1
     if not store.get_setting("user_name") and not store.read_only and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
-        from ui.first_run_dialog import ask_identity
+        from yingzao.ui.first_run_dialog import ask_identity
 
         if not ask_identity(None, store, tr):
             store.close()
             return 0
-    from ui.main_window import OPEN_INTERVIEW, MainWindow
+    from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
 
     window = MainWindow(store, library, tr)
     window.show()
@@ -125,49 +116,3 @@ def fonts_missing_notice(window):
     box = QMessageBox(QMessageBox.Icon.Warning, text("fonts.missing_title", "en"), f"{en}\n\n{zh}", parent=window)
     box.open()  # not modal: the app stays usable in English meanwhile
     return box
-
-
-def offer_resume(window, store: Store, tr: Translator, interview_id: str) -> bool:
-    """After a crash the interview that was on screen is still marked open: offer to go back to it."""
-    if not interview_id:
-        return False
-    try:
-        interview = store.interview(interview_id)
-    except YingzaoError:
-        return False
-    if interview.status not in ("draft", "rejected"):
-        return False
-    from PySide6.QtWidgets import QMessageBox  # dialogs are imported when shown: start-up is shorter
-    protocol = store.protocol(interview.protocol_sha256)
-    question = interview.last_question
-    label = protocol.question(question).labels if question and protocol.has_question(question) else {}
-    from core.protocol import pick
-
-    community = tr("resume.none")
-    if interview.community_id:
-        try:
-            community = store.community(interview.community_id).name
-        except YingzaoError:
-            community = interview.community_id
-    box = QMessageBox(QMessageBox.Icon.Question, tr("resume.title"), tr(
-        "resume.text", title=protocol.title(tr.lang), community=community,
-        question=pick(label, tr.lang, protocol.default_language) or tr("resume.none")),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
-    box.button(QMessageBox.StandardButton.Yes).setText(tr("resume.yes"))
-    box.button(QMessageBox.StandardButton.No).setText(tr("resume.no"))
-    box.setDefaultButton(QMessageBox.StandardButton.Yes)
-    if box.exec() == QMessageBox.StandardButton.Yes:
-        window.open_interview(interview_id, question)
-        return True
-    store.set_setting("open_interview", "")
-    return False
-
-
-def show_error(parent, tr: Translator, error: YingzaoError) -> None:
-    """The one place a user-facing error becomes a dialog."""
-    from PySide6.QtWidgets import QMessageBox
-
-    box = QMessageBox(QMessageBox.Icon.Critical, tr("error.title"), error.message, parent=parent)
-    if error.hint:
-        box.setInformativeText(error.hint)
-    box.exec()

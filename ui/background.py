@@ -11,8 +11,8 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from core import errors, logs
-from core.errors import YingzaoError
+from yingzao.core import errors, logs
+from yingzao.core.errors import YingzaoError
 
 
 class Job(QObject):

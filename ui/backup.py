@@ -11,9 +11,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from core.store import Store
-from ui.background import Job
-from ui.i18n import Translator, add_strings
+from yingzao.core.store.database import Store
+from yingzao.ui.background import Job
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui import error_dialog
 
 add_strings({
     "menu.backup": ("备份数据库…", "Back up database…"),
@@ -44,9 +45,8 @@ class _Report(QObject):
 
     @Slot(object)
     def failed(self, error: object) -> None:
-        from ui.app import show_error
 
-        show_error(self._window, self._tr, error)
+        error_dialog.show_error(self._window, self._tr, error)
 
 
 def back_up(parent: QWidget, database: Path, tr: Translator, target: Path | None = None) -> Job | None:

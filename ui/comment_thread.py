@@ -1,6 +1,6 @@
 """Comment threads under a question or an interview: a supervisor's comments and the replies.
 
-The widget only shows and collects text; whoever holds it calls `core.review.add_comment` when it
+The widget only shows and collects text; whoever holds it calls `yingzao.core.review.decisions.add_comment` when it
 emits `posted` and then gives it the new threads.
 """
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from core import review
-from core.errors import YingzaoError
-from core.review import Thread
-from ui.i18n import Translator, add_strings, role_label
-from ui.interview_list_model import local_time
+from yingzao.core.review import decisions as review
+from yingzao.core.errors import YingzaoError
+from yingzao.core.review.decisions import Thread
+from yingzao.ui.i18n import Translator, add_strings, role_label
+from yingzao.ui.interview_list_model import local_time
 
 add_strings({
     "cmt.post": ("发表批注", "Post comment"),

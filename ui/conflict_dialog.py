@@ -9,12 +9,13 @@ from PySide6.QtWidgets import (
     QPushButton, QRadioButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from core.conflicts import INTERVIEW_ROW, Conflict, ConflictVersion, open_conflicts, resolve_conflict
-from core.errors import YingzaoError
-from core.protocol import pick
-from core.store import Store
-from ui.i18n import Translator, add_strings
-from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
+from yingzao.core.exchange.conflicts import INTERVIEW_ROW, Conflict, ConflictVersion, open_conflicts, resolve_conflict
+from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.protocol import pick
+from yingzao.core.store.database import Store
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
+from yingzao.ui import error_dialog
 
 add_strings({
     "conflict.title": ("处理合并冲突", "Resolve merge conflicts"),
@@ -209,9 +210,8 @@ class ConflictsDialog(QDialog):
         try:
             resolve_conflict(self.store, self.current.interview_id, choice)
         except YingzaoError as error:
-            from ui.app import show_error  # the app's one error dialog
 
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
         self.reload()
 
 

@@ -2,7 +2,7 @@
 coverage of the coding frame's dimensions, actors and factors per community as a painted grid whose
 empty cells say "no evidence yet" — what a supervisor looks at to decide whom to interview next.
 
-The numbers come from `core.dashboard`, computed off the UI thread (QPainter only: the app ships
+The numbers come from `yingzao.core.review.dashboard`, computed off the UI thread (QPainter only: the app ships
 PySide6-Essentials, without QtCharts).
 """
 from __future__ import annotations
@@ -13,14 +13,14 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from core import dashboard
-from core.codebook import FAMILIES, INTERVIEW_FAMILIES, Codebook
-from core.records import STATUSES
-from core.store import Store
-from ui.background import Job
-from ui.i18n import Translator, add_strings
-from ui.page_bar import page_layout
-from ui.review_model import status_word
+from yingzao.core.review import dashboard
+from yingzao.core.forms.codebook import FAMILIES, INTERVIEW_FAMILIES, Codebook
+from yingzao.core.store.records import STATUSES
+from yingzao.core.store.database import Store
+from yingzao.ui.background import Job
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui.page_bar import page_layout
+from yingzao.ui.review_model import status_word
 
 add_strings({
     "dash.title": ("进度看板", "Progress dashboard"),

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QMenu, QPlainTextEdit, QRadioButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget, QWidgetAction,
 )
 
-from core.protocol import Choice, Protocol, Question, pick
+from yingzao.core.forms.protocol import Choice, Protocol, Question, pick
 
 RADIO_LIMIT = 6  # more choices than this become a drop-down list
 

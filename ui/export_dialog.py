@@ -2,7 +2,7 @@
 thread with a progress bar and Cancel, and offers to open the folder when done.
 
 The dialog never touches the database itself: the background job calls
-`core.export.export_workbook`, which opens its own store in the job's thread.
+`yingzao.core.export.workbook.export_workbook`, which opens its own store in the job's thread.
 """
 from __future__ import annotations
 
@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
     QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from core import errors
-from core.errors import YingzaoError
-from core.export import ExportFilters, ExportOptions, ExportResult, export_workbook, filter_choices
-from core.export_files import remove_stale
-from core.protocol import ROLES
-from core.records import STATUSES
-from ui.background import Job
-from ui.i18n import Translator, add_strings
+from yingzao.core import errors
+from yingzao.core.errors import YingzaoError
+from yingzao.core.export.workbook import ExportFilters, ExportOptions, ExportResult, export_workbook, filter_choices
+from yingzao.core.export.files import remove_stale
+from yingzao.core.forms.protocol import ROLES
+from yingzao.core.store.records import STATUSES
+from yingzao.ui.background import Job
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui import error_dialog
 
 add_strings({
     "export.title": ("导出 Excel", "Export to Excel"),
@@ -228,9 +229,8 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr("export.cancelled"))
             return
         self.status.setText(self.tr("export.failed", message=error.message))
-        from ui.app import show_error
 
-        show_error(self, self.tr, error)
+        error_dialog.show_error(self, self.tr, error)
 
     def _finish(self) -> None:
         if self.job is not None:
@@ -271,9 +271,8 @@ def open_export_dialog(parent: QWidget | None, store_path: Path, tr: Translator)
     try:
         dialog = ExportDialog(parent, store_path, tr)
     except YingzaoError as error:
-        from ui.app import show_error
 
-        show_error(parent, tr, error)
+        error_dialog.show_error(parent, tr, error)
         return
     dialog.exec()
     dialog.deleteLater()

@@ -6,9 +6,9 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
-from core.engine import InterviewSession, Issue
-from core.protocol import pick
-from ui.i18n import Translator, add_strings
+from yingzao.core.forms.engine import InterviewSession, Issue
+from yingzao.core.forms.protocol import pick
+from yingzao.ui.i18n import Translator, add_strings
 
 add_strings({
     "fin.title": ("完成访谈", "Finalise interview"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from core.protocol import Protocol, pick
-from ui.i18n import Translator, add_strings
+from yingzao.core.forms.protocol import Protocol, pick
+from yingzao.ui.i18n import Translator, add_strings
 
 add_strings({
     "find.title": ("跳到题目", "Go to a question"),

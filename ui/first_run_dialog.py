@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (
     QRadioButton, QVBoxLayout, QWidget,
 )
 
-from core.store import Store
-from ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
+from yingzao.core.store.database import Store
+from yingzao.ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
 
 
 add_strings({

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from core import logs
+from yingzao.core import logs
 
 # in order of preference: each system's own Chinese UI font, then the free families
 PREFERRED = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC",

@@ -1,6 +1,6 @@
 """The fieldworker's home: who is working, on which database, and every interview, drafts first.
 
-Search and filters live in the proxy model (`ui.interview_list_model.InterviewFilter`); this
+Search and filters live in the proxy model (`yingzao.ui.interview_list_model.InterviewFilter`); this
 widget only wires controls to it, so the table is never rebuilt while the user types.
 """
 from __future__ import annotations
@@ -12,14 +12,15 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
-from core.errors import YingzaoError
-from core.library import Library
-from core.protocol import ROLES
-from core.records import STATUSES
-from core.store import Store
-from ui.home_widgets import CheckFilter, ElidedLabel
-from ui.i18n import Translator, add_strings, role_label
-from ui.interview_list_model import COL, InterviewFilter, InterviewListModel
+from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.library import Library
+from yingzao.core.forms.protocol import ROLES
+from yingzao.core.store.records import STATUSES
+from yingzao.core.store.database import Store
+from yingzao.ui.home_widgets import CheckFilter, ElidedLabel
+from yingzao.ui.i18n import Translator, add_strings, role_label
+from yingzao.ui.interview_list_model import COL, InterviewFilter, InterviewListModel
+from yingzao.ui import error_dialog
 
 add_strings({
     "list.new_interview": ("新建访谈", "New interview"),
@@ -229,7 +230,7 @@ class HomeView(QWidget):
         """Ask for protocol and community, start the interview, and ask to open it; its id, or None."""
         if self.store.read_only:
             return None
-        from ui import new_interview_dialog  # noqa: PLC0415 - not needed to show the list at start-up
+        from yingzao.ui import new_interview_dialog  # noqa: PLC0415 - not needed to show the list at start-up
 
         choice = new_interview_dialog.choose_new_interview(self, self.store, self.library, self.tr, profile=profile)
         if choice is None:
@@ -238,9 +239,8 @@ class HomeView(QWidget):
         try:
             new_id = self.store.start_interview(sha, community_id=community_id)
         except YingzaoError as error:
-            from ui.app import show_error  # noqa: PLC0415 - the app's one error dialog
 
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
             return None
         self.clear_filters()
         self.refresh()
@@ -249,7 +249,7 @@ class HomeView(QWidget):
         return new_id
 
     def change_identity(self) -> bool:
-        from ui import first_run_dialog  # noqa: PLC0415 - not needed to show the list at start-up
+        from yingzao.ui import first_run_dialog  # noqa: PLC0415 - not needed to show the list at start-up
 
         if self.store.read_only:
             return False

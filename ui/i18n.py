@@ -6,7 +6,7 @@ from typing import Callable
 
 import shiboken6
 
-from core import errors
+from yingzao.core import errors
 
 _STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("营造 · 社区治理田野访谈", "Yingzao · Field interviews for community governance"),

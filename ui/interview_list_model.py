@@ -13,9 +13,9 @@ from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex,
     QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from core.records import STATUSES, Community, Interview
-from core.timestamps import to_local
-from ui.i18n import Translator, add_strings, all_keys
+from yingzao.core.store.records import STATUSES, Community, Interview
+from yingzao.core.timestamps import to_local
+from yingzao.ui.i18n import Translator, add_strings, all_keys
 
 add_strings({
     "list.col.status": ("状态", "Status"),

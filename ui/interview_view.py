@@ -16,16 +16,16 @@ from PySide6.QtWidgets import (
     QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from core.engine import INTERVIEW_TIME, InterviewSession, question_numbers
-from core.errors import YingzaoError
-from core.protocol import Section, pick
-from ui.comment_thread import InterviewComments
-from ui.finalize_dialog import FinalizeDialog
-from ui.find_dialog import FindDialog
-from ui.i18n import Translator, add_strings
-from ui.page_bar import page_layout
-from ui.question_widget import QuestionWidget
-from ui.save_schedule import SaveSchedule
+from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
+from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.protocol import Section, pick
+from yingzao.ui.comment_thread import InterviewComments
+from yingzao.ui.finalize_dialog import FinalizeDialog
+from yingzao.ui.find_dialog import FindDialog
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui.page_bar import page_layout
+from yingzao.ui.question_widget import QuestionWidget
+from yingzao.ui.save_schedule import SaveSchedule
 
 screen_clock = time.monotonic  # the screen's clock for the interview timer and paradata (a test may wind it)
 SCREEN_TIME_EVERY_MS = 5_000  # screen time is written this often (and with every save), so a crash loses little of it

@@ -7,12 +7,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from core import logs
-from core.errors import YingzaoError
-from core.library import Library, load_library
-from core.store import Store
-from ui.backup import back_up
-from ui.i18n import LANGUAGES, Translator, add_strings
+from yingzao.core import logs
+from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.library import Library, load_library
+from yingzao.core.store.database import Store
+from yingzao.ui.backup import back_up
+from yingzao.ui.i18n import LANGUAGES, Translator, add_strings
+from yingzao.ui import error_dialog
+from yingzao.ui.resume import offer_resume
 
 OPEN_INTERVIEW = "open_interview"  # setting: the interview on screen; left behind only by a crash
 
@@ -48,7 +50,7 @@ add_strings({
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, library: Library, tr: Translator) -> None:
         super().__init__()
-        from ui.home_view import HomeView
+        from yingzao.ui.home_view import HomeView
 
         self.store, self.library, self.tr = store, library, tr
         self.resize(1280, 800)
@@ -105,13 +107,13 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit_action)
         self.data_menu = bar.addMenu("")
         self.pack_action = QAction(self)
-        self.pack_action.triggered.connect(lambda: self._data_job("ui.pack_dialog", "open_pack_dialog"))
+        self.pack_action.triggered.connect(self._pack)
         self.merge_action = QAction(self)
-        self.merge_action.triggered.connect(lambda: self._data_job("ui.merge_dialog", "open_merge_dialog"))
+        self.merge_action.triggered.connect(self._merge)
         self.conflicts_action = QAction(self)
-        self.conflicts_action.triggered.connect(lambda: self._data_job("ui.conflict_dialog", "open_conflicts_dialog"))
+        self.conflicts_action.triggered.connect(self._conflicts)
         self.export_action = QAction(self)
-        self.export_action.triggered.connect(lambda: self._data_job("ui.export_dialog", "open_export_dialog"))
+        self.export_action.triggered.connect(self._export)
         for action in (self.export_action, None, self.pack_action, self.merge_action, self.conflicts_action):
             if action is None:
                 self.data_menu.addSeparator()
@@ -187,9 +189,8 @@ class MainWindow(QMainWindow):
     def switch_database(self, path: Path) -> bool:
         """Work on another database file in this window: the interview on screen is saved and closed
         first; the current database stays open if the other one cannot be opened."""
-        from ui.app import offer_resume, show_error
-        from ui.home_view import HomeView
-        from ui.open_database import open_store
+        from yingzao.ui.home_view import HomeView
+        from yingzao.ui.open_database import open_store
 
         if Path(path).resolve() == self.store.path.resolve() or not self.close_interview():
             return False
@@ -203,7 +204,7 @@ class MainWindow(QMainWindow):
                 store.close()
                 raise
         except YingzaoError as error:
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
             return False
         if self.review_view is not None:
             self.review_view.shutdown()
@@ -229,21 +230,40 @@ class MainWindow(QMainWindow):
             offer_resume(self, store, self.tr, store.get_setting(OPEN_INTERVIEW) or "")
         return True
 
-    def _data_job(self, module: str, function: str) -> None:
+    def _data_job(self, open_dialog) -> None:
         """Export, pack, merge or resolve: each dialog works on its own connection in a worker
         thread, so the interview on screen is saved and closed first and the list re-read after."""
-        import importlib
-
         if not self.close_interview():
             return
-        getattr(importlib.import_module(module), function)(self, self.store.path, self.tr)
+        open_dialog(self, self.store.path, self.tr)
         self.store.forget_cached()
         self.home.refresh()
         if self.review_view is not None:
             self.review_view.refresh()
 
+    # the dialogs are imported when first opened: start-up does without them
+    def _pack(self) -> None:
+        from yingzao.ui.pack_dialog import open_pack_dialog
+
+        self._data_job(open_pack_dialog)
+
+    def _merge(self) -> None:
+        from yingzao.ui.merge_dialog import open_merge_dialog
+
+        self._data_job(open_merge_dialog)
+
+    def _conflicts(self) -> None:
+        from yingzao.ui.conflict_dialog import open_conflicts_dialog
+
+        self._data_job(open_conflicts_dialog)
+
+    def _export(self) -> None:
+        from yingzao.ui.export_dialog import open_export_dialog
+
+        self._data_job(open_export_dialog)
+
     def open_review(self) -> None:
-        from ui.review_view import open_review
+        from yingzao.ui.review_view import open_review
 
         open_review(self)
 
@@ -284,17 +304,16 @@ class MainWindow(QMainWindow):
     # -- interview screen --------------------------------------------------------------------
 
     def open_interview(self, interview_id: str, at_question: str | None = None) -> None:
-        from core.engine import InterviewSession
-        from ui.interview_view import InterviewView
+        from yingzao.core.forms.engine import InterviewSession
+        from yingzao.ui.interview_view import InterviewView
 
         if not self.close_interview():  # the one on screen first, saved, before the next is read
             return
         try:
             session = InterviewSession(self.store, interview_id, read_only=self.store.read_only)
         except YingzaoError as error:
-            from ui.app import show_error
 
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
             return
         new = session.editable and not session.answers
         if new:

@@ -10,13 +10,14 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from core.errors import Text, YingzaoError
-from core.merge import ALREADY_MERGED, MERGED, REFUSED, MergeReport, merge_packages
-from core.merge_report import save_report_xlsx
-from core.store import Store
-from ui.background import Job
-from ui.i18n import Translator, add_strings
-from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
+from yingzao.core.errors import Text, YingzaoError
+from yingzao.core.exchange.merge import ALREADY_MERGED, MERGED, REFUSED, MergeReport, merge_packages
+from yingzao.core.exchange.merge_report import save_report_xlsx
+from yingzao.core.store.database import Store
+from yingzao.ui.background import Job
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
+from yingzao.ui import error_dialog
 
 add_strings({
     "merge.title": ("合并数据包", "Merge sessions"),
@@ -196,9 +197,8 @@ class MergeDialog(QDialog):
         self._merged = None  # nothing was merged: may be tried again
         self._finish()
         self.status.setText(str(error))
-        from ui.app import show_error  # the app's one error dialog
 
-        show_error(self, self.tr, error)
+        error_dialog.show_error(self, self.tr, error)
 
     def _finish(self) -> None:
         if self.job is not None:
@@ -256,14 +256,13 @@ class MergeDialog(QDialog):
             try:
                 self.save_report(path if path.lower().endswith(".xlsx") else path + ".xlsx")
             except OSError as error:
-                from ui.app import show_error
 
-                show_error(self, self.tr, YingzaoError(Text(f"{path} 无法写入（{error.strerror}）。",
+                error_dialog.show_error(self, self.tr, YingzaoError(Text(f"{path} 无法写入（{error.strerror}）。",
                                                             f"{path} cannot be written ({error.strerror})."),
                                                        hint=Text("请换一个文件夹或文件名。", "Choose another folder or file name.")))
 
     def _resolve(self) -> None:
-        from ui.conflict_dialog import open_conflicts_dialog
+        from yingzao.ui.conflict_dialog import open_conflicts_dialog
 
         open_conflicts_dialog(self, self.store_path, self.tr)
 

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import (
     QRadioButton, QVBoxLayout, QWidget,
 )
 
-from core.errors import StoreError
-from core.library import Library
-from core.protocol import ROLES, Protocol
-from core.store import Store
-from ui.i18n import Translator, add_strings
+from yingzao.core.errors import StoreError
+from yingzao.core.forms.library import Library
+from yingzao.core.forms.protocol import ROLES, Protocol
+from yingzao.core.store.database import Store
+from yingzao.ui.i18n import Translator, add_strings
 
 add_strings({
     "newiv.title": ("新建访谈", "New interview"),

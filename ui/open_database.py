@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core import errors
-from core.store import Store
-from ui.i18n import Translator, add_strings
-from ui.interview_list_model import local_time
+from yingzao.core import errors
+from yingzao.core.store.database import Store
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui.interview_list_model import local_time
 
 add_strings({
     "db.in_use.title": ("数据库正在使用中", "The database is in use"),

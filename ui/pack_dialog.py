@@ -10,12 +10,13 @@ from PySide6.QtWidgets import (
     QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from core.errors import YingzaoError
-from core.package import SUFFIX, PackSummary, pack_counts, pack_session
-from core.store import Store
-from ui.background import Job
-from ui.i18n import Translator, add_strings
-from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
+from yingzao.core.errors import YingzaoError
+from yingzao.core.exchange.package import SUFFIX, PackSummary, pack_counts, pack_session
+from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
+from yingzao.ui.background import Job
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
 add_strings({
     "pack.exists_title": ("文件已存在", "The file exists"),
@@ -150,9 +151,8 @@ class PackageFileDialog(QDialog):
     def _failed(self, error: YingzaoError) -> None:
         self._finish()
         self.result.setText(str(error))
-        from ui.app import show_error  # the app's one error dialog
 
-        show_error(self, self.tr, error)
+        error_dialog.show_error(self, self.tr, error)
 
     def _finish(self) -> None:
         if self.job is not None:

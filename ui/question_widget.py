@@ -6,11 +6,11 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
 
-from core.engine import Issue
-from core.protocol import Protocol, Question, pick
-from core.records import MARKERS
-from ui.editors import Editor, make_editor
-from ui.i18n import Translator, add_strings
+from yingzao.core.forms.engine import Issue
+from yingzao.core.forms.protocol import Protocol, Question, pick
+from yingzao.core.store.records import MARKERS
+from yingzao.ui.editors import Editor, make_editor
+from yingzao.ui.i18n import Translator, add_strings
 
 add_strings({
     "q.marker.skipped": ("跳过", "Skipped"),
@@ -169,7 +169,7 @@ class QuestionWidget(QFrame):
         if self.comments is None:
             if not threads:
                 return
-            from ui.comment_thread import CommentThread  # only interviews that were reviewed need it
+            from yingzao.ui.comment_thread import CommentThread  # only interviews that were reviewed need it
 
             self.comments = CommentThread(self.tr, self)
             self.comments.posted.connect(lambda text, parent: self.comment_posted.emit(self.question.name, text, parent))

@@ -1,6 +1,6 @@
 """One interview as a supervisor reviews it: read-only answers, markers, notes and time per question,
 quality flags, comment threads per question and on the whole interview, and the decisions
-Approve / Send back… / Reopen. Every action is a `core.review` function (one audited transaction).
+Approve / Send back… / Reopen. Every action is a `yingzao.core.review.decisions` function (one audited transaction).
 """
 from __future__ import annotations
 
@@ -11,20 +11,21 @@ from PySide6.QtWidgets import (
     QFrame, QInputDialog, QLabel, QListWidget, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
-from core import review
-from core.engine import INTERVIEW_TIME, InterviewSession, question_numbers
-from core.errors import YingzaoError
-from core.expr import ExpressionError
-from core.protocol import Protocol, Question, pick
-from core.quality import flags_of
-from core.records import Answer
-from core.store import Store
-from ui import question_widget  # noqa: F401 - the marker words (q.marker.*)
-from ui.comment_thread import CommentThread
-from ui.i18n import Translator, add_strings, role_label
-from ui.page_bar import page_layout
-from ui.interview_list_model import local_time
-from ui.review_model import duration_text, flag_word, status_word
+from yingzao.core.review import decisions as review
+from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
+from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.expr import ExpressionError
+from yingzao.core.forms.protocol import Protocol, Question, pick
+from yingzao.core.review.quality import flags_of
+from yingzao.core.store.records import Answer
+from yingzao.core.store.database import Store
+from yingzao.ui import question_widget  # noqa: F401 - the marker words (q.marker.*)
+from yingzao.ui.comment_thread import CommentThread
+from yingzao.ui.i18n import Translator, add_strings, role_label
+from yingzao.ui.page_bar import page_layout
+from yingzao.ui.interview_list_model import local_time
+from yingzao.ui.review_model import duration_text, flag_word, status_word
+from yingzao.ui import error_dialog
 
 add_strings({
     "rv.expression_error": ("此访谈所用提纲中有无法读取的条件（{problems}）；相关问题全部显示。",
@@ -384,9 +385,8 @@ class ReviewInterviewView(QWidget):
         try:
             action()
         except YingzaoError as error:
-            from ui.app import show_error  # the app's one error dialog
 
-            show_error(self, self.tr, error)
+            error_dialog.show_error(self, self.tr, error)
             return False
         self.reload()
         self.changed.emit(self.interview_id)

@@ -1,4 +1,4 @@
-"""The review queue as a Qt table model: a thin adapter over `core.review_queue.ReviewQueue`.
+"""The review queue as a Qt table model: a thin adapter over `yingzao.core.review.queue.ReviewQueue`.
 
 The plain-Python queue filters and sorts lists of row numbers; this model only turns its rows into
 words (made when a row is first shown, then cached) and tells the view what changed. A filter change
@@ -12,11 +12,11 @@ from typing import Iterable, Mapping
 from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from core.quality import FLAGS
-from core.records import Community
-from core.review_queue import COLUMNS, NO_FLAG, QueueFilter, QueueRow, ReviewQueue
-from ui.i18n import Translator, add_strings, all_keys
-from ui.interview_list_model import local_time
+from yingzao.core.review.quality import FLAGS
+from yingzao.core.store.records import Community
+from yingzao.core.review.queue import COLUMNS, NO_FLAG, QueueFilter, QueueRow, ReviewQueue
+from yingzao.ui.i18n import Translator, add_strings, all_keys
+from yingzao.ui.interview_list_model import local_time
 
 add_strings({
     "rq.col.status": ("状态", "Status"),

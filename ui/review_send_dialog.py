@@ -8,12 +8,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.package import SUFFIX, PackSummary
-from core.review_package import last_review_export, pack_review, pending_by_fieldworker
-from core.store import Store
-from ui.i18n import Translator, add_strings
-from ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
-from ui.pack_dialog import PackageFileDialog
+from yingzao.core.exchange.package import SUFFIX, PackSummary
+from yingzao.core.exchange.review_package import last_review_export, pack_review, pending_by_fieldworker
+from yingzao.core.store.database import Store
+from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
+from yingzao.ui.pack_dialog import PackageFileDialog
 
 add_strings({
     "rsend.exists_title": ("文件已存在", "The file exists"),

@@ -16,17 +16,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import quality, review
-from core.errors import YingzaoError, expression_unreadable
-from core.expr import ExpressionError
-from core.library import Library
-from core.protocol import ROLES, Protocol
-from core.review_queue import FLAG_CHOICES, QueueFilter, load_rows
-from core.store import Store
-from ui.background import Job
-from ui.home_widgets import CheckFilter
-from ui.i18n import Translator, add_strings, role_label
-from ui.review_model import COL, ReviewQueueModel, flag_word, status_word
+from yingzao.core.review import decisions as review, quality
+from yingzao.core.errors import YingzaoError, expression_unreadable
+from yingzao.core.forms.expr import ExpressionError
+from yingzao.core.forms.library import Library
+from yingzao.core.forms.protocol import ROLES, Protocol
+from yingzao.core.review.queue import FLAG_CHOICES, QueueFilter, load_rows
+from yingzao.core.store.database import Store
+from yingzao.ui.background import Job
+from yingzao.ui.home_widgets import CheckFilter
+from yingzao.ui.i18n import Translator, add_strings, role_label
+from yingzao.ui.review_model import COL, ReviewQueueModel, flag_word, status_word
+from yingzao.ui import error_dialog
 
 add_strings({
     "review.title": ("审核队列", "Review queue"),
@@ -354,7 +355,7 @@ class ReviewView(QWidget):
             self.open_interview(interview_id)
 
     def open_interview(self, interview_id: str):
-        from ui.review_interview import ReviewInterviewView
+        from yingzao.ui.review_interview import ReviewInterviewView
 
         self._close_interview()
         row = self.model.queue.get(interview_id)
@@ -362,9 +363,8 @@ class ReviewView(QWidget):
         try:
             page = ReviewInterviewView(self.store, interview_id, self.tr, community_name=community, parent=self.stack)
         except (YingzaoError, ExpressionError) as error:  # an expression of a damaged protocol, not caught there
-            from ui.app import show_error
 
-            show_error(self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.message))
+            error_dialog.show_error(self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.message))
             return None
         page.closed.connect(self.show_queue)
         page.changed.connect(self._interview_changed)
@@ -395,7 +395,7 @@ class ReviewView(QWidget):
             self._restore(keep)
 
     def show_dashboard(self):
-        from ui.dashboard import DashboardView
+        from yingzao.ui.dashboard import DashboardView
 
         if self.dashboard is None:
             self.dashboard = DashboardView(self.store, self.library.codebook, self.tr, self.stack)
@@ -407,7 +407,7 @@ class ReviewView(QWidget):
         return self.dashboard
 
     def send_to_fieldworker(self) -> None:
-        from ui.review_send_dialog import open_review_send_dialog
+        from yingzao.ui.review_send_dialog import open_review_send_dialog
 
         row = self.model.queue.get(self.selected_id() or "")
         open_review_send_dialog(self, self.store.path, self.tr, fieldworker=row.fieldworker if row else None)

@@ -13,8 +13,8 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from core.content_hash import Version
-from core.package import INTERVIEWS, MANIFEST
+from yingzao.core.exchange.content_hash import Version
+from yingzao.core.exchange.package import INTERVIEWS, MANIFEST
 
 
 def members_of(path: Path) -> dict[str, bytes]:

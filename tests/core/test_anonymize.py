@@ -4,8 +4,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from core.anonymize import InterviewPeople, anonymizer
-from core.export import ExportFilters, ExportOptions, export_workbook
+from yingzao.core.export.anonymize import InterviewPeople, anonymizer
+from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
 from tests.export_study import CHENGDU, about, build_study, row_of, short, table
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import main
+from yingzao import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

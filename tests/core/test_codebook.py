@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.codebook import FAMILIES, INTERVIEW_FAMILIES, load_codebook, parse_codebook
-from core.errors import CodebookError
+from yingzao.core.forms.codebook import FAMILIES, INTERVIEW_FAMILIES, load_codebook, parse_codebook
+from yingzao.core.errors import CodebookError
 
 HEADER = "id,family,parent,label_zh,label_en,definition_zh,definition_en,source,status\n"
 
@@ -39,7 +39,7 @@ def test_table_two_has_seventeen_goals_word_for_word_and_no_invented_ones(codebo
 
 
 def test_a_researcher_can_add_the_missing_goals(codebook, tmp_path):
-    from core import paths
+    from yingzao.core import paths
 
     text = paths.CODEBOOK_PATH.read_text(encoding="utf-8-sig")
     text += "SCN.INNOVATION.NEW,scene,SCN.INNOVATION,新目标,New goal,研究者补充,Added by a researcher,访谈,\n"

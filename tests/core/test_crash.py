@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from core.store import Store
+from yingzao.core.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = r"""
 import sys
 sys.path.insert(0, sys.argv[2])
-from core.library import load_library
-from core.store import Store
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
 
 store = Store(sys.argv[1], user="fieldworker")
 protocol = load_library(store).by_role("cadre")[0]

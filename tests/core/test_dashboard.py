@@ -2,7 +2,7 @@
 community has for the coding frame's dimensions, actors and factors."""
 from __future__ import annotations
 
-from core import dashboard
+from yingzao.core.review import dashboard
 
 
 def test_counts_by_community_role_and_status(library_store):

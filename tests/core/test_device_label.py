@@ -5,10 +5,10 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from core.errors import PackageError
-from core.export import export_workbook
-from core.merge import MERGED, merge_packages
-from core.package import read_manifest, read_package
+from yingzao.core.errors import PackageError
+from yingzao.core.export.workbook import export_workbook
+from yingzao.core.exchange.merge import MERGED, merge_packages
+from yingzao.core.exchange.package import read_manifest, read_package
 from tests.core.package_edit import manifest_of, members_of, reseal, write_members
 from tests.export_study import CHENGDU, table
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)

@@ -5,10 +5,9 @@ import datetime as dt
 
 import pytest
 
-from core.engine import InterviewSession
-from core.form_loader import load_protocol
-from core.library import load_library
-from core.store import Store
+from yingzao.core.forms.engine import InterviewSession
+from yingzao.core.forms.loader import load_protocol
+from yingzao.core.store.database import Store
 from tests.forms import write_xlsform
 
 FORM = """

@@ -6,7 +6,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from core.export import ExportFilters, ExportOptions, export_workbook
+from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
 from tests.export_study import CHENGDU, about, build_study, row_of, short, table
 
 SHEETS_ZH = ["说明", "访谈", "回答", "框架矩阵-营造维度", "主体×维度（图1）", "社区×影响因素（图2）", "场景与目标（表2）",

@@ -11,9 +11,9 @@ import sqlite3
 import openpyxl
 import pytest
 
-import main
-from core import errors
-from core.export import ExportOptions, export_workbook
+from yingzao import main
+from yingzao.core import errors
+from yingzao.core.export.workbook import ExportOptions, export_workbook
 from tests.export_study import CHENGDU, about, build_study, row_of, short, table
 
 

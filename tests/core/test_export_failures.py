@@ -8,13 +8,14 @@ import os
 import openpyxl
 import pytest
 
-import main
-from core import errors, export
-from core.export import ExportFilters, ExportOptions, export_workbook
-from core.export_frame import QuoteBox
-from core.library import load_library
-from core.store import Store
-from core.xlsx_style import CELL_LIMIT, split_cell
+from yingzao import main
+from yingzao.core import errors
+from yingzao.core.export import workbook as export
+from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
+from yingzao.core.export.frame import QuoteBox
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
+from yingzao.core.export.xlsx_style import CELL_LIMIT, split_cell
 from tests.export_study import about, build_study, row_of, table
 
 # these tests read the errors' English text
@@ -161,7 +162,7 @@ def test_texts_past_the_cell_limit_continue_in_overflow_columns_never_cut(tmp_pa
 def test_a_text_with_nowhere_to_continue_is_cut_visibly_and_counted(study, tmp_path, codebook):
     from dataclasses import replace
 
-    from core.codebook import Codebook
+    from yingzao.core.forms.codebook import Codebook
 
     huge = replace(codebook.get("DIM.ORG"), definition_zh="很长的定义。" * 7000)
     edited = Codebook([huge if code.id == "DIM.ORG" else code for code in codebook.codes])

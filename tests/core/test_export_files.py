@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core import export, export_files
-from core.export import export_workbook
+from yingzao.core.export import files as export_files, workbook as export
+from yingzao.core.export.workbook import export_workbook
 from tests.export_study import build_study
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +59,7 @@ def test_the_files_of_a_killed_export_are_removed_by_the_next_export(study, tmp_
     script = textwrap.dedent(f"""
         import os, signal, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from core.export import export_workbook
+        from yingzao.core.export.workbook import export_workbook
         def progress(done, total):
             if done >= 4:  # in the middle of the answers: sheets half written
                 os.kill(os.getpid(), signal.SIGKILL)

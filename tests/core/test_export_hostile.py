@@ -7,10 +7,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from core.export import ExportOptions, export_workbook
-from core.library import load_library
-from core.store import Store
-from core.xlsx_text import cell_text, xml_safe
+from yingzao.core.export.workbook import ExportOptions, export_workbook
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
+from yingzao.core.export.xlsx_text import cell_text, xml_safe
 from tests.export_study import CHENGDU, ticking_clock, row_of, table
 
 FORBIDDEN = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))) + "\ufffe\uffff"

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.export import export_workbook, filter_choices
+from yingzao.core.export.workbook import export_workbook, filter_choices
 from tests.export_study import build_study, table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +58,7 @@ def test_a_database_another_window_holds_can_be_exported(study, tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
-        from core.store import Store
+        from yingzao.core.store.database import Store
         with Store({str(study.path)!r}, user="甲"):
             print("open", flush=True)
             sys.stdin.readline()  # holds the database until told to close
@@ -85,10 +85,10 @@ def test_a_database_on_a_read_only_mount_can_be_exported(study, tmp_path):
     """Where permissions do not bind (root), read-only media for real: the database's folder
     mounted read-only in a private mount namespace, so SQLite can create neither -wal nor -shm."""
     folder, out = study.path.parent, tmp_path / "out.xlsx"
-    script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from core.export import export_workbook; "
+    script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from yingzao.core.export.workbook import export_workbook; "
               f"print(export_workbook({str(study.path)!r}, {str(out)!r}).summary())")
-    run = subprocess.run(["unshare", "-m", "sh", "-c", f'mount --bind -o ro "$1" "$1" && touch "$1/probe" 2>/dev/null; '
-                          f'test ! -e "$1/probe" && exec "$2" -c "$3"', "sh", str(folder), sys.executable, script],
+    run = subprocess.run(["unshare", "-m", "sh", "-c", 'mount --bind -o ro "$1" "$1" && touch "$1/probe" 2>/dev/null; '
+                          'test ! -e "$1/probe" && exec "$2" -c "$3"', "sh", str(folder), sys.executable, script],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "4 interview(s)" in run.stdout and "损坏" not in run.stdout

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import openpyxl
 
-from core.engine import INTERVIEW_TIME
-from core.export import export_workbook
-from core.store import Store
+from yingzao.core.forms.engine import INTERVIEW_TIME
+from yingzao.core.export.workbook import export_workbook
+from yingzao.core.store.database import Store
 from tests.core.test_export_hostile import one_interview
 from tests.export_study import CHENGDU, row_of, table
 

@@ -1,4 +1,4 @@
-"""Tests for core.expr: the XLSForm expression subset used by relevant, constraint and calculation."""
+"""Tests for yingzao.core.forms.expr: the XLSForm expression subset used by relevant, constraint and calculation."""
 from __future__ import annotations
 
 import ast
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import core.expr
-from core.expr import KNOWN_FUNCTIONS, Expression, ExpressionError, compile_expression
+import yingzao.core.forms.expr
+from yingzao.core.forms.expr import KNOWN_FUNCTIONS, Expression, ExpressionError, compile_expression
 
 TODAY = dt.date(2024, 6, 15)
 
@@ -541,7 +541,7 @@ def test_error_default_position() -> None:
 # --- robustness ----------------------------------------------------------------------------------
 
 def test_module_uses_no_eval_or_exec() -> None:
-    source = Path(core.expr.__file__).read_text(encoding="utf-8")
+    source = Path(yingzao.core.forms.expr.__file__).read_text(encoding="utf-8")
     assert "eval(" not in source
     assert "exec(" not in source
     assert "PySide" not in source

@@ -8,9 +8,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from core import xlsform
-from core.errors import FormError
-from core.form_loader import load_protocol, load_protocol_bytes
+from yingzao.core.forms import xlsform
+from yingzao.core.errors import FormError
+from yingzao.core.forms.loader import load_protocol, load_protocol_bytes
 from tests.forms import write_xlsform
 
 FORM = """
@@ -111,8 +111,8 @@ def test_a_workbook_from_bytes_is_the_same_protocol_as_from_its_file(tmp_path):
 
 
 def test_the_library_reports_a_file_larger_than_any_form_without_reading_it(tmp_path, monkeypatch):
-    from core.library import load_library
-    from core.store import Store
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.store.database import Store
 
     path = write_xlsform(tmp_path / "big.xlsx", FORM)
     monkeypatch.setattr(xlsform, "MAX_FILE_BYTES", 100)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import FormError
-from core.form_loader import load_protocol
+from yingzao.core.errors import FormError
+from yingzao.core.forms.loader import load_protocol
 from tests.forms import write_xlsform
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "xlsforms"
@@ -75,7 +75,7 @@ def test_a_form_inside_the_subset_loads_with_everything_it_says(tmp_path, codebo
 
 
 def test_a_protocol_survives_its_json_round_trip(tmp_path, codebook):
-    from core.protocol import Protocol
+    from yingzao.core.forms.protocol import Protocol
 
     protocol = load_protocol(form(tmp_path, GOOD), codebook)
     assert Protocol.from_dict(protocol.to_dict()) == protocol

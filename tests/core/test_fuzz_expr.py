@@ -9,7 +9,7 @@ import datetime as dt
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from core.expr import ExpressionError, compile_expression
+from yingzao.core.forms.expr import ExpressionError, compile_expression
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True)
 TODAY = dt.date(2024, 6, 15)

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from core.errors import PackageError
-from core.merge import merge_package
-from core.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
-from core.store import Store
+from yingzao.core.errors import PackageError
+from yingzao.core.exchange.merge import merge_package
+from yingzao.core.exchange.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
+from yingzao.core.store.database import Store
 from tests.core.package_edit import write_members
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 

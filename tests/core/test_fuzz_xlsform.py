@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from core.errors import FormError
-from core.form_loader import load_protocol, load_protocol_bytes
+from yingzao.core.errors import FormError
+from yingzao.core.forms.loader import load_protocol, load_protocol_bytes
 from tests.forms import write_xlsform
 
 FUZZ = settings(max_examples=50, deadline=None, derandomize=True,

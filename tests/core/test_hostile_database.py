@@ -9,13 +9,12 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from core import errors
-from core.store import Store
+from yingzao.core import errors
+from yingzao.core.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,8 +102,8 @@ def test_the_audit_log_refuses_replace(database):
             store.conn.execute("REPLACE INTO audit (id, at, user, device_id, interview_id, field) VALUES (?, 'x', 'x', 'x', ?, 'forged')",
                                (first[0], interview))
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            store.db["audit"].insert({"id": first[0], "at": "x", "user": "x", "device_id": "x", "interview_id": interview,
-                                      "field": "forged"}, replace=True)
+            store.conn.execute("INSERT OR REPLACE INTO audit (id, at, user, device_id, interview_id, field)"
+                               " VALUES (?, 'x', 'x', 'x', ?, 'forged')", (first[0], interview))
         store.conn.rollback()
         assert store.conn.execute("SELECT field FROM audit WHERE id = ?", (first[0],)).fetchone()[0] == first[1]
 
@@ -122,7 +121,7 @@ def test_a_lone_surrogate_is_the_apps_own_error(database):
 KILLED_WRITER = r"""
 import os, signal, sys
 sys.path.insert(0, sys.argv[3])
-from core.store import Store
+from yingzao.core.store.database import Store
 store = Store(sys.argv[1])
 store.conn.execute("PRAGMA wal_autocheckpoint=0")
 store.set_setting("last_words", sys.argv[2])
@@ -176,7 +175,7 @@ def test_backup_holds_the_latest_saves_and_opens_on_its_own(database, tmp_path):
 
 
 def test_the_backup_command_works_beside_the_writer(database, tmp_path, capsys):
-    import main
+    from yingzao import main
 
     path, interview, text = database
     with Store(path) as store:

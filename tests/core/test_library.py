@@ -6,9 +6,10 @@ import shutil
 import openpyxl
 import pytest
 
-from core import form_loader, paths
-from core.library import load_library
-from core.store import Store
+from yingzao.core import paths
+from yingzao.core.forms import loader as form_loader
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
 
 
 @pytest.fixture

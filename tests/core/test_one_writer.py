@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from core import errors, writer_claim
-from core.library import load_library
-from core.store import Store
+from yingzao.core import errors
+from yingzao.core.store import writer_claim
+from yingzao.core.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and the process lock table are POSIX")
@@ -20,7 +20,7 @@ POSIX = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and the proc
 HOLDER = r"""
 import sys
 sys.path.insert(0, sys.argv[2])
-from core.store import Store
+from yingzao.core.store.database import Store
 store = Store(sys.argv[1], user="王芳")
 print("HOLDING", flush=True)
 sys.stdin.readline()
@@ -75,6 +75,7 @@ def test_a_second_process_is_told_who_holds_the_database_and_may_read(interview_
         child.stdin.flush()
         _expect(child, "RELEASED")
         with Store(path) as writer:  # released on close: the next window may write
+            assert not writer.read_only
             assert writer_claim.holder(path).pid == os.getpid()
     finally:
         child.kill()
@@ -104,6 +105,7 @@ def test_stores_of_one_process_share_the_claim(interview_db):
 def test_read_only_needs_no_claim_and_never_writes(interview_db, tmp_path):
     path, interview, _text = interview_db
     with Store(path) as writer, Store(path, read_only=True) as reader:
+        assert not writer.read_only
         assert reader.read_only and writer_claim.holder(path).pid == os.getpid()
         assert reader.interview(interview).id == interview
     with pytest.raises(errors.StoreError) as missing:
@@ -118,9 +120,9 @@ def test_read_only_needs_no_claim_and_never_writes(interview_db, tmp_path):
 SCENARIO = r"""
 import os, signal, sys
 sys.path.insert(0, sys.argv[3])
-import main
-from core.library import load_library
-from core.store import Store
+from yingzao import main
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
 db, out = sys.argv[1], sys.argv[2]
 store = Store(db, user="fieldworker")
 protocol = load_library(store).by_role("cadre")[0]
@@ -167,7 +169,7 @@ def test_answers_survive_an_in_process_export_a_second_process_and_a_kill(tmp_pa
 
 
 def test_a_command_that_writes_stops_while_the_app_holds_the_database(interview_db, tmp_path, capsys):
-    import main
+    from yingzao import main
 
     path, _interview, _text = interview_db
     child = _start(HOLDER, str(path), str(ROOT))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import main
-from core.errors import StoreError
-from core.package import pack_session
+from yingzao import main
+from yingzao.core.errors import StoreError
+from yingzao.core.exchange.package import pack_session
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 

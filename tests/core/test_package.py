@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from core.content_hash import load_version
-from core.errors import PackageError
-from core.package import FORMAT_VERSION, INTERVIEWS, MANIFEST, last_export, pack_session, read_package
+from yingzao.core.exchange.content_hash import load_version
+from yingzao.core.errors import PackageError
+from yingzao.core.exchange.package import FORMAT_VERSION, INTERVIEWS, MANIFEST, last_export, pack_session, read_package
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 # these tests read the errors' English text
@@ -197,10 +197,10 @@ def test_a_wrongly_typed_answer_is_refused_even_with_matching_hashes(laptop, tmp
 
 
 def test_an_existing_package_is_never_replaced_unless_asked(tmp_path):
-    from core.errors import YingzaoError
-    from core.library import load_library
-    from core.package import pack_session
-    from core.store import Store
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.exchange.package import pack_session
+    from yingzao.core.store.database import Store
 
     with Store(tmp_path / "laptop.db", user="王芳") as store:
         protocol = load_library(store).by_role("cadre")[0]

@@ -7,12 +7,13 @@ import zipfile
 
 import pytest
 
-from core import errors, package as package_module
-from core.errors import PackageError
-from core.merge import merge_packages
-from core.json_limits import json_depth_exceeds
-from core.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
-from core.store import Store
+from yingzao.core import errors
+from yingzao.core.exchange import package as package_module
+from yingzao.core.errors import PackageError
+from yingzao.core.exchange.merge import merge_packages
+from yingzao.core.exchange.json_limits import json_depth_exceeds
+from yingzao.core.exchange.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
+from yingzao.core.store.database import Store
 from tests.core.package_edit import lines_of, manifest_of, members_of, reseal, write_members
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 

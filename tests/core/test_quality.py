@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from core import quality, review
-from core.engine import INTERVIEW_TIME, InterviewSession
-from core.expr import ExpressionError
-from core.store import Store
+from yingzao.core.review import decisions as review, quality
+from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession
+from yingzao.core.forms.expr import ExpressionError
+from yingzao.core.store.database import Store
 
 LONG = "好" * 100
 

@@ -7,15 +7,15 @@ import zipfile
 
 import pytest
 
-import main
-from core import review
-from core.comments import COMMENT_FIELD, REVIEW_FIELD
-from core.content_hash import load_version
-from core.errors import PackageError, ReviewError
-from core.merge import merge_packages
-from core.package import INTERVIEWS, MANIFEST, read_package
-from core.review_package import pack_review, pending_by_fieldworker, pending_reviews
-from core.store import Store
+from yingzao import main
+from yingzao.core.review import decisions as review
+from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
+from yingzao.core.exchange.content_hash import load_version
+from yingzao.core.errors import PackageError, ReviewError
+from yingzao.core.exchange.merge import merge_packages
+from yingzao.core.exchange.package import INTERVIEWS, MANIFEST, read_package
+from yingzao.core.exchange.review_package import pack_review, pending_by_fieldworker, pending_reviews
+from yingzao.core.store.database import Store
 from tests.core.test_package import rewrite
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import quality, review
-from core.review_queue import NO_FLAG, QueueFilter, QueueRow, ReviewQueue, SHOW_ALL, load_rows
+from yingzao.core.review import decisions as review, quality
+from yingzao.core.review.queue import NO_FLAG, QueueFilter, QueueRow, ReviewQueue, SHOW_ALL, load_rows
 
 
 def row(n: int, *, status="completed", fieldworker="王芳", community="A", role="official", protocol="yz_official",

@@ -1,11 +1,13 @@
 """The study's own protocols: each loads, is realistic, bilingual, and covers the coding frame."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from core import paths
-from core.codebook import INTERVIEW_FAMILIES
-from core.form_loader import load_protocol
+from yingzao.core import paths
+from yingzao.core.forms.codebook import INTERVIEW_FAMILIES
+from yingzao.core.forms.loader import load_protocol
 
 INTERVIEW_FORMS = {
     "protocol_official.xlsx": ("yz_official", "official"),
@@ -75,7 +77,7 @@ def test_profile_form_records_the_four_influencing_factors(codebook):
 
 
 def test_check_form_prints_a_summary_for_each_shipped_form_and_exits_0(capsys):
-    import main
+    from yingzao import main
 
     assert main.main(["check-form", str(paths.FORMS_DIR)]) == 0
     out = capsys.readouterr().out
@@ -87,9 +89,9 @@ def test_check_form_prints_a_summary_for_each_shipped_form_and_exits_0(capsys):
 def test_check_form_lists_every_problem_and_exits_2(tmp_path, capsys):
     import shutil
 
-    import main
+    from yingzao import main
 
-    fixtures = paths.PROJECT_ROOT / "tests" / "fixtures" / "xlsforms"
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "xlsforms"
     for name in ("group.xlsx", "text_and_integer.xlsx"):
         shutil.copy(fixtures / name, tmp_path / name)
     assert main.main(["check-form", str(tmp_path)]) == 2

@@ -5,9 +5,9 @@ import sqlite3
 
 import pytest
 
-from core import migrations, schema_check
-from core.errors import StoreError
-from core.store import Store
+from yingzao.core.store import migrations, schema_check
+from yingzao.core.errors import StoreError
+from yingzao.core.store.database import Store
 
 # these tests read the errors' English text
 pytestmark = pytest.mark.usefixtures("english_errors")
@@ -166,8 +166,8 @@ def test_migrations_are_all_or_nothing(tmp_path, monkeypatch):
         "THIS IS NOT SQL",
     ]
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, failing])
-    monkeypatch.setattr("core.store.MIGRATIONS", migrations.MIGRATIONS)
-    monkeypatch.setattr("core.store.LATEST", len(migrations.MIGRATIONS))
+    monkeypatch.setattr("yingzao.core.store.database.MIGRATIONS", migrations.MIGRATIONS)
+    monkeypatch.setattr("yingzao.core.store.database.LATEST", len(migrations.MIGRATIONS))
     latest = len(migrations.MIGRATIONS) - 1
     with pytest.raises(StoreError, match=f"Upgrading .* to schema {latest + 1} failed.*the file is unchanged"):
         Store(path)
@@ -180,8 +180,8 @@ def test_migrations_are_all_or_nothing(tmp_path, monkeypatch):
     assert conn.execute("SELECT value FROM settings WHERE key = 'user_name'").fetchone() == ("王芳",)
     conn.close()
     working = [*migrations.MIGRATIONS[:-1], failing[:2]]
-    monkeypatch.setattr("core.store.MIGRATIONS", working)
-    monkeypatch.setattr("core.store.LATEST", len(working))
+    monkeypatch.setattr("yingzao.core.store.database.MIGRATIONS", working)
+    monkeypatch.setattr("yingzao.core.store.database.LATEST", len(working))
     with Store(path) as upgraded:
         assert upgraded.schema_version == latest + 1
         assert upgraded.get_setting("user_name") == "王芳"

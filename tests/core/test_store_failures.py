@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.engine import InterviewSession
-from core.errors import StoreError
-from core.store import Store
+from yingzao.core.forms.engine import InterviewSession
+from yingzao.core.errors import StoreError
+from yingzao.core.store.database import Store
 
 # these tests read the errors' English text
 pytestmark = pytest.mark.usefixtures("english_errors")

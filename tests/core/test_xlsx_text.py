@@ -4,7 +4,7 @@ from __future__ import annotations
 import openpyxl
 from hypothesis import given, settings, strategies as st
 
-from core.xlsx_text import cell_text, xml_safe
+from yingzao.core.export.xlsx_text import cell_text, xml_safe
 
 
 def test_forbidden_characters_are_replaced_and_allowed_whitespace_kept():

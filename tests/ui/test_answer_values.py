@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from core.engine import InterviewSession
-from ui import finalize_dialog
-from ui.i18n import Translator
-from ui.interview_view import InterviewView
+from yingzao.core.forms.engine import InterviewSession
+from yingzao.ui import finalize_dialog
+from yingzao.ui.i18n import Translator
+from yingzao.ui.interview_view import InterviewView
 
 from tests.ui.clicks import click_button
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QWidget
 
-from core.store import Store
-from ui import backup
-from ui.i18n import Translator
+from yingzao.core.store.database import Store
+from yingzao.ui import backup
+from yingzao.ui.i18n import Translator
 
 
 def test_back_up_from_the_menu_copies_the_latest_answers(qtbot, library_store, tmp_path, monkeypatch):

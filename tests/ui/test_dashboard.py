@@ -1,9 +1,9 @@
 """The progress dashboard: the painted chart and coverage grid show the core's numbers."""
 from __future__ import annotations
 
-from core.library import load_library
-from ui.dashboard import DashboardView
-from ui.i18n import Translator
+from yingzao.core.forms.library import load_library
+from yingzao.ui.dashboard import DashboardView
+from yingzao.ui.i18n import Translator
 
 
 def test_the_dashboard_counts_and_shows_the_gaps(qtbot, library_store):

@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from core.library import load_library
-from core.store import Store
-from ui.i18n import Translator
-from ui.main_window import MainWindow
-from ui.open_database import open_store
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
+from yingzao.ui.i18n import Translator
+from yingzao.ui.main_window import MainWindow
+from yingzao.ui.open_database import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
 HOLDER = r"""
 import sys
 sys.path.insert(0, sys.argv[2])
-from core.store import Store
+from yingzao.core.store.database import Store
 store = Store(sys.argv[1], user="李访员")
 print("HELD", flush=True)
 sys.stdin.read()  # holds the database until the test closes this pipe

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
-from ui import export_dialog
-from ui.export_dialog import ExportDialog, open_export_dialog
-from ui.i18n import Translator
+from yingzao.ui import export_dialog
+from yingzao.ui.export_dialog import ExportDialog, open_export_dialog
+from yingzao.ui.i18n import Translator
 from tests.export_study import build_study, table
 
 

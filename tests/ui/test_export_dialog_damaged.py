@@ -7,8 +7,8 @@ import sqlite3
 
 import openpyxl
 
-from ui.export_dialog import ExportDialog
-from ui.i18n import Translator
+from yingzao.ui.export_dialog import ExportDialog
+from yingzao.ui.i18n import Translator
 from tests.export_study import build_study, table
 
 

@@ -5,9 +5,9 @@ import pytest
 from PySide6.QtCore import QSysInfo, Qt
 from PySide6.QtWidgets import QDialog
 
-from ui import first_run_dialog
-from ui.first_run_dialog import IdentityDialog, ask_identity
-from ui.i18n import Translator
+from yingzao.ui import first_run_dialog
+from yingzao.ui.first_run_dialog import IdentityDialog, ask_identity
+from yingzao.ui.i18n import Translator
 
 from tests.ui.clicks import click_button
 from tests.ui.typing import type_text

@@ -4,10 +4,10 @@ from __future__ import annotations
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QWidget
 
-from core import logs
-from ui import app as app_module, fonts
-from ui.i18n import Translator
-from ui.main_window import MainWindow
+from yingzao.core import logs
+from yingzao.ui import app as app_module, fonts
+from yingzao.ui.i18n import Translator
+from yingzao.ui.main_window import MainWindow
 
 
 def test_a_system_without_a_chinese_font_is_told_what_to_install(qtbot, monkeypatch):

@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from ui.home_view import HomeView
-from ui.i18n import Translator
-from ui.interview_list_model import COL
-from ui.new_interview_dialog import NewInterviewDialog
+from yingzao.ui.home_view import HomeView
+from yingzao.ui.i18n import Translator
+from yingzao.ui.interview_list_model import COL
+from yingzao.ui.new_interview_dialog import NewInterviewDialog
 
 from tests.ui.typing import type_text
 

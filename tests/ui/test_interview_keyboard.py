@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from core.engine import InterviewSession
-from ui.i18n import Translator
-from ui.interview_view import InterviewView
-from ui.question_widget import QuestionWidget
+from yingzao.core.forms.engine import InterviewSession
+from yingzao.ui.i18n import Translator
+from yingzao.ui.interview_view import InterviewView
+from yingzao.ui.question_widget import QuestionWidget
 
 from tests.ui.clicks import click_button
 

@@ -2,10 +2,10 @@
 goes on, so a session killed without closing keeps its time when the interview is opened again."""
 from __future__ import annotations
 
-from core.engine import INTERVIEW_TIME, InterviewSession
-from ui import interview_view
-from ui.i18n import Translator
-from ui.interview_view import SCREEN_TIME_EVERY_MS, InterviewView
+from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession
+from yingzao.ui import interview_view
+from yingzao.ui.i18n import Translator
+from yingzao.ui.interview_view import SCREEN_TIME_EVERY_MS, InterviewView
 
 from tests.ui.clicks import click_button
 

@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from core.engine import InterviewSession
-from ui.i18n import Translator
-from ui.interview_view import InterviewView
-from ui.save_schedule import SAVE_DELAY_MS
+from yingzao.core.forms.engine import InterviewSession
+from yingzao.ui.i18n import Translator
+from yingzao.ui.interview_view import InterviewView
+from yingzao.ui.save_schedule import SAVE_DELAY_MS
 
 from tests.ui.clicks import click_button
 from tests.ui.typing import type_text
@@ -138,7 +138,7 @@ def test_sections_by_keyboard_and_find_a_question(qtbot, screen, monkeypatch):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     assert view.stack.currentIndex() == 0
 
-    from ui import find_dialog
+    from yingzao.ui import find_dialog
 
     def fake_exec(dialog):
         type_text(qtbot, dialog.search, "楼栋长")
@@ -185,7 +185,7 @@ def test_refusing_consent_ends_the_interview_and_records_the_refusal(qtbot, scre
 def test_finalise_lists_what_is_missing_with_links_then_locks(qtbot, screen, monkeypatch):
     view, store, interview, _ = screen
     consent(qtbot, view)
-    from ui import finalize_dialog
+    from yingzao.ui import finalize_dialog
 
     seen = {}
 

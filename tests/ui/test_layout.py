@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QStyle, QStyleOptionHeader
 
-from ui.i18n import Translator
-from ui.review_view import ReviewView
+from yingzao.ui.i18n import Translator
+from yingzao.ui.review_view import ReviewView
 
 WRAP = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
 

@@ -1,10 +1,10 @@
 """The main window: home list and interview screen in turn, menus, language, errors."""
 from __future__ import annotations
 
-from core.library import load_library
-from core.store import Store
-from ui.i18n import Translator
-from ui.main_window import OPEN_INTERVIEW, MainWindow
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
+from yingzao.ui.i18n import Translator
+from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
 
 
 def test_main_window_opens_on_the_home_list_and_switches_language(qtbot, tmp_path):
@@ -46,10 +46,10 @@ def test_opening_an_interview_and_going_back(qtbot, library_store):
 
 
 def test_every_interface_string_exists_in_both_languages():
-    import ui.app  # noqa: F401  (each screen registers its strings on import)
-    import ui.interview_view  # noqa: F401
-    import ui.main_window  # noqa: F401
-    from ui.i18n import _STRINGS
+    import yingzao.ui.app  # noqa: F401  (each screen registers its strings on import)
+    import yingzao.ui.interview_view  # noqa: F401
+    import yingzao.ui.main_window  # noqa: F401
+    from yingzao.ui.i18n import _STRINGS
 
     for key, (zh, en) in _STRINGS.items():
         assert zh.strip() and en.strip(), key
@@ -76,7 +76,7 @@ def test_a_deleted_widget_no_longer_follows_the_language(qtbot):
 def test_run_reports_a_foreign_file_instead_of_crashing(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from ui import app
+    from yingzao.ui import app
 
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append((self.text(), self.informativeText())) or 0)

@@ -6,15 +6,15 @@ import time
 import openpyxl
 import pytest
 
-from core.conflicts import count_open_conflicts
-from core.merge import merge_packages
-from core.package import read_package
-from core.store import Store
+from yingzao.core.exchange.conflicts import count_open_conflicts
+from yingzao.core.exchange.merge import merge_packages
+from yingzao.core.exchange.package import read_package
+from yingzao.core.store.database import Store
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
-from ui.conflict_dialog import ConflictsDialog
-from ui.i18n import Translator
-from ui.merge_dialog import MergeDialog
-from ui.pack_dialog import PackDialog
+from yingzao.ui.conflict_dialog import ConflictsDialog
+from yingzao.ui.i18n import Translator
+from yingzao.ui.merge_dialog import MergeDialog
+from yingzao.ui.pack_dialog import PackDialog
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_cancel_stops_the_merge(qtbot, laptops, tmp_path, monkeypatch):
             time.sleep(0.01)
         return merge_packages(store, files, progress=progress, cancelled=cancelled)
 
-    monkeypatch.setattr("ui.merge_dialog.merge_packages", after_cancel)
+    monkeypatch.setattr("yingzao.ui.merge_dialog.merge_packages", after_cancel)
     with qtbot.waitSignal(dialog.merge_finished, timeout=20_000) as finished:
         dialog.start()
         assert dialog.cancel_button.isEnabled() and not dialog.start_button.isEnabled()

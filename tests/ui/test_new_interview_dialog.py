@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from ui.i18n import Translator
-from ui.new_interview_dialog import NewInterviewDialog, choose_new_interview
+from yingzao.ui.i18n import Translator
+from yingzao.ui.new_interview_dialog import NewInterviewDialog, choose_new_interview
 
 from tests.ui.clicks import click_button
 from tests.ui.typing import type_text

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests.core.test_pack_damaged import laptop_with_interviews, leftovers, overwrite_pages
 from tests.laptops import laptop_template  # noqa: F401  (fixture)
-from ui.i18n import Translator
-from ui.pack_dialog import PackDialog
+from yingzao.ui.i18n import Translator
+from yingzao.ui.pack_dialog import PackDialog
 
 
 def test_the_pack_dialog_on_a_damaged_database_says_so(qtbot, laptop_template, tmp_path, monkeypatch):  # noqa: F811

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel
 
-from ui.app import QtStrings
-from ui.i18n import Translator
+from yingzao.ui.app import QtStrings
+from yingzao.ui.i18n import Translator
 
 
 @pytest.fixture

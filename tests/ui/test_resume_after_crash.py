@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from core.library import load_library
-from core.store import Store
-from ui.app import offer_resume
-from ui.i18n import Translator
-from ui.main_window import OPEN_INTERVIEW, MainWindow
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
+from yingzao.ui.resume import offer_resume
+from yingzao.ui.i18n import Translator
+from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "片区综合党委由街道党工委班子成员任书记"
@@ -25,10 +25,10 @@ import sys, time
 sys.path.insert(0, sys.argv[2])
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from core.library import load_library
-from core.store import Store
-from ui.i18n import Translator
-from ui.main_window import MainWindow
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
+from yingzao.ui.i18n import Translator
+from yingzao.ui.main_window import MainWindow
 from tests.ui.typing import type_text
 
 class Bot:  # the little of qtbot that type_text needs

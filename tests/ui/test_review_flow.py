@@ -7,19 +7,19 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from core import review
-from core.comments import REVIEW_FIELD
-from core.engine import InterviewSession
-from core.library import load_library
-from core.store import Store
+from yingzao.core.review import decisions as review
+from yingzao.core.review.comments import REVIEW_FIELD
+from yingzao.core.forms.engine import InterviewSession
+from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 from tests.ui.typing import type_text
-from ui import finalize_dialog
-from ui.i18n import Translator
-from ui.interview_view import InterviewView
-from ui.merge_dialog import MergeDialog
-from ui.review_send_dialog import ReviewSendDialog
-from ui.review_view import ReviewView
+from yingzao.ui import finalize_dialog
+from yingzao.ui.i18n import Translator
+from yingzao.ui.interview_view import InterviewView
+from yingzao.ui.merge_dialog import MergeDialog
+from yingzao.ui.review_send_dialog import ReviewSendDialog
+from yingzao.ui.review_view import ReviewView
 
 
 def merge_in_dialog(qtbot, db, files, tr):
@@ -183,5 +183,5 @@ def test_a_fieldworker_sees_the_queue_but_no_review_actions(qtbot, people, tmp_p
 @pytest.fixture(autouse=True)
 def _no_error_dialogs(monkeypatch):
     shown = []
-    monkeypatch.setattr("ui.app.show_error", lambda parent, tr, error: shown.append(str(error)))
+    monkeypatch.setattr("yingzao.ui.error_dialog.show_error", lambda parent, tr, error: shown.append(str(error)))
     return shown

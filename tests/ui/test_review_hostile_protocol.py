@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from core.library import load_library
-from core.merge import merge_packages
-from core.store import Store
+from yingzao.core.forms.library import load_library
+from yingzao.core.exchange.merge import merge_packages
+from yingzao.core.store.database import Store
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
-from ui.i18n import Translator
-from ui.review_view import ReviewView
+from yingzao.ui.i18n import Translator
+from yingzao.ui.review_view import ReviewView
 
 TOO_DEEP = "(" * 150 + "1" + ")" * 150
 
@@ -19,7 +19,7 @@ TOO_DEEP = "(" * 150 + "1" + ")" * 150
 @pytest.fixture(autouse=True)
 def _no_error_dialogs(monkeypatch):
     shown = []
-    monkeypatch.setattr("ui.app.show_error", lambda parent, tr, error: shown.append(str(error)))
+    monkeypatch.setattr("yingzao.ui.error_dialog.show_error", lambda parent, tr, error: shown.append(str(error)))
     return shown
 
 

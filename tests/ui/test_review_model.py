@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from core.library import load_library
-from core.review_queue import QueueRow
-from core.records import Community
-from ui.i18n import Translator
-from ui.review_model import COL, ID_ROLE, ReviewQueueModel
-from ui.review_view import ReviewView
+from yingzao.core.forms.library import load_library
+from yingzao.core.review.queue import QueueRow
+from yingzao.core.store.records import Community
+from yingzao.ui.i18n import Translator
+from yingzao.ui.review_model import COL, ID_ROLE, ReviewQueueModel
+from yingzao.ui.review_view import ReviewView
 
 
 def row(n, **changes) -> QueueRow:
@@ -93,8 +93,8 @@ def test_the_review_page_filters_through_its_check_menus(qtbot, library_store):
 
 
 def test_open_review_shows_the_page_in_the_main_window_and_back_returns_home(qtbot, library_store):
-    from ui.main_window import MainWindow
-    from ui.review_view import open_review
+    from yingzao.ui.main_window import MainWindow
+    from yingzao.ui.review_view import open_review
 
     store, library = library_store
     store.set_setting("user_role", "supervisor")

@@ -5,10 +5,10 @@ import pytest
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from core.engine import InterviewSession
-from ui.i18n import Translator
-from ui.interview_view import InterviewView
-from ui.save_schedule import MAX_UNSAVED_MS, SAVE_DELAY_MS
+from yingzao.core.forms.engine import InterviewSession
+from yingzao.ui.i18n import Translator
+from yingzao.ui.interview_view import InterviewView
+from yingzao.ui.save_schedule import MAX_UNSAVED_MS, SAVE_DELAY_MS
 
 from tests.ui.clicks import click_button
 

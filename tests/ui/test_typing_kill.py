@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from bench.bench_typing_loss import RATE, TEXT, typing_loss
-from ui.save_schedule import MAX_UNSAVED_MS
+from yingzao.ui.save_schedule import MAX_UNSAVED_MS
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX; Windows has no equivalent to send")

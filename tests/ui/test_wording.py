@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from core.engine import question_numbers
-from ui.i18n import Translator
-from ui.main_window import MainWindow
-from ui.merge_dialog import MergeDialog
+from yingzao.core.forms.engine import question_numbers
+from yingzao.ui.i18n import Translator
+from yingzao.ui.main_window import MainWindow
+from yingzao.ui.merge_dialog import MergeDialog
 
 
 def test_packages_have_one_name_in_menus_and_dialogs(qtbot, library_store, tmp_path):
@@ -35,7 +35,7 @@ def test_question_numbers_run_without_gaps_and_follow_ups_take_a_letter(library_
 
 
 def test_a_three_choice_question_is_radio_buttons(qtbot, library_store):
-    from ui.editors import SelectOneEditor
+    from yingzao.ui.editors import SelectOneEditor
 
     store, library = library_store
     protocol = library.by_role("cadre")[0]
@@ -60,7 +60,7 @@ def test_a_new_profile_is_filled_with_its_community_and_finished_not_interviewed
 
 
 def test_the_quality_flag_status_follows_a_language_switch(qtbot, library_store):
-    from ui.review_view import ReviewView
+    from yingzao.ui.review_view import ReviewView
 
     store, library = library_store
     interview = store.start_interview(library.by_role("cadre")[0].sha256)

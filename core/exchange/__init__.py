@@ -1,0 +1,1 @@
+"""Between laptops: session and review packages, merging, conflicts, the merge report."""

@@ -1,0 +1,172 @@
+"""Interviews in conflict after a merge, and how the researcher resolves them.
+
+A conflict holds two or more versions of one interview, none of which continues another (typically
+the same interview edited on two laptops after a database was copied). Versions are labelled A, B, …
+in the order they were last changed. Resolving takes one version whole, or chooses per answer; it is
+one transaction that writes an audit row for every answer it changes and a `conflict_resolved` row,
+and the versions stay in the database, set aside, so nothing is ever lost.
+"""
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from yingzao.core import errors
+from yingzao.core.exchange.content_hash import Version, load_version
+
+_LETTERS = string.ascii_uppercase
+_ANSWER_PARTS = ("value", "marker", "note")
+INTERVIEW_ROW = "(interview)"  # in a per-answer choice: whose status, outcome and community to take
+_ROW_AUDITED = (("status", "status"), ("outcome", "outcome"), ("community_id", "community"))
+
+
+@dataclass
+class ConflictVersion:
+    label: str  # 'A', 'B', ...
+    version: Version
+    sources: list[dict] = field(default_factory=list)  # file_name, device_id, fieldworker, merged_at
+
+    def answer(self, question: str) -> tuple | None:
+        row = self.version.answer_map().get(question)
+        return None if row is None else tuple(row[1:4])  # value, marker, note
+
+
+@dataclass
+class Conflict:
+    interview_id: str
+    protocol_sha256: str
+    status: str
+    opened_at: str
+    versions: list[ConflictVersion]
+    shown: str  # the label of the version the tables show until it is resolved
+
+    def version(self, choice: str) -> ConflictVersion:
+        for candidate in self.versions:
+            if choice in (candidate.label, candidate.version.sha256):
+                return candidate
+        raise errors.unknown_version(self.interview_id, choice, [v.label for v in self.versions])
+
+    def questions(self) -> list[str]:
+        """Every question answered in any version, in the order of the first version that has it."""
+        seen: dict[str, None] = {}
+        for candidate in self.versions:
+            for row in candidate.version.answers:
+                seen.setdefault(row[0], None)
+        return list(seen)
+
+    def differing(self) -> list[str]:
+        """Questions whose answer (value, marker or note) is not the same in every version."""
+        return [q for q in self.questions() if len({v.answer(q) for v in self.versions}) > 1]
+
+    def row_differs(self) -> bool:
+        """Whether the versions disagree on the interview's status, outcome or community."""
+        return len({tuple(v.version.interview[c] for c, _ in _ROW_AUDITED) for v in self.versions}) > 1
+
+
+def open_conflicts(store) -> list[Conflict]:
+    ids = [r[0] for r in store.conn.execute(
+        "SELECT interview_id FROM conflicts WHERE status = 'open' ORDER BY opened_at, interview_id")]
+    return [load_conflict(store, i) for i in ids]
+
+
+def count_open_conflicts(store) -> int:
+    return store.conn.execute("SELECT count(*) FROM conflicts WHERE status = 'open'").fetchone()[0]
+
+
+def load_conflict(store, interview_id: str) -> Conflict:
+    conn = store.conn
+    row = conn.execute("SELECT status, opened_at FROM conflicts WHERE interview_id = ?", (interview_id,)).fetchone()
+    if row is None or row[0] != "open":
+        raise errors.no_open_conflict(interview_id)
+    versions = sorted(
+        (Version.from_json(json.loads(data)) for (data,) in conn.execute(
+            "SELECT data FROM conflict_versions WHERE interview_id = ? AND state = 'open'", (interview_id,))),
+        key=Version.sort_key)
+    labelled = []
+    for index, version in enumerate(versions):
+        sources = [dict(zip(("file_name", "device_id", "fieldworker", "merged_at"), r)) for r in conn.execute(
+            "SELECT p.file_name, p.device_id, p.fieldworker, s.merged_at FROM interview_sources s"
+            " JOIN packages p ON p.id = s.package_id WHERE s.interview_id = ? AND s.content_sha256 = ?"
+            " ORDER BY s.merged_at", (interview_id, version.sha256))]
+        labelled.append(ConflictVersion(_label(index), version, sources))
+    shown = load_version(conn, interview_id)
+    shown_label = next((v.label for v in reversed(labelled) if v.version.answers == shown.answers),
+                       labelled[-1].label if labelled else "")
+    return Conflict(interview_id, shown.interview["protocol_sha256"], row[0], row[1], labelled, shown_label)
+
+
+def _label(index: int) -> str:
+    return _LETTERS[index] if index < len(_LETTERS) else f"V{index + 1}"
+
+
+def resolve_conflict(store, interview_id: str, choice: str | Mapping[str, str]) -> None:
+    """Settle a conflict: `choice` is a version ('A', 'B', … or its content hash) taken whole, or a
+    mapping question → version for the answers to take from each (the key INTERVIEW_ROW picks whose
+    status, outcome and community to keep); whatever is not named stays as shown."""
+    conn = store.conn
+    with store.transaction():
+        conflict = load_conflict(store, interview_id)
+        current = load_version(conn, interview_id)
+        shown = current.answer_map()
+        if isinstance(choice, str):
+            whole = conflict.version(choice)
+            wanted = {q: whole.answer(q) for q in set(shown) | set(whole.version.answer_map())}
+            record: dict = {"whole": whole.label, "content_sha256": whole.version.sha256}
+        else:
+            choice = dict(choice)
+            row_from = conflict.version(choice.pop(INTERVIEW_ROW)) if INTERVIEW_ROW in choice else None
+            known = set(conflict.questions())
+            unknown = [q for q in choice if q not in known]
+            if unknown:
+                raise errors.StoreError(f"Question '{unknown[0]}' is not answered in any version of interview "
+                                        f"{interview_id}.", hint="Choose among the questions the versions answer.")
+            wanted = {q: conflict.version(label).answer(q) for q, label in choice.items()}
+            record = {"answers": {q: conflict.version(label).label for q, label in sorted(choice.items())}}
+            if row_from is not None:
+                record["interview"] = row_from.label
+            whole = row_from
+        now = store.now()
+        for question, answer in sorted(wanted.items()):
+            _set_answer(store, interview_id, question, tuple(shown[question][1:4]) if question in shown else None,
+                        answer, now)
+        if whole is not None:
+            _set_row(store, current, whole.version, now)
+        record["versions"] = [v.version.sha256 for v in conflict.versions]
+        store.write_audit(interview_id, None, "conflict_resolved", None,
+                     json.dumps(record, ensure_ascii=False, sort_keys=True), now)
+        conn.execute("UPDATE interviews SET updated_at = ? WHERE id = ?", (now, interview_id))
+        conn.execute("UPDATE conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?"
+                     " WHERE interview_id = ?", (now, store.user, json.dumps(record, ensure_ascii=False), interview_id))
+        conn.execute("UPDATE conflict_versions SET state = 'set_aside' WHERE interview_id = ?", (interview_id,))
+    store.forget_cached([interview_id])
+
+
+def _set_answer(store, interview_id: str, question: str, before: tuple | None, after: tuple | None, now: str) -> None:
+    if before == after:
+        return
+    old = before or (None, None, None)
+    new = after or (None, None, None)
+    for part, a, b in zip(_ANSWER_PARTS, old, new):
+        if a != b or type(a) is not type(b):
+            store.write_audit(interview_id, question, part, a, b, now)
+    if after is None:
+        store.conn.execute("DELETE FROM answers WHERE interview_id = ? AND question = ?", (interview_id, question))
+    else:
+        store.conn.execute(
+            "INSERT OR REPLACE INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", (interview_id, question, *after, now, store.user))
+
+
+def _set_row(store, current: Version, chosen: Version, now: str) -> None:
+    """Take the chosen version's status, outcome, community and end time, each change audited."""
+    for column, audit_field in _ROW_AUDITED:
+        before, after = current.interview[column], chosen.interview[column]
+        if before != after:
+            store.write_audit(current.id, None, audit_field, before, after, now)
+    store.conn.execute(
+        "UPDATE interviews SET status = ?, outcome = ?, community_id = ?, ended_at = ?, last_question = ?,"
+        " progress = ? WHERE id = ?",
+        (chosen.interview["status"], chosen.interview["outcome"], chosen.interview["community_id"],
+         chosen.interview["ended_at"], chosen.interview["last_question"], chosen.interview["progress"], current.id))

@@ -1,0 +1,405 @@
+"""Merging session packages into a master database: nothing duplicated, nothing lost.
+
+For each interview a package carries, the master keeps the *maximal* versions it has seen, where a
+version is below another when its audit log is a proper prefix of the other's:
+
+- unknown id → added;
+- a version already seen (same content hash) → duplicate;
+- a version whose log the master's version extends → older, skipped;
+- a version whose log extends the master's → updated (the newer log is appended, nothing rewritten);
+- anything else → conflict: every version is kept whole in `conflict_versions`, the interview is
+  flagged in `conflicts`, the audit table receives the entries of every version (so "the" log holds
+  all that happened), and until the researcher resolves it (core/conflicts.py) the tables show the
+  version changed last.
+
+The result does not depend on the order packages are merged in. Each package merges in one
+transaction after it has been validated whole (core/package.py), so a refused or cancelled package
+leaves the master exactly as it was. Paradata merge by keeping, per question, the row with the most
+visits. Every interview a package carried gets a `merged` audit row (bookkeeping, not content).
+Review comments travel as audit rows (core/comments.py); each version's are added to `comments` by
+id, so the table holds every comment of every version, whatever the order of merging.
+
+Review packages (kind `review`, a supervisor's decisions going back to a laptop) merge by the same
+rules: the supervisor's version continues the fieldworker's, and the revision continues that.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from yingzao.core import errors
+from yingzao.core.review.comments import insert_comments
+from yingzao.core.exchange.content_hash import (
+    BOOKKEEPING_FIELDS, INTERVIEW_FIELDS, LOCAL_FIELDS, Version, audit_identity, continues, load_version,
+)
+from yingzao.core.exchange.package import KIND_REVIEW, Package, read_manifest, read_package
+from yingzao.core.forms.protocol import Protocol
+
+Progress = Callable[[int, int, str], None]  # (packages done, packages in all, file being merged)
+
+ADDED, UPDATED, DUPLICATE, OLDER, CONFLICT = "added", "updated", "duplicate", "older", "conflict"
+MERGED, ALREADY_MERGED, REFUSED, CANCELLED = "merged", "already_merged", "refused", "cancelled"
+
+
+@dataclass
+class PackageReport:
+    """One line of the merge report: what one file brought, or why it was refused."""
+
+    file_name: str
+    path: str
+    status: str  # merged, already_merged, refused, cancelled
+    package_id: str = ""
+    device_id: str = ""
+    fieldworker: str = ""
+    created_at: str = ""
+    merged_at: str = ""  # for already_merged: when it was merged first
+    added: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    older: int = 0
+    conflicts: list[str] = field(default_factory=list)  # interview ids now in conflict
+    reason: str = ""  # refused: what is wrong and what to do
+    notes: list[str] = field(default_factory=list)
+    interviews: list[dict] = field(default_factory=list)  # id, outcome, protocol_id, protocol_version
+
+    def to_json(self) -> dict:
+        return dict(vars(self))  # shallow: the lists hold only strings and flat dicts
+
+
+@dataclass
+class MergeReport:
+    packages: list[PackageReport] = field(default_factory=list)
+
+    @property
+    def any_refused(self) -> bool:
+        return any(p.status == REFUSED for p in self.packages)
+
+    @property
+    def cancelled(self) -> bool:
+        return any(p.status == CANCELLED for p in self.packages)
+
+    def conflicts(self) -> list[tuple[str, str]]:
+        """(interview id, file name) for every interview a package of this run put in conflict."""
+        return [(i, p.file_name) for p in self.packages for i in p.conflicts]
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def merge_packages(store, paths: Iterable[Path | str], *, progress: Progress | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> MergeReport:
+    """Merge each file in turn; a refused file is reported and the others still merge."""
+    paths = [Path(p) for p in paths]
+    report = MergeReport()
+    for done, path in enumerate(paths):
+        if progress:
+            progress(done, len(paths), path.name)
+        if cancelled and cancelled():
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in paths[done:]]
+            break
+        line = merge_package(store, path, cancelled=cancelled)
+        report.packages.append(line)
+        if line.status == CANCELLED:
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in paths[done + 1:]]
+            break
+    if progress:
+        progress(len(paths), len(paths), "")
+    return report
+
+
+def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | None = None) -> PackageReport:
+    """Validate one file whole, then merge it in one transaction; never raises for a bad file."""
+    path = Path(path)
+    name = _file_name(path)
+    about: dict = {}
+    try:
+        package_id, manifest = read_manifest(path)
+        about = {"package_id": package_id, "device_id": manifest["device_id"],
+                 "fieldworker": manifest["fieldworker"], "created_at": manifest["created_at"]}
+        before = _merged_at(store, package_id)
+        if before is not None:
+            return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=before, **about)
+        package = read_package(path)
+        protocols = {sha: package.protocol(sha) for sha in package.protocol_members if not store.has_protocol(sha)}
+        _check_answers(store, package, protocols)
+        if package.manifest["kind"] == KIND_REVIEW:
+            _check_review_target(store, package)
+        line = PackageReport(name, _storable(str(path)), MERGED, **about)
+        _merge(store, package, protocols, line, cancelled)
+        return line
+    except errors.YingzaoError as error:
+        reason = str(error).removeprefix(f"{path.name}: ")  # the report names the file already
+    except _Cancelled:
+        return PackageReport(name, _storable(str(path)), CANCELLED, **about)
+    except sqlite3.Error as error:
+        # Another process may have merged this very package meanwhile (its row then exists, or our
+        # snapshot went stale): that is "already merged", not a failure.
+        merged_at = _merged_at(store, about["package_id"]) if about else None
+        if merged_at is not None:
+            return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=merged_at, **about)
+        if "locked" in str(error) or "busy" in str(error):
+            reason = str(errors.database_locked(store.path))
+        else:
+            reason = f"the master database refused it ({error}); the master has not been changed."
+    except Exception as error:  # noqa: BLE001 — one unforeseen package must not end the run
+        reason = str(errors.package_not_merged(path, error)).removeprefix(f"{path.name}: ")
+    return PackageReport(name, _storable(str(path)), REFUSED, reason=reason, **about)
+
+
+def _file_name(path: Path) -> str:
+    return _storable(path.name)
+
+
+def _storable(text: str) -> str:
+    """A file name or path as it can be stored and shown: one that is not valid UTF-8 on the disk
+    (Python keeps such bytes as lone surrogates) would make the packages row unwritable."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _merged_at(store, package_id: str) -> str | None:
+    try:
+        row = store.conn.execute("SELECT merged_at FROM packages WHERE id = ?", (package_id,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _check_answers(store, package: Package, protocols: dict[str, Protocol]) -> None:
+    """Every answer must be to a question of its interview's protocol: one outside it would be
+    stored, yet missing from every export."""
+    for version in package.versions:
+        sha = version.interview["protocol_sha256"]
+        protocol = protocols[sha] if sha in protocols else store.protocol(sha)
+        for row in version.answers:
+            if not protocol.has_question(row[0]):
+                raise errors.package_answer_outside_protocol(  # cut: the names come from the package
+                    package.path, version.id[:80], row[0][:80], protocol.form_id)
+
+
+def _check_review_target(store, package: Package) -> None:
+    """A review package goes back to the laptop that took its interviews; merged anywhere else it
+    would plant another fieldworker's interview there, to be exported again as that laptop's."""
+    for version in package.versions:
+        row = store.conn.execute("SELECT device_id FROM interviews WHERE id = ?", (version.id,)).fetchone()
+        if row is None or row[0] != store.device_id:
+            raise errors.review_package_for_another_database(package.path, version.id[:80])
+
+
+def _merge(store, package: Package, protocols: dict[str, Protocol], line: PackageReport,
+           cancelled: Callable[[], bool] | None) -> None:
+    conn = store.conn
+    now = store.now()
+    ids = [v.id for v in package.versions]
+    with store.transaction():
+        # first, so that a second process merging the same file stops here (see merge_package)
+        conn.execute(
+            "INSERT INTO packages (id, file_name, kind, format_version, app_version, device_id, device_label,"
+            " fieldworker, created_at, merged_at, merged_by, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')",
+            (package.package_id, line.file_name, package.manifest["kind"], package.manifest["format_version"],
+             package.manifest["app_version"], package.device_id, package.device_label, package.fieldworker,
+             package.created_at, now, store.user))
+        for sha, protocol in protocols.items():
+            store.add_protocol(protocol, package.workbook(sha))
+        _add_communities(conn, package, line)
+        existing = _existing(conn, ids)
+        fresh: list[Version] = []
+        outcomes: list[str] = []
+        for version in package.versions:
+            if cancelled and cancelled():
+                raise _Cancelled
+            if version.id in existing:
+                outcomes.append(_merge_existing(store, version, now))
+            else:
+                fresh.append(version)
+                outcomes.append(ADDED)
+        _insert(conn, fresh)
+        for version in package.versions:  # by id: a comment of any version is kept, once
+            insert_comments(conn, version.id, version.comments)
+        carried = list(zip(package.versions, outcomes))
+        conn.executemany(
+            "INSERT INTO interview_sources (interview_id, package_id, device_id, content_sha256, outcome, merged_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(v.id, package.package_id, package.device_id, v.sha256, o, now) for v, o in carried])
+        conn.executemany(  # bookkeeping, not content: see BOOKKEEPING_FIELDS
+            "INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new)"
+            " VALUES (?, ?, ?, ?, NULL, 'merged', ?, ?)",
+            [(now, store.user, store.device_id, v.id, o, package.package_id) for v, o in carried])
+        counts = Counter(outcomes)
+        line.merged_at = now
+        line.added, line.updated, line.duplicates, line.older = (
+            counts[ADDED], counts[UPDATED], counts[DUPLICATE], counts[OLDER])
+        line.conflicts = [v.id for v, o in carried if o == CONFLICT]
+        line.interviews = [
+            {"id": v.id, "outcome": o, "protocol_id": v.interview["protocol_id"],
+             "protocol_version": v.interview["protocol_version"], "status": v.interview["status"]}
+            for v, o in carried]
+        conn.execute("UPDATE packages SET report = ? WHERE id = ?",
+                     (json.dumps(line.to_json(), ensure_ascii=False), package.package_id))
+    store.forget_cached(ids)
+
+
+def provenance(store, interview_id: str) -> list[dict]:
+    """Every package that carried this interview: file, device, fieldworker, version, outcome, when."""
+    cursor = store.conn.execute(
+        "SELECT p.file_name, s.device_id, p.fieldworker, p.created_at, s.content_sha256, s.outcome, s.merged_at"
+        " FROM interview_sources s JOIN packages p ON p.id = s.package_id WHERE s.interview_id = ?"
+        " ORDER BY s.merged_at, p.file_name", (interview_id,))
+    keys = ("file_name", "device_id", "fieldworker", "created_at", "content_sha256", "outcome", "merged_at")
+    return [dict(zip(keys, row)) for row in cursor]
+
+
+def _existing(conn, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(r[0] for r in conn.execute(
+            f"SELECT id FROM interviews WHERE id IN ({', '.join('?' for _ in chunk)})", chunk))
+    return found
+
+
+def _add_communities(conn, package: Package, line: PackageReport) -> None:
+    for community in package.communities:
+        row = conn.execute("SELECT name FROM communities WHERE id = ?", (community["id"],)).fetchone()
+        if row is None:
+            conn.execute("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
+                         (community["id"], community["name"], community["created_at"]))
+        elif row[0] != community["name"]:
+            line.notes.append(f"community {community['id']} is called '{community['name']}' in this package and "
+                              f"'{row[0]}' in the master; the master's name was kept")
+
+
+# -- one interview that the master already has ------------------------------------------------
+
+def _merge_existing(store, version: Version, now: str) -> str:
+    conn = store.conn
+    interview_id = version.id
+    _merge_paradata(conn, [version])
+    known = {r[0] for r in conn.execute(
+        "SELECT content_sha256 FROM interview_sources WHERE interview_id = ?"
+        " UNION SELECT content_sha256 FROM conflict_versions WHERE interview_id = ?", (interview_id, interview_id))}
+    if version.sha256 in known:
+        return DUPLICATE
+    heads: list[Version] = []
+    set_aside: list[Version] = []
+    for state, data in conn.execute(
+            "SELECT state, data FROM conflict_versions WHERE interview_id = ?", (interview_id,)):
+        (heads if state == "open" else set_aside).append(Version.from_json(json.loads(data)))
+    if heads:  # an open conflict: the versions in it are what the master holds
+        current = load_version(conn, interview_id)
+        if _state(current) != _state(max(heads, key=Version.sort_key)):  # changed here meanwhile: keep that too
+            _keep_version(conn, current, now)
+            heads.append(current)
+        if any(continues(other, version) for other in heads + set_aside):
+            return OLDER
+        for other in heads:
+            if continues(version, other):
+                conn.execute("DELETE FROM conflict_versions WHERE interview_id = ? AND content_sha256 = ?",
+                             (interview_id, other.sha256))
+        heads = [h for h in heads if not continues(version, h)] + [version]
+        _keep_version(conn, version, now)
+        _union_audit(conn, version)
+        _show(conn, max(heads, key=Version.sort_key))
+        return CONFLICT
+    current = load_version(conn, interview_id)
+    if version.sha256 == current.sha256:
+        return DUPLICATE
+    if continues(current, version) or any(continues(other, version) for other in set_aside):
+        return OLDER
+    if continues(version, current):
+        _show(conn, version)
+        _append_audit(conn, interview_id, version.audit[len(current.audit):])
+        return UPDATED
+    conn.execute(
+        "INSERT INTO conflicts (interview_id, status, opened_at) VALUES (?, 'open', ?) ON CONFLICT(interview_id)"
+        " DO UPDATE SET status = 'open', opened_at = excluded.opened_at, resolved_at = NULL, resolved_by = NULL,"
+        " resolution = NULL", (interview_id, now))
+    _keep_version(conn, current, now)
+    _keep_version(conn, version, now)
+    _union_audit(conn, version)
+    _show(conn, max((current, version), key=Version.sort_key))
+    return CONFLICT
+
+
+def _state(version: Version) -> tuple:
+    return tuple(version.interview[name] for name in INTERVIEW_FIELDS), version.answers
+
+
+def _keep_version(conn, version: Version, now: str) -> None:
+    """Keep a version whole while it is in conflict; its paradata are already merged into `paradata`."""
+    version = Version(version.interview, version.answers, version.audit, [], version.sha256)
+    conn.execute(
+        "INSERT OR REPLACE INTO conflict_versions (interview_id, content_sha256, state, data, added_at)"
+        " VALUES (?, ?, 'open', ?, ?)",
+        (version.id, version.sha256, json.dumps(version.to_json(), ensure_ascii=False, allow_nan=False), now))
+
+
+def _union_audit(conn, version: Version) -> None:
+    """Append the entries of `version` the interview's log does not have yet (as a multiset)."""
+    have = Counter(audit_identity(list(r)) for r in conn.execute(
+        "SELECT at, user, device_id, question, field, old, new FROM audit WHERE interview_id = ?"
+        f" AND field NOT IN ({', '.join(repr(f) for f in BOOKKEEPING_FIELDS)})", (version.id,)))
+    missing = []
+    for row in version.audit:
+        key = audit_identity(row)
+        if have[key]:
+            have[key] -= 1
+        else:
+            missing.append(row)
+    _append_audit(conn, version.id, missing)
+
+
+_INSERT_AUDIT = ("INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _append_audit(conn, interview_id: str, rows: list[list]) -> None:
+    conn.executemany(_INSERT_AUDIT, [(r[0], r[1], r[2], interview_id, r[3], r[4], r[5], r[6]) for r in rows])
+
+
+_ROW_FIELDS = INTERVIEW_FIELDS + LOCAL_FIELDS
+_SET_ROW = ", ".join(f"{name} = ?" for name in _ROW_FIELDS[1:])
+
+
+def _show(conn, version: Version) -> None:
+    """Make the interview's row and answers those of `version` (its audit is handled apart)."""
+    conn.execute(f"UPDATE interviews SET {_SET_ROW} WHERE id = ?",
+                 [version.interview[name] for name in _ROW_FIELDS[1:]] + [version.id])
+    conn.execute("DELETE FROM answers WHERE interview_id = ?", (version.id,))
+    _insert_answers(conn, [version])
+
+
+# -- interviews new to the master: bulk inserts -----------------------------------------------
+
+def _insert(conn, versions: list[Version]) -> None:
+    if not versions:
+        return
+    # in key order: the B-trees of answers and the indexes fill page by page (1.5x faster on the bench)
+    versions = sorted(versions, key=lambda v: v.id)
+    conn.executemany(
+        f"INSERT INTO interviews ({', '.join(_ROW_FIELDS)}) VALUES ({', '.join('?' for _ in _ROW_FIELDS)})",
+        [[v.interview[name] for name in _ROW_FIELDS] for v in versions])
+    _insert_answers(conn, versions)
+    conn.executemany(_INSERT_AUDIT, [(r[0], r[1], r[2], v.id, r[3], r[4], r[5], r[6]) for v in versions for r in v.audit])
+    _merge_paradata(conn, versions)
+
+
+def _insert_answers(conn, versions: list[Version]) -> None:
+    conn.executemany(
+        "INSERT INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(v.id, *r) for v in versions for r in v.answers])
+
+
+def _merge_paradata(conn, versions: list[Version]) -> None:
+    conn.executemany(
+        "INSERT INTO paradata (interview_id, question, seconds, visits, updated_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT(interview_id, question) DO UPDATE SET seconds = excluded.seconds,"
+        " visits = excluded.visits, updated_at = excluded.updated_at"
+        " WHERE (excluded.visits, excluded.seconds, excluded.updated_at)"
+        " > (paradata.visits, paradata.seconds, paradata.updated_at)",
+        [(v.id, *r) for v in versions for r in v.paradata])

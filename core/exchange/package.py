@@ -1,0 +1,615 @@
+"""Session packages: the file a fieldworker's laptop exports and a researcher merges.
+
+A package is a zip file (`.yzpack`) of JSON documents only — nothing in it is ever unpickled or
+evaluated. The format is described for people in docs/package-format.md; reading validates every
+part of it (zip integrity, manifest, member hashes, each interview's content hash, protocols)
+before the caller touches any database.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import zipfile
+import zlib
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from yingzao.core import errors
+from yingzao.core.exchange.content_hash import (
+    ANSWER_FIELDS, AUDIT_FIELDS, INTERVIEW_FIELDS, PARADATA_FIELDS, Version, load_version,
+)
+from yingzao.core.durable import replace_durably
+from yingzao.core.errors import FormError
+from yingzao.core.export.damage import diagnose
+from yingzao.core.forms.loader import load_protocol_bytes
+from yingzao.core.exchange.json_limits import json_depth_exceeds, storable
+from yingzao.core.forms.protocol import Protocol
+from yingzao.core.store.records import MARKERS, STATUSES
+
+FORMAT = "yingzao-package"
+FORMAT_VERSION = 1
+KIND_SESSION = "session"
+KIND_REVIEW = "review"  # a supervisor's decisions and comments going back to a fieldworker (core/review_package.py)
+KINDS = (KIND_SESSION, KIND_REVIEW)
+SUFFIX = ".yzpack"
+MANIFEST = "manifest.json"
+INTERVIEWS = "interviews.jsonl"
+COMMUNITIES = "communities.json"
+# Limits on what a package may make the reader do. Real packages are far below them: 600 interviews
+# of bench/make_data are 28 MB unpacked (so 512 MB is ~11,000 such interviews in one file), the
+# interviews deflate ~20 times, and the JSON is at most 4 levels deep.
+MAX_TOTAL_BYTES = 512 << 20  # all members unpacked together
+MAX_MANIFEST_BYTES = 64 << 20
+MAX_MEMBERS = 1_000  # manifest, interviews, communities and two files per protocol version
+MAX_RATIO = 100  # unpacked / packed size of a member, once it is larger than RATIO_FLOOR
+RATIO_FLOOR = 1 << 20  # small members may compress better than that (a list of empty answers)
+MAX_JSON_DEPTH = 32  # nesting of arrays and objects in any JSON document of a package
+MAX_DEVICE_LABEL = 200  # characters; the first-run dialog's labels are a few words
+_CHUNK = 1 << 20
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_WORKBOOK_NAME = re.compile(r"^[^/\\:\x00-\x1f]{1,200}\.(xlsx|xlsm|xls)$", re.IGNORECASE)
+_ZIP_MAGIC = b"PK\x03\x04"
+_SCALARS = (str, int, float, type(None))
+
+
+@dataclass
+class PackSummary:
+    path: Path
+    package_id: str
+    selection: str  # 'changed' or 'all'
+    interviews: int
+    answers: int
+    audit: int
+    protocols: int
+
+
+# Workbooks already parsed in this process, by (hash, file name): a merge of many packages carrying
+# the same new protocol version parses it once. The hash names the bytes, so an entry cannot go stale.
+_PARSED: dict[tuple[str, str], Protocol] = {}
+
+
+@dataclass
+class Package:
+    """A validated package, read whole into memory; nothing here has touched a database yet."""
+
+    path: Path
+    package_id: str
+    manifest: dict[str, Any]
+    versions: list[Version] = field(default_factory=list)
+    communities: list[dict[str, Any]] = field(default_factory=list)
+    protocol_members: dict[str, tuple[bytes, bytes | None]] = field(default_factory=dict)
+
+    @property
+    def device_id(self) -> str:
+        return self.manifest["device_id"]
+
+    @property
+    def device_label(self) -> str:
+        """The packing laptop's name as its user gave it; '' from packages made before it was carried."""
+        return self.manifest.get("device_label", "")
+
+    @property
+    def fieldworker(self) -> str:
+        return self.manifest["fieldworker"]
+
+    @property
+    def created_at(self) -> str:
+        return self.manifest["created_at"]
+
+    def protocol(self, sha256: str) -> Protocol:
+        """One protocol version the package carries, as the master itself reads its workbook.
+
+        The parsed definition in the package is never trusted (it could clear every `identifying`
+        flag while the genuine workbook hashes right): the workbook is parsed here, and a package
+        whose definition says anything else is refused. Only protocols the master lacks need this."""
+        definition, workbook = self.protocol_members[sha256]
+        if workbook is None:
+            raise errors.package_protocol_unverifiable(self.path, sha256, "the package does not carry its workbook")
+        if hashlib.sha256(workbook).hexdigest() != sha256:
+            raise errors.damaged_package(self.path, f"the workbook of protocol {sha256[:12]} does not match its hash")
+        carried = _json(self.path, definition, f"protocol {sha256[:12]}")
+        if not isinstance(carried, dict):
+            raise errors.damaged_package(self.path, f"protocol {sha256[:12]} cannot be read")
+        name = carried.get("source_name")
+        if not (isinstance(name, str) and _WORKBOOK_NAME.match(name)):
+            name = f"{sha256}.xlsx"
+        protocol = _PARSED.get((sha256, name))
+        if protocol is None:
+            try:
+                protocol = load_protocol_bytes(workbook, name)
+            except FormError as error:
+                first = error.problems[0] if error.problems else error
+                raise errors.package_protocol_unverifiable(self.path, sha256, f"it does not load: {first}") from None
+            if len(_PARSED) >= 64:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[(sha256, name)] = protocol
+        if json.loads(json.dumps(protocol.to_dict())) != carried:  # as JSON: tuples read back as lists
+            raise errors.damaged_package(
+                self.path, f"the definition of protocol {sha256[:12]} is not what its own workbook says")
+        return protocol
+
+    def workbook(self, sha256: str) -> bytes | None:
+        return self.protocol_members[sha256][1]
+
+
+def app_version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        return version("yingzao")
+    except PackageNotFoundError:  # imported from a checkout that was never installed
+        return "unknown"
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+def changed_since_last_export(store) -> list[str]:
+    """Interviews with an audit entry newer than the last export (all of them before the first)."""
+    conn = store.conn
+    last = conn.execute("SELECT audit_high FROM exports ORDER BY id DESC LIMIT 1").fetchone()
+    if last is None:
+        return [r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM interviews WHERE id IN (SELECT interview_id FROM audit WHERE id > ?)"
+        " ORDER BY started_at, id", (last[0],))]
+
+
+def last_export(store) -> dict[str, Any] | None:
+    cursor = store.conn.execute("SELECT at, file_name, interviews FROM exports ORDER BY id DESC LIMIT 1")
+    row = cursor.fetchone()
+    return dict(zip(("at", "file_name", "interviews"), row)) if row else None
+
+
+def pack_counts(store) -> tuple[int, dict[str, Any] | None, int]:
+    """What the pack dialog shows before packing: interviews in all, the last export (None before the
+    first) and the interviews changed since. A damaged database raises the error `pack` would give."""
+    try:
+        return store.count_interviews(), last_export(store), len(changed_since_last_export(store))
+    except sqlite3.DatabaseError as error:
+        raise pack_read_error(store.path, error) from None
+
+
+def pack_session(store, out: Path | str, *, all_interviews: bool = False,
+                 overwrite: bool = False) -> PackSummary | None:
+    """Write the interviews changed since the last export (or all) to `out`; None when there is
+    nothing to write (then no file is made). Records the export so the next one knows where to start."""
+    out = Path(out)
+    conn = store.conn
+    manifest = None
+    try:
+        with _read_snapshot(conn):  # edits made meanwhile (the app keeps running) wait for the next export
+            audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+            ids = ([r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
+                   if all_interviews else changed_since_last_export(store))
+            manifest = (write_package(store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite)
+                        if ids else None)
+        if manifest is None:
+            return None
+        with store.transaction():
+            conn.execute(
+                "INSERT INTO exports (at, user, file_name, package_id, selection, audit_high, interviews)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (manifest["created_at"], store.user, out.name, manifest["package_id"], manifest["selection"],
+                 audit_high, manifest["counts"]["interviews"]))
+    except (sqlite3.DatabaseError, errors.YingzaoError) as error:
+        if manifest is not None:  # written but not recorded: a package the user was told failed must not stay
+            out.unlink(missing_ok=True)
+        if isinstance(error, sqlite3.DatabaseError):
+            raise pack_read_error(store.path, error) from None
+        raise
+    counts = manifest["counts"]
+    return PackSummary(out, manifest["package_id"], manifest["selection"], counts["interviews"], counts["answers"],
+                       counts["audit"], counts["protocols"])
+
+
+def pack_read_error(path: Path, error: sqlite3.DatabaseError) -> errors.StoreError:
+    """What to tell the user when the database cannot be read for a package: by SQLite's error code
+    where that says "damaged" or "busy"; otherwise SQLite's own checks on the file say what is wrong
+    (a missing table, text that is not UTF-8). Never a traceback: `export` can still save the rest."""
+    known = errors.from_sqlite(path, error)
+    if known.code in ("damaged_database", "not_a_database", "database_locked"):
+        return known
+    return errors.pack_read_failed(path, error, diagnose(path, error))
+
+
+@contextmanager
+def _read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction around the whole package, unless the caller's transaction is one already."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        with suppress(sqlite3.Error):  # a damaged file may refuse even this; the first error is the one to report
+            conn.rollback()
+        raise
+    conn.execute("COMMIT")
+
+
+def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str = KIND_SESSION,
+                  extra: dict[str, Any] | None = None, overwrite: bool = False) -> dict[str, Any]:
+    """Write the file (atomically: to a .partial file, then renamed); returns the manifest, with the
+    package id added (it is the hash of the manifest, so it cannot be inside the file). `extra`
+    adds manifest fields of a kind (a review package's `for_fieldworker`). An existing file is
+    never replaced unless `overwrite`: it may be an earlier package that has not reached the
+    researcher yet, and the next "changed since the last export" would no longer contain it."""
+    if out.exists() and not overwrite:
+        raise errors.package_exists(out)
+    conn = store.conn
+    partial = out.with_name(out.name + ".partial")
+    entries: list[dict[str, Any]] = []
+    protocol_shas: dict[str, None] = {}
+    community_ids: dict[str, None] = {}
+    fieldworkers: dict[str, None] = {}
+    digest = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            with zf.open(INTERVIEWS, "w") as member:
+                for interview_id in ids:
+                    version = load_version(conn, interview_id)
+                    line = json.dumps(version.to_json(), ensure_ascii=False, separators=(",", ":"),
+                                      allow_nan=False).encode("utf-8") + b"\n"
+                    digest.update(line)
+                    member.write(line)
+                    info = version.interview
+                    entries.append({"id": interview_id, "content_sha256": version.sha256,
+                                    "protocol_sha256": info["protocol_sha256"],
+                                    "protocol_version": info["protocol_version"], "status": info["status"],
+                                    "answers": len(version.answers), "audit": len(version.audit)})
+                    comments = len(version.comments)
+                    if comments:
+                        entries[-1]["comments"] = comments
+                    protocol_shas.setdefault(info["protocol_sha256"], None)
+                    if info["community_id"] is not None:
+                        community_ids.setdefault(info["community_id"], None)
+                    fieldworkers.setdefault(info["fieldworker"], None)
+            files = {INTERVIEWS: digest.hexdigest()}
+            communities = [dict(zip(("id", "name", "created_at"), row)) for row in conn.execute(
+                f"SELECT id, name, created_at FROM communities WHERE id IN ({_marks(community_ids)}) ORDER BY id",
+                list(community_ids))]
+            files[COMMUNITIES] = _write(zf, COMMUNITIES, _dumps(communities))
+            protocols = []
+            for sha in protocol_shas:
+                form_id, version_name, definition, workbook = conn.execute(
+                    "SELECT form_id, version, definition, workbook FROM protocols WHERE sha256 = ?", (sha,)).fetchone()
+                entry = {"sha256": sha, "form_id": form_id, "version": version_name,
+                         "definition": f"protocols/{sha}.json", "workbook": None}
+                files[entry["definition"]] = _write(zf, entry["definition"], definition.encode("utf-8"))
+                if workbook is not None:
+                    entry["workbook"] = f"protocols/{sha}.xlsx"
+                    files[entry["workbook"]] = _write(zf, entry["workbook"], bytes(workbook))
+                protocols.append(entry)
+            manifest = {
+                "format": FORMAT, "format_version": FORMAT_VERSION, "kind": kind,
+                "app_version": app_version(), "device_id": store.device_id,
+                **_device_label(store),
+                "fieldworker": store.user or "、".join(name for name in fieldworkers if name),
+                "created_at": store.now(), "selection": selection,
+                "interviews": entries, "protocols": protocols,
+                "counts": {"interviews": len(entries), "answers": sum(e["answers"] for e in entries),
+                           "audit": sum(e["audit"] for e in entries), "protocols": len(protocols),
+                           "communities": len(communities)},
+                "files": files,
+                **(extra or {}),
+            }
+            comments = sum(e.get("comments", 0) for e in entries)
+            if comments:  # only then: a package without comments is exactly what format 1 always was
+                manifest["counts"]["comments"] = comments
+            manifest_bytes = _dumps(manifest)
+            zf.writestr(MANIFEST, manifest_bytes)
+        replace_durably(partial, out)  # on disk for good before the caller records the export as done
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise errors.StoreError(
+            f"{out} cannot be written ({error.strerror or error}).",
+            hint="Choose another folder, or check that the USB stick is plugged in and not full.") from error
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return {**manifest, "package_id": hashlib.sha256(manifest_bytes).hexdigest()}
+
+
+def _device_label(store) -> dict[str, str]:
+    """The manifest's `device_label`, when the laptop has one: the master's exports show it instead
+    of the device id. Cut to what a reader accepts, so an odd setting cannot make the package unreadable."""
+    label = (store.get_setting("device_label") or "").strip()[:MAX_DEVICE_LABEL]
+    return {"device_label": label} if label else {}
+
+
+def _marks(items: Iterable) -> str:
+    return ", ".join("?" for _ in items)
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+
+
+def _write(zf: zipfile.ZipFile, name: str, data: bytes) -> str:
+    zf.writestr(name, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+def read_manifest(path: Path | str) -> tuple[str, dict[str, Any]]:
+    """The package id (SHA-256 of its manifest) and the validated manifest, without the rest."""
+    path = Path(path)
+    with _open_zip(path) as zf:
+        return _manifest(path, zf)
+
+
+def read_package(path: Path | str) -> Package:
+    """Read and validate a whole package; raises PackageError saying what is wrong and what to do."""
+    path = Path(path)
+    with _open_zip(path) as zf:
+        package_id, manifest = _manifest(path, zf)
+        files: dict[str, str] = manifest["files"]
+        unexpected = sorted(set(zf.namelist()) - set(files) - {MANIFEST})
+        if unexpected:
+            raise errors.damaged_package(path, f"it holds a file its manifest does not list ({unexpected[0]})")
+        members = {name: _member(path, zf, name, sha) for name, sha in files.items()}
+    package = Package(path, package_id, manifest)
+    for entry in manifest["protocols"]:
+        workbook = members[entry["workbook"]] if entry["workbook"] else None
+        package.protocol_members[entry["sha256"]] = (members[entry["definition"]], workbook)
+    package.communities = _communities(path, members[COMMUNITIES])
+    package.versions = _versions(path, members[INTERVIEWS], manifest, package)
+    return package
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    """The zip, once its directory shows nothing a session package never has: duplicate names,
+    more members, more unpacked bytes or a higher compression ratio than the limits above."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as error:
+        raise errors.PackageError(path, f"the file cannot be read ({error.strerror}).",
+                                  hint="Check that the file exists and that you may open it.") from error
+    if not head:
+        raise errors.package_incomplete(path)
+    if not head.startswith(_ZIP_MAGIC):
+        what = ("it is a database file; export a session from it with Export session" if head.startswith(b"SQLite")
+                else "it is not a zip file")
+        raise errors.not_a_package(path, what)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+        raise errors.package_incomplete(path) from error
+    try:
+        _check_directory(path, zf)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise errors.package_too_large(path, f"{len(infos)} files", f"{MAX_MEMBERS} files")
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:  # zipfile would silently read the last one
+            raise errors.package_duplicate_member(path, _shown(info.filename))
+        seen.add(info.filename)
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise errors.package_too_large(path, f"{_mib(total)} unpacked", f"{_mib(MAX_TOTAL_BYTES)}")
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise errors.package_too_large(
+                path, f"{_shown(info.filename)} unpacks {info.file_size // max(info.compress_size, 1)} times its size",
+                f"{MAX_RATIO} times")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.0f} MB"
+
+
+def _shown(name: str) -> str:
+    """A member name as it may appear in a message: hostile names can hold anything."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", "?", name)[:120]
+
+
+def _member(path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = None, *,
+            limit: int = MAX_TOTAL_BYTES) -> bytes:
+    """A member's bytes, read in chunks and abandoned as soon as it passes what its directory entry
+    declared or `limit`: the directory may lie, and inflating first would already be the damage."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise errors.damaged_package(path, f"{_shown(name)} is missing") from None
+    if info.file_size > limit:
+        raise errors.package_too_large(path, f"{_shown(name)} is {_mib(info.file_size)}", _mib(limit))
+    allowed = min(info.file_size, limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with zf.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                if size > allowed:
+                    raise errors.damaged_package(path, f"{_shown(name)} is larger than its zip entry says")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError) as error:  # RuntimeError: an encrypted member
+        raise errors.damaged_package(path, f"{_shown(name)} cannot be unpacked ({error})") from error
+    data = b"".join(chunks)
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise errors.damaged_package(path, f"{_shown(name)} does not match the hash in its manifest")
+    return data
+
+
+def _json(path: Path, data: bytes, what: str) -> Any:
+    """Parse one JSON document of a package, refusing before parsing anything nested deeper than
+    MAX_JSON_DEPTH (a 200,000-deep array exhausts Python's recursion), numbers that are not finite
+    and text that is not valid UTF-8 (lone surrogates cannot be stored)."""
+    if json_depth_exceeds(data, MAX_JSON_DEPTH):
+        raise errors.damaged_package(path, f"{what} is nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        value = json.loads(data, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        raise errors.damaged_package(path, f"{what} is not readable JSON") from error
+    if not storable(value):
+        raise errors.damaged_package(path, f"{what} holds a value that cannot be stored "
+                                           "(a number out of range or text that is not valid Unicode)")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+_MANIFEST_TYPES = {
+    "kind": str, "app_version": str, "device_id": str, "fieldworker": str, "created_at": str,
+    "interviews": list, "protocols": list, "counts": dict, "files": dict,
+}
+
+
+def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
+    if MANIFEST not in zf.namelist():
+        raise errors.not_a_package(path, "it is a zip file without a Yingzao manifest")
+    raw = _member(path, zf, MANIFEST, limit=MAX_MANIFEST_BYTES)
+    manifest = _json(path, raw, "its manifest")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise errors.not_a_package(path, "its manifest is not a Yingzao manifest")
+    version = manifest.get("format_version")
+    if type(version) is not int or version < 1:
+        raise errors.damaged_package(path, "its manifest has no valid format version")
+    if version > FORMAT_VERSION:
+        raise errors.newer_package(path, version, FORMAT_VERSION)
+    for key, kind in _MANIFEST_TYPES.items():
+        if not isinstance(manifest.get(key), kind):
+            raise errors.damaged_package(path, f"its manifest lacks a valid '{key}'")
+    if manifest["kind"] not in KINDS:
+        raise errors.not_a_package(path, f"it is a '{_shown(manifest['kind'])[:40]}' package, not a session")
+    for optional in ("for_fieldworker", "device_label"):  # absent from older packages, or from other kinds
+        if not isinstance(manifest.get(optional, ""), str):
+            raise errors.damaged_package(path, f"its manifest lacks a valid '{optional}'")
+    if len(manifest.get("device_label", "")) > MAX_DEVICE_LABEL:
+        raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
+    if any(len(manifest[key]) > 1000 for key in ("app_version", "device_id", "fieldworker", "created_at")):
+        raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
+    files = manifest["files"]
+    if not all(isinstance(v, str) and _SHA256.match(v) for v in files.values()) or INTERVIEWS not in files \
+            or COMMUNITIES not in files or MANIFEST in files:
+        raise errors.damaged_package(path, "its manifest lists its files wrongly")
+    for entry in manifest["interviews"]:
+        if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)
+                and isinstance(entry.get("content_sha256"), str) and _SHA256.match(entry["content_sha256"])
+                and type(entry.get("answers")) is int and type(entry.get("audit")) is int
+                and type(entry.get("comments", 0)) is int):
+            raise errors.damaged_package(path, "its manifest lists an interview wrongly")
+    for entry in manifest["protocols"]:
+        if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and _SHA256.match(entry["sha256"])
+                and isinstance(entry.get("definition"), str) and entry["definition"] in files
+                and (entry.get("workbook") is None
+                     or (isinstance(entry["workbook"], str) and entry["workbook"] in files))):
+            raise errors.damaged_package(path, "its manifest lists a protocol wrongly")
+    return hashlib.sha256(raw).hexdigest(), manifest
+
+
+def _communities(path: Path, data: bytes) -> list[dict[str, Any]]:
+    rows = _json(path, data, COMMUNITIES)
+    if not isinstance(rows, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("name"), str)
+            and isinstance(r.get("created_at"), str) for r in rows):
+        raise errors.damaged_package(path, f"{COMMUNITIES} is not a list of communities")
+    return rows
+
+
+def _versions(path: Path, data: bytes, manifest: dict[str, Any], package: Package) -> list[Version]:
+    entries = manifest["interviews"]
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if len(lines) != len(entries):
+        raise errors.damaged_package(path, f"{INTERVIEWS} holds {len(lines)} interviews, its manifest {len(entries)}")
+    communities = {c["id"] for c in package.communities}
+    versions: list[Version] = []
+    seen: set[str] = set()
+    for number, (line, entry) in enumerate(zip(lines, entries), start=1):
+        parsed = _json(path, line, f"interview {number} of {INTERVIEWS}")
+        try:
+            version = _version(parsed)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise errors.damaged_package(
+                path, f"interview {number} of {INTERVIEWS} is malformed ({_shown(str(error))})") from None
+        where = f"interview {version.id}"
+        if version.id != entry["id"] or version.id in seen:
+            raise errors.damaged_package(path, f"{where} is not where its manifest says")
+        if version.sha256 != entry["content_sha256"]:
+            raise errors.damaged_package(path, f"the content of {where} does not match its hash")
+        if len(version.answers) != entry["answers"] or len(version.audit) != entry["audit"] \
+                or len(version.comments) != entry.get("comments", 0):
+            raise errors.damaged_package(path, f"{where} does not have the answers its manifest counts")
+        if version.interview["protocol_sha256"] not in package.protocol_members:
+            raise errors.damaged_package(path, f"{where} uses a protocol version the package does not carry")
+        if version.interview["community_id"] is not None and version.interview["community_id"] not in communities:
+            raise errors.damaged_package(path, f"{where} names a community the package does not carry")
+        seen.add(version.id)
+        versions.append(version)
+    counts = manifest["counts"]
+    if (counts.get("answers"), counts.get("audit"), counts.get("comments", 0)) != (
+            sum(len(v.answers) for v in versions), sum(len(v.audit) for v in versions),
+            sum(len(v.comments) for v in versions)):
+        raise errors.damaged_package(path, "its counts do not match its content")
+    return versions
+
+
+def _version(data: dict[str, Any]) -> Version:
+    """A version from one line of interviews.jsonl, every field type checked; its hash is computed
+    from the content, never taken from the file."""
+    interview = data["interview"]
+    if not isinstance(interview, dict) or not all(name in interview for name in INTERVIEW_FIELDS):
+        raise ValueError("the interview lacks fields")
+    row = {name: interview[name] for name in INTERVIEW_FIELDS}
+    row["last_question"] = interview.get("last_question")
+    row["progress"] = interview.get("progress") or 0
+    if not all(isinstance(row[n], str) for n in ("id", "protocol_sha256", "protocol_id", "protocol_version",
+                                                   "respondent_role", "fieldworker", "device_id", "started_at",
+                                                   "updated_at")) or row["status"] not in STATUSES:
+        raise ValueError("the interview has fields of the wrong type")
+    optional = ("community_id", "ended_at", "outcome", "last_question")
+    if not all(isinstance(row[n], (str, type(None))) for n in optional) or type(row["progress"]) is not int:
+        raise ValueError("the interview has fields of the wrong type")
+    answers = _rows(data["answers"], len(ANSWER_FIELDS), "answers")
+    if not (_column(answers, 0, (str,)) and _column(answers, 1, _SCALARS) and _column(answers, 3, (str, type(None)))
+            and _column(answers, 4, (str,)) and _column(answers, 5, (str,))
+            and all(r[2] is None or r[2] in MARKERS for r in answers)):
+        raise ValueError("an answer has a value of the wrong type")
+    if len({r[0] for r in answers}) != len(answers):
+        raise ValueError("a question is answered twice")
+    audit = _rows(data["audit"], len(AUDIT_FIELDS), "audit")
+    if not (_column(audit, 0, (str,)) and _column(audit, 1, (str,)) and _column(audit, 2, (str,))
+            and _column(audit, 3, (str, type(None))) and _column(audit, 4, (str,))
+            and _column(audit, 5, _SCALARS) and _column(audit, 6, _SCALARS)):
+        raise ValueError("an audit entry has a field of the wrong type")
+    paradata = _rows(data.get("paradata", []), len(PARADATA_FIELDS), "paradata")
+    if not (_column(paradata, 0, (str,)) and _column(paradata, 1, (int, float)) and _column(paradata, 2, (int,))
+            and _column(paradata, 3, (str,))):
+        raise ValueError("paradata of the wrong type")
+    version = Version(row, sorted(answers, key=lambda r: r[0]), audit, paradata)  # hash recomputed here
+    if data.get("comments", []) != version.comments:  # the readable copy must be what the hashed log says
+        raise ValueError("its comments are not those its audit log records")
+    return version
+
+
+def _rows(rows: Any, width: int, what: str) -> list[list[Any]]:
+    if not isinstance(rows, list) or not all(type(r) is list and len(r) == width for r in rows):
+        raise ValueError(f"{what} are not rows of {width} fields")
+    return rows
+
+
+def _column(rows: list[list[Any]], index: int, kinds: tuple[type, ...]) -> bool:
+    # exact types: True is an int to isinstance, but never a stored answer
+    return {type(r[index]) for r in rows} <= set(kinds)
+

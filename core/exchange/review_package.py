@@ -1,0 +1,83 @@
+"""Review packages: the supervisor's decisions and comments going back to the fieldworkers.
+
+A review package is a session package of kind `review` (docs/package-format.md): the same file,
+members and checks, holding the interviews a supervisor reviewed — approved, sent back or commented
+on — on this database since they were last packed for review. The fieldworker merges it with the same
+Merge sessions (`python main.py merge`): each reviewed version continues the one their laptop holds,
+so it is an update. `review_exports` records each package and `review_export_items` what it carried.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
+from yingzao.core.exchange.package import KIND_REVIEW, PackSummary, write_package
+
+_REVIEWED = (f"SELECT interview_id, max(id) FROM audit WHERE field IN ('{REVIEW_FIELD}', '{COMMENT_FIELD}')"
+             " AND device_id = ? GROUP BY interview_id")
+
+
+def pending_reviews(store, *, fieldworker: str | None = None, everything: bool = False) -> list[str]:
+    """Interviews reviewed on this database (decided or commented here) since a review package last
+    carried them — or ever, with `everything` — only `fieldworker`'s when given; oldest first."""
+    conn = store.conn
+    reviewed = conn.execute(_REVIEWED, (store.device_id,)).fetchall()
+    if not everything:
+        sent = dict(conn.execute(
+            "SELECT s.interview_id, max(e.audit_high) FROM review_export_items s"
+            " JOIN review_exports e ON e.id = s.export_id GROUP BY s.interview_id"))
+        reviewed = [(i, high) for i, high in reviewed if high > sent.get(i, 0)]
+    wanted = {i for i, _ in reviewed}
+    rows = conn.execute("SELECT id, fieldworker, started_at FROM interviews").fetchall()
+    chosen = [r for r in rows if r[0] in wanted and (fieldworker is None or r[1] == fieldworker)]
+    return [r[0] for r in sorted(chosen, key=lambda r: (r[2], r[0]))]
+
+
+def pending_by_fieldworker(store) -> dict[str, int]:
+    """How many reviewed interviews wait to be sent, per fieldworker."""
+    ids = set(pending_reviews(store))
+    counts: dict[str, int] = {}
+    for interview_id, fieldworker in store.conn.execute("SELECT id, fieldworker FROM interviews"):
+        if interview_id in ids:
+            counts[fieldworker] = counts.get(fieldworker, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def last_review_export(store) -> dict[str, Any] | None:
+    row = store.conn.execute(
+        "SELECT at, file_name, fieldworker, interviews FROM review_exports ORDER BY id DESC LIMIT 1").fetchone()
+    return dict(zip(("at", "file_name", "fieldworker", "interviews"), row)) if row else None
+
+
+def pack_review(store, out: Path | str, *, fieldworker: str | None = None,
+                all_reviewed: bool = False, overwrite: bool = False) -> PackSummary | None:
+    """Write the reviewed interviews (only `fieldworker`'s when given) to `out`; None when there is
+    nothing to send (then no file is made). Records what was sent, so the next package starts after it."""
+    out = Path(out)
+    conn = store.conn
+    snapshot = not conn.in_transaction
+    if snapshot:  # one read transaction: what is reviewed meanwhile waits for the next package
+        conn.execute("BEGIN")
+    try:
+        audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+        ids = pending_reviews(store, fieldworker=fieldworker, everything=all_reviewed)
+        selection = "all" if all_reviewed else "reviewed"
+        manifest = write_package(store, out, ids, selection, kind=KIND_REVIEW, overwrite=overwrite,
+                                 extra={"for_fieldworker": fieldworker or ""}) if ids else None
+    finally:
+        if snapshot:
+            conn.execute("COMMIT")
+    if manifest is None:
+        return None
+    with store.transaction():
+        cursor = conn.execute(
+            "INSERT INTO review_exports (at, user, file_name, package_id, fieldworker, selection, audit_high,"
+            " interviews) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (manifest["created_at"], store.user, out.name, manifest["package_id"], fieldworker or "", selection,
+             audit_high, len(ids)))
+        conn.executemany("INSERT INTO review_export_items (export_id, interview_id) VALUES (?, ?)",
+                         [(cursor.lastrowid, i) for i in ids])
+    counts = manifest["counts"]
+    return PackSummary(out, manifest["package_id"], selection, counts["interviews"], counts["answers"],
+                       counts["audit"], counts["protocols"])

@@ -1,0 +1,1 @@
+"""The Excel workbook for researchers, anonymisation, safe cell text."""

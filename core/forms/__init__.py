@@ -1,0 +1,1 @@
+"""Protocols: XLSForm reading and checking, the codebook, the expression language, the interview engine."""

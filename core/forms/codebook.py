@@ -1,0 +1,153 @@
+"""The paper's coding frame, read from `forms/codebook.csv` and checked before use.
+
+The codebook is a CSV file (UTF-8 with BOM) so a researcher can edit it in Excel or WPS and a
+reviewer can read each change as a one-line diff.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from yingzao.core.errors import CodebookError, Problem
+
+# family id -> (label_zh, label_en, STUDY.md family number)
+FAMILIES: dict[str, tuple[str, str, int]] = {
+    "dimension": ("营造维度", "Dimensions of community building", 1),
+    "actor": ("动力机制", "Driving forces / actors", 2),
+    "factor": ("精细化治理影响因素", "Influencing factors of fine governance", 3),
+    "scene": ("治理场景与目标", "Governance scenes and goals", 4),
+    "mode": ("建设模式", "Construction modes", 5),
+    "unit": ("产业空间基层单元", "Basic units of industrial space", 6),
+    "resource": ("人、文、地、产、景", "Five resources of community building", 7),
+    "strategy": ("案例策略", "Case strategies", 8),
+}
+INTERVIEW_FAMILIES = ("dimension", "actor", "factor")  # every interview protocol must cover these
+COLUMNS = ("id", "family", "parent", "label_zh", "label_en", "definition_zh", "definition_en", "source", "status")
+STATUSES = ("", "unrecovered")  # unrecovered: its child codes cannot be read in the source
+_ID = re.compile(r"^[A-Z][A-Z0-9]*(\.[A-Z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    family: str
+    parent: str
+    label_zh: str
+    label_en: str
+    definition_zh: str
+    definition_en: str
+    source: str
+    status: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_zh
+
+    def definition(self, lang: str) -> str:
+        return self.definition_en if lang == "en" and self.definition_en else self.definition_zh
+
+    @property
+    def unrecovered(self) -> bool:
+        return self.status == "unrecovered"
+
+
+class Codebook:
+    def __init__(self, codes: list[Code]) -> None:
+        self.codes = tuple(codes)
+        self._by_id = {code.id: code for code in codes}
+
+    def has(self, code_id: str) -> bool:
+        return code_id in self._by_id
+
+    def get(self, code_id: str) -> Code:
+        return self._by_id[code_id]
+
+    def family(self, family: str) -> tuple[Code, ...]:
+        return tuple(code for code in self.codes if code.family == family)
+
+    def top_level(self, family: str) -> tuple[Code, ...]:
+        return tuple(code for code in self.family(family) if not code.parent)
+
+    def children(self, code_id: str) -> tuple[Code, ...]:
+        return tuple(code for code in self.codes if code.parent == code_id)
+
+    def ancestors(self, code_id: str) -> tuple[str, ...]:
+        chain: list[str] = []
+        parent = self._by_id[code_id].parent if code_id in self._by_id else ""
+        while parent and parent not in chain:
+            chain.append(parent)
+            parent = self._by_id[parent].parent if parent in self._by_id else ""
+        return tuple(chain)
+
+
+def load_codebook(path: Path) -> Codebook:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise CodebookError(path, [Problem(path.name, "codebook", None, f"cannot be read ({error.strerror}).")]) from error
+    except UnicodeDecodeError as error:
+        raise CodebookError(path, [Problem(path.name, "codebook", None,
+                                           "is not UTF-8 text; in Excel use 'Save As' > 'CSV UTF-8'.")]) from error
+    return parse_codebook(text, path.name)
+
+
+def parse_codebook(text: str, file_name: str = "codebook.csv") -> Codebook:
+    problems: list[Problem] = []
+
+    def add(row: int | None, message: str, column: str | None = None) -> None:
+        problems.append(Problem(file_name, "codebook", row, message, column))
+
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        add(1, f"missing column(s) {', '.join(missing)}; the header must be {','.join(COLUMNS)}.")
+        raise CodebookError(file_name, problems)
+    codes: list[Code] = []
+    rows: dict[str, int] = {}
+    for row_number, raw in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        if not any(row.values()):
+            continue
+        code = Code(**{column: row.get(column, "") for column in COLUMNS})
+        if not _ID.match(code.id):
+            add(row_number, f"id '{code.id}' must be upper-case letters and digits separated by dots, e.g. DIM.ORG.", "id")
+        elif code.id in rows:
+            add(row_number, f"id '{code.id}' is already used on row {rows[code.id]}; ids must be unique.", "id")
+        if code.family not in FAMILIES:
+            add(row_number, f"family '{code.family}' is not one of {', '.join(FAMILIES)}.", "family")
+        for column in ("label_zh", "label_en"):
+            if not getattr(code, column):
+                add(row_number, f"code '{code.id}' has an empty {column}.", column)
+        if code.status not in STATUSES:
+            add(row_number, f"status '{code.status}' must be empty or 'unrecovered'.", "status")
+        rows.setdefault(code.id, row_number)
+        codes.append(code)
+    by_id = {code.id: code for code in codes}
+    for code in codes:
+        if not code.parent:
+            continue
+        parent = by_id.get(code.parent)
+        if parent is None:
+            add(rows[code.id], f"parent '{code.parent}' of '{code.id}' is not a code in this file.", "parent")
+        elif parent.family != code.family:
+            add(rows[code.id], f"'{code.id}' is in family {code.family} but its parent '{parent.id}' is in {parent.family}.", "parent")
+        elif _has_cycle(code.id, by_id):
+            add(rows[code.id], f"'{code.id}' is its own ancestor; fix the parent column.", "parent")
+    if problems:
+        raise CodebookError(file_name, problems)
+    return Codebook(codes)
+
+
+def _has_cycle(code_id: str, by_id: dict[str, Code]) -> bool:
+    seen = {code_id}
+    parent = by_id[code_id].parent
+    while parent in by_id:
+        if parent in seen:
+            return True
+        seen.add(parent)
+        parent = by_id[parent].parent
+    return False

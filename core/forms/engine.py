@@ -1,0 +1,349 @@
+"""One interview being taken: relevance, calculations, validation and progress, without Qt.
+
+The UI asks this object what to show and tells it what was typed; it keeps the answers in memory
+for instant relevance updates and writes each change through the store.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from yingzao.core.errors import Text
+from yingzao.core.forms.protocol import CONSENT_GIVEN, CONSENT_QUESTION, Protocol, Question, Section, compiled, pick
+from yingzao.core.store.records import EDITABLE_STATUSES, Answer, Interview
+from yingzao.core.store.database import UNSET, Store
+from yingzao.core.store.values import ValueProblem, from_stored, to_stored
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something wrong with one answer, in words for the fieldworker."""
+
+    question: str
+    kind: str  # 'required' | 'constraint' | 'type'
+    message: str
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    answered: int
+    total: int
+    issues: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total == 0 else round(100 * self.answered / self.total)
+
+
+INTERVIEW_TIME = "__interview__"  # paradata row for the time the interview screen was open
+
+# questions of the community profile that name its community: filled from the community chosen when
+# the profile was started, so the form does not ask again for what the new-profile dialog just asked
+COMMUNITY_ID_QUESTION, COMMUNITY_NAME_QUESTION = "case_letter", "case_name"
+
+
+def question_numbers(protocol: Protocol) -> dict[str, str]:
+    """'2.3' for the third main question of the second section; a follow-up (asked only after an
+    answer to a question of its own section, e.g. "其他，请说明") takes the number before it and a
+    letter ('2.3a'), so the numbers a fieldworker sees run without gaps whichever follow-ups are hidden."""
+    numbers: dict[str, str] = {}
+    for s_index, section in enumerate(protocol.sections, start=1):
+        count, letters = 0, 0
+        here = set(section.questions)
+        for name in section.questions:
+            question = protocol.question(name)
+            if not question.holds_value or question.type == "calculate":
+                continue
+            follow_up = any(ref in here for condition in question.relevant for ref in _REFERENCE.findall(condition))
+            if follow_up and count:
+                letters += 1
+                numbers[name] = f"{s_index}.{count}{_letter(letters)}"
+            else:
+                count, letters = count + 1, 0
+                numbers[name] = f"{s_index}.{count}"
+    return numbers
+
+
+_REFERENCE = re.compile(r"\$\{([^}]+)\}")
+
+
+def _letter(n: int) -> str:
+    text = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
+_REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
+_CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
+
+
+class InterviewSession:
+    def __init__(self, store: Store, interview_id: str, *, today: dt.date | None = None,
+                 read_only: bool = False) -> None:
+        """`read_only`: only to look at it (review, quality flags) — nothing is ever written, even
+        for an interview the fieldworker may still edit."""
+        self.store = store
+        self._read_only = read_only
+        self.interview: Interview = store.interview(interview_id)
+        self.protocol: Protocol = store.protocol(self.interview.protocol_sha256)
+        self.answers: dict[str, Answer] = store.answers(interview_id)
+        self._today = today
+        self._consent_index = next(
+            (i for i, q in enumerate(self.protocol.questions) if q.name == CONSENT_QUESTION), None)
+        self._relevant: dict[str, bool] = {}
+        # what was typed but does not fit its type ("25:70", "约30家"): never stored, shown as an issue
+        # until it is corrected, so the screen and Finalise do not pretend the old value is the answer
+        self.rejected: dict[str, tuple[str, ValueProblem]] = {}
+        self._stored_progress = self.interview.progress
+        self._refresh()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.interview.id
+
+    @property
+    def editable(self) -> bool:
+        """Only on the device that took the interview: an edit made anywhere else (the researcher's
+        master) would not be continued by the fieldworker's revision, and the next merge would
+        turn into a conflict."""
+        return (not self._read_only and self.interview.status in EDITABLE_STATUSES
+                and self.interview.device_id == self.store.device_id)
+
+    @property
+    def taken_elsewhere(self) -> bool:
+        return self.interview.device_id != self.store.device_id
+
+    def value(self, name: str) -> object:
+        answer = self.answers.get(name)
+        if answer is None or answer.value is None:
+            return None
+        return from_stored(self.protocol.question(name).type, answer.value)
+
+    def marker(self, name: str) -> str | None:
+        answer = self.answers.get(name)
+        return answer.marker if answer else None
+
+    def note(self, name: str) -> str:
+        answer = self.answers.get(name)
+        return (answer.note or "") if answer else ""
+
+    def is_relevant(self, name: str) -> bool:
+        return self._relevant.get(name, True)
+
+    def section_relevant(self, section: Section) -> bool:
+        return any(self.is_relevant(name) for name in section.questions)
+
+    @property
+    def consent_refused(self) -> bool:
+        if self._consent_index is None:
+            return False
+        value = self.value(CONSENT_QUESTION)
+        return value is not None and value != CONSENT_GIVEN
+
+    def _lookup(self, name: str) -> object:
+        return self.value(name) if self.protocol.has_question(name) else None
+
+    # -- relevance and calculations ------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Recompute relevance and calculations after any change (a form is small: ~60 questions)."""
+        refused = self.consent_refused
+        for index, question in enumerate(self.protocol.questions):
+            if refused and index > self._consent_index:  # type: ignore[operator]
+                # a refusal ends the interview even if a form forgot its relevant column; only a
+                # note that is explicitly conditional (the refusal notice) may still show
+                self._relevant[question.name] = (
+                    question.type == "note" and bool(question.relevant) and self._conditions_hold(question))
+            else:
+                self._relevant[question.name] = self._conditions_hold(question)
+        if self.editable:
+            for question in self.protocol.questions:
+                if question.type == "calculate" and question.calculation:
+                    result = compiled(question.calculation).evaluate(self._lookup, today=self._today)
+                    self._save(question, _calculated(result))
+
+    def _conditions_hold(self, question: Question) -> bool:
+        return all(compiled(c).truthy(self._lookup, today=self._today) for c in question.relevant)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def set_value(self, name: str, value: object) -> bool:
+        """Save an answer (typed by its question); returns whether anything changed."""
+        return self._save(self.protocol.question(name), value)
+
+    def type_value(self, name: str, value: object) -> bool:
+        """What the fieldworker typed: saved if it fits the question's type, else kept aside as a
+        `rejected` value (an issue, nothing written). Typing into a question marked skipped /
+        refused / don't know means it is answered after all: the marker is cleared in the same
+        save (one transaction, both changes audited). Returns whether anything was written."""
+        question = self.protocol.question(name)
+        try:
+            to_stored(question.type, value)
+        except ValueProblem as problem:
+            self.rejected[name] = (str(value), problem)
+            self._refresh()
+            return False
+        self.rejected.pop(name, None)
+        if self.marker(name) and value is not None:
+            changed = self.store.save_answer(self.id, name, value, marker=None)
+        else:
+            changed = self.store.save_answer(self.id, name, value)
+        if changed:
+            self._reload(name)
+        return changed
+
+    def set_marker(self, name: str, marker: str | None) -> bool:
+        if marker is not None:
+            self.rejected.pop(name, None)  # the marker is the answer; what was typed is moot
+        changed = self.store.save_answer(self.id, name, marker=marker)
+        if changed:
+            self._reload(name)
+        return changed
+
+    def set_note(self, name: str, note: str) -> bool:
+        changed = self.store.save_answer(self.id, name, note=note)
+        if changed:
+            self._reload(name)
+        return changed
+
+    def add_time(self, name: str, seconds: float) -> None:
+        """Paradata: `name` is a question, or INTERVIEW_TIME for the whole screen."""
+        if self.editable:
+            self.store.add_question_time(self.id, name, seconds)
+
+    def recorded_seconds(self) -> float:
+        times = self.store.question_times(self.id)
+        return times[INTERVIEW_TIME].seconds if INTERVIEW_TIME in times else 0.0
+
+    def _save(self, question: Question, value: object) -> bool:
+        changed = self.store.save_answer(self.id, question.name, value)
+        if changed:
+            self._reload(question.name)
+        return changed
+
+    def _reload(self, name: str) -> None:
+        answer = self.store.answer(self.id, name)
+        if answer is not None:
+            self.answers[name] = answer
+        self._refresh()
+        percent = self.progress()
+        if percent != self._stored_progress and self.editable:
+            self.store.set_progress(self.id, percent)
+            self._stored_progress = percent
+
+    def apply_community(self, community_id: str, name: str) -> None:
+        """A community profile starts with its community's code and name filled in (once, when new)."""
+        for question, value in ((COMMUNITY_ID_QUESTION, community_id), (COMMUNITY_NAME_QUESTION, name)):
+            if self.protocol.has_question(question) and self.value(question) is None and value:
+                self.set_value(question, value)
+
+    def apply_defaults(self) -> None:
+        """Fill `default` values of a brand-new interview (once, before anything is typed)."""
+        for question in self.protocol.questions:
+            if question.default and question.name not in self.answers and question.type not in ("note", "calculate"):
+                try:
+                    self.set_value(question.name, question.default)
+                except Exception:  # a default that does not fit its type is simply not applied
+                    continue
+
+    # -- validation and progress -------------------------------------------------------------
+
+    def issue(self, name: str, lang: str = "zh") -> Issue | None:
+        question = self.protocol.question(name)
+        if not question.holds_value or question.type == "calculate" or not self.is_relevant(name):
+            return None
+        if self.marker(name):
+            return None  # skipped / refused / don't know is an answer
+        if name in self.rejected:
+            _typed, problem = self.rejected[name]
+            stored = self.value(name)
+            message = problem.text
+            if stored is not None:
+                message = message + Text(f"（未保存；保存的仍是 {_shown(stored)}）",
+                                         f" (Not saved; the saved answer is still {_shown(stored)}.)")
+            return Issue(name, "type", message.en if lang == "en" else message.zh)
+        value = self.value(name)
+        if value is None or value == "":
+            if question.required:
+                text = pick(question.required_message, lang, self.protocol.default_language)
+                return Issue(name, "required", text or _REQUIRED_DEFAULT.get(lang, _REQUIRED_DEFAULT["zh"]))
+            return None
+        if question.constraint:
+            if not compiled(question.constraint).truthy(self._lookup, current=value, today=self._today):
+                text = pick(question.constraint_message, lang, self.protocol.default_language)
+                return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
+        return None
+
+    def check_value(self, name: str, value: object, lang: str = "zh") -> Issue | None:
+        """Would this value be valid? (Used while typing, before saving.)"""
+        question = self.protocol.question(name)
+        try:
+            stored = to_stored(question.type, value)
+        except ValueProblem as problem:
+            return Issue(name, "type", problem.text.en if lang == "en" else problem.text.zh)
+        if stored is None or not question.constraint:
+            return None
+        current = from_stored(question.type, stored)
+        if compiled(question.constraint).truthy(self._lookup, current=current, today=self._today):
+            return None
+        text = pick(question.constraint_message, lang, self.protocol.default_language)
+        return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
+
+    def issues(self, lang: str = "zh") -> list[Issue]:
+        return [i for q in self.protocol.questions if (i := self.issue(q.name, lang)) is not None]
+
+    def _counted(self, name: str) -> bool:
+        question = self.protocol.question(name)
+        return question.holds_value and question.type != "calculate" and self.is_relevant(name)
+
+    def _answered(self, name: str) -> bool:
+        answer = self.answers.get(name)
+        return answer is not None and not answer.is_empty
+
+    def section_progress(self, section: Section, lang: str = "zh") -> SectionProgress:
+        counted = [n for n in section.questions if self._counted(n)]
+        return SectionProgress(
+            answered=sum(self._answered(n) for n in counted),
+            total=len(counted),
+            issues=sum(self.issue(n, lang) is not None for n in counted),
+        )
+
+    def progress(self) -> int:
+        counted = [q.name for q in self.protocol.questions if self._counted(q.name)]
+        if not counted:
+            return 100
+        return round(100 * sum(self._answered(n) for n in counted) / len(counted))
+
+    def finalize(self) -> None:
+        self.store.finalize(self.id, outcome="consent_refused" if self.consent_refused else None)
+        self.interview = self.store.interview(self.id)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M") if not value.second else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _calculated(result: object) -> object:
+    if isinstance(result, bool):
+        return "true" if result else "false"
+    if isinstance(result, float) and result != result:  # NaN: nothing to store
+        return None
+    if isinstance(result, float) and result.is_integer():
+        return str(int(result))
+    if isinstance(result, (dt.date, dt.time)):
+        return result.isoformat()
+    return None if result is None else str(result)
+
+
+__all__ = ["COMMUNITY_ID_QUESTION", "COMMUNITY_NAME_QUESTION", "INTERVIEW_TIME", "InterviewSession", "Issue",
+           "SectionProgress", "UNSET", "question_numbers"]

@@ -1,0 +1,102 @@
+"""The study's protocols as the app starts with them: parsed once, then read back from the store.
+
+A workbook is identified by the SHA-256 of its bytes. So that start-up need not even read the
+files, the store remembers each workbook's size and modification time with its hash: when they
+are unchanged, the parsed protocol is taken from the store as it is. A changed (or new) workbook is
+hashed, and parsed only if the store has never seen that hash — pyxform is not imported otherwise.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yingzao.core import paths
+from yingzao.core.forms.codebook import Codebook, load_codebook
+from yingzao.core.errors import FormError, Problem
+from yingzao.core.forms.protocol import Protocol
+from yingzao.core.store.database import Store
+
+SEEN_FILES = "library_files"  # setting: {file name: [size, mtime_ns, sha256]} as last loaded
+
+
+@dataclass
+class Library:
+    codebook_path: Path
+    protocols: list[Protocol]  # the current version of each shipped protocol
+    problems: list[FormError]  # workbooks that could not be loaded (the rest still work)
+    _codebook: Codebook | None = field(default=None, repr=False)
+
+    @property
+    def codebook(self) -> Codebook:
+        """Read when first needed (exports, dashboard): start-up does not need it when nothing changed."""
+        if self._codebook is None:
+            self._codebook = load_codebook(self.codebook_path)
+        return self._codebook
+
+    def by_role(self, role: str) -> list[Protocol]:
+        return [p for p in self.protocols if p.role == role]
+
+    def by_form_id(self, form_id: str) -> Protocol | None:
+        return next((p for p in self.protocols if p.form_id == form_id), None)
+
+
+def _stat(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def load_library(store: Store, workbooks: list[Path] | None = None, codebook_path: Path | None = None) -> Library:
+    codebook_path = codebook_path or paths.CODEBOOK_PATH
+    library = Library(codebook_path, [], [])
+    seen: dict[str, list] = json.loads(store.get_setting(SEEN_FILES) or "{}")
+    try:
+        now_seen: dict[str, list] = {"(codebook)": _stat(codebook_path)}
+    except OSError:
+        load_codebook(codebook_path)  # raises the CodebookError that says which file and what to do
+        raise
+    codebook_unchanged = seen.get("(codebook)") == now_seen["(codebook)"]
+    for path in workbooks if workbooks is not None else paths.shipped_protocols():
+        try:
+            stat = _stat(path)
+        except OSError as error:
+            library.problems.append(FormError(path, [Problem(str(path), "", None, f"cannot be read ({error.strerror}).")]))
+            continue
+        known = seen.get(str(path))
+        if codebook_unchanged and known and known[:2] == stat and store.has_protocol(known[2]):
+            library.protocols.append(store.protocol(known[2]))
+            now_seen[str(path)] = known
+            continue
+        protocol = _load_changed(store, path, library)
+        if protocol is not None:
+            library.protocols.append(protocol)
+            now_seen[str(path)] = stat + [protocol.sha256]
+    if now_seen != seen and not store.read_only:
+        store.set_setting(SEEN_FILES, json.dumps(now_seen))
+    return library
+
+
+def _load_changed(store: Store, path: Path, library: Library) -> Protocol | None:
+    import hashlib
+
+    from yingzao.core.forms.xlsform import MAX_FILE_BYTES, too_big
+
+    if path.stat().st_size > MAX_FILE_BYTES:  # not read at all: no form is that large
+        library.problems.append(FormError(path, [too_big(path)]))
+        return None
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    if store.has_protocol(sha):
+        cached = store.protocol(sha)
+        # a codebook edit may have removed a code this protocol uses: then parse again to say where
+        if all(library.codebook.has(code) for code in cached.codes_used):
+            return cached
+    from yingzao.core.forms.loader import load_protocol  # only when a workbook is new or changed
+
+    try:
+        protocol = load_protocol(path, library.codebook, data=data)  # the very bytes hashed and kept
+    except FormError as error:
+        library.problems.append(error)
+        return None
+    store.add_protocol(protocol, data)
+    return protocol

@@ -1,0 +1,383 @@
+"""Workbook -> validated Protocol, pyxform-style: read, check the subset row by row, build.
+
+Every problem is collected with its sheet, Excel row and column, so a form author sees the whole
+list at once (`python main.py check-form`), not one error per attempt.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yingzao.core.forms import xlsform
+from yingzao.core.forms.codebook import Codebook, INTERVIEW_FAMILIES
+from yingzao.core.errors import FormError, Problem
+from yingzao.core.forms.expr import ExpressionError
+from yingzao.core.forms.protocol import (
+    ROLES, Choice, Labels, Protocol, Question, Section, compiled, language_code,
+)
+
+SURVEY_COLUMNS = {
+    "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
+    "constraint_message", "default", "appearance", "calculation", "probe", "codes", "identifying",
+}
+CHOICE_COLUMNS = {"list_name", "name", "label"}
+SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "respondent_role"}
+NOT_ASKED_COLUMNS = {"code", "reason"}
+TRANSLATABLE = {"label", "hint", "required_message", "constraint_message", "probe", "form_title", "reason"}
+SHEETS = ("survey", "choices", "settings", "not_asked")
+
+# The spellings pyxform accepts for the columns we support.
+_COLUMN_ALIASES = {
+    "relevance": "relevant", "calculate": "calculation", "requiredmsg": "required_message",
+    "constraining_message": "constraint_message", "caption": "label", "set_form_title": "form_title",
+    "id_string": "form_id", "set_form_id": "form_id", "list": "list_name",
+}
+_SIMPLE_TYPES = {
+    "text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
+    "date": "date", "time": "time", "note": "note", "calculate": "calculate",
+    "begin group": "begin_group", "begin_group": "begin_group", "end group": "end_group", "end_group": "end_group",
+}
+_SELECT = re.compile(
+    r"^(?P<kind>select_one|select one|select1|select_multiple|select multiple|select all that apply)"
+    r"(?: from)? (?P<list>\S+)(?P<other> (?:or_other|or specify other|or other))?$",
+    re.IGNORECASE,
+)
+_UNSUPPORTED_HINTS = {
+    "repeat": "repeats are not supported; ask the question once per item in a text answer, or make one interview per item",
+    "begin repeat": "repeats are not supported; ask the question once per item in a text answer, or make one interview per item",
+    "begin_repeat": "repeats are not supported; ask the question once per item in a text answer, or make one interview per item",
+    "end repeat": "repeats are not supported", "end_repeat": "repeats are not supported",
+    "start": "the interview's start and end are recorded automatically; delete this row",
+    "end": "the interview's start and end are recorded automatically; delete this row",
+    "today": "the interview date is recorded automatically; use a 'date' question if the respondent must give one",
+    "deviceid": "the device id is recorded automatically; delete this row",
+    "phone number": "use a 'text' question with a constraint instead",
+}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_YES = {"yes", "true", "1", "y", "true()"}
+_NO = {"no", "false", "0", "n", "false()", ""}
+
+
+@dataclass
+class _Header:
+    original: str
+    column: str
+    lang: str | None  # language code when the column carries one
+
+
+@dataclass
+class _Context:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, sheet: str, row: int | None, message: str, column: str | None = None) -> None:
+        self.problems.append(Problem(self.file, sheet, row, message, column))
+
+
+def load_protocol(path: Path, codebook: Codebook | None = None, *, data: bytes | None = None) -> Protocol:
+    """Read and validate one XLSForm workbook; raise FormError listing every problem found. `data`:
+    the file's bytes when the caller has read them already (to hash and keep exactly what was parsed)."""
+    return _load(Path(path), data, codebook)
+
+
+def load_protocol_bytes(data: bytes, name: str, codebook: Codebook | None = None) -> Protocol:
+    """The same from a workbook's bytes (one carried in a package); `name` is its file name."""
+    return _load(Path(name), data, codebook)
+
+
+def _load(path: Path, data: bytes | None, codebook: Codebook | None) -> Protocol:
+    ctx = _Context(str(path))
+    book = xlsform.read_workbook(path, data)
+    if isinstance(book, Problem):
+        raise FormError(path, [book])
+    protocol = _build(book, ctx, codebook)
+    if not ctx.problems:
+        verdict = xlsform.to_json(book)
+        if isinstance(verdict, Problem):
+            ctx.problems.append(verdict)
+    if ctx.problems or protocol is None:
+        raise FormError(path, ctx.problems or [Problem(str(path), "survey", None, "the form has no questions")])
+    return protocol
+
+
+def _parse_headers(sheet: xlsform.Sheet, allowed: set[str], ctx: _Context, default_lang: str) -> dict[str, _Header]:
+    double = any("::" in h for h in sheet.headers)
+    parsed: dict[str, _Header] = {}
+    for original in sheet.headers:
+        tokens = [t.strip() for t in original.split("::" if double else ":")]
+        column = "_".join(tokens[0].split()).lower()
+        column = _COLUMN_ALIASES.get(column, column)
+        lang = language_code(tokens[1]) if len(tokens) > 1 and tokens[1] else None
+        if column not in allowed:
+            ctx.add(sheet.name, 1, f"column '{original}' is not part of the supported XLSForm subset "
+                    f"(supported: {', '.join(sorted(allowed))}); delete or rename it.", original)
+            continue
+        if lang and column not in TRANSLATABLE:
+            ctx.add(sheet.name, 1, f"column '{original}' cannot carry a language; rename it '{column}'.", original)
+            continue
+        if column in TRANSLATABLE and lang is None:
+            lang = default_lang
+        parsed[original] = _Header(original, column, lang)
+    return parsed
+
+
+def _cells(row: dict[str, str], headers: dict[str, _Header]) -> tuple[dict[str, str], dict[str, Labels]]:
+    plain: dict[str, str] = {}
+    texts: dict[str, Labels] = {}
+    for original, value in row.items():
+        header = headers.get(original)
+        if header is None or value is None:
+            continue
+        if header.lang is not None:
+            texts.setdefault(header.column, {})[header.lang] = str(value)
+        else:
+            plain[header.column] = str(value).strip()
+    return plain, texts
+
+
+def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> Protocol | None:
+    for name in book.sheet_names:
+        extra = book.sheets.get(name.lower())
+        if name.lower() not in SHEETS and extra is not None and any(extra.rows):
+            ctx.add(name, None, f"sheet '{name}' is not part of the supported XLSForm subset "
+                    f"(supported: {', '.join(SHEETS)}); delete it or move its content elsewhere.")
+    survey = book.sheets.get("survey")
+    if survey is None:
+        ctx.add("survey", None, "the workbook has no 'survey' sheet; every XLSForm needs one.")
+        return None
+    settings = _settings(book, ctx)
+    default_lang = language_code(settings.get("default_language", "")) if settings.get("default_language") else "default"
+    choices = _choices(book, ctx, default_lang)
+    questions, sections, languages, expressions = _survey(survey, ctx, default_lang, choices)
+    if default_lang == "default":
+        real = [lang for lang in languages if lang != "default"]
+        default_lang = real[0] if len(real) == 1 and "default" not in languages else default_lang
+    names = {q.name for q in questions}
+    for row, column, source in expressions:
+        _check_expression(row, column, source, names, ctx)
+    for question in questions:
+        _check_codes(question.codes, codebook, ctx, "survey", question.row)
+    not_asked = _not_asked(book, ctx, codebook, default_lang)
+    role = settings.get("respondent_role", "")
+    if role and role not in ROLES:
+        ctx.add("settings", 2, f"respondent_role '{role}' is not one of {', '.join(ROLES)}.", "respondent_role")
+    if codebook is not None and role in ROLES and role != "profile":
+        _check_coverage(questions, not_asked, codebook, ctx)
+    if not questions:
+        if not ctx.problems:
+            ctx.add("survey", None, "the survey sheet has no questions.")
+        return None
+    titles = settings.get("titles") or {}
+    return Protocol(
+        form_id=settings.get("form_id") or book.path.stem,
+        version=settings.get("version", ""),
+        role=role,
+        titles=titles if isinstance(titles, dict) else {},
+        default_language=default_lang,
+        languages=tuple(sorted(languages, key=lambda lang: (lang != default_lang, lang))),
+        sections=tuple(sections),
+        questions=tuple(questions),
+        choices=choices,
+        not_asked=not_asked,
+        source_name=book.path.name,
+        sha256=hashlib.sha256(book.data).hexdigest(),
+    )
+
+
+def _settings(book: xlsform.Workbook, ctx: _Context) -> dict:
+    sheet = book.sheets.get("settings")
+    if sheet is None or not sheet.rows:
+        return {}
+    # default_language decides which language an unsuffixed form_title belongs to
+    raw_default = next((v for k, v in sheet.rows[0].items() if k.strip().lower() == "default_language"), "")
+    headers = _parse_headers(sheet, SETTINGS_COLUMNS, ctx, language_code(raw_default) if raw_default else "default")
+    plain, texts = _cells(sheet.rows[0], headers)
+    result: dict = dict(plain)
+    result["titles"] = texts.get("form_title", {})
+    return result
+
+
+def _choices(book: xlsform.Workbook, ctx: _Context, default_lang: str) -> dict[str, tuple[Choice, ...]]:
+    sheet = book.sheets.get("choices")
+    if sheet is None:
+        return {}
+    headers = _parse_headers(sheet, CHOICE_COLUMNS, ctx, default_lang)
+    lists: dict[str, list[Choice]] = {}
+    for row_number, row in sheet.numbered_rows():
+        plain, texts = _cells(row, headers)
+        list_name, name = plain.get("list_name", ""), plain.get("name", "")
+        if not list_name or not name:
+            ctx.add("choices", row_number, "every choice needs a list_name and a name.")
+            continue
+        if any(c.name == name for c in lists.get(list_name, [])):
+            ctx.add("choices", row_number, f"choice '{name}' appears twice in list '{list_name}'.", "name")
+        labels = texts.get("label", {})
+        if not any(labels.values()):
+            ctx.add("choices", row_number, f"choice '{name}' of list '{list_name}' has no label.", "label")
+        lists.setdefault(list_name, []).append(Choice(name, labels))
+    return {k: tuple(v) for k, v in lists.items()}
+
+
+def _question_type(raw: str, row: int, ctx: _Context, choices: dict) -> tuple[str, str | None] | None:
+    text = " ".join(raw.split())
+    simple = _SIMPLE_TYPES.get(text.lower())
+    if simple:
+        return simple, None
+    match = _SELECT.match(text)
+    if match:
+        if match.group("other"):
+            ctx.add("survey", row, f"type '{raw}': 'or_other' is not supported; add an 'other' choice to the list "
+                    "and a text question relevant on selected(${question}, 'other').", "type")
+            return None
+        kind = "select_one" if match.group("kind").lower() in ("select_one", "select one", "select1") else "select_multiple"
+        list_name = match.group("list")
+        if list_name not in choices:
+            ctx.add("survey", row, f"type '{raw}' uses choice list '{list_name}', which is not on the choices sheet.", "type")
+            return None
+        return kind, list_name
+    hint = _UNSUPPORTED_HINTS.get(text.lower()) or _UNSUPPORTED_HINTS.get(text.lower().split(" ")[0], "")
+    supported = "text, integer, decimal, date, time, select_one LIST, select_multiple LIST, note, calculate, begin_group, end_group"
+    ctx.add("survey", row, f"type '{raw}' is not supported{'; ' + hint if hint else ''} (supported: {supported}).", "type")
+    return None
+
+
+def _flag(value: str, column: str, row: int, ctx: _Context) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _YES:
+        return True
+    if lowered not in _NO:
+        ctx.add("survey", row, f"{column} must be yes or no, not '{value}' (expressions are not supported here).", column)
+    return False
+
+
+@dataclass
+class _OpenSection:
+    name: str
+    labels: Labels
+    row: int
+    relevant: str | None
+    questions: list[str] = field(default_factory=list)
+
+
+def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dict):
+    headers = _parse_headers(sheet, SURVEY_COLUMNS, ctx, default_lang)
+    languages = {h.lang for h in headers.values() if h.lang and h.column == "label"} or {default_lang}
+    questions: list[Question] = []
+    sections: list[_OpenSection] = []
+    stack: list[tuple[str, str | None, int]] = []  # open groups: name, relevant, row
+    seen: dict[str, int] = {}
+    expressions: list[tuple[int, str, str]] = []  # checked once every name is known
+    for row_number, row in sheet.numbered_rows():
+        plain, texts = _cells(row, headers)
+        raw_type = plain.get("type", "")
+        if not raw_type:
+            ctx.add("survey", row_number, "this row has content but no type; fill in the type or delete the row.", "type")
+            continue
+        parsed = _question_type(raw_type, row_number, ctx, choices)
+        if parsed is None:
+            continue
+        kind, list_name = parsed
+        if kind == "end_group":
+            if stack:
+                stack.pop()
+            else:
+                ctx.add("survey", row_number, "end_group without a matching begin_group.", "type")
+            continue
+        name = plain.get("name", "")
+        if not name:
+            ctx.add("survey", row_number, "this row needs a name.", "name")
+            continue
+        if not _NAME.match(name):
+            ctx.add("survey", row_number, f"name '{name}' must start with a letter or _ and contain only letters, digits, _ . -.", "name")
+        if name in seen:
+            ctx.add("survey", row_number, f"name '{name}' is already used on row {seen[name]}; names must be unique.", "name")
+        seen[name] = row_number
+        relevant = plain.get("relevant") or None
+        for column in ("relevant", "constraint", "calculation"):
+            if plain.get(column):
+                expressions.append((row_number, column, plain[column]))
+        if kind == "begin_group":
+            if not stack:
+                sections.append(_OpenSection(name, texts.get("label", {}), row_number, relevant))
+            stack.append((name, relevant, row_number))
+            continue
+        if not stack and (not sections or not sections[-1].name.startswith("_")):
+            # questions outside any group form a section of their own
+            sections.append(_OpenSection(f"_row{row_number}", {}, row_number, None))
+        if kind == "calculate" and not plain.get("calculation"):
+            ctx.add("survey", row_number, f"calculate row '{name}' needs a calculation.", "calculation")
+        if kind != "calculate" and not any(texts.get("label", {}).values()):
+            ctx.add("survey", row_number, f"question '{name}' has no label.", "label")
+        codes = tuple(c for c in re.split(r"[\s,;，；]+", plain.get("codes", "")) if c)
+        questions.append(Question(
+            name=name, type=kind, row=row_number, section=sections[-1].name,
+            labels=texts.get("label", {}), hints=texts.get("hint", {}), probes=texts.get("probe", {}),
+            required=_flag(plain.get("required", ""), "required", row_number, ctx),
+            required_message=texts.get("required_message", {}),
+            relevant=tuple(r for _, r, _ in stack if r) + ((relevant,) if relevant else ()),
+            constraint=plain.get("constraint") or None,
+            constraint_message=texts.get("constraint_message", {}),
+            default=plain.get("default") or None, appearance=plain.get("appearance") or None,
+            calculation=plain.get("calculation") or None, list_name=list_name, codes=codes,
+            identifying=_flag(plain.get("identifying", ""), "identifying", row_number, ctx),
+        ))
+        sections[-1].questions.append(name)
+    for name, _, row_number in stack:
+        ctx.add("survey", row_number, f"group '{name}' is never closed; add an end_group row.", "type")
+    finished = [Section(s.name, s.labels, s.row, s.relevant, tuple(s.questions)) for s in sections if s.questions]
+    return questions, finished, languages, expressions
+
+
+def _check_expression(row: int, column: str, source: str, names: set[str], ctx: _Context) -> None:
+    try:
+        expression = compiled(source)
+    except ExpressionError as error:
+        where = f" at character {error.position + 1}" if error.position >= 0 else ""
+        ctx.add("survey", row, f"{column} '{source}': {error.message}{where}.", column)
+        return
+    for ref in sorted(expression.refs - names):
+        ctx.add("survey", row, f"{column} '{source}' refers to ${{{ref}}}, which is not a question in this form.", column)
+    if expression.uses_current and column != "constraint":
+        ctx.add("survey", row, f"{column} '{source}' uses '.', which means the answer itself and is only "
+                "allowed in constraint; use ${name}.", column)
+
+
+def _check_codes(codes, codebook: Codebook | None, ctx: _Context, sheet: str, row: int) -> None:
+    if codebook is None:
+        return
+    for code in codes:
+        if not codebook.has(code):
+            ctx.add(sheet, row, f"code '{code}' is not in the codebook; check the spelling or add it to forms/codebook.csv.", "codes")
+
+
+def _not_asked(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None, default_lang: str) -> dict[str, Labels]:
+    sheet = book.sheets.get("not_asked")
+    if sheet is None:
+        return {}
+    headers = _parse_headers(sheet, NOT_ASKED_COLUMNS, ctx, default_lang)
+    result: dict[str, Labels] = {}
+    for row_number, row in sheet.numbered_rows():
+        plain, texts = _cells(row, headers)
+        code = plain.get("code", "")
+        if not code:
+            ctx.add("not_asked", row_number, "this row needs a code.", "code")
+            continue
+        if not any(texts.get("reason", {}).values()):
+            ctx.add("not_asked", row_number, f"code '{code}' needs a reason saying why this role cannot speak to it.", "reason")
+        _check_codes((code,), codebook, ctx, "not_asked", row_number)
+        result[code] = texts.get("reason", {})
+    return result
+
+
+def _check_coverage(questions: list[Question], not_asked: dict[str, Labels], codebook: Codebook, ctx: _Context) -> None:
+    asked = {code for q in questions for code in q.codes}
+    for code in codebook.codes:
+        if code.family not in INTERVIEW_FAMILIES:
+            continue
+        if code.id in asked and code.id in not_asked:
+            ctx.add("not_asked", None, f"code '{code.id}' is tagged on a question and also listed as not asked; remove one.", "code")
+        elif code.id not in asked and code.id not in not_asked:
+            ctx.add("survey", None, f"no question is tagged with code '{code.id}' ({code.label('zh')}); tag a question with it "
+                    "or list it on the not_asked sheet with the reason this role cannot speak to it.", "codes")

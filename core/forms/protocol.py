@@ -1,0 +1,167 @@
+"""A protocol as the app uses it: sections of questions, choices, codes and languages.
+
+Plain frozen dataclasses, built once from a validated workbook (see `yingzao.core.forms.loader`) and cached
+in the store as JSON, so start-up never has to parse a spreadsheet.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from yingzao.core.forms.expr import Expression
+
+QuestionType = Literal[
+    "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note", "calculate"
+]
+VALUE_TYPES: tuple[str, ...] = ("text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "calculate")
+ROLES: tuple[str, ...] = ("official", "street_staff", "cadre", "profile")
+CONSENT_QUESTION = "consent"
+CONSENT_GIVEN = "yes"
+
+Labels = dict[str, str]  # language code ('zh', 'en') -> text
+
+_LANG_IN_BRACKETS = re.compile(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)\s*$")
+_LANG_NAMES = {
+    "english": "en", "en": "en", "chinese": "zh", "中文": "zh", "zh": "zh", "汉语": "zh",
+    "简体中文": "zh", "french": "fr", "spanish": "es", "default": "default",
+}
+
+
+def language_code(name: str) -> str:
+    """'中文 (zh)' -> 'zh', 'English' -> 'en'; unknown names are kept, lower-cased."""
+    match = _LANG_IN_BRACKETS.search(name)
+    if match:
+        return match.group(1).lower().replace("_", "-")
+    return _LANG_NAMES.get(name.strip().lower(), name.strip().lower())
+
+
+def pick(labels: Labels, lang: str, fallback: str = "zh") -> str:
+    """The text in `lang`, else the fallback language, else any language, else ''."""
+    return labels.get(lang) or labels.get(fallback) or next((t for t in labels.values() if t), "")
+
+
+@lru_cache(maxsize=4096)
+def compiled(source: str) -> "Expression":
+    from yingzao.core.forms.expr import compile_expression  # imported on first use: start-up evaluates nothing
+
+    return compile_expression(source)
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    labels: Labels
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    type: QuestionType
+    row: int
+    section: str
+    labels: Labels = field(default_factory=dict)
+    hints: Labels = field(default_factory=dict)
+    probes: Labels = field(default_factory=dict)
+    required: bool = False
+    required_message: Labels = field(default_factory=dict)
+    relevant: tuple[str, ...] = ()  # own condition last, enclosing groups' before it
+    constraint: str | None = None
+    constraint_message: Labels = field(default_factory=dict)
+    default: str | None = None
+    appearance: str | None = None
+    calculation: str | None = None
+    list_name: str | None = None
+    codes: tuple[str, ...] = ()
+    identifying: bool = False
+
+    @property
+    def holds_value(self) -> bool:
+        return self.type != "note"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level group of the survey sheet; questions outside any group form their own section."""
+
+    name: str
+    labels: Labels
+    row: int
+    relevant: str | None
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    form_id: str
+    version: str
+    role: str
+    titles: Labels
+    default_language: str
+    languages: tuple[str, ...]
+    sections: tuple[Section, ...]
+    questions: tuple[Question, ...]
+    choices: dict[str, tuple[Choice, ...]]
+    not_asked: dict[str, Labels] = field(default_factory=dict)
+    source_name: str = ""
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {q.name: q for q in self.questions})
+
+    def question(self, name: str) -> Question:
+        return self._by_name[name]  # type: ignore[attr-defined]
+
+    def has_question(self, name: str) -> bool:
+        return name in self._by_name  # type: ignore[attr-defined]
+
+    def title(self, lang: str) -> str:
+        return pick(self.titles, lang, self.default_language) or self.form_id
+
+    def choice_label(self, list_name: str, name: str, lang: str) -> str:
+        for choice in self.choices.get(list_name, ()):
+            if choice.name == name:
+                return pick(choice.labels, lang, self.default_language) or name
+        return name
+
+    @property
+    def codes_used(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for question in self.questions:
+            for code in question.codes:
+                seen.setdefault(code, None)
+        return tuple(seen)
+
+    @property
+    def answerable(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.holds_value and q.type != "calculate")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["choices"] = {k: [asdict(c) for c in v] for k, v in self.choices.items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Protocol":
+        return cls(
+            form_id=data["form_id"],
+            version=data["version"],
+            role=data["role"],
+            titles=data["titles"],
+            default_language=data["default_language"],
+            languages=tuple(data["languages"]),
+            sections=tuple(
+                Section(s["name"], s["labels"], s["row"], s["relevant"], tuple(s["questions"]))
+                for s in data["sections"]
+            ),
+            questions=tuple(
+                Question(**{**q, "relevant": tuple(q["relevant"]), "codes": tuple(q["codes"])})
+                for q in data["questions"]
+            ),
+            choices={k: tuple(Choice(**c) for c in v) for k, v in data["choices"].items()},
+            not_asked=data.get("not_asked", {}),
+            source_name=data.get("source_name", ""),
+            sha256=data.get("sha256", ""),
+        )

@@ -1,0 +1,1 @@
+"""Supervision: decisions, comments, quality flags, the review queue and the dashboard."""

@@ -1,0 +1,620 @@
+"""The one object that owns the SQLite connection: every read and write of study data goes here.
+
+Durability first: WAL with synchronous=FULL, so a committed answer survives a killed process or a
+power cut; every change is one short transaction that also appends its audit row.
+"""
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from yingzao.core import errors
+from yingzao.core.store import schema_check, writer_claim
+from yingzao.core.durable import fsync_file, fsync_folder
+from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from yingzao.core.forms.protocol import Protocol
+from yingzao.core.timestamps import utc_now
+from yingzao.core.store.records import (
+    EDITABLE_STATUSES, MARKERS, OUTCOMES, STATUSES, Answer, AuditEntry, Community, Interview, InterviewId,
+    QuestionTime,
+)
+from yingzao.core.store.values import ValueProblem, to_stored
+
+_BUSY_SECONDS = 10.0  # how long a write waits for another connection of this process before giving up
+UNSET: object = object()  # "leave this field as it is" in save_answer
+
+
+class Store:
+    """A Yingzao database file. Open it once and pass it to whoever needs it.
+
+    Opening for writing claims the file for this process (core/writer_claim.py): a second window or
+    a command in another process gets `errors.DatabaseInUse` and may open it with `read_only=True`,
+    which never writes, never migrates and never checkpoints."""
+
+    def __init__(self, path: Path | str, *, user: str = "", clock: Callable[[], str] = utc_now,
+                 read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._clock = clock
+        self._protocols: dict[str, Protocol] = {}
+        self._interview_cache: dict[str, tuple[str, str]] = {}  # id -> (protocol sha, status)
+        self._savepoints = itertools.count(1)
+        self._claim: str | None = None
+        self.conn = None  # type: ignore[assignment]
+        # stat() reads the folder, not the file: it cannot disturb SQLite's locks on the file
+        existed = self.path.exists() and (self.path.stat().st_size > 0 or _wal_path(self.path).exists())
+        try:
+            if read_only:
+                if not existed:
+                    raise errors.no_such_database(self.path)
+            else:
+                self._take_claim(user)
+                if existed:
+                    self._check_wal_belongs()
+            self.conn = self._connect(read_only)
+            self._check_schema(existed)
+            if not read_only:
+                self._migrate(existed)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.device_id = self._ensure_device_id()
+            self.user = user or self.get_setting("user_name") or ""
+        except sqlite3.DatabaseError as error:
+            self._close_quietly()
+            raise errors.from_sqlite(self.path, error, opening=True) from error
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _take_claim(self, user: str) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._claim = writer_claim.acquire(self.path, user)
+        except writer_claim.ClaimRefused as refused:
+            raise errors.DatabaseInUse(self.path, refused.holder) from None
+        except OSError as error:
+            raise errors.cannot_open(self.path, error) from error
+
+    def _connect(self, read_only: bool) -> sqlite3.Connection:
+        if read_only:
+            uri = self.path.resolve().as_uri()
+            conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=_BUSY_SECONDS)
+            try:
+                conn.execute("PRAGMA schema_version").fetchone()  # the first read opens the -shm
+            except sqlite3.OperationalError as error:
+                # read-only media: SQLite cannot make the -shm a WAL database needs. With no -wal
+                # beside it the main file is the whole database, and `immutable` reads it as it is.
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_CANTOPEN or _wal_path(self.path).exists():
+                    conn.close()
+                    raise
+                conn.close()
+                conn = sqlite3.connect(uri + "?immutable=1", uri=True)
+        else:
+            conn = sqlite3.connect(str(self.path), timeout=_BUSY_SECONDS)
+        # a file from elsewhere may define functions in views or defaults; none of it runs with our rights
+        conn.execute("PRAGMA trusted_schema=OFF")
+        return conn
+
+    def _check_schema(self, existed: bool) -> None:
+        """Refuse a file that is not Yingzao's, is newer, or holds any table, index, trigger or view
+        that Yingzao's migrations do not make: SQL stored in a file must never run here."""
+        conn = self.conn
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]  # NOTADB here for a non-SQLite file
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if existed and app_id != APPLICATION_ID:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app_id != 0 or version != 0 or tables:
+                raise errors.foreign_database(self.path)
+        if version > LATEST:
+            raise errors.newer_database(self.path, version, LATEST)
+        difference = schema_check.compare(conn, version)
+        if difference.unexpected:
+            raise errors.unexpected_schema(self.path, difference.unexpected)
+        if difference.missing:
+            raise errors.damaged_database(self.path, difference.missing)
+        if self.read_only and version < LATEST:
+            raise errors.read_only_needs_upgrade(self.path, version, LATEST)
+
+    def _check_wal_belongs(self) -> None:
+        """A -wal file left beside the database (after a crash, or copied there from elsewhere) is
+        replayed into it on open. Before that, look at the database through it without writing: a
+        -wal of another database shows as damage, or as another database's identity."""
+        wal = _wal_path(self.path)
+        try:
+            if not wal.exists() or wal.stat().st_size == 0:
+                return
+        except OSError:
+            return
+        uri = self.path.resolve().as_uri()
+        as_saved = as_seen = None
+        try:
+            # immutable: the main file alone, as it was before the -wal
+            with contextlib.closing(sqlite3.connect(uri + "?immutable=1", uri=True)) as bare:
+                bare.execute("PRAGMA trusted_schema=OFF")
+                as_saved = _database_id(bare)
+        except sqlite3.DatabaseError:
+            pass
+        try:
+            # read-only: through the -wal; a read-only connection never checkpoints it into the file
+            with contextlib.closing(sqlite3.connect(uri + "?mode=ro", uri=True)) as seen:
+                seen.execute("PRAGMA trusted_schema=OFF")
+                verdict = [row[0] for row in seen.execute("PRAGMA quick_check(1)")]
+                as_seen = _database_id(seen)
+        except sqlite3.DatabaseError as error:
+            if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                return  # cannot look (read-only folder, busy): opening proper will say what is wrong
+            raise errors.foreign_wal(self.path) from error
+        if verdict != ["ok"] or (as_saved and as_seen and as_saved != as_seen):
+            raise errors.foreign_wal(self.path)
+
+    def _migrate(self, existed: bool) -> None:
+        conn = self.conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == LATEST:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        step = version
+        try:
+            for step in range(version, LATEST):
+                for statement in MIGRATIONS[step]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {LATEST}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            conn.execute("ROLLBACK")
+            raise errors.migration_failed(self.path, step + 1, error) from error
+
+    def _ensure_device_id(self) -> str:
+        device = self.get_setting("device_id")
+        if not device and not self.read_only:
+            import uuid  # imported when needed: it pulls in `platform`, which start-up can do without
+
+            device = str(uuid.uuid4())
+            self.set_setting("device_id", device)
+        return device
+
+    def close(self) -> None:
+        self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+            self.conn = None  # type: ignore[assignment]
+        claim, self._claim = getattr(self, "_claim", None), None
+        if claim is not None:  # after the connection: its last act may be the checkpoint
+            writer_claim.release(claim)
+
+    def backup(self, target: Path | str) -> Path:
+        """A consistent copy of the database, the latest saves included (they may still be in the
+        -wal file, which a plain copy of the .db misses), through SQLite's online backup."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise errors.backup_onto_itself(target)
+        part = target.with_name(f".{target.name}.yzpart")
+        try:
+            part.unlink(missing_ok=True)
+            with contextlib.closing(sqlite3.connect(str(part))) as copy:
+                self.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            fsync_file(part)
+            os.replace(part, target)
+            fsync_folder(target.parent)
+        except (OSError, sqlite3.Error) as error:
+            part.unlink(missing_ok=True)
+            raise errors.backup_failed(target, error) from error
+        return target
+
+    @property
+    def is_open(self) -> bool:
+        return self.conn is not None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """One transaction; nested ones become savepoints, so a core function that writes several
+        rows can be called alone or inside a bigger job (a merge) and still be all-or-nothing."""
+        conn = self.conn
+        if conn.in_transaction:
+            name = f"yz_{next(self._savepoints)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        if self.read_only:
+            raise errors.read_only_store(self.path)
+        try:
+            # IMMEDIATE: take the write lock now, waiting up to the busy timeout for another writer
+            # (a merge, an export's bookkeeping) — a deferred BEGIN upgraded later fails at once
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as error:
+            # full disk, a pulled USB stick, a file made read-only, another program holding a lock,
+            # damaged pages: nothing of this transaction was written, and the user is told why.
+            # Anything else (a constraint) is the caller's to explain.
+            if not errors.is_environmental(error):
+                raise
+            raise errors.from_sqlite(self.path, error) from error
+        except UnicodeEncodeError as error:  # a lone surrogate pasted from somewhere: SQLite cannot store it
+            raise errors.unstorable_text() from error
+
+    def now(self) -> str:
+        """The store's clock (tests inject one), for core modules that write their own rows (merge)."""
+        return self._clock()
+
+    def write_audit(self, interview_id: str, question: str | None, field: str, old: object, new: object,
+                    at: str) -> None:
+        """One audit row, by this store's user and device, for a change another core module makes
+        in the open transaction (conflict resolution)."""
+        self._audit(interview_id, question, field, old, new, at)
+
+    def forget_cached(self, interview_ids: Iterable[str] | None = None) -> None:
+        """Drop cached interview state another core module or connection rewrote (merge, conflict
+        resolution); None forgets every interview."""
+        if interview_ids is None:
+            self._interview_cache.clear()
+            return
+        for interview_id in interview_ids:
+            self._interview_cache.pop(interview_id, None)
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+    # -- protocols ---------------------------------------------------------------------------
+
+    def add_protocol(self, protocol: Protocol, workbook: bytes | None = None) -> str:
+        """Keep a protocol version for good; adding the same workbook again changes nothing."""
+        if self.read_only:  # a window beside the writer: the version is known for this session only
+            self._protocols[protocol.sha256] = protocol
+            return protocol.sha256
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO protocols (sha256, form_id, version, role, title, source_name, definition,"
+                " workbook, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (protocol.sha256, protocol.form_id, protocol.version, protocol.role,
+                 protocol.title(protocol.default_language), protocol.source_name,
+                 json.dumps(protocol.to_dict(), ensure_ascii=False), workbook, self._clock()),
+            )
+        if not self.conn.in_transaction:  # inside a bigger job (a merge) that may still roll back: read it later
+            self._protocols[protocol.sha256] = protocol
+        return protocol.sha256
+
+    def has_protocol(self, sha256: str) -> bool:
+        if sha256 in self._protocols:
+            return True
+        return self.conn.execute("SELECT 1 FROM protocols WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def protocol(self, sha256: str) -> Protocol:
+        cached = self._protocols.get(sha256)
+        if cached is not None:
+            return cached
+        row = self.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            raise errors.unknown_protocol(sha256)
+        protocol = Protocol.from_dict(json.loads(row[0]))
+        self._protocols[sha256] = protocol
+        return protocol
+
+    def protocol_versions(self) -> list[dict]:
+        cursor = self.conn.execute(
+            "SELECT sha256, form_id, version, role, title, source_name, loaded_at FROM protocols ORDER BY loaded_at"
+        )
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, row)) for row in cursor]
+
+    # -- communities -------------------------------------------------------------------------
+
+    def add_community(self, community_id: str, name: str) -> Community:
+        community_id = community_id.strip()
+        if not community_id:
+            raise errors.community_id_required()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET name = excluded.name",
+                (community_id, name.strip() or community_id, self._clock()),
+            )
+        return self.community(community_id)
+
+    def community(self, community_id: str) -> Community:
+        row = self.conn.execute("SELECT id, name, created_at FROM communities WHERE id = ?", (community_id,)).fetchone()
+        if row is None:
+            raise errors.unknown_community(community_id)
+        return Community(*row)
+
+    def communities(self) -> list[Community]:
+        return [Community(*row) for row in self.conn.execute("SELECT id, name, created_at FROM communities ORDER BY id")]
+
+    # -- interviews --------------------------------------------------------------------------
+
+    def start_interview(
+        self,
+        protocol_sha256: str,
+        *,
+        community_id: str | None = None,
+        fieldworker: str | None = None,
+        interview_id: str | None = None,
+    ) -> InterviewId:
+        import uuid
+
+        protocol = self.protocol(protocol_sha256)
+        new_id = InterviewId(interview_id or str(uuid.uuid4()))
+        now = self._clock()
+        who = fieldworker or self.user
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO interviews (id, protocol_sha256, protocol_id, protocol_version, respondent_role,"
+                " community_id, fieldworker, device_id, status, started_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
+                (new_id, protocol_sha256, protocol.form_id, protocol.version, protocol.role, community_id,
+                 who, self.device_id, now, now),
+            )
+            self._audit(new_id, None, "created", None, protocol_sha256, now)
+        self._interview_cache[new_id] = (protocol_sha256, "draft")
+        return new_id
+
+    def interview(self, interview_id: str) -> Interview:
+        row = self.conn.execute(f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE id = ?", (interview_id,)).fetchone()
+        if row is None:
+            raise errors.unknown_interview(interview_id)
+        return Interview(*row)
+
+    def interviews(self, *, statuses: Iterable[str] | None = None) -> list[Interview]:
+        """Drafts first, newest change first within each status."""
+        sql = f"SELECT {_INTERVIEW_COLUMNS} FROM interviews"
+        params: list = []
+        if statuses is not None:
+            wanted = list(statuses)
+            sql += f" WHERE status IN ({', '.join('?' for _ in wanted)})"
+            params += wanted
+        rows = [Interview._make(row) for row in self.conn.execute(sql, params)]
+        rows.sort(key=lambda i: i.updated_at, reverse=True)  # two stable sorts: cheaper than SQL's here
+        rows.sort(key=lambda i: i.status != "draft")
+        return rows
+
+    def fieldworkers(self) -> list[str]:
+        """Everyone who took an interview in this database, by name."""
+        return sorted(r[0] for r in self.conn.execute("SELECT DISTINCT fieldworker FROM interviews") if r[0])
+
+    def count_interviews(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM interviews").fetchone()[0]
+
+    def set_status(self, interview_id: str, status: str) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        current = self.interview(interview_id)
+        if current.status == status:
+            return
+        now = self._clock()
+        with self.transaction():
+            ended = now if status == "completed" else current.ended_at
+            self.conn.execute(
+                "UPDATE interviews SET status = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                (status, ended, now, interview_id),
+            )
+            self._audit(interview_id, None, "status", current.status, status, now)
+        self._interview_cache[interview_id] = (current.protocol_sha256, status)
+
+    def finalize(self, interview_id: str, *, outcome: str | None = None) -> None:
+        """End an interview: completed, read-only for the fieldworker from now on."""
+        if outcome is not None and outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        current = self.interview(interview_id)
+        if current.status not in EDITABLE_STATUSES:
+            raise errors.interview_read_only(interview_id, current.status)
+        now = self._clock()
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE interviews SET status = 'completed', outcome = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                (outcome, now, now, interview_id),
+            )
+            self._audit(interview_id, None, "status", current.status, "completed", now)
+            if outcome != current.outcome:
+                self._audit(interview_id, None, "outcome", current.outcome, outcome, now)
+        self._interview_cache[interview_id] = (current.protocol_sha256, "completed")
+
+    def set_community(self, interview_id: str, community_id: str | None) -> None:
+        current = self.interview(interview_id)
+        if current.community_id == community_id:
+            return
+        now = self._clock()
+        with self.transaction():
+            self.conn.execute("UPDATE interviews SET community_id = ?, updated_at = ? WHERE id = ?",
+                              (community_id, now, interview_id))
+            self._audit(interview_id, None, "community", current.community_id, community_id, now)
+
+    def set_progress(self, interview_id: str, percent: int) -> None:
+        """Derived from the answers (not audited): kept so lists need not evaluate every form."""
+        with self.transaction():
+            self.conn.execute("UPDATE interviews SET progress = ? WHERE id = ?", (int(percent), interview_id))
+
+    # -- paradata ----------------------------------------------------------------------------
+
+    def add_question_time(self, interview_id: str, question: str, seconds: float) -> None:
+        """Add one visit's time to a question (paradata; not an answer, so not audited)."""
+        if seconds <= 0:
+            return
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO paradata (interview_id, question, seconds, visits, updated_at) VALUES (?, ?, ?, 1, ?)"
+                " ON CONFLICT(interview_id, question) DO UPDATE SET seconds = seconds + excluded.seconds,"
+                " visits = visits + 1, updated_at = excluded.updated_at",
+                (interview_id, question, float(seconds), self._clock()),
+            )
+
+    def question_times(self, interview_id: str) -> dict[str, QuestionTime]:
+        cursor = self.conn.execute(
+            "SELECT question, seconds, visits FROM paradata WHERE interview_id = ?", (interview_id,))
+        return {row[0]: QuestionTime(*row) for row in cursor}
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def save_answer(
+        self,
+        interview_id: str,
+        question: str,
+        value: object = UNSET,
+        *,
+        marker: object = UNSET,
+        note: object = UNSET,
+    ) -> bool:
+        """Save what changed of one answer, with its audit rows, in one transaction.
+
+        Returns False when nothing changed (nothing is written then)."""
+        sha, status = self._interview_state(interview_id)
+        if status not in EDITABLE_STATUSES:
+            raise errors.interview_read_only(interview_id, status)
+        protocol = self.protocol(sha)
+        if not protocol.has_question(question):
+            raise errors.unknown_question(protocol.form_id, question)
+        conn = self.conn
+        old = conn.execute(
+            "SELECT value, marker, note FROM answers WHERE interview_id = ? AND question = ?",
+            (interview_id, question),
+        ).fetchone() or (None, None, None)
+        new = list(old)
+        if value is not UNSET:
+            try:
+                new[0] = to_stored(protocol.question(question).type, value)
+            except ValueProblem as problem:
+                raise errors.bad_value(question, problem) from problem
+        if marker is not UNSET:
+            if marker is not None and marker not in MARKERS:
+                raise ValueError(f"marker must be one of {MARKERS} or None, not {marker!r}")
+            new[1] = marker
+        if note is not UNSET:
+            new[2] = (str(note) if note is not None else None) or None
+        if tuple(new) == tuple(old) and not _type_changed(old[0], new[0]):
+            return False
+        now = self._clock()
+        with self.transaction():
+            # the status is checked again here: another window or a merge may have finalised or
+            # sent back this interview since it was cached
+            touched = conn.execute(
+                f"UPDATE interviews SET updated_at = ?, last_question = ? WHERE id = ?"
+                f" AND status IN ({', '.join(repr(s) for s in EDITABLE_STATUSES)})",
+                (now, question, interview_id),
+            ).rowcount
+            if touched != 1:
+                self._interview_cache.pop(interview_id, None)
+                current = self.interview(interview_id)
+                raise errors.interview_read_only(interview_id, current.status)
+            conn.execute(
+                "INSERT OR REPLACE INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (interview_id, question, new[0], new[1], new[2], now, self.user),
+            )
+            for field, before, after in zip(("value", "marker", "note"), old, new):
+                if before != after or _type_changed(before, after):
+                    self._audit(interview_id, question, field, before, after, now)
+        return True
+
+    def answer(self, interview_id: str, question: str) -> Answer | None:
+        row = self.conn.execute(
+            "SELECT question, value, marker, note, updated_at, updated_by FROM answers"
+            " WHERE interview_id = ? AND question = ?", (interview_id, question)).fetchone()
+        return Answer(*row) if row else None
+
+    def answers(self, interview_id: str) -> dict[str, Answer]:
+        cursor = self.conn.execute(
+            "SELECT question, value, marker, note, updated_at, updated_by FROM answers WHERE interview_id = ?",
+            (interview_id,),
+        )
+        return {row[0]: Answer(*row) for row in cursor}
+
+    def audit_log(self, interview_id: str) -> list[AuditEntry]:
+        cursor = self.conn.execute(
+            "SELECT id, at, user, device_id, interview_id, question, field, old, new FROM audit"
+            " WHERE interview_id = ? ORDER BY id",
+            (interview_id,),
+        )
+        return [AuditEntry(*row) for row in cursor]
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _interview_state(self, interview_id: str) -> tuple[str, str]:
+        state = self._interview_cache.get(interview_id)
+        if state is None:
+            row = self.conn.execute(
+                "SELECT protocol_sha256, status FROM interviews WHERE id = ?", (interview_id,)
+            ).fetchone()
+            if row is None:
+                raise errors.unknown_interview(interview_id)
+            state = (row[0], row[1])
+            self._interview_cache[interview_id] = state
+        return state
+
+    def _audit(self, interview_id: str, question: str | None, field: str, old: object, new: object, at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (at, self.user, self.device_id, interview_id, question, field, old, new),
+        )
+
+
+_INTERVIEW_COLUMNS = (
+    "id, protocol_sha256, protocol_id, protocol_version, respondent_role, community_id, fieldworker,"
+    " device_id, status, started_at, ended_at, updated_at, last_question, outcome, progress"
+)
+
+
+def _type_changed(before: object, after: object) -> bool:
+    # 1 == 1.0 == True in Python, but '1' stored as text and 1 stored as integer are different answers
+    return before is not None and after is not None and type(before) is not type(after)
+
+
+def _wal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _database_id(conn: sqlite3.Connection) -> str | None:
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
+    except sqlite3.OperationalError:  # no settings table yet, or a file of schema 4 and before
+        return None
+    return row[0] if row else None

@@ -1,0 +1,60 @@
+"""The import contract of the design, checked on the source: core never reaches Qt or the UI, the UI
+never runs SQL, everything is imported under the one `yingzao` namespace, nothing by string, and
+every package is installed."""
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [p for folder in ("core", "ui", "bench", "tests") for p in (ROOT / folder).rglob("*.py")] + [ROOT / "main.py"]
+
+
+def _imports(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def _offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    return [f"{path.relative_to(ROOT)}: {name}" for path in (ROOT / folder).rglob("*.py") for name in _imports(path)
+            if name.startswith(forbidden)]
+
+
+def test_core_never_imports_qt_or_the_ui():
+    assert _offenders("core", ("PySide6", "shiboken6", "yingzao.ui")) == []
+
+
+def test_the_ui_never_runs_sql():
+    assert _offenders("ui", ("sqlite3", "sqlite_utils")) == []
+
+
+def test_everything_is_imported_under_the_yingzao_namespace():
+    bare = [f"{path.relative_to(ROOT)}: {name}" for path in SOURCES for name in _imports(path)
+            if name.split(".")[0] in ("core", "ui", "main")]
+    assert bare == []
+
+
+def test_nothing_is_imported_by_string():
+    assert [str(p.relative_to(ROOT)) for folder in ("core", "ui") for p in (ROOT / folder).rglob("*.py")
+            if "import_module(" in p.read_text(encoding="utf-8")] == []
+
+
+def test_every_package_is_installed():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    found = {"yingzao", "yingzao.forms"} | {
+        "yingzao." + ".".join(init.parent.relative_to(ROOT).parts)
+        for folder in ("core", "ui") for init in (ROOT / folder).rglob("__init__.py")}
+    assert set(config["packages"]) == found
+
+
+def test_no_screen_reaches_back_into_the_app_module():
+    # ui/app.py starts the app and imports the screens; a screen importing it back made a cycle that
+    # only in-function imports kept from failing. Errors go through ui/error_dialog.py instead.
+    assert [f"{p.relative_to(ROOT)}" for p in (ROOT / "ui").glob("*.py") if p.name != "app.py"
+            and any(name.startswith("yingzao.ui.app") for name in _imports(p))] == []
