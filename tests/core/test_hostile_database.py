@@ -23,18 +23,6 @@ def _digest(path: Path) -> str:  # the test's own file, closed by every store: s
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def database(library_store):
-    store, library = library_store
-    protocol = library.by_role("cadre")[0]
-    interview = store.start_interview(protocol.sha256)
-    text = next(q.name for q in protocol.questions if q.type == "text")
-    store.save_answer(interview, text, "居民议事会每月开一次")
-    path = store.path
-    store.close()
-    return path, interview, text
-
-
 PLANTED = {
     "trigger on audit": "CREATE TRIGGER wipe AFTER INSERT ON audit BEGIN DELETE FROM answers; END",
     "trigger on settings": "CREATE TRIGGER evil AFTER INSERT ON settings BEGIN UPDATE interviews SET status = 'approved'; END",
@@ -46,8 +34,8 @@ PLANTED = {
 
 
 @pytest.mark.parametrize("what", sorted(PLANTED))
-def test_sql_planted_in_a_database_is_refused_and_the_file_left_as_it_was(database, what):
-    path, interview, text = database
+def test_sql_planted_in_a_database_is_refused_and_the_file_left_as_it_was(interview_db, what):
+    path, interview, text = interview_db
     with sqlite3.connect(path) as conn:
         conn.execute(PLANTED[what])
     conn.close()
@@ -64,8 +52,8 @@ def test_sql_planted_in_a_database_is_refused_and_the_file_left_as_it_was(databa
     assert not wal.exists() or wal.stat().st_size == 0  # nothing written beside it either
 
 
-def test_a_known_table_redefined_is_refused(database):
-    path, _interview, _text = database
+def test_a_known_table_redefined_is_refused(interview_db):
+    path, _interview, _text = interview_db
     with sqlite3.connect(path) as conn:
         conn.execute("ALTER TABLE answers RENAME TO answers_old")
         conn.execute("CREATE TABLE answers (interview_id, question, value, marker, note, updated_at, updated_by)")
@@ -77,8 +65,8 @@ def test_a_known_table_redefined_is_refused(database):
     assert refused.value.code == "unexpected_schema" and "table answers" in refused.value.message
 
 
-def test_a_missing_table_is_reported_as_damage(database):
-    path, _interview, _text = database
+def test_a_missing_table_is_reported_as_damage(interview_db):
+    path, _interview, _text = interview_db
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE paradata")
     conn.close()
@@ -88,14 +76,14 @@ def test_a_missing_table_is_reported_as_damage(database):
     assert "已损坏" in refused.value.message
 
 
-def test_the_connection_does_not_trust_the_schema(database):
-    path, _interview, _text = database
+def test_the_connection_does_not_trust_the_schema(interview_db):
+    path, _interview, _text = interview_db
     with Store(path) as store:
         assert store.conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
 
 
-def test_the_audit_log_refuses_replace(database):
-    path, interview, _text = database
+def test_the_audit_log_refuses_replace(interview_db):
+    path, interview, _text = interview_db
     with Store(path) as store:
         first = store.conn.execute("SELECT id, field FROM audit WHERE interview_id = ? ORDER BY id", (interview,)).fetchone()
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -108,8 +96,8 @@ def test_the_audit_log_refuses_replace(database):
         assert store.conn.execute("SELECT field FROM audit WHERE id = ?", (first[0],)).fetchone()[0] == first[1]
 
 
-def test_a_lone_surrogate_is_the_apps_own_error(database):
-    path, interview, text = database
+def test_a_lone_surrogate_is_the_apps_own_error(interview_db):
+    path, interview, text = interview_db
     with Store(path) as store:
         for where in ({"value": "坏字\udc80"}, {"note": "备注\ud800"}):
             with pytest.raises(errors.StoreError) as refused:
@@ -136,8 +124,8 @@ def _crash_with_wal(path: Path, words: str) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_a_wal_of_another_database_is_refused_and_its_own_is_replayed(database, tmp_path):
-    path, interview, text = database
+def test_a_wal_of_another_database_is_refused_and_its_own_is_replayed(interview_db, tmp_path):
+    path, interview, text = interview_db
     other = tmp_path / "other" / "field.db"
     other.parent.mkdir()
     with Store(other):
@@ -160,8 +148,8 @@ def test_a_wal_of_another_database_is_refused_and_its_own_is_replayed(database, 
         assert store.answers(interview)[text].value == "居民议事会每月开一次"
 
 
-def test_backup_holds_the_latest_saves_and_opens_on_its_own(database, tmp_path):
-    path, interview, text = database
+def test_backup_holds_the_latest_saves_and_opens_on_its_own(interview_db, tmp_path):
+    path, interview, text = interview_db
     with Store(path) as store:
         store.save_answer(interview, text, "备份之前刚保存")
         target = store.backup(tmp_path / "copies" / "backup.db") if (tmp_path / "copies").mkdir() is None else None
@@ -174,10 +162,10 @@ def test_backup_holds_the_latest_saves_and_opens_on_its_own(database, tmp_path):
     assert [p.name for p in target.parent.iterdir() if p.name.startswith(".")] == []
 
 
-def test_the_backup_command_works_beside_the_writer(database, tmp_path, capsys):
+def test_the_backup_command_works_beside_the_writer(interview_db, tmp_path, capsys):
     from yingzao import main
 
-    path, interview, text = database
+    path, interview, text = interview_db
     with Store(path) as store:
         store.save_answer(interview, text, "窗口还开着")
         assert main.main(["--db", str(path), "backup", "--out", str(tmp_path / "b.db")]) == 0
@@ -187,8 +175,8 @@ def test_the_backup_command_works_beside_the_writer(database, tmp_path, capsys):
     assert "没有这个数据库" in capsys.readouterr().err
 
 
-def test_a_writer_waits_for_another_connection_instead_of_failing_busy(database):
-    path, interview, text = database
+def test_a_writer_waits_for_another_connection_instead_of_failing_busy(interview_db):
+    path, interview, text = interview_db
     with Store(path) as window, Store(path) as merge:
         holding, release = threading.Event(), threading.Event()
 

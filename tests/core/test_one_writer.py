@@ -43,18 +43,6 @@ def _expect(child: subprocess.Popen, word: str) -> None:
         pytest.fail(f"expected {word}, got {line!r}: {child.communicate()[1]}")
 
 
-@pytest.fixture
-def interview_db(library_store):
-    store, library = library_store
-    protocol = library.by_role("cadre")[0]
-    interview = store.start_interview(protocol.sha256)
-    text = next(q.name for q in protocol.questions if q.type == "text")
-    store.save_answer(interview, text, "居民议事会每月开一次")
-    path = store.path
-    store.close()
-    return path, interview, text
-
-
 def test_a_second_process_is_told_who_holds_the_database_and_may_read(interview_db):
     path, interview, text = interview_db
     child = _start(HOLDER, str(path), str(ROOT))
