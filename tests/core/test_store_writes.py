@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from yingzao.core.errors import StoreError
+from yingzao.core.exchange.conflicts import INTERVIEW_ROW, resolve_conflict
 from yingzao.core.exchange.merge import merge_packages
 from yingzao.core.exchange.review_package import pack_review
 from yingzao.core.review import decisions as review
 from yingzao.core.review.comments import REVIEW_FIELD
 from yingzao.core.store.database import Store
+from tests.core.test_merge import conflicted, make_laptop, master  # noqa: F401  (fixtures)
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 
@@ -110,3 +112,14 @@ def test_a_write_inside_a_snapshot_is_refused_not_lost(laptop_template, tmp_path
     wang.edit(interview_id, 0, "之后")  # the snapshot is over: writing works again
     assert wang.store.answer(interview_id, wang.texts[0]).value == "之后"
     wang.close()
+
+
+def test_a_conflict_resolution_is_seen_by_the_next_save(make_laptop, master, tmp_path):  # noqa: F811
+    wang, _copy, interview_id, label = conflicted(make_laptop, master, tmp_path)
+    question = wang.texts[3]
+    assert master.save_answer(interview_id, question, "研究者补的")  # the copy's draft is shown: editable
+    resolve_conflict(master, interview_id, {INTERVIEW_ROW: label["王芳"]})  # 王芳's row: completed
+    with pytest.raises(StoreError) as refused:
+        master.save_answer(interview_id, question, "再改")
+    assert refused.value.code == "interview_read_only"
+    assert master.answer(interview_id, question).value == "研究者补的"
