@@ -205,7 +205,7 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
              package.created_at, now, store.user))
         for sha, protocol in protocols.items():
             store.add_protocol(protocol, package.workbook(sha))
-        _add_communities(conn, package, line)
+        _add_communities(store, package, line)
         existing = _existing(conn, ids)
         fresh: list[Version] = []
         outcomes: list[str] = []
@@ -259,15 +259,12 @@ def _existing(conn, ids: list[str]) -> set[str]:
     return found
 
 
-def _add_communities(conn, package: Package, line: PackageReport) -> None:
+def _add_communities(store, package: Package, line: PackageReport) -> None:
     for community in package.communities:
-        row = conn.execute("SELECT name FROM communities WHERE id = ?", (community["id"],)).fetchone()
-        if row is None:
-            conn.execute("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
-                         (community["id"], community["name"], community["created_at"]))
-        elif row[0] != community["name"]:
+        kept = store.keep_community(community["id"], community["name"], community["created_at"])
+        if kept != community["name"]:
             line.notes.append(f"community {community['id']} is called '{community['name']}' in this package and "
-                              f"'{row[0]}' in the master; the master's name was kept")
+                              f"'{kept}' in the master; the master's name was kept")
 
 
 # -- one interview that the master already has ------------------------------------------------

@@ -376,6 +376,17 @@ class Store:
             )
         return self.community(community_id)
 
+    def keep_community(self, community_id: str, name: str, created_at: str) -> str:
+        """A community a package carries, added as it was made there when this database has none of
+        that code; returns the name this database holds, which a package never renames."""
+        with self.transaction():
+            row = self.conn.execute("SELECT name FROM communities WHERE id = ?", (community_id,)).fetchone()
+            if row is not None:
+                return row[0]
+            self.conn.execute("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
+                              (community_id, name, created_at))
+        return name
+
     def community(self, community_id: str) -> Community:
         row = self.conn.execute("SELECT id, name, created_at FROM communities WHERE id = ?", (community_id,)).fetchone()
         if row is None:

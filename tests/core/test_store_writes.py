@@ -123,3 +123,18 @@ def test_a_conflict_resolution_is_seen_by_the_next_save(make_laptop, master, tmp
         master.save_answer(interview_id, question, "再改")
     assert refused.value.code == "interview_read_only"
     assert master.answer(interview_id, question).value == "研究者补的"
+
+
+def test_communities_a_package_carries_are_added_never_renamed(make_laptop, master, tmp_path):  # noqa: F811
+    wang = make_laptop("wang", "王芳")
+    wang.interview(answers=1, community="A")
+    merge_packages(master, [wang.pack(tmp_path / "first.yzpack")])
+    li = make_laptop("li", "李强")
+    li.store.add_community("A", "阿村")
+    new = li.store.add_community("C", "C社区")
+    li.interview(answers=1, community="A")
+    li.interview(answers=1, community="C")
+    line = merge_packages(master, [li.pack(tmp_path / "second.yzpack")]).packages[0]
+    assert master.community("A").name == "A社区" and master.community("C") == new
+    assert line.notes == ["community A is called '阿村' in this package and 'A社区' in the master; "
+                          "the master's name was kept"]
