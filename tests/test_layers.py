@@ -4,6 +4,7 @@ every package is installed."""
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -58,3 +59,27 @@ def test_no_screen_reaches_back_into_the_app_module():
     # only in-function imports kept from failing. Errors go through ui/error_dialog.py instead.
     assert [f"{p.relative_to(ROOT)}" for p in (ROOT / "ui").glob("*.py") if p.name != "app.py"
             and any(name.startswith("yingzao.ui.app") for name in _imports(p))] == []
+
+
+# what writes a table of the interview aggregate, in any string of the source (SQL is written in capitals)
+_AGGREGATE_WRITE = re.compile(
+    r"\b(?:INSERT(?:\s+OR\s+[A-Z]+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+[A-Z]+)?|DELETE\s+FROM)\s+"
+    r"(?:interviews|answers|audit|paradata)\b")
+
+
+def _aggregate_writes(path: Path) -> list[str]:
+    strings = [node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+               if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return [f"{path.relative_to(ROOT)}: {m.group(0)}" for text in strings for m in _AGGREGATE_WRITE.finditer(text)]
+
+
+def test_only_the_store_writes_interviews_answers_audit_and_paradata():
+    # the store's write paths keep its cache of interview state right; a write elsewhere would leave it
+    # stale and need the repair hooks this rule removed
+    store = ROOT / "core" / "store"
+    outside = [p for p in SOURCES if p.is_relative_to(ROOT / "core") or p.is_relative_to(ROOT / "ui")
+               or p == ROOT / "main.py"]
+    assert [w for p in outside if not p.is_relative_to(store) for w in _aggregate_writes(p)] == []
+    # the pattern finds the store's own writes, so an empty list above means something
+    found = {w.split(": ")[1].split()[-1] for p in store.glob("*.py") for w in _aggregate_writes(p)}
+    assert found >= {"interviews", "answers", "audit", "paradata"}

@@ -236,7 +236,6 @@ class MainWindow(QMainWindow):
         if not self.close_interview():
             return
         open_dialog(self, self.store.path, self.tr)
-        self.store.forget_cached()
         self.home.refresh()
         if self.review_view is not None:
             self.review_view.refresh()

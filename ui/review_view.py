@@ -218,7 +218,6 @@ class ReviewView(QWidget):
         """Read the interviews and cached flags again; recompute the flags in the background if stale."""
         keep = self.selected_id()
         self._apply_role()
-        self.store.forget_cached()
         self._titles = _protocol_titles(self.store)
         self.model.reload(load_rows(self.store), self.store.communities(), self._titles)
         self._update_filter_values()
@@ -494,7 +493,6 @@ def open_review(window) -> ReviewView | None:
 
         def back() -> None:
             window.stack.setCurrentWidget(window.home)
-            window.store.forget_cached()
             window.home.refresh()
 
         view.closed.connect(back)

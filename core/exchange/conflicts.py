@@ -15,11 +15,10 @@ from typing import Mapping
 
 from yingzao.core import errors
 from yingzao.core.exchange.content_hash import Version, load_version
+from yingzao.core.store.interviews import ROW_AUDITED
 
 _LETTERS = string.ascii_uppercase
-_ANSWER_PARTS = ("value", "marker", "note")
 INTERVIEW_ROW = "(interview)"  # in a per-answer choice: whose status, outcome and community to take
-_ROW_AUDITED = (("status", "status"), ("outcome", "outcome"), ("community_id", "community"))
 
 
 @dataclass
@@ -62,7 +61,7 @@ class Conflict:
 
     def row_differs(self) -> bool:
         """Whether the versions disagree on the interview's status, outcome or community."""
-        return len({tuple(v.version.interview[c] for c, _ in _ROW_AUDITED) for v in self.versions}) > 1
+        return len({tuple(v.version.interview[c] for c, _ in ROW_AUDITED) for v in self.versions}) > 1
 
 
 def open_conflicts(store) -> list[Conflict]:
@@ -129,44 +128,14 @@ def resolve_conflict(store, interview_id: str, choice: str | Mapping[str, str]) 
             whole = row_from
         now = store.now()
         for question, answer in sorted(wanted.items()):
-            _set_answer(store, interview_id, question, tuple(shown[question][1:4]) if question in shown else None,
-                        answer, now)
+            store.writes.set_answer(interview_id, question,
+                                    tuple(shown[question][1:4]) if question in shown else None, answer, now)
         if whole is not None:
-            _set_row(store, current, whole.version, now)
+            store.writes.take_row(interview_id, current.interview, whole.version.interview, now)
         record["versions"] = [v.version.sha256 for v in conflict.versions]
         store.write_audit(interview_id, None, "conflict_resolved", None,
-                     json.dumps(record, ensure_ascii=False, sort_keys=True), now)
-        conn.execute("UPDATE interviews SET updated_at = ? WHERE id = ?", (now, interview_id))
+                          json.dumps(record, ensure_ascii=False, sort_keys=True), now)
+        store.writes.touch(interview_id, now)
         conn.execute("UPDATE conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?"
                      " WHERE interview_id = ?", (now, store.user, json.dumps(record, ensure_ascii=False), interview_id))
         conn.execute("UPDATE conflict_versions SET state = 'set_aside' WHERE interview_id = ?", (interview_id,))
-    store.forget_cached([interview_id])
-
-
-def _set_answer(store, interview_id: str, question: str, before: tuple | None, after: tuple | None, now: str) -> None:
-    if before == after:
-        return
-    old = before or (None, None, None)
-    new = after or (None, None, None)
-    for part, a, b in zip(_ANSWER_PARTS, old, new):
-        if a != b or type(a) is not type(b):
-            store.write_audit(interview_id, question, part, a, b, now)
-    if after is None:
-        store.conn.execute("DELETE FROM answers WHERE interview_id = ? AND question = ?", (interview_id, question))
-    else:
-        store.conn.execute(
-            "INSERT OR REPLACE INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", (interview_id, question, *after, now, store.user))
-
-
-def _set_row(store, current: Version, chosen: Version, now: str) -> None:
-    """Take the chosen version's status, outcome, community and end time, each change audited."""
-    for column, audit_field in _ROW_AUDITED:
-        before, after = current.interview[column], chosen.interview[column]
-        if before != after:
-            store.write_audit(current.id, None, audit_field, before, after, now)
-    store.conn.execute(
-        "UPDATE interviews SET status = ?, outcome = ?, community_id = ?, ended_at = ?, last_question = ?,"
-        " progress = ? WHERE id = ?",
-        (chosen.interview["status"], chosen.interview["outcome"], chosen.interview["community_id"],
-         chosen.interview["ended_at"], chosen.interview["last_question"], chosen.interview["progress"], current.id))

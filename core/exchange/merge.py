@@ -205,7 +205,7 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
              package.created_at, now, store.user))
         for sha, protocol in protocols.items():
             store.add_protocol(protocol, package.workbook(sha))
-        _add_communities(conn, package, line)
+        _add_communities(store, package, line)
         existing = _existing(conn, ids)
         fresh: list[Version] = []
         outcomes: list[str] = []
@@ -217,7 +217,7 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
             else:
                 fresh.append(version)
                 outcomes.append(ADDED)
-        _insert(conn, fresh)
+        _insert(store, fresh)
         for version in package.versions:  # by id: a comment of any version is kept, once
             insert_comments(conn, version.id, version.comments)
         carried = list(zip(package.versions, outcomes))
@@ -225,10 +225,8 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
             "INSERT INTO interview_sources (interview_id, package_id, device_id, content_sha256, outcome, merged_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(v.id, package.package_id, package.device_id, v.sha256, o, now) for v, o in carried])
-        conn.executemany(  # bookkeeping, not content: see BOOKKEEPING_FIELDS
-            "INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new)"
-            " VALUES (?, ?, ?, ?, NULL, 'merged', ?, ?)",
-            [(now, store.user, store.device_id, v.id, o, package.package_id) for v, o in carried])
+        store.writes.append_audit(  # bookkeeping, not content: see BOOKKEEPING_FIELDS
+            [(now, store.user, store.device_id, v.id, None, "merged", o, package.package_id) for v, o in carried])
         counts = Counter(outcomes)
         line.merged_at = now
         line.added, line.updated, line.duplicates, line.older = (
@@ -240,7 +238,6 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
             for v, o in carried]
         conn.execute("UPDATE packages SET report = ? WHERE id = ?",
                      (json.dumps(line.to_json(), ensure_ascii=False), package.package_id))
-    store.forget_cached(ids)
 
 
 def provenance(store, interview_id: str) -> list[dict]:
@@ -262,15 +259,12 @@ def _existing(conn, ids: list[str]) -> set[str]:
     return found
 
 
-def _add_communities(conn, package: Package, line: PackageReport) -> None:
+def _add_communities(store, package: Package, line: PackageReport) -> None:
     for community in package.communities:
-        row = conn.execute("SELECT name FROM communities WHERE id = ?", (community["id"],)).fetchone()
-        if row is None:
-            conn.execute("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
-                         (community["id"], community["name"], community["created_at"]))
-        elif row[0] != community["name"]:
+        kept = store.keep_community(community["id"], community["name"], community["created_at"])
+        if kept != community["name"]:
             line.notes.append(f"community {community['id']} is called '{community['name']}' in this package and "
-                              f"'{row[0]}' in the master; the master's name was kept")
+                              f"'{kept}' in the master; the master's name was kept")
 
 
 # -- one interview that the master already has ------------------------------------------------
@@ -278,7 +272,7 @@ def _add_communities(conn, package: Package, line: PackageReport) -> None:
 def _merge_existing(store, version: Version, now: str) -> str:
     conn = store.conn
     interview_id = version.id
-    _merge_paradata(conn, [version])
+    _merge_paradata(store, [version])
     known = {r[0] for r in conn.execute(
         "SELECT content_sha256 FROM interview_sources WHERE interview_id = ?"
         " UNION SELECT content_sha256 FROM conflict_versions WHERE interview_id = ?", (interview_id, interview_id))}
@@ -302,8 +296,8 @@ def _merge_existing(store, version: Version, now: str) -> str:
                              (interview_id, other.sha256))
         heads = [h for h in heads if not continues(version, h)] + [version]
         _keep_version(conn, version, now)
-        _union_audit(conn, version)
-        _show(conn, max(heads, key=Version.sort_key))
+        _union_audit(store, version)
+        _show(store, max(heads, key=Version.sort_key))
         return CONFLICT
     current = load_version(conn, interview_id)
     if version.sha256 == current.sha256:
@@ -311,8 +305,8 @@ def _merge_existing(store, version: Version, now: str) -> str:
     if continues(current, version) or any(continues(other, version) for other in set_aside):
         return OLDER
     if continues(version, current):
-        _show(conn, version)
-        _append_audit(conn, interview_id, version.audit[len(current.audit):])
+        _show(store, version)
+        _append_audit(store, interview_id, version.audit[len(current.audit):])
         return UPDATED
     conn.execute(
         "INSERT INTO conflicts (interview_id, status, opened_at) VALUES (?, 'open', ?) ON CONFLICT(interview_id)"
@@ -320,8 +314,8 @@ def _merge_existing(store, version: Version, now: str) -> str:
         " resolution = NULL", (interview_id, now))
     _keep_version(conn, current, now)
     _keep_version(conn, version, now)
-    _union_audit(conn, version)
-    _show(conn, max((current, version), key=Version.sort_key))
+    _union_audit(store, version)
+    _show(store, max((current, version), key=Version.sort_key))
     return CONFLICT
 
 
@@ -338,9 +332,9 @@ def _keep_version(conn, version: Version, now: str) -> None:
         (version.id, version.sha256, json.dumps(version.to_json(), ensure_ascii=False, allow_nan=False), now))
 
 
-def _union_audit(conn, version: Version) -> None:
+def _union_audit(store, version: Version) -> None:
     """Append the entries of `version` the interview's log does not have yet (as a multiset)."""
-    have = Counter(audit_identity(list(r)) for r in conn.execute(
+    have = Counter(audit_identity(list(r)) for r in store.conn.execute(
         "SELECT at, user, device_id, question, field, old, new FROM audit WHERE interview_id = ?"
         f" AND field NOT IN ({', '.join(repr(f) for f in BOOKKEEPING_FIELDS)})", (version.id,)))
     missing = []
@@ -350,56 +344,34 @@ def _union_audit(conn, version: Version) -> None:
             have[key] -= 1
         else:
             missing.append(row)
-    _append_audit(conn, version.id, missing)
+    _append_audit(store, version.id, missing)
 
 
-_INSERT_AUDIT = ("INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-
-
-def _append_audit(conn, interview_id: str, rows: list[list]) -> None:
-    conn.executemany(_INSERT_AUDIT, [(r[0], r[1], r[2], interview_id, r[3], r[4], r[5], r[6]) for r in rows])
+def _append_audit(store, interview_id: str, rows: list[list]) -> None:
+    store.writes.append_audit((r[0], r[1], r[2], interview_id, r[3], r[4], r[5], r[6]) for r in rows)
 
 
 _ROW_FIELDS = INTERVIEW_FIELDS + LOCAL_FIELDS
-_SET_ROW = ", ".join(f"{name} = ?" for name in _ROW_FIELDS[1:])
 
 
-def _show(conn, version: Version) -> None:
+def _show(store, version: Version) -> None:
     """Make the interview's row and answers those of `version` (its audit is handled apart)."""
-    conn.execute(f"UPDATE interviews SET {_SET_ROW} WHERE id = ?",
-                 [version.interview[name] for name in _ROW_FIELDS[1:]] + [version.id])
-    conn.execute("DELETE FROM answers WHERE interview_id = ?", (version.id,))
-    _insert_answers(conn, [version])
+    store.writes.show(version.id, {name: version.interview[name] for name in _ROW_FIELDS[1:]},
+                      [(version.id, *r) for r in version.answers])
 
 
 # -- interviews new to the master: bulk inserts -----------------------------------------------
 
-def _insert(conn, versions: list[Version]) -> None:
+def _insert(store, versions: list[Version]) -> None:
     if not versions:
         return
-    # in key order: the B-trees of answers and the indexes fill page by page (1.5x faster on the bench)
-    versions = sorted(versions, key=lambda v: v.id)
-    conn.executemany(
-        f"INSERT INTO interviews ({', '.join(_ROW_FIELDS)}) VALUES ({', '.join('?' for _ in _ROW_FIELDS)})",
-        [[v.interview[name] for name in _ROW_FIELDS] for v in versions])
-    _insert_answers(conn, versions)
-    conn.executemany(_INSERT_AUDIT, [(r[0], r[1], r[2], v.id, r[3], r[4], r[5], r[6]) for v in versions for r in v.audit])
-    _merge_paradata(conn, versions)
-
-
-def _insert_answers(conn, versions: list[Version]) -> None:
-    conn.executemany(
-        "INSERT INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(v.id, *r) for v in versions for r in v.answers])
-
-
-def _merge_paradata(conn, versions: list[Version]) -> None:
-    conn.executemany(
-        "INSERT INTO paradata (interview_id, question, seconds, visits, updated_at) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT(interview_id, question) DO UPDATE SET seconds = excluded.seconds,"
-        " visits = excluded.visits, updated_at = excluded.updated_at"
-        " WHERE (excluded.visits, excluded.seconds, excluded.updated_at)"
-        " > (paradata.visits, paradata.seconds, paradata.updated_at)",
+    versions = sorted(versions, key=lambda v: v.id)  # key order: see InterviewWrites.add_interviews
+    store.writes.add_interviews(
+        _ROW_FIELDS, [[v.interview[name] for name in _ROW_FIELDS] for v in versions],
+        [(v.id, *r) for v in versions for r in v.answers],
+        [(r[0], r[1], r[2], v.id, r[3], r[4], r[5], r[6]) for v in versions for r in v.audit],
         [(v.id, *r) for v in versions for r in v.paradata])
+
+
+def _merge_paradata(store, versions: list[Version]) -> None:
+    store.writes.merge_paradata([(v.id, *r) for v in versions for r in v.paradata])

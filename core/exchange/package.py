@@ -13,10 +13,9 @@ import re
 import sqlite3
 import zipfile
 import zlib
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from yingzao.core import errors
 from yingzao.core.exchange.content_hash import (
@@ -182,7 +181,7 @@ def pack_session(store, out: Path | str, *, all_interviews: bool = False,
     conn = store.conn
     manifest = None
     try:
-        with _read_snapshot(conn):  # edits made meanwhile (the app keeps running) wait for the next export
+        with store.snapshot():  # edits made meanwhile (the app keeps running) wait for the next export
             audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
             ids = ([r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
                    if all_interviews else changed_since_last_export(store))
@@ -215,22 +214,6 @@ def pack_read_error(path: Path, error: sqlite3.DatabaseError) -> errors.StoreErr
     if known.code in ("damaged_database", "not_a_database", "database_locked"):
         return known
     return errors.pack_read_failed(path, error, diagnose(path, error))
-
-
-@contextmanager
-def _read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
-    """One read transaction around the whole package, unless the caller's transaction is one already."""
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    except BaseException:
-        with suppress(sqlite3.Error):  # a damaged file may refuse even this; the first error is the one to report
-            conn.rollback()
-        raise
-    conn.execute("COMMIT")
 
 
 def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str = KIND_SESSION,

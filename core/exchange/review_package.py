@@ -56,18 +56,12 @@ def pack_review(store, out: Path | str, *, fieldworker: str | None = None,
     nothing to send (then no file is made). Records what was sent, so the next package starts after it."""
     out = Path(out)
     conn = store.conn
-    snapshot = not conn.in_transaction
-    if snapshot:  # one read transaction: what is reviewed meanwhile waits for the next package
-        conn.execute("BEGIN")
-    try:
+    with store.snapshot():  # what is reviewed meanwhile waits for the next package
         audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
         ids = pending_reviews(store, fieldworker=fieldworker, everything=all_reviewed)
         selection = "all" if all_reviewed else "reviewed"
         manifest = write_package(store, out, ids, selection, kind=KIND_REVIEW, overwrite=overwrite,
                                  extra={"for_fieldworker": fieldworker or ""}) if ids else None
-    finally:
-        if snapshot:
-            conn.execute("COMMIT")
     if manifest is None:
         return None
     with store.transaction():

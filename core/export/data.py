@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -22,6 +23,7 @@ from yingzao.core.export.labels import role_ref, t
 from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
 from yingzao.core.store.records import STATUSES
 from yingzao.core.store.database import Store
+from yingzao.core.store.snapshot import read_snapshot
 from yingzao.core.export.xlsx_style import CELL_LIMIT, clean_text, split_cell
 
 _ALL_DATA_SHEETS = ("answers", "matrix", "actors", "factors", "scenes", "presence", "codebook")
@@ -142,10 +144,12 @@ class ExportReader:
         self._questions: dict[tuple[str, str], QuestionInfo] = {}
         self.unknown_codes: set[str] = set()
         self._devices: dict[str, str] | None = None
-        self.conn.execute("BEGIN")
+        # on the connection, not `store.snapshot()`: a damaged database is read through a ReadOnlyView
+        self._snapshot = ExitStack()
+        self._snapshot.enter_context(read_snapshot(self.conn))
 
     def close(self) -> None:
-        self.conn.rollback()  # read-only: also drops the temporary order table
+        self._snapshot.close()
 
     # -- small reads -------------------------------------------------------------------------
 

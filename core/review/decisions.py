@@ -95,11 +95,10 @@ def _decide(store, interview_id: str, allowed: tuple[str, ...], status: str, ver
     current = store.interview(interview_id)
     if current.status not in allowed:
         raise errors.wrong_status_for(verb, interview_id, current.status, allowed)
-    now = store.now()
-    with store.transaction():
-        store.conn.execute("UPDATE interviews SET status = ?, updated_at = ? WHERE id = ?", (status, now, interview_id))
-        store.write_audit(interview_id, None, REVIEW_FIELD, current.status, status, now)
-    store.forget_cached([interview_id])
+    if not store.writes.change_status(interview_id, current.status, status, REVIEW_FIELD, store.now()):
+        # changed meanwhile by another connection (a merge): decide again on what it is now
+        now_status = store.interview(interview_id).status
+        raise errors.wrong_status_for(verb, interview_id, now_status, allowed)
 
 
 def _comment(store, interview_id: str, question: str | None, text: str, parent_id: str | None,

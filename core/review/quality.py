@@ -72,24 +72,18 @@ def refresh_flags(store, *, force: bool = False, cancelled: Callable[[], bool] |
     """Recompute the cached flags if the data changed since (or `force`); returns whether it did.
     A derived cache, like an interview's progress: written without audit rows."""
     conn = store.conn
-    snapshot = not conn.in_transaction
-    if snapshot:  # read one consistent state; what changes meanwhile makes the cache stale again
-        conn.execute("BEGIN")
-    try:
+    with store.snapshot():  # one consistent state; what changes meanwhile makes the cache stale again
         version = data_version(store)
         if not force and store.get_setting(VERSION_SETTING) == version:
             return False
         flags = compute_flags(store, cancelled=cancelled)
-    finally:
-        if snapshot:
-            conn.execute("COMMIT")
     if cancelled and cancelled():
         return False
     with store.transaction():
         conn.execute("DELETE FROM quality_flags")
         conn.executemany("INSERT INTO quality_flags (interview_id, flag, detail) VALUES (?, ?, ?)",
                          [(f.interview_id, f.flag, json.dumps(f.detail, ensure_ascii=False)) for f in flags])
-        conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (VERSION_SETTING, version))
+        store.set_setting(VERSION_SETTING, version)
     return True
 
 

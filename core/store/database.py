@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 from yingzao.core import errors
 from yingzao.core.store import schema_check, writer_claim
 from yingzao.core.durable import fsync_file, fsync_folder
+from yingzao.core.store.interviews import InterviewWrites
 from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.timestamps import utc_now
@@ -23,6 +24,7 @@ from yingzao.core.store.records import (
     EDITABLE_STATUSES, MARKERS, OUTCOMES, STATUSES, Answer, AuditEntry, Community, Interview, InterviewId,
     QuestionTime,
 )
+from yingzao.core.store.snapshot import read_snapshot
 from yingzao.core.store.values import ValueProblem, to_stored
 
 _BUSY_SECONDS = 10.0  # how long a write waits for another connection of this process before giving up
@@ -42,8 +44,14 @@ class Store:
         self.read_only = read_only
         self._clock = clock
         self._protocols: dict[str, Protocol] = {}
-        self._interview_cache: dict[str, tuple[str, str]] = {}  # id -> (protocol sha, status)
+        # id -> (protocol sha, status), to check an answer before it is written. Every write of this
+        # store keeps it right; another connection (a merge in a worker thread) may still change an
+        # interview behind it, so it is only a first guess: save_answer refuses only on what the
+        # database says, and its UPDATE re-checks both inside the write (see save_answer).
+        self._interview_cache: dict[str, tuple[str, str]] = {}
+        self.writes = InterviewWrites(self)  # the interview aggregate's bulk write paths (merge, conflicts, review)
         self._savepoints = itertools.count(1)
+        self._snapshots = 0  # read snapshots this store opened and has not ended (see snapshot())
         self._claim: str | None = None
         self.conn = None  # type: ignore[assignment]
         # stat() reads the folder, not the file: it cannot disturb SQLite's locks on the file
@@ -232,6 +240,8 @@ class Store:
         """One transaction; nested ones become savepoints, so a core function that writes several
         rows can be called alone or inside a bigger job (a merge) and still be all-or-nothing."""
         conn = self.conn
+        if self._snapshots:
+            raise RuntimeError("a write inside a read snapshot would be rolled back with it")
         if conn.in_transaction:
             name = f"yz_{next(self._savepoints)}"
             conn.execute(f"SAVEPOINT {name}")
@@ -279,17 +289,22 @@ class Store:
     def write_audit(self, interview_id: str, question: str | None, field: str, old: object, new: object,
                     at: str) -> None:
         """One audit row, by this store's user and device, for a change another core module makes
-        in the open transaction (conflict resolution)."""
-        self._audit(interview_id, question, field, old, new, at)
+        in the same transaction (a review decision, a comment, a conflict resolution)."""
+        with self.transaction():
+            self._audit(interview_id, question, field, old, new, at)
 
-    def forget_cached(self, interview_ids: Iterable[str] | None = None) -> None:
-        """Drop cached interview state another core module or connection rewrote (merge, conflict
-        resolution); None forgets every interview."""
-        if interview_ids is None:
-            self._interview_cache.clear()
-            return
-        for interview_id in interview_ids:
-            self._interview_cache.pop(interview_id, None)
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator["Store"]:
+        """Read a consistent state in the block while the app keeps writing (core/store/snapshot.py);
+        nothing when already inside a transaction. No writes in the block: a snapshot ends by rolling
+        back, so `transaction()` refuses there rather than lose them."""
+        opened = not self.conn.in_transaction
+        with read_snapshot(self.conn):
+            self._snapshots += opened
+            try:
+                yield self
+            finally:
+                self._snapshots -= opened
 
     @property
     def schema_version(self) -> int:
@@ -361,6 +376,17 @@ class Store:
             )
         return self.community(community_id)
 
+    def keep_community(self, community_id: str, name: str, created_at: str) -> str:
+        """A community a package carries, added as it was made there when this database has none of
+        that code; returns the name this database holds, which a package never renames."""
+        with self.transaction():
+            row = self.conn.execute("SELECT name FROM communities WHERE id = ?", (community_id,)).fetchone()
+            if row is not None:
+                return row[0]
+            self.conn.execute("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
+                              (community_id, name, created_at))
+        return name
+
     def community(self, community_id: str) -> Community:
         row = self.conn.execute("SELECT id, name, created_at FROM communities WHERE id = ?", (community_id,)).fetchone()
         if row is None:
@@ -395,7 +421,7 @@ class Store:
                  who, self.device_id, now, now),
             )
             self._audit(new_id, None, "created", None, protocol_sha256, now)
-        self._interview_cache[new_id] = (protocol_sha256, "draft")
+        self._cache(new_id, (protocol_sha256, "draft"))
         return new_id
 
     def interview(self, interview_id: str) -> Interview:
@@ -438,7 +464,7 @@ class Store:
                 (status, ended, now, interview_id),
             )
             self._audit(interview_id, None, "status", current.status, status, now)
-        self._interview_cache[interview_id] = (current.protocol_sha256, status)
+        self._cache(interview_id, (current.protocol_sha256, status))
 
     def finalize(self, interview_id: str, *, outcome: str | None = None) -> None:
         """End an interview: completed, read-only for the fieldworker from now on."""
@@ -456,7 +482,7 @@ class Store:
             self._audit(interview_id, None, "status", current.status, "completed", now)
             if outcome != current.outcome:
                 self._audit(interview_id, None, "outcome", current.outcome, outcome, now)
-        self._interview_cache[interview_id] = (current.protocol_sha256, "completed")
+        self._cache(interview_id, (current.protocol_sha256, "completed"))
 
     def set_community(self, interview_id: str, community_id: str | None) -> None:
         current = self.interview(interview_id)
@@ -506,9 +532,22 @@ class Store:
         """Save what changed of one answer, with its audit rows, in one transaction.
 
         Returns False when nothing changed (nothing is written then)."""
+        try:
+            return self._save_answer(interview_id, question, value, marker, note)
+        except _CacheBehind:
+            # another connection changed the interview's protocol behind the cache: check the
+            # answer again against what the database holds now
+            return self._save_answer(interview_id, question, value, marker, note)
+
+    def _save_answer(self, interview_id: str, question: str, value: object, marker: object, note: object) -> bool:
         sha, status = self._interview_state(interview_id)
         if status not in EDITABLE_STATUSES:
-            raise errors.interview_read_only(interview_id, status)
+            # the cache may be behind another connection (a review package merged in a worker
+            # thread sends the interview back): refuse only on what the database says now
+            self._interview_cache.pop(interview_id, None)
+            sha, status = self._interview_state(interview_id)
+            if status not in EDITABLE_STATUSES:
+                raise errors.interview_read_only(interview_id, status)
         protocol = self.protocol(sha)
         if not protocol.has_question(question):
             raise errors.unknown_question(protocol.form_id, question)
@@ -533,17 +572,19 @@ class Store:
             return False
         now = self._clock()
         with self.transaction():
-            # the status is checked again here: another window or a merge may have finalised or
-            # sent back this interview since it was cached
+            # status and protocol are checked again here, inside the write: another connection (a
+            # merge in a worker thread) may have finalised this interview since it was cached
             touched = conn.execute(
                 f"UPDATE interviews SET updated_at = ?, last_question = ? WHERE id = ?"
-                f" AND status IN ({', '.join(repr(s) for s in EDITABLE_STATUSES)})",
-                (now, question, interview_id),
+                f" AND status IN ({', '.join(repr(s) for s in EDITABLE_STATUSES)}) AND protocol_sha256 = ?",
+                (now, question, interview_id, sha),
             ).rowcount
             if touched != 1:
                 self._interview_cache.pop(interview_id, None)
                 current = self.interview(interview_id)
-                raise errors.interview_read_only(interview_id, current.status)
+                if current.status not in EDITABLE_STATUSES:
+                    raise errors.interview_read_only(interview_id, current.status)
+                raise _CacheBehind
             conn.execute(
                 "INSERT OR REPLACE INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -589,6 +630,19 @@ class Store:
             self._interview_cache[interview_id] = state
         return state
 
+    def _cache(self, interview_id: str, state: tuple[str, str]) -> None:
+        """Remember an interview's state after this store changed it; inside a bigger job that may
+        still roll back, forget it instead (it is read again when next needed)."""
+        if self.conn.in_transaction:
+            self._interview_cache.pop(interview_id, None)
+        else:
+            self._interview_cache[interview_id] = state
+
+    def _changed(self, interview_ids: Iterable[str]) -> None:
+        """The store's write paths (core/store/interviews.py) rewrote these interviews' rows."""
+        for interview_id in interview_ids:
+            self._interview_cache.pop(interview_id, None)
+
     def _audit(self, interview_id: str, question: str | None, field: str, old: object, new: object, at: str) -> None:
         self.conn.execute(
             "INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new)"
@@ -601,6 +655,10 @@ _INTERVIEW_COLUMNS = (
     "id, protocol_sha256, protocol_id, protocol_version, respondent_role, community_id, fieldworker,"
     " device_id, status, started_at, ended_at, updated_at, last_question, outcome, progress"
 )
+
+
+class _CacheBehind(Exception):
+    """save_answer's cached protocol of an interview is no longer the database's."""
 
 
 def _type_changed(before: object, after: object) -> bool:

@@ -272,9 +272,9 @@ def test_a_package_failing_midway_leaves_the_master_as_it_was(make_laptop, maste
 
     real_insert = merge_module._insert
 
-    def broken(conn, versions):
-        real_insert(conn, versions)  # the interview, its answers and audit are written, then it fails
-        conn.execute("INSERT INTO interviews (id) VALUES (NULL)")
+    def broken(store, versions):
+        real_insert(store, versions)  # the interview, its answers and audit are written, then it fails
+        store.conn.execute("INSERT INTO interviews (id) VALUES (NULL)")
 
     monkeypatch.setattr(merge_module, "_insert", broken)
     line = only(merge_packages(master, [second]))

@@ -96,7 +96,6 @@ def test_review_send_back_revise_and_approve_across_two_databases(qtbot, people,
 
     # the laptop merges it: the interview is back with the fieldworker, with the comments
     assert merge_in_dialog(qtbot, wang.path, [tmp_path / "back.yzpack"], tr).updated == 1
-    wang.store.forget_cached()
     session = InterviewSession(wang.store, interview_id)
     assert session.interview.status == "rejected" and session.editable
     screen = InterviewView(session, tr)
