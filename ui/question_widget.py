@@ -21,7 +21,6 @@ add_strings({
     "q.probes": ("追问", "Probes"),
     "q.required": ("必答", "required"),
     "q.identifying": ("含身份信息", "identifying"),
-    "q.clear": ("清除", "Clear"),
 })
 
 

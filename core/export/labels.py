@@ -5,8 +5,6 @@ threads, without Qt. Keys are grouped by the sheet that uses them.
 """
 from __future__ import annotations
 
-LANGS = ("zh", "en")
-
 _T: dict[str, tuple[str, str]] = {
     # sheet titles (Excel allows 31 characters and no []:*?/\)
     "sheet.about": ("说明", "About"),
