@@ -12,9 +12,9 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
-from yingzao.ui import error_dialog
 
 add_strings({
     "menu.backup": ("备份数据库…", "Back up database…"),

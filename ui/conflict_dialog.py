@@ -5,17 +5,30 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-    QPushButton, QRadioButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from yingzao.core.exchange.conflicts import INTERVIEW_ROW, Conflict, ConflictVersion, open_conflicts, resolve_conflict
 from yingzao.core.errors import YingzaoError
+from yingzao.core.exchange.conflicts import INTERVIEW_ROW, Conflict, ConflictVersion, open_conflicts, resolve_conflict
 from yingzao.core.forms.protocol import pick
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
-from yingzao.ui import error_dialog
 
 add_strings({
     "conflict.title": ("处理合并冲突", "Resolve merge conflicts"),
@@ -231,7 +244,7 @@ class _Choice(QWidget):
         row.addWidget(self.radio, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.text, 1, Qt.AlignmentFlag.AlignTop)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def mousePressEvent(self, event) -> None:
         self.radio.setChecked(True)
         super().mousePressEvent(event)
 

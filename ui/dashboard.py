@@ -13,10 +13,10 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from yingzao.core.review import dashboard
 from yingzao.core.forms.codebook import FAMILIES, INTERVIEW_FAMILIES, Codebook
-from yingzao.core.store.records import STATUSES
+from yingzao.core.review import dashboard
 from yingzao.core.store.database import Store
+from yingzao.core.store.records import STATUSES
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.page_bar import page_layout
@@ -65,10 +65,10 @@ class CountsChart(QWidget):
         self.updateGeometry()
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    def sizeHint(self) -> QSize:
         return QSize(800, self.minimumHeight())
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = self.fontMetrics()
@@ -207,19 +207,18 @@ class CoverageGrid(QWidget):
         if self.minimumHeight() != height:
             self.setMinimumHeight(height)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_height()  # narrower columns wrap the code labels onto more lines
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(self.minimumWidth(), self.minimumHeight())
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         left, width = self._label_width(), self._cell_width()
         cells = self.header_cells()
-        for n, (_family, count) in enumerate(self.families):  # the family bands behind their names
-            rect = cells[n][1]
+        for n, (_text, rect, _font) in enumerate(cells[:len(self.families)]):  # the family bands behind their names
             painter.fillRect(QRectF(rect.left() - self.PAD, 0, rect.width() + 2 * self.PAD, rect.height()),
                              QColor("#efe9dc" if n % 2 == 0 else "#e4ecf3"))
         painter.setPen(QColor("#333"))

@@ -7,13 +7,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSysInfo, Qt
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QRadioButton, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.store.database import Store
 from yingzao.ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
-
 
 add_strings({
     "firstrun.title": ("欢迎使用营造", "Welcome to Yingzao"),

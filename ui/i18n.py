@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 import shiboken6
 
@@ -29,7 +29,7 @@ LANGUAGES = ("zh", "en")
 USER_ROLES = ("fieldworker", "supervisor", "researcher")  # a label, not a permission (see README)
 
 
-def role_label(tr: "Translator", role: str | None) -> str:
+def role_label(tr: Translator, role: str | None) -> str:
     """The user's role in words."""
     return tr(f"firstrun.role.{role}") if role in USER_ROLES else (role or "")
 

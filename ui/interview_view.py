@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSize, QTimer, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
-    QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.forms.protocol import Section, pick
 from yingzao.ui.comment_thread import InterviewComments
 from yingzao.ui.finalize_dialog import FinalizeDialog
@@ -262,7 +272,7 @@ class InterviewView(QWidget):
         self.prev_button.setEnabled(self._neighbour(index, -1) is not None)
         self.next_button.setEnabled(self._neighbour(index, +1) is not None)
 
-    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt name)
+    def focusNextPrevChild(self, forward: bool) -> bool:
         """Tab goes question to question and, after a section's last question, on to the next
         section's first one — never out to "← 返回列表", where a following Space would leave."""
         index = self.stack.currentIndex()
@@ -498,7 +508,7 @@ class InterviewView(QWidget):
         for index, section in enumerate(self.sections):
             progress = self.session.section_progress(section, self.tr.lang)
             relevant = self.session.section_relevant(section)
-            flagged = progress.issues and (self.show_all_issues or index in self.visited and index != self.stack.currentIndex()
+            flagged = progress.issues and (self.show_all_issues or (index in self.visited and index != self.stack.currentIndex())
                                            or any(n in self.touched for n in section.questions))
             mark = "  ⚠" if flagged else ("  ✓" if progress.total and progress.answered == progress.total else "")
             if any(self.comments.threads.get(name) for name in section.questions):
@@ -515,7 +525,7 @@ class InterviewView(QWidget):
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if relevant else flags & ~Qt.ItemFlag.ItemIsEnabled)
         self.navigator.doItemsLayout()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._refresh_navigator()  # section titles re-wrap to the navigator's width
 

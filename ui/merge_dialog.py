@@ -6,18 +6,29 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QProgressBar,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.errors import Text, YingzaoError
 from yingzao.core.exchange.merge import ALREADY_MERGED, MERGED, REFUSED, MergeReport, merge_packages
 from yingzao.core.exchange.merge_report import save_report_xlsx
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
-from yingzao.ui import error_dialog
 
 add_strings({
     "merge.title": ("合并数据包", "Merge sessions"),

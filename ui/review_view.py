@@ -12,22 +12,30 @@ import html
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStackedWidget, QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
-from yingzao.core.review import decisions as review, quality
 from yingzao.core.errors import YingzaoError, expression_unreadable
 from yingzao.core.forms.expr import ExpressionError
 from yingzao.core.forms.library import Library
 from yingzao.core.forms.protocol import ROLES, Protocol
+from yingzao.core.review import decisions as review
+from yingzao.core.review import quality
 from yingzao.core.review.queue import FLAG_CHOICES, QueueFilter, load_rows
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.home_widgets import CheckFilter
 from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.review_model import COL, ReviewQueueModel, flag_word, status_word
-from yingzao.ui import error_dialog
 
 add_strings({
     "review.title": ("审核队列", "Review queue"),

@@ -18,8 +18,8 @@ Pure Python: the store reads the people (`yingzao.core.export.data`), this modul
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 RESPONDENT_NAME_QUESTION = "resp_name"  # the protocols' question for the respondent's name
 MIN_SCRUB_LENGTH = 2
