@@ -33,7 +33,8 @@ from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is
 add_strings({
     "conflict.title": ("处理合并冲突", "Resolve merge conflicts"),
     "conflict.none": ("没有待处理的冲突。", "There are no conflicts to resolve."),
-    "conflict.intro": ("同一份访谈在不同电脑上分别被修改，两个版本都已保留。请逐题选择要保留的回答，或整体采用某个版本。"
+    "conflict.intro": ("同一份访谈在不同电脑上分别被修改，两个版本都已保留。请逐题选择要保留的回答，"
+                       "或整体采用某个版本。"
                        "选择会记入审计日志，未采用的版本仍保存在数据库中。",
                        "The same interview was changed on different laptops; every version is kept. Choose the answer "
                        "to keep for each question, or take one version as a whole. The choice is written to the audit "
@@ -58,7 +59,8 @@ add_strings({
     "conflict.apply": ("按所选逐题合并", "Keep the answers chosen"),
     "conflict.close": ("关闭", "Close"),
     "conflict.no_difference": ("各版本的回答相同，只是修改记录不同；整体采用任一版本即可。",
-                               "The versions' answers are the same, only their histories differ; take either as a whole."),
+                               "The versions' answers are the same, only their histories differ; "
+                               "take either as a whole."),
 })
 
 

@@ -28,13 +28,16 @@ add_strings({
     "dash.refresh": ("刷新", "Refresh"),
     "dash.working": ("正在统计……", "Counting…"),
     "dash.counts": ("访谈数：按社区、受访者角色和状态", "Interviews by community, respondent role and status"),
-    "dash.coverage": ("编码覆盖：各社区的营造维度、动力机制和影响因素", "Coverage of dimensions, actors and factors per community"),
-    "dash.coverage_note": ("数字是已完成访谈中，标有该编码的问题的有效回答数（不含草稿、空白和跳过）；红色“—”表示该社区还没有这方面的证据。",
+    "dash.coverage": ("编码覆盖：各社区的营造维度、动力机制和影响因素",
+                      "Coverage of dimensions, actors and factors per community"),
+    "dash.coverage_note": ("数字是已完成访谈中，标有该编码的问题的有效回答数（不含草稿、空白和跳过）；"
+                           "红色“—”表示该社区还没有这方面的证据。",
                            "Each number counts the answered, non-empty answers to questions tagged with that code in "
                            "finalised interviews (no drafts, blanks or skipped questions); a red “—” means no evidence "
                            "yet in that community."),
     "dash.gaps": ("{community} 尚无证据：{codes}", "{community} has no evidence yet for: {codes}"),
-    "dash.no_gaps": ("每个社区的各维度、动力和因素都已有证据。", "Every community has evidence for every dimension, actor and factor."),
+    "dash.no_gaps": ("每个社区的各维度、动力和因素都已有证据。",
+                     "Every community has evidence for every dimension, actor and factor."),
     "dash.empty": ("还没有访谈。", "No interviews yet."),
     "dash.no_community": ("（不针对单个社区）", "(no single community)"),
     "dash.none_yet": ("尚无证据", "no evidence yet"),

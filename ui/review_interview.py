@@ -68,7 +68,8 @@ add_strings({
     "rv.to_send": ("已退回：回到审核队列，点“把审核结果发给访员…”把它打包发给访员。",
                    "Sent back: in the queue, use “Send to fieldworker…” to pack it for the fieldworker."),
     "rv.not_supervisor": ("只有督导可以批注、通过或退回（您的角色：{role}）。可在“文件 → 我的身份…”中更改。",
-                          "Only a supervisor can comment, approve or send back (your role: {role}). Change it in File → My identity…"),
+                          "Only a supervisor can comment, approve or send back (your role: {role}). "
+                          "Change it in File → My identity…"),
     "rv.general": ("一般问题", "General"),
 })
 

@@ -84,7 +84,7 @@ def test_a_deleted_widget_no_longer_follows_the_language(qtbot):
 
 
 def test_run_reports_a_foreign_file_instead_of_crashing(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from yingzao.ui import app
 
@@ -92,6 +92,11 @@ def test_run_reports_a_foreign_file_instead_of_crashing(qtbot, tmp_path, monkeyp
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append((self.text(), self.informativeText())) or 0)
     junk = tmp_path / "junk.db"
     junk.write_text("not a database")
-    assert app.run(junk) == 1
+    qapp = QApplication.instance()
+    font = qapp.font()
+    try:
+        assert app.run(junk) == 1
+    finally:
+        qapp.setFont(font)  # run() gives the app its Chinese fallback font: the next tests measure text
     assert "不是营造的数据库" in shown[0][0]
     assert "请选择营造创建的 .db 文件" in shown[0][1]
