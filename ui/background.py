@@ -7,7 +7,7 @@ own Store on the database path.
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -21,7 +21,7 @@ class Job(QObject):
     failed = Signal(object)  # a YingzaoError: what happened and what to do
     ended = Signal()  # after succeeded or failed, whichever came
 
-    def __init__(self, work: Callable[["Job"], object]) -> None:
+    def __init__(self, work: Callable[[Job], object]) -> None:
         super().__init__()
         self._work = work
         self._cancel = threading.Event()

@@ -12,15 +12,16 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
-from yingzao.ui import error_dialog
 
 add_strings({
     "menu.backup": ("备份数据库…", "Back up database…"),
     "backup.filter": ("营造数据库 (*.db)", "Yingzao databases (*.db)"),
     "backup.done_title": ("备份完成", "Backup made"),
-    "backup.done": ("已把数据库完整备份到：\n{path}\n\n备份包含到此刻为止保存的所有回答。请把它保存在另一块磁盘或 U 盘上。",
+    "backup.done": ("已把数据库完整备份到：\n{path}\n\n备份包含到此刻为止保存的所有回答。"
+                    "请把它保存在另一块磁盘或 U 盘上。",
                     "The whole database was backed up to:\n{path}\n\nIt holds every answer saved until now. Keep it on "
                     "another drive or a USB stick."),
 })

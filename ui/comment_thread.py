@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from yingzao.core.review import decisions as review
 from yingzao.core.errors import YingzaoError
+from yingzao.core.review import decisions as review
 from yingzao.core.review.decisions import Thread
 from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.interview_list_model import local_time

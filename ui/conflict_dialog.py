@@ -5,22 +5,36 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-    QPushButton, QRadioButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from yingzao.core.exchange.conflicts import INTERVIEW_ROW, Conflict, ConflictVersion, open_conflicts, resolve_conflict
 from yingzao.core.errors import YingzaoError
+from yingzao.core.exchange.conflicts import INTERVIEW_ROW, Conflict, ConflictVersion, open_conflicts, resolve_conflict
 from yingzao.core.forms.protocol import pick
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
-from yingzao.ui import error_dialog
 
 add_strings({
     "conflict.title": ("处理合并冲突", "Resolve merge conflicts"),
     "conflict.none": ("没有待处理的冲突。", "There are no conflicts to resolve."),
-    "conflict.intro": ("同一份访谈在不同电脑上分别被修改，两个版本都已保留。请逐题选择要保留的回答，或整体采用某个版本。"
+    "conflict.intro": ("同一份访谈在不同电脑上分别被修改，两个版本都已保留。请逐题选择要保留的回答，"
+                       "或整体采用某个版本。"
                        "选择会记入审计日志，未采用的版本仍保存在数据库中。",
                        "The same interview was changed on different laptops; every version is kept. Choose the answer "
                        "to keep for each question, or take one version as a whole. The choice is written to the audit "
@@ -45,7 +59,8 @@ add_strings({
     "conflict.apply": ("按所选逐题合并", "Keep the answers chosen"),
     "conflict.close": ("关闭", "Close"),
     "conflict.no_difference": ("各版本的回答相同，只是修改记录不同；整体采用任一版本即可。",
-                               "The versions' answers are the same, only their histories differ; take either as a whole."),
+                               "The versions' answers are the same, only their histories differ; "
+                               "take either as a whole."),
 })
 
 
@@ -231,7 +246,7 @@ class _Choice(QWidget):
         row.addWidget(self.radio, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.text, 1, Qt.AlignmentFlag.AlignTop)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def mousePressEvent(self, event) -> None:
         self.radio.setChecked(True)
         super().mousePressEvent(event)
 

@@ -13,10 +13,10 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from yingzao.core.review import dashboard
 from yingzao.core.forms.codebook import FAMILIES, INTERVIEW_FAMILIES, Codebook
-from yingzao.core.store.records import STATUSES
+from yingzao.core.review import dashboard
 from yingzao.core.store.database import Store
+from yingzao.core.store.records import STATUSES
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.page_bar import page_layout
@@ -28,13 +28,16 @@ add_strings({
     "dash.refresh": ("刷新", "Refresh"),
     "dash.working": ("正在统计……", "Counting…"),
     "dash.counts": ("访谈数：按社区、受访者角色和状态", "Interviews by community, respondent role and status"),
-    "dash.coverage": ("编码覆盖：各社区的营造维度、动力机制和影响因素", "Coverage of dimensions, actors and factors per community"),
-    "dash.coverage_note": ("数字是已完成访谈中，标有该编码的问题的有效回答数（不含草稿、空白和跳过）；红色“—”表示该社区还没有这方面的证据。",
+    "dash.coverage": ("编码覆盖：各社区的营造维度、动力机制和影响因素",
+                      "Coverage of dimensions, actors and factors per community"),
+    "dash.coverage_note": ("数字是已完成访谈中，标有该编码的问题的有效回答数（不含草稿、空白和跳过）；"
+                           "红色“—”表示该社区还没有这方面的证据。",
                            "Each number counts the answered, non-empty answers to questions tagged with that code in "
                            "finalised interviews (no drafts, blanks or skipped questions); a red “—” means no evidence "
                            "yet in that community."),
     "dash.gaps": ("{community} 尚无证据：{codes}", "{community} has no evidence yet for: {codes}"),
-    "dash.no_gaps": ("每个社区的各维度、动力和因素都已有证据。", "Every community has evidence for every dimension, actor and factor."),
+    "dash.no_gaps": ("每个社区的各维度、动力和因素都已有证据。",
+                     "Every community has evidence for every dimension, actor and factor."),
     "dash.empty": ("还没有访谈。", "No interviews yet."),
     "dash.no_community": ("（不针对单个社区）", "(no single community)"),
     "dash.none_yet": ("尚无证据", "no evidence yet"),
@@ -65,10 +68,10 @@ class CountsChart(QWidget):
         self.updateGeometry()
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    def sizeHint(self) -> QSize:
         return QSize(800, self.minimumHeight())
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = self.fontMetrics()
@@ -207,19 +210,18 @@ class CoverageGrid(QWidget):
         if self.minimumHeight() != height:
             self.setMinimumHeight(height)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_height()  # narrower columns wrap the code labels onto more lines
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(self.minimumWidth(), self.minimumHeight())
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         left, width = self._label_width(), self._cell_width()
         cells = self.header_cells()
-        for n, (_family, count) in enumerate(self.families):  # the family bands behind their names
-            rect = cells[n][1]
+        for n, (_text, rect, _font) in enumerate(cells[:len(self.families)]):  # the family bands behind their names
             painter.fillRect(QRectF(rect.left() - self.PAD, 0, rect.width() + 2 * self.PAD, rect.height()),
                              QColor("#efe9dc" if n % 2 == 0 else "#e4ecf3"))
         painter.setPen(QColor("#333"))

@@ -10,8 +10,21 @@ import datetime as dt
 from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QRegularExpressionValidator, QTextOption
 from PySide6.QtWidgets import (
-    QButtonGroup, QCalendarWidget, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLineEdit,
-    QMenu, QPlainTextEdit, QRadioButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget, QWidgetAction,
+    QButtonGroup,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QRadioButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
 )
 
 from yingzao.core.forms.protocol import Choice, Protocol, Question, pick
@@ -24,7 +37,7 @@ class ImeLineEdit(QLineEdit):
         super().__init__(parent)
         self.composing = False
 
-    def inputMethodEvent(self, event: QInputMethodEvent) -> None:  # noqa: N802 (Qt name)
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         self.composing = bool(event.preeditString())
         super().inputMethodEvent(event)
 
@@ -46,7 +59,7 @@ class GrowingTextEdit(QPlainTextEdit):
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self._fit()
 
-    def inputMethodEvent(self, event: QInputMethodEvent) -> None:  # noqa: N802
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         was = self.composing
         self.composing = bool(event.preeditString())
         super().inputMethodEvent(event)
@@ -66,7 +79,7 @@ class GrowingTextEdit(QPlainTextEdit):
         if self.height() != height:
             self.setFixedHeight(height)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 
@@ -391,17 +404,17 @@ class SelectMultipleEditor(Editor):
             self.setFocusProxy(self.boxes[0])
 
     def value(self) -> object:
-        chosen = [c.name for c, box in zip(self.choices, self.boxes) if box.isChecked()]
+        chosen = [c.name for c, box in zip(self.choices, self.boxes, strict=True) if box.isChecked()]
         return chosen or None
 
     def _show(self, value: object) -> None:
         names = set(str(value).split()) if isinstance(value, str) else set(value or ())
-        for choice, box in zip(self.choices, self.boxes):
+        for choice, box in zip(self.choices, self.boxes, strict=True):
             box.setChecked(choice.name in names)
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
-        for choice, box in zip(self.choices, self.boxes):
+        for choice, box in zip(self.choices, self.boxes, strict=True):
             box.setText(self.choice_text(choice))
 
     def focus_target(self) -> QWidget:

@@ -12,19 +12,32 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core import errors
 from yingzao.core.errors import YingzaoError
-from yingzao.core.export.workbook import ExportFilters, ExportOptions, ExportResult, export_workbook, filter_choices
 from yingzao.core.export.files import remove_stale
+from yingzao.core.export.workbook import ExportFilters, ExportOptions, ExportResult, export_workbook, filter_choices
 from yingzao.core.forms.protocol import ROLES
 from yingzao.core.store.records import STATUSES
+from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
-from yingzao.ui import error_dialog
 
 add_strings({
     "export.title": ("导出 Excel", "Export to Excel"),

@@ -3,7 +3,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.forms.engine import InterviewSession, Issue
@@ -13,9 +20,11 @@ from yingzao.ui.i18n import Translator, add_strings
 add_strings({
     "fin.title": ("完成访谈", "Finalise interview"),
     "fin.none": ("所有必答题都已回答，没有无效答案。完成后本访谈对访员只读。",
-                 "Every required question is answered and no answer is invalid. Once finalised, the interview is read-only for the fieldworker."),
+                 "Every required question is answered and no answer is invalid. Once finalised, the interview is "
+                 "read-only for the fieldworker."),
     "fin.some": ("还有 {count} 处需要注意（点击可跳转）。仍可完成，督导会看到这些缺失。",
-                 "{count} item(s) need attention (click one to go there). You can still finalise; the supervisor will see what is missing."),
+                 "{count} item(s) need attention (click one to go there). You can still finalise; the supervisor will "
+                 "see what is missing."),
     "fin.finalise": ("完成访谈", "Finalise"),
     "fin.anyway": ("仍然完成", "Finalise anyway"),
     "fin.back": ("返回修改", "Go back"),

@@ -7,20 +7,29 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSysInfo, Qt
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QRadioButton, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.store.database import Store
 from yingzao.ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
-
 
 add_strings({
     "firstrun.title": ("欢迎使用营造", "Welcome to Yingzao"),
     "firstrun.title_change": ("您的身份", "Your identity"),
     "firstrun.intro": (
         "开始之前，请告诉我们您是谁。您的姓名会记录在您录入的每一条回答和每一次修改上。",
-        "Before you start, please tell us who you are. Your name is recorded with every answer and every change you make.",
+        "Before you start, please tell us who you are. "
+        "Your name is recorded with every answer and every change you make.",
     ),
     "firstrun.intro_change": (
         "此后录入的回答和修改将记在新的姓名下；已有的记录不变。",
@@ -30,8 +39,10 @@ add_strings({
     "firstrun.name_placeholder": ("例如：王芳", "e.g. Wang Fang"),
     "firstrun.role": ("角色", "Role"),
     "firstrun.role_hint.fieldworker": ("到现场访谈，录入回答", "interviews in the field and records the answers"),
-    "firstrun.role_hint.supervisor": ("审阅访谈，批注、通过或退回", "reviews interviews: comments, approves or sends back"),
-    "firstrun.role_hint.researcher": ("合并各台电脑的数据，导出分析", "merges the data of all laptops and exports it for analysis"),
+    "firstrun.role_hint.supervisor": ("审阅访谈，批注、通过或退回",
+                                      "reviews interviews: comments, approves or sends back"),
+    "firstrun.role_hint.researcher": ("合并各台电脑的数据，导出分析",
+                                      "merges the data of all laptops and exports it for analysis"),
     "firstrun.device": ("设备名称", "Device label"),
     "firstrun.device_hint": (
         "用于区分不同电脑导出的数据，例如“调研笔记本 2”。",

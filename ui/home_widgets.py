@@ -23,7 +23,7 @@ class ElidedLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._elide()
 
@@ -34,7 +34,7 @@ class ElidedLabel(QLabel):
 class StayOpenMenu(QMenu):
     """A menu of check boxes that stays open while the user ticks several of them."""
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def mouseReleaseEvent(self, event) -> None:
         action = self.activeAction()
         if action is not None and action.isCheckable() and action.isEnabled():
             action.trigger()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 import shiboken6
 
@@ -10,13 +10,6 @@ from yingzao.core import errors
 
 _STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("营造 · 社区治理田野访谈", "Yingzao · Field interviews for community governance"),
-    "home.protocols": ("访谈提纲", "Interview protocols"),
-    "home.interviews": ("访谈记录", "Interviews"),
-    "home.database": ("数据库：{path}", "Database: {path}"),
-    "home.counts": ("共 {interviews} 份访谈，{communities} 个社区", "{interviews} interviews, {communities} communities"),
-    "home.protocol_row": ("{title}（{version}）— {sections} 个部分，{questions} 个问题", "{title} ({version}) — {sections} sections, {questions} questions"),
-    "home.next": ("访谈界面将在下一版本提供。", "The interview screens come in the next version."),
-    "home.form_problems": ("有 {count} 个提纲无法载入：", "{count} protocol(s) could not be loaded:"),
     "role.official": ("官员", "Official"),
     "role.street_staff": ("街道工作人员", "Street / district staff"),
     "role.cadre": ("社区干部", "Community cadre"),
@@ -36,7 +29,7 @@ LANGUAGES = ("zh", "en")
 USER_ROLES = ("fieldworker", "supervisor", "researcher")  # a label, not a permission (see README)
 
 
-def role_label(tr: "Translator", role: str | None) -> str:
+def role_label(tr: Translator, role: str | None) -> str:
     """The user's role in words."""
     return tr(f"firstrun.role.{role}") if role in USER_ROLES else (role or "")
 

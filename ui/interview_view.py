@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSize, QTimer, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
-    QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.forms.protocol import Section, pick
 from yingzao.ui.comment_thread import InterviewComments
 from yingzao.ui.finalize_dialog import FinalizeDialog
@@ -40,20 +50,23 @@ add_strings({
     "iv.saved": ("已保存 {time}", "Saved {time}"),
     "iv.not_saved": ("尚未修改", "No changes yet"),
     "iv.unsaved": ("未保存…", "Unsaved…"),
-    "iv.rejected": ("有答案格式不对，未保存（见红字）", "Not saved: an answer is not in the right form (see the red text)"),
+    "iv.rejected": ("有答案格式不对，未保存（见红字）",
+                    "Not saved: an answer is not in the right form (see the red text)"),
     "iv.save_failed": ("未能保存：{message}", "Not saved: {message}"),
     "iv.timer": ("访谈用时 {time}", "Interview time {time}"),
     "iv.progress": ("完成 {percent}%", "{percent}% done"),
     "iv.read_only": ("此访谈已完成，只读。如需修改，请联系督导重新打开。",
                      "This interview is finalised and read-only. Ask a supervisor to reopen it if it needs changes."),
     "iv.database_read_only": ("只读：另一个营造窗口正在使用此数据库，这里只能查看这份访谈。",
-                              "Read-only: another Yingzao window is using this database; here you can only look at this interview."),
+                              "Read-only: another Yingzao window is using this database; here you can only look at "
+                              "this interview."),
     "iv.refused": ("受访者不同意参加访谈：访谈到此结束，拒绝将被记录。",
                    "The respondent declined to take part: the interview ends here and the refusal is recorded."),
     "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
     "iv.general": ("一般问题", "General"),
     "iv.elsewhere": ("此访谈由另一台电脑上的访员（{who}）采集，只能在那台电脑上修改；这里只读。",
-                     "This interview was taken on another computer (by {who}) and can only be changed there; it is read-only here."),
+                     "This interview was taken on another computer (by {who}) and can only be changed there; it is "
+                     "read-only here."),
     "iv.unsaved.title": ("有内容未能保存", "Not everything could be saved"),
     "iv.unsaved.retry": ("再试一次", "Try again"),
     "iv.unsaved.stay": ("留在此页", "Stay here"),
@@ -262,7 +275,7 @@ class InterviewView(QWidget):
         self.prev_button.setEnabled(self._neighbour(index, -1) is not None)
         self.next_button.setEnabled(self._neighbour(index, +1) is not None)
 
-    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt name)
+    def focusNextPrevChild(self, forward: bool) -> bool:
         """Tab goes question to question and, after a section's last question, on to the next
         section's first one — never out to "← 返回列表", where a following Space would leave."""
         index = self.stack.currentIndex()
@@ -498,7 +511,7 @@ class InterviewView(QWidget):
         for index, section in enumerate(self.sections):
             progress = self.session.section_progress(section, self.tr.lang)
             relevant = self.session.section_relevant(section)
-            flagged = progress.issues and (self.show_all_issues or index in self.visited and index != self.stack.currentIndex()
+            flagged = progress.issues and (self.show_all_issues or (index in self.visited and index != self.stack.currentIndex())
                                            or any(n in self.touched for n in section.questions))
             mark = "  ⚠" if flagged else ("  ✓" if progress.total and progress.answered == progress.total else "")
             if any(self.comments.threads.get(name) for name in section.questions):
@@ -515,7 +528,7 @@ class InterviewView(QWidget):
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if relevant else flags & ~Qt.ItemFlag.ItemIsEnabled)
         self.navigator.doItemsLayout()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._refresh_navigator()  # section titles re-wrap to the navigator's width
 

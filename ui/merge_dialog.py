@@ -6,27 +6,38 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QProgressBar,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.errors import Text, YingzaoError
 from yingzao.core.exchange.merge import ALREADY_MERGED, MERGED, REFUSED, MergeReport, merge_packages
 from yingzao.core.exchange.merge_report import save_report_xlsx
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
-from yingzao.ui import error_dialog
 
 add_strings({
     "merge.title": ("合并数据包", "Merge sessions"),
-    "merge.intro": ("选择要合并的数据包（.yzpack）：访员导出的访谈，或督导发回的审核结果；可一次选多个。每个数据包单独合并：有问题的文件会被拒收并说明原因，不影响其他文件；"
+    "merge.intro": ("选择要合并的数据包（.yzpack）：访员导出的访谈，或督导发回的审核结果；可一次选多个。"
+                    "每个数据包单独合并：有问题的文件会被拒收并说明原因，不影响其他文件；"
                     "重复合并同一个文件不会改变任何数据。",
-                    "Choose the packages (.yzpack) to merge: interviews a fieldworker exported, or a review a supervisor "
-                    "sent back; several at once is fine. Each "
-                    "package merges on its own: a bad file is refused with the reason and the others still merge; "
-                    "merging the same file again changes nothing."),
+                    "Choose the packages (.yzpack) to merge: interviews a fieldworker exported, or a review a "
+                    "supervisor sent back; several at once is fine. Each package merges on its own: a bad file is "
+                    "refused with the reason and the others still merge; merging the same file again changes nothing."),
     "merge.add": ("添加文件…", "Add files…"),
     "merge.remove": ("移除所选", "Remove selected"),
     "merge.start": ("开始合并", "Merge"),
@@ -38,12 +49,15 @@ add_strings({
     "merge.filter_xlsx": ("Excel 工作簿 (*.xlsx)", "Excel workbook (*.xlsx)"),
     "merge.progress": ("正在合并 {name}（第 {done}/{total} 个）", "Merging {name} ({done} of {total})"),
     "merge.cancelling": ("正在取消：当前数据包将不写入…", "Cancelling: the package being merged will not be written…"),
-    "merge.done": ("完成：{merged} 个已合并，{already} 个此前已合并，{refused} 个被拒收；新增 {added} 份访谈，更新 {updated} 份，{conflicts} 份有冲突。",
-                   "Done: {merged} merged, {already} already merged before, {refused} refused; {added} interview(s) added, "
-                   "{updated} updated, {conflicts} in conflict."),
-    "merge.cancelled": ("已取消：正在合并的数据包没有写入，之前的已合并完毕。", "Cancelled: the package being merged was not written; those before it are merged."),
+    "merge.done": ("完成：{merged} 个已合并，{already} 个此前已合并，{refused} 个被拒收；"
+                   "新增 {added} 份访谈，更新 {updated} 份，{conflicts} 份有冲突。",
+                   "Done: {merged} merged, {already} already merged before, {refused} refused; "
+                   "{added} interview(s) added, {updated} updated, {conflicts} in conflict."),
+    "merge.cancelled": ("已取消：正在合并的数据包没有写入，之前的已合并完毕。",
+                        "Cancelled: the package being merged was not written; those before it are merged."),
     "merge.conflict_note": ("有冲突的访谈两个版本都已保留，请点“处理冲突”逐题或整体选择。",
-                            "Both versions of each interview in conflict are kept; use Resolve conflicts to choose per answer or as a whole."),
+                            "Both versions of each interview in conflict are kept; use Resolve conflicts to choose per "
+                            "answer or as a whole."),
     "merge.saved": ("报告已保存：{path}", "Report saved: {path}"),
     "merge.col.file": ("文件", "File"),
     "merge.col.status": ("结果", "Result"),

@@ -6,8 +6,17 @@ one thing it writes, when the user confirms. The caller starts the interview its
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QLabel, QLineEdit,
-    QRadioButton, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.errors import StoreError
@@ -23,7 +32,8 @@ add_strings({
     "newiv.protocol_row": ("{role} — {title}（{version}）", "{role} — {title} ({version})"),
     "newiv.profile_intro": (
         "社区概况记录一个案例社区的基本情况（面积、人口、产业、组织等）。请选择社区：",
-        "A community profile records the facts of one case (area, population, industry, organisations). Choose the community:",
+        "A community profile records the facts of one case (area, population, industry, organisations). "
+        "Choose the community:",
     ),
     "newiv.community_box": ("社区（案例）", "Community (case)"),
     "newiv.existing": ("已有社区", "Existing community"),
@@ -35,7 +45,8 @@ add_strings({
     "newiv.none": ("不针对单个社区（如市级官员）", "Not a single community (e.g. city officials)"),
     "newiv.no_communities": ("还没有社区", "No communities yet"),
     "newiv.id_taken": ("代号 {id} 已被“{name}”使用，请在“已有社区”中选择它，或换一个代号。",
-                       "The id {id} is already used by “{name}”: choose it under “Existing community”, or use another id."),
+                       "The id {id} is already used by “{name}”: choose it under “Existing community”, "
+                       "or use another id."),
     "newiv.no_protocol": ("没有可用的提纲，无法新建。请检查 forms/ 文件夹。",
                           "No protocol is available, so nothing can be started. Check the forms/ folder."),
     "newiv.start": ("开始访谈", "Start interview"),

@@ -13,7 +13,8 @@ from yingzao.ui.interview_list_model import local_time
 
 add_strings({
     "db.in_use.title": ("数据库正在使用中", "The database is in use"),
-    "db.in_use.text": ("{path}\n正在被另一个营造窗口使用：{who}。", "{path}\nis in use by another Yingzao window: {who}."),
+    "db.in_use.text": ("{path}\n正在被另一个营造窗口使用：{who}。",
+                       "{path}\nis in use by another Yingzao window: {who}."),
     "db.in_use.user": ("{user}", "{user}"),
     "db.in_use.host": ("电脑 {host}", "computer {host}"),
     "db.in_use.pid": ("进程 {pid}", "process {pid}"),
@@ -21,7 +22,8 @@ add_strings({
     "db.in_use.unknown": ("未知的用户", "an unknown user"),
     "db.in_use.join": ("，", ", "),
     "db.in_use.info": ("可以以只读方式打开：所有访谈、审核和进度都可以查看，但不能修改。",
-                       "You can open it read-only: every interview, review and the progress can be looked at, but nothing can be changed."),
+                       "You can open it read-only: every interview, review and the progress can be looked at, but "
+                       "nothing can be changed."),
     "db.in_use.read_only": ("以只读方式打开", "Open read-only"),
     "db.in_use.quit": ("退出", "Quit"),
     "db.in_use.cancel": ("取消", "Cancel"),

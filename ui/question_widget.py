@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.forms.engine import Issue
@@ -17,11 +25,11 @@ add_strings({
     "q.marker.refused": ("拒答", "Refused"),
     "q.marker.dont_know": ("不知道", "Don't know"),
     "q.note": ("备注", "Note"),
-    "q.note.placeholder": ("田野备注，例如：受访者要求此段不记录", "Field note, e.g. the respondent asked not to record this part"),
+    "q.note.placeholder": ("田野备注，例如：受访者要求此段不记录",
+                           "Field note, e.g. the respondent asked not to record this part"),
     "q.probes": ("追问", "Probes"),
     "q.required": ("必答", "required"),
     "q.identifying": ("含身份信息", "identifying"),
-    "q.clear": ("清除", "Clear"),
 })
 
 

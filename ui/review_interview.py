@@ -8,24 +8,34 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QInputDialog, QLabel, QListWidget, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QFrame,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
-from yingzao.core.review import decisions as review
-from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.forms.expr import ExpressionError
 from yingzao.core.forms.protocol import Protocol, Question, pick
+from yingzao.core.review import decisions as review
 from yingzao.core.review.quality import flags_of
-from yingzao.core.store.records import Answer
 from yingzao.core.store.database import Store
-from yingzao.ui import question_widget  # noqa: F401 - the marker words (q.marker.*)
+from yingzao.core.store.records import Answer
+from yingzao.ui import (
+    error_dialog,
+    question_widget,  # noqa: F401 - the marker words (q.marker.*)
+)
 from yingzao.ui.comment_thread import CommentThread
 from yingzao.ui.i18n import Translator, add_strings, role_label
-from yingzao.ui.page_bar import page_layout
 from yingzao.ui.interview_list_model import local_time
+from yingzao.ui.page_bar import page_layout
 from yingzao.ui.review_model import duration_text, flag_word, status_word
-from yingzao.ui import error_dialog
 
 add_strings({
     "rv.expression_error": ("此访谈所用提纲中有无法读取的条件（{problems}）；相关问题全部显示。",
@@ -58,7 +68,8 @@ add_strings({
     "rv.to_send": ("已退回：回到审核队列，点“把审核结果发给访员…”把它打包发给访员。",
                    "Sent back: in the queue, use “Send to fieldworker…” to pack it for the fieldworker."),
     "rv.not_supervisor": ("只有督导可以批注、通过或退回（您的角色：{role}）。可在“文件 → 我的身份…”中更改。",
-                          "Only a supervisor can comment, approve or send back (your role: {role}). Change it in File → My identity…"),
+                          "Only a supervisor can comment, approve or send back (your role: {role}). "
+                          "Change it in File → My identity…"),
     "rv.general": ("一般问题", "General"),
 })
 
@@ -174,7 +185,7 @@ class ReviewInterviewView(QWidget):
         self.whole.posted.connect(lambda text, parent: self.comment(None, text, parent))
         self.column.addWidget(self.whole_heading)
         self.column.addWidget(self.whole)
-        for index, section in enumerate(self.protocol.sections):
+        for section in self.protocol.sections:
             heading = QLabel(content)
             heading.setStyleSheet("font-size: 17px; font-weight: 700; padding-top: 14px;")
             self.headings.append(heading)

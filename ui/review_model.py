@@ -7,14 +7,14 @@ and sorting keeps the selection through persistent indexes.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from yingzao.core.review.quality import FLAGS
-from yingzao.core.store.records import Community
 from yingzao.core.review.queue import COLUMNS, NO_FLAG, QueueFilter, QueueRow, ReviewQueue
+from yingzao.core.store.records import Community
 from yingzao.ui.i18n import Translator, add_strings, all_keys
 from yingzao.ui.interview_list_model import local_time
 
@@ -58,7 +58,7 @@ def flag_word(tr: Translator, flag: str) -> str:
 def duration_text(seconds: float | None) -> str:
     if seconds is None or seconds < 0:
         return ""
-    total = int(round(seconds))
+    total = round(seconds)
     return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
@@ -115,7 +115,7 @@ class ReviewQueueModel(QAbstractTableModel):
         ids = [self.queue.row(index.row()).id if index.row() < len(self.queue) else None for index in before]
         self.queue.sort(COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
         after = []
-        for index, interview_id in zip(before, ids):
+        for index, interview_id in zip(before, ids, strict=True):
             place = self.queue.position(interview_id) if interview_id else None
             after.append(QModelIndex() if place is None else self.index(place, index.column()))
         self.changePersistentIndexList(before, after)

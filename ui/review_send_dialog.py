@@ -17,17 +17,20 @@ from yingzao.ui.pack_dialog import PackageFileDialog
 
 add_strings({
     "rsend.exists_title": ("文件已存在", "The file exists"),
-    "rsend.exists": ("{path} 已存在，可能是尚未合并的数据包。要替换它吗？", "{path} already exists; it may be a package not merged yet. Replace it?"),
+    "rsend.exists": ("{path} 已存在，可能是尚未合并的数据包。要替换它吗？",
+                     "{path} already exists; it may be a package not merged yet. Replace it?"),
     "rsend.title": ("把审核结果发给访员", "Send the review to a fieldworker"),
-    "rsend.intro": ("把您审核过（通过、退回或批注）的访谈打包成一个文件（.yzpack），交给访员在自己的电脑上用“数据 → 合并数据包…”合并："
+    "rsend.intro": ("把您审核过（通过、退回或批注）的访谈打包成一个文件（.yzpack），"
+                    "交给访员在自己的电脑上用“数据 → 合并数据包…”合并："
                     "退回的访谈会回到访员手中，批注显示在对应的问题下。",
-                    "Pack the interviews you reviewed (approved, sent back or commented on) into one file (.yzpack) for "
-                    "the fieldworker to merge on their laptop with Merge sessions: interviews sent back return to them, "
-                    "with your comments under their questions."),
+                    "Pack the interviews you reviewed (approved, sent back or commented on) into one file (.yzpack) "
+                    "for the fieldworker to merge on their laptop with Merge sessions: interviews sent back return "
+                    "to them, with your comments under their questions."),
     "rsend.who": ("访员：", "Fieldworker:"),
     "rsend.everyone": ("所有访员（{count} 份待发送）", "Every fieldworker ({count} to send)"),
     "rsend.one": ("{name}（{count} 份待发送）", "{name} ({count} to send)"),
-    "rsend.all": ("重新发送所有审核过的访谈（不只是上次发送之后的）", "Send every reviewed interview again, not only those since the last time"),
+    "rsend.all": ("重新发送所有审核过的访谈（不只是上次发送之后的）",
+                  "Send every reviewed interview again, not only those since the last time"),
     "rsend.last": ("上次发送：{file}（{at}）", "Last sent: {file} ({at})"),
     "rsend.file": ("保存为：", "Save as:"),
     "rsend.browse": ("选择…", "Choose…"),
@@ -35,7 +38,8 @@ add_strings({
     "rsend.export": ("导出", "Export"),
     "rsend.close": ("关闭", "Close"),
     "rsend.working": ("正在导出…", "Exporting…"),
-    "rsend.done": ("已把 {interviews} 份访谈的审核结果导出到 {path}", "Exported the review of {interviews} interview(s) to {path}"),
+    "rsend.done": ("已把 {interviews} 份访谈的审核结果导出到 {path}",
+                   "Exported the review of {interviews} interview(s) to {path}"),
     "rsend.nothing": ("没有待发送的审核结果，未生成文件。", "No review waits to be sent; no file was written."),
 })
 

@@ -12,22 +12,30 @@ import html
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStackedWidget, QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
-from yingzao.core.review import decisions as review, quality
 from yingzao.core.errors import YingzaoError, expression_unreadable
 from yingzao.core.forms.expr import ExpressionError
 from yingzao.core.forms.library import Library
 from yingzao.core.forms.protocol import ROLES, Protocol
+from yingzao.core.review import decisions as review
+from yingzao.core.review import quality
 from yingzao.core.review.queue import FLAG_CHOICES, QueueFilter, load_rows
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.home_widgets import CheckFilter
 from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.review_model import COL, ReviewQueueModel, flag_word, status_word
-from yingzao.ui import error_dialog
 
 add_strings({
     "review.title": ("审核队列", "Review queue"),
@@ -48,17 +56,20 @@ add_strings({
     "review.filter_show_all": ("全部显示", "Show all"),
     "review.filter_join": ("、", ", "),
     "review.filter_many": ("{n} 项", "{n} selected"),
-    "review.counts": ("待审核 {completed} · 已通过 {approved} · 已退回 {rejected} · 有质量提示 {flagged}　　显示 {shown} / {total} 份",
-                      "To review {completed} · approved {approved} · sent back {rejected} · flagged {flagged}    showing {shown} of {total}"),
+    "review.counts": ("待审核 {completed} · 已通过 {approved} · 已退回 {rejected} · 有质量提示 {flagged}"
+                      "　　显示 {shown} / {total} 份",
+                      "To review {completed} · approved {approved} · sent back {rejected} · flagged {flagged}"
+                      "    showing {shown} of {total}"),
     "review.flags_working": ("正在更新质量提示……", "Updating the quality flags…"),
     "review.flags_ready": ("质量提示已是最新。", "Quality flags are up to date."),
     "review.flags_failed": ("质量提示未能更新：{message}", "The quality flags could not be updated: {message}"),
     "review.empty": ("还没有完成的访谈。请先用“数据 → 合并数据包…”合并访员导出的数据。",
                      "No finalised interviews yet. Merge the fieldworkers' packages first (Data → Merge sessions…)."),
     "review.no_match": ("没有符合筛选条件的访谈。", "No interview matches the filters."),
-    "review.not_supervisor": ("您的角色是“{role}”：可以查看队列和进度，但只有督导可以批注、通过或退回（“文件 → 我的身份…”）。",
-                              "Your role is “{role}”: you can look at the queue and the progress, but only a supervisor can "
-                              "comment, approve or send back (File → My identity…)."),
+    "review.not_supervisor": ("您的角色是“{role}”：可以查看队列和进度，"
+                              "但只有督导可以批注、通过或退回（“文件 → 我的身份…”）。",
+                              "Your role is “{role}”: you can look at the queue and the progress, "
+                              "but only a supervisor can comment, approve or send back (File → My identity…)."),
     "review.hint": ("双击或回车审核所选访谈", "Double-click or Enter to review an interview"),
 })
 

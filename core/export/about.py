@@ -15,8 +15,8 @@ from yingzao.core.export.data import ExportFilters, InterviewRecord
 from yingzao.core.export.frame import QUOTE_CHARACTERS, QUOTES_PER_CELL
 from yingzao.core.export.labels import role_label, status_label, t
 from yingzao.core.export.sheets import SheetContext
-from yingzao.core.forms.protocol import Protocol
 from yingzao.core.export.xlsx_style import Column
+from yingzao.core.forms.protocol import Protocol
 
 _TEXT: dict[str, tuple[str, str]] = {
     "file": ("营造（Yingzao）访谈数据导出。访谈按吴莹《中国新型城镇化背景下的产业社区营造与精细化治理》（2022）的编码框架整理："

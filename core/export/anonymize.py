@@ -10,16 +10,16 @@ An anonymised export
 - shows each community by its case letter (A, B, …) instead of its name;
 - replaces, in every answer and note it does keep, exact occurrences of those values: a
   respondent's name by their code, a fieldworker's by theirs, a community's name by its letter
-  ("清源社区" becomes "C社区"), any other identifying value by a removal mark. Values shorter than two characters are not searched
-  for inside other text (a single character would erase ordinary words).
+  ("清源社区" becomes "C社区"), any other identifying value by a removal mark. Values shorter than two
+  characters are not searched for inside other text (a single character would erase ordinary words).
 
 Pure Python: the store reads the people (`yingzao.core.export.data`), this module decides what they become.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 RESPONDENT_NAME_QUESTION = "resp_name"  # the protocols' question for the respondent's name
 MIN_SCRUB_LENGTH = 2

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yingzao.core import errors
-from yingzao.core.store import schema_check
 from yingzao.core.errors import Text
 from yingzao.core.forms.protocol import Protocol
+from yingzao.core.store import schema_check
 from yingzao.core.store.records import Community
 
 _QUICK_CHECK_LINES = 5
@@ -40,7 +40,7 @@ def diagnose(path: Path, error: Exception) -> list[Text]:
     try:
         conn = _open_for_reading(path)
     except sqlite3.Error as opening:
-        return problems + [Text(f"SQLite 无法打开它（{opening}）", f"SQLite cannot open it ({opening})")]
+        return [*problems, Text(f"SQLite 无法打开它（{opening}）", f"SQLite cannot open it ({opening})")]
     try:
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -105,7 +105,7 @@ class ReadOnlyView:
             self.conn.close()
             raise errors.unexpected_schema(path, unexpected)
 
-    def __enter__(self) -> "ReadOnlyView":
+    def __enter__(self) -> ReadOnlyView:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,11 +11,11 @@ import heapq
 import itertools
 from collections import Counter
 
-from yingzao.core.forms.codebook import Code
 from yingzao.core.export.data import AnswerRow, InterviewRecord
 from yingzao.core.export.labels import marker_label, role_label, status_label
 from yingzao.core.export.sheets import ALL, CodeCounts, SheetContext, answer_ref
 from yingzao.core.export.xlsx_style import CELL_LIMIT, Column, split_cell, utf16_len
+from yingzao.core.forms.codebook import Code
 
 QUOTES_PER_CELL = 3
 QUOTE_CHARACTERS = 300  # longer answers are shown as an excerpt; the Answers sheet has them whole
@@ -78,9 +78,11 @@ class FrameworkMatrix:
                 piece += "\n" + ctx.t("note_prefix") + row.note
             for i in hits:
                 parts[i].append(piece)
-        head = [record.community_id or ctx.t("no_community"), ctx.anon.community(record.community_id),
-                role_label(record.role, lang), record.short, record.respondent, record.started,
-                status_label(record.status, lang)]
+        head: list[object] = [
+            record.community_id or ctx.t("no_community"), ctx.anon.community(record.community_id),
+            role_label(record.role, lang), record.short, record.respondent, record.started,
+            status_label(record.status, lang),
+        ]
         self.rows.append((head, ["\n\n".join(p) for p in parts]))
 
     def write(self, sheet) -> None:
@@ -90,7 +92,7 @@ class FrameworkMatrix:
         for head, cells in self.rows:
             main: list[object] = []
             extra: list[str] = []
-            for dim, text in zip(self.dims, cells):
+            for dim, text in zip(self.dims, cells, strict=True):
                 if utf16_len(text) <= CELL_LIMIT:
                     main.append(text or None)
                     continue
@@ -175,7 +177,7 @@ class ActorsByDimension:
                         Column(tr("col.quotes", what=actor.label(lang)), 50, wrap=True)]
         columns.append(Column(tr("col.mobilised"), 16))
         table = ctx.table(sheet, columns, freeze_columns=3)
-        for group in [ALL] + ctx.groups:
+        for group in [ALL, *ctx.groups]:
             for dim in self.dims:
                 row: list[object] = [ctx.group_label(group), ctx.group_name(group), dim.label(lang)]
                 for actor in self.actors:
@@ -255,7 +257,7 @@ def write_scenes(sheet, ctx: SheetContext, counts: CodeCounts) -> None:
     """Table 2: every scene, then its goals; interviews and answers touching each, per community.
     A scene counts the answers tagged with it or with any of its goals."""
     tr, lang, book = ctx.t, ctx.lang, ctx.codebook
-    groups = [ALL] + ctx.groups
+    groups = [ALL, *ctx.groups]
     columns = [Column(tr("col.code"), 24), Column(tr("col.scene"), 14), Column(tr("col.goal"), 26, wrap=True),
                Column(tr("col.scene_note"), 40, wrap=True)]
     for group in groups:
@@ -271,14 +273,11 @@ def write_scenes(sheet, ctx: SheetContext, counts: CodeCounts) -> None:
 
     for scene in book.top_level("scene"):
         goals = _descendants(ctx, scene.id)
-        if scene.unrecovered and not goals:
-            goal_text = tr("unrecovered")
-        else:
-            goal_text = tr("scene_total")
+        goal_text = tr("unrecovered") if scene.unrecovered and not goals else tr("scene_total")
         note = tr("unrecovered_note") if scene.unrecovered else ""
-        table.add([scene.id, scene.label(lang), goal_text, note] + numbers(scene.id))
+        table.add([scene.id, scene.label(lang), goal_text, note, *numbers(scene.id)])
         for goal in goals:
-            table.add([goal.id, scene.label(lang), goal.label(lang), goal.definition(lang)] + numbers(goal.id))
+            table.add([goal.id, scene.label(lang), goal.label(lang), goal.definition(lang), *numbers(goal.id)])
     table.close()
 
 

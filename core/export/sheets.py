@@ -10,11 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from yingzao.core.export.anonymize import Anonymizer
-from yingzao.core.forms.codebook import FAMILIES, Code, Codebook
 from yingzao.core.export.data import AnswerRow, ExportReader, InterviewRecord
 from yingzao.core.export.labels import marker_label, review_label, role_label, status_label, t
-from yingzao.core.forms.protocol import Protocol
 from yingzao.core.export.xlsx_style import CELL_LIMIT, Column, Table, split_cell
+from yingzao.core.forms.codebook import FAMILIES, Code, Codebook
+from yingzao.core.forms.protocol import Protocol
 
 ALL = "\0all"  # the group of every community, on the per-community sheets
 
@@ -117,11 +117,11 @@ class AnswersSheet:
 
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
         lang, add = self.ctx.lang, self.table.add
-        head = [record.short, record.community_id or "", role_label(record.role, lang), record.respondent,
-                record.protocol.form_id]
+        head: list[object] = [record.short, record.community_id or "", role_label(record.role, lang),
+                              record.respondent, record.protocol.form_id]
         for row in answers:
             info = row.info
-            values = head + [info.section, info.ref, info.question.name, info.label]
+            values = [*head, info.section, info.ref, info.question.name, info.label]
             values += _pieces(row.value, self.answer_cells)
             values += info.families
             values.append(marker_label(row.marker, lang))
@@ -137,7 +137,7 @@ class AnswersSheet:
 def _pieces(value: object, cells: int) -> list[object]:
     if cells == 1:
         return [value]
-    pieces: list[object] = split_cell(value) if isinstance(value, str) else [value]
+    pieces: list[object] = [*split_cell(value)] if isinstance(value, str) else [value]
     return pieces + [None] * (cells - len(pieces))
 
 
@@ -201,8 +201,8 @@ def write_codebook(sheet, ctx: SheetContext, protocols: list[Protocol], counts: 
     asked: dict[str, list[str]] = {}
     for protocol in protocols:
         for question in protocol.questions:
-            for code in question.codes:
-                asked.setdefault(code, []).append(ctx.reader.question(protocol, question.name).ref)
+            for code_id in question.codes:
+                asked.setdefault(code_id, []).append(ctx.reader.question(protocol, question.name).ref)
     for code in ctx.codebook.codes:
         table.add([
             code.id, _family_label(code, lang), code.parent, code.label_zh, code.label_en, code.definition(lang),

@@ -104,7 +104,7 @@ def test_quit_is_offered_instead(qtbot, held, monkeypatch):
 
 
 def test_open_database_switches_this_window_to_another_file(qtbot, prepared, tmp_path, monkeypatch):
-    other, interview = prepared
+    other, _interview = prepared
     first = tmp_path / "first.db"
     store = Store(first, user="王芳")
     store.set_setting("user_name", "王芳")

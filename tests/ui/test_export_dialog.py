@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from yingzao.ui import export_dialog
 from yingzao.ui.export_dialog import ExportDialog, open_export_dialog
 from yingzao.ui.i18n import Translator
+
 from tests.export_study import build_study, table
 
 

@@ -9,6 +9,7 @@ import openpyxl
 
 from yingzao.ui.export_dialog import ExportDialog
 from yingzao.ui.i18n import Translator
+
 from tests.export_study import build_study, table
 
 

@@ -5,13 +5,14 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QWidget
 
 from yingzao.core import logs
-from yingzao.ui import app as app_module, fonts
+from yingzao.ui import app as app_module
+from yingzao.ui import fonts
 from yingzao.ui.i18n import Translator
 from yingzao.ui.main_window import MainWindow
 
 
 def test_a_system_without_a_chinese_font_is_told_what_to_install(qtbot, monkeypatch):
-    monkeypatch.setattr(fonts, "chinese_families", lambda: [])
+    monkeypatch.setattr(fonts, "chinese_families", list)
     assert fonts.ensure_cjk(QApplication.instance()) is None
     parent = QWidget()
     qtbot.addWidget(parent)

@@ -175,7 +175,7 @@ def test_language_switch_retranslates_in_place(qtbot, home):
 
 
 def test_sorting_by_a_column_and_back_to_drafts_first(home):
-    view, _store, ids, _tr = home
+    view, _store, _ids, _tr = home
     view.table.sortByColumn(COL["progress"], Qt.SortOrder.DescendingOrder)
     assert [row["progress"] for row in rows(view)] == ["100%", "45%", "10%", "0%"]
     view.table.sortByColumn(COL["status"], Qt.SortOrder.AscendingOrder)

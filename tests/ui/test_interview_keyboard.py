@@ -34,7 +34,7 @@ def question_of(widget):
 
 
 def test_next_section_is_enabled_as_soon_as_consent_is_given(qtbot, screen):
-    view, store, interview = screen
+    view, _store, _interview = screen
     assert not view.next_button.isEnabled()  # nothing after the consent question yet
     click_button(qtbot, view.widgets["consent"].editor.buttons[0])  # 是, no flush, no Ctrl+PgDn
     qtbot.waitUntil(view.next_button.isEnabled, timeout=3000)

@@ -161,7 +161,7 @@ def test_switching_language_keeps_the_place_and_the_text(qtbot, screen):
     assert box.toPlainText() == "正在输入的内容"
     assert view.sections[view.stack.currentIndex()].name == "community_organisation"
     assert view.widgets["cad_formation"].label.text().startswith("3.1  ")
-    assert "Skipped" == view.widgets["cad_formation"].marker_buttons["skipped"].text()
+    assert view.widgets["cad_formation"].marker_buttons["skipped"].text() == "Skipped"
     assert view.finalise_button.text() == "Finalise…"
     tr.set_language("zh")
     assert view.widgets["cad_formation"].marker_buttons["skipped"].text() == "跳过"

@@ -10,11 +10,12 @@ from yingzao.core.exchange.conflicts import count_open_conflicts
 from yingzao.core.exchange.merge import merge_packages
 from yingzao.core.exchange.package import read_package
 from yingzao.core.store.database import Store
-from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 from yingzao.ui.conflict_dialog import ConflictsDialog
 from yingzao.ui.i18n import Translator
 from yingzao.ui.merge_dialog import MergeDialog
 from yingzao.ui.pack_dialog import PackDialog
+
+from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ import sqlite3
 
 from PySide6.QtWidgets import QMessageBox
 
-from tests.core.test_pack_damaged import laptop_with_interviews, leftovers, overwrite_pages
-from tests.laptops import laptop_template  # noqa: F401  (fixture)
 from yingzao.ui.i18n import Translator
 from yingzao.ui.pack_dialog import PackDialog
+
+from tests.core.test_pack_damaged import laptop_with_interviews, leftovers, overwrite_pages
+from tests.laptops import laptop_template  # noqa: F401  (fixture)
 
 
 def test_the_pack_dialog_on_a_damaged_database_says_so(qtbot, laptop_template, tmp_path, monkeypatch):  # noqa: F811

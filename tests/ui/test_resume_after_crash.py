@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from yingzao.core.forms.library import load_library
 from yingzao.core.store.database import Store
-from yingzao.ui.resume import offer_resume
 from yingzao.ui.i18n import Translator
 from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
+from yingzao.ui.resume import offer_resume
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "片区综合党委由街道党工委班子成员任书记"

@@ -7,19 +7,20 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from yingzao.core.review import decisions as review
-from yingzao.core.review.comments import REVIEW_FIELD
 from yingzao.core.forms.engine import InterviewSession
 from yingzao.core.forms.library import load_library
+from yingzao.core.review import decisions as review
+from yingzao.core.review.comments import REVIEW_FIELD
 from yingzao.core.store.database import Store
-from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
-from tests.ui.typing import type_text
 from yingzao.ui import finalize_dialog
 from yingzao.ui.i18n import Translator
 from yingzao.ui.interview_view import InterviewView
 from yingzao.ui.merge_dialog import MergeDialog
 from yingzao.ui.review_send_dialog import ReviewSendDialog
 from yingzao.ui.review_view import ReviewView
+
+from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
+from tests.ui.typing import type_text
 
 
 def merge_in_dialog(qtbot, db, files, tr):

@@ -6,12 +6,13 @@ import json
 
 import pytest
 
-from yingzao.core.forms.library import load_library
 from yingzao.core.exchange.merge import merge_packages
+from yingzao.core.forms.library import load_library
 from yingzao.core.store.database import Store
-from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 from yingzao.ui.i18n import Translator
 from yingzao.ui.review_view import ReviewView
+
+from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 TOO_DEEP = "(" * 150 + "1" + ")" * 150
 

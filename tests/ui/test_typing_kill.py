@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from bench.bench_typing_loss import RATE, TEXT, typing_loss
 from yingzao.ui.save_schedule import MAX_UNSAVED_MS
+
+from bench.bench_typing_loss import RATE, TEXT, typing_loss
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX; Windows has no equivalent to send")

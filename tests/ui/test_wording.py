@@ -37,7 +37,7 @@ def test_question_numbers_run_without_gaps_and_follow_ups_take_a_letter(library_
 def test_a_three_choice_question_is_radio_buttons(qtbot, library_store):
     from yingzao.ui.editors import SelectOneEditor
 
-    store, library = library_store
+    _store, library = library_store
     protocol = library.by_role("cadre")[0]
     editor = SelectOneEditor(protocol, protocol.question("resp_gender"), "zh")
     qtbot.addWidget(editor)
