@@ -163,6 +163,11 @@ def _holder_text(holder: object) -> Text:
     return Text("（" + "，".join(parts_zh) + "）", " (" + ", ".join(parts_en) + ")")
 
 
+def store_closed(path: Path) -> StoreError:
+    return StoreError(Text(f"{path} 已经关闭，不能再读写。", f"{path} has been closed; it can no longer be read or written."),
+                      hint=Text("请重新打开数据库。", "Open the database again."), code="store_closed")
+
+
 def no_such_database(path: Path) -> StoreError:
     return StoreError(Text(f"{path}：没有这个数据库文件。", f"{path}: no such database."),
                       hint=Text("请检查文件名和文件夹。", "Check the file name and the folder."), code="no_database")

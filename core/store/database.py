@@ -53,7 +53,7 @@ class Store:
         self._savepoints = itertools.count(1)
         self._snapshots = 0  # read snapshots this store opened and has not ended (see snapshot())
         self._claim: str | None = None
-        self.conn = None  # type: ignore[assignment]
+        self._conn: sqlite3.Connection | None = None
         # stat() reads the folder, not the file: it cannot disturb SQLite's locks on the file
         existed = self.path.exists() and (self.path.stat().st_size > 0 or _wal_path(self.path).exists())
         try:
@@ -64,7 +64,7 @@ class Store:
                 self._take_claim(user)
                 if existed:
                     self._check_wal_belongs()
-            self.conn = self._connect(read_only)
+            self._conn = self._connect(read_only)
             self._check_schema(existed)
             if not read_only:
                 self._migrate(existed)
@@ -194,13 +194,13 @@ class Store:
         self._close_quietly()
 
     def _close_quietly(self) -> None:
-        conn = getattr(self, "conn", None)
+        conn = getattr(self, "_conn", None)
         if conn is not None:
             try:
                 conn.close()
             except sqlite3.Error:
                 pass
-            self.conn = None  # type: ignore[assignment]
+            self._conn = None
         claim, self._claim = getattr(self, "_claim", None), None
         if claim is not None:  # after the connection: its last act may be the checkpoint
             writer_claim.release(claim)
@@ -226,8 +226,15 @@ class Store:
         return target
 
     @property
+    def conn(self) -> sqlite3.Connection:
+        """The one connection; using a closed store is a programming error, said as such."""
+        if self._conn is None:
+            raise errors.store_closed(self.path)
+        return self._conn
+
+    @property
     def is_open(self) -> bool:
-        return self.conn is not None
+        return self._conn is not None
 
     def __enter__(self) -> "Store":
         return self
