@@ -48,6 +48,11 @@ class Text:
         return Text(str(other) + self.zh, str(other) + self.en)
 
 
+def _both(text: "str | Text") -> Text:
+    """A detail that may come already in both languages, or as one string (a file name, a number)."""
+    return text if isinstance(text, Text) else Text(text, text)
+
+
 class YingzaoError(Exception):
     """Base of the errors the app reports to its user instead of crashing.
 
@@ -79,18 +84,31 @@ class YingzaoError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a form or codebook, at a place a person can find in Excel."""
+    """One thing wrong with a form or codebook, at a place a person can find in Excel.
+
+    `text` is a `Text`: the place stays as Excel names it, the words follow the interface language."""
 
     file: str
     sheet: str
     row: int | None
-    message: str
+    text: "str | Text"
     column: str | None = None
 
+    @property
+    def message(self) -> str:
+        """What is wrong, in the interface language."""
+        text = _both(self.text)
+        return text.en if _language == "en" else text.zh
+
     def __str__(self) -> str:
+        return self.read(_language)
+
+    def read(self, language: str) -> str:
+        """FILE:SHEET:ROW: [column] message, in `language` ("zh" or "en")."""
+        text = _both(self.text)
         row = "" if self.row is None else str(self.row)
         column = f"[{self.column}] " if self.column else ""
-        return f"{self.file}:{self.sheet}:{row}: {column}{self.message}"
+        return f"{self.file}:{self.sheet}:{row}: {column}{text.en if language == 'en' else text.zh}"
 
 
 class FormError(YingzaoError):
@@ -102,9 +120,9 @@ class FormError(YingzaoError):
         first = problems[0] if problems else None
         summary = Text(f"{self.path.name}：{len(problems)} 处问题", f"{self.path.name}: {len(problems)} problem(s)")
         if first is not None:
-            summary = summary + Text(f"；第一处：{first}", f"; first: {first}")
+            summary = summary + Text(f"；第一处：{first.read('zh')}", f"; first: {first.read('en')}")
         super().__init__(summary, hint=Text("请在 Excel 中修改这个工作簿，然后重新载入。",
-                                            "Fix the workbook in Excel and load it again."))
+                                            "Fix the workbook in Excel and load it again."), code="form_problems")
 
 
 class CodebookError(FormError):
@@ -112,6 +130,7 @@ class CodebookError(FormError):
 
     def __init__(self, path: Path | str, problems: list[Problem]) -> None:
         super().__init__(path, problems)
+        self.code = "codebook_problems"
         self.hint = Text("请修改编码表（CSV 文件：可在 Excel 或 WPS 中编辑，另存为“CSV UTF-8”），然后重新启动。",
                          "Fix the codebook (a CSV file: edit it in Excel or WPS and save it as CSV UTF-8) and start again.")
 
@@ -530,8 +549,9 @@ def package_incomplete(path: Path | str) -> PackageError:
                         code="package_incomplete")
 
 
-def not_a_package(path: Path | str, what: str) -> PackageError:
-    return PackageError(path, Text(f"这不是营造的数据包（{what}）。", f"this is not a Yingzao session package ({what})."),
+def not_a_package(path: Path | str, what: "str | Text") -> PackageError:
+    what = _both(what)
+    return PackageError(path, Text(f"这不是营造的数据包（{what.zh}）。", f"this is not a Yingzao session package ({what.en})."),
                         hint=Text(f"请选择用“导出数据包”（python main.py pack）生成的 .yzpack 文件。{_UNCHANGED.zh}",
                                   f"Choose a .yzpack file made with Export session (python main.py pack). {_UNCHANGED.en}"),
                         code="not_a_package")
@@ -546,8 +566,9 @@ def newer_package(path: Path | str, found: int, known: int) -> PackageError:
         code="newer_package")
 
 
-def damaged_package(path: Path | str, what: str) -> PackageError:
-    return PackageError(path, Text(f"数据包已损坏或被改动：{what}。", f"the package is damaged or was altered: {what}."),
+def damaged_package(path: Path | str, what: "str | Text") -> PackageError:
+    what = _both(what)
+    return PackageError(path, Text(f"数据包已损坏或被改动：{what.zh}。", f"the package is damaged or was altered: {what.en}."),
                         hint=Text(f"请访员重新导出数据包，合并新的文件。{_UNCHANGED.zh}",
                                   f"Ask the fieldworker to export the session again and merge the new file. {_UNCHANGED.en}"),
                         code="damaged_package")
@@ -584,32 +605,34 @@ def pack_read_failed(path: Path, error: Exception, problems: "list[Text]") -> St
 _ASK_AGAIN = Text("请访员重新导出数据包，再合并新文件。", "Ask the fieldworker to export the session again and merge the new file. ")
 
 
-def package_too_large(path: Path | str, what: str, limit: str) -> PackageError:
-    return PackageError(path, Text(f"数据包超出了 Yingzao 接受的大小（{what}；上限 {limit}），可能已损坏或是恶意文件。",
-                                   f"the package is larger than Yingzao accepts ({what}; the limit is {limit}); "
+def package_too_large(path: Path | str, what: "str | Text", limit: "str | Text") -> PackageError:
+    what, limit = _both(what), _both(limit)
+    return PackageError(path, Text(f"数据包超出了 Yingzao 接受的大小（{what.zh}；上限 {limit.zh}），可能已损坏或是恶意文件。",
+                                   f"the package is larger than Yingzao accepts ({what.en}; the limit is {limit.en}); "
                                    "it may be damaged or hostile."),
-                        hint=_ASK_AGAIN + _UNCHANGED)
+                        hint=_ASK_AGAIN + _UNCHANGED, code="package_too_large")
 
 
 def package_duplicate_member(path: Path | str, name: str) -> PackageError:
     return PackageError(path, Text(f"数据包中有两个同名文件（{name}），无法确定哪一个是真的。",
                                    f"the package holds two files named {name}; which one is genuine cannot be told."),
-                        hint=_ASK_AGAIN + _UNCHANGED)
+                        hint=_ASK_AGAIN + _UNCHANGED, code="package_duplicate_member")
 
 
-def package_protocol_unverifiable(path: Path | str, sha256: str, why: str) -> PackageError:
-    return PackageError(path, Text(f"提纲 {sha256[:12]} 无法根据其附带的 Excel 工作簿核实（{why}）。",
-                                   f"protocol {sha256[:12]} cannot be verified against its own workbook ({why})."),
+def package_protocol_unverifiable(path: Path | str, sha256: str, why: "str | Text") -> PackageError:
+    why = _both(why)
+    return PackageError(path, Text(f"提纲 {sha256[:12]} 无法根据其附带的 Excel 工作簿核实（{why.zh}）。",
+                                   f"protocol {sha256[:12]} cannot be verified against its own workbook ({why.en})."),
                         hint=Text("请在访员的电脑上用 Yingzao 重新载入该提纲并重新导出会话。",
                                   "Load the protocol again in Yingzao on the fieldworker's laptop and export "
-                                  "the session again. ") + _UNCHANGED)
+                                  "the session again. ") + _UNCHANGED, code="package_protocol_unverifiable")
 
 
 def package_answer_outside_protocol(path: Path | str, interview_id: str, question: str, form: str) -> PackageError:
     return PackageError(path, Text(f"访谈 {interview_id} 回答了提纲 {form} 中没有的问题“{question}”。",
                                    f"interview {interview_id} answers a question '{question}' that its protocol "
                                    f"{form} does not have."),
-                        hint=_ASK_AGAIN + _UNCHANGED)
+                        hint=_ASK_AGAIN + _UNCHANGED, code="package_answer_outside_protocol")
 
 
 def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
@@ -617,7 +640,8 @@ def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
     transaction rolled back, and the others of the run still merge."""
     return PackageError(path, Text(f"合并时出现意外错误（{type(error).__name__}），此数据包未合并。",
                                    f"merging it failed unexpectedly ({type(error).__name__}); it was not merged."),
-                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED)
+                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED,
+                        code="package_not_merged")
 
 
 def expression_unreadable(detail: str) -> YingzaoError:
@@ -626,7 +650,8 @@ def expression_unreadable(detail: str) -> YingzaoError:
     return YingzaoError(Text(f"无法打开此访谈：其提纲中的表达式无法读取（{detail}）。",
                              f"This interview cannot be opened: an expression of its protocol cannot be read ({detail})."),
                         hint=Text("请用“检查提纲”（python main.py check-form）检查该提纲的工作簿。",
-                                  "Check the protocol's workbook with check-form (python main.py check-form)."))
+                                  "Check the protocol's workbook with check-form (python main.py check-form)."),
+                        code="expression_unreadable")
 
 
 def review_package_for_another_database(path: Path | str, interview_id: str) -> PackageError:
@@ -634,7 +659,7 @@ def review_package_for_another_database(path: Path | str, interview_id: str) -> 
                                    f"this is a review package, but interview {interview_id} was not taken on this "
                                    "database; it belongs on the laptop that took the interview."),
                         hint=Text("请在做这些访谈的访员电脑上合并它。", "Merge it on the fieldworker's laptop that took "
-                                  "these interviews. ") + _UNCHANGED)
+                                  "these interviews. ") + _UNCHANGED, code="review_package_for_another_database")
 
 
 def no_open_conflict(interview_id: str) -> StoreError:
@@ -744,3 +769,60 @@ def already_sent_back(interview_id: str, at: str) -> ReviewError:
 def database_in_use(path: Path, holder: object) -> DatabaseInUse:
     """Another process holds the database (core/store.py raises through this name)."""
     return DatabaseInUse(path, holder)
+
+
+# -- issue 11: the rest of the catalogue (SQLite classification, packages, the command line) ------
+
+def is_busy(error: Exception) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, by SQLite's own error code (never by the message's wording)."""
+    return _primary(error) in _SQLITE_BUSY
+
+
+def package_not_written(path: Path, error: OSError) -> StoreError:
+    """Writing a package file failed (a full or unplugged USB stick); nothing partial is left."""
+    why = error.strerror or str(error)
+    return StoreError(Text(f"无法写入 {path}（{why}）；没有留下不完整的数据包。",
+                           f"{path} cannot be written ({why}); no partial package was left."),
+                      hint=Text("请换一个文件夹，或检查 U 盘是否已插好、是否已满。",
+                                "Choose another folder, or check that the USB stick is plugged in and not full."),
+                      code="package_not_written")
+
+
+def package_refused_by_master(path: Path | str, error: Exception) -> PackageError:
+    """The master database refused a package's rows for a reason no check foresaw (a constraint)."""
+    return PackageError(path, Text(f"主数据库拒绝了它（{error}）。", f"the master database refused it ({error})."),
+                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED,
+                        code="package_refused_by_master")
+
+
+def no_database_to_pack(path: Path) -> StoreError:
+    return StoreError(Text(f"{path}：没有这个数据库。", f"{path}: no such database."),
+                      hint=Text("请检查 --db 给出的路径。", "Check the path given with --db."), code="no_database_to_pack")
+
+
+def fieldworker_needs_review() -> YingzaoError:
+    return YingzaoError(Text("--fieldworker 只能与 --review 一起使用。", "--fieldworker goes with --review."),
+                        hint=Text("要为某位访员打包审核结果，请写 pack --review --fieldworker 姓名。",
+                                  "To pack the reviews of one fieldworker, write pack --review --fieldworker NAME."),
+                        code="fieldworker_needs_review")
+
+
+def report_not_saved(path: Path, error: Exception) -> YingzaoError:
+    why = getattr(error, "strerror", None) or str(error)
+    return YingzaoError(Text(f"合并已完成，但报告无法保存到 {path}（{why}）。",
+                             f"The merge is done, but the report could not be saved to {path} ({why})."),
+                        hint=Text("请换一个文件夹或关闭在 Excel 中打开的同名文件，再用 --report 重新合并（已合并的数据包会被跳过）。",
+                                  "Choose another folder or close the file open in Excel, then merge again with --report "
+                                  "(packages already merged are skipped)."),
+                        code="report_not_saved")
+
+
+def cannot_read(error: OSError) -> Text:
+    """A form problem's words for a file the system would not let us read (a codebook, a workbook)."""
+    why = error.strerror or str(error)
+    return Text(f"无法读取（{why}）。", f"cannot be read ({why}).")
+
+
+def export_interrupted() -> ExportError:
+    """Ctrl+C during `export`: the same words as the dialog's Cancel."""
+    return ExportCancelled()

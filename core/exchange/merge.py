@@ -133,7 +133,7 @@ def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | No
         _merge(store, package, protocols, line, cancelled)
         return line
     except errors.YingzaoError as error:
-        reason = str(error).removeprefix(f"{path.name}: ")  # the report names the file already
+        reason = _without_name(error, path)  # the report names the file already
     except _Cancelled:
         return PackageReport(name, _storable(str(path)), CANCELLED, **about)
     except sqlite3.Error as error:
@@ -142,13 +142,21 @@ def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | No
         merged_at = _merged_at(store, about["package_id"]) if about else None
         if merged_at is not None:
             return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=merged_at, **about)
-        if "locked" in str(error) or "busy" in str(error):
+        if errors.is_busy(error):
             reason = str(errors.database_locked(store.path))
         else:
-            reason = f"the master database refused it ({error}); the master has not been changed."
+            reason = _without_name(errors.package_refused_by_master(path, error), path)
     except Exception as error:  # noqa: BLE001 — one unforeseen package must not end the run
-        reason = str(errors.package_not_merged(path, error)).removeprefix(f"{path.name}: ")
+        reason = _without_name(errors.package_not_merged(path, error), path)
     return PackageReport(name, _storable(str(path)), REFUSED, reason=reason, **about)
+
+
+def _without_name(error: errors.YingzaoError, path: Path) -> str:
+    """The error as a report line shows it: the line names the file already (in either language)."""
+    text = str(error)
+    for prefix in (f"{path.name}: ", f"{path.name}："):
+        text = text.removeprefix(prefix)
+    return text
 
 
 def _file_name(path: Path) -> str:

@@ -10,6 +10,7 @@ import pytest
 from yingzao import main
 from yingzao.core.errors import StoreError
 from yingzao.core.exchange.package import pack_session
+from yingzao.core.exchange.review_package import pack_review
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 
@@ -84,5 +85,36 @@ def test_a_table_lost_while_the_database_is_open_is_named_by_sqlites_own_check(l
         assert "已损坏：缺少：paradata" in str(raised.value)  # confirmed by the file's schema, not guessed
         assert leftovers(tmp_path) == []
         assert not laptop.store.conn.in_transaction  # the store can still be used (and closed) as usual
+    finally:
+        laptop.close()
+
+
+def test_packing_a_review_package_from_a_damaged_database_says_it_is_damaged(laptop_template, tmp_path, capsys):  # noqa: F811
+    db = laptop_with_interviews(laptop_template, tmp_path / "field.db")
+    overwrite_pages(db, (0.5, 0.6, 0.7, 0.8))
+    out = tmp_path / "back.yzpack"
+    code = main.main(["pack", "--review", "--all", "--db", str(db), "--out", str(out)])
+    stderr = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in stderr
+    assert f"{db} 已损坏" in stderr
+    assert leftovers(tmp_path) == []
+
+
+def test_a_review_table_lost_while_the_database_is_open_is_said_not_raised(laptop_template, tmp_path):  # noqa: F811
+
+    laptop = Laptop(laptop_template, tmp_path / "field.db", "王芳")
+    laptop.interview()
+    other = sqlite3.connect(laptop.path)  # another program damages the open file
+    other.execute("DROP TABLE review_exports")
+    other.commit()
+    other.close()
+    try:
+        with pytest.raises(StoreError) as raised:
+            pack_review(laptop.store, tmp_path / "back.yzpack")
+        assert raised.value.code == "damaged_database"
+        assert "review_exports" in str(raised.value)
+        assert leftovers(tmp_path) == []
+        assert not laptop.store.conn.in_transaction
     finally:
         laptop.close()
