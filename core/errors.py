@@ -280,21 +280,26 @@ def read_only_store(path: Path) -> StoreError:
 
 def unknown_interview(interview_id: str) -> StoreError:
     return StoreError(Text(f"数据库中没有编号为 {interview_id} 的访谈。", f"No interview with id {interview_id} in this database."),
+                      hint=Text("请刷新列表后再试：它可能已被删除，或属于另一个数据库。",
+                                "Reload the list and try again: it may have been removed, or belong to another database."),
                       code="unknown_interview")
 
 
 def unknown_protocol(sha256: str) -> StoreError:
     return StoreError(Text(f"数据库中没有提纲版本 {sha256[:12]}。", f"Protocol version {sha256[:12]} is not in this database."),
+                      hint=Text("请先合并带有这个提纲版本的数据包，或在“提纲”中重新载入它。",
+                                "Merge a package that carries this protocol version first, or load it again under Protocols."),
                       code="unknown_protocol")
 
 
 def community_id_required() -> StoreError:
     return StoreError(Text("社区需要一个案例字母或简短编号，例如 A。", "A community needs a case letter or short id, e.g. A."),
-                      code="community_id_required")
+                      hint=Text("请填写编号后再保存。", "Fill in the id, then save."), code="community_id_required")
 
 
 def unknown_community(community_id: str) -> StoreError:
     return StoreError(Text(f"数据库中没有编号为 {community_id} 的社区。", f"No community with id {community_id} in this database."),
+                      hint=Text("请先添加这个社区，或选择一个已有的社区。", "Add the community first, or choose one that exists."),
                       code="unknown_community")
 
 
@@ -321,7 +326,10 @@ def interview_read_only(interview_id: str, status: str) -> StoreError:
 
 def unknown_question(protocol_id: str, question: str) -> StoreError:
     return StoreError(Text(f"提纲 {protocol_id} 中没有名为“{question}”的问题。",
-                           f"Protocol {protocol_id} has no question named '{question}'."), code="unknown_question")
+                           f"Protocol {protocol_id} has no question named '{question}'."),
+                      hint=Text("请检查问题名称（Excel 中 survey 工作表的 name 列）。",
+                                "Check the question's name (the name column of the workbook's survey sheet)."),
+                      code="unknown_question")
 
 
 def package_exists(path: Path) -> YingzaoError:
@@ -437,7 +445,8 @@ class ExportCancelled(ExportError):
     """The user cancelled an export; nothing was written."""
 
     def __init__(self) -> None:
-        super().__init__(Text("导出已取消；没有写入任何文件。", "Export cancelled; no file was written."), code="export_cancelled")
+        super().__init__(Text("导出已取消；没有写入任何文件。", "Export cancelled; no file was written."),
+                         hint=Text("需要时可以重新导出。", "Export again whenever you need to."), code="export_cancelled")
 
 
 def export_database_missing(path: Path) -> ExportError:
@@ -507,7 +516,7 @@ def export_database_damaged(path: Path, problems: "list[Text]") -> ExportError:
     """Nothing could be exported: even the list of interviews cannot be read."""
     found = _joined(problems) if problems else Text("读取时出错", "reading it failed")
     return ExportError(
-        Text(f"数据库 {path} 已损坏，无法导出：", f"The database {path} is damaged and cannot be exported: ") + found + "。",
+        Text(f"数据库 {path} 已损坏，无法导出：", f"The database {path} is damaged and cannot be exported: ") + found + Text("。", "."),
         hint=Text("请用最近的备份（或访员电脑上的数据库、已导出的数据包）恢复。不要继续在此文件中录入。没有写入任何文件。",
                   "Restore it from your latest backup (or the fieldworker's laptop, or the packages already exported). "
                   "Do not keep entering data into this file. Nothing was written."),
@@ -752,6 +761,8 @@ def unknown_comment(comment_id: str, interview_id: str) -> ReviewError:
 def unknown_question_in(interview_id: str, question: str) -> ReviewError:
     return ReviewError(Text(f"访谈 {interview_id} 的提纲中没有名为“{question}”的问题。",
                             f"Interview {interview_id}'s protocol has no question named '{question}'."),
+                       hint=Text("请重新载入访谈：它的提纲可能与您看到的不同。",
+                                 "Reload the interview: its protocol may differ from the one you see."),
                        code="unknown_question_in")
 
 
@@ -811,9 +822,10 @@ def report_not_saved(path: Path, error: Exception) -> YingzaoError:
     why = getattr(error, "strerror", None) or str(error)
     return YingzaoError(Text(f"合并已完成，但报告无法保存到 {path}（{why}）。",
                              f"The merge is done, but the report could not be saved to {path} ({why})."),
-                        hint=Text("请换一个文件夹或关闭在 Excel 中打开的同名文件，再用 --report 重新合并（已合并的数据包会被跳过）。",
-                                  "Choose another folder or close the file open in Excel, then merge again with --report "
-                                  "(packages already merged are skipped)."),
+                        hint=Text("请换一个文件夹或文件名（或在 Excel 中关闭同名文件）后再保存；在命令行中可再次合并并加 --report，"
+                                  "已合并的数据包会被跳过。",
+                                  "Choose another folder or file name (or close the file in Excel) and save again; on the "
+                                  "command line, merge again with --report: packages already merged are skipped."),
                         code="report_not_saved")
 
 
