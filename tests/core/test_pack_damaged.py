@@ -40,6 +40,20 @@ def overwrite_pages(db: Path, fractions: tuple[float, ...]) -> None:
             raw.write(b"\xde\xad\xbe\xef" * (page_size // 4))
 
 
+def overwrite_root_page(db: Path, table: str) -> None:
+    """Overwrite the first page of one table with garbage: reading that table fails, every time."""
+    conn = sqlite3.connect(db)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    finally:
+        conn.close()
+    assert not Path(f"{db}-wal").exists()
+    with open(db, "r+b") as raw:
+        raw.seek((root - 1) * page_size)
+        raw.write(b"\xde\xad\xbe\xef" * (page_size // 4))
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if ".yzpack" in p.name)
 
@@ -91,7 +105,7 @@ def test_a_table_lost_while_the_database_is_open_is_named_by_sqlites_own_check(l
 
 def test_packing_a_review_package_from_a_damaged_database_says_it_is_damaged(laptop_template, tmp_path, capsys):  # noqa: F811
     db = laptop_with_interviews(laptop_template, tmp_path / "field.db")
-    overwrite_pages(db, (0.5, 0.6, 0.7, 0.8))
+    overwrite_root_page(db, "audit")  # what the review package is chosen from
     out = tmp_path / "back.yzpack"
     code = main.main(["pack", "--review", "--all", "--db", str(db), "--out", str(out)])
     stderr = capsys.readouterr().err
