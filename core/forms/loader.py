@@ -363,7 +363,7 @@ def _check_expression(row: int, column: str, source: str, names: set[str], ctx: 
     except ExpressionError as error:
         at = error.position + 1
         where = Text(f"（第 {at} 个字符）", f" at character {at}") if error.position >= 0 else Text("", "")
-        message = error.message if isinstance(error.message, Text) else Text(error.message, error.message)
+        message = error.text
         ctx.add("survey", row, Text(f"{column}“{source}”：{message.zh}{where.zh}。",
                                     f"{column} '{source}': {message.en}{where.en}."), column)
         return
