@@ -653,11 +653,12 @@ def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
                         code="package_not_merged")
 
 
-def expression_unreadable(detail: str) -> YingzaoError:
+def expression_unreadable(detail: "str | Text") -> YingzaoError:
     """An interview whose protocol (merged before its workbook was checked) holds an expression
     that cannot be read: said plainly instead of a traceback."""
-    return YingzaoError(Text(f"无法打开此访谈：其提纲中的表达式无法读取（{detail}）。",
-                             f"This interview cannot be opened: an expression of its protocol cannot be read ({detail})."),
+    detail = _both(detail)
+    return YingzaoError(Text(f"无法打开此访谈：其提纲中的表达式无法读取（{detail.zh}）。",
+                             f"This interview cannot be opened: an expression of its protocol cannot be read ({detail.en})."),
                         hint=Text("请用“检查提纲”（python main.py check-form）检查该提纲的工作簿。",
                                   "Check the protocol's workbook with check-form (python main.py check-form)."),
                         code="expression_unreadable")

@@ -277,8 +277,10 @@ def _add_communities(conn, package: Package, line: PackageReport) -> None:
             conn.execute("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
                          (community["id"], community["name"], community["created_at"]))
         elif row[0] != community["name"]:
-            line.notes.append(f"community {community['id']} is called '{community['name']}' in this package and "
-                              f"'{row[0]}' in the master; the master's name was kept")
+            line.notes.append(str(errors.Text(
+                f"社区 {community['id']} 在这个数据包中叫“{community['name']}”，在主数据库中叫“{row[0]}”；保留了主数据库中的名称",
+                f"community {community['id']} is called '{community['name']}' in this package and "
+                f"'{row[0]}' in the master; the master's name was kept")))
 
 
 # -- one interview that the master already has ------------------------------------------------
