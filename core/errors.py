@@ -304,7 +304,10 @@ def unknown_community(community_id: str) -> StoreError:
 
 
 def bad_value(question: str, problem: object) -> StoreError:
-    return StoreError(Text(f"问题“{question}”：{problem}。", f"Question '{question}': {problem}."),
+    # a ValueProblem carries both languages: keep each half, not the one in use when it was raised
+    said = getattr(problem, "text", None)
+    said = said if isinstance(said, Text) else Text(str(problem), str(problem))
+    return StoreError(Text(f"问题“{question}”：{said.zh}。", f"Question '{question}': {said.en}."),
                       hint=Text("请按提示修改答案；原来保存的答案没有变。",
                                 "Correct the answer as the hint says; the answer saved before is unchanged."),
                       code="bad_value")

@@ -172,3 +172,11 @@ def test_no_module_passes_one_language_to_a_catalogue_entry():
                             and re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", argument.value)):
                         found.append(f"{path.relative_to(ROOT)}:{node.lineno}: errors.{node.func.attr}")
     assert found == []
+
+
+def test_a_bad_value_keeps_both_languages_of_its_problem():
+    from yingzao.core.store.values import ValueProblem
+
+    error = errors.bad_value("age", ValueProblem(Text("请输入整数", "enter a whole number")))
+    read = _both(error)
+    assert "请输入整数" in read["zh"][0] and "enter a whole number" in read["en"][0]
