@@ -97,8 +97,8 @@ def _check_form(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from yingzao.core import paths
-    from yingzao.core.errors import YingzaoError
+    from yingzao.core import errors, paths
+    from yingzao.core.errors import Text, YingzaoError
     from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
 
     options = ExportOptions(
@@ -108,13 +108,14 @@ def _export(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         if show:
-            print(f"\rexporting… {done}/{total}", end="", file=sys.stderr, flush=True)
+            print("\r" + str(Text(f"正在导出… {done}/{total}", f"exporting… {done}/{total}")), end="", file=sys.stderr,
+                  flush=True)
 
     try:
         result = export_workbook(args.export_db or args.db or paths.default_database(), args.out, options,
                                  progress=progress)
     except (YingzaoError, KeyboardInterrupt) as error:
-        message = str(error) if isinstance(error, YingzaoError) else "Export cancelled; no file was written."
+        message = str(error if isinstance(error, YingzaoError) else errors.export_interrupted())
         print(("\n" if show else "") + message, file=sys.stderr)
         return 1
     if show:
@@ -126,14 +127,14 @@ def _export(args: argparse.Namespace) -> int:
 def _pack(args: argparse.Namespace) -> int:
     import sqlite3
 
-    from yingzao.core import paths
-    from yingzao.core.errors import YingzaoError
+    from yingzao.core import errors, paths
+    from yingzao.core.errors import Text, YingzaoError
     from yingzao.core.exchange.package import last_export, pack_read_error, pack_session
     from yingzao.core.store.database import Store
 
     db = args.pack_db or args.db or paths.default_database()
     if not db.exists():
-        print(f"{db}: no such database.", file=sys.stderr)
+        print(str(errors.no_database_to_pack(db)), file=sys.stderr)
         return 2
     if args.review or args.fieldworker:
         return _pack_review(db, args)
@@ -149,24 +150,30 @@ def _pack(args: argparse.Namespace) -> int:
         return 2
     if summary is None:
         if previous is None:
-            print(f"{db}: no interviews to export; no file written.")
+            print(Text(f"{db}：没有可导出的访谈；没有写入文件。", f"{db}: no interviews to export; no file written."))
         else:
-            print(f"Nothing changed since the last export ({previous['file_name']}, {previous['at']}); no file "
-                  "written. Use --all to export every interview again.")
+            last = f"{previous['file_name']}, {previous['at']}"
+            print(Text(f"自上次导出（{last}）以来没有改动；没有写入文件。要重新导出全部访谈，请加 --all。",
+                       f"Nothing changed since the last export ({last}); no file written. Use --all to export every "
+                       "interview again."))
         return 0
-    what = "all interviews" if summary.selection == "all" else "changed since the last export"
-    print(f"{summary.path}: {summary.interviews} interview(s) ({what}), {summary.answers} answers, "
-          f"{summary.audit} audit entries, {summary.protocols} protocol version(s)")
+    what = (Text("全部访谈", "all interviews") if summary.selection == "all"
+            else Text("自上次导出以来有改动的", "changed since the last export"))
+    print(Text(f"{summary.path}：{summary.interviews} 个访谈（{what.zh}），{summary.answers} 个回答，"
+               f"{summary.audit} 条审计记录，{summary.protocols} 个提纲版本",
+               f"{summary.path}: {summary.interviews} interview(s) ({what.en}), {summary.answers} answers, "
+               f"{summary.audit} audit entries, {summary.protocols} protocol version(s)"))
     return 0
 
 
 def _pack_review(db: Path, args: argparse.Namespace) -> int:
-    from yingzao.core.errors import YingzaoError
+    from yingzao.core import errors
+    from yingzao.core.errors import Text, YingzaoError
     from yingzao.core.exchange.review_package import last_review_export, pack_review
     from yingzao.core.store.database import Store
 
     if not args.review:
-        print("--fieldworker goes with --review.", file=sys.stderr)
+        print(str(errors.fieldworker_needs_review()), file=sys.stderr)
         return 2
     try:
         with Store(db) as store:
@@ -176,19 +183,26 @@ def _pack_review(db: Path, args: argparse.Namespace) -> int:
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 2
-    whose = f" of {args.fieldworker}" if args.fieldworker else ""
+    who = args.fieldworker
+    whose = Text(f"{who} 的", f" of {who}") if who else Text("", "")
     if summary is None:
-        since = f" since the last review package ({previous['file_name']}, {previous['at']})" if previous else ""
-        print(f"Nothing reviewed{whose}{since} to send; no file written.")
+        last = f"{previous['file_name']}, {previous['at']}" if previous else ""
+        since = Text(f"自上次审核数据包（{last}）以来", f" since the last review package ({last})") if previous else Text("", "")
+        print(Text(f"{since.zh}没有{whose.zh}已审核的访谈需要发送；没有写入文件。",
+                   f"Nothing reviewed{whose.en}{since.en} to send; no file written."))
         return 0
-    what = "reviewed, all" if summary.selection == "all" else "reviewed since they were last sent"
-    print(f"{summary.path}: {summary.interviews} interview(s){whose} {what}; the fieldworker merges it with "
-          "Merge sessions (python main.py merge --into LAPTOP.db FILE)")
+    what = (Text("已审核的全部", "reviewed, all") if summary.selection == "all"
+            else Text("自上次发送以来审核过的", "reviewed since they were last sent"))
+    print(Text(f"{summary.path}：{whose.zh}{what.zh}访谈 {summary.interviews} 个；访员用“合并数据包”"
+               "（python main.py merge --into LAPTOP.db FILE）合并它",
+               f"{summary.path}: {summary.interviews} interview(s){whose.en} {what.en}; the fieldworker merges it with "
+               "Merge sessions (python main.py merge --into LAPTOP.db FILE)"))
     return 0
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from yingzao.core.errors import YingzaoError
+    from yingzao.core import errors
+    from yingzao.core.errors import Text, YingzaoError
     from yingzao.core.exchange.merge import merge_packages
     from yingzao.core.exchange.merge_report import save_report_xlsx, summary_lines
     from yingzao.core.store.database import Store
@@ -206,10 +220,9 @@ def _merge(args: argparse.Namespace) -> int:
         try:
             save_report_xlsx(report, args.report)
         except (OSError, YingzaoError) as error:  # the merge itself is done and committed
-            print(f"The merge is done, but the report could not be saved to {args.report}: "
-                  f"{getattr(error, 'strerror', None) or error}.", file=sys.stderr)
+            print(str(errors.report_not_saved(args.report, error)), file=sys.stderr)
             return 1
-        print(f"report saved to {args.report}")
+        print(Text(f"报告已保存到 {args.report}", f"report saved to {args.report}"))
     return 1 if report.any_refused else 0
 
 

@@ -48,6 +48,11 @@ class Text:
         return Text(str(other) + self.zh, str(other) + self.en)
 
 
+def _both(text: "str | Text") -> Text:
+    """A detail that may come already in both languages, or as one string (a file name, a number)."""
+    return text if isinstance(text, Text) else Text(text, text)
+
+
 class YingzaoError(Exception):
     """Base of the errors the app reports to its user instead of crashing.
 
@@ -79,18 +84,31 @@ class YingzaoError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a form or codebook, at a place a person can find in Excel."""
+    """One thing wrong with a form or codebook, at a place a person can find in Excel.
+
+    `text` is a `Text`: the place stays as Excel names it, the words follow the interface language."""
 
     file: str
     sheet: str
     row: int | None
-    message: str
+    text: "str | Text"
     column: str | None = None
 
+    @property
+    def message(self) -> str:
+        """What is wrong, in the interface language."""
+        text = _both(self.text)
+        return text.en if _language == "en" else text.zh
+
     def __str__(self) -> str:
+        return self.read(_language)
+
+    def read(self, language: str) -> str:
+        """FILE:SHEET:ROW: [column] message, in `language` ("zh" or "en")."""
+        text = _both(self.text)
         row = "" if self.row is None else str(self.row)
         column = f"[{self.column}] " if self.column else ""
-        return f"{self.file}:{self.sheet}:{row}: {column}{self.message}"
+        return f"{self.file}:{self.sheet}:{row}: {column}{text.en if language == 'en' else text.zh}"
 
 
 class FormError(YingzaoError):
@@ -102,9 +120,9 @@ class FormError(YingzaoError):
         first = problems[0] if problems else None
         summary = Text(f"{self.path.name}：{len(problems)} 处问题", f"{self.path.name}: {len(problems)} problem(s)")
         if first is not None:
-            summary = summary + Text(f"；第一处：{first}", f"; first: {first}")
+            summary = summary + Text(f"；第一处：{first.read('zh')}", f"; first: {first.read('en')}")
         super().__init__(summary, hint=Text("请在 Excel 中修改这个工作簿，然后重新载入。",
-                                            "Fix the workbook in Excel and load it again."))
+                                            "Fix the workbook in Excel and load it again."), code="form_problems")
 
 
 class CodebookError(FormError):
@@ -112,6 +130,7 @@ class CodebookError(FormError):
 
     def __init__(self, path: Path | str, problems: list[Problem]) -> None:
         super().__init__(path, problems)
+        self.code = "codebook_problems"
         self.hint = Text("请修改编码表（CSV 文件：可在 Excel 或 WPS 中编辑，另存为“CSV UTF-8”），然后重新启动。",
                          "Fix the codebook (a CSV file: edit it in Excel or WPS and save it as CSV UTF-8) and start again.")
 
@@ -266,26 +285,34 @@ def read_only_store(path: Path) -> StoreError:
 
 def unknown_interview(interview_id: str) -> StoreError:
     return StoreError(Text(f"数据库中没有编号为 {interview_id} 的访谈。", f"No interview with id {interview_id} in this database."),
+                      hint=Text("请刷新列表后再试：它可能已被删除，或属于另一个数据库。",
+                                "Reload the list and try again: it may have been removed, or belong to another database."),
                       code="unknown_interview")
 
 
 def unknown_protocol(sha256: str) -> StoreError:
     return StoreError(Text(f"数据库中没有提纲版本 {sha256[:12]}。", f"Protocol version {sha256[:12]} is not in this database."),
+                      hint=Text("请先合并带有这个提纲版本的数据包，或在“提纲”中重新载入它。",
+                                "Merge a package that carries this protocol version first, or load it again under Protocols."),
                       code="unknown_protocol")
 
 
 def community_id_required() -> StoreError:
     return StoreError(Text("社区需要一个案例字母或简短编号，例如 A。", "A community needs a case letter or short id, e.g. A."),
-                      code="community_id_required")
+                      hint=Text("请填写编号后再保存。", "Fill in the id, then save."), code="community_id_required")
 
 
 def unknown_community(community_id: str) -> StoreError:
     return StoreError(Text(f"数据库中没有编号为 {community_id} 的社区。", f"No community with id {community_id} in this database."),
+                      hint=Text("请先添加这个社区，或选择一个已有的社区。", "Add the community first, or choose one that exists."),
                       code="unknown_community")
 
 
 def bad_value(question: str, problem: object) -> StoreError:
-    return StoreError(Text(f"问题“{question}”：{problem}。", f"Question '{question}': {problem}."),
+    # a ValueProblem carries both languages: keep each half, not the one in use when it was raised
+    said = getattr(problem, "text", None)
+    said = said if isinstance(said, Text) else Text(str(problem), str(problem))
+    return StoreError(Text(f"问题“{question}”：{said.zh}。", f"Question '{question}': {said.en}."),
                       hint=Text("请按提示修改答案；原来保存的答案没有变。",
                                 "Correct the answer as the hint says; the answer saved before is unchanged."),
                       code="bad_value")
@@ -307,7 +334,10 @@ def interview_read_only(interview_id: str, status: str) -> StoreError:
 
 def unknown_question(protocol_id: str, question: str) -> StoreError:
     return StoreError(Text(f"提纲 {protocol_id} 中没有名为“{question}”的问题。",
-                           f"Protocol {protocol_id} has no question named '{question}'."), code="unknown_question")
+                           f"Protocol {protocol_id} has no question named '{question}'."),
+                      hint=Text("请检查问题名称（Excel 中 survey 工作表的 name 列）。",
+                                "Check the question's name (the name column of the workbook's survey sheet)."),
+                      code="unknown_question")
 
 
 def package_exists(path: Path) -> YingzaoError:
@@ -423,7 +453,8 @@ class ExportCancelled(ExportError):
     """The user cancelled an export; nothing was written."""
 
     def __init__(self) -> None:
-        super().__init__(Text("导出已取消；没有写入任何文件。", "Export cancelled; no file was written."), code="export_cancelled")
+        super().__init__(Text("导出已取消；没有写入任何文件。", "Export cancelled; no file was written."),
+                         hint=Text("需要时可以重新导出。", "Export again whenever you need to."), code="export_cancelled")
 
 
 def export_database_missing(path: Path) -> ExportError:
@@ -493,7 +524,7 @@ def export_database_damaged(path: Path, problems: "list[Text]") -> ExportError:
     """Nothing could be exported: even the list of interviews cannot be read."""
     found = _joined(problems) if problems else Text("读取时出错", "reading it failed")
     return ExportError(
-        Text(f"数据库 {path} 已损坏，无法导出：", f"The database {path} is damaged and cannot be exported: ") + found + "。",
+        Text(f"数据库 {path} 已损坏，无法导出：", f"The database {path} is damaged and cannot be exported: ") + found + Text("。", "."),
         hint=Text("请用最近的备份（或访员电脑上的数据库、已导出的数据包）恢复。不要继续在此文件中录入。没有写入任何文件。",
                   "Restore it from your latest backup (or the fieldworker's laptop, or the packages already exported). "
                   "Do not keep entering data into this file. Nothing was written."),
@@ -535,8 +566,9 @@ def package_incomplete(path: Path | str) -> PackageError:
                         code="package_incomplete")
 
 
-def not_a_package(path: Path | str, what: str) -> PackageError:
-    return PackageError(path, Text(f"这不是营造的数据包（{what}）。", f"this is not a Yingzao session package ({what})."),
+def not_a_package(path: Path | str, what: "str | Text") -> PackageError:
+    what = _both(what)
+    return PackageError(path, Text(f"这不是营造的数据包（{what.zh}）。", f"this is not a Yingzao session package ({what.en})."),
                         hint=Text(f"请选择用“导出数据包”（python main.py pack）生成的 .yzpack 文件。{_UNCHANGED.zh}",
                                   f"Choose a .yzpack file made with Export session (python main.py pack). {_UNCHANGED.en}"),
                         code="not_a_package")
@@ -551,8 +583,9 @@ def newer_package(path: Path | str, found: int, known: int) -> PackageError:
         code="newer_package")
 
 
-def damaged_package(path: Path | str, what: str) -> PackageError:
-    return PackageError(path, Text(f"数据包已损坏或被改动：{what}。", f"the package is damaged or was altered: {what}."),
+def damaged_package(path: Path | str, what: "str | Text") -> PackageError:
+    what = _both(what)
+    return PackageError(path, Text(f"数据包已损坏或被改动：{what.zh}。", f"the package is damaged or was altered: {what.en}."),
                         hint=Text(f"请访员重新导出数据包，合并新的文件。{_UNCHANGED.zh}",
                                   f"Ask the fieldworker to export the session again and merge the new file. {_UNCHANGED.en}"),
                         code="damaged_package")
@@ -589,32 +622,34 @@ def pack_read_failed(path: Path, error: Exception, problems: "list[Text]") -> St
 _ASK_AGAIN = Text("请访员重新导出数据包，再合并新文件。", "Ask the fieldworker to export the session again and merge the new file. ")
 
 
-def package_too_large(path: Path | str, what: str, limit: str) -> PackageError:
-    return PackageError(path, Text(f"数据包超出了 Yingzao 接受的大小（{what}；上限 {limit}），可能已损坏或是恶意文件。",
-                                   f"the package is larger than Yingzao accepts ({what}; the limit is {limit}); "
+def package_too_large(path: Path | str, what: "str | Text", limit: "str | Text") -> PackageError:
+    what, limit = _both(what), _both(limit)
+    return PackageError(path, Text(f"数据包超出了 Yingzao 接受的大小（{what.zh}；上限 {limit.zh}），可能已损坏或是恶意文件。",
+                                   f"the package is larger than Yingzao accepts ({what.en}; the limit is {limit.en}); "
                                    "it may be damaged or hostile."),
-                        hint=_ASK_AGAIN + _UNCHANGED)
+                        hint=_ASK_AGAIN + _UNCHANGED, code="package_too_large")
 
 
 def package_duplicate_member(path: Path | str, name: str) -> PackageError:
     return PackageError(path, Text(f"数据包中有两个同名文件（{name}），无法确定哪一个是真的。",
                                    f"the package holds two files named {name}; which one is genuine cannot be told."),
-                        hint=_ASK_AGAIN + _UNCHANGED)
+                        hint=_ASK_AGAIN + _UNCHANGED, code="package_duplicate_member")
 
 
-def package_protocol_unverifiable(path: Path | str, sha256: str, why: str) -> PackageError:
-    return PackageError(path, Text(f"提纲 {sha256[:12]} 无法根据其附带的 Excel 工作簿核实（{why}）。",
-                                   f"protocol {sha256[:12]} cannot be verified against its own workbook ({why})."),
+def package_protocol_unverifiable(path: Path | str, sha256: str, why: "str | Text") -> PackageError:
+    why = _both(why)
+    return PackageError(path, Text(f"提纲 {sha256[:12]} 无法根据其附带的 Excel 工作簿核实（{why.zh}）。",
+                                   f"protocol {sha256[:12]} cannot be verified against its own workbook ({why.en})."),
                         hint=Text("请在访员的电脑上用 Yingzao 重新载入该提纲并重新导出会话。",
                                   "Load the protocol again in Yingzao on the fieldworker's laptop and export "
-                                  "the session again. ") + _UNCHANGED)
+                                  "the session again. ") + _UNCHANGED, code="package_protocol_unverifiable")
 
 
 def package_answer_outside_protocol(path: Path | str, interview_id: str, question: str, form: str) -> PackageError:
     return PackageError(path, Text(f"访谈 {interview_id} 回答了提纲 {form} 中没有的问题“{question}”。",
                                    f"interview {interview_id} answers a question '{question}' that its protocol "
                                    f"{form} does not have."),
-                        hint=_ASK_AGAIN + _UNCHANGED)
+                        hint=_ASK_AGAIN + _UNCHANGED, code="package_answer_outside_protocol")
 
 
 def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
@@ -622,16 +657,19 @@ def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
     transaction rolled back, and the others of the run still merge."""
     return PackageError(path, Text(f"合并时出现意外错误（{type(error).__name__}），此数据包未合并。",
                                    f"merging it failed unexpectedly ({type(error).__name__}); it was not merged."),
-                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED)
+                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED,
+                        code="package_not_merged")
 
 
-def expression_unreadable(detail: str) -> YingzaoError:
+def expression_unreadable(detail: "str | Text") -> YingzaoError:
     """An interview whose protocol (merged before its workbook was checked) holds an expression
     that cannot be read: said plainly instead of a traceback."""
-    return YingzaoError(Text(f"无法打开此访谈：其提纲中的表达式无法读取（{detail}）。",
-                             f"This interview cannot be opened: an expression of its protocol cannot be read ({detail})."),
+    detail = _both(detail)
+    return YingzaoError(Text(f"无法打开此访谈：其提纲中的表达式无法读取（{detail.zh}）。",
+                             f"This interview cannot be opened: an expression of its protocol cannot be read ({detail.en})."),
                         hint=Text("请用“检查提纲”（python main.py check-form）检查该提纲的工作簿。",
-                                  "Check the protocol's workbook with check-form (python main.py check-form)."))
+                                  "Check the protocol's workbook with check-form (python main.py check-form)."),
+                        code="expression_unreadable")
 
 
 def review_package_for_another_database(path: Path | str, interview_id: str) -> PackageError:
@@ -639,7 +677,7 @@ def review_package_for_another_database(path: Path | str, interview_id: str) -> 
                                    f"this is a review package, but interview {interview_id} was not taken on this "
                                    "database; it belongs on the laptop that took the interview."),
                         hint=Text("请在做这些访谈的访员电脑上合并它。", "Merge it on the fieldworker's laptop that took "
-                                  "these interviews. ") + _UNCHANGED)
+                                  "these interviews. ") + _UNCHANGED, code="review_package_for_another_database")
 
 
 def no_open_conflict(interview_id: str) -> StoreError:
@@ -732,6 +770,8 @@ def unknown_comment(comment_id: str, interview_id: str) -> ReviewError:
 def unknown_question_in(interview_id: str, question: str) -> ReviewError:
     return ReviewError(Text(f"访谈 {interview_id} 的提纲中没有名为“{question}”的问题。",
                             f"Interview {interview_id}'s protocol has no question named '{question}'."),
+                       hint=Text("请重新载入访谈：它的提纲可能与您看到的不同。",
+                                 "Reload the interview: its protocol may differ from the one you see."),
                        code="unknown_question_in")
 
 
@@ -749,3 +789,61 @@ def already_sent_back(interview_id: str, at: str) -> ReviewError:
 def database_in_use(path: Path, holder: object) -> DatabaseInUse:
     """Another process holds the database (core/store.py raises through this name)."""
     return DatabaseInUse(path, holder)
+
+
+# -- issue 11: the rest of the catalogue (SQLite classification, packages, the command line) ------
+
+def is_busy(error: Exception) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, by SQLite's own error code (never by the message's wording)."""
+    return _primary(error) in _SQLITE_BUSY
+
+
+def package_not_written(path: Path, error: OSError) -> StoreError:
+    """Writing a package file failed (a full or unplugged USB stick); nothing partial is left."""
+    why = error.strerror or str(error)
+    return StoreError(Text(f"无法写入 {path}（{why}）；没有留下不完整的数据包。",
+                           f"{path} cannot be written ({why}); no partial package was left."),
+                      hint=Text("请换一个文件夹，或检查 U 盘是否已插好、是否已满。",
+                                "Choose another folder, or check that the USB stick is plugged in and not full."),
+                      code="package_not_written")
+
+
+def package_refused_by_master(path: Path | str, error: Exception) -> PackageError:
+    """The master database refused a package's rows for a reason no check foresaw (a constraint)."""
+    return PackageError(path, Text(f"主数据库拒绝了它（{error}）。", f"the master database refused it ({error})."),
+                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED,
+                        code="package_refused_by_master")
+
+
+def no_database_to_pack(path: Path) -> StoreError:
+    return StoreError(Text(f"{path}：没有这个数据库。", f"{path}: no such database."),
+                      hint=Text("请检查 --db 给出的路径。", "Check the path given with --db."), code="no_database_to_pack")
+
+
+def fieldworker_needs_review() -> YingzaoError:
+    return YingzaoError(Text("--fieldworker 只能与 --review 一起使用。", "--fieldworker goes with --review."),
+                        hint=Text("要为某位访员打包审核结果，请写 pack --review --fieldworker 姓名。",
+                                  "To pack the reviews of one fieldworker, write pack --review --fieldworker NAME."),
+                        code="fieldworker_needs_review")
+
+
+def report_not_saved(path: Path, error: Exception) -> YingzaoError:
+    why = getattr(error, "strerror", None) or str(error)
+    return YingzaoError(Text(f"合并已完成，但报告无法保存到 {path}（{why}）。",
+                             f"The merge is done, but the report could not be saved to {path} ({why})."),
+                        hint=Text("请换一个文件夹或文件名（或在 Excel 中关闭同名文件）后再保存；在命令行中可再次合并并加 --report，"
+                                  "已合并的数据包会被跳过。",
+                                  "Choose another folder or file name (or close the file in Excel) and save again; on the "
+                                  "command line, merge again with --report: packages already merged are skipped."),
+                        code="report_not_saved")
+
+
+def cannot_read(error: OSError) -> Text:
+    """A form problem's words for a file the system would not let us read (a codebook, a workbook)."""
+    why = error.strerror or str(error)
+    return Text(f"无法读取（{why}）。", f"cannot be read ({why}).")
+
+
+def export_interrupted() -> ExportError:
+    """Ctrl+C during `export`: the same words as the dialog's Cancel."""
+    return ExportCancelled()

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from yingzao.core.errors import Text, YingzaoError
+from yingzao.core import errors
+from yingzao.core.errors import YingzaoError
 from yingzao.core.exchange.merge import ALREADY_MERGED, MERGED, REFUSED, MergeReport, merge_packages
 from yingzao.core.exchange.merge_report import save_report_xlsx
 from yingzao.core.store.database import Store
@@ -271,9 +272,7 @@ class MergeDialog(QDialog):
                 self.save_report(path if path.lower().endswith(".xlsx") else path + ".xlsx")
             except OSError as error:
 
-                error_dialog.show_error(self, self.tr, YingzaoError(Text(f"{path} 无法写入（{error.strerror}）。",
-                                                            f"{path} cannot be written ({error.strerror})."),
-                                                       hint=Text("请换一个文件夹或文件名。", "Choose another folder or file name.")))
+                error_dialog.show_error(self, self.tr, errors.report_not_saved(Path(path), error))
 
     def _resolve(self) -> None:
         from yingzao.ui.conflict_dialog import open_conflicts_dialog

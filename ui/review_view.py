@@ -374,7 +374,7 @@ class ReviewView(QWidget):
             page = ReviewInterviewView(self.store, interview_id, self.tr, community_name=community, parent=self.stack)
         except (YingzaoError, ExpressionError) as error:  # an expression of a damaged protocol, not caught there
 
-            error_dialog.show_error(self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.message))
+            error_dialog.show_error(self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.text))
             return None
         page.closed.connect(self.show_queue)
         page.changed.connect(self._interview_changed)

@@ -119,8 +119,7 @@ def resolve_conflict(store, interview_id: str, choice: str | Mapping[str, str]) 
             known = set(conflict.questions())
             unknown = [q for q in choice if q not in known]
             if unknown:
-                raise errors.StoreError(f"Question '{unknown[0]}' is not answered in any version of interview "
-                                        f"{interview_id}.", hint="Choose among the questions the versions answer.")
+                raise errors.unanswered_in_versions(unknown[0], interview_id)
             wanted = {q: conflict.version(label).answer(q) for q, label in choice.items()}
             record = {"answers": {q: conflict.version(label).label for q, label in sorted(choice.items())}}
             if row_from is not None:

@@ -133,7 +133,7 @@ def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | No
         _merge(store, package, protocols, line, cancelled)
         return line
     except errors.YingzaoError as error:
-        reason = str(error).removeprefix(f"{path.name}: ")  # the report names the file already
+        reason = _without_name(error, path)  # the report names the file already
     except _Cancelled:
         return PackageReport(name, _storable(str(path)), CANCELLED, **about)
     except sqlite3.Error as error:
@@ -142,13 +142,21 @@ def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | No
         merged_at = _merged_at(store, about["package_id"]) if about else None
         if merged_at is not None:
             return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=merged_at, **about)
-        if "locked" in str(error) or "busy" in str(error):
+        if errors.is_busy(error):
             reason = str(errors.database_locked(store.path))
         else:
-            reason = f"the master database refused it ({error}); the master has not been changed."
+            reason = _without_name(errors.package_refused_by_master(path, error), path)
     except Exception as error:  # noqa: BLE001 — one unforeseen package must not end the run
-        reason = str(errors.package_not_merged(path, error)).removeprefix(f"{path.name}: ")
+        reason = _without_name(errors.package_not_merged(path, error), path)
     return PackageReport(name, _storable(str(path)), REFUSED, reason=reason, **about)
+
+
+def _without_name(error: errors.YingzaoError, path: Path) -> str:
+    """The error as a report line shows it: the line names the file already (in either language)."""
+    text = str(error)
+    for prefix in (f"{path.name}: ", f"{path.name}："):
+        text = text.removeprefix(prefix)
+    return text
 
 
 def _file_name(path: Path) -> str:
@@ -263,8 +271,10 @@ def _add_communities(store, package: Package, line: PackageReport) -> None:
     for community in package.communities:
         kept = store.keep_community(community["id"], community["name"], community["created_at"])
         if kept != community["name"]:
-            line.notes.append(f"community {community['id']} is called '{community['name']}' in this package and "
-                              f"'{kept}' in the master; the master's name was kept")
+            line.notes.append(str(errors.Text(
+                f"社区 {community['id']} 在这个数据包中叫“{community['name']}”，在主数据库中叫“{kept}”；保留了主数据库中的名称",
+                f"community {community['id']} is called '{community['name']}' in this package and "
+                f"'{kept}' in the master; the master's name was kept")))
 
 
 # -- one interview that the master already has ------------------------------------------------

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from yingzao.core.durable import write_durably
+from yingzao.core.errors import Text
 from yingzao.core.exchange.merge import ALREADY_MERGED, CANCELLED, MERGED, REFUSED, MergeReport, PackageReport
 from yingzao.core.timestamps import to_local
 from yingzao.core.export.xlsx_text import cell_text, xml_safe
@@ -16,7 +17,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def describe(line: PackageReport) -> str:
-    return printable(_describe(line))
+    return printable(str(_describe(line)))
 
 
 def printable(text: str) -> str:
@@ -25,34 +26,45 @@ def printable(text: str) -> str:
     return _CONTROL.sub("\ufffd", xml_safe(text))
 
 
-def _describe(line: PackageReport) -> str:
+def _describe(line: PackageReport) -> Text:
+    name = line.file_name
     if line.status == MERGED:
-        text = (f"{line.file_name}: merged — {line.added} added, {line.updated} updated, "
-                f"{line.duplicates} duplicate(s), {line.older} older version(s) skipped, "
-                f"{len(line.conflicts)} conflict(s)")
-        return text + "".join(f"\n    note: {note}" for note in line.notes)
+        text = Text(f"{name}：已合并 —— 新增 {line.added}，更新 {line.updated}，重复 {line.duplicates}，"
+                    f"跳过旧版本 {line.older}，冲突 {len(line.conflicts)}",
+                    f"{name}: merged — {line.added} added, {line.updated} updated, "
+                    f"{line.duplicates} duplicate(s), {line.older} older version(s) skipped, "
+                    f"{len(line.conflicts)} conflict(s)")
+        return text + Text("".join(f"\n    备注：{note}" for note in line.notes),
+                           "".join(f"\n    note: {note}" for note in line.notes))
     if line.status == ALREADY_MERGED:
-        return f"{line.file_name}: already merged on {line.merged_at} — nothing changed"
+        return Text(f"{name}：已于 {line.merged_at} 合并过 —— 没有任何改动",
+                    f"{name}: already merged on {line.merged_at} — nothing changed")
     if line.status == REFUSED:
-        return f"{line.file_name}: REFUSED — {line.reason}"
+        return Text(f"{name}：拒收 —— {line.reason}", f"{name}: REFUSED — {line.reason}")
     if line.status == CANCELLED:
-        return f"{line.file_name}: not merged (cancelled)"
-    return f"{line.file_name}: {line.status}"
+        return Text(f"{name}：未合并（已取消）", f"{name}: not merged (cancelled)")
+    return Text(f"{name}: {line.status}", f"{name}: {line.status}")
 
 
 def summary_lines(report: MergeReport) -> list[str]:
+    """The report as the command line prints it, in the interface language (`errors.set_language`)."""
     lines = [describe(line) for line in report.packages]
     merged = [p for p in report.packages if p.status == MERGED]
-    lines.append(
-        f"total: {len(report.packages)} file(s) — {len(merged)} merged, "
-        f"{sum(p.status == ALREADY_MERGED for p in report.packages)} already merged, "
-        f"{sum(p.status == REFUSED for p in report.packages)} refused; "
-        f"{sum(p.added for p in merged)} interview(s) added, {sum(p.updated for p in merged)} updated, "
-        f"{sum(len(p.conflicts) for p in merged)} conflict(s)")
+    files, already = len(report.packages), sum(p.status == ALREADY_MERGED for p in report.packages)
+    refused = sum(p.status == REFUSED for p in report.packages)
+    added, updated = sum(p.added for p in merged), sum(p.updated for p in merged)
+    conflicted = sum(len(p.conflicts) for p in merged)
+    lines.append(str(Text(
+        f"合计：{files} 个文件 —— 已合并 {len(merged)}，此前已合并 {already}，拒收 {refused}；"
+        f"新增访谈 {added}，更新 {updated}，冲突 {conflicted}",
+        f"total: {files} file(s) — {len(merged)} merged, {already} already merged, {refused} refused; "
+        f"{added} interview(s) added, {updated} updated, {conflicted} conflict(s)")))
     conflicts = report.conflicts()
     if conflicts:
-        lines.append("interviews in conflict (both versions kept; resolve them in the app under Resolve conflicts):")
-        lines += [printable(f"    {interview_id}  (from {file_name})") for interview_id, file_name in conflicts]
+        lines.append(str(Text("有冲突的访谈（两个版本都已保留；请在应用中的“解决冲突”里处理）：",
+                              "interviews in conflict (both versions kept; resolve them in the app under Resolve conflicts):")))
+        lines += [printable(str(Text(f"    {interview_id}  （来自 {file_name}）", f"    {interview_id}  (from {file_name})")))
+                  for interview_id, file_name in conflicts]
     return lines
 
 

@@ -22,7 +22,7 @@ from yingzao.core.exchange.content_hash import (
     ANSWER_FIELDS, AUDIT_FIELDS, INTERVIEW_FIELDS, PARADATA_FIELDS, Version, load_version,
 )
 from yingzao.core.durable import replace_durably
-from yingzao.core.errors import FormError
+from yingzao.core.errors import FormError, Text
 from yingzao.core.export.damage import diagnose
 from yingzao.core.forms.loader import load_protocol_bytes
 from yingzao.core.exchange.json_limits import json_depth_exceeds, storable
@@ -108,12 +108,14 @@ class Package:
         whose definition says anything else is refused. Only protocols the master lacks need this."""
         definition, workbook = self.protocol_members[sha256]
         if workbook is None:
-            raise errors.package_protocol_unverifiable(self.path, sha256, "the package does not carry its workbook")
+            raise errors.package_protocol_unverifiable(
+                self.path, sha256, Text("数据包没有附带它的工作簿", "the package does not carry its workbook"))
         if hashlib.sha256(workbook).hexdigest() != sha256:
-            raise errors.damaged_package(self.path, f"the workbook of protocol {sha256[:12]} does not match its hash")
-        carried = _json(self.path, definition, f"protocol {sha256[:12]}")
+            raise errors.damaged_package(self.path, Text(f"提纲 {sha256[:12]} 的工作簿与其哈希值不符",
+                                                        f"the workbook of protocol {sha256[:12]} does not match its hash"))
+        carried = _json(self.path, definition, Text(f"提纲 {sha256[:12]}", f"protocol {sha256[:12]}"))
         if not isinstance(carried, dict):
-            raise errors.damaged_package(self.path, f"protocol {sha256[:12]} cannot be read")
+            raise errors.damaged_package(self.path, Text(f"提纲 {sha256[:12]} 无法读取", f"protocol {sha256[:12]} cannot be read"))
         name = carried.get("source_name")
         if not (isinstance(name, str) and _WORKBOOK_NAME.match(name)):
             name = f"{sha256}.xlsx"
@@ -123,13 +125,15 @@ class Package:
                 protocol = load_protocol_bytes(workbook, name)
             except FormError as error:
                 first = error.problems[0] if error.problems else error
-                raise errors.package_protocol_unverifiable(self.path, sha256, f"it does not load: {first}") from None
+                raise errors.package_protocol_unverifiable(
+                    self.path, sha256, Text(f"它无法载入：{_read(first, 'zh')}", f"it does not load: {_read(first, 'en')}")) from None
             if len(_PARSED) >= 64:
                 _PARSED.pop(next(iter(_PARSED)))
             _PARSED[(sha256, name)] = protocol
         if json.loads(json.dumps(protocol.to_dict())) != carried:  # as JSON: tuples read back as lists
             raise errors.damaged_package(
-                self.path, f"the definition of protocol {sha256[:12]} is not what its own workbook says")
+                self.path, Text(f"提纲 {sha256[:12]} 的定义与它自己的工作簿不一致",
+                                f"the definition of protocol {sha256[:12]} is not what its own workbook says"))
         return protocol
 
     def workbook(self, sha256: str) -> bytes | None:
@@ -290,9 +294,7 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
         replace_durably(partial, out)  # on disk for good before the caller records the export as done
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise errors.StoreError(
-            f"{out} cannot be written ({error.strerror or error}).",
-            hint="Choose another folder, or check that the USB stick is plugged in and not full.") from error
+        raise errors.package_not_written(out, error) from error
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -336,7 +338,8 @@ def read_package(path: Path | str) -> Package:
         files: dict[str, str] = manifest["files"]
         unexpected = sorted(set(zf.namelist()) - set(files) - {MANIFEST})
         if unexpected:
-            raise errors.damaged_package(path, f"it holds a file its manifest does not list ({unexpected[0]})")
+            raise errors.damaged_package(path, Text(f"其中有清单未列出的文件（{_shown(unexpected[0])}）",
+                                                    f"it holds a file its manifest does not list ({_shown(unexpected[0])})"))
         members = {name: _member(path, zf, name, sha) for name, sha in files.items()}
     package = Package(path, package_id, manifest)
     for entry in manifest["protocols"]:
@@ -354,13 +357,13 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         with path.open("rb") as handle:
             head = handle.read(16)
     except OSError as error:
-        raise errors.PackageError(path, f"the file cannot be read ({error.strerror}).",
-                                  hint="Check that the file exists and that you may open it.") from error
+        raise errors.package_unreadable(path, error) from error
     if not head:
         raise errors.package_incomplete(path)
     if not head.startswith(_ZIP_MAGIC):
-        what = ("it is a database file; export a session from it with Export session" if head.startswith(b"SQLite")
-                else "it is not a zip file")
+        what = (Text("这是数据库文件；请在营造中用“导出数据包”从它导出", "it is a database file; export a session from it "
+                     "with Export session") if head.startswith(b"SQLite")
+                else Text("它不是 zip 文件", "it is not a zip file"))
         raise errors.not_a_package(path, what)
     try:
         zf = zipfile.ZipFile(path)
@@ -377,7 +380,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
 def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise errors.package_too_large(path, f"{len(infos)} files", f"{MAX_MEMBERS} files")
+        raise errors.package_too_large(path, Text(f"{len(infos)} 个文件", f"{len(infos)} files"),
+                                       Text(f"{MAX_MEMBERS} 个文件", f"{MAX_MEMBERS} files"))
     seen: set[str] = set()
     for info in infos:
         if info.filename in seen:  # zipfile would silently read the last one
@@ -385,12 +389,13 @@ def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
         seen.add(info.filename)
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_BYTES:
-        raise errors.package_too_large(path, f"{_mib(total)} unpacked", f"{_mib(MAX_TOTAL_BYTES)}")
+        raise errors.package_too_large(path, Text(f"解压后 {_mib(total)}", f"{_mib(total)} unpacked"), _mib(MAX_TOTAL_BYTES))
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise errors.package_too_large(
-                path, f"{_shown(info.filename)} unpacks {info.file_size // max(info.compress_size, 1)} times its size",
-                f"{MAX_RATIO} times")
+                path, Text(f"{_shown(info.filename)} 解压后是压缩大小的 {info.file_size // max(info.compress_size, 1)} 倍",
+                           f"{_shown(info.filename)} unpacks {info.file_size // max(info.compress_size, 1)} times its size"),
+                Text(f"{MAX_RATIO} 倍", f"{MAX_RATIO} times"))
 
 
 def _mib(size: int) -> str:
@@ -409,9 +414,10 @@ def _member(path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = Non
     try:
         info = zf.getinfo(name)
     except KeyError:
-        raise errors.damaged_package(path, f"{_shown(name)} is missing") from None
+        raise errors.damaged_package(path, Text(f"缺少 {_shown(name)}", f"{_shown(name)} is missing")) from None
     if info.file_size > limit:
-        raise errors.package_too_large(path, f"{_shown(name)} is {_mib(info.file_size)}", _mib(limit))
+        raise errors.package_too_large(path, Text(f"{_shown(name)} 有 {_mib(info.file_size)}",
+                                             f"{_shown(name)} is {_mib(info.file_size)}"), _mib(limit))
     allowed = min(info.file_size, limit)
     chunks: list[bytes] = []
     size = 0
@@ -420,35 +426,50 @@ def _member(path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = Non
             while chunk := member.read(_CHUNK):
                 size += len(chunk)
                 if size > allowed:
-                    raise errors.damaged_package(path, f"{_shown(name)} is larger than its zip entry says")
+                    raise errors.damaged_package(path, Text(f"{_shown(name)} 比 zip 目录中记载的大",
+                                                                 f"{_shown(name)} is larger than its zip entry says"))
                 chunks.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
             RuntimeError) as error:  # RuntimeError: an encrypted member
-        raise errors.damaged_package(path, f"{_shown(name)} cannot be unpacked ({error})") from error
+        raise errors.damaged_package(path, Text(f"{_shown(name)} 无法解压（{error}）",
+                                                f"{_shown(name)} cannot be unpacked ({error})")) from error
     data = b"".join(chunks)
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
-        raise errors.damaged_package(path, f"{_shown(name)} does not match the hash in its manifest")
+        raise errors.damaged_package(path, Text(f"{_shown(name)} 与清单中的哈希值不符",
+                                                f"{_shown(name)} does not match the hash in its manifest"))
     return data
 
 
-def _json(path: Path, data: bytes, what: str) -> Any:
+def _json(path: Path, data: bytes, what: Text) -> Any:
     """Parse one JSON document of a package, refusing before parsing anything nested deeper than
     MAX_JSON_DEPTH (a 200,000-deep array exhausts Python's recursion), numbers that are not finite
     and text that is not valid UTF-8 (lone surrogates cannot be stored)."""
     if json_depth_exceeds(data, MAX_JSON_DEPTH):
-        raise errors.damaged_package(path, f"{what} is nested deeper than {MAX_JSON_DEPTH} levels")
+        raise errors.damaged_package(path, what + Text(f" 的嵌套超过 {MAX_JSON_DEPTH} 层",
+                                                         f" is nested deeper than {MAX_JSON_DEPTH} levels"))
     try:
         value = json.loads(data, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
-        raise errors.damaged_package(path, f"{what} is not readable JSON") from error
+        raise errors.damaged_package(path, what + Text(" 不是可读的 JSON", " is not readable JSON")) from error
     if not storable(value):
-        raise errors.damaged_package(path, f"{what} holds a value that cannot be stored "
-                                           "(a number out of range or text that is not valid Unicode)")
+        raise errors.damaged_package(path, what + Text(" 含有无法保存的值（超出范围的数字，或不是有效 Unicode 的文字）",
+                                                       " holds a value that cannot be stored (a number out of range or "
+                                                       "text that is not valid Unicode)"))
     return value
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
+
+
+_MANIFEST_TEXT = Text("清单", "its manifest")
+_NAME_TOO_LONG = Text("清单中的名称远长于任何真实的名称", "its manifest has a name far longer than any real one")
+
+
+def _read(problem: object, language: str) -> str:
+    """A form problem (or error) in one language, to quote inside a message that has both."""
+    read = getattr(problem, "read", None)
+    return read(language) if callable(read) else str(problem)
 
 
 _MANIFEST_TYPES = {
@@ -459,53 +480,54 @@ _MANIFEST_TYPES = {
 
 def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
     if MANIFEST not in zf.namelist():
-        raise errors.not_a_package(path, "it is a zip file without a Yingzao manifest")
+        raise errors.not_a_package(path, Text("这是没有营造清单的 zip 文件", "it is a zip file without a Yingzao manifest"))
     raw = _member(path, zf, MANIFEST, limit=MAX_MANIFEST_BYTES)
-    manifest = _json(path, raw, "its manifest")
+    manifest = _json(path, raw, _MANIFEST_TEXT)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise errors.not_a_package(path, "its manifest is not a Yingzao manifest")
+        raise errors.not_a_package(path, Text("它的清单不是营造的清单", "its manifest is not a Yingzao manifest"))
     version = manifest.get("format_version")
     if type(version) is not int or version < 1:
-        raise errors.damaged_package(path, "its manifest has no valid format version")
+        raise errors.damaged_package(path, Text("清单没有有效的格式版本", "its manifest has no valid format version"))
     if version > FORMAT_VERSION:
         raise errors.newer_package(path, version, FORMAT_VERSION)
     for key, kind in _MANIFEST_TYPES.items():
         if not isinstance(manifest.get(key), kind):
-            raise errors.damaged_package(path, f"its manifest lacks a valid '{key}'")
+            raise errors.damaged_package(path, Text(f"清单缺少有效的“{key}”", f"its manifest lacks a valid '{key}'"))
     if manifest["kind"] not in KINDS:
-        raise errors.not_a_package(path, f"it is a '{_shown(manifest['kind'])[:40]}' package, not a session")
+        raise errors.not_a_package(path, Text(f"它是“{_shown(manifest['kind'])[:40]}”数据包，不是访谈数据包",
+                                              f"it is a '{_shown(manifest['kind'])[:40]}' package, not a session"))
     for optional in ("for_fieldworker", "device_label"):  # absent from older packages, or from other kinds
         if not isinstance(manifest.get(optional, ""), str):
-            raise errors.damaged_package(path, f"its manifest lacks a valid '{optional}'")
+            raise errors.damaged_package(path, Text(f"清单缺少有效的“{optional}”", f"its manifest lacks a valid '{optional}'"))
     if len(manifest.get("device_label", "")) > MAX_DEVICE_LABEL:
-        raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
+        raise errors.damaged_package(path, _NAME_TOO_LONG)
     if any(len(manifest[key]) > 1000 for key in ("app_version", "device_id", "fieldworker", "created_at")):
-        raise errors.damaged_package(path, "its manifest has a name far longer than any real one")
+        raise errors.damaged_package(path, _NAME_TOO_LONG)
     files = manifest["files"]
     if not all(isinstance(v, str) and _SHA256.match(v) for v in files.values()) or INTERVIEWS not in files \
             or COMMUNITIES not in files or MANIFEST in files:
-        raise errors.damaged_package(path, "its manifest lists its files wrongly")
+        raise errors.damaged_package(path, Text("清单中的文件列表有误", "its manifest lists its files wrongly"))
     for entry in manifest["interviews"]:
         if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)
                 and isinstance(entry.get("content_sha256"), str) and _SHA256.match(entry["content_sha256"])
                 and type(entry.get("answers")) is int and type(entry.get("audit")) is int
                 and type(entry.get("comments", 0)) is int):
-            raise errors.damaged_package(path, "its manifest lists an interview wrongly")
+            raise errors.damaged_package(path, Text("清单中的访谈条目有误", "its manifest lists an interview wrongly"))
     for entry in manifest["protocols"]:
         if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and _SHA256.match(entry["sha256"])
                 and isinstance(entry.get("definition"), str) and entry["definition"] in files
                 and (entry.get("workbook") is None
                      or (isinstance(entry["workbook"], str) and entry["workbook"] in files))):
-            raise errors.damaged_package(path, "its manifest lists a protocol wrongly")
+            raise errors.damaged_package(path, Text("清单中的提纲条目有误", "its manifest lists a protocol wrongly"))
     return hashlib.sha256(raw).hexdigest(), manifest
 
 
 def _communities(path: Path, data: bytes) -> list[dict[str, Any]]:
-    rows = _json(path, data, COMMUNITIES)
+    rows = _json(path, data, Text(COMMUNITIES, COMMUNITIES))
     if not isinstance(rows, list) or not all(
             isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("name"), str)
             and isinstance(r.get("created_at"), str) for r in rows):
-        raise errors.damaged_package(path, f"{COMMUNITIES} is not a list of communities")
+        raise errors.damaged_package(path, Text(f"{COMMUNITIES} 不是社区列表", f"{COMMUNITIES} is not a list of communities"))
     return rows
 
 
@@ -515,36 +537,42 @@ def _versions(path: Path, data: bytes, manifest: dict[str, Any], package: Packag
     if lines and lines[-1] == b"":
         lines.pop()
     if len(lines) != len(entries):
-        raise errors.damaged_package(path, f"{INTERVIEWS} holds {len(lines)} interviews, its manifest {len(entries)}")
+        raise errors.damaged_package(path, Text(f"{INTERVIEWS} 有 {len(lines)} 个访谈，清单却记有 {len(entries)} 个",
+                                                f"{INTERVIEWS} holds {len(lines)} interviews, its manifest {len(entries)}"))
     communities = {c["id"] for c in package.communities}
     versions: list[Version] = []
     seen: set[str] = set()
     for number, (line, entry) in enumerate(zip(lines, entries), start=1):
-        parsed = _json(path, line, f"interview {number} of {INTERVIEWS}")
+        parsed = _json(path, line, Text(f"{INTERVIEWS} 的第 {number} 个访谈", f"interview {number} of {INTERVIEWS}"))
         try:
             version = _version(parsed)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise errors.damaged_package(
-                path, f"interview {number} of {INTERVIEWS} is malformed ({_shown(str(error))})") from None
-        where = f"interview {version.id}"
+                path, Text(f"{INTERVIEWS} 的第 {number} 个访谈格式错误（{_shown(str(error))}）",
+                           f"interview {number} of {INTERVIEWS} is malformed ({_shown(str(error))})")) from None
+        where = Text(f"访谈 {version.id}", f"interview {version.id}")
         if version.id != entry["id"] or version.id in seen:
-            raise errors.damaged_package(path, f"{where} is not where its manifest says")
+            raise errors.damaged_package(path, where + Text(" 不在清单所说的位置", " is not where its manifest says"))
         if version.sha256 != entry["content_sha256"]:
-            raise errors.damaged_package(path, f"the content of {where} does not match its hash")
+            raise errors.damaged_package(path, Text(f"{where.zh} 的内容与其哈希值不符",
+                                                    f"the content of {where.en} does not match its hash"))
         if len(version.answers) != entry["answers"] or len(version.audit) != entry["audit"] \
                 or len(version.comments) != entry.get("comments", 0):
-            raise errors.damaged_package(path, f"{where} does not have the answers its manifest counts")
+            raise errors.damaged_package(path, where + Text(" 的回答数与清单所记不符",
+                                                             " does not have the answers its manifest counts"))
         if version.interview["protocol_sha256"] not in package.protocol_members:
-            raise errors.damaged_package(path, f"{where} uses a protocol version the package does not carry")
+            raise errors.damaged_package(path, where + Text(" 使用了数据包未附带的提纲版本",
+                                                             " uses a protocol version the package does not carry"))
         if version.interview["community_id"] is not None and version.interview["community_id"] not in communities:
-            raise errors.damaged_package(path, f"{where} names a community the package does not carry")
+            raise errors.damaged_package(path, where + Text(" 所属的社区不在数据包中",
+                                                             " names a community the package does not carry"))
         seen.add(version.id)
         versions.append(version)
     counts = manifest["counts"]
     if (counts.get("answers"), counts.get("audit"), counts.get("comments", 0)) != (
             sum(len(v.answers) for v in versions), sum(len(v.audit) for v in versions),
             sum(len(v.comments) for v in versions)):
-        raise errors.damaged_package(path, "its counts do not match its content")
+        raise errors.damaged_package(path, Text("清单中的计数与内容不符", "its counts do not match its content"))
     return versions
 
 

@@ -8,11 +8,13 @@ so it is an update. `review_exports` records each package and `review_export_ite
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+from yingzao.core import errors
 from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
-from yingzao.core.exchange.package import KIND_REVIEW, PackSummary, write_package
+from yingzao.core.exchange.package import KIND_REVIEW, PackSummary, pack_read_error, write_package
 
 _REVIEWED = (f"SELECT interview_id, max(id) FROM audit WHERE field IN ('{REVIEW_FIELD}', '{COMMENT_FIELD}')"
              " AND device_id = ? GROUP BY interview_id")
@@ -45,8 +47,12 @@ def pending_by_fieldworker(store) -> dict[str, int]:
 
 
 def last_review_export(store) -> dict[str, Any] | None:
-    row = store.conn.execute(
-        "SELECT at, file_name, fieldworker, interviews FROM review_exports ORDER BY id DESC LIMIT 1").fetchone()
+    """The latest review package (None before the first); a damaged database raises what `pack` says."""
+    try:
+        row = store.conn.execute(
+            "SELECT at, file_name, fieldworker, interviews FROM review_exports ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise pack_read_error(store.path, error) from None
     return dict(zip(("at", "file_name", "fieldworker", "interviews"), row)) if row else None
 
 
@@ -56,22 +62,32 @@ def pack_review(store, out: Path | str, *, fieldworker: str | None = None,
     nothing to send (then no file is made). Records what was sent, so the next package starts after it."""
     out = Path(out)
     conn = store.conn
-    with store.snapshot():  # what is reviewed meanwhile waits for the next package
-        audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
-        ids = pending_reviews(store, fieldworker=fieldworker, everything=all_reviewed)
-        selection = "all" if all_reviewed else "reviewed"
-        manifest = write_package(store, out, ids, selection, kind=KIND_REVIEW, overwrite=overwrite,
-                                 extra={"for_fieldworker": fieldworker or ""}) if ids else None
-    if manifest is None:
-        return None
-    with store.transaction():
-        cursor = conn.execute(
-            "INSERT INTO review_exports (at, user, file_name, package_id, fieldworker, selection, audit_high,"
-            " interviews) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (manifest["created_at"], store.user, out.name, manifest["package_id"], fieldworker or "", selection,
-             audit_high, len(ids)))
-        conn.executemany("INSERT INTO review_export_items (export_id, interview_id) VALUES (?, ?)",
-                         [(cursor.lastrowid, i) for i in ids])
+    manifest = None
+    try:
+        with store.snapshot():  # what is reviewed meanwhile waits for the next package
+            audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+            ids = pending_reviews(store, fieldworker=fieldworker, everything=all_reviewed)
+            selection = "all" if all_reviewed else "reviewed"
+            manifest = write_package(store, out, ids, selection, kind=KIND_REVIEW, overwrite=overwrite,
+                                     extra={"for_fieldworker": fieldworker or ""}) if ids else None
+        if manifest is None:
+            return None
+        with store.transaction():
+            cursor = conn.execute(
+                "INSERT INTO review_exports (at, user, file_name, package_id, fieldworker, selection, audit_high,"
+                " interviews) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (manifest["created_at"], store.user, out.name, manifest["package_id"], fieldworker or "", selection,
+                 audit_high, len(ids)))
+            conn.executemany("INSERT INTO review_export_items (export_id, interview_id) VALUES (?, ?)",
+                             [(cursor.lastrowid, i) for i in ids])
+    except (sqlite3.DatabaseError, errors.YingzaoError) as error:
+        # as pack_session: a damaged file is said plainly, and a package written but not recorded
+        # (the user is told it failed) must not stay behind
+        if manifest is not None:
+            out.unlink(missing_ok=True)
+        if isinstance(error, sqlite3.DatabaseError):
+            raise pack_read_error(store.path, error) from None
+        raise
     counts = manifest["counts"]
     return PackSummary(out, manifest["package_id"], selection, counts["interviews"], counts["answers"],
                        counts["audit"], counts["protocols"])

@@ -22,12 +22,12 @@ _QUICK_CHECK_LINES = 5
 
 
 def is_busy(error: sqlite3.Error) -> bool:
-    text = str(error)
-    return "locked" in text or "busy" in text
+    return errors.is_busy(error)
 
 
 def is_bad_text(error: sqlite3.Error) -> bool:
-    return "decode" in str(error) and "UTF-8" in str(error)
+    # Python's sqlite3 raises this itself, with no SQLite error code to read: its wording is all there is
+    return getattr(error, "sqlite_errorcode", None) is None and "UTF-8" in str(error)
 
 
 def diagnose(path: Path, error: Exception) -> list[Text]:

@@ -62,9 +62,13 @@ class ExportResult:
     incomplete_sheets: tuple[str, ...] = ()  # keys of SHEETS
 
     def summary(self) -> str:
-        anonymised = ", anonymised" if self.anonymized else ""
-        text = (f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
-                f"{self.answers} answers, {self.communities} communities{anonymised} ({self.seconds:.1f} s)")
+        """One line (two for a damaged database) in the interface language (`errors.set_language`)."""
+        text = str(errors.Text(
+            f"{self.path}：{self.interviews} 个访谈，{self.profiles} 份社区概况，{self.answers} 个回答，"
+            f"{self.communities} 个社区{'，已匿名化' if self.anonymized else ''}（{self.seconds:.1f} 秒）",
+            f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
+            f"{self.answers} answers, {self.communities} communities{', anonymised' if self.anonymized else ''} "
+            f"({self.seconds:.1f} s)"))
         if self.damage:
             text += "\n" + str(errors.Text("警告：数据库已损坏，只导出了可读取的部分。", "WARNING: the database is damaged; "
                                            "only what could be read was exported. "))

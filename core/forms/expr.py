@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeAlias
 
+from yingzao.core.errors import Text
+
 __all__ = ["KNOWN_FUNCTIONS", "Expression", "ExpressionError", "compile_expression"]
 
 # Arities are fixed: XPath lets some functions (string-length()) default to the context node,
@@ -37,10 +39,19 @@ _MAX_DEPTH = 100
 class ExpressionError(ValueError):
     """Syntax error in an expression; position is a 0-based offset into the source, or -1."""
 
-    def __init__(self, message: str, position: int = -1) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: "Text | str", position: int = -1) -> None:
+        text = message if isinstance(message, Text) else Text(message, message)
+        super().__init__(text.en)
+        self.text = text
         self.position = position
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in the interface language (`errors.set_language`)."""
+        return str(self.text)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 # --- tokenizer --------------------------------------------------------------------------------
@@ -60,12 +71,14 @@ _WORD = re.compile(r"[^\W\d](?:\w|[-:](?=[^\W\d]))*")
 _QUESTION_NAME = re.compile(r"[^\W\d][\w.\-]*")
 _OPERATORS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*")
 _WORD_OPERATORS = frozenset({"and", "or", "div", "mod"})
-_PATH_HINT = "XPath paths are not supported; refer to a question as ${name} and to this answer as '.'"
+_PATH_HINT = Text("不支持 XPath 路径；请用 ${name} 引用问题，用“.”表示本题的回答",
+                  "XPath paths are not supported; refer to a question as ${name} and to this answer as '.'")
 # Chinese IMEs and Excel autocorrect substitute these for ASCII; naming the fix saves authors from
 # staring at two brackets that look identical.
 _LOOKALIKES = {"（": "(", "）": ")", "，": ",", "‘": "'", "’": "'", "“": '"', "”": '"', "＝": "=",
                "≥": ">=", "≤": "<=", "≠": "!="}
-_CHAR_HINTS = {"!": "; use not(…) or '!='", "&": "; use 'and'", "|": "; use 'or'"}
+_CHAR_HINTS = {"!": Text("；请用 not(…) 或“!=”", "; use not(…) or '!='"), "&": Text("；请用“and”", "; use 'and'"),
+               "|": Text("；请用“or”", "; use 'or'")}
 
 
 def _tokenize(src: str) -> list[_Token]:
@@ -85,7 +98,7 @@ def _tokenize(src: str) -> list[_Token]:
         elif c in "'\"":
             end = src.find(c, i + 1)
             if end < 0:
-                raise ExpressionError(f"unterminated string: missing closing {c}", i)
+                raise ExpressionError(Text(f"字符串没有结束：缺少右边的 {c}", f"unterminated string: missing closing {c}"), i)
             tokens.append(_Token("str", src[i : end + 1], i, src[i + 1 : end]))
             i = end + 1
         elif c == "$":
@@ -99,27 +112,29 @@ def _tokenize(src: str) -> list[_Token]:
             tokens.append(_Token("dot" if c == "." else c, c, i))
             i += 1
         elif src.startswith("==", i):
-            raise ExpressionError("use '=' to compare, not '=='", i)
+            raise ExpressionError(Text("比较请用“=”，不要用“==”", "use '=' to compare, not '=='"), i)
         elif op := next((o for o in _OPERATORS if src.startswith(o, i)), None):
             tokens.append(_Token("op", op, i))
             i += len(op)
         elif c in _LOOKALIKES:
-            raise ExpressionError(f"full-width or curly {c!r}; type the ASCII {_LOOKALIKES[c]!r}", i)
+            raise ExpressionError(Text(f"全角或弯引号字符 {c!r}；请输入半角的 {_LOOKALIKES[c]!r}",
+                                       f"full-width or curly {c!r}; type the ASCII {_LOOKALIKES[c]!r}"), i)
         else:
-            raise ExpressionError(f"unexpected character {c!r}{_CHAR_HINTS.get(c, '')}", i)
+            hint = _CHAR_HINTS.get(c, Text("", ""))
+            raise ExpressionError(Text(f"意外的字符 {c!r}{hint.zh}", f"unexpected character {c!r}{hint.en}"), i)
     tokens.append(_Token("end", "", len(src)))
     return tokens
 
 
 def _read_ref(src: str, i: int, tokens: list[_Token]) -> int:
     if not src.startswith("${", i):
-        raise ExpressionError("'$' must be followed by {name}, as in ${name}", i)
+        raise ExpressionError(Text("“$”后面必须是 {name}，例如 ${name}", "'$' must be followed by {name}, as in ${name}"), i)
     close = src.find("}", i + 2)
     if close < 0:
-        raise ExpressionError("missing '}' after '${'", i)
+        raise ExpressionError(Text("“${”后面缺少“}”", "missing '}' after '${'"), i)
     name = src[i + 2 : close]
     if not _QUESTION_NAME.fullmatch(name):
-        raise ExpressionError(f"invalid question name {name!r} in ${{…}}", i + 2)
+        raise ExpressionError(Text(f"${{…}} 中的问题名称 {name!r} 无效", f"invalid question name {name!r} in ${{…}}"), i + 2)
     tokens.append(_Token("ref", src[i : close + 1], i, name))
     return close + 1
 
@@ -185,12 +200,14 @@ _BINDING = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4
 _UNARY_BINDING = 7
 
 
-def _bare_word_message(word: str) -> str:
+def _bare_word_message(word: str) -> Text:
     if word in _ARITY:
-        return f"{word} is a function; write {word}({'…' if _ARITY[word] else ''})"
+        call = f"{word}({'…' if _ARITY[word] else ''})"
+        return Text(f"{word} 是函数；请写 {call}", f"{word} is a function; write {call}")
     if word in _WORD_OPERATORS:
-        return f"'{word}' needs a value before it"
-    return f"unknown name '{word}'; refer to a question as ${{{word}}} or quote text as '{word}'"
+        return Text(f"“{word}”前面需要一个值", f"'{word}' needs a value before it")
+    return Text(f"未知的名称“{word}”；引用问题请写 ${{{word}}}，文字请加引号写成 '{word}'",
+                f"unknown name '{word}'; refer to a question as ${{{word}}} or quote text as '{word}'")
 
 
 class _Parser:
@@ -210,21 +227,23 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.peek().kind == "end":
-            raise ExpressionError("empty expression", 0)
+            raise ExpressionError(Text("表达式是空的", "empty expression"), 0)
         tree = self.expr(0)
         tok = self.peek()
         if tok.kind == ")":
-            raise ExpressionError("unmatched ')'", tok.pos)
+            raise ExpressionError(Text("多余的“)”", "unmatched ')'"), tok.pos)
         if tok.kind == "name" and tok.text.lower() in _WORD_OPERATORS:
-            raise ExpressionError(f"operators are lowercase: write {tok.text.lower()!r}", tok.pos)
+            raise ExpressionError(Text(f"运算符要用小写：请写 {tok.text.lower()!r}",
+                                       f"operators are lowercase: write {tok.text.lower()!r}"), tok.pos)
         if tok.kind != "end":
-            raise ExpressionError(f"unexpected {tok.text!r} after a complete expression; missing operator?", tok.pos)
+            raise ExpressionError(Text(f"完整的表达式后面出现了意外的 {tok.text!r}；是否缺少运算符？",
+                                       f"unexpected {tok.text!r} after a complete expression; missing operator?"), tok.pos)
         return tree
 
     def expr(self, min_binding: int) -> Node:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
-            raise ExpressionError("expression is nested too deeply", self.peek().pos)
+            raise ExpressionError(Text("表达式嵌套太深", "expression is nested too deeply"), self.peek().pos)
         left = self.operand()
         while True:
             tok = self.peek()
@@ -255,14 +274,15 @@ class _Parser:
                 return self.call(tok)
             raise ExpressionError(_bare_word_message(tok.text), tok.pos)
         if tok.kind == "end":
-            raise ExpressionError("expression ends too early: a value is missing", tok.pos)
-        raise ExpressionError(f"expected a value but found {tok.text!r}", tok.pos)
+            raise ExpressionError(Text("表达式过早结束：缺少一个值", "expression ends too early: a value is missing"), tok.pos)
+        raise ExpressionError(Text(f"这里应是一个值，却是 {tok.text!r}", f"expected a value but found {tok.text!r}"), tok.pos)
 
     def call(self, name_tok: _Token) -> Call:
         name = name_tok.text
         if name not in _ARITY:  # checked before the arguments so the error points at the name
             supported = ", ".join(f"{n}()" for n in sorted(_ARITY))
-            raise ExpressionError(f"unknown function '{name}()'; supported: {supported}", name_tok.pos)
+            raise ExpressionError(Text(f"未知的函数“{name}()”；支持：{supported}",
+                                       f"unknown function '{name}()'; supported: {supported}"), name_tok.pos)
         opening = self.next()
         args: list[Node] = []
         if self.peek().kind != ")":
@@ -272,17 +292,20 @@ class _Parser:
                 args.append(self.expr(0))
         self.close(opening, name, "',' or ')'" if args else "')'")
         if len(args) != (expected := _ARITY[name]):
-            raise ExpressionError(f"{name}() takes {expected} argument{'' if expected == 1 else 's'}, "
-                                  f"got {len(args)}", name_tok.pos)
+            raise ExpressionError(Text(f"{name}() 需要 {expected} 个参数，实际给了 {len(args)} 个",
+                                       f"{name}() takes {expected} argument{'' if expected == 1 else 's'}, "
+                                       f"got {len(args)}"), name_tok.pos)
         return Call(name, tuple(args))
 
     def close(self, opening: _Token, function: str = "", expected: str = "')'") -> None:
         tok = self.next()
         if tok.kind == "end":
-            raise ExpressionError(f"unclosed '(' of {function}()" if function else "unclosed '('", opening.pos)
+            raise ExpressionError(Text(f"{function}() 的“(”没有闭合", f"unclosed '(' of {function}()") if function
+                                  else Text("“(”没有闭合", "unclosed '('"), opening.pos)
         if tok.kind != ")":
-            where = f" in {function}()" if function else ""
-            raise ExpressionError(f"expected {expected}{where} but found {tok.text!r}", tok.pos)
+            where = Text(f"{function}() 中", f" in {function}()") if function else Text("", "")
+            raise ExpressionError(Text(f"{where.zh}这里应是 {expected}，却是 {tok.text!r}",
+                                       f"expected {expected}{where.en} but found {tok.text!r}"), tok.pos)
 
 
 # --- XPath value conversions --------------------------------------------------------------------
@@ -506,7 +529,8 @@ def compile_expression(text: str) -> Expression:
     nodes = list(_walk(tree))
     # Long left-associative chains (a or b or c …) parse in a loop but evaluate recursively.
     if max(depth for _, depth in nodes) > _MAX_DEPTH:
-        raise ExpressionError("expression is nested too deeply; split it into calculate rows")
+        raise ExpressionError(Text("表达式嵌套太深；请把它拆成几个 calculate 行",
+                                   "expression is nested too deeply; split it into calculate rows"))
     refs = frozenset(node.name for node, _ in nodes if isinstance(node, Ref))
     uses_current = any(isinstance(node, Current) for node, _ in nodes)
     return Expression(text, refs, uses_current, tree)

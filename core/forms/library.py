@@ -13,7 +13,7 @@ from pathlib import Path
 
 from yingzao.core import paths
 from yingzao.core.forms.codebook import Codebook, load_codebook
-from yingzao.core.errors import FormError, Problem
+from yingzao.core.errors import FormError, Problem, cannot_read
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.database import Store
 
@@ -60,7 +60,7 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
         try:
             stat = _stat(path)
         except OSError as error:
-            library.problems.append(FormError(path, [Problem(str(path), "", None, f"cannot be read ({error.strerror}).")]))
+            library.problems.append(FormError(path, [Problem(str(path), "", None, cannot_read(error))]))
             continue
         known = seen.get(str(path))
         if codebook_unchanged and known and known[:2] == stat and store.has_protocol(known[2]):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yingzao.core.errors import Problem
+from yingzao.core.errors import Problem, Text, cannot_read
 
 EXCEL_SUFFIXES = {".xlsx": ".xlsx", ".xlsm": ".xlsm", ".xls": ".xls"}
 _ROW_IN_MESSAGE = re.compile(r"\[row\s*:\s*(\d+)\]", re.IGNORECASE)
@@ -64,16 +64,18 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
     path = Path(path)
     kind = EXCEL_SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        return Problem(str(path), "", None, f"'{path.suffix or path.name}' is not an Excel workbook; save the form as .xlsx.")
+        what = path.suffix or path.name
+        return Problem(str(path), "", None, Text(f"“{what}”不是 Excel 工作簿；请把表单另存为 .xlsx。",
+                                                 f"'{what}' is not an Excel workbook; save the form as .xlsx."))
     if data is None:
         if not path.is_file():
-            return Problem(str(path), "", None, "file not found; check the path.")
+            return Problem(str(path), "", None, Text("找不到文件；请检查路径。", "file not found; check the path."))
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 return too_big(path)
             data = path.read_bytes()
         except OSError as error:
-            return Problem(str(path), "", None, f"cannot be read ({error.strerror or error}).")
+            return Problem(str(path), "", None, cannot_read(error))
     if len(data) > MAX_FILE_BYTES:
         return too_big(path)
     if kind == ".xls":
@@ -88,9 +90,11 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
     try:
         definition = get_xlsform(io.BytesIO(data), file_type=kind)
     except (PyXFormError, OSError, ValueError, KeyError) as error:
-        return Problem(str(path), "", None, f"cannot be read as an Excel workbook ({error}); open it in Excel and save it again as .xlsx.")
+        return Problem(str(path), "", None, Text(f"无法作为 Excel 工作簿读取（{error}）；请在 Excel 中打开它，再另存为 .xlsx。",
+                                                 f"cannot be read as an Excel workbook ({error}); open it in Excel and "
+                                                 "save it again as .xlsx."))
     except Exception as error:  # a damaged zip can raise almost anything from the xml layer
-        return Problem(str(path), "", None, f"cannot be read as an Excel workbook ({type(error).__name__}: {error}); it may be damaged.")
+        return Problem(str(path), "", None, _damaged(error))
     book = Workbook(path=path, sheet_names=list(definition.sheet_names or []), definition=definition, data=data)
     for name in ("survey", "choices", "settings"):
         rows = getattr(definition, name)
@@ -110,19 +114,32 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
     return book
 
 
+def _damaged(error: Exception) -> Text:
+    why = f"{type(error).__name__}: {error}"
+    return Text(f"无法作为 Excel 工作簿读取（{why}）；文件可能已损坏。",
+                f"cannot be read as an Excel workbook ({why}); it may be damaged.")
+
+
 def too_big(path: Path) -> Problem:
-    return Problem(str(path), "", None, f"the file is larger than a form can be (at most {MAX_FILE_BYTES >> 20} MB, "
-                   f"{MAX_UNPACKED_BYTES >> 20} MB unpacked); is it the right file?")
+    most, unpacked = MAX_FILE_BYTES >> 20, MAX_UNPACKED_BYTES >> 20
+    return Problem(str(path), "", None, Text(f"文件比任何表单都大（最多 {most} MB，解压后 {unpacked} MB）；是选对了文件吗？",
+                                             f"the file is larger than a form can be (at most {most} MB, "
+                                             f"{unpacked} MB unpacked); is it the right file?"))
 
 
 def _too_long(path: Path, sheet: str, row: int) -> Problem:
-    return Problem(str(path), sheet, row, f"the sheet goes on beyond row {MAX_ROWS:,}, more than a form can have; "
-                   "delete the rows below the form (select them, right-click, Delete) and save again.")
+    return Problem(str(path), sheet, row, Text(
+        f"工作表超过了第 {MAX_ROWS:,} 行，比任何表单都长；请删除表单下方的行（选中它们，右键，删除）后再保存。",
+        f"the sheet goes on beyond row {MAX_ROWS:,}, more than a form can have; "
+        "delete the rows below the form (select them, right-click, Delete) and save again."))
 
 
 def _too_wide(path: Path, sheet: str, row: int, column: int) -> Problem:
-    return Problem(str(path), sheet, row, f"this row has content in column {_letters(column)}, beyond column "
-                   f"{_letters(MAX_COLUMNS)}: more than a form can have; delete the columns right of the form and save again.")
+    here, last = _letters(column), _letters(MAX_COLUMNS)
+    return Problem(str(path), sheet, row, Text(
+        f"这一行在 {here} 列有内容，超出了 {last} 列，比任何表单都宽；请删除表单右侧的列后再保存。",
+        f"this row has content in column {here}, beyond column {last}: more than a form can have; "
+        "delete the columns right of the form and save again."))
 
 
 def _letters(column: int) -> str:
@@ -153,7 +170,7 @@ def _scan_xlsx(path: Path, data: bytes) -> dict[str, Sheet] | Problem:
             return too_big(path)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # a damaged zip can raise almost anything from the xml layer
-        return Problem(str(path), "", None, f"cannot be read as an Excel workbook ({type(error).__name__}: {error}); it may be damaged.")
+        return Problem(str(path), "", None, _damaged(error))
     try:
         extents: dict[str, tuple[int, int]] = {}
         for sheet in workbook.worksheets:
@@ -161,7 +178,9 @@ def _scan_xlsx(path: Path, data: bytes) -> dict[str, Sheet] | Problem:
                 with sheet._get_source() as source:  # read-only sheets expose no public stream
                     extent = _extent(path, sheet.title, source)
             except (ET.ParseError, KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError) as error:
-                return Problem(str(path), sheet.title, None, f"the sheet cannot be read ({type(error).__name__}); it may be damaged.")
+                return Problem(str(path), sheet.title, None, Text(f"无法读取这个工作表（{type(error).__name__}）；它可能已损坏。",
+                                                                  f"the sheet cannot be read ({type(error).__name__}); "
+                                                                  "it may be damaged."))
             if isinstance(extent, Problem):
                 return extent
             extents[sheet.title] = extent
@@ -175,7 +194,7 @@ def _scan_xlsx(path: Path, data: bytes) -> dict[str, Sheet] | Problem:
             extra[sheet.title] = _sheet(sheet.title, values)
         return extra
     except Exception as error:
-        return Problem(str(path), "", None, f"cannot be read as an Excel workbook ({type(error).__name__}: {error}); it may be damaged.")
+        return Problem(str(path), "", None, _damaged(error))
     finally:
         workbook.close()
 
@@ -256,7 +275,7 @@ def _xls_extra_sheets(path: Path, data: bytes, names: list[str]) -> dict[str, Sh
         finally:
             book.release_resources()
     except Exception as error:  # xlrd raises its own errors and more on damaged files
-        return Problem(str(path), "", None, f"cannot be read as an Excel workbook ({type(error).__name__}: {error}); it may be damaged.")
+        return Problem(str(path), "", None, _damaged(error))
 
 
 def to_json(book: Workbook) -> dict[str, Any] | Problem:
@@ -271,4 +290,5 @@ def to_json(book: Workbook) -> dict[str, Any] | Problem:
         match = _ROW_IN_MESSAGE.search(message)
         row = int(match.group(1)) if match else None
         sheet = "choices" if "choices" in message.lower() and "sheet" in message.lower() else "survey"
-        return Problem(str(book.path), sheet, row, f"pyxform: {message}")
+        # pyxform speaks English only: its words are quoted as they are
+        return Problem(str(book.path), sheet, row, Text(f"pyxform 报告：{message}", f"pyxform: {message}"))

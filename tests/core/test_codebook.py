@@ -6,6 +6,9 @@ import pytest
 from yingzao.core.forms.codebook import FAMILIES, INTERVIEW_FAMILIES, load_codebook, parse_codebook
 from yingzao.core.errors import CodebookError
 
+# these tests read the problems as a form author using the English interface does
+pytestmark = pytest.mark.usefixtures("english_errors")
+
 HEADER = "id,family,parent,label_zh,label_en,definition_zh,definition_en,source,status\n"
 
 

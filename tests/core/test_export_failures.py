@@ -204,7 +204,8 @@ def test_command_line_export_prints_the_file_and_counts(study, tmp_path, capsys)
                       "--role", "official", "cadre", "profile", "--anonymize", "--lang", "en"])
     printed = capsys.readouterr().out
     assert code == 0 and out.exists()
-    assert printed.startswith(str(out)) and "2 interview(s), 2 community profile(s)" in printed and "anonymised" in printed
+    # --lang after `export` is the sheets' language; the command itself speaks the interface's (zh by default)
+    assert printed.startswith(str(out)) and "2 个访谈，2 份社区概况" in printed and "已匿名化" in printed
     assert openpyxl.load_workbook(out).sheetnames[0] == "About"
 
 

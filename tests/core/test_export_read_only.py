@@ -91,5 +91,5 @@ def test_a_database_on_a_read_only_mount_can_be_exported(study, tmp_path):
                           'test ! -e "$1/probe" && exec "$2" -c "$3"', "sh", str(folder), sys.executable, script],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    assert "4 interview(s)" in run.stdout and "损坏" not in run.stdout
+    assert "4 个访谈" in run.stdout and "损坏" not in run.stdout
     assert len(table(openpyxl.load_workbook(out)["访谈"])) == 6

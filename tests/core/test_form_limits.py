@@ -13,6 +13,9 @@ from yingzao.core.errors import FormError
 from yingzao.core.forms.loader import load_protocol, load_protocol_bytes
 from tests.forms import write_xlsform
 
+# these tests read the problems as a form author using the English interface does
+pytestmark = pytest.mark.usefixtures("english_errors")
+
 FORM = """
 | survey |
 | | type | name | label |

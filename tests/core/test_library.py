@@ -66,5 +66,5 @@ def test_a_codebook_edit_that_removes_a_used_code_is_reported(tmp_path, forms):
     library = load_library(store, _workbooks(forms), codebook)
     assert library.problems
     messages = [str(p) for error in library.problems for p in error.problems]
-    assert any("code 'DIM.SUBJECT' is not in the codebook" in m for m in messages)
+    assert any("编码“DIM.SUBJECT”不在编码表中" in m for m in messages)
     store.close()

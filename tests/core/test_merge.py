@@ -278,7 +278,7 @@ def test_a_package_failing_midway_leaves_the_master_as_it_was(make_laptop, maste
 
     monkeypatch.setattr(merge_module, "_insert", broken)
     line = only(merge_packages(master, [second]))
-    assert line.status == "refused" and "the master has not been changed" in line.reason
+    assert line.status == "refused" and "The master database has not been changed" in line.reason
     assert canonical_dump(master) == before
     monkeypatch.undo()
     assert only(merge_packages(master, [second])).added == 1
@@ -333,17 +333,17 @@ def test_the_command_line_packs_and_merges(make_laptop, tmp_path, capsys):
     wang.interview()
     wang.close()
     assert main.main(["pack", "--db", str(wang.path), "--out", str(tmp_path / "s.yzpack")]) == 0
-    assert "1 interview(s) (changed since the last export)" in capsys.readouterr().out
-    assert main.main(["pack", "--db", str(wang.path), "--out", str(tmp_path / "again.yzpack")]) == 0
+    assert "1 个访谈（自上次导出以来有改动的）" in capsys.readouterr().out
+    assert main.main(["--lang", "en", "pack", "--db", str(wang.path), "--out", str(tmp_path / "again.yzpack")]) == 0
     assert "Nothing changed since the last export" in capsys.readouterr().out
     assert not (tmp_path / "again.yzpack").exists()
     (tmp_path / "junk.yzpack").write_text("junk")
     master = str(tmp_path / "cli_master.db")
     assert main.main(["merge", "--into", master, str(tmp_path / "s.yzpack")]) == 0
-    assert "s.yzpack: merged — 1 added" in capsys.readouterr().out
+    assert "s.yzpack：已合并 —— 新增 1" in capsys.readouterr().out
     code = main.main(["merge", "--into", master, str(tmp_path / "s.yzpack"), str(tmp_path / "junk.yzpack"),
                       "--report", str(tmp_path / "r.xlsx")])
     out = capsys.readouterr().out
-    assert code == 1 and "s.yzpack: already merged" in out and "junk.yzpack: REFUSED" in out
+    assert code == 1 and "s.yzpack：已于" in out and "junk.yzpack：拒收 —— 这不是营造的数据包" in out
     assert (tmp_path / "r.xlsx").exists()
     wang.store = Store(wang.path)  # so the fixture can close it

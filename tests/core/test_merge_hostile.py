@@ -182,6 +182,6 @@ def test_a_file_name_that_is_not_utf8_on_the_disk_still_merges_and_reports(make_
     report = merge_packages(master, [odd])
     assert report.packages[0].status == "merged" and report.packages[0].file_name == "caf?.yzpack"
     assert master.conn.execute("SELECT file_name FROM packages").fetchone()[0] == "caf?.yzpack"
-    assert summary_lines(report)[0].startswith("caf?.yzpack: merged")
+    assert summary_lines(report)[0].startswith("caf?.yzpack：已合并")
     book = openpyxl.load_workbook(save_report_xlsx(report, tmp_path / "report.xlsx"))
     assert book["packages"]["A2"].value == "caf?.yzpack"

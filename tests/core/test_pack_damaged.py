@@ -10,6 +10,7 @@ import pytest
 from yingzao import main
 from yingzao.core.errors import StoreError
 from yingzao.core.exchange.package import pack_session
+from yingzao.core.exchange.review_package import pack_review
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 
@@ -37,6 +38,20 @@ def overwrite_pages(db: Path, fractions: tuple[float, ...]) -> None:
         for fraction in fractions:
             raw.seek(int(pages * fraction) * page_size)
             raw.write(b"\xde\xad\xbe\xef" * (page_size // 4))
+
+
+def overwrite_root_page(db: Path, table: str) -> None:
+    """Overwrite the first page of one table with garbage: reading that table fails, every time."""
+    conn = sqlite3.connect(db)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    finally:
+        conn.close()
+    assert not Path(f"{db}-wal").exists()
+    with open(db, "r+b") as raw:
+        raw.seek((root - 1) * page_size)
+        raw.write(b"\xde\xad\xbe\xef" * (page_size // 4))
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -84,5 +99,36 @@ def test_a_table_lost_while_the_database_is_open_is_named_by_sqlites_own_check(l
         assert "已损坏：缺少：paradata" in str(raised.value)  # confirmed by the file's schema, not guessed
         assert leftovers(tmp_path) == []
         assert not laptop.store.conn.in_transaction  # the store can still be used (and closed) as usual
+    finally:
+        laptop.close()
+
+
+def test_packing_a_review_package_from_a_damaged_database_says_it_is_damaged(laptop_template, tmp_path, capsys):  # noqa: F811
+    db = laptop_with_interviews(laptop_template, tmp_path / "field.db")
+    overwrite_root_page(db, "audit")  # what the review package is chosen from
+    out = tmp_path / "back.yzpack"
+    code = main.main(["pack", "--review", "--all", "--db", str(db), "--out", str(out)])
+    stderr = capsys.readouterr().err
+    assert code == 2
+    assert "Traceback" not in stderr
+    assert f"{db} 已损坏" in stderr
+    assert leftovers(tmp_path) == []
+
+
+def test_a_review_table_lost_while_the_database_is_open_is_said_not_raised(laptop_template, tmp_path):  # noqa: F811
+
+    laptop = Laptop(laptop_template, tmp_path / "field.db", "王芳")
+    laptop.interview()
+    other = sqlite3.connect(laptop.path)  # another program damages the open file
+    other.execute("DROP TABLE review_exports")
+    other.commit()
+    other.close()
+    try:
+        with pytest.raises(StoreError) as raised:
+            pack_review(laptop.store, tmp_path / "back.yzpack")
+        assert raised.value.code == "damaged_database"
+        assert "review_exports" in str(raised.value)
+        assert leftovers(tmp_path) == []
+        assert not laptop.store.conn.in_transaction
     finally:
         laptop.close()

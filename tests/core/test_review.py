@@ -238,7 +238,7 @@ def test_the_command_line_packs_a_review(field, tmp_path, capsys):
     master.close()
     assert main.main(["pack", "--db", str(path), "--out", str(tmp_path / "back.yzpack"), "--review",
                       "--fieldworker", "王芳"]) == 0
-    assert "1 interview(s) of 王芳 reviewed since they were last sent" in capsys.readouterr().out
-    assert main.main(["pack", "--db", str(path), "--out", str(tmp_path / "again.yzpack"), "--review"]) == 0
+    assert "王芳 的自上次发送以来审核过的访谈 1 个" in capsys.readouterr().out
+    assert main.main(["--lang", "en", "pack", "--db", str(path), "--out", str(tmp_path / "again.yzpack"), "--review"]) == 0
     assert "Nothing reviewed since" in capsys.readouterr().out
     assert not (tmp_path / "again.yzpack").exists()

@@ -82,8 +82,11 @@ def test_check_form_prints_a_summary_for_each_shipped_form_and_exits_0(capsys):
     assert main.main(["check-form", str(paths.FORMS_DIR)]) == 0
     out = capsys.readouterr().out
     for name in ("protocol_official.xlsx", "protocol_street.xlsx", "protocol_cadre.xlsx", "profile_community.xlsx"):
-        assert f"{name}: OK" in out
-    assert "languages: zh, en (default zh)" in out and "codes:" in out
+        assert f"{name}：通过" in out
+    assert "语言：    zh, en（默认 zh）" in out and "编码：" in out
+    assert main.main(["--lang", "en", "check-form", str(paths.FORMS_DIR / "protocol_cadre.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "protocol_cadre.xlsx: OK" in out and "languages: zh, en (default zh)" in out and "codes:" in out
 
 
 def test_check_form_lists_every_problem_and_exits_2(tmp_path, capsys):
@@ -96,5 +99,8 @@ def test_check_form_lists_every_problem_and_exits_2(tmp_path, capsys):
         shutil.copy(fixtures / name, tmp_path / name)
     assert main.main(["check-form", str(tmp_path)]) == 2
     out = capsys.readouterr().out
+    assert f"{tmp_path / 'group.xlsx'}:survey:4: [type] 不支持类型“phone number”" in out
+    assert "text_and_integer.xlsx：通过" in out
+    assert main.main(["--lang", "en", "check-form", str(tmp_path)]) == 2
+    out = capsys.readouterr().out
     assert f"{tmp_path / 'group.xlsx'}:survey:4: [type] type 'phone number' is not supported" in out
-    assert "text_and_integer.xlsx: OK" in out

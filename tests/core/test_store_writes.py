@@ -136,5 +136,4 @@ def test_communities_a_package_carries_are_added_never_renamed(make_laptop, mast
     li.interview(answers=1, community="C")
     line = merge_packages(master, [li.pack(tmp_path / "second.yzpack")]).packages[0]
     assert master.community("A").name == "A社区" and master.community("C") == new
-    assert line.notes == ["community A is called '阿村' in this package and 'A社区' in the master; "
-                          "the master's name was kept"]
+    assert line.notes == ["社区 A 在这个数据包中叫“阿村”，在主数据库中叫“A社区”；保留了主数据库中的名称"]
