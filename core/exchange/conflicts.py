@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from yingzao.core import errors
-from yingzao.core.exchange.content_hash import Version, load_version
+from yingzao.core.exchange.content_hash import Version, held_version
 from yingzao.core.store.interviews import ROW_AUDITED
 
 _LETTERS = string.ascii_uppercase
@@ -90,7 +90,7 @@ def load_conflict(store, interview_id: str) -> Conflict:
             " JOIN packages p ON p.id = s.package_id WHERE s.interview_id = ? AND s.content_sha256 = ?"
             " ORDER BY s.merged_at", (interview_id, version.sha256))]
         labelled.append(ConflictVersion(_label(index), version, sources))
-    shown = load_version(conn, interview_id)
+    shown = held_version(conn, interview_id)
     shown_label = next((v.label for v in reversed(labelled) if v.version.answers == shown.answers),
                        labelled[-1].label if labelled else "")
     return Conflict(interview_id, shown.interview["protocol_sha256"], row[0], row[1], labelled, shown_label)
@@ -107,8 +107,9 @@ def resolve_conflict(store, interview_id: str, choice: str | Mapping[str, str]) 
     conn = store.conn
     with store.transaction():
         conflict = load_conflict(store, interview_id)
-        current = load_version(conn, interview_id)
+        current = held_version(conn, interview_id)
         shown = current.answer_map()
+        whole: ConflictVersion | None
         if isinstance(choice, str):
             whole = conflict.version(choice)
             wanted = {q: whole.answer(q) for q in set(shown) | set(whole.version.answer_map())}

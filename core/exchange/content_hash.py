@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from yingzao.core import errors
 from yingzao.core.review.comments import comments_from_audit
 
 INTERVIEW_FIELDS = (
@@ -138,3 +139,11 @@ def load_version(conn, interview_id: str) -> Version | None:
     audit = [list(r) for r in conn.execute(_SELECT_AUDIT, (interview_id,))]
     paradata = [list(r) for r in conn.execute(_SELECT_PARADATA, (interview_id,))]
     return Version(interview, answers, audit, paradata)
+
+
+def held_version(conn, interview_id: str) -> Version:
+    """The version of an interview the database is known to hold (listed, merged or in conflict)."""
+    version = load_version(conn, interview_id)
+    if version is None:
+        raise errors.unknown_interview(interview_id)
+    return version

@@ -34,7 +34,7 @@ from typing import Callable, Iterable
 from yingzao.core import errors
 from yingzao.core.review.comments import insert_comments
 from yingzao.core.exchange.content_hash import (
-    BOOKKEEPING_FIELDS, INTERVIEW_FIELDS, LOCAL_FIELDS, Version, audit_identity, continues, load_version,
+    BOOKKEEPING_FIELDS, INTERVIEW_FIELDS, LOCAL_FIELDS, Version, audit_identity, continues, held_version,
 )
 from yingzao.core.exchange.package import KIND_REVIEW, Package, read_manifest, read_package
 from yingzao.core.forms.protocol import Protocol
@@ -94,21 +94,21 @@ class _Cancelled(Exception):
 def merge_packages(store, paths: Iterable[Path | str], *, progress: Progress | None = None,
                    cancelled: Callable[[], bool] | None = None) -> MergeReport:
     """Merge each file in turn; a refused file is reported and the others still merge."""
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     report = MergeReport()
-    for done, path in enumerate(paths):
+    for done, path in enumerate(files):
         if progress:
-            progress(done, len(paths), path.name)
+            progress(done, len(files), path.name)
         if cancelled and cancelled():
-            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in paths[done:]]
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in files[done:]]
             break
         line = merge_package(store, path, cancelled=cancelled)
         report.packages.append(line)
         if line.status == CANCELLED:
-            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in paths[done + 1:]]
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in files[done + 1:]]
             break
     if progress:
-        progress(len(paths), len(paths), "")
+        progress(len(files), len(files), "")
     return report
 
 
@@ -294,7 +294,7 @@ def _merge_existing(store, version: Version, now: str) -> str:
             "SELECT state, data FROM conflict_versions WHERE interview_id = ?", (interview_id,)):
         (heads if state == "open" else set_aside).append(Version.from_json(json.loads(data)))
     if heads:  # an open conflict: the versions in it are what the master holds
-        current = load_version(conn, interview_id)
+        current = held_version(conn, interview_id)
         if _state(current) != _state(max(heads, key=Version.sort_key)):  # changed here meanwhile: keep that too
             _keep_version(conn, current, now)
             heads.append(current)
@@ -309,7 +309,7 @@ def _merge_existing(store, version: Version, now: str) -> str:
         _union_audit(store, version)
         _show(store, max(heads, key=Version.sort_key))
         return CONFLICT
-    current = load_version(conn, interview_id)
+    current = held_version(conn, interview_id)
     if version.sha256 == current.sha256:
         return DUPLICATE
     if continues(current, version) or any(continues(other, version) for other in set_aside):

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from yingzao.core import errors
 from yingzao.core.exchange.content_hash import (
-    ANSWER_FIELDS, AUDIT_FIELDS, INTERVIEW_FIELDS, PARADATA_FIELDS, Version, load_version,
+    ANSWER_FIELDS, AUDIT_FIELDS, INTERVIEW_FIELDS, PARADATA_FIELDS, Version, held_version,
 )
 from yingzao.core.durable import replace_durably
 from yingzao.core.errors import FormError, Text
@@ -240,7 +240,7 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             with zf.open(INTERVIEWS, "w") as member:
                 for interview_id in ids:
-                    version = load_version(conn, interview_id)
+                    version = held_version(conn, interview_id)
                     line = json.dumps(version.to_json(), ensure_ascii=False, separators=(",", ":"),
                                       allow_nan=False).encode("utf-8") + b"\n"
                     digest.update(line)

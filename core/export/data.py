@@ -221,8 +221,8 @@ class ExportReader:
             return []
 
     def _identifying_questions(self, shas: set[str]) -> set[tuple[str, str]]:
-        return {(sha, q.name) for sha in shas if self._protocol(sha) is not None
-                for q in self._protocol(sha).questions if q.identifying}
+        protocols = [p for p in (self._protocol(sha) for sha in shas) if p is not None]
+        return {(p.sha256, q.name) for p in protocols for q in p.questions if q.identifying}
 
     def _protocol(self, sha: str) -> Protocol | None:
         """The protocol version, or None when a salvage export cannot read it."""

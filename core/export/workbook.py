@@ -305,7 +305,7 @@ class _Export:
 
 def _groups(filters: ExportFilters, communities: dict[str, str], records: list[InterviewRecord]) -> list[str | None]:
     """The communities the per-community sheets show: those filtered for, else all; then 'no community'."""
-    groups: list[str | None] = list(filters.communities) if filters.communities else sorted(communities)
+    groups: list[str | None] = [*filters.communities] if filters.communities else [*sorted(communities)]
     groups += sorted({r.community_id for r in records if r.community_id and r.community_id not in groups})
     if any(r.community_id is None for r in records):
         groups.append(None)

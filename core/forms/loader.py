@@ -9,13 +9,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from yingzao.core.forms import xlsform
 from yingzao.core.forms.codebook import Codebook, INTERVIEW_FAMILIES
 from yingzao.core.errors import FormError, Problem, Text
 from yingzao.core.forms.expr import ExpressionError
 from yingzao.core.forms.protocol import (
-    ROLES, Choice, Labels, Protocol, Question, Section, compiled, language_code,
+    ROLES, Choice, Labels, Protocol, Question, QuestionType, Section, compiled, language_code,
 )
 
 SURVEY_COLUMNS = {
@@ -338,7 +339,7 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
             ctx.add("survey", row_number, Text(f"问题“{name}”没有标签。", f"question '{name}' has no label."), "label")
         codes = tuple(c for c in re.split(r"[\s,;，；]+", plain.get("codes", "")) if c)
         questions.append(Question(
-            name=name, type=kind, row=row_number, section=sections[-1].name,
+            name=name, type=cast(QuestionType, kind), row=row_number, section=sections[-1].name,
             labels=texts.get("label", {}), hints=texts.get("hint", {}), probes=texts.get("probe", {}),
             required=_flag(plain.get("required", ""), "required", row_number, ctx),
             required_message=texts.get("required_message", {}),

@@ -108,9 +108,11 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
         extra = _xls_extra_sheets(path, data, book.sheet_names)
         if isinstance(extra, Problem):
             return extra
+    assert not isinstance(extra, Problem)  # returned above
+    sheets = extra
     for original in book.sheet_names:
         if original.lower() not in book.sheets and original.lower() not in ("survey", "choices", "settings"):
-            book.sheets[original.lower()] = extra.get(original, Sheet(original.lower(), [], []))
+            book.sheets[original.lower()] = sheets.get(original, Sheet(original.lower(), [], []))
     return book
 
 

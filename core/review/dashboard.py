@@ -92,7 +92,7 @@ def coverage(store, codebook: Codebook, statuses: tuple[str, ...] = EVIDENCE_STA
 
 
 def _frame(codebook: Codebook, codes: tuple[str, ...], wanted: set[str]) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for code in codes:
         chain = (code, *codebook.ancestors(code)) if codebook.has(code) else (code,)
         found.update(c for c in chain if c in wanted)

@@ -92,7 +92,7 @@ def cached_flags(store) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = defaultdict(list)
     for interview_id, flag in store.conn.execute("SELECT interview_id, flag FROM quality_flags"):
         found[interview_id].append(flag)
-    return {i: tuple(sorted(f, key=_FLAG_ORDER.get)) for i, f in found.items()}
+    return {i: tuple(sorted(f, key=lambda flag: _FLAG_ORDER.get(flag, len(_FLAG_ORDER)))) for i, f in found.items()}
 
 
 def flags_of(store, interview_id: str) -> dict[str, dict[str, Any]]:

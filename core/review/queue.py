@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, fields, replace
-from typing import Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from yingzao.core.forms.engine import INTERVIEW_TIME
 from yingzao.core.review.quality import FLAGS, cached_flags, flags_of
@@ -54,7 +54,7 @@ def load_rows(store, statuses: Iterable[str] = REVIEWABLE, *, ids: Iterable[str]
         + ("" if only is None else f" AND i.id IN ({', '.join('?' for _ in only)})"),
         [INTERVIEW_TIME, *wanted, *(only or ())])
     empty: tuple[str, ...] = ()
-    return [QueueRow(*row, flags.get(row[0], empty)) for row in cursor]
+    return [QueueRow._make((*row, flags.get(row[0], empty))) for row in cursor]
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ SHOW_ALL = QueueFilter(statuses=None)
 class ReviewQueue:
     """Rows in load order; `_view` lists the rows shown (filtered, then sorted)."""
 
-    def __init__(self, rows: Iterable[QueueRow] = (), *, text_key: Callable[[str], object] | None = None,
+    def __init__(self, rows: Iterable[QueueRow] = (), *, text_key: Callable[[str], Any] | None = None,
                  label: Callable[[str, QueueRow], str] | None = None) -> None:
         """`label(column, row)` is the text a text column sorts by (the UI's words, e.g. a community's
         name); `text_key` turns it into a sort key (the UI passes a collator: pinyin for Chinese)."""

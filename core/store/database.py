@@ -188,7 +188,7 @@ class Store:
 
             device = str(uuid.uuid4())
             self.set_setting("device_id", device)
-        return device
+        return device or ""  # a read-only store of a file that never had one
 
     def close(self) -> None:
         self._close_quietly()

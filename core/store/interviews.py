@@ -60,7 +60,7 @@ class InterviewWrites:
             conn.executemany(_INSERT_ANSWER, answers)
             conn.executemany(_INSERT_AUDIT, audit)
             conn.executemany(_MERGE_PARADATA, paradata)
-        store._changed(row[0] for row in rows)
+        store._changed(str(row[0]) for row in rows)
 
     def show(self, interview_id: str, row: Mapping[str, object], answers: Iterable[AnswerRow]) -> None:
         """Make the interview's row (the columns `row` names) and its answers these; its audit log
