@@ -61,7 +61,6 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         self.read_only_banner = QLabel(central)
         self.read_only_banner.setWordWrap(True)
-        self.read_only_banner.setStyleSheet("background: #eef2f7; color: #23364d; padding: 8px 12px; font-weight: 600;")
         column.addWidget(self.read_only_banner)
         self.stack = QStackedWidget(central)
         column.addWidget(self.stack, 1)
@@ -172,6 +171,9 @@ class MainWindow(QMainWindow):
         read_only = self.store.read_only
         for action in self.write_actions:
             action.setEnabled(not read_only)
+        if read_only and not self.read_only_banner.styleSheet():
+            # only when shown: the first style sheet of a run costs several milliseconds of start-up
+            self.read_only_banner.setStyleSheet("background: #eef2f7; color: #23364d; padding: 8px 12px; font-weight: 600;")
         self.read_only_banner.setVisible(read_only)
         self.read_only_banner.setText(self.tr("read_only.banner"))
 

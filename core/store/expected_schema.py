@@ -3,7 +3,7 @@ as SQLite 3.40.1 stores them (see schema_check.expected). Do not edit."""
 from __future__ import annotations
 
 OBJECTS: dict[int, tuple[str, tuple[tuple[tuple[str, str], str | None], ...]]] = {
-    5: ('f9ece247808c915717548b9470f6f3cd411e7ab90e7e76109a9f195fa50197b4', (
+    5: ('7746-750db2be-2e5133e9', (
         (('index', 'audit_interview'), 'CREATE INDEX audit_interview ON audit(interview_id, id)'),
         (('index', 'comments_question'), 'CREATE INDEX comments_question ON comments(interview_id, question)'),
         (('index', 'interview_sources_hash'), 'CREATE INDEX interview_sources_hash ON interview_sources(interview_id, content_sha256)'),
