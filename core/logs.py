@@ -43,8 +43,8 @@ def hold() -> None:
     """Keep what is logged in memory until `setup()`. The app's start-up calls this and sets the
     file up once its window is on screen: the file handler's module (it imports socket, pickle and
     queue) costs several milliseconds the first screen can do without."""
-    if not any(isinstance(handler, _Held) for handler in log.handlers):
-        log.addHandler(_Held())
+    if not any(isinstance(handler, (_Held, logging.FileHandler)) for handler in log.handlers):
+        log.addHandler(_Held())  # (with a file already set up, records go straight to it)
     log.setLevel(logging.INFO)
     log.propagate = False
 
