@@ -1,7 +1,15 @@
 """What is logged during start-up, before the log file is set up, is written to it once it is."""
 from __future__ import annotations
 
+import pytest
+
 from yingzao.core import logs
+
+
+@pytest.fixture(autouse=True)
+def no_handlers(monkeypatch):
+    """As at the app's start: nothing set up yet (other tests leave their file handler behind)."""
+    monkeypatch.setattr(logs.log, "handlers", [])
 
 
 def _read(path) -> str:
