@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -96,36 +97,47 @@ def raw_attach_insert(laptops: list[Path], target: Path) -> float:
 
 
 def bench_merge() -> list[str]:
+    """Three rounds, each into a fresh master and a fresh baseline database, the two taking turns
+    to go first; medians."""
     from yingzao.core.exchange.merge import ALREADY_MERGED, merge_packages
     from yingzao.core.store.database import Store
 
     laptops, packages = laptops_and_packages()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        baseline = raw_attach_insert(laptops, folder / "baseline.db")
-        with Store(folder / "master.db", user="bench") as master:
-            started = time.perf_counter()
-            first = merge_packages(master, packages)
-            first_time = time.perf_counter() - started
-            started = time.perf_counter()
-            again = merge_packages(master, packages)
-            again_time = time.perf_counter() - started
-            conn = master.conn
-            interviews = master.count_interviews()
-            answers = conn.execute("SELECT count(*) FROM answers").fetchone()[0]
-            audit = conn.execute("SELECT count(*) FROM audit WHERE field != 'merged'").fetchone()[0]
-        base_conn = sqlite3.connect(folder / "baseline.db")
-        same = base_conn.execute("SELECT count(*) FROM answers").fetchone()[0] == answers
-        base_conn.close()
+    baselines, firsts, agains = [], [], []
+    for round_ in range(3):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+
+            def merge() -> None:
+                with Store(folder / "master.db", user="bench") as master:
+                    started = time.perf_counter()
+                    first = merge_packages(master, packages)
+                    firsts.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    again = merge_packages(master, packages)
+                    agains.append(time.perf_counter() - started)
+                    assert all(p.status == "merged" and p.added == PER_PACKAGE for p in first.packages), \
+                        "first merge incomplete"
+                    assert all(p.status == ALREADY_MERGED for p in again.packages), "second merge was not a no-op"
+
+            steps = [merge, lambda: baselines.append(raw_attach_insert(laptops, folder / "baseline.db"))]
+            for step in (steps if round_ % 2 == 0 else steps[::-1]):
+                step()
+            with Store(folder / "master.db", user="bench") as master:
+                interviews = master.count_interviews()
+                answers = master.conn.execute("SELECT count(*) FROM answers").fetchone()[0]
+                audit = master.conn.execute("SELECT count(*) FROM audit WHERE field != 'merged'").fetchone()[0]
+            base_conn = sqlite3.connect(folder / "baseline.db")
+            same = base_conn.execute("SELECT count(*) FROM answers").fetchone()[0] == answers
+            base_conn.close()
+            assert same, "baseline and merge copied different rows"
     size = sum(p.stat().st_size for p in packages) / 1e6
-    assert all(p.status == "merged" and p.added == PER_PACKAGE for p in first.packages), "first merge incomplete"
-    assert all(p.status == ALREADY_MERGED for p in again.packages), "second merge was not a no-op"
-    assert same, "baseline and merge copied different rows"
+    baseline, first_time, again_time = (statistics.median(t) for t in (baselines, firsts, agains))
     return [
         f"merge_first: {first_time:.2f} s (target: <= 3x baseline; {len(packages)} packages, {size:.0f} MB, "
-        f"{interviews:,} interviews, {answers:,} answers, {audit:,} audit rows, into an empty master)",
+        f"{interviews:,} interviews, {answers:,} answers, {audit:,} audit rows, into an empty master; median of 3)",
         f"merge_baseline: {baseline:.2f} s (raw sqlite3 ATTACH + INSERT ... SELECT of the same rows from the "
-        f"{len(laptops)} laptop databases, one transaction each)",
+        f"{len(laptops)} laptop databases, one transaction each; interleaved with the merges)",
         f"merge_first_vs_baseline: {first_time / baseline:.2f}x",
         f"merge_again: {again_time:.2f} s (target: <= 1x baseline; every package already merged)",
         f"merge_again_vs_baseline: {again_time / baseline:.2f}x",

@@ -6,9 +6,7 @@ the same process, because absolute times on shared machines are noise.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -40,23 +38,6 @@ def synthetic_db(interviews: int, completed_share: float = 0.7) -> Path:
             store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         partial.rename(path)
     return path
-
-
-def bare_commit_samples(folder: Path, n: int) -> list[float]:
-    """Baseline: one-row INSERT + COMMIT on a WAL database with synchronous=FULL."""
-    conn = sqlite3.connect(folder / "bare.db", isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
-    samples = []
-    for i in range(n):
-        start = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.execute("INSERT INTO t (v) VALUES (?)", (f"value {i}",))
-        conn.execute("COMMIT")
-        samples.append(time.perf_counter() - start)
-    conn.close()
-    return samples
 
 
 def all_benchmarks() -> dict[str, Callable[[], list[str]]]:

@@ -8,7 +8,6 @@ an exception's text can quote an answer (a UnicodeEncodeError quotes the string 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import threading
 import traceback
@@ -29,14 +28,42 @@ def folder() -> Path:
     return paths.data_dir() / "logs"
 
 
+class _Held(logging.Handler):
+    """What is logged before `setup()`, kept in memory and written to the file by it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def hold() -> None:
+    """Keep what is logged in memory until `setup()`. The app's start-up calls this and sets the
+    file up once its window is on screen: the file handler's module (it imports socket, pickle and
+    queue) costs several milliseconds the first screen can do without."""
+    if not any(isinstance(handler, (_Held, logging.FileHandler)) for handler in log.handlers):
+        log.addHandler(_Held())  # (with a file already set up, records go straight to it)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def setup(where: Path | None = None) -> Path:
     """Log to `where`/yingzao.log (the data folder's `logs` by default); returns the file. Calling it
-    again moves the log (tests; a data folder changed with YINGZAO_HOME)."""
+    again moves the log (tests; a data folder changed with YINGZAO_HOME). What `hold()` kept is
+    written first."""
+    import logging.handlers  # not at module level: see hold()
+
     where = where or folder()
     target = where / "yingzao.log"
+    held = [handler for handler in log.handlers if isinstance(handler, _Held)]
+    for handler in held:
+        log.removeHandler(handler)
     for handler in list(log.handlers):
         if isinstance(handler, logging.handlers.RotatingFileHandler):
             if Path(handler.baseFilename) == target:
+                _replay(held, handler)
                 return target
             log.removeHandler(handler)
             handler.close()
@@ -50,7 +77,15 @@ def setup(where: Path | None = None) -> Path:
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
+    _replay(held, handler)
     return target
+
+
+def _replay(held: list[_Held], handler: logging.Handler) -> None:
+    for holder in held:
+        for record in holder.records:
+            handler.handle(record)
+        holder.records.clear()
 
 
 def describe(error: BaseException, tb: TracebackType | None = None) -> str:

@@ -2,9 +2,7 @@
 launch, offer to resume an interview a crash interrupted, show the main window."""
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -13,9 +11,11 @@ from PySide6.QtWidgets import QApplication
 from yingzao.core import errors, logs, paths
 from yingzao.core.errors import YingzaoError
 from yingzao.core.forms.library import load_library
+from yingzao.core.store.database import Store
 from yingzao.ui import fonts
 from yingzao.ui.i18n import Translator, add_strings, text
 from yingzao.ui import error_dialog
+from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
 from yingzao.ui.open_database import open_store
 from yingzao.ui.resume import offer_resume
 
@@ -59,11 +59,17 @@ class QtStrings:
 def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Yingzao")
-    logs.setup()
-    logs.log.info("start")
+    logs.hold()  # the log file is set up once the window is on screen (or the app ends before it)
+    try:
+        return _start(app, db_path, lang)
+    finally:
+        logs.setup()
+
+
+def _start(app: QApplication, db_path: Path | None, lang: str | None) -> int:
     tr = Translator(lang or "zh")
     logs.install_hooks(lambda error: error_dialog.show_error(QApplication.activeWindow(), tr, errors.unexpected(error, logs.folder())))
-    chinese_font = fonts.ensure_cjk(app)
+    chinese_font = fonts.ensure_cjk(app)  # before the first paint: it decides how Chinese is drawn
     qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
     try:
         store = open_store(None, db_path or paths.default_database(), tr)  # asks when another window has it
@@ -75,37 +81,29 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
     except YingzaoError as error:
         error_dialog.show_error(None, tr, error)
         return 1
-    if not store.get_setting("user_name") and not store.read_only and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
+    if not store.get_setting("user_name") and not store.read_only:
         from yingzao.ui.first_run_dialog import ask_identity
 
         if not ask_identity(None, store, tr):
             store.close()
             return 0
-    from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
-
     window = MainWindow(store, library, tr)
+    # what the first screen can do without comes once it is on screen
+    window.first_painted.connect(lambda: _after_first_paint(window, store, tr, chinese_font))
     window.show()
-    if chinese_font is None and not os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW"):
-        window.font_notice = fonts_missing_notice(window)
-    bench = os.environ.get("YINGZAO_BENCH_EXIT_ON_SHOW")  # start-up benchmark (bench/bench_ui.py)
-    if bench == "window":  # stop once the window has painted
-        window.repaint()
-        print("SHOWN", time.time(), flush=True)
-        store.close()
-        return 0
-    if bench:  # stop once the list of interviews is filled too
-        def filled() -> None:
-            window.repaint()
-            print("SHOWN", time.time(), flush=True)
-            app.quit()
-
-        window.home.refreshed.connect(filled)
-    elif not store.read_only:
-        offer_resume(window, store, tr, store.get_setting(OPEN_INTERVIEW) or "")
     code = app.exec()
     window.store.close()  # the database open when the app ended (File → Open database… may have changed it)
     store.close()
     return code
+
+
+def _after_first_paint(window: MainWindow, store: Store, tr: Translator, chinese_font: str | None) -> None:
+    logs.setup()
+    logs.log.info("start")
+    if chinese_font is None:
+        window.font_notice = fonts_missing_notice(window)
+    if not store.read_only:
+        offer_resume(window, store, tr, store.get_setting(OPEN_INTERVIEW) or "")
 
 
 def fonts_missing_notice(window):

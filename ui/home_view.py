@@ -126,7 +126,6 @@ class HomeView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_open_button())
-        self.table.viewport().installEventFilter(self)
 
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -328,6 +327,11 @@ class HomeView(QWidget):
             widest = max([header_metrics.horizontalAdvance(title) + 24]
                          + [metrics.horizontalAdvance(self.model.text(row, column)) for row in sample])
             header.resizeSection(column, min(widest + 16, 220))
+        if self._sized_for is None:
+            # from now on the protocol column follows the table's width. Not in __init__: the first
+            # call of viewport() costs over 10 ms (PySide6 looks up the widget's type), which the
+            # first paint can do without; the columns are fitted once the list is read, after it
+            self.table.viewport().installEventFilter(self)
         self._sized_for = self.tr.lang
         self._fit_protocol_column()
 

@@ -11,7 +11,7 @@ from typing import Iterable, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, \
     QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from yingzao.core.store.records import STATUSES, Community, Interview
 from yingzao.core.timestamps import to_local
@@ -71,7 +71,8 @@ class InterviewListModel(QAbstractTableModel):
         self._view: list[int] = []  # shown row -> row of _rows
         self._shown_at: list[int] = []  # row of _rows -> shown row
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
-        self._brushes = {status: QBrush(QColor(colour)) for status, colour in _STATUS_COLOURS.items()}
+        # colours, not QBrushes: the view draws a QColor the same, and QBrush's first use costs start-up ms
+        self._colours = {status: QColor(colour) for status, colour in _STATUS_COLOURS.items()}
 
     # -- filling -----------------------------------------------------------------------------
 
@@ -248,7 +249,7 @@ class InterviewListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _CENTER if column == COL["progress"] else _LEFT
         if role == Qt.ItemDataRole.ForegroundRole and column == COL["status"]:
-            return self._brushes.get(self._rows[row].status)
+            return self._colours.get(self._rows[row].status)
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL["community"], COL["protocol"]):
             return self._cells(row)[column]
         return None

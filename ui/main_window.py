@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -12,6 +12,7 @@ from yingzao.core.errors import YingzaoError
 from yingzao.core.forms.library import Library, load_library
 from yingzao.core.store.database import Store
 from yingzao.ui.backup import back_up
+from yingzao.ui.home_view import HomeView
 from yingzao.ui.i18n import LANGUAGES, Translator, add_strings
 from yingzao.ui import error_dialog
 from yingzao.ui.resume import offer_resume
@@ -48,10 +49,10 @@ add_strings({
 
 
 class MainWindow(QMainWindow):
+    first_painted = Signal()  # once, when the window is on screen and its list of interviews read
+
     def __init__(self, store: Store, library: Library, tr: Translator) -> None:
         super().__init__()
-        from yingzao.ui.home_view import HomeView
-
         self.store, self.library, self.tr = store, library, tr
         self.resize(1280, 800)
         central = QWidget(self)
@@ -60,15 +61,14 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         self.read_only_banner = QLabel(central)
         self.read_only_banner.setWordWrap(True)
-        self.read_only_banner.setStyleSheet("background: #eef2f7; color: #23364d; padding: 8px 12px; font-weight: 600;")
         column.addWidget(self.read_only_banner)
         self.stack = QStackedWidget(central)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        # the list of interviews is read just after the window first paints (see showEvent): with
+        # the list of interviews is read just after the window first paints (see paintEvent): with
         # thousands of interviews the window appears sooner, and the rows follow a moment later
         self.home = HomeView(store, library, tr, self.stack, load=False)
-        self._list_loaded = False
+        self._first_painted = False
         self.home.open_requested.connect(self.open_interview)
         self.stack.addWidget(self.home)
         self.interview_view = None
@@ -171,6 +171,9 @@ class MainWindow(QMainWindow):
         read_only = self.store.read_only
         for action in self.write_actions:
             action.setEnabled(not read_only)
+        if read_only and not self.read_only_banner.styleSheet():
+            # only when shown: the first style sheet of a run costs several milliseconds of start-up
+            self.read_only_banner.setStyleSheet("background: #eef2f7; color: #23364d; padding: 8px 12px; font-weight: 600;")
         self.read_only_banner.setVisible(read_only)
         self.read_only_banner.setText(self.tr("read_only.banner"))
 
@@ -189,7 +192,6 @@ class MainWindow(QMainWindow):
     def switch_database(self, path: Path) -> bool:
         """Work on another database file in this window: the interview on screen is saved and closed
         first; the current database stays open if the other one cannot be opened."""
-        from yingzao.ui.home_view import HomeView
         from yingzao.ui.open_database import open_store
 
         if Path(path).resolve() == self.store.path.resolve() or not self.close_interview():
@@ -368,11 +370,17 @@ class MainWindow(QMainWindow):
         self.close_interview()
         self.statusBar().showMessage(self.tr("status.finalised"), 8000)
 
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if not self._list_loaded:
-            self._list_loaded = True
-            QTimer.singleShot(0, self, self._load_list)
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._first_painted:
+            # A zero timer started in showEvent would run before the window system's first expose,
+            # so the window would wait for the rows; one started here runs once the window is on screen.
+            self._first_painted = True
+            QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self._load_list()
+        self.first_painted.emit()
 
     def _load_list(self) -> None:
         if self.store.is_open:  # the window may outlive its store (closing, tests)
