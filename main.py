@@ -2,6 +2,7 @@
 
 `python main.py` opens the app; headless jobs are subcommands (`python main.py --help`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,8 +12,12 @@ from pathlib import Path
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Yingzao 营造: offline field interviews.")
-    parser.add_argument("--db", type=Path, help="database file to open (created if new); default: the user's data folder")
-    parser.add_argument("--lang", choices=("zh", "en"), help="language of the interface (default: the last one used, else zh)")
+    parser.add_argument(
+        "--db", type=Path, help="database file to open (created if new); default: the user's data folder"
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), help="language of the interface (default: the last one used, else zh)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser("check-form", help="check XLSForm workbooks against the supported subset")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="workbook files, or folders of them")
@@ -21,43 +26,112 @@ def _parser() -> argparse.ArgumentParser:
     from yingzao.core.store.records import STATUSES
 
     export = commands.add_parser(
-        "export", help="export interviews to an Excel workbook organised by the paper's coding frame",
+        "export",
+        help="export interviews to an Excel workbook organised by the paper's coding frame",
         description="Write FILE.xlsx: About, Interviews, Answers, framework matrix, Fig. 1, Fig. 2, Table 2, presence "
-                    "matrix and codebook sheets. Exit 0 when written, 1 when nothing could be written (the reason is "
-                    "printed; no partial file is left).")
-    export.add_argument("--db", dest="export_db", type=Path, metavar="PATH", help="the database to export (default: --db, else the user's data folder)")
-    export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="workbook to write (replaced if it exists)")
-    export.add_argument("--community", nargs="+", action="extend", default=[], metavar="ID", help="only these communities (case letters, e.g. A B)")
-    export.add_argument("--role", nargs="+", action="extend", default=[], metavar="ROLE", choices=ROLES, help="only these respondent roles")
-    export.add_argument("--status", nargs="+", action="extend", default=[], metavar="STATUS", choices=STATUSES, help="only these statuses")
-    export.add_argument("--anonymize", action="store_true", help="leave out identifying answers; respondents R01…, fieldworkers F01…, communities by letter")
-    export.add_argument("--lang", dest="export_lang", choices=("zh", "en"), help="language of the sheets (default: --lang, else zh)")
+        "matrix and codebook sheets. Exit 0 when written, 1 when nothing could be written (the reason is "
+        "printed; no partial file is left).",
+    )
+    export.add_argument(
+        "--db",
+        dest="export_db",
+        type=Path,
+        metavar="PATH",
+        help="the database to export (default: --db, else the user's data folder)",
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.xlsx", help="workbook to write (replaced if it exists)"
+    )
+    export.add_argument(
+        "--community",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="ID",
+        help="only these communities (case letters, e.g. A B)",
+    )
+    export.add_argument(
+        "--role",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="ROLE",
+        choices=ROLES,
+        help="only these respondent roles",
+    )
+    export.add_argument(
+        "--status",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="STATUS",
+        choices=STATUSES,
+        help="only these statuses",
+    )
+    export.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="leave out identifying answers; respondents R01…, fieldworkers F01…, communities by letter",
+    )
+    export.add_argument(
+        "--lang", dest="export_lang", choices=("zh", "en"), help="language of the sheets (default: --lang, else zh)"
+    )
     pack = commands.add_parser(
-        "pack", help="export a session package of the interviews changed since the last export (or --all)",
+        "pack",
+        help="export a session package of the interviews changed since the last export (or --all)",
         description="Write one session package (.yzpack) for the researcher to merge. When nothing changed since "
-                    "the last export, say so and write nothing (exit 0).")
-    pack.add_argument("--db", dest="pack_db", type=Path, metavar="PATH", help="the database to export from (default: --db, else the user's data folder)")
-    pack.add_argument("--out", type=Path, required=True, metavar="FILE", help="package file to write, e.g. session.yzpack")
-    pack.add_argument("--all", action="store_true", help="every interview, not only those changed since the last export")
-    pack.add_argument("--force", action="store_true", help="replace FILE if it exists (by default an existing file is never replaced)")
-    pack.add_argument("--review", action="store_true", help="a review package for the fieldworkers: the interviews "
-                      "approved, sent back or commented on here since they were last packed for review (with --all: ever)")
+        "the last export, say so and write nothing (exit 0).",
+    )
+    pack.add_argument(
+        "--db",
+        dest="pack_db",
+        type=Path,
+        metavar="PATH",
+        help="the database to export from (default: --db, else the user's data folder)",
+    )
+    pack.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="package file to write, e.g. session.yzpack"
+    )
+    pack.add_argument(
+        "--all", action="store_true", help="every interview, not only those changed since the last export"
+    )
+    pack.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (by default an existing file is never replaced)"
+    )
+    pack.add_argument(
+        "--review",
+        action="store_true",
+        help="a review package for the fieldworkers: the interviews "
+        "approved, sent back or commented on here since they were last packed for review (with --all: ever)",
+    )
     pack.add_argument("--fieldworker", metavar="NAME", help="with --review: only this fieldworker's interviews")
     merge = commands.add_parser(
-        "merge", help="merge session packages into a master database (exit 1 if any is refused)",
+        "merge",
+        help="merge session packages into a master database (exit 1 if any is refused)",
         description="Merge session packages into MASTER.db (created if new) and print one report line per package.",
         epilog="exit status: 0 when every package merged or had already been merged; 1 when any package was "
-               "refused (the others still merged, and a refused package leaves the master untouched); 2 when "
-               "the master database cannot be opened.")
+        "refused (the others still merged, and a refused package leaves the master untouched); 2 when "
+        "the master database cannot be opened.",
+    )
     merge.add_argument("--into", type=Path, required=True, metavar="MASTER.db", help="the researcher's master database")
     merge.add_argument("files", nargs="+", type=Path, metavar="FILE", help="session packages (.yzpack)")
     merge.add_argument("--report", type=Path, metavar="REPORT.xlsx", help="also save the report as an Excel workbook")
     backup = commands.add_parser(
-        "backup", help="copy a database safely, its latest saves included (a copy of the .db file alone misses them)",
+        "backup",
+        help="copy a database safely, its latest saves included (a copy of the .db file alone misses them)",
         description="Write a consistent copy of the database through SQLite's online backup. Works while the app has "
-                    "the database open. Exit 0 when written, 1 when not (nothing partial is left).")
-    backup.add_argument("--db", dest="backup_db", type=Path, metavar="PATH", help="the database to back up (default: --db, else the user's data folder)")
-    backup.add_argument("--out", type=Path, required=True, metavar="FILE.db", help="the copy to write (replaced if it exists)")
+        "the database open. Exit 0 when written, 1 when not (nothing partial is left).",
+    )
+    backup.add_argument(
+        "--db",
+        dest="backup_db",
+        type=Path,
+        metavar="PATH",
+        help="the database to back up (default: --db, else the user's data folder)",
+    )
+    backup.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.db", help="the copy to write (replaced if it exists)"
+    )
     return parser
 
 
@@ -79,9 +153,9 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _check_form(args: argparse.Namespace) -> int:
     from yingzao.core import paths
-    from yingzao.core.forms.codebook import load_codebook
     from yingzao.core.errors import YingzaoError
     from yingzao.core.forms.check import check_forms
+    from yingzao.core.forms.codebook import load_codebook
 
     try:
         codebook = load_codebook(args.codebook or paths.CODEBOOK_PATH)
@@ -92,7 +166,9 @@ def _check_form(args: argparse.Namespace) -> int:
     files: list[Path] = []
     for path in args.paths:
         # Excel keeps a hidden "~$name.xlsx" lock file beside every open workbook: not a form
-        files += sorted(p for p in path.glob("*.xls*") if not p.name.startswith(("~$", "."))) if path.is_dir() else [path]
+        files += (
+            sorted(p for p in path.glob("*.xls*") if not p.name.startswith(("~$", "."))) if path.is_dir() else [path]
+        )
     return check_forms(files, codebook, sys.stdout)
 
 
@@ -103,17 +179,24 @@ def _export(args: argparse.Namespace) -> int:
 
     options = ExportOptions(
         ExportFilters(tuple(args.community), tuple(args.role), tuple(args.status)),
-        lang=args.export_lang or args.lang or "zh", anonymize=args.anonymize)
+        lang=args.export_lang or args.lang or "zh",
+        anonymize=args.anonymize,
+    )
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
         if show:
-            print("\r" + str(Text(f"正在导出… {done}/{total}", f"exporting… {done}/{total}")), end="", file=sys.stderr,
-                  flush=True)
+            print(
+                "\r" + str(Text(f"正在导出… {done}/{total}", f"exporting… {done}/{total}")),
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
 
     try:
-        result = export_workbook(args.export_db or args.db or paths.default_database(), args.out, options,
-                                 progress=progress)
+        result = export_workbook(
+            args.export_db or args.db or paths.default_database(), args.out, options, progress=progress
+        )
     except (YingzaoError, KeyboardInterrupt) as error:
         message = str(error if isinstance(error, YingzaoError) else errors.export_interrupted())
         print(("\n" if show else "") + message, file=sys.stderr)
@@ -153,16 +236,27 @@ def _pack(args: argparse.Namespace) -> int:
             print(Text(f"{db}：没有可导出的访谈；没有写入文件。", f"{db}: no interviews to export; no file written."))
         else:
             last = f"{previous['file_name']}, {previous['at']}"
-            print(Text(f"自上次导出（{last}）以来没有改动；没有写入文件。要重新导出全部访谈，请加 --all。",
-                       f"Nothing changed since the last export ({last}); no file written. Use --all to export every "
-                       "interview again."))
+            print(
+                Text(
+                    f"自上次导出（{last}）以来没有改动；没有写入文件。要重新导出全部访谈，请加 --all。",
+                    f"Nothing changed since the last export ({last}); no file written. Use --all to export every "
+                    "interview again.",
+                )
+            )
         return 0
-    what = (Text("全部访谈", "all interviews") if summary.selection == "all"
-            else Text("自上次导出以来有改动的", "changed since the last export"))
-    print(Text(f"{summary.path}：{summary.interviews} 个访谈（{what.zh}），{summary.answers} 个回答，"
-               f"{summary.audit} 条审计记录，{summary.protocols} 个提纲版本",
-               f"{summary.path}: {summary.interviews} interview(s) ({what.en}), {summary.answers} answers, "
-               f"{summary.audit} audit entries, {summary.protocols} protocol version(s)"))
+    what = (
+        Text("全部访谈", "all interviews")
+        if summary.selection == "all"
+        else Text("自上次导出以来有改动的", "changed since the last export")
+    )
+    print(
+        Text(
+            f"{summary.path}：{summary.interviews} 个访谈（{what.zh}），{summary.answers} 个回答，"
+            f"{summary.audit} 条审计记录，{summary.protocols} 个提纲版本",
+            f"{summary.path}: {summary.interviews} interview(s) ({what.en}), {summary.answers} answers, "
+            f"{summary.audit} audit entries, {summary.protocols} protocol version(s)",
+        )
+    )
     return 0
 
 
@@ -178,8 +272,9 @@ def _pack_review(db: Path, args: argparse.Namespace) -> int:
     try:
         with Store(db) as store:
             previous = last_review_export(store)
-            summary = pack_review(store, args.out, fieldworker=args.fieldworker, all_reviewed=args.all,
-                                  overwrite=args.force)
+            summary = pack_review(
+                store, args.out, fieldworker=args.fieldworker, all_reviewed=args.all, overwrite=args.force
+            )
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -187,16 +282,31 @@ def _pack_review(db: Path, args: argparse.Namespace) -> int:
     whose = Text(f"{who} 的", f" of {who}") if who else Text("", "")
     if summary is None:
         last = f"{previous['file_name']}, {previous['at']}" if previous else ""
-        since = Text(f"自上次审核数据包（{last}）以来", f" since the last review package ({last})") if previous else Text("", "")
-        print(Text(f"{since.zh}没有{whose.zh}已审核的访谈需要发送；没有写入文件。",
-                   f"Nothing reviewed{whose.en}{since.en} to send; no file written."))
+        since = (
+            Text(f"自上次审核数据包（{last}）以来", f" since the last review package ({last})")
+            if previous
+            else Text("", "")
+        )
+        print(
+            Text(
+                f"{since.zh}没有{whose.zh}已审核的访谈需要发送；没有写入文件。",
+                f"Nothing reviewed{whose.en}{since.en} to send; no file written.",
+            )
+        )
         return 0
-    what = (Text("已审核的全部", "reviewed, all") if summary.selection == "all"
-            else Text("自上次发送以来审核过的", "reviewed since they were last sent"))
-    print(Text(f"{summary.path}：{whose.zh}{what.zh}访谈 {summary.interviews} 个；访员用“合并数据包”"
-               "（python main.py merge --into LAPTOP.db FILE）合并它",
-               f"{summary.path}: {summary.interviews} interview(s){whose.en} {what.en}; the fieldworker merges it with "
-               "Merge sessions (python main.py merge --into LAPTOP.db FILE)"))
+    what = (
+        Text("已审核的全部", "reviewed, all")
+        if summary.selection == "all"
+        else Text("自上次发送以来审核过的", "reviewed since they were last sent")
+    )
+    print(
+        Text(
+            f"{summary.path}：{whose.zh}{what.zh}访谈 {summary.interviews} 个；访员用“合并数据包”"
+            "（python main.py merge --into LAPTOP.db FILE）合并它",
+            f"{summary.path}: {summary.interviews} interview(s){whose.en} {what.en}; the fieldworker merges it with "
+            "Merge sessions (python main.py merge --into LAPTOP.db FILE)",
+        )
+    )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 Only names something outside our code calls or reads belong here (Qt, openpyxl, sqlite3, the
 packaging metadata); a name only the tests use is not listed, so it stays visible."""
+
 # ruff: noqa: B018, F821
 # Qt calls these overrides and reads these arguments
 _.sizeHint

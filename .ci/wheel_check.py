@@ -2,6 +2,7 @@
 there as a user would: check the shipped forms, record an interview, pack, merge, export.
 
 Run by .ci/run after the tests; exits non-zero on the first thing that does not work."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,14 @@ print("recorded", interview)
 
 
 def run(*command: str | Path, cwd: Path) -> str:
-    result = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-                            env={**os.environ, "PYTHONPATH": "", "QT_QPA_PLATFORM": "offscreen"})
+    result = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONPATH": "", "QT_QPA_PLATFORM": "offscreen"},
+    )
     print("$", " ".join(str(c) for c in command), "->", result.returncode)
     if result.returncode != 0:
         print(result.stdout, result.stderr, sep="\n")
@@ -42,8 +49,11 @@ def main() -> None:
         work = Path(temp)
         # built from a copy: setuptools leaves build/ and *.egg-info beside the sources it builds
         source = work / "source"
-        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__",
-                                                                   ".pytest_cache", "bench"))
+        shutil.copytree(
+            ROOT,
+            source,
+            ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__", ".pytest_cache", "bench"),
+        )
         run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", source, cwd=work)
         wheel = next((work / "dist").glob("yingzao-*.whl"))
         venv.create(work / "env", with_pip=True)

@@ -6,6 +6,7 @@ answers" is measured as the same number of answers spread over ~3,900 interviews
 the text and the cells are what cost; more interviews only add framework-matrix and presence rows.
 Each side runs in its own process, so peak memory (max RSS) is the export's alone.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -51,8 +52,9 @@ print(elapsed, cells)
 
 
 def _run(code: str) -> list[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          cwd=ROOT).stdout.split()
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split()
 
 
 def bench_export() -> list[str]:

@@ -1,5 +1,6 @@
 """Benchmark of merging session packages: 100 laptops' packages into an empty master, then all of
 them a second time, against a raw SQLite ATTACH + INSERT … SELECT of the same rows in the same run."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,8 +19,8 @@ PER_PACKAGE = 39  # make_data averages ~38.5 answers per interview: 3,900 interv
 
 def _folder() -> Path:
     """Cached per schema and package format, so a later migration never meets stale laptops."""
-    from yingzao.core.store.migrations import LATEST
     from yingzao.core.exchange.package import FORMAT_VERSION
+    from yingzao.core.store.migrations import LATEST
 
     return OUT / f"merge_{PACKAGES}x{PER_PACKAGE}_schema{LATEST}_format{FORMAT_VERSION}"
 
@@ -38,9 +39,10 @@ def _template(folder: Path) -> Path:
 def laptops_and_packages() -> tuple[list[Path], list[Path]]:
     """100 laptop databases filled by make_data (each its own device) and the package each exported;
     made once and cached under bench/out/."""
-    from bench.make_data import fill
     from yingzao.core.exchange.package import pack_session
     from yingzao.core.store.database import Store
+
+    from bench.make_data import fill
 
     folder = _folder()
     done = folder / "complete"
@@ -53,8 +55,11 @@ def laptops_and_packages() -> tuple[list[Path], list[Path]]:
     started = time.perf_counter()
     for i, (laptop, package) in enumerate(zip(laptops, packages)):
         if i % 10 == 0:
-            print(f"(making {PACKAGES} laptops and their packages once: {i}/{PACKAGES}, "
-                  f"{time.perf_counter() - started:.0f} s)", file=sys.stderr)
+            print(
+                f"(making {PACKAGES} laptops and their packages once: {i}/{PACKAGES}, "
+                f"{time.perf_counter() - started:.0f} s)",
+                file=sys.stderr,
+            )
         shutil.copy(template, laptop)
         conn = sqlite3.connect(laptop)
         conn.execute("DELETE FROM settings WHERE key = 'device_id'")  # a laptop of its own
@@ -108,7 +113,7 @@ def bench_merge() -> list[str]:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
 
-            def merge() -> None:
+            def merge(folder: Path = folder) -> None:
                 with Store(folder / "master.db", user="bench") as master:
                     started = time.perf_counter()
                     first = merge_packages(master, packages)
@@ -116,12 +121,13 @@ def bench_merge() -> list[str]:
                     started = time.perf_counter()
                     again = merge_packages(master, packages)
                     agains.append(time.perf_counter() - started)
-                    assert all(p.status == "merged" and p.added == PER_PACKAGE for p in first.packages), \
+                    assert all(p.status == "merged" and p.added == PER_PACKAGE for p in first.packages), (
                         "first merge incomplete"
+                    )
                     assert all(p.status == ALREADY_MERGED for p in again.packages), "second merge was not a no-op"
 
-            steps = [merge, lambda: baselines.append(raw_attach_insert(laptops, folder / "baseline.db"))]
-            for step in (steps if round_ % 2 == 0 else steps[::-1]):
+            steps = [merge, lambda folder=folder: baselines.append(raw_attach_insert(laptops, folder / "baseline.db"))]
+            for step in steps if round_ % 2 == 0 else steps[::-1]:
                 step()
             with Store(folder / "master.db", user="bench") as master:
                 interviews = master.count_interviews()

@@ -4,6 +4,7 @@ a raw SELECT of the same rows, a bare QTableView over a lazy QAbstractTableModel
 (what a plain Qt table costs; it builds nothing up front, as the review model does not), and a
 QSortFilterProxyModel filtering the same rows through a Python filterAcceptsRow. Each baseline runs
 interleaved with what it is compared to, round by round; medians."""
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,8 @@ def _ms(seconds: float) -> str:
 
 def bench_review_queue() -> list[str]:
     app = _app()
-    from yingzao.core.review import quality
     from yingzao.core.forms.library import load_library
+    from yingzao.core.review import quality
     from yingzao.core.review.queue import load_rows
     from yingzao.core.store.database import Store
     from yingzao.ui.i18n import Translator
@@ -53,10 +54,12 @@ def bench_review_queue() -> list[str]:
         rows = load_rows(store)
         loads, selects, lazies, views = [], [], [], []
         for round_ in range(5):
-            runs = [lambda: loads.append(_open_review(app, ReviewView, store, library, tr, views)),
-                    lambda: selects.append(_select_once(store)),
-                    lambda: lazies.append(_lazy_model_once(app, rows))]
-            for run in runs[round_ % 3:] + runs[:round_ % 3]:  # each goes first in some rounds
+            runs = [
+                lambda: loads.append(_open_review(app, ReviewView, store, library, tr, views)),
+                lambda: selects.append(_select_once(store)),
+                lambda: lazies.append(_lazy_model_once(app, rows)),
+            ]
+            for run in runs[round_ % 3 :] + runs[: round_ % 3]:  # each goes first in some rounds
                 run()
         view = views.pop()
         for other in views:
@@ -67,12 +70,20 @@ def bench_review_queue() -> list[str]:
         shown, total = view.model.rowCount(), view.model.queue.total
 
         changes, proxies = [], []
-        steps = [("roles", {"cadre"}), ("roles", {"cadre", "official", "street_staff", "profile"}),
-                 ("communities", {"SYN-A", "SYN-B"}), ("flags", {"short_answers"}), ("flags", {"none"}),
-                 ("statuses", {"completed", "approved", "rejected"}), ("statuses", {"completed"}),
-                 ("communities", {"SYN-A", "SYN-B", "SYN-C", "SYN-D", "SYN-E", "SYN-F"}),
-                 ("flags", {"none", "missing_required", "short_answers", "short_interview", "empty_section",
-                            "consent_missing"})]
+        steps = [
+            ("roles", {"cadre"}),
+            ("roles", {"cadre", "official", "street_staff", "profile"}),
+            ("communities", {"SYN-A", "SYN-B"}),
+            ("flags", {"short_answers"}),
+            ("flags", {"none"}),
+            ("statuses", {"completed", "approved", "rejected"}),
+            ("statuses", {"completed"}),
+            ("communities", {"SYN-A", "SYN-B", "SYN-C", "SYN-D", "SYN-E", "SYN-F"}),
+            (
+                "flags",
+                {"none", "missing_required", "short_answers", "short_interview", "empty_section", "consent_missing"},
+            ),
+        ]
         view.table.selectRow(3)
         proxy_table = _ProxyTable(app, rows)
         for _ in range(3):
@@ -102,7 +113,7 @@ def bench_review_queue() -> list[str]:
     ]
 
 
-def _open_review(app, ReviewView, store, library, tr, views) -> float:  # noqa: N803 (a class, passed in)
+def _open_review(app, ReviewView, store, library, tr, views) -> float:
     start = time.perf_counter()
     view = ReviewView(store, library, tr)
     view.resize(1280, 800)
@@ -119,13 +130,23 @@ def _select_once(store) -> float:
     store.conn.execute(
         "SELECT i.id, i.status, i.fieldworker, i.community_id, i.respondent_role, i.protocol_id,"
         " i.protocol_version, i.protocol_sha256, i.started_at, i.ended_at, i.updated_at, i.outcome"
-        " FROM interviews i WHERE i.status IN ('completed', 'approved', 'rejected')").fetchall()
+        " FROM interviews i WHERE i.status IN ('completed', 'approved', 'rejected')"
+    ).fetchall()
     return time.perf_counter() - start
 
 
 def _cells(row) -> tuple:
-    return (row.status, " · ".join(row.flags), row.community_id, row.role, row.protocol_id, row.fieldworker,
-            row.ended_at, row.seconds, row.comments)
+    return (
+        row.status,
+        " · ".join(row.flags),
+        row.community_id,
+        row.role,
+        row.protocol_id,
+        row.fieldworker,
+        row.ended_at,
+        row.seconds,
+        row.comments,
+    )
 
 
 def _lazy_model_once(app, rows) -> float:
@@ -135,10 +156,10 @@ def _lazy_model_once(app, rows) -> float:
     from PySide6.QtWidgets import QTableView
 
     class Lazy(QAbstractTableModel):
-        def rowCount(self, parent=QModelIndex()):  # noqa: N802
+        def rowCount(self, parent=QModelIndex()):
             return 0 if parent.isValid() else len(rows)
 
-        def columnCount(self, parent=QModelIndex()):  # noqa: N802
+        def columnCount(self, parent=QModelIndex()):
             return 0 if parent.isValid() else 9
 
         def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -171,10 +192,10 @@ class _ProxyTable:
         from PySide6.QtWidgets import QTableView
 
         class Plain(QAbstractTableModel):
-            def rowCount(self, parent=QModelIndex()):  # noqa: N802
+            def rowCount(self, parent=QModelIndex()):
                 return 0 if parent.isValid() else len(rows)
 
-            def columnCount(self, parent=QModelIndex()):  # noqa: N802
+            def columnCount(self, parent=QModelIndex()):
                 return 0 if parent.isValid() else 9
 
             def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -183,7 +204,7 @@ class _ProxyTable:
         class Proxy(QSortFilterProxyModel):
             wanted: set[str] | None = None
 
-            def filterAcceptsRow(self, source_row, parent):  # noqa: N802
+            def filterAcceptsRow(self, source_row, parent):
                 return self.wanted is None or rows[source_row].role in self.wanted
 
         self.app, self.source, self.proxy = app, Plain(), Proxy()

@@ -1,4 +1,5 @@
 """Benchmarks of the store: saving one answer, and loading the protocols at start-up."""
+
 from __future__ import annotations
 
 import shutil
@@ -37,21 +38,27 @@ def bench_answer_save() -> list[str]:
             bare = sqlite3.connect(db, isolation_level=None)
             bare.execute("PRAGMA journal_mode=WAL")
             bare.execute("PRAGMA synchronous=FULL")
-            bare.execute("CREATE TABLE bench_bare (interview_id TEXT NOT NULL, question TEXT NOT NULL, value,"
-                         " PRIMARY KEY (interview_id, question))")
+            bare.execute(
+                "CREATE TABLE bench_bare (interview_id TEXT NOT NULL, question TEXT NOT NULL, value,"
+                " PRIMARY KEY (interview_id, question))"
+            )
             bare.execute("INSERT INTO bench_bare SELECT interview_id, question, value FROM answers")
             bare_rows = bare.execute("SELECT count(*) FROM bench_bare").fetchone()[0]
             samples, baseline = [], []
 
             def save(i: int) -> None:
                 start = time.perf_counter()
-                store.save_answer(interview, texts[i % len(texts)], f"第{i}稿：居民议事会每月召开一次，三长队伍收集需求。")
+                store.save_answer(
+                    interview, texts[i % len(texts)], f"第{i}稿：居民议事会每月召开一次，三长队伍收集需求。"
+                )
                 samples.append(time.perf_counter() - start)
 
             def insert(i: int) -> None:
                 start = time.perf_counter()
                 bare.execute("BEGIN")
-                bare.execute("INSERT INTO bench_bare VALUES (?, ?, ?)", ("bench", f"q{i}", f"第{i}稿：居民议事会每月召开一次。"))
+                bare.execute(
+                    "INSERT INTO bench_bare VALUES (?, ?, ?)", ("bench", f"q{i}", f"第{i}稿：居民议事会每月召开一次。")
+                )
                 bare.execute("COMMIT")
                 baseline.append(time.perf_counter() - start)
 
@@ -85,8 +92,9 @@ def bench_protocol_cache() -> list[str]:
         db = str(Path(tmp) / "cache.db")
         runs = []
         for _ in range(4):  # first run parses, the others read the cache
-            out = subprocess.run([sys.executable, "-c", code.format(root=str(ROOT), db=db)],
-                                 capture_output=True, text=True, check=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-c", code.format(root=str(ROOT), db=db)], capture_output=True, text=True, check=True
+            ).stdout.split()
             runs.append((float(out[0]), out[1] == "True"))
     parse_time, parsed = runs[0]
     cached_time = min(t for t, _ in runs[1:])

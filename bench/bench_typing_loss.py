@@ -9,6 +9,7 @@ quiet-time save alone (the save that waits for 0.3 s without a keystroke), as th
     python bench/run.py typing_loss_on_kill
     python -m bench.bench_typing_loss child DB [quiet]   # the child, started by `typing_loss`
 """
+
 from __future__ import annotations
 
 import os
@@ -76,9 +77,15 @@ def typing_loss(folder: Path, *, seconds: float = 3.0, policy: str = "bounded", 
     """Kill a child typing continuously after `seconds`; (characters typed, characters lost, stored text)."""
     db = folder / f"typing_{policy}_{run}.db"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    process = subprocess.Popen([sys.executable, "-m", "bench.bench_typing_loss", "child", str(db), policy],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_typing_loss", "child", str(db), policy],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         line = process.stdout.readline()
         if not line.startswith("READY"):

@@ -1,4 +1,5 @@
 """Benchmarks of the fieldworker's app: start-up, opening an interview, work per keystroke."""
+
 from __future__ import annotations
 
 import os
@@ -39,13 +40,17 @@ def bench_startup() -> list[str]:
         # one) set PYTHONDONTWRITEBYTECODE, which would recompile the app's modules on every start.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         driver = [sys.executable, "-m", "bench.startup_driver"]
-        commands = {"bare": driver + ["bare"], "window": driver + ["window", str(db)], "list": driver + ["list", str(db)]}
+        commands = {
+            "bare": [*driver, "bare"],
+            "window": [*driver, "window", str(db)],
+            "list": [*driver, "list", str(db)],
+        }
         for command in commands.values():  # the first launch writes the bytecode cache; not what is measured
             _shown_after(command, env)
         times: dict[str, list[float]] = {name: [] for name in commands}
         for round_ in range(ROUNDS):
             names = list(commands)
-            for name in names[round_ % 3:] + names[:round_ % 3]:  # each goes first in a third of the rounds
+            for name in names[round_ % 3 :] + names[: round_ % 3]:  # each goes first in a third of the rounds
                 times[name].append(_shown_after(commands[name], env))
     bare, window, filled = (statistics.median(times[name]) for name in ("bare", "window", "list"))
     return [
@@ -66,8 +71,9 @@ def _app():
 
 
 def _filled_interview(store, protocol) -> str:
-    from bench.make_data import synthetic_value
     import random
+
+    from bench.make_data import synthetic_value
 
     rng = random.Random(3)
     interview = store.start_interview(protocol.sha256, community_id=None)

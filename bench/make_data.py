@@ -5,6 +5,7 @@
 Everything it writes is marked synthetic: the database setting `synthetic_data`, fieldworkers named
 合成访员NN, communities named 合成社区X, and every text answer starting with 【合成数据】.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from yingzao.core.forms.engine import InterviewSession  # noqa: E402
-from yingzao.core.forms.library import load_library  # noqa: E402
-from yingzao.core.forms.protocol import Protocol  # noqa: E402
-from yingzao.core.store.database import Store  # noqa: E402
+from yingzao.core.forms.engine import InterviewSession
+from yingzao.core.forms.library import load_library
+from yingzao.core.forms.protocol import Protocol
+from yingzao.core.store.database import Store
 
 MARK = "【合成数据】"
 PHRASES = [
@@ -107,8 +108,12 @@ def main() -> int:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--interviews", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--completed-share", type=float, default=0.7,
-                        help="share of interviews finalised (the rest stay drafts); default 0.7")
+    parser.add_argument(
+        "--completed-share",
+        type=float,
+        default=0.7,
+        help="share of interviews finalised (the rest stay drafts); default 0.7",
+    )
     args = parser.parse_args()
     with Store(args.db, user="合成数据") as store:
         fill(store, args.interviews, args.seed, progress=True, completed_share=args.completed_share)

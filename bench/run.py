@@ -3,12 +3,13 @@ the same process, because absolute times on shared machines are noise.
 
     python bench/run.py [NAME...]        # all benchmarks when no name is given
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -18,13 +19,14 @@ OUT = ROOT / "bench" / "out"  # generated databases are cached here between runs
 
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def synthetic_db(interviews: int, completed_share: float = 0.7) -> Path:
     """A database of `interviews` synthetic interviews, made once and copied for each use."""
-    from bench.make_data import fill
     from yingzao.core.store.database import Store
+
+    from bench.make_data import fill
 
     OUT.mkdir(exist_ok=True)
     suffix = "" if completed_share == 0.7 else f"_completed{int(completed_share * 100)}"

@@ -10,6 +10,7 @@ bare window, so both pay the same for being watched.
     python -m bench.startup_driver list DB     # the app, until its 5,000 rows are filled and painted
     python -m bench.startup_driver bare        # a bare QMainWindow, until it has painted
 """
+
 from __future__ import annotations
 
 import sys
@@ -38,7 +39,7 @@ def main(argv: list[str]) -> int:
         done = False
         painted = False
 
-        def eventFilter(self, watched, event):  # noqa: N802
+        def eventFilter(self, watched, event):
             kind = event.type()
             if self.done:
                 return False

@@ -5,8 +5,10 @@ A rename is atomic but not durable: after a power cut the new name may point at 
 the file's data, and then the folder's entry, reached the disk. Never use these on a database the
 app has open: only SQLite may open and close a live database file.
 """
+
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -52,8 +54,6 @@ def write_durably(target: Path, data: bytes) -> None:
             handle.write(data)
         replace_durably(partial, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise

@@ -3,11 +3,11 @@
 Each error carries *where* (file, sheet, row, column, question) and *what to do*, so the UI and the
 command line can show it as it is, never as a traceback.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
 
 _language = "zh"  # the interface language; Chinese first, as the app is
 
@@ -39,16 +39,16 @@ class Text:
     def __str__(self) -> str:
         return self.en if _language == "en" else self.zh
 
-    def __add__(self, other: object) -> "Text":
+    def __add__(self, other: object) -> Text:
         if isinstance(other, Text):
             return Text(self.zh + other.zh, self.en + other.en)
         return Text(self.zh + str(other), self.en + str(other))
 
-    def __radd__(self, other: object) -> "Text":
+    def __radd__(self, other: object) -> Text:
         return Text(str(other) + self.zh, str(other) + self.en)
 
 
-def _both(text: "str | Text") -> Text:
+def _both(text: str | Text) -> Text:
     """A detail that may come already in both languages, or as one string (a file name, a number)."""
     return text if isinstance(text, Text) else Text(text, text)
 
@@ -60,7 +60,7 @@ class YingzaoError(Exception):
     with `set_language` when the error is shown, so an error raised in a worker thread still speaks
     the language the user sees."""
 
-    def __init__(self, message: "str | Text", *, hint: "str | Text" = "", code: str = "") -> None:
+    def __init__(self, message: str | Text, *, hint: str | Text = "", code: str = "") -> None:
         super().__init__(str(message))
         self._message = message
         self._hint = hint
@@ -75,7 +75,7 @@ class YingzaoError(Exception):
         return str(self._hint)
 
     @hint.setter
-    def hint(self, value: "str | Text") -> None:
+    def hint(self, value: str | Text) -> None:
         self._hint = value
 
     def __str__(self) -> str:
@@ -91,7 +91,7 @@ class Problem:
     file: str
     sheet: str
     row: int | None
-    text: "str | Text"
+    text: str | Text
     column: str | None = None
 
     @property
@@ -121,8 +121,11 @@ class FormError(YingzaoError):
         summary = Text(f"{self.path.name}：{len(problems)} 处问题", f"{self.path.name}: {len(problems)} problem(s)")
         if first is not None:
             summary = summary + Text(f"；第一处：{first.read('zh')}", f"; first: {first.read('en')}")
-        super().__init__(summary, hint=Text("请在 Excel 中修改这个工作簿，然后重新载入。",
-                                            "Fix the workbook in Excel and load it again."), code="form_problems")
+        super().__init__(
+            summary,
+            hint=Text("请在 Excel 中修改这个工作簿，然后重新载入。", "Fix the workbook in Excel and load it again."),
+            code="form_problems",
+        )
 
 
 class CodebookError(FormError):
@@ -131,22 +134,31 @@ class CodebookError(FormError):
     def __init__(self, path: Path | str, problems: list[Problem]) -> None:
         super().__init__(path, problems)
         self.code = "codebook_problems"
-        self.hint = Text("请修改编码表（CSV 文件：可在 Excel 或 WPS 中编辑，另存为“CSV UTF-8”），然后重新启动。",
-                         "Fix the codebook (a CSV file: edit it in Excel or WPS and save it as CSV UTF-8) and start again.")
+        self.hint = Text(
+            "请修改编码表（CSV 文件：可在 Excel 或 WPS 中编辑，另存为“CSV UTF-8”），然后重新启动。",
+            "Fix the codebook (a CSV file: edit it in Excel or WPS and save it as CSV UTF-8) and start again.",
+        )
 
 
 def unexpected(error: BaseException, log_folder: Path) -> YingzaoError:
     """What the user reads when something nobody foresaw went wrong: it is in the log, with where."""
     kind = type(error).__name__
     return YingzaoError(
-        Text(f"发生了意外错误（{kind}）。已保存的数据不受影响。", f"An unexpected error happened ({kind}). Saved data is not affected."),
-        hint=Text(f"详细信息已记入日志（{log_folder}，不含任何回答内容）。请把日志文件发给项目的技术负责人。",
-                  f"The details are in the log ({log_folder}; it holds no answer text). Please send the log file to "
-                  "the project's technical lead."),
-        code="unexpected")
+        Text(
+            f"发生了意外错误（{kind}）。已保存的数据不受影响。",
+            f"An unexpected error happened ({kind}). Saved data is not affected.",
+        ),
+        hint=Text(
+            f"详细信息已记入日志（{log_folder}，不含任何回答内容）。请把日志文件发给项目的技术负责人。",
+            f"The details are in the log ({log_folder}; it holds no answer text). Please send the log file to "
+            "the project's technical lead.",
+        ),
+        code="unexpected",
+    )
 
 
 # -- the database ------------------------------------------------------------------------------
+
 
 class StoreError(YingzaoError):
     """The database file cannot be opened or written as asked."""
@@ -161,11 +173,14 @@ class DatabaseInUse(StoreError):
         who = _holder_text(holder)
         super().__init__(
             Text(f"{path} 正在被另一个营造窗口使用{who.zh}。", f"{path} is in use by another Yingzao window{who.en}."),
-            hint=Text("一个数据库同一时间只能由一个窗口写入。请在那个窗口里继续工作，或关闭它后再打开；"
-                      "也可以以只读方式打开，只查看、导出，不修改。",
-                      "Only one window at a time may write to a database. Work in that window, or close it and open "
-                      "again; or open this one read-only, to look and export without changing anything."),
-            code="database_in_use")
+            hint=Text(
+                "一个数据库同一时间只能由一个窗口写入。请在那个窗口里继续工作，或关闭它后再打开；"
+                "也可以以只读方式打开，只查看、导出，不修改。",
+                "Only one window at a time may write to a database. Work in that window, or close it and open "
+                "again; or open this one read-only, to look and export without changing anything.",
+            ),
+            code="database_in_use",
+        )
 
 
 def _holder_text(holder: object) -> Text:
@@ -173,56 +188,93 @@ def _holder_text(holder: object) -> Text:
     host = getattr(holder, "host", "") or ""
     pid = getattr(holder, "pid", 0) or 0
     since = (getattr(holder, "since", "") or "")[:16].replace("T", " ")
-    parts_zh = [p for p in (user and f"用户 {user}", host and f"电脑 {host}", pid and f"进程 {pid}",
-                            since and f"自 {since} (UTC) 起") if p]
-    parts_en = [p for p in (user and f"user {user}", host and f"computer {host}", pid and f"process {pid}",
-                            since and f"since {since} UTC") if p]
+    parts_zh = [
+        p
+        for p in (
+            user and f"用户 {user}",
+            host and f"电脑 {host}",
+            pid and f"进程 {pid}",
+            since and f"自 {since} (UTC) 起",
+        )
+        if p
+    ]
+    parts_en = [
+        p
+        for p in (
+            user and f"user {user}",
+            host and f"computer {host}",
+            pid and f"process {pid}",
+            since and f"since {since} UTC",
+        )
+        if p
+    ]
     if not parts_zh:
         return Text("", "")
     return Text("（" + "，".join(parts_zh) + "）", " (" + ", ".join(parts_en) + ")")
 
 
 def store_closed(path: Path) -> StoreError:
-    return StoreError(Text(f"{path} 已经关闭，不能再读写。", f"{path} has been closed; it can no longer be read or written."),
-                      hint=Text("请重新打开数据库。", "Open the database again."), code="store_closed")
+    return StoreError(
+        Text(f"{path} 已经关闭，不能再读写。", f"{path} has been closed; it can no longer be read or written."),
+        hint=Text("请重新打开数据库。", "Open the database again."),
+        code="store_closed",
+    )
 
 
 def no_such_database(path: Path) -> StoreError:
-    return StoreError(Text(f"{path}：没有这个数据库文件。", f"{path}: no such database."),
-                      hint=Text("请检查文件名和文件夹。", "Check the file name and the folder."), code="no_database")
+    return StoreError(
+        Text(f"{path}：没有这个数据库文件。", f"{path}: no such database."),
+        hint=Text("请检查文件名和文件夹。", "Check the file name and the folder."),
+        code="no_database",
+    )
 
 
 def not_a_database(path: Path) -> StoreError:
     return StoreError(
-        Text(f"{path} 不是营造的数据库（不是 SQLite 文件，或已损坏）。",
-             f"{path} is not a Yingzao database (it is not a SQLite file, or it is damaged)."),
-        hint=Text("请选择营造创建的 .db 文件，或输入一个新文件名来新建数据库。",
-                  "Choose the .db file Yingzao created, or a new file name to start a new database."),
-        code="not_a_database")
+        Text(
+            f"{path} 不是营造的数据库（不是 SQLite 文件，或已损坏）。",
+            f"{path} is not a Yingzao database (it is not a SQLite file, or it is damaged).",
+        ),
+        hint=Text(
+            "请选择营造创建的 .db 文件，或输入一个新文件名来新建数据库。",
+            "Choose the .db file Yingzao created, or a new file name to start a new database.",
+        ),
+        code="not_a_database",
+    )
 
 
 def foreign_database(path: Path) -> StoreError:
     return StoreError(
-        Text(f"{path} 是其他程序创建的 SQLite 数据库，不是营造的。",
-             f"{path} is a SQLite database made by another program, not by Yingzao."),
-        hint=Text("请选择营造创建的 .db 文件，或输入一个新文件名来新建数据库。",
-                  "Choose the .db file Yingzao created, or a new file name to start a new database."),
-        code="foreign_database")
+        Text(
+            f"{path} 是其他程序创建的 SQLite 数据库，不是营造的。",
+            f"{path} is a SQLite database made by another program, not by Yingzao.",
+        ),
+        hint=Text(
+            "请选择营造创建的 .db 文件，或输入一个新文件名来新建数据库。",
+            "Choose the .db file Yingzao created, or a new file name to start a new database.",
+        ),
+        code="foreign_database",
+    )
 
 
 def unexpected_schema(path: Path, objects: tuple[str, ...] | list[str]) -> StoreError:
     listed = ", ".join(objects[:10]) + (" …" if len(objects) > 10 else "")
     return StoreError(
-        Text(f"{path} 含有营造不会创建的数据库对象：{listed}。这些对象可能在使用时执行其中的 SQL，因此没有打开这个文件。",
-             f"{path} holds database objects Yingzao does not create: {listed}. They could run SQL stored in the "
-             "file while it is used, so it was not opened."),
-        hint=Text("文件未被改动。请向文件的来源索取营造直接导出的数据包或备份；不要使用被其他程序修改过的数据库。",
-                  "The file has not been changed. Ask whoever sent it for a session package or a backup made by "
-                  "Yingzao; do not use a database another program has altered."),
-        code="unexpected_schema")
+        Text(
+            f"{path} 含有营造不会创建的数据库对象：{listed}。这些对象可能在使用时执行其中的 SQL，因此没有打开这个文件。",
+            f"{path} holds database objects Yingzao does not create: {listed}. They could run SQL stored in the "
+            "file while it is used, so it was not opened.",
+        ),
+        hint=Text(
+            "文件未被改动。请向文件的来源索取营造直接导出的数据包或备份；不要使用被其他程序修改过的数据库。",
+            "The file has not been changed. Ask whoever sent it for a session package or a backup made by "
+            "Yingzao; do not use a database another program has altered.",
+        ),
+        code="unexpected_schema",
+    )
 
 
-def damaged_database(path: Path, what: "tuple[str, ...] | list[str] | Text") -> StoreError:
+def damaged_database(path: Path, what: tuple[str, ...] | list[str] | Text) -> StoreError:
     if isinstance(what, Text):
         listed = what
     else:
@@ -230,127 +282,188 @@ def damaged_database(path: Path, what: "tuple[str, ...] | list[str] | Text") -> 
         listed = Text(f"缺少 {names}", f"missing {names}")
     return StoreError(
         Text(f"{path} 已损坏：{listed.zh}。", f"{path} is damaged: {listed.en}."),
-        hint=Text("文件未被改动。请用最近的备份（文件 → 备份数据库…）或访员最近的数据包；"
-                  "也可以用 export 导出仍可读取的部分。",
-                  "The file has not been changed. Use the latest backup (File → Back up database…) or the "
-                  "fieldworker's latest package; `export` can still save what is readable."),
-        code="damaged_database")
+        hint=Text(
+            "文件未被改动。请用最近的备份（文件 → 备份数据库…）或访员最近的数据包；"
+            "也可以用 export 导出仍可读取的部分。",
+            "The file has not been changed. Use the latest backup (File → Back up database…) or the "
+            "fieldworker's latest package; `export` can still save what is readable.",
+        ),
+        code="damaged_database",
+    )
 
 
 def foreign_wal(path: Path) -> StoreError:
     wal = path.with_name(path.name + "-wal")
     return StoreError(
-        Text(f"{path} 旁边的 {wal.name} 不属于这个数据库（或已损坏）；打开就会把它写进数据库，所以没有打开。",
-             f"The {wal.name} file beside {path} does not belong to this database (or is damaged); opening would "
-             "write it into the database, so it was not opened."),
-        hint=Text(f"请把 {wal.name}（以及 {path.name}-shm，如有）移到别的文件夹后再打开；先不要删除它。"
-                  "复制数据库请使用“文件 → 备份数据库…”，不要只复制 .db 文件。",
-                  f"Move {wal.name} (and {path.name}-shm, if there is one) to another folder, then open again; "
-                  "keep it for now. To copy a database use File → Back up database…, not a copy of the .db alone."),
-        code="foreign_wal")
+        Text(
+            f"{path} 旁边的 {wal.name} 不属于这个数据库（或已损坏）；打开就会把它写进数据库，所以没有打开。",
+            f"The {wal.name} file beside {path} does not belong to this database (or is damaged); opening would "
+            "write it into the database, so it was not opened.",
+        ),
+        hint=Text(
+            f"请把 {wal.name}（以及 {path.name}-shm，如有）移到别的文件夹后再打开；先不要删除它。"
+            "复制数据库请使用“文件 → 备份数据库…”，不要只复制 .db 文件。",
+            f"Move {wal.name} (and {path.name}-shm, if there is one) to another folder, then open again; "
+            "keep it for now. To copy a database use File → Back up database…, not a copy of the .db alone.",
+        ),
+        code="foreign_wal",
+    )
 
 
 def newer_database(path: Path, found: int, known: int) -> StoreError:
     return StoreError(
-        Text(f"{path} 由更新版本的营造写入（数据库版本 {found}，本版本最多支持 {known}）。",
-             f"{path} was written by a newer version of Yingzao (schema {found}; this version knows up to {known})."),
-        hint=Text("请先在这台电脑上更新营造再打开；文件未被改动。",
-                  "Update Yingzao on this computer before opening this file; it has not been changed."),
-        code="newer_database")
+        Text(
+            f"{path} 由更新版本的营造写入（数据库版本 {found}，本版本最多支持 {known}）。",
+            f"{path} was written by a newer version of Yingzao (schema {found}; this version knows up to {known}).",
+        ),
+        hint=Text(
+            "请先在这台电脑上更新营造再打开；文件未被改动。",
+            "Update Yingzao on this computer before opening this file; it has not been changed.",
+        ),
+        code="newer_database",
+    )
 
 
 def read_only_needs_upgrade(path: Path, found: int, known: int) -> StoreError:
     return StoreError(
-        Text(f"{path} 是旧版本营造的数据库（版本 {found}，当前 {known}），只读方式无法升级它。",
-             f"{path} is a database of an older Yingzao (schema {found}, now {known}); read-only it cannot be upgraded."),
-        hint=Text("请以可写方式打开一次（关闭正在使用它的其他窗口），营造会先升级它。",
-                  "Open it once for writing (close any other window using it); Yingzao upgrades it first."),
-        code="read_only_needs_upgrade")
+        Text(
+            f"{path} 是旧版本营造的数据库（版本 {found}，当前 {known}），只读方式无法升级它。",
+            f"{path} is a database of an older Yingzao (schema {found}, now {known}); read-only it cannot be upgraded.",
+        ),
+        hint=Text(
+            "请以可写方式打开一次（关闭正在使用它的其他窗口），营造会先升级它。",
+            "Open it once for writing (close any other window using it); Yingzao upgrades it first.",
+        ),
+        code="read_only_needs_upgrade",
+    )
 
 
 def migration_failed(path: Path, version: int, error: Exception) -> StoreError:
     return StoreError(
-        Text(f"把 {path} 升级到版本 {version} 失败（{error}）；文件未被改动。",
-             f"Upgrading {path} to schema {version} failed ({error}); the file is unchanged."),
+        Text(
+            f"把 {path} 升级到版本 {version} 失败（{error}）；文件未被改动。",
+            f"Upgrading {path} to schema {version} failed ({error}); the file is unchanged.",
+        ),
         hint=Text("请保留这个文件的副本，并报告这条消息。", "Keep a copy of the file and report this message."),
-        code="migration_failed")
+        code="migration_failed",
+    )
 
 
 def read_only_store(path: Path) -> StoreError:
-    return StoreError(Text(f"{path} 以只读方式打开，不能修改。", f"{path} is open read-only; nothing can be changed."),
-                      hint=Text("关闭正在使用它的其他营造窗口，然后重新打开。",
-                                "Close the other Yingzao window using it, then open it again."),
-                      code="read_only")
+    return StoreError(
+        Text(f"{path} 以只读方式打开，不能修改。", f"{path} is open read-only; nothing can be changed."),
+        hint=Text(
+            "关闭正在使用它的其他营造窗口，然后重新打开。",
+            "Close the other Yingzao window using it, then open it again.",
+        ),
+        code="read_only",
+    )
 
 
 def unknown_interview(interview_id: str) -> StoreError:
-    return StoreError(Text(f"数据库中没有编号为 {interview_id} 的访谈。", f"No interview with id {interview_id} in this database."),
-                      hint=Text("请刷新列表后再试：它可能已被删除，或属于另一个数据库。",
-                                "Reload the list and try again: it may have been removed, or belong to another database."),
-                      code="unknown_interview")
+    return StoreError(
+        Text(f"数据库中没有编号为 {interview_id} 的访谈。", f"No interview with id {interview_id} in this database."),
+        hint=Text(
+            "请刷新列表后再试：它可能已被删除，或属于另一个数据库。",
+            "Reload the list and try again: it may have been removed, or belong to another database.",
+        ),
+        code="unknown_interview",
+    )
 
 
 def unknown_protocol(sha256: str) -> StoreError:
-    return StoreError(Text(f"数据库中没有提纲版本 {sha256[:12]}。", f"Protocol version {sha256[:12]} is not in this database."),
-                      hint=Text("请先合并带有这个提纲版本的数据包，或在“提纲”中重新载入它。",
-                                "Merge a package that carries this protocol version first, or load it again under Protocols."),
-                      code="unknown_protocol")
+    return StoreError(
+        Text(f"数据库中没有提纲版本 {sha256[:12]}。", f"Protocol version {sha256[:12]} is not in this database."),
+        hint=Text(
+            "请先合并带有这个提纲版本的数据包，或在“提纲”中重新载入它。",
+            "Merge a package that carries this protocol version first, or load it again under Protocols.",
+        ),
+        code="unknown_protocol",
+    )
 
 
 def community_id_required() -> StoreError:
-    return StoreError(Text("社区需要一个案例字母或简短编号，例如 A。", "A community needs a case letter or short id, e.g. A."),
-                      hint=Text("请填写编号后再保存。", "Fill in the id, then save."), code="community_id_required")
+    return StoreError(
+        Text("社区需要一个案例字母或简短编号，例如 A。", "A community needs a case letter or short id, e.g. A."),
+        hint=Text("请填写编号后再保存。", "Fill in the id, then save."),
+        code="community_id_required",
+    )
 
 
 def unknown_community(community_id: str) -> StoreError:
-    return StoreError(Text(f"数据库中没有编号为 {community_id} 的社区。", f"No community with id {community_id} in this database."),
-                      hint=Text("请先添加这个社区，或选择一个已有的社区。", "Add the community first, or choose one that exists."),
-                      code="unknown_community")
+    return StoreError(
+        Text(f"数据库中没有编号为 {community_id} 的社区。", f"No community with id {community_id} in this database."),
+        hint=Text("请先添加这个社区，或选择一个已有的社区。", "Add the community first, or choose one that exists."),
+        code="unknown_community",
+    )
 
 
 def bad_value(question: str, problem: object) -> StoreError:
     # a ValueProblem carries both languages: keep each half, not the one in use when it was raised
     said = getattr(problem, "text", None)
     said = said if isinstance(said, Text) else Text(str(problem), str(problem))
-    return StoreError(Text(f"问题“{question}”：{said.zh}。", f"Question '{question}': {said.en}."),
-                      hint=Text("请按提示修改答案；原来保存的答案没有变。",
-                                "Correct the answer as the hint says; the answer saved before is unchanged."),
-                      code="bad_value")
+    return StoreError(
+        Text(f"问题“{question}”：{said.zh}。", f"Question '{question}': {said.en}."),
+        hint=Text(
+            "请按提示修改答案；原来保存的答案没有变。",
+            "Correct the answer as the hint says; the answer saved before is unchanged.",
+        ),
+        code="bad_value",
+    )
 
 
 def unstorable_text() -> StoreError:
-    return StoreError(Text("文本中有无法保存的残缺字符（通常来自复制粘贴）。", "The text holds a broken character that "
-                           "cannot be stored (usually from copy and paste)."),
-                      hint=Text("请删除并重新输入最后粘贴的内容。", "Delete what was pasted last and type it again."),
-                      code="unstorable_text")
+    return StoreError(
+        Text(
+            "文本中有无法保存的残缺字符（通常来自复制粘贴）。",
+            "The text holds a broken character that cannot be stored (usually from copy and paste).",
+        ),
+        hint=Text("请删除并重新输入最后粘贴的内容。", "Delete what was pasted last and type it again."),
+        code="unstorable_text",
+    )
 
 
 def interview_read_only(interview_id: str, status: str) -> StoreError:
     return StoreError(
-        Text(f"访谈 {interview_id} 的状态是 {_status(status).zh}，访员已不能再修改。",
-             f"Interview {interview_id} is {status} and can no longer be edited by the fieldworker."),
-        hint=Text("督导可以重新打开它。", "A supervisor can reopen it."), code="interview_read_only")
+        Text(
+            f"访谈 {interview_id} 的状态是 {_status(status).zh}，访员已不能再修改。",
+            f"Interview {interview_id} is {status} and can no longer be edited by the fieldworker.",
+        ),
+        hint=Text("督导可以重新打开它。", "A supervisor can reopen it."),
+        code="interview_read_only",
+    )
 
 
 def unknown_question(protocol_id: str, question: str) -> StoreError:
-    return StoreError(Text(f"提纲 {protocol_id} 中没有名为“{question}”的问题。",
-                           f"Protocol {protocol_id} has no question named '{question}'."),
-                      hint=Text("请检查问题名称（Excel 中 survey 工作表的 name 列）。",
-                                "Check the question's name (the name column of the workbook's survey sheet)."),
-                      code="unknown_question")
+    return StoreError(
+        Text(
+            f"提纲 {protocol_id} 中没有名为“{question}”的问题。",
+            f"Protocol {protocol_id} has no question named '{question}'.",
+        ),
+        hint=Text(
+            "请检查问题名称（Excel 中 survey 工作表的 name 列）。",
+            "Check the question's name (the name column of the workbook's survey sheet).",
+        ),
+        code="unknown_question",
+    )
 
 
 def package_exists(path: Path) -> YingzaoError:
     return YingzaoError(
-        Text(f"{path} 已存在；它可能是研究者尚未合并的数据包。",
-             f"{path} already exists; it may be a package not yet merged by the researcher."),
-        hint=Text("请换一个文件名，或先把那个文件移走（pack --force 会替换它）。",
-                  "Choose another file name, or move that file away first (pack --force replaces it)."),
-        code="package_exists")
+        Text(
+            f"{path} 已存在；它可能是研究者尚未合并的数据包。",
+            f"{path} already exists; it may be a package not yet merged by the researcher.",
+        ),
+        hint=Text(
+            "请换一个文件名，或先把那个文件移走（pack --force 会替换它）。",
+            "Choose another file name, or move that file away first (pack --force replaces it).",
+        ),
+        code="package_exists",
+    )
 
 
-_SQLITE_BUSY = {5, 6}          # SQLITE_BUSY, SQLITE_LOCKED
-_SQLITE_DAMAGED = {11, 26}     # SQLITE_CORRUPT, SQLITE_NOTADB
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_DAMAGED = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 _SQLITE_FULL = {13}
 _SQLITE_READONLY = {8}
 _SQLITE_CANNOT = {3, 10, 14, 23}  # SQLITE_PERM, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_AUTH
@@ -380,11 +493,16 @@ def write_failed(path: Path, error: Exception) -> StoreError:
     else:
         why = Text(f"磁盘无法写入（{error}）", f"the disk could not be written ({error})")
     return StoreError(
-        Text(f"无法保存到 {path}：{why.zh}。这次修改没有写入任何内容。",
-             f"Could not save to {path}: {why.en}. Nothing of this change was written."),
-        hint=Text("请腾出磁盘空间或重新连接驱动器，然后再试；您输入的内容仍在屏幕上。",
-                  "Free some space or reconnect the drive, then try again; what you typed is still on screen."),
-        code="write_failed")
+        Text(
+            f"无法保存到 {path}：{why.zh}。这次修改没有写入任何内容。",
+            f"Could not save to {path}: {why.en}. Nothing of this change was written.",
+        ),
+        hint=Text(
+            "请腾出磁盘空间或重新连接驱动器，然后再试；您输入的内容仍在屏幕上。",
+            "Free some space or reconnect the drive, then try again; what you typed is still on screen.",
+        ),
+        code="write_failed",
+    )
 
 
 def from_sqlite(path: Path, error: Exception, *, opening: bool = False) -> StoreError:
@@ -406,31 +524,49 @@ def from_sqlite(path: Path, error: Exception, *, opening: bool = False) -> Store
 def cannot_open(path: Path, error: Exception) -> StoreError:
     return StoreError(
         Text(f"无法打开 {path}（{error}）。", f"{path} cannot be opened ({error})."),
-        hint=Text("请检查文件夹是否存在、驱动器是否已连接、您是否有写入权限。",
-                  "Check that the folder exists, that the drive is connected and that you may write to it."),
-        code="cannot_open")
+        hint=Text(
+            "请检查文件夹是否存在、驱动器是否已连接、您是否有写入权限。",
+            "Check that the folder exists, that the drive is connected and that you may write to it.",
+        ),
+        code="cannot_open",
+    )
 
 
 def database_locked(path: Path) -> StoreError:
     return StoreError(
-        Text(f"{path} 正忙：另一个营造窗口或程序正在写入。", f"{path} is busy: another Yingzao window or program is writing to it."),
-        hint=Text("请关闭另一个程序后再试。", "Close the other program and try again."), code="database_locked")
+        Text(
+            f"{path} 正忙：另一个营造窗口或程序正在写入。",
+            f"{path} is busy: another Yingzao window or program is writing to it.",
+        ),
+        hint=Text("请关闭另一个程序后再试。", "Close the other program and try again."),
+        code="database_locked",
+    )
 
 
 def backup_onto_itself(path: Path) -> StoreError:
-    return StoreError(Text(f"不能把数据库备份到它自己（{path}）。", f"A database cannot be backed up onto itself ({path})."),
-                      hint=Text("请为备份选择另一个文件名或文件夹，最好是 U 盘。",
-                                "Choose another file name or folder for the backup, ideally a USB stick."),
-                      code="backup_onto_itself")
+    return StoreError(
+        Text(f"不能把数据库备份到它自己（{path}）。", f"A database cannot be backed up onto itself ({path})."),
+        hint=Text(
+            "请为备份选择另一个文件名或文件夹，最好是 U 盘。",
+            "Choose another file name or folder for the backup, ideally a USB stick.",
+        ),
+        code="backup_onto_itself",
+    )
 
 
 def backup_failed(path: Path, error: Exception) -> StoreError:
     why = getattr(error, "strerror", None) or str(error)
-    return StoreError(Text(f"备份到 {path} 失败（{why}）；没有留下不完整的文件。",
-                           f"Backing up to {path} failed ({why}); no partial file was left."),
-                      hint=Text("请检查目标磁盘的剩余空间和写入权限，然后再试。",
-                                "Check the free space and permissions of the target drive, then try again."),
-                      code="backup_failed")
+    return StoreError(
+        Text(
+            f"备份到 {path} 失败（{why}）；没有留下不完整的文件。",
+            f"Backing up to {path} failed ({why}); no partial file was left.",
+        ),
+        hint=Text(
+            "请检查目标磁盘的剩余空间和写入权限，然后再试。",
+            "Check the free space and permissions of the target drive, then try again.",
+        ),
+        code="backup_failed",
+    )
 
 
 def _status(status: str) -> Text:
@@ -438,12 +574,15 @@ def _status(status: str) -> Text:
 
 
 _STATUS_NAMES = {
-    "draft": Text("草稿", "draft"), "completed": Text("已完成", "completed"), "approved": Text("已通过", "approved"),
+    "draft": Text("草稿", "draft"),
+    "completed": Text("已完成", "completed"),
+    "approved": Text("已通过", "approved"),
     "rejected": Text("已退回修改", "rejected"),
 }
 
 
 # -- Excel export ------------------------------------------------------------------------------
+
 
 class ExportError(YingzaoError):
     """An Excel export that could not be written; no file (and no half-written file) was left."""
@@ -453,103 +592,161 @@ class ExportCancelled(ExportError):
     """The user cancelled an export; nothing was written."""
 
     def __init__(self) -> None:
-        super().__init__(Text("导出已取消；没有写入任何文件。", "Export cancelled; no file was written."),
-                         hint=Text("需要时可以重新导出。", "Export again whenever you need to."), code="export_cancelled")
+        super().__init__(
+            Text("导出已取消；没有写入任何文件。", "Export cancelled; no file was written."),
+            hint=Text("需要时可以重新导出。", "Export again whenever you need to."),
+            code="export_cancelled",
+        )
 
 
 def export_database_missing(path: Path) -> ExportError:
-    return ExportError(Text(f"{path}：没有这个数据库。", f"{path}: no such database."),
-                       hint=Text("请检查 --db 给出的路径。", "Check the path given with --db."), code="export_database_missing")
+    return ExportError(
+        Text(f"{path}：没有这个数据库。", f"{path}: no such database."),
+        hint=Text("请检查 --db 给出的路径。", "Check the path given with --db."),
+        code="export_database_missing",
+    )
 
 
 def export_not_xlsx(path: Path) -> ExportError:
-    return ExportError(Text(f"{path}：导出文件必须是以 .xlsx 结尾的 Excel 工作簿。",
-                            f"{path}: the export must be an Excel workbook ending in .xlsx."),
-                       hint=Text(f"请使用类似 {path.with_suffix('.xlsx').name} 的文件名。",
-                                 f"Use a name like {path.with_suffix('.xlsx').name}."), code="export_not_xlsx")
+    return ExportError(
+        Text(
+            f"{path}：导出文件必须是以 .xlsx 结尾的 Excel 工作簿。",
+            f"{path}: the export must be an Excel workbook ending in .xlsx.",
+        ),
+        hint=Text(
+            f"请使用类似 {path.with_suffix('.xlsx').name} 的文件名。",
+            f"Use a name like {path.with_suffix('.xlsx').name}.",
+        ),
+        code="export_not_xlsx",
+    )
 
 
 def export_folder_missing(path: Path) -> ExportError:
-    return ExportError(Text(f"无法写入 {path}：文件夹 {path.parent} 不存在。",
-                            f"Cannot write {path}: the folder {path.parent} does not exist."),
-                       hint=Text("请选择一个已有的文件夹，或先创建它。", "Choose an existing folder, or create it first."),
-                       code="export_folder_missing")
+    return ExportError(
+        Text(
+            f"无法写入 {path}：文件夹 {path.parent} 不存在。",
+            f"Cannot write {path}: the folder {path.parent} does not exist.",
+        ),
+        hint=Text("请选择一个已有的文件夹，或先创建它。", "Choose an existing folder, or create it first."),
+        code="export_folder_missing",
+    )
 
 
 def export_not_writable(path: Path, error: OSError | None = None) -> ExportError:
     why = f" ({error.strerror})" if error is not None and error.strerror else ""
-    return ExportError(Text(f"无法写入 {path}：您不能在 {path.parent} 中写入，或不能使用这个文件名{why}。",
-                            f"Cannot write {path}: you may not write in {path.parent} or to this name{why}."),
-                       hint=Text("请选择另一个文件夹，例如“文档”。没有写入任何内容。",
-                                 "Choose another folder, e.g. your Documents folder. Nothing was written."),
-                       code="export_not_writable")
+    return ExportError(
+        Text(
+            f"无法写入 {path}：您不能在 {path.parent} 中写入，或不能使用这个文件名{why}。",
+            f"Cannot write {path}: you may not write in {path.parent} or to this name{why}.",
+        ),
+        hint=Text(
+            "请选择另一个文件夹，例如“文档”。没有写入任何内容。",
+            "Choose another folder, e.g. your Documents folder. Nothing was written.",
+        ),
+        code="export_not_writable",
+    )
 
 
 def export_file_in_use(path: Path) -> ExportError:
-    return ExportError(Text(f"无法替换 {path}：该文件正在另一个程序（Excel 或 WPS？）中打开。",
-                            f"Cannot replace {path}: the file is open in another program (Excel or WPS?)."),
-                       hint=Text("请在那里关闭它后重新导出，或换一个文件名。原文件没有改变。",
-                                 "Close it there and export again, or choose another file name. The old file is unchanged."),
-                       code="export_file_in_use")
+    return ExportError(
+        Text(
+            f"无法替换 {path}：该文件正在另一个程序（Excel 或 WPS？）中打开。",
+            f"Cannot replace {path}: the file is open in another program (Excel or WPS?).",
+        ),
+        hint=Text(
+            "请在那里关闭它后重新导出，或换一个文件名。原文件没有改变。",
+            "Close it there and export again, or choose another file name. The old file is unchanged.",
+        ),
+        code="export_file_in_use",
+    )
 
 
 def export_failed(path: Path, error: Exception) -> ExportError:
     why = getattr(error, "strerror", None) or str(error)
-    return ExportError(Text(f"写入 {path} 失败（{why}）。", f"Writing {path} failed ({why})."),
-                       hint=Text("请检查磁盘剩余空间后再试。没有写入任何内容。",
-                                 "Check there is free space on the disk and try again. Nothing was written."),
-                       code="export_failed")
+    return ExportError(
+        Text(f"写入 {path} 失败（{why}）。", f"Writing {path} failed ({why})."),
+        hint=Text(
+            "请检查磁盘剩余空间后再试。没有写入任何内容。",
+            "Check there is free space on the disk and try again. Nothing was written.",
+        ),
+        code="export_failed",
+    )
 
 
 def export_unknown_community(wanted: list[str], known: list[str]) -> ExportError:
-    return ExportError(Text(f"数据库中没有编号为 {', '.join(wanted)} 的社区。", f"No community with id {', '.join(wanted)} in this database."),
-                       hint=Text(f"已有的社区：{', '.join(known) or '暂无'}。", f"Known communities: {', '.join(known) or 'none yet'}."),
-                       code="export_unknown_community")
+    return ExportError(
+        Text(
+            f"数据库中没有编号为 {', '.join(wanted)} 的社区。",
+            f"No community with id {', '.join(wanted)} in this database.",
+        ),
+        hint=Text(
+            f"已有的社区：{', '.join(known) or '暂无'}。", f"Known communities: {', '.join(known) or 'none yet'}."
+        ),
+        code="export_unknown_community",
+    )
 
 
 def export_bad_filter(values: list[str], roles: tuple[str, ...], statuses: tuple[str, ...]) -> ExportError:
-    return ExportError(Text(f"未知的角色或状态：{', '.join(values)}。", f"Unknown role or status: {', '.join(values)}."),
-                       hint=Text(f"角色：{', '.join(roles)}；状态：{', '.join(statuses)}。",
-                                 f"Roles: {', '.join(roles)}; statuses: {', '.join(statuses)}."),
-                       code="export_bad_filter")
+    return ExportError(
+        Text(f"未知的角色或状态：{', '.join(values)}。", f"Unknown role or status: {', '.join(values)}."),
+        hint=Text(
+            f"角色：{', '.join(roles)}；状态：{', '.join(statuses)}。",
+            f"Roles: {', '.join(roles)}; statuses: {', '.join(statuses)}.",
+        ),
+        code="export_bad_filter",
+    )
 
 
 # -- export hardening --
 
-def _joined(texts: "list[Text]") -> Text:
+
+def _joined(texts: list[Text]) -> Text:
     return Text("；".join(t.zh for t in texts), "; ".join(t.en for t in texts))
 
 
-def export_database_damaged(path: Path, problems: "list[Text]") -> ExportError:
+def export_database_damaged(path: Path, problems: list[Text]) -> ExportError:
     """Nothing could be exported: even the list of interviews cannot be read."""
     found = _joined(problems) if problems else Text("读取时出错", "reading it failed")
     return ExportError(
-        Text(f"数据库 {path} 已损坏，无法导出：", f"The database {path} is damaged and cannot be exported: ") + found + Text("。", "."),
-        hint=Text("请用最近的备份（或访员电脑上的数据库、已导出的数据包）恢复。不要继续在此文件中录入。没有写入任何文件。",
-                  "Restore it from your latest backup (or the fieldworker's laptop, or the packages already exported). "
-                  "Do not keep entering data into this file. Nothing was written."),
-        code="export_damaged")
+        Text(f"数据库 {path} 已损坏，无法导出：", f"The database {path} is damaged and cannot be exported: ")
+        + found
+        + Text("。", "."),
+        hint=Text(
+            "请用最近的备份（或访员电脑上的数据库、已导出的数据包）恢复。不要继续在此文件中录入。没有写入任何文件。",
+            "Restore it from your latest backup (or the fieldworker's laptop, or the packages already exported). "
+            "Do not keep entering data into this file. Nothing was written.",
+        ),
+        code="export_damaged",
+    )
 
 
-def export_damaged_not_anonymisable(what: Text, problems: "list[Text]") -> ExportError:
+def export_damaged_not_anonymisable(what: Text, problems: list[Text]) -> ExportError:
     """A damaged database lost something an anonymised export must know to remove names."""
     return ExportError(
-        Text("数据库已损坏（", "The database is damaged (") + _joined(problems)
-        + Text("），无法读取", "): ") + what + Text("，因此无法保证匿名化导出不泄露身份信息。",
-                                                    " cannot be read, so an anonymised export could not be sure to remove "
-                                                    "every identifying value."),
-        hint=Text("可以不勾选「匿名化」导出可读取的部分（仅供内部使用），或先用备份恢复数据库。没有写入任何文件。",
-                  "Export the readable part without anonymising (for internal use only), or restore the database from a "
-                  "backup first. Nothing was written."),
-        code="export_damaged_anonymise")
+        Text("数据库已损坏（", "The database is damaged (")
+        + _joined(problems)
+        + Text("），无法读取", "): ")
+        + what
+        + Text(
+            "，因此无法保证匿名化导出不泄露身份信息。",
+            " cannot be read, so an anonymised export could not be sure to remove every identifying value.",
+        ),
+        hint=Text(
+            "可以不勾选「匿名化」导出可读取的部分（仅供内部使用），或先用备份恢复数据库。没有写入任何文件。",
+            "Export the readable part without anonymising (for internal use only), or restore the database from a "
+            "backup first. Nothing was written.",
+        ),
+        code="export_damaged_anonymise",
+    )
 
 
 # -- session packages --------------------------------------------------------------------------
 
+
 class PackageError(YingzaoError):
     """A session package that cannot be merged; the master database has not been touched."""
 
-    def __init__(self, path: Path | str, message: "str | Text", *, hint: "str | Text", code: str = "") -> None:
+    def __init__(self, path: Path | str, message: str | Text, *, hint: str | Text, code: str = "") -> None:
         self.path = Path(path)
         if not isinstance(message, Text):
             message = Text(message, message)
@@ -560,42 +757,70 @@ _UNCHANGED = Text("主数据库没有被改动。", "The master database has not
 
 
 def package_incomplete(path: Path | str) -> PackageError:
-    return PackageError(path, Text("文件不完整（复制或发送时被截断）。", "the file is incomplete (it was cut off while being copied or sent)."),
-                        hint=Text(f"请从访员的 U 盘或邮件重新复制并合并新的副本。{_UNCHANGED.zh}",
-                                  f"Copy it again from the fieldworker's USB stick or e-mail and merge the new copy. {_UNCHANGED.en}"),
-                        code="package_incomplete")
+    return PackageError(
+        path,
+        Text(
+            "文件不完整（复制或发送时被截断）。", "the file is incomplete (it was cut off while being copied or sent)."
+        ),
+        hint=Text(
+            f"请从访员的 U 盘或邮件重新复制并合并新的副本。{_UNCHANGED.zh}",
+            f"Copy it again from the fieldworker's USB stick or e-mail and merge the new copy. {_UNCHANGED.en}",
+        ),
+        code="package_incomplete",
+    )
 
 
-def not_a_package(path: Path | str, what: "str | Text") -> PackageError:
+def not_a_package(path: Path | str, what: str | Text) -> PackageError:
     what = _both(what)
-    return PackageError(path, Text(f"这不是营造的数据包（{what.zh}）。", f"this is not a Yingzao session package ({what.en})."),
-                        hint=Text(f"请选择用“导出数据包”（python main.py pack）生成的 .yzpack 文件。{_UNCHANGED.zh}",
-                                  f"Choose a .yzpack file made with Export session (python main.py pack). {_UNCHANGED.en}"),
-                        code="not_a_package")
+    return PackageError(
+        path,
+        Text(f"这不是营造的数据包（{what.zh}）。", f"this is not a Yingzao session package ({what.en})."),
+        hint=Text(
+            f"请选择用“导出数据包”（python main.py pack）生成的 .yzpack 文件。{_UNCHANGED.zh}",
+            f"Choose a .yzpack file made with Export session (python main.py pack). {_UNCHANGED.en}",
+        ),
+        code="not_a_package",
+    )
 
 
 def newer_package(path: Path | str, found: int, known: int) -> PackageError:
     return PackageError(
-        path, Text(f"由更新版本的营造生成（数据包格式 {found}；本版本最多读取 {known}）。",
-                   f"made by a newer Yingzao (package format {found}; this version reads up to {known})."),
-        hint=Text(f"请先在这台电脑上更新营造，再重新合并这个文件。{_UNCHANGED.zh}",
-                  f"Update Yingzao on this computer first, then merge the file again. {_UNCHANGED.en}"),
-        code="newer_package")
+        path,
+        Text(
+            f"由更新版本的营造生成（数据包格式 {found}；本版本最多读取 {known}）。",
+            f"made by a newer Yingzao (package format {found}; this version reads up to {known}).",
+        ),
+        hint=Text(
+            f"请先在这台电脑上更新营造，再重新合并这个文件。{_UNCHANGED.zh}",
+            f"Update Yingzao on this computer first, then merge the file again. {_UNCHANGED.en}",
+        ),
+        code="newer_package",
+    )
 
 
-def damaged_package(path: Path | str, what: "str | Text") -> PackageError:
+def damaged_package(path: Path | str, what: str | Text) -> PackageError:
     what = _both(what)
-    return PackageError(path, Text(f"数据包已损坏或被改动：{what.zh}。", f"the package is damaged or was altered: {what.en}."),
-                        hint=Text(f"请访员重新导出数据包，合并新的文件。{_UNCHANGED.zh}",
-                                  f"Ask the fieldworker to export the session again and merge the new file. {_UNCHANGED.en}"),
-                        code="damaged_package")
+    return PackageError(
+        path,
+        Text(f"数据包已损坏或被改动：{what.zh}。", f"the package is damaged or was altered: {what.en}."),
+        hint=Text(
+            f"请访员重新导出数据包，合并新的文件。{_UNCHANGED.zh}",
+            f"Ask the fieldworker to export the session again and merge the new file. {_UNCHANGED.en}",
+        ),
+        code="damaged_package",
+    )
 
 
 def package_unreadable(path: Path | str, error: OSError) -> PackageError:
-    return PackageError(path, Text(f"无法读取文件（{error.strerror}）。", f"the file cannot be read ({error.strerror})."),
-                        hint=Text(f"请检查 U 盘是否已连接、您是否有读取权限。{_UNCHANGED.zh}",
-                                  f"Check that the USB stick is connected and that you may read the file. {_UNCHANGED.en}"),
-                        code="package_unreadable")
+    return PackageError(
+        path,
+        Text(f"无法读取文件（{error.strerror}）。", f"the file cannot be read ({error.strerror})."),
+        hint=Text(
+            f"请检查 U 盘是否已连接、您是否有读取权限。{_UNCHANGED.zh}",
+            f"Check that the USB stick is connected and that you may read the file. {_UNCHANGED.en}",
+        ),
+        code="package_unreadable",
+    )
 
 
 # -- packing from a damaged database --
@@ -603,15 +828,21 @@ def package_unreadable(path: Path | str, error: OSError) -> PackageError:
 # not already said "damaged", "not a database" or "busy" (see from_sqlite): a missing table, text that
 # is not UTF-8. `problems` are what SQLite's own checks found on the file (core/export_damage.diagnose).
 
-def pack_read_failed(path: Path, error: Exception, problems: "list[Text]") -> StoreError:
+
+def pack_read_failed(path: Path, error: Exception, problems: list[Text]) -> StoreError:
     if problems:
         return damaged_database(path, Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)))
     return StoreError(
-        Text(f"无法从 {path} 读取要导出的访谈（{error}）；没有写出数据包。",
-             f"The interviews to export cannot be read from {path} ({error}); no package was written."),
-        hint=Text("请用 export 导出仍可读取的部分，并保留这个数据库文件以便检查。",
-                  "Use `export` to save what is readable, and keep the database file so that it can be examined."),
-        code="pack_read_failed")
+        Text(
+            f"无法从 {path} 读取要导出的访谈（{error}）；没有写出数据包。",
+            f"The interviews to export cannot be read from {path} ({error}); no package was written.",
+        ),
+        hint=Text(
+            "请用 export 导出仍可读取的部分，并保留这个数据库文件以便检查。",
+            "Use `export` to save what is readable, and keep the database file so that it can be examined.",
+        ),
+        code="pack_read_failed",
+    )
 
 
 # -- package hardening --
@@ -619,86 +850,147 @@ def pack_read_failed(path: Path, error: Exception, problems: "list[Text]") -> St
 # too deep, a protocol that does not match its workbook, interviews for another laptop). The file
 # is named first, as in every PackageError, so a merge report line says which package it was.
 
-_ASK_AGAIN = Text("请访员重新导出数据包，再合并新文件。", "Ask the fieldworker to export the session again and merge the new file. ")
+_ASK_AGAIN = Text(
+    "请访员重新导出数据包，再合并新文件。", "Ask the fieldworker to export the session again and merge the new file. "
+)
 
 
-def package_too_large(path: Path | str, what: "str | Text", limit: "str | Text") -> PackageError:
+def package_too_large(path: Path | str, what: str | Text, limit: str | Text) -> PackageError:
     what, limit = _both(what), _both(limit)
-    return PackageError(path, Text(f"数据包超出了 Yingzao 接受的大小（{what.zh}；上限 {limit.zh}），可能已损坏或是恶意文件。",
-                                   f"the package is larger than Yingzao accepts ({what.en}; the limit is {limit.en}); "
-                                   "it may be damaged or hostile."),
-                        hint=_ASK_AGAIN + _UNCHANGED, code="package_too_large")
+    return PackageError(
+        path,
+        Text(
+            f"数据包超出了 Yingzao 接受的大小（{what.zh}；上限 {limit.zh}），可能已损坏或是恶意文件。",
+            f"the package is larger than Yingzao accepts ({what.en}; the limit is {limit.en}); "
+            "it may be damaged or hostile.",
+        ),
+        hint=_ASK_AGAIN + _UNCHANGED,
+        code="package_too_large",
+    )
 
 
 def package_duplicate_member(path: Path | str, name: str) -> PackageError:
-    return PackageError(path, Text(f"数据包中有两个同名文件（{name}），无法确定哪一个是真的。",
-                                   f"the package holds two files named {name}; which one is genuine cannot be told."),
-                        hint=_ASK_AGAIN + _UNCHANGED, code="package_duplicate_member")
+    return PackageError(
+        path,
+        Text(
+            f"数据包中有两个同名文件（{name}），无法确定哪一个是真的。",
+            f"the package holds two files named {name}; which one is genuine cannot be told.",
+        ),
+        hint=_ASK_AGAIN + _UNCHANGED,
+        code="package_duplicate_member",
+    )
 
 
-def package_protocol_unverifiable(path: Path | str, sha256: str, why: "str | Text") -> PackageError:
+def package_protocol_unverifiable(path: Path | str, sha256: str, why: str | Text) -> PackageError:
     why = _both(why)
-    return PackageError(path, Text(f"提纲 {sha256[:12]} 无法根据其附带的 Excel 工作簿核实（{why.zh}）。",
-                                   f"protocol {sha256[:12]} cannot be verified against its own workbook ({why.en})."),
-                        hint=Text("请在访员的电脑上用 Yingzao 重新载入该提纲并重新导出会话。",
-                                  "Load the protocol again in Yingzao on the fieldworker's laptop and export "
-                                  "the session again. ") + _UNCHANGED, code="package_protocol_unverifiable")
+    return PackageError(
+        path,
+        Text(
+            f"提纲 {sha256[:12]} 无法根据其附带的 Excel 工作簿核实（{why.zh}）。",
+            f"protocol {sha256[:12]} cannot be verified against its own workbook ({why.en}).",
+        ),
+        hint=Text(
+            "请在访员的电脑上用 Yingzao 重新载入该提纲并重新导出会话。",
+            "Load the protocol again in Yingzao on the fieldworker's laptop and export the session again. ",
+        )
+        + _UNCHANGED,
+        code="package_protocol_unverifiable",
+    )
 
 
 def package_answer_outside_protocol(path: Path | str, interview_id: str, question: str, form: str) -> PackageError:
-    return PackageError(path, Text(f"访谈 {interview_id} 回答了提纲 {form} 中没有的问题“{question}”。",
-                                   f"interview {interview_id} answers a question '{question}' that its protocol "
-                                   f"{form} does not have."),
-                        hint=_ASK_AGAIN + _UNCHANGED, code="package_answer_outside_protocol")
+    return PackageError(
+        path,
+        Text(
+            f"访谈 {interview_id} 回答了提纲 {form} 中没有的问题“{question}”。",
+            f"interview {interview_id} answers a question '{question}' that its protocol {form} does not have.",
+        ),
+        hint=_ASK_AGAIN + _UNCHANGED,
+        code="package_answer_outside_protocol",
+    )
 
 
 def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
     """The last resort of a merge: something no check foresaw. The package is refused alone, its
     transaction rolled back, and the others of the run still merge."""
-    return PackageError(path, Text(f"合并时出现意外错误（{type(error).__name__}），此数据包未合并。",
-                                   f"merging it failed unexpectedly ({type(error).__name__}); it was not merged."),
-                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED,
-                        code="package_not_merged")
+    return PackageError(
+        path,
+        Text(
+            f"合并时出现意外错误（{type(error).__name__}），此数据包未合并。",
+            f"merging it failed unexpectedly ({type(error).__name__}); it was not merged.",
+        ),
+        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED,
+        code="package_not_merged",
+    )
 
 
-def expression_unreadable(detail: "str | Text") -> YingzaoError:
+def expression_unreadable(detail: str | Text) -> YingzaoError:
     """An interview whose protocol (merged before its workbook was checked) holds an expression
     that cannot be read: said plainly instead of a traceback."""
     detail = _both(detail)
-    return YingzaoError(Text(f"无法打开此访谈：其提纲中的表达式无法读取（{detail.zh}）。",
-                             f"This interview cannot be opened: an expression of its protocol cannot be read ({detail.en})."),
-                        hint=Text("请用“检查提纲”（python main.py check-form）检查该提纲的工作簿。",
-                                  "Check the protocol's workbook with check-form (python main.py check-form)."),
-                        code="expression_unreadable")
+    return YingzaoError(
+        Text(
+            f"无法打开此访谈：其提纲中的表达式无法读取（{detail.zh}）。",
+            f"This interview cannot be opened: an expression of its protocol cannot be read ({detail.en}).",
+        ),
+        hint=Text(
+            "请用“检查提纲”（python main.py check-form）检查该提纲的工作簿。",
+            "Check the protocol's workbook with check-form (python main.py check-form).",
+        ),
+        code="expression_unreadable",
+    )
 
 
 def review_package_for_another_database(path: Path | str, interview_id: str) -> PackageError:
-    return PackageError(path, Text(f"这是一个审核数据包，但访谈 {interview_id} 不是在这个数据库中进行的；它应送往做这次访谈的电脑。",
-                                   f"this is a review package, but interview {interview_id} was not taken on this "
-                                   "database; it belongs on the laptop that took the interview."),
-                        hint=Text("请在做这些访谈的访员电脑上合并它。", "Merge it on the fieldworker's laptop that took "
-                                  "these interviews. ") + _UNCHANGED, code="review_package_for_another_database")
+    return PackageError(
+        path,
+        Text(
+            f"这是一个审核数据包，但访谈 {interview_id} 不是在这个数据库中进行的；它应送往做这次访谈的电脑。",
+            f"this is a review package, but interview {interview_id} was not taken on this "
+            "database; it belongs on the laptop that took the interview.",
+        ),
+        hint=Text(
+            "请在做这些访谈的访员电脑上合并它。", "Merge it on the fieldworker's laptop that took these interviews. "
+        )
+        + _UNCHANGED,
+        code="review_package_for_another_database",
+    )
 
 
 def no_open_conflict(interview_id: str) -> StoreError:
-    return StoreError(Text(f"访谈 {interview_id} 没有待解决的冲突。", f"Interview {interview_id} has no open conflict to resolve."),
-                      hint=Text("请重新打开冲突列表：它可能已经被解决。", "Reopen the list of conflicts: it may have been resolved already."),
-                      code="no_open_conflict")
+    return StoreError(
+        Text(f"访谈 {interview_id} 没有待解决的冲突。", f"Interview {interview_id} has no open conflict to resolve."),
+        hint=Text(
+            "请重新打开冲突列表：它可能已经被解决。", "Reopen the list of conflicts: it may have been resolved already."
+        ),
+        code="no_open_conflict",
+    )
 
 
 def unknown_version(interview_id: str, choice: str, known: list[str]) -> StoreError:
-    return StoreError(Text(f"访谈 {interview_id} 的冲突中没有版本“{choice}”。", f"Interview {interview_id} has no version '{choice}' in conflict."),
-                      hint=Text(f"请选择其中之一：{', '.join(known)}。", f"Choose one of: {', '.join(known)}."), code="unknown_version")
+    return StoreError(
+        Text(
+            f"访谈 {interview_id} 的冲突中没有版本“{choice}”。",
+            f"Interview {interview_id} has no version '{choice}' in conflict.",
+        ),
+        hint=Text(f"请选择其中之一：{', '.join(known)}。", f"Choose one of: {', '.join(known)}."),
+        code="unknown_version",
+    )
 
 
 def unanswered_in_versions(question: str, interview_id: str) -> StoreError:
-    return StoreError(Text(f"问题“{question}”在访谈 {interview_id} 的任何版本中都没有回答。",
-                           f"Question '{question}' is not answered in any version of interview {interview_id}."),
-                      hint=Text("请只为有回答的问题选择版本。", "Choose versions only for questions that were answered."),
-                      code="unanswered_in_versions")
+    return StoreError(
+        Text(
+            f"问题“{question}”在访谈 {interview_id} 的任何版本中都没有回答。",
+            f"Question '{question}' is not answered in any version of interview {interview_id}.",
+        ),
+        hint=Text("请只为有回答的问题选择版本。", "Choose versions only for questions that were answered."),
+        code="unanswered_in_versions",
+    )
 
 
 # -- supervisor review -------------------------------------------------------------------------
+
 
 class ReviewError(StoreError):
     """A review action (approve, send back, reopen, comment) that cannot be done as asked."""
@@ -708,8 +1000,11 @@ _ACTIONS = {
     "approve an interview": Text("通过访谈", "approve an interview"),
     "send an interview back": Text("退回访谈", "send an interview back"),
     "reopen an approved interview": Text("重新打开已通过的访谈", "reopen an approved interview"),
-    "comment": Text("批注", "comment"), "commented on": Text("批注", "commented on"),
-    "approved": Text("通过", "approved"), "sent back": Text("退回", "sent back"), "reopened": Text("重新打开", "reopened"),
+    "comment": Text("批注", "comment"),
+    "commented on": Text("批注", "commented on"),
+    "approved": Text("通过", "approved"),
+    "sent back": Text("退回", "sent back"),
+    "reopened": Text("重新打开", "reopened"),
 }
 
 
@@ -719,72 +1014,113 @@ def _action(action: str) -> Text:
 
 def not_a_supervisor(action: str, role: str | None) -> ReviewError:
     return ReviewError(
-        Text(f"只有督导可以{_action(action).zh}；这台电脑的用户角色是 {role or '未设置'}。",
-             f"Only a supervisor may {action}; this computer's user is recorded as {role or 'no role'}."),
-        hint=Text("请在“文件 → 我的身份…”中把角色设为督导（角色只是标签，不是密码）。",
-                  "Set your role to supervisor in File → My identity… (the role is a label, not a password)."),
-        code="not_a_supervisor")
+        Text(
+            f"只有督导可以{_action(action).zh}；这台电脑的用户角色是 {role or '未设置'}。",
+            f"Only a supervisor may {action}; this computer's user is recorded as {role or 'no role'}.",
+        ),
+        hint=Text(
+            "请在“文件 → 我的身份…”中把角色设为督导（角色只是标签，不是密码）。",
+            "Set your role to supervisor in File → My identity… (the role is a label, not a password).",
+        ),
+        code="not_a_supervisor",
+    )
 
 
 def wrong_status_for(action: str, interview_id: str, status: str, allowed: tuple[str, ...]) -> ReviewError:
     return ReviewError(
-        Text(f"访谈 {interview_id} 的状态是 {_status(status).zh}；只有在 {'或'.join(_status(a).zh for a in allowed)} 时才能{_action(action).zh}。",
-             f"Interview {interview_id} is {status}; it can be {action} only when it is {' or '.join(allowed)}."),
-        hint=Text("请刷新审核队列：可能有人刚改过它。", "Reload the review queue: someone may have changed it meanwhile."),
-        code="wrong_status")
+        Text(
+            f"访谈 {interview_id} 的状态是 {_status(status).zh}；只有在 {'或'.join(_status(a).zh for a in allowed)} 时才能{_action(action).zh}。",
+            f"Interview {interview_id} is {status}; it can be {action} only when it is {' or '.join(allowed)}.",
+        ),
+        hint=Text(
+            "请刷新审核队列：可能有人刚改过它。", "Reload the review queue: someone may have changed it meanwhile."
+        ),
+        code="wrong_status",
+    )
 
 
 def reason_required() -> ReviewError:
-    return ReviewError(Text("退回访谈需要填写理由。", "Sending an interview back needs a reason."),
-                       hint=Text("请说明访员应当修改什么；理由会随访谈一起显示给访员。",
-                                 "Say what the fieldworker should revise; it is shown to them with the interview."),
-                       code="reason_required")
+    return ReviewError(
+        Text("退回访谈需要填写理由。", "Sending an interview back needs a reason."),
+        hint=Text(
+            "请说明访员应当修改什么；理由会随访谈一起显示给访员。",
+            "Say what the fieldworker should revise; it is shown to them with the interview.",
+        ),
+        code="reason_required",
+    )
 
 
 def empty_comment() -> ReviewError:
-    return ReviewError(Text("批注不能为空。", "A comment cannot be empty."),
-                       hint=Text("请输入批注内容后再发布。", "Type the comment, then post it."), code="empty_comment")
+    return ReviewError(
+        Text("批注不能为空。", "A comment cannot be empty."),
+        hint=Text("请输入批注内容后再发布。", "Type the comment, then post it."),
+        code="empty_comment",
+    )
 
 
 def reply_only(role: str | None) -> ReviewError:
     return ReviewError(
-        Text(f"作为{role or '未设置角色的用户'}，您可以回复督导的批注，但不能发起新的批注。",
-             f"As {role or 'a user without a role'} you can reply to a supervisor's comment, not start a new one."),
-        hint=Text("请使用批注下方的回复框。", "Use the Reply box under the comment."), code="reply_only")
+        Text(
+            f"作为{role or '未设置角色的用户'}，您可以回复督导的批注，但不能发起新的批注。",
+            f"As {role or 'a user without a role'} you can reply to a supervisor's comment, not start a new one.",
+        ),
+        hint=Text("请使用批注下方的回复框。", "Use the Reply box under the comment."),
+        code="reply_only",
+    )
 
 
 def reply_needs_editable(interview_id: str, status: str) -> ReviewError:
-    return ReviewError(Text(f"访谈 {interview_id} 的状态是 {_status(status).zh}：只有在退回修改期间才能回复。",
-                            f"Interview {interview_id} is {status}: replies are possible while it is sent back for revision."),
-                       hint=Text("督导可以退回或重新打开它。", "A supervisor can send it back or reopen it."),
-                       code="reply_needs_editable")
+    return ReviewError(
+        Text(
+            f"访谈 {interview_id} 的状态是 {_status(status).zh}：只有在退回修改期间才能回复。",
+            f"Interview {interview_id} is {status}: replies are possible while it is sent back for revision.",
+        ),
+        hint=Text("督导可以退回或重新打开它。", "A supervisor can send it back or reopen it."),
+        code="reply_needs_editable",
+    )
 
 
 def unknown_comment(comment_id: str, interview_id: str) -> ReviewError:
-    return ReviewError(Text(f"访谈 {interview_id} 中没有可回复的批注 {comment_id}。",
-                            f"Interview {interview_id} has no comment {comment_id} to reply to."),
-                       hint=Text("请重新载入访谈：批注列表可能已过时。", "Reload the interview: the comment list may be out of date."),
-                       code="unknown_comment")
+    return ReviewError(
+        Text(
+            f"访谈 {interview_id} 中没有可回复的批注 {comment_id}。",
+            f"Interview {interview_id} has no comment {comment_id} to reply to.",
+        ),
+        hint=Text("请重新载入访谈：批注列表可能已过时。", "Reload the interview: the comment list may be out of date."),
+        code="unknown_comment",
+    )
 
 
 def unknown_question_in(interview_id: str, question: str) -> ReviewError:
-    return ReviewError(Text(f"访谈 {interview_id} 的提纲中没有名为“{question}”的问题。",
-                            f"Interview {interview_id}'s protocol has no question named '{question}'."),
-                       hint=Text("请重新载入访谈：它的提纲可能与您看到的不同。",
-                                 "Reload the interview: its protocol may differ from the one you see."),
-                       code="unknown_question_in")
+    return ReviewError(
+        Text(
+            f"访谈 {interview_id} 的提纲中没有名为“{question}”的问题。",
+            f"Interview {interview_id}'s protocol has no question named '{question}'.",
+        ),
+        hint=Text(
+            "请重新载入访谈：它的提纲可能与您看到的不同。",
+            "Reload the interview: its protocol may differ from the one you see.",
+        ),
+        code="unknown_question_in",
+    )
 
 
 def already_sent_back(interview_id: str, at: str) -> ReviewError:
     return ReviewError(
-        Text(f"访谈 {interview_id} 已于 {at} 通过审核包退回给访员；现在添加的批注不会送达访员，还会与其修改冲突。",
-             f"Interview {interview_id} was sent back to its fieldworker in a review package on {at}; a comment "
-             "added now would not reach them and would conflict with their revision."),
-        hint=Text("请等修改后的访谈合并回来，再对它批注。", "Wait for the revised interview to be merged, then comment on it."),
-        code="already_sent_back")
+        Text(
+            f"访谈 {interview_id} 已于 {at} 通过审核包退回给访员；现在添加的批注不会送达访员，还会与其修改冲突。",
+            f"Interview {interview_id} was sent back to its fieldworker in a review package on {at}; a comment "
+            "added now would not reach them and would conflict with their revision.",
+        ),
+        hint=Text(
+            "请等修改后的访谈合并回来，再对它批注。", "Wait for the revised interview to be merged, then comment on it."
+        ),
+        code="already_sent_back",
+    )
 
 
 # -- interview screen --
+
 
 def database_in_use(path: Path, holder: object) -> DatabaseInUse:
     """Another process holds the database (core/store.py raises through this name)."""
@@ -792,6 +1128,7 @@ def database_in_use(path: Path, holder: object) -> DatabaseInUse:
 
 
 # -- issue 11: the rest of the catalogue (SQLite classification, packages, the command line) ------
+
 
 def is_busy(error: Exception) -> bool:
     """SQLITE_BUSY or SQLITE_LOCKED, by SQLite's own error code (never by the message's wording)."""
@@ -801,41 +1138,63 @@ def is_busy(error: Exception) -> bool:
 def package_not_written(path: Path, error: OSError) -> StoreError:
     """Writing a package file failed (a full or unplugged USB stick); nothing partial is left."""
     why = error.strerror or str(error)
-    return StoreError(Text(f"无法写入 {path}（{why}）；没有留下不完整的数据包。",
-                           f"{path} cannot be written ({why}); no partial package was left."),
-                      hint=Text("请换一个文件夹，或检查 U 盘是否已插好、是否已满。",
-                                "Choose another folder, or check that the USB stick is plugged in and not full."),
-                      code="package_not_written")
+    return StoreError(
+        Text(
+            f"无法写入 {path}（{why}）；没有留下不完整的数据包。",
+            f"{path} cannot be written ({why}); no partial package was left.",
+        ),
+        hint=Text(
+            "请换一个文件夹，或检查 U 盘是否已插好、是否已满。",
+            "Choose another folder, or check that the USB stick is plugged in and not full.",
+        ),
+        code="package_not_written",
+    )
 
 
 def package_refused_by_master(path: Path | str, error: Exception) -> PackageError:
     """The master database refused a package's rows for a reason no check foresaw (a constraint)."""
-    return PackageError(path, Text(f"主数据库拒绝了它（{error}）。", f"the master database refused it ({error})."),
-                        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED,
-                        code="package_refused_by_master")
+    return PackageError(
+        path,
+        Text(f"主数据库拒绝了它（{error}）。", f"the master database refused it ({error})."),
+        hint=Text("请保留该文件并报告此消息。", "Keep the file and report this message. ") + _UNCHANGED,
+        code="package_refused_by_master",
+    )
 
 
 def no_database_to_pack(path: Path) -> StoreError:
-    return StoreError(Text(f"{path}：没有这个数据库。", f"{path}: no such database."),
-                      hint=Text("请检查 --db 给出的路径。", "Check the path given with --db."), code="no_database_to_pack")
+    return StoreError(
+        Text(f"{path}：没有这个数据库。", f"{path}: no such database."),
+        hint=Text("请检查 --db 给出的路径。", "Check the path given with --db."),
+        code="no_database_to_pack",
+    )
 
 
 def fieldworker_needs_review() -> YingzaoError:
-    return YingzaoError(Text("--fieldworker 只能与 --review 一起使用。", "--fieldworker goes with --review."),
-                        hint=Text("要为某位访员打包审核结果，请写 pack --review --fieldworker 姓名。",
-                                  "To pack the reviews of one fieldworker, write pack --review --fieldworker NAME."),
-                        code="fieldworker_needs_review")
+    return YingzaoError(
+        Text("--fieldworker 只能与 --review 一起使用。", "--fieldworker goes with --review."),
+        hint=Text(
+            "要为某位访员打包审核结果，请写 pack --review --fieldworker 姓名。",
+            "To pack the reviews of one fieldworker, write pack --review --fieldworker NAME.",
+        ),
+        code="fieldworker_needs_review",
+    )
 
 
 def report_not_saved(path: Path, error: Exception) -> YingzaoError:
     why = getattr(error, "strerror", None) or str(error)
-    return YingzaoError(Text(f"合并已完成，但报告无法保存到 {path}（{why}）。",
-                             f"The merge is done, but the report could not be saved to {path} ({why})."),
-                        hint=Text("请换一个文件夹或文件名（或在 Excel 中关闭同名文件）后再保存；在命令行中可再次合并并加 --report，"
-                                  "已合并的数据包会被跳过。",
-                                  "Choose another folder or file name (or close the file in Excel) and save again; on the "
-                                  "command line, merge again with --report: packages already merged are skipped."),
-                        code="report_not_saved")
+    return YingzaoError(
+        Text(
+            f"合并已完成，但报告无法保存到 {path}（{why}）。",
+            f"The merge is done, but the report could not be saved to {path} ({why}).",
+        ),
+        hint=Text(
+            "请换一个文件夹或文件名（或在 Excel 中关闭同名文件）后再保存；在命令行中可再次合并并加 --report，"
+            "已合并的数据包会被跳过。",
+            "Choose another folder or file name (or close the file in Excel) and save again; on the "
+            "command line, merge again with --report: packages already merged are skipped.",
+        ),
+        code="report_not_saved",
+    )
 
 
 def cannot_read(error: OSError) -> Text:

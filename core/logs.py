@@ -5,15 +5,16 @@ Unexpected exceptions are logged with their traceback's frames (file, line, func
 type; their message is left out unless it is one of the app's own errors, logged by its code, since
 an exception's text can quote an answer (a UnicodeEncodeError quotes the string it failed on).
 """
+
 from __future__ import annotations
 
 import logging
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Callable
 
 from yingzao.core import paths
 
@@ -58,19 +59,20 @@ def setup(where: Path | None = None) -> Path:
     where = where or folder()
     target = where / "yingzao.log"
     held = [handler for handler in log.handlers if isinstance(handler, _Held)]
-    for handler in held:
-        log.removeHandler(handler)
-    for handler in list(log.handlers):
-        if isinstance(handler, logging.handlers.RotatingFileHandler):
-            if Path(handler.baseFilename) == target:
-                _replay(held, handler)
+    for kept in held:
+        log.removeHandler(kept)
+    for existing in list(log.handlers):
+        if isinstance(existing, logging.handlers.RotatingFileHandler):
+            if Path(existing.baseFilename) == target:
+                _replay(held, existing)
                 return target
-            log.removeHandler(handler)
-            handler.close()
+            log.removeHandler(existing)
+            existing.close()
     try:
         where.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(target, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                                       encoding="utf-8", delay=True)
+        handler = logging.handlers.RotatingFileHandler(
+            target, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
+        )
     except OSError:  # a read-only data folder: the app still runs, unlogged
         return target
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s"))
@@ -133,5 +135,5 @@ def _short(filename: str) -> str:
     parts = path.parts
     for anchor in ("core", "ui", "yingzao", "site-packages"):
         if anchor in parts:
-            return "/".join(parts[parts.index(anchor):])
+            return "/".join(parts[parts.index(anchor) :])
     return path.name

@@ -1,4 +1,5 @@
 """Where Yingzao keeps its files on Windows, macOS and Linux, without asking Qt."""
+
 from __future__ import annotations
 
 import os

@@ -1,11 +1,12 @@
 """Times as stored (UTC, ISO 8601 with milliseconds and a Z) and as people read them (local)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 
 def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def to_local(stamp: str | None, tz: dt.tzinfo | None = None) -> dt.datetime | None:
@@ -18,5 +19,5 @@ def to_local(stamp: str | None, tz: dt.tzinfo | None = None) -> dt.datetime | No
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)

@@ -8,6 +8,7 @@ real-looking name so anonymisation has a community name to remove. Interviews:
 - K1  cadre, community B, completed;
 - K2  cadre, community C, consent refused.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ from pathlib import Path
 from yingzao.core.forms.library import Library, load_library
 from yingzao.core.store.database import Store
 
-START = dt.datetime(2021, 3, 2, 2, 0, tzinfo=dt.timezone.utc)  # 10:00 in Chengdu
+START = dt.datetime(2021, 3, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in Chengdu
 CHENGDU = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -69,67 +70,140 @@ def build_study(path: Path) -> Study:
             study.ids[key] = interview_id
             return interview_id
 
-        o1 = interview("O1", official, "A", "李研究", {
-            "consent": "yes", "consent_record": "yes",
-            "resp_name": "王建国", "resp_organisation": "成都市民政局基层政权处", "resp_position": "基层政权处副处长",
-            "resp_tenure_years": 6, "resp_gender": "male", "resp_case": "community_a",
-            "interview_place": "市民政局三楼会议室", "interview_date": "2021-03-02", "interview_start_time": "10:00",
-            "resp_phone": "13800138000",
-            "act_party_structure": "产业功能区综合党委每季度至少召开一次党建联席会议，王建国同志牵头协调管委会、属地街道和园区企业。",
-            "act_market_role": "平台公司负责园区道路和人才公寓建设，企业参与服务供给。",
-            "act_actors_involved": ["party", "street"],
-            "fac_industry_type": "种业园区需要大量土地建设实验田和种质资源库，社区营造首先要储备空间。",
-            "scn_service": "安居和看病是员工最关心的，人才住房正在建设。",
-            "scn_innovation_governance": "创业创新场景主要是孵化器，融合治理还在摸索。",
-            "pol_num_communities": 7,
-            "close_additional": "=SUM(A1) 不是公式，只是受访者的原话",
-            "close_referrals": "建议访谈西园街道的陈志明主任，电话13911112222",
-        }, markers={"fac_environment": "refused"},
+        o1 = interview(
+            "O1",
+            official,
+            "A",
+            "李研究",
+            {
+                "consent": "yes",
+                "consent_record": "yes",
+                "resp_name": "王建国",
+                "resp_organisation": "成都市民政局基层政权处",
+                "resp_position": "基层政权处副处长",
+                "resp_tenure_years": 6,
+                "resp_gender": "male",
+                "resp_case": "community_a",
+                "interview_place": "市民政局三楼会议室",
+                "interview_date": "2021-03-02",
+                "interview_start_time": "10:00",
+                "resp_phone": "13800138000",
+                "act_party_structure": "产业功能区综合党委每季度至少召开一次党建联席会议，王建国同志牵头协调管委会、属地街道和园区企业。",
+                "act_market_role": "平台公司负责园区道路和人才公寓建设，企业参与服务供给。",
+                "act_actors_involved": ["party", "street"],
+                "fac_industry_type": "种业园区需要大量土地建设实验田和种质资源库，社区营造首先要储备空间。",
+                "scn_service": "安居和看病是员工最关心的，人才住房正在建设。",
+                "scn_innovation_governance": "创业创新场景主要是孵化器，融合治理还在摸索。",
+                "pol_num_communities": 7,
+                "close_additional": "=SUM(A1) 不是公式，只是受访者的原话",
+                "close_referrals": "建议访谈西园街道的陈志明主任，电话13911112222",
+            },
+            markers={"fac_environment": "refused"},
             notes={"act_gov_mobilisation": "受访者提到清源社区的做法\x0b值得跟进"},
-            seconds={"act_party_structure": 95.0, "act_market_role": 40.0})
+            seconds={"act_party_structure": 95.0, "act_market_role": 40.0},
+        )
         store.finalize(o1)
         store.set_status(o1, "approved")
 
-        interview("S1", street, "A", "赵调研", {
-            "consent": "yes", "resp_name": "李强", "resp_position": "L街道党工委委员", "resp_phone": "02888886666",
-            "st_area_party_committee": "片区综合党委由L街道党工委班子成员任书记，A社区、F社区、H村和M村党组织负责人任委员。",
-            "res_collective_assets": "资产资源管理合作社统一调配资金和资源，集体土地流转给园区开发公司。",
-        }, markers={"lab_dispute_count": "dont_know"}, notes={"st_area_party_committee": "现场看了党委架构图"})
+        interview(
+            "S1",
+            street,
+            "A",
+            "赵调研",
+            {
+                "consent": "yes",
+                "resp_name": "李强",
+                "resp_position": "L街道党工委委员",
+                "resp_phone": "02888886666",
+                "st_area_party_committee": "片区综合党委由L街道党工委班子成员任书记，A社区、F社区、H村和M村党组织负责人任委员。",
+                "res_collective_assets": "资产资源管理合作社统一调配资金和资源，集体土地流转给园区开发公司。",
+            },
+            markers={"lab_dispute_count": "dont_know"},
+            notes={"st_area_party_committee": "现场看了党委架构图"},
+        )
 
-        k1 = interview("K1", cadre, "B", "赵调研", {
-            "consent": "yes", "resp_name": "张丽", "resp_organisation": "高新西区西园街道第五院落工作站", "resp_position": "工作站站长",
-            "resp_phone": "13912345678", "interview_date": "2021-04-08",
-            "cad_staff_count": 12,
-            "srv_targeted": "心理驿站为流水线员工提供免费的矛盾调解、心理咨询和法律咨询。",
-            "srv_top_needs": ["housing", "health"],
-            "par_autonomy_orgs": "从员工中选举楼层长、楼栋长、院落长，三长队伍收集居民需求、组织院落活动。",
-            "case_enterprise_engagement": "京东方和华为参与社区建设，企业老总兼任社区党委委员。",
-            "sp_smart": "华为5G信号在院落免费全覆盖。",
-        })
+        k1 = interview(
+            "K1",
+            cadre,
+            "B",
+            "赵调研",
+            {
+                "consent": "yes",
+                "resp_name": "张丽",
+                "resp_organisation": "高新西区西园街道第五院落工作站",
+                "resp_position": "工作站站长",
+                "resp_phone": "13912345678",
+                "interview_date": "2021-04-08",
+                "cad_staff_count": 12,
+                "srv_targeted": "心理驿站为流水线员工提供免费的矛盾调解、心理咨询和法律咨询。",
+                "srv_top_needs": ["housing", "health"],
+                "par_autonomy_orgs": "从员工中选举楼层长、楼栋长、院落长，三长队伍收集居民需求、组织院落活动。",
+                "case_enterprise_engagement": "京东方和华为参与社区建设，企业老总兼任社区党委委员。",
+                "sp_smart": "华为5G信号在院落免费全覆盖。",
+            },
+        )
         store.finalize(k1)
 
         k2 = interview("K2", cadre, "C", "李研究", {"consent": "no"})
         store.finalize(k2, outcome="consent_refused")
 
-        pa = interview("PA", profile, "A", "李研究", {
-            "case_letter": "A", "case_name": "A社区", "city_district": "成都市邛崃市", "street_town": "L街道",
-            "founded_date": "2020-06-01", "construction_mode": "cluster", "unit_type": "community",
-            "industry_type": "agri_seed", "park_name": "天府现代种业园", "park_planned_area": 100,
-            "area_km2": 2.85, "resident_groups": 17, "pop_resident": 6338, "pop_managed": 10000,
-            "pop_groups": ["local_residents"], "infra_stage": "building", "governing_body": "residents_committee",
-            "social_network": "partial_acquaintance", "gov_mobilises": "market",
-            "practices": "“3T”模式：ROT、BOT、COT",
-        })
+        pa = interview(
+            "PA",
+            profile,
+            "A",
+            "李研究",
+            {
+                "case_letter": "A",
+                "case_name": "A社区",
+                "city_district": "成都市邛崃市",
+                "street_town": "L街道",
+                "founded_date": "2020-06-01",
+                "construction_mode": "cluster",
+                "unit_type": "community",
+                "industry_type": "agri_seed",
+                "park_name": "天府现代种业园",
+                "park_planned_area": 100,
+                "area_km2": 2.85,
+                "resident_groups": 17,
+                "pop_resident": 6338,
+                "pop_managed": 10000,
+                "pop_groups": ["local_residents"],
+                "infra_stage": "building",
+                "governing_body": "residents_committee",
+                "social_network": "partial_acquaintance",
+                "gov_mobilises": "market",
+                "practices": "“3T”模式：ROT、BOT、COT",
+            },
+        )
         store.finalize(pa)
-        pb = interview("PB", profile, "B", "赵调研", {
-            "case_letter": "B", "case_name": "B社区", "city_district": "成都市高新区", "street_town": "高新西区西园街道",
-            "construction_mode": "cluster", "unit_type": "community", "industry_type": "electronics",
-            "leading_enterprises": "京东方（BOE）柔性屏生产线、华为5G技术研究所", "enterprise_count": 150,
-            "area_km2": 6, "pop_resident": 0, "pop_registered": 0, "pop_floating": 70000,
-            "pop_groups": ["industrial_workers"], "dorm_courtyards": 3, "infra_stage": "complete",
-            "governing_body": "workstation", "self_gov_orgs": ["three_chiefs", "volunteers"],
-            "social_network": "strangers", "gov_mobilises": "residents",
-        })
+        pb = interview(
+            "PB",
+            profile,
+            "B",
+            "赵调研",
+            {
+                "case_letter": "B",
+                "case_name": "B社区",
+                "city_district": "成都市高新区",
+                "street_town": "高新西区西园街道",
+                "construction_mode": "cluster",
+                "unit_type": "community",
+                "industry_type": "electronics",
+                "leading_enterprises": "京东方（BOE）柔性屏生产线、华为5G技术研究所",
+                "enterprise_count": 150,
+                "area_km2": 6,
+                "pop_resident": 0,
+                "pop_registered": 0,
+                "pop_floating": 70000,
+                "pop_groups": ["industrial_workers"],
+                "dorm_courtyards": 3,
+                "infra_stage": "complete",
+                "governing_body": "workstation",
+                "self_gov_orgs": ["three_chiefs", "volunteers"],
+                "social_network": "strangers",
+                "gov_mobilises": "residents",
+            },
+        )
         store.finalize(pb)
 
         # every value an anonymised export must not contain, read back through the core API
@@ -139,11 +213,12 @@ def build_study(path: Path) -> Study:
             for name, answer in store.answers(interview_id).items():
                 if protocol.question(name).identifying and answer.value:
                     study.identifying.append(str(answer.value))
-        study.identifying += list(study.fieldworkers) + ["清源社区"]
+        study.identifying += [*list(study.fieldworkers), "清源社区"]
     return study
 
 
 # -- reading an exported workbook back, as a researcher reads it --------------------------------
+
 
 def table(sheet) -> list[dict]:
     rows = list(sheet.iter_rows(values_only=True))

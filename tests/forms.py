@@ -6,6 +6,7 @@
 
 A line `| sheet_name |` starts a sheet; the following `| | ... |` lines are its header and rows.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

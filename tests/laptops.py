@@ -6,6 +6,7 @@ template so the study's workbooks are parsed once per test session.
         interview = one.interview(answers=3)
         package = one.pack(tmp_path / "one.yzpack")
 """
+
 from __future__ import annotations
 
 import shutil
@@ -67,7 +68,7 @@ class Laptop:
         assert summary is not None, "nothing to pack"
         return out
 
-    def copy_to(self, path: Path, user: str) -> "Laptop":
+    def copy_to(self, path: Path, user: str) -> Laptop:
         self.store.close()
         shutil.copy(self.path, path)
         self.store = Store(self.path, user=self.store.user)
@@ -91,10 +92,12 @@ def canonical_dump(store: Store) -> dict:
     return {
         "interviews": rows(
             "SELECT id, protocol_sha256, protocol_id, protocol_version, respondent_role, community_id, fieldworker,"
-            " device_id, status, started_at, ended_at, updated_at, outcome FROM interviews"),
+            " device_id, status, started_at, ended_at, updated_at, outcome FROM interviews"
+        ),
         "answers": rows("SELECT interview_id, question, value, marker, note, updated_at, updated_by FROM answers"),
-        "audit": rows("SELECT interview_id, at, user, device_id, question, field, old, new FROM audit"
-                      " WHERE field != 'merged'"),
+        "audit": rows(
+            "SELECT interview_id, at, user, device_id, question, field, old, new FROM audit WHERE field != 'merged'"
+        ),
         "paradata": rows("SELECT interview_id, question, seconds, visits, updated_at FROM paradata"),
         "sources": rows("SELECT interview_id, package_id, device_id, content_sha256 FROM interview_sources"),
         "packages": rows("SELECT id, file_name, device_id, fieldworker, created_at FROM packages"),

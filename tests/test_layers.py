@@ -1,6 +1,7 @@
 """The import contract of the design, checked on the source: core never reaches Qt or the UI, the UI
 never runs SQL, everything is imported under the one `yingzao` namespace, nothing by string, and
 every package is installed."""
+
 from __future__ import annotations
 
 import ast
@@ -23,8 +24,12 @@ def _imports(path: Path) -> list[str]:
 
 
 def _offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
-    return [f"{path.relative_to(ROOT)}: {name}" for path in (ROOT / folder).rglob("*.py") for name in _imports(path)
-            if name.startswith(forbidden)]
+    return [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / folder).rglob("*.py")
+        for name in _imports(path)
+        if name.startswith(forbidden)
+    ]
 
 
 def test_core_never_imports_qt_or_the_ui():
@@ -36,40 +41,57 @@ def test_the_ui_never_runs_sql():
 
 
 def test_everything_is_imported_under_the_yingzao_namespace():
-    bare = [f"{path.relative_to(ROOT)}: {name}" for path in SOURCES for name in _imports(path)
-            if name.split(".")[0] in ("core", "ui", "main")]
+    bare = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in SOURCES
+        for name in _imports(path)
+        if name.split(".")[0] in ("core", "ui", "main")
+    ]
     assert bare == []
 
 
 def test_nothing_is_imported_by_string():
-    assert [str(p.relative_to(ROOT)) for folder in ("core", "ui") for p in (ROOT / folder).rglob("*.py")
-            if "import_module(" in p.read_text(encoding="utf-8")] == []
+    assert [
+        str(p.relative_to(ROOT))
+        for folder in ("core", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+        if "import_module(" in p.read_text(encoding="utf-8")
+    ] == []
 
 
 def test_every_package_is_installed():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     found = {"yingzao", "yingzao.forms"} | {
         "yingzao." + ".".join(init.parent.relative_to(ROOT).parts)
-        for folder in ("core", "ui") for init in (ROOT / folder).rglob("__init__.py")}
+        for folder in ("core", "ui")
+        for init in (ROOT / folder).rglob("__init__.py")
+    }
     assert set(config["packages"]) == found
 
 
 def test_no_screen_reaches_back_into_the_app_module():
     # ui/app.py starts the app and imports the screens; a screen importing it back made a cycle that
     # only in-function imports kept from failing. Errors go through ui/error_dialog.py instead.
-    assert [f"{p.relative_to(ROOT)}" for p in (ROOT / "ui").glob("*.py") if p.name != "app.py"
-            and any(name.startswith("yingzao.ui.app") for name in _imports(p))] == []
+    assert [
+        f"{p.relative_to(ROOT)}"
+        for p in (ROOT / "ui").glob("*.py")
+        if p.name != "app.py" and any(name.startswith("yingzao.ui.app") for name in _imports(p))
+    ] == []
 
 
 # what writes a table of the interview aggregate, in any string of the source (SQL is written in capitals)
 _AGGREGATE_WRITE = re.compile(
     r"\b(?:INSERT(?:\s+OR\s+[A-Z]+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+[A-Z]+)?|DELETE\s+FROM)\s+"
-    r"(?:interviews|answers|audit|paradata)\b")
+    r"(?:interviews|answers|audit|paradata)\b"
+)
 
 
 def _aggregate_writes(path: Path) -> list[str]:
-    strings = [node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path)))
-               if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    strings = [
+        node.value
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
     return [f"{path.relative_to(ROOT)}: {m.group(0)}" for text in strings for m in _AGGREGATE_WRITE.finditer(text)]
 
 
@@ -77,8 +99,9 @@ def test_only_the_store_writes_interviews_answers_audit_and_paradata():
     # the store's write paths keep its cache of interview state right; a write elsewhere would leave it
     # stale and need the repair hooks this rule removed
     store = ROOT / "core" / "store"
-    outside = [p for p in SOURCES if p.is_relative_to(ROOT / "core") or p.is_relative_to(ROOT / "ui")
-               or p == ROOT / "main.py"]
+    outside = [
+        p for p in SOURCES if p.is_relative_to(ROOT / "core") or p.is_relative_to(ROOT / "ui") or p == ROOT / "main.py"
+    ]
     assert [w for p in outside if not p.is_relative_to(store) for w in _aggregate_writes(p)] == []
     # the pattern finds the store's own writes, so an empty list above means something
     found = {w.split(": ")[1].split()[-1] for p in store.glob("*.py") for w in _aggregate_writes(p)}

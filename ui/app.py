@@ -1,9 +1,11 @@
 """Start the desktop app: open the store, load the study's protocols, ask who is working on first
 launch, offer to resume an interview a crash interrupted, show the main window."""
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -12,19 +14,22 @@ from yingzao.core import errors, logs, paths
 from yingzao.core.errors import YingzaoError
 from yingzao.core.forms.library import load_library
 from yingzao.core.store.database import Store
-from yingzao.ui import fonts
+from yingzao.ui import error_dialog, fonts
 from yingzao.ui.i18n import Translator, add_strings, text
-from yingzao.ui import error_dialog
 from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
 from yingzao.ui.open_database import open_store
 from yingzao.ui.resume import offer_resume
 
-add_strings({
-    "fonts.missing_title": ("缺少中文字体", "No Chinese font"),
-    "fonts.missing": ("这台电脑上没有中文字体，中文可能显示为方框。请安装 {font}，然后重新启动营造。",
-                      "This computer has no Chinese font, so Chinese may show as boxes. Install {font}, then start "
-                      "Yingzao again."),
-})
+add_strings(
+    {
+        "fonts.missing_title": ("缺少中文字体", "No Chinese font"),
+        "fonts.missing": (
+            "这台电脑上没有中文字体，中文可能显示为方框。请安装 {font}，然后重新启动营造。",
+            "This computer has no Chinese font, so Chinese may show as boxes. Install {font}, then start "
+            "Yingzao again.",
+        ),
+    }
+)
 
 
 class QtStrings:
@@ -32,8 +37,10 @@ class QtStrings:
     Qt's translations for it are loaded, and dates are written the way that language writes them
     (without a locale Qt falls back to "C", which shows dates as "3 12 2026")."""
 
-    LOCALES = {"zh": (QLocale.Language.Chinese, QLocale.Country.China),
-               "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom)}
+    LOCALES: ClassVar[dict[str, tuple[QLocale.Language, QLocale.Country]]] = {
+        "zh": (QLocale.Language.Chinese, QLocale.Country.China),
+        "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom),
+    }
 
     def __init__(self, app: QApplication, tr: Translator) -> None:
         self.app, self.tr, self.translator = app, tr, QTranslator(app)
@@ -68,7 +75,9 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
 
 def _start(app: QApplication, db_path: Path | None, lang: str | None) -> int:
     tr = Translator(lang or "zh")
-    logs.install_hooks(lambda error: error_dialog.show_error(QApplication.activeWindow(), tr, errors.unexpected(error, logs.folder())))
+    logs.install_hooks(
+        lambda error: error_dialog.show_error(QApplication.activeWindow(), tr, errors.unexpected(error, logs.folder()))
+    )
     chinese_font = fonts.ensure_cjk(app)  # before the first paint: it decides how Chinese is drawn
     qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
     try:

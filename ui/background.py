@@ -4,6 +4,7 @@ The work function runs in its own QThread and receives the job, to report progre
 it was cancelled. SQLite connections belong to the thread that opened them, so the work opens its
 own Store on the database path.
 """
+
 from __future__ import annotations
 
 import threading

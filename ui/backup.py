@@ -3,6 +3,7 @@
 A plain copy of the .db file misses what is still in its -wal file; the store's backup goes through
 SQLite's online backup, which sees every committed answer.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,15 +17,18 @@ from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 
-add_strings({
-    "menu.backup": ("备份数据库…", "Back up database…"),
-    "backup.filter": ("营造数据库 (*.db)", "Yingzao databases (*.db)"),
-    "backup.done_title": ("备份完成", "Backup made"),
-    "backup.done": ("已把数据库完整备份到：\n{path}\n\n备份包含到此刻为止保存的所有回答。"
-                    "请把它保存在另一块磁盘或 U 盘上。",
-                    "The whole database was backed up to:\n{path}\n\nIt holds every answer saved until now. Keep it on "
-                    "another drive or a USB stick."),
-})
+add_strings(
+    {
+        "menu.backup": ("备份数据库…", "Back up database…"),
+        "backup.filter": ("营造数据库 (*.db)", "Yingzao databases (*.db)"),
+        "backup.done_title": ("备份完成", "Backup made"),
+        "backup.done": (
+            "已把数据库完整备份到：\n{path}\n\n备份包含到此刻为止保存的所有回答。请把它保存在另一块磁盘或 U 盘上。",
+            "The whole database was backed up to:\n{path}\n\nIt holds every answer saved until now. Keep it on "
+            "another drive or a USB stick.",
+        ),
+    }
+)
 
 
 def suggested_name(database: Path, now: dt.datetime | None = None) -> str:
@@ -53,8 +57,9 @@ class _Report(QObject):
 def back_up(parent: QWidget, database: Path, tr: Translator, target: Path | None = None) -> Job | None:
     """Ask where (unless `target` is given), then copy in a worker thread; returns the running job."""
     if target is None:
-        chosen, _ = QFileDialog.getSaveFileName(parent, tr("menu.backup"),
-                                                str(database.parent / suggested_name(database)), tr("backup.filter"))
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, tr("menu.backup"), str(database.parent / suggested_name(database)), tr("backup.filter")
+        )
         if not chosen:
             return None
         target = Path(chosen)

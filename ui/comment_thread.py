@@ -3,6 +3,7 @@
 The widget only shows and collects text; whoever holds it calls `yingzao.core.review.decisions.add_comment` when it
 emits `posted` and then gives it the new threads.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -14,21 +15,27 @@ from yingzao.core.review.decisions import Thread
 from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.interview_list_model import local_time
 
-add_strings({
-    "cmt.post": ("发表批注", "Post comment"),
-    "cmt.reply": ("回复", "Reply"),
-    "cmt.add": ("＋ 批注", "+ Comment"),
-    "cmt.placeholder": ("写批注，例如：请追问具体的时间和人数", "Write a comment, e.g. ask for dates and numbers"),
-    "cmt.reply_placeholder": ("回复此批注……", "Reply to this comment…"),
-    "cmt.header": ("{author}（{role}）· {at}", "{author} ({role}) · {at}"),
-    "cmt.unknown_author": ("（未署名）", "(unnamed)"),
-    "cmt.rejected": ("督导已退回此访谈：请根据批注修改，然后重新完成访谈。",
-                     "A supervisor sent this interview back: revise it as the comments ask, then finalise it again."),
-    "cmt.comments": ("督导的批注", "Supervisor's comments"),
-})
+add_strings(
+    {
+        "cmt.post": ("发表批注", "Post comment"),
+        "cmt.reply": ("回复", "Reply"),
+        "cmt.add": ("＋ 批注", "+ Comment"),
+        "cmt.placeholder": ("写批注，例如：请追问具体的时间和人数", "Write a comment, e.g. ask for dates and numbers"),
+        "cmt.reply_placeholder": ("回复此批注……", "Reply to this comment…"),
+        "cmt.header": ("{author}（{role}）· {at}", "{author} ({role}) · {at}"),
+        "cmt.unknown_author": ("（未署名）", "(unnamed)"),
+        "cmt.rejected": (
+            "督导已退回此访谈：请根据批注修改，然后重新完成访谈。",
+            "A supervisor sent this interview back: revise it as the comments ask, then finalise it again.",
+        ),
+        "cmt.comments": ("督导的批注", "Supervisor's comments"),
+    }
+)
 
-_CARD = ("QFrame#commentCard { background: #fff8e1; border: 1px solid #f0dca0; border-radius: 4px; }"
-         " QLabel#commentHead { color: #6d5200; font-size: 12px; }")
+_CARD = (
+    "QFrame#commentCard { background: #fff8e1; border: 1px solid #f0dca0; border-radius: 4px; }"
+    " QLabel#commentHead { color: #6d5200; font-size: 12px; }"
+)
 _REPLY = "QFrame#commentReply { border-left: 3px solid #e0c56e; margin-left: 14px; }"
 
 
@@ -109,8 +116,15 @@ class CommentThread(QWidget):
             inner = QVBoxLayout(holder)
             inner.setContentsMargins(10 if n else 0, 0, 0, 0)
             inner.setSpacing(2)
-            head = QLabel(self.tr("cmt.header", author=comment.author or self.tr("cmt.unknown_author"),
-                                  role=role_label(self.tr, comment.author_role), at=local_time(comment.at)), holder)
+            head = QLabel(
+                self.tr(
+                    "cmt.header",
+                    author=comment.author or self.tr("cmt.unknown_author"),
+                    role=role_label(self.tr, comment.author_role),
+                    at=local_time(comment.at),
+                ),
+                holder,
+            )
             head.setObjectName("commentHead")
             body = QLabel(comment.text, holder)
             body.setWordWrap(True)
@@ -194,8 +208,9 @@ class InterviewComments(QObject):
     def post(self, question: str | None, text: str, parent_id: str | None) -> bool:
         store = self.session.store
         try:
-            review.add_comment(store, self.session.id, question, text, role=store.get_setting("user_role"),
-                               parent_id=parent_id)
+            review.add_comment(
+                store, self.session.id, question, text, role=store.get_setting("user_role"), parent_id=parent_id
+            )
         except YingzaoError as error:
             self.failed.emit(error.message)
             return False

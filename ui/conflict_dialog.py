@@ -1,4 +1,5 @@
 """Resolve conflicts: the versions of one interview side by side, chosen per answer or as a whole."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,38 +31,48 @@ from yingzao.ui import error_dialog
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
-add_strings({
-    "conflict.title": ("处理合并冲突", "Resolve merge conflicts"),
-    "conflict.none": ("没有待处理的冲突。", "There are no conflicts to resolve."),
-    "conflict.intro": ("同一份访谈在不同电脑上分别被修改，两个版本都已保留。请逐题选择要保留的回答，"
-                       "或整体采用某个版本。"
-                       "选择会记入审计日志，未采用的版本仍保存在数据库中。",
-                       "The same interview was changed on different laptops; every version is kept. Choose the answer "
-                       "to keep for each question, or take one version as a whole. The choice is written to the audit "
-                       "log, and the versions not taken stay in the database."),
-    "conflict.item": ("{title} · {community} · {fieldworker} · {id}", "{title} · {community} · {fieldworker} · {id}"),
-    "conflict.version": ("版本 {label}：{sources}，最后修改 {changed}，{status}",
-                         "Version {label}: {sources}, last changed {changed}, {status}"),
-    "conflict.source": ("{file}（{fieldworker}）", "{file} ({fieldworker})"),
-    "conflict.shown": ("（当前显示）", " (shown now)"),
-    "conflict.question": ("问题", "Question"),
-    "conflict.row": ("访谈状态 / 社区", "Interview status / community"),
-    "conflict.empty": ("—（未回答）", "— (no answer)"),
-    "conflict.marker.skipped": ("【跳过】", "[skipped]"),
-    "conflict.marker.refused": ("【拒答】", "[refused]"),
-    "conflict.marker.dont_know": ("【不知道】", "[don't know]"),
-    "conflict.note": ("备注：{note}", "note: {note}"),
-    "conflict.status.draft": ("草稿", "draft"),
-    "conflict.status.completed": ("已完成", "completed"),
-    "conflict.status.approved": ("已通过", "approved"),
-    "conflict.status.rejected": ("已退回", "sent back"),
-    "conflict.whole": ("整体采用版本 {label}", "Take all of version {label}"),
-    "conflict.apply": ("按所选逐题合并", "Keep the answers chosen"),
-    "conflict.close": ("关闭", "Close"),
-    "conflict.no_difference": ("各版本的回答相同，只是修改记录不同；整体采用任一版本即可。",
-                               "The versions' answers are the same, only their histories differ; "
-                               "take either as a whole."),
-})
+add_strings(
+    {
+        "conflict.title": ("处理合并冲突", "Resolve merge conflicts"),
+        "conflict.none": ("没有待处理的冲突。", "There are no conflicts to resolve."),
+        "conflict.intro": (
+            "同一份访谈在不同电脑上分别被修改，两个版本都已保留。请逐题选择要保留的回答，"
+            "或整体采用某个版本。"
+            "选择会记入审计日志，未采用的版本仍保存在数据库中。",
+            "The same interview was changed on different laptops; every version is kept. Choose the answer "
+            "to keep for each question, or take one version as a whole. The choice is written to the audit "
+            "log, and the versions not taken stay in the database.",
+        ),
+        "conflict.item": (
+            "{title} · {community} · {fieldworker} · {id}",
+            "{title} · {community} · {fieldworker} · {id}",
+        ),
+        "conflict.version": (
+            "版本 {label}：{sources}，最后修改 {changed}，{status}",
+            "Version {label}: {sources}, last changed {changed}, {status}",
+        ),
+        "conflict.source": ("{file}（{fieldworker}）", "{file} ({fieldworker})"),
+        "conflict.shown": ("（当前显示）", " (shown now)"),
+        "conflict.question": ("问题", "Question"),
+        "conflict.row": ("访谈状态 / 社区", "Interview status / community"),
+        "conflict.empty": ("—（未回答）", "— (no answer)"),
+        "conflict.marker.skipped": ("【跳过】", "[skipped]"),
+        "conflict.marker.refused": ("【拒答】", "[refused]"),
+        "conflict.marker.dont_know": ("【不知道】", "[don't know]"),
+        "conflict.note": ("备注：{note}", "note: {note}"),
+        "conflict.status.draft": ("草稿", "draft"),
+        "conflict.status.completed": ("已完成", "completed"),
+        "conflict.status.approved": ("已通过", "approved"),
+        "conflict.status.rejected": ("已退回", "sent back"),
+        "conflict.whole": ("整体采用版本 {label}", "Take all of version {label}"),
+        "conflict.apply": ("按所选逐题合并", "Keep the answers chosen"),
+        "conflict.close": ("关闭", "Close"),
+        "conflict.no_difference": (
+            "各版本的回答相同，只是修改记录不同；整体采用任一版本即可。",
+            "The versions' answers are the same, only their histories differ; take either as a whole.",
+        ),
+    }
+)
 
 
 class ConflictsDialog(QDialog):
@@ -112,9 +123,15 @@ class ConflictsDialog(QDialog):
         for conflict in self.conflicts:
             protocol = self.store.protocol(conflict.protocol_sha256)
             shown = conflict.versions[-1].version.interview
-            item = QListWidgetItem(self.tr("conflict.item", title=protocol.title(self.tr.lang),
-                                           community=shown["community_id"] or "—",
-                                           fieldworker=shown["fieldworker"], id=conflict.interview_id[:8]))
+            item = QListWidgetItem(
+                self.tr(
+                    "conflict.item",
+                    title=protocol.title(self.tr.lang),
+                    community=shown["community_id"] or "—",
+                    fieldworker=shown["fieldworker"],
+                    id=conflict.interview_id[:8],
+                )
+            )
             item.setToolTip(conflict.interview_id)
             self.list.addItem(item)
         if self.conflicts:
@@ -138,11 +155,19 @@ class ConflictsDialog(QDialog):
         tr = self.tr
         lines = []
         for candidate in conflict.versions:
-            sources = "、".join(tr("conflict.source", file=s["file_name"], fieldworker=s["fieldworker"])
-                               for s in candidate.sources) or "—"
-            line = tr("conflict.version", label=candidate.label, sources=sources,
-                      changed=local_time(candidate.version.interview["updated_at"]),
-                      status=tr("conflict.status." + candidate.version.interview["status"]))
+            sources = (
+                "、".join(
+                    tr("conflict.source", file=s["file_name"], fieldworker=s["fieldworker"]) for s in candidate.sources
+                )
+                or "—"
+            )
+            line = tr(
+                "conflict.version",
+                label=candidate.label,
+                sources=sources,
+                changed=local_time(candidate.version.interview["updated_at"]),
+                status=tr("conflict.status." + candidate.version.interview["status"]),
+            )
             lines.append(line + (tr("conflict.shown") if candidate.label == conflict.shown else ""))
             button = QPushButton(tr("conflict.whole", label=candidate.label), self)
             button.clicked.connect(lambda _checked=False, label=candidate.label: self.take_whole(label))
@@ -186,8 +211,9 @@ class ConflictsDialog(QDialog):
         tr = self.tr
         if question == INTERVIEW_ROW:
             info = candidate.version.interview
-            return (f"{tr('conflict.status.' + info['status'])} · {info['community_id'] or '—'}"
-                    + (f" · {info['outcome']}" if info["outcome"] else ""))
+            return f"{tr('conflict.status.' + info['status'])} · {info['community_id'] or '—'}" + (
+                f" · {info['outcome']}" if info["outcome"] else ""
+            )
         answer = candidate.answer(question)
         if answer is None:
             return tr("conflict.empty")
@@ -225,7 +251,6 @@ class ConflictsDialog(QDialog):
         try:
             resolve_conflict(self.store, self.current.interview_id, choice)
         except YingzaoError as error:
-
             error_dialog.show_error(self, self.tr, error)
         self.reload()
 

@@ -5,6 +5,7 @@ empty cells say "no evidence yet" — what a supervisor looks at to decide whom 
 The numbers come from `yingzao.core.review.dashboard`, computed off the UI thread (QPainter only: the app ships
 PySide6-Essentials, without QtCharts).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,27 +23,35 @@ from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.page_bar import page_layout
 from yingzao.ui.review_model import status_word
 
-add_strings({
-    "dash.title": ("进度看板", "Progress dashboard"),
-    "dash.back": ("返回审核队列", "Back to the queue"),
-    "dash.refresh": ("刷新", "Refresh"),
-    "dash.working": ("正在统计……", "Counting…"),
-    "dash.counts": ("访谈数：按社区、受访者角色和状态", "Interviews by community, respondent role and status"),
-    "dash.coverage": ("编码覆盖：各社区的营造维度、动力机制和影响因素",
-                      "Coverage of dimensions, actors and factors per community"),
-    "dash.coverage_note": ("数字是已完成访谈中，标有该编码的问题的有效回答数（不含草稿、空白和跳过）；"
-                           "红色“—”表示该社区还没有这方面的证据。",
-                           "Each number counts the answered, non-empty answers to questions tagged with that code in "
-                           "finalised interviews (no drafts, blanks or skipped questions); a red “—” means no evidence "
-                           "yet in that community."),
-    "dash.gaps": ("{community} 尚无证据：{codes}", "{community} has no evidence yet for: {codes}"),
-    "dash.no_gaps": ("每个社区的各维度、动力和因素都已有证据。",
-                     "Every community has evidence for every dimension, actor and factor."),
-    "dash.empty": ("还没有访谈。", "No interviews yet."),
-    "dash.no_community": ("（不针对单个社区）", "(no single community)"),
-    "dash.none_yet": ("尚无证据", "no evidence yet"),
-    "dash.join": ("、", ", "),
-})
+add_strings(
+    {
+        "dash.title": ("进度看板", "Progress dashboard"),
+        "dash.back": ("返回审核队列", "Back to the queue"),
+        "dash.refresh": ("刷新", "Refresh"),
+        "dash.working": ("正在统计……", "Counting…"),
+        "dash.counts": ("访谈数：按社区、受访者角色和状态", "Interviews by community, respondent role and status"),
+        "dash.coverage": (
+            "编码覆盖：各社区的营造维度、动力机制和影响因素",
+            "Coverage of dimensions, actors and factors per community",
+        ),
+        "dash.coverage_note": (
+            "数字是已完成访谈中，标有该编码的问题的有效回答数（不含草稿、空白和跳过）；"
+            "红色“—”表示该社区还没有这方面的证据。",
+            "Each number counts the answered, non-empty answers to questions tagged with that code in "
+            "finalised interviews (no drafts, blanks or skipped questions); a red “—” means no evidence "
+            "yet in that community.",
+        ),
+        "dash.gaps": ("{community} 尚无证据：{codes}", "{community} has no evidence yet for: {codes}"),
+        "dash.no_gaps": (
+            "每个社区的各维度、动力和因素都已有证据。",
+            "Every community has evidence for every dimension, actor and factor.",
+        ),
+        "dash.empty": ("还没有访谈。", "No interviews yet."),
+        "dash.no_community": ("（不针对单个社区）", "(no single community)"),
+        "dash.none_yet": ("尚无证据", "no evidence yet"),
+        "dash.join": ("、", ", "),
+    }
+)
 
 STATUS_COLOURS = {"draft": "#d9a441", "completed": "#8fa9c7", "approved": "#5b9f5f", "rejected": "#c9544d"}
 _EMPTY_CELL = QColor("#fbe3e1")
@@ -80,11 +89,14 @@ class CountsChart(QWidget):
             painter.fillRect(QRectF(x, 8, 12, 12), QColor(STATUS_COLOURS[status]))
             word = status_word(self.tr, status)
             painter.setPen(QColor("#333"))
-            painter.drawText(QRectF(x + 16, 2, metrics.horizontalAdvance(word) + 4, 24), Qt.AlignmentFlag.AlignVCenter, word)
+            painter.drawText(
+                QRectF(x + 16, 2, metrics.horizontalAdvance(word) + 4, 24), Qt.AlignmentFlag.AlignVCenter, word
+            )
             x += 16 + metrics.horizontalAdvance(word) + 18
         if not self.lines:
-            painter.drawText(QRectF(0, self.LEGEND, self.width(), self.ROW), Qt.AlignmentFlag.AlignVCenter,
-                             self.tr("dash.empty"))
+            painter.drawText(
+                QRectF(0, self.LEGEND, self.width(), self.ROW), Qt.AlignmentFlag.AlignVCenter, self.tr("dash.empty")
+            )
             return
         bold = QFont(self.font())
         bold.setBold(True)
@@ -118,7 +130,9 @@ class CountsChart(QWidget):
                     painter.drawText(QRectF(left, top, width, self.BAR), Qt.AlignmentFlag.AlignCenter, str(n))
                 left += width
             painter.setPen(QColor("#333"))
-            painter.drawText(QRectF(left + 6, y, 44, self.ROW), Qt.AlignmentFlag.AlignVCenter, str(sum(counts.values())))
+            painter.drawText(
+                QRectF(left + 6, y, 44, self.ROW), Qt.AlignmentFlag.AlignVCenter, str(sum(counts.values()))
+            )
             y += self.ROW
 
 
@@ -141,8 +155,14 @@ class CoverageGrid(QWidget):
         self.cells: list[list[int]] = []
         self.tips: list[str] = []
 
-    def set_grid(self, rows: list[str], families: list[tuple[str, int]], columns: list[str], cells: list[list[int]],
-                 tips: list[str]) -> None:
+    def set_grid(
+        self,
+        rows: list[str],
+        families: list[tuple[str, int]],
+        columns: list[str],
+        cells: list[list[int]],
+        tips: list[str],
+    ) -> None:
         self.rows, self.families, self.columns, self.cells, self.tips = rows, families, columns, cells, tips
         self.setMinimumWidth(self._label_width() + len(columns) * self.MIN_CELL)
         self._fit_height()
@@ -185,15 +205,34 @@ class CoverageGrid(QWidget):
         band_font = self.header_font(True, [(f, width * count - 2 - 2 * self.PAD) for f, count in self.families])
         code_font = self.header_font(False, [(label, inner) for label in self.columns])
         flags = self._WRAP
-        band_height = max([QFontMetrics(band_font).boundingRect(
-            0, 0, int(width * count - 2 - 2 * self.PAD), 10_000, flags, family).height() for family, count in self.families]
-            + [QFontMetrics(band_font).lineSpacing()]) + 10
-        code_height = max([QFontMetrics(code_font).boundingRect(0, 0, int(inner), 10_000, flags, label).height()
-                           for label in self.columns] + [QFontMetrics(code_font).lineSpacing()]) + 10
+        band_height = (
+            max(
+                [
+                    QFontMetrics(band_font)
+                    .boundingRect(0, 0, int(width * count - 2 - 2 * self.PAD), 10_000, flags, family)
+                    .height()
+                    for family, count in self.families
+                ]
+                + [QFontMetrics(band_font).lineSpacing()]
+            )
+            + 10
+        )
+        code_height = (
+            max(
+                [
+                    QFontMetrics(code_font).boundingRect(0, 0, int(inner), 10_000, flags, label).height()
+                    for label in self.columns
+                ]
+                + [QFontMetrics(code_font).lineSpacing()]
+            )
+            + 10
+        )
         cells: list[tuple[str, QRectF, QFont]] = []
         x = float(left)
         for family, count in self.families:
-            cells.append((family, QRectF(x + self.PAD, 0, width * count - 2 - 2 * self.PAD, band_height - 2), band_font))
+            cells.append(
+                (family, QRectF(x + self.PAD, 0, width * count - 2 - 2 * self.PAD, band_height - 2), band_font)
+            )
             x += width * count
         for c, label in enumerate(self.columns):
             cells.append((label, QRectF(left + c * width + self.PAD, band_height, inner, code_height), code_font))
@@ -221,9 +260,11 @@ class CoverageGrid(QWidget):
         painter = QPainter(self)
         left, width = self._label_width(), self._cell_width()
         cells = self.header_cells()
-        for n, (_text, rect, _font) in enumerate(cells[:len(self.families)]):  # the family bands behind their names
-            painter.fillRect(QRectF(rect.left() - self.PAD, 0, rect.width() + 2 * self.PAD, rect.height()),
-                             QColor("#efe9dc" if n % 2 == 0 else "#e4ecf3"))
+        for n, (_text, rect, _font) in enumerate(cells[: len(self.families)]):  # the family bands behind their names
+            painter.fillRect(
+                QRectF(rect.left() - self.PAD, 0, rect.width() + 2 * self.PAD, rect.height()),
+                QColor("#efe9dc" if n % 2 == 0 else "#e4ecf3"),
+            )
         painter.setPen(QColor("#333"))
         for text, rect, font in cells:
             painter.setFont(font)
@@ -256,8 +297,11 @@ class CoverageGrid(QWidget):
                 n = self.cells[row][column]
                 from PySide6.QtWidgets import QToolTip
 
-                QToolTip.showText(event.globalPos(), f"{self.rows[row]} · {self.tips[column]}: "
-                                  + (str(n) if n else self.tr("dash.none_yet")), self)
+                QToolTip.showText(
+                    event.globalPos(),
+                    f"{self.rows[row]} · {self.tips[column]}: " + (str(n) if n else self.tr("dash.none_yet")),
+                    self,
+                )
                 return True
         return super().event(event)
 
@@ -362,22 +406,42 @@ class DashboardView(QWidget):
     def _show(self) -> None:
         tr = self.tr
         if self.counts is not None:
-            role_word = {r: tr(f"role.{r}") if r in ("official", "street_staff", "cadre", "profile") else r
-                         for r in self.counts.roles}
-            self.chart.set_counts([
-                (self.community_label(c), role_word[r], {s: self.counts.get(c, r, s) for s in STATUSES})
-                for c, r in self.counts.pairs()])
+            role_word = {
+                r: tr(f"role.{r}") if r in ("official", "street_staff", "cadre", "profile") else r
+                for r in self.counts.roles
+            }
+            self.chart.set_counts(
+                [
+                    (self.community_label(c), role_word[r], {s: self.counts.get(c, r, s) for s in STATUSES})
+                    for c, r in self.counts.pairs()
+                ]
+            )
         if self.coverage is not None:
             coverage, lang = self.coverage, tr.lang
-            families = [(FAMILIES[f][0] if lang == "zh" else FAMILIES[f][1],
-                         sum(1 for c in coverage.codes if self.codebook.get(c).family == f)) for f in INTERVIEW_FAMILIES]
+            families = [
+                (
+                    FAMILIES[f][0] if lang == "zh" else FAMILIES[f][1],
+                    sum(1 for c in coverage.codes if self.codebook.get(c).family == f),
+                )
+                for f in INTERVIEW_FAMILIES
+            ]
             labels = [self.codebook.get(c).label(lang) for c in coverage.codes]
-            self.grid.set_grid([self.community_label(c) for c in coverage.communities], families, labels,
-                               [[coverage.get(r, c) for c in coverage.codes] for r in coverage.communities],
-                               [f"{self.codebook.get(c).label(lang)} ({c})" for c in coverage.codes])
-            gaps = [tr("dash.gaps", community=self.community_label(c),
-                       codes=tr("dash.join").join(self.codebook.get(code).label(lang) for code in missing))
-                    for c in coverage.communities if (missing := coverage.missing(c))]
+            self.grid.set_grid(
+                [self.community_label(c) for c in coverage.communities],
+                families,
+                labels,
+                [[coverage.get(r, c) for c in coverage.codes] for r in coverage.communities],
+                [f"{self.codebook.get(c).label(lang)} ({c})" for c in coverage.codes],
+            )
+            gaps = [
+                tr(
+                    "dash.gaps",
+                    community=self.community_label(c),
+                    codes=tr("dash.join").join(self.codebook.get(code).label(lang) for code in missing),
+                )
+                for c in coverage.communities
+                if (missing := coverage.missing(c))
+            ]
             self.gaps.setText("\n".join(gaps) if gaps else tr("dash.no_gaps"))
             self.gaps.setStyleSheet("color: #7a1010;" if gaps else "color: #2e7d32;")
 

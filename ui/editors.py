@@ -3,6 +3,7 @@
 An editor emits `edited` whenever the user changes its value and reports `composing` while an input
 method (Chinese IME) is still composing, so the screen never saves or re-renders mid-composition.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -392,7 +393,11 @@ class SelectMultipleEditor(Editor):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(18)
-        columns = 1 if any(len(self.choice_text(c)) > 14 for c in self.choices) else (2 if len(self.choices) > 4 else len(self.choices) or 1)
+        columns = (
+            1
+            if any(len(self.choice_text(c)) > 14 for c in self.choices)
+            else (2 if len(self.choices) > 4 else len(self.choices) or 1)
+        )
         self.boxes: list[QCheckBox] = []
         for index, choice in enumerate(self.choices):
             box = QCheckBox(self.choice_text(choice), self)
@@ -422,12 +427,16 @@ class SelectMultipleEditor(Editor):
 
 
 EDITORS: dict[str, type[Editor]] = {
-    "text": TextEditor, "integer": NumberEditor, "decimal": NumberEditor, "date": DateEditor,
-    "time": TimeEditor, "select_one": SelectOneEditor, "select_multiple": SelectMultipleEditor,
+    "text": TextEditor,
+    "integer": NumberEditor,
+    "decimal": NumberEditor,
+    "date": DateEditor,
+    "time": TimeEditor,
+    "select_one": SelectOneEditor,
+    "select_multiple": SelectMultipleEditor,
 }
 
 
 def make_editor(protocol: Protocol, question: Question, lang: str, parent: QWidget | None = None) -> Editor | None:
     editor_class = EDITORS.get(question.type)
     return editor_class(protocol, question, lang, parent) if editor_class else None
-

@@ -1,4 +1,5 @@
 """The one place a user-facing error becomes a dialog; every screen imports it from here."""
+
 from __future__ import annotations
 
 from yingzao.core.errors import YingzaoError

@@ -4,6 +4,7 @@ thread with a progress bar and Cancel, and offers to open the folder when done.
 The dialog never touches the database itself: the background job calls
 `yingzao.core.export.workbook.export_workbook`, which opens its own store in the job's thread.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,36 +40,44 @@ from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 
-add_strings({
-    "export.title": ("导出 Excel", "Export to Excel"),
-    "export.communities": ("社区", "Communities"),
-    "export.roles": ("受访者类型", "Respondent roles"),
-    "export.statuses": ("状态", "Statuses"),
-    "export.community_row": ("{id} — {name}（{n} 份）", "{id} — {name} ({n})"),
-    "export.no_communities": ("数据库中还没有社区。", "No communities in the database yet."),
-    "export.anonymize": ("匿名导出：删除可识别信息，受访者和访员以代码（R01、F01…）表示，社区以字母表示",
-                         "Anonymise: leave out identifying answers; respondents and fieldworkers as codes (R01, F01…), "
-                         "communities by letter"),
-    "export.language": ("表格语言", "Workbook language"),
-    "export.file": ("保存为", "Save as"),
-    "export.choose": ("选择…", "Choose…"),
-    "export.file_filter": ("Excel 工作簿 (*.xlsx)", "Excel workbook (*.xlsx)"),
-    "export.start": ("导出", "Export"),
-    "export.cancel": ("取消", "Cancel"),
-    "export.close": ("关闭", "Close"),
-    "export.open_folder": ("打开文件夹", "Open folder"),
-    "export.pick_one": ("每组筛选条件至少选一项。", "Choose at least one item in each filter."),
-    "export.need_file": ("请选择保存的文件。", "Choose a file to save to."),
-    "export.running": ("正在导出……", "Exporting…"),
-    "export.cancelling": ("正在取消……", "Cancelling…"),
-    "export.cancelled": ("已取消，没有写入文件。", "Cancelled; no file was written."),
-    "export.done": ("已导出 {interviews} 份访谈、{answers} 条回答到\n{path}", "Exported {interviews} interviews and "
-                    "{answers} answers to\n{path}"),
-    "export.failed": ("导出失败：{message}", "Export failed: {message}"),
-    "export.damaged": ("\n\n注意：数据库已损坏，只导出了可读取的部分（详见文件的「说明」表）：{problems}",
-                       "\n\nWarning: the database is damaged; only what could be read was exported (the file's About "
-                       "sheet says what is missing): {problems}"),
-})
+add_strings(
+    {
+        "export.title": ("导出 Excel", "Export to Excel"),
+        "export.communities": ("社区", "Communities"),
+        "export.roles": ("受访者类型", "Respondent roles"),
+        "export.statuses": ("状态", "Statuses"),
+        "export.community_row": ("{id} — {name}（{n} 份）", "{id} — {name} ({n})"),
+        "export.no_communities": ("数据库中还没有社区。", "No communities in the database yet."),
+        "export.anonymize": (
+            "匿名导出：删除可识别信息，受访者和访员以代码（R01、F01…）表示，社区以字母表示",
+            "Anonymise: leave out identifying answers; respondents and fieldworkers as codes (R01, F01…), "
+            "communities by letter",
+        ),
+        "export.language": ("表格语言", "Workbook language"),
+        "export.file": ("保存为", "Save as"),
+        "export.choose": ("选择…", "Choose…"),
+        "export.file_filter": ("Excel 工作簿 (*.xlsx)", "Excel workbook (*.xlsx)"),
+        "export.start": ("导出", "Export"),
+        "export.cancel": ("取消", "Cancel"),
+        "export.close": ("关闭", "Close"),
+        "export.open_folder": ("打开文件夹", "Open folder"),
+        "export.pick_one": ("每组筛选条件至少选一项。", "Choose at least one item in each filter."),
+        "export.need_file": ("请选择保存的文件。", "Choose a file to save to."),
+        "export.running": ("正在导出……", "Exporting…"),
+        "export.cancelling": ("正在取消……", "Cancelling…"),
+        "export.cancelled": ("已取消，没有写入文件。", "Cancelled; no file was written."),
+        "export.done": (
+            "已导出 {interviews} 份访谈、{answers} 条回答到\n{path}",
+            "Exported {interviews} interviews and {answers} answers to\n{path}",
+        ),
+        "export.failed": ("导出失败：{message}", "Export failed: {message}"),
+        "export.damaged": (
+            "\n\n注意：数据库已损坏，只导出了可读取的部分（详见文件的「说明」表）：{problems}",
+            "\n\nWarning: the database is damaged; only what could be read was exported (the file's About "
+            "sheet says what is missing): {problems}",
+        ),
+    }
+)
 
 
 class ExportDialog(QDialog):
@@ -158,8 +167,10 @@ class ExportDialog(QDialog):
         return box
 
     def _update_start(self) -> None:
-        ok = all(any(b.isChecked() for b in boxes.values()) or not boxes
-                 for boxes in (self.community_boxes, self.role_boxes, self.status_boxes))
+        ok = all(
+            any(b.isChecked() for b in boxes.values()) or not boxes
+            for boxes in (self.community_boxes, self.role_boxes, self.status_boxes)
+        )
         self.start_button.setEnabled(ok and self.job is None)
         self.status.setText("" if ok else self.tr("export.pick_one"))
 
@@ -167,6 +178,7 @@ class ExportDialog(QDialog):
 
     def options(self) -> ExportOptions:
         """All boxes of a group ticked means no filter (also keeps interviews with no community)."""
+
         def chosen(boxes: dict[str, QCheckBox]) -> tuple[str, ...]:
             ticked = tuple(key for key, box in boxes.items() if box.isChecked())
             return () if len(ticked) == len(boxes) else ticked
@@ -182,8 +194,9 @@ class ExportDialog(QDialog):
         return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("export.title"), self.path_edit.text(),
-                                              self.tr("export.file_filter"))
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("export.title"), self.path_edit.text(), self.tr("export.file_filter")
+        )
         if name:
             self.path_edit.setText(name)
 
@@ -202,8 +215,13 @@ class ExportDialog(QDialog):
         db_path, options = self.store_path, self.options()
 
         def work(job: Job) -> ExportResult:
-            return export_workbook(db_path, target, options, progress=lambda done, total: job.progress(done, total, ""),
-                                   cancelled=job.cancelled)
+            return export_workbook(
+                db_path,
+                target,
+                options,
+                progress=lambda done, total: job.progress(done, total, ""),
+                cancelled=job.cancelled,
+            )
 
         self.job = Job(work)
         self.job.progressed.connect(self._on_progress)
@@ -228,8 +246,9 @@ class ExportDialog(QDialog):
     def _on_success(self, result: ExportResult) -> None:
         self._finish()
         self.result = result
-        text = self.tr("export.done", interviews=result.interviews + result.profiles, answers=result.answers,
-                       path=result.path)
+        text = self.tr(
+            "export.done", interviews=result.interviews + result.profiles, answers=result.answers, path=result.path
+        )
         if result.damage:
             english = self.tr.lang == "en"
             text += self.tr("export.damaged", problems="; ".join(d.en if english else d.zh for d in result.damage))
@@ -255,8 +274,16 @@ class ExportDialog(QDialog):
         self.progress.setVisible(running or self.progress.value() > 0)
         if running:
             self.progress.setRange(0, 0)  # busy until the first report
-        for widget in (self.start_button, self.choose_button, self.path_edit, self.anonymize, self.language,
-                       *self.community_boxes.values(), *self.role_boxes.values(), *self.status_boxes.values()):
+        for widget in (
+            self.start_button,
+            self.choose_button,
+            self.path_edit,
+            self.anonymize,
+            self.language,
+            *self.community_boxes.values(),
+            *self.role_boxes.values(),
+            *self.status_boxes.values(),
+        ):
             widget.setEnabled(not running)
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText(self.tr("export.cancel" if running else "export.close"))
@@ -284,7 +311,6 @@ def open_export_dialog(parent: QWidget | None, store_path: Path, tr: Translator)
     try:
         dialog = ExportDialog(parent, store_path, tr)
     except YingzaoError as error:
-
         error_dialog.show_error(parent, tr, error)
         return
     dialog.exec()

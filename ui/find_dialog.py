@@ -1,4 +1,5 @@
 """Find a question by its number or any words of its label, in either language."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -7,14 +8,18 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, 
 from yingzao.core.forms.protocol import Protocol, pick
 from yingzao.ui.i18n import Translator, add_strings
 
-add_strings({
-    "find.title": ("跳到题目", "Go to a question"),
-    "find.placeholder": ("输入题号或关键词，回车跳转", "Type a number or words, Enter to go"),
-})
+add_strings(
+    {
+        "find.title": ("跳到题目", "Go to a question"),
+        "find.placeholder": ("输入题号或关键词，回车跳转", "Type a number or words, Enter to go"),
+    }
+)
 
 
 class FindDialog(QDialog):
-    def __init__(self, protocol: Protocol, numbers: dict[str, str], tr: Translator, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, protocol: Protocol, numbers: dict[str, str], tr: Translator, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.target: str | None = None
         self.setWindowTitle(tr("find.title"))
@@ -31,8 +36,9 @@ class FindDialog(QDialog):
             question = protocol.question(name)
             shown = f"{number}  {pick(question.labels, tr.lang, protocol.default_language)}"
             # probes and hints count too: a fieldworker remembers "the question about 三长"
-            searchable = " ".join([number, name, *question.labels.values(), *question.hints.values(),
-                                   *question.probes.values()]).lower()
+            searchable = " ".join(
+                [number, name, *question.labels.values(), *question.hints.values(), *question.probes.values()]
+            ).lower()
             self._rows.append((name, shown, searchable))
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._choose_first)

@@ -3,6 +3,7 @@
 The name goes on every answer and audit row the user writes (`store.user`); the role is a label,
 not a permission (see README, Access control).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QSysInfo, Qt
@@ -23,43 +24,49 @@ from PySide6.QtWidgets import (
 from yingzao.core.store.database import Store
 from yingzao.ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
 
-add_strings({
-    "firstrun.title": ("欢迎使用营造", "Welcome to Yingzao"),
-    "firstrun.title_change": ("您的身份", "Your identity"),
-    "firstrun.intro": (
-        "开始之前，请告诉我们您是谁。您的姓名会记录在您录入的每一条回答和每一次修改上。",
-        "Before you start, please tell us who you are. "
-        "Your name is recorded with every answer and every change you make.",
-    ),
-    "firstrun.intro_change": (
-        "此后录入的回答和修改将记在新的姓名下；已有的记录不变。",
-        "Answers and changes from now on are recorded under the new name; existing records stay as they are.",
-    ),
-    "firstrun.name": ("姓名", "Name"),
-    "firstrun.name_placeholder": ("例如：王芳", "e.g. Wang Fang"),
-    "firstrun.role": ("角色", "Role"),
-    "firstrun.role_hint.fieldworker": ("到现场访谈，录入回答", "interviews in the field and records the answers"),
-    "firstrun.role_hint.supervisor": ("审阅访谈，批注、通过或退回",
-                                      "reviews interviews: comments, approves or sends back"),
-    "firstrun.role_hint.researcher": ("合并各台电脑的数据，导出分析",
-                                      "merges the data of all laptops and exports it for analysis"),
-    "firstrun.device": ("设备名称", "Device label"),
-    "firstrun.device_hint": (
-        "用于区分不同电脑导出的数据，例如“调研笔记本 2”。",
-        "Tells apart the exports of different computers, e.g. “Field laptop 2”.",
-    ),
-    "firstrun.ok": ("确定", "OK"),
-    "firstrun.start": ("开始使用", "Start"),
-    "firstrun.cancel": ("取消", "Cancel"),
-    "firstrun.other_language": ("English", "中文"),
-    "firstrun.leave.title": ("退出营造？", "Quit Yingzao?"),
-    "firstrun.leave.text": ("还没有填写您的姓名。不填写就无法开始访谈：要退出营造吗？",
-                            "Your name is not filled in yet, and interviews cannot start without it. Quit Yingzao?"),
-    "firstrun.leave.quit": ("退出", "Quit"),
-    "firstrun.leave.stay": ("继续填写", "Go back and fill it in"),
-})
-
-
+add_strings(
+    {
+        "firstrun.title": ("欢迎使用营造", "Welcome to Yingzao"),
+        "firstrun.title_change": ("您的身份", "Your identity"),
+        "firstrun.intro": (
+            "开始之前，请告诉我们您是谁。您的姓名会记录在您录入的每一条回答和每一次修改上。",
+            "Before you start, please tell us who you are. "
+            "Your name is recorded with every answer and every change you make.",
+        ),
+        "firstrun.intro_change": (
+            "此后录入的回答和修改将记在新的姓名下；已有的记录不变。",
+            "Answers and changes from now on are recorded under the new name; existing records stay as they are.",
+        ),
+        "firstrun.name": ("姓名", "Name"),
+        "firstrun.name_placeholder": ("例如：王芳", "e.g. Wang Fang"),
+        "firstrun.role": ("角色", "Role"),
+        "firstrun.role_hint.fieldworker": ("到现场访谈，录入回答", "interviews in the field and records the answers"),
+        "firstrun.role_hint.supervisor": (
+            "审阅访谈，批注、通过或退回",
+            "reviews interviews: comments, approves or sends back",
+        ),
+        "firstrun.role_hint.researcher": (
+            "合并各台电脑的数据，导出分析",
+            "merges the data of all laptops and exports it for analysis",
+        ),
+        "firstrun.device": ("设备名称", "Device label"),
+        "firstrun.device_hint": (
+            "用于区分不同电脑导出的数据，例如“调研笔记本 2”。",
+            "Tells apart the exports of different computers, e.g. “Field laptop 2”.",
+        ),
+        "firstrun.ok": ("确定", "OK"),
+        "firstrun.start": ("开始使用", "Start"),
+        "firstrun.cancel": ("取消", "Cancel"),
+        "firstrun.other_language": ("English", "中文"),
+        "firstrun.leave.title": ("退出营造？", "Quit Yingzao?"),
+        "firstrun.leave.text": (
+            "还没有填写您的姓名。不填写就无法开始访谈：要退出营造吗？",
+            "Your name is not filled in yet, and interviews cannot start without it. Quit Yingzao?",
+        ),
+        "firstrun.leave.quit": ("退出", "Quit"),
+        "firstrun.leave.stay": ("继续填写", "Go back and fill it in"),
+    }
+)
 
 
 class IdentityDialog(QDialog):
@@ -112,7 +119,8 @@ class IdentityDialog(QDialog):
         self.form.addRow(self.device_label, device_box)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -167,8 +175,9 @@ class IdentityDialog(QDialog):
     def confirm_quit(self) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("firstrun.leave.title"), self.tr("firstrun.leave.text"),
-                          parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("firstrun.leave.title"), self.tr("firstrun.leave.text"), parent=self
+        )
         quit_button = box.addButton(self.tr("firstrun.leave.quit"), QMessageBox.ButtonRole.DestructiveRole)
         stay = box.addButton(self.tr("firstrun.leave.stay"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(stay)

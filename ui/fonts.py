@@ -5,6 +5,7 @@ Qt falls back per glyph on most systems, but a bare Linux install (or a stripped
 may have no CJK font at all; the app then names the fonts that work rather than showing boxes
 silently. Nothing is downloaded: the app runs offline.
 """
+
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase
@@ -13,9 +14,21 @@ from PySide6.QtWidgets import QApplication
 from yingzao.core import logs
 
 # in order of preference: each system's own Chinese UI font, then the free families
-PREFERRED = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC",
-             "Noto Sans SC", "Source Han Sans SC", "思源黑体", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei",
-             "SimSun", "Droid Sans Fallback")
+PREFERRED = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "思源黑体",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "SimSun",
+    "Droid Sans Fallback",
+)
 TO_INSTALL = "Noto Sans CJK SC（思源黑体 / Source Han Sans SC）"
 
 

@@ -3,48 +3,61 @@
 Search and filters live in the proxy model (`yingzao.ui.interview_list_model.InterviewFilter`); this
 widget only wires controls to it, so the table is never rebuilt while the user types.
 """
+
 from __future__ import annotations
 
+import contextlib
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.errors import YingzaoError
 from yingzao.core.forms.library import Library
 from yingzao.core.forms.protocol import ROLES
-from yingzao.core.store.records import STATUSES
 from yingzao.core.store.database import Store
+from yingzao.core.store.records import STATUSES
+from yingzao.ui import error_dialog
 from yingzao.ui.home_widgets import CheckFilter, ElidedLabel
 from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.interview_list_model import COL, InterviewFilter, InterviewListModel
-from yingzao.ui import error_dialog
 
-add_strings({
-    "list.new_interview": ("新建访谈", "New interview"),
-    "list.new_profile": ("新建社区概况", "New community profile"),
-    "list.open": ("打开", "Open"),
-    "list.search": ("搜索：社区、访员、角色、日期……", "Search: community, fieldworker, role, date…"),
-    "list.filter_status": ("状态：{which}", "Status: {which}"),
-    "list.filter_role": ("角色：{which}", "Role: {which}"),
-    "list.filter_all": ("全部", "all"),
-    "list.filter_none": ("无", "none"),
-    "list.filter_show_all": ("全部显示", "Show all"),
-    "list.filter_join": ("、", ", "),
-    "list.filter_many": ("{n} 项", "{n} selected"),
-    "list.user": ("{name} · {role}", "{name} · {role}"),
-    "list.no_user": ("尚未设置姓名", "No name set yet"),
-    "list.change_user": ("更改", "Change"),
-    "list.database": ("数据库：{path}", "Database: {path}"),
-    "list.count_all": ("共 {total} 份访谈", "{total} interviews"),
-    "list.count_shown": ("显示 {shown} / {total} 份访谈", "Showing {shown} of {total} interviews"),
-    "list.empty": ("还没有访谈。点击“新建访谈”开始。", "No interviews yet. Click “New interview” to start."),
-    "list.no_match": ("没有符合搜索和筛选条件的访谈。", "No interview matches the search and filters."),
-    "list.clear_filters": ("清除搜索和筛选", "Clear search and filters"),
-    "list.shortcut_hint": ("Ctrl+N 新建 · Ctrl+F 搜索 · 回车打开", "Ctrl+N new · Ctrl+F search · Enter opens"),
-})
+add_strings(
+    {
+        "list.new_interview": ("新建访谈", "New interview"),
+        "list.new_profile": ("新建社区概况", "New community profile"),
+        "list.open": ("打开", "Open"),
+        "list.search": ("搜索：社区、访员、角色、日期……", "Search: community, fieldworker, role, date…"),
+        "list.filter_status": ("状态：{which}", "Status: {which}"),
+        "list.filter_role": ("角色：{which}", "Role: {which}"),
+        "list.filter_all": ("全部", "all"),
+        "list.filter_none": ("无", "none"),
+        "list.filter_show_all": ("全部显示", "Show all"),
+        "list.filter_join": ("、", ", "),
+        "list.filter_many": ("{n} 项", "{n} selected"),
+        "list.user": ("{name} · {role}", "{name} · {role}"),
+        "list.no_user": ("尚未设置姓名", "No name set yet"),
+        "list.change_user": ("更改", "Change"),
+        "list.database": ("数据库：{path}", "Database: {path}"),
+        "list.count_all": ("共 {total} 份访谈", "{total} interviews"),
+        "list.count_shown": ("显示 {shown} / {total} 份访谈", "Showing {shown} of {total} interviews"),
+        "list.empty": ("还没有访谈。点击“新建访谈”开始。", "No interviews yet. Click “New interview” to start."),
+        "list.no_match": ("没有符合搜索和筛选条件的访谈。", "No interview matches the search and filters."),
+        "list.clear_filters": ("清除搜索和筛选", "Clear search and filters"),
+        "list.shortcut_hint": ("Ctrl+N 新建 · Ctrl+F 搜索 · 回车打开", "Ctrl+N new · Ctrl+F search · Enter opens"),
+    }
+)
+
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -70,8 +83,9 @@ class HomeView(QWidget):
     open_requested = Signal(str)  # an interview id
     refreshed = Signal()  # the list was (re)read from the store
 
-    def __init__(self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None,
-                 *, load: bool = True) -> None:
+    def __init__(
+        self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None, *, load: bool = True
+    ) -> None:
         super().__init__(parent)
         self.store, self.library, self.tr = store, library, tr
         self._sized_for: str | None = None  # the language the columns were last fitted to
@@ -174,12 +188,21 @@ class HomeView(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), self, activated=lambda: self.new_interview())
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.focus_search)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, activated=self.open_selected,
-                      context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Down), self.search, activated=self._focus_table,
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+            QShortcut(
+                QKeySequence(key), self.table, activated=self.open_selected, context=Qt.ShortcutContext.WidgetShortcut
+            )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Down),
+            self.search,
+            activated=self._focus_table,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.search,
+            activated=self.search.clear,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
 
     # -- public ------------------------------------------------------------------------------
 
@@ -189,10 +212,8 @@ class HomeView(QWidget):
         interviews = self.store.interviews()
         titles = {}
         for sha in {i.protocol_sha256 for i in interviews}:
-            try:
+            with contextlib.suppress(YingzaoError):  # the list falls back to the protocol id
                 titles[sha] = self.store.protocol(sha).titles
-            except YingzaoError:
-                pass  # the list falls back to the protocol id
         self.model.reload(interviews, self.store.communities(), titles)
         if keep is not None:
             self.select_interview(keep)
@@ -216,7 +237,8 @@ class HomeView(QWidget):
         if not index.isValid():
             return False  # filtered out
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.table.scrollTo(index)
         return True
 
@@ -229,7 +251,7 @@ class HomeView(QWidget):
         """Ask for protocol and community, start the interview, and ask to open it; its id, or None."""
         if self.store.read_only:
             return None
-        from yingzao.ui import new_interview_dialog  # noqa: PLC0415 - not needed to show the list at start-up
+        from yingzao.ui import new_interview_dialog
 
         choice = new_interview_dialog.choose_new_interview(self, self.store, self.library, self.tr, profile=profile)
         if choice is None:
@@ -238,7 +260,6 @@ class HomeView(QWidget):
         try:
             new_id = self.store.start_interview(sha, community_id=community_id)
         except YingzaoError as error:
-
             error_dialog.show_error(self, self.tr, error)
             return None
         self.clear_filters()
@@ -248,7 +269,7 @@ class HomeView(QWidget):
         return new_id
 
     def change_identity(self) -> bool:
-        from yingzao.ui import first_run_dialog  # noqa: PLC0415 - not needed to show the list at start-up
+        from yingzao.ui import first_run_dialog
 
         if self.store.read_only:
             return False
@@ -298,10 +319,12 @@ class HomeView(QWidget):
             self.empty_label.setText(_escape(tr("list.empty")))
         elif shown == 0:
             self.empty_label.setText(
-                f"{_escape(tr('list.no_match'))}<br><br><a href='#clear'>{_escape(tr('list.clear_filters'))}</a>")
+                f"{_escape(tr('list.no_match'))}<br><br><a href='#clear'>{_escape(tr('list.clear_filters'))}</a>"
+            )
         self.stack.setCurrentWidget(self.table if shown else self.empty_label)
-        self.count_label.setText(tr("list.count_all", total=total) if shown == total
-                                 else tr("list.count_shown", shown=shown, total=total))
+        self.count_label.setText(
+            tr("list.count_all", total=total) if shown == total else tr("list.count_shown", shown=shown, total=total)
+        )
         self._update_open_button()
 
     def _update_header(self) -> None:
@@ -309,8 +332,12 @@ class HomeView(QWidget):
         name = self.store.get_setting("user_name") or ""
         role = role_label(tr, self.store.get_setting("user_role"))
         who = tr("list.user", name=name, role=role) if name else tr("list.no_user")
-        change = "" if self.store.read_only else (  # who records nothing in a read-only window
-            f"&nbsp;&nbsp;<a href='#change' style='font-size: 12px;'>{_escape(tr('list.change_user'))}</a>")
+        change = (
+            ""
+            if self.store.read_only
+            # who records nothing in a read-only window
+            else (f"&nbsp;&nbsp;<a href='#change' style='font-size: 12px;'>{_escape(tr('list.change_user'))}</a>")
+        )
         self.user_label.setText(f"<b>{_escape(who)}</b>{change}")
         self.database_label.set_full_text(tr("list.database", path=self.store.path))
         for button in (self.new_button, self.profile_button):
@@ -324,8 +351,10 @@ class HomeView(QWidget):
         sample = range(min(self.model.rowCount(), 60))
         for column in range(self.model.columnCount()):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
-            widest = max([header_metrics.horizontalAdvance(title) + 24]
-                         + [metrics.horizontalAdvance(self.model.text(row, column)) for row in sample])
+            widest = max(
+                [header_metrics.horizontalAdvance(title) + 24]
+                + [metrics.horizontalAdvance(self.model.text(row, column)) for row in sample]
+            )
             header.resizeSection(column, min(widest + 16, 220))
         if self._sized_for is None:
             # from now on the protocol column follows the table's width. Not in __init__: the first
@@ -341,7 +370,7 @@ class HomeView(QWidget):
         others = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c != COL["protocol"])
         header.resizeSection(COL["protocol"], max(140, self.table.viewport().width() - others))
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize and self._sized_for:
             self._fit_protocol_column()
         return super().eventFilter(watched, event)
@@ -352,12 +381,19 @@ class HomeView(QWidget):
         self.profile_button.setText(tr("list.new_profile"))
         self.open_button.setText(tr("list.open"))
         self.search.setPlaceholderText(tr("list.search"))
-        words = (tr("list.filter_all"), tr("list.filter_none"), tr("list.filter_show_all"), tr("list.filter_join"),
-                 tr("list.filter_many", n="{n}"))
-        self.status_filter.retranslate(tr("list.filter_status", which="{which}"),
-                                       {s: tr(f"status.{s}") for s in STATUSES}, *words)
-        self.role_filter.retranslate(tr("list.filter_role", which="{which}"),
-                                     {r: tr(f"role.{r}") for r in ROLES}, *words)
+        words = (
+            tr("list.filter_all"),
+            tr("list.filter_none"),
+            tr("list.filter_show_all"),
+            tr("list.filter_join"),
+            tr("list.filter_many", n="{n}"),
+        )
+        self.status_filter.retranslate(
+            tr("list.filter_status", which="{which}"), {s: tr(f"status.{s}") for s in STATUSES}, *words
+        )
+        self.role_filter.retranslate(
+            tr("list.filter_role", which="{which}"), {r: tr(f"role.{r}") for r in ROLES}, *words
+        )
         self.hint_label.setText(tr("list.shortcut_hint"))
         self.model.retranslate()
         self._update_header()

@@ -1,4 +1,5 @@
 """Small widgets of the home page: a path label that elides, and the check-box filter buttons."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -78,8 +79,16 @@ class CheckFilter(QPushButton):
     def select_all(self) -> None:
         self.set_checked(set(self.actions_))
 
-    def retranslate(self, label_format: str, labels: dict[str, str], all_word: str, none_word: str,
-                    show_all: str, join: str, many: str) -> None:
+    def retranslate(
+        self,
+        label_format: str,
+        labels: dict[str, str],
+        all_word: str,
+        none_word: str,
+        show_all: str,
+        join: str,
+        many: str,
+    ) -> None:
         self._format, self._words = label_format, (all_word, none_word, join, many)
         for value, action in self.actions_.items():
             action.setText(labels[value])

@@ -1,4 +1,5 @@
 """Interface strings in Chinese (default) and English; switchable at any moment."""
+
 from __future__ import annotations
 
 import weakref

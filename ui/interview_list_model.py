@@ -5,32 +5,42 @@ change), so opening the app on thousands of interviews costs only the rows on sc
 is a list lookup. Sorting is a permutation of ranks computed once per column (the proxy hands
 `sort()` to the model); the proxy filters. The view is never rebuilt.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, \
-    QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCollator,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
 from yingzao.core.store.records import STATUSES, Community, Interview
 from yingzao.core.timestamps import to_local
 from yingzao.ui.i18n import Translator, add_strings, all_keys
 
-add_strings({
-    "list.col.status": ("状态", "Status"),
-    "list.col.role": ("受访者角色", "Respondent"),
-    "list.col.community": ("社区", "Community"),
-    "list.col.protocol": ("提纲（版本）", "Protocol (version)"),
-    "list.col.fieldworker": ("访员", "Fieldworker"),
-    "list.col.started": ("开始时间", "Started"),
-    "list.col.updated": ("最后修改", "Last change"),
-    "list.col.progress": ("进度", "Progress"),
-    "list.col.outcome": ("结果", "Outcome"),
-    "list.outcome.consent_refused": ("拒绝受访", "Consent refused"),
-    "list.no_community": ("（不针对单个社区）", "(not a single community)"),
-    "list.protocol": ("{title}（{version}）", "{title} ({version})"),
-})
+add_strings(
+    {
+        "list.col.status": ("状态", "Status"),
+        "list.col.role": ("受访者角色", "Respondent"),
+        "list.col.community": ("社区", "Community"),
+        "list.col.protocol": ("提纲（版本）", "Protocol (version)"),
+        "list.col.fieldworker": ("访员", "Fieldworker"),
+        "list.col.started": ("开始时间", "Started"),
+        "list.col.updated": ("最后修改", "Last change"),
+        "list.col.progress": ("进度", "Progress"),
+        "list.col.outcome": ("结果", "Outcome"),
+        "list.outcome.consent_refused": ("拒绝受访", "Consent refused"),
+        "list.no_community": ("（不针对单个社区）", "(not a single community)"),
+        "list.protocol": ("{title}（{version}）", "{title} ({version})"),
+    }
+)
 
 COLUMNS = ("status", "progress", "role", "community", "protocol", "fieldworker", "started", "updated", "outcome")
 COL = {name: i for i, name in enumerate(COLUMNS)}
@@ -76,8 +86,9 @@ class InterviewListModel(QAbstractTableModel):
 
     # -- filling -----------------------------------------------------------------------------
 
-    def reload(self, interviews: Iterable[Interview], communities: Iterable[Community],
-               titles: Mapping[str, Mapping[str, str]]) -> None:
+    def reload(
+        self, interviews: Iterable[Interview], communities: Iterable[Community], titles: Mapping[str, Mapping[str, str]]
+    ) -> None:
         """Show these interviews. `titles` maps a protocol's sha256 to its titles by language."""
         self.beginResetModel()
         self._rows = default_order(interviews)
@@ -125,7 +136,8 @@ class InterviewListModel(QAbstractTableModel):
         rows = [self._view[index.row()] for index in before]
         self._arrange()
         self.changePersistentIndexList(
-            before, [self.index(self._shown_at[row], index.column()) for row, index in zip(rows, before)])
+            before, [self.index(self._shown_at[row], index.column()) for row, index in zip(rows, before)]
+        )
 
     def _compose(self) -> None:
         """Forget the words: each row's cells are made when first shown (see `_cells`), ranks when
@@ -177,8 +189,10 @@ class InterviewListModel(QAbstractTableModel):
 
     def _haystacks(self) -> list[str]:
         if len(self._haystack) != len(self._rows):
-            self._haystack = [" ".join(self._cells(n)).casefold() + " " + (i.community_id or "").casefold()
-                              for n, i in enumerate(self._rows)]
+            self._haystack = [
+                " ".join(self._cells(n)).casefold() + " " + (i.community_id or "").casefold()
+                for n, i in enumerate(self._rows)
+            ]
         return self._haystack
 
     def _column_rank(self, column: int) -> list[int]:
@@ -219,8 +233,9 @@ class InterviewListModel(QAbstractTableModel):
         index = self._index_of.get(interview_id)
         return None if index is None else self._shown_at[index]
 
-    def matches(self, row: int, terms: list[str], statuses: frozenset[str] | None,
-                roles: frozenset[str] | None) -> bool:
+    def matches(
+        self, row: int, terms: list[str], statuses: frozenset[str] | None, roles: frozenset[str] | None
+    ) -> bool:
         index = self._view[row]
         interview = self._rows[index]
         if statuses is not None and interview.status not in statuses:

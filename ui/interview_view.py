@@ -5,6 +5,7 @@ second while typing goes on without a pause (never during an IME composition: wh
 saved as soon as the composition ends), so a crash loses at most about the last second of typing.
 Relevance and progress update live, and leaving a question shows its problems inline.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,41 +41,54 @@ from yingzao.ui.save_schedule import SaveSchedule
 screen_clock = time.monotonic  # the screen's clock for the interview timer and paradata (a test may wind it)
 SCREEN_TIME_EVERY_MS = 5_000  # screen time is written this often (and with every save), so a crash loses little of it
 
-add_strings({
-    "iv.back": ("返回列表", "Back to list"),
-    "iv.prev": ("上一部分", "Previous section"),
-    "iv.next": ("下一部分", "Next section"),
-    "iv.find": ("跳到题目…", "Go to question…"),
-    "iv.finalise": ("完成访谈…", "Finalise…"),
-    "iv.finalise_profile": ("完成填写…", "Finish the profile…"),
-    "iv.saved": ("已保存 {time}", "Saved {time}"),
-    "iv.not_saved": ("尚未修改", "No changes yet"),
-    "iv.unsaved": ("未保存…", "Unsaved…"),
-    "iv.rejected": ("有答案格式不对，未保存（见红字）",
-                    "Not saved: an answer is not in the right form (see the red text)"),
-    "iv.save_failed": ("未能保存：{message}", "Not saved: {message}"),
-    "iv.timer": ("访谈用时 {time}", "Interview time {time}"),
-    "iv.progress": ("完成 {percent}%", "{percent}% done"),
-    "iv.read_only": ("此访谈已完成，只读。如需修改，请联系督导重新打开。",
-                     "This interview is finalised and read-only. Ask a supervisor to reopen it if it needs changes."),
-    "iv.database_read_only": ("只读：另一个营造窗口正在使用此数据库，这里只能查看这份访谈。",
-                              "Read-only: another Yingzao window is using this database; here you can only look at "
-                              "this interview."),
-    "iv.refused": ("受访者不同意参加访谈：访谈到此结束，拒绝将被记录。",
-                   "The respondent declined to take part: the interview ends here and the refusal is recorded."),
-    "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
-    "iv.general": ("一般问题", "General"),
-    "iv.elsewhere": ("此访谈由另一台电脑上的访员（{who}）采集，只能在那台电脑上修改；这里只读。",
-                     "This interview was taken on another computer (by {who}) and can only be changed there; it is "
-                     "read-only here."),
-    "iv.unsaved.title": ("有内容未能保存", "Not everything could be saved"),
-    "iv.unsaved.retry": ("再试一次", "Try again"),
-    "iv.unsaved.stay": ("留在此页", "Stay here"),
-    "iv.unsaved.leave": ("不保存，离开", "Leave without saving"),
-    "iv.has_comments": ("有批注", "comments"),
-    "iv.shortcuts": ("Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 跳到题目 · Tab 下一题",
-                     "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F go to question · Tab next question"),
-})
+add_strings(
+    {
+        "iv.back": ("返回列表", "Back to list"),
+        "iv.prev": ("上一部分", "Previous section"),
+        "iv.next": ("下一部分", "Next section"),
+        "iv.find": ("跳到题目…", "Go to question…"),
+        "iv.finalise": ("完成访谈…", "Finalise…"),
+        "iv.finalise_profile": ("完成填写…", "Finish the profile…"),
+        "iv.saved": ("已保存 {time}", "Saved {time}"),
+        "iv.not_saved": ("尚未修改", "No changes yet"),
+        "iv.unsaved": ("未保存…", "Unsaved…"),
+        "iv.rejected": (
+            "有答案格式不对，未保存（见红字）",
+            "Not saved: an answer is not in the right form (see the red text)",
+        ),
+        "iv.save_failed": ("未能保存：{message}", "Not saved: {message}"),
+        "iv.timer": ("访谈用时 {time}", "Interview time {time}"),
+        "iv.progress": ("完成 {percent}%", "{percent}% done"),
+        "iv.read_only": (
+            "此访谈已完成，只读。如需修改，请联系督导重新打开。",
+            "This interview is finalised and read-only. Ask a supervisor to reopen it if it needs changes.",
+        ),
+        "iv.database_read_only": (
+            "只读：另一个营造窗口正在使用此数据库，这里只能查看这份访谈。",
+            "Read-only: another Yingzao window is using this database; here you can only look at this interview.",
+        ),
+        "iv.refused": (
+            "受访者不同意参加访谈：访谈到此结束，拒绝将被记录。",
+            "The respondent declined to take part: the interview ends here and the refusal is recorded.",
+        ),
+        "iv.refused.finish": ("结束访谈并记录拒绝", "End the interview and record the refusal"),
+        "iv.general": ("一般问题", "General"),
+        "iv.elsewhere": (
+            "此访谈由另一台电脑上的访员（{who}）采集，只能在那台电脑上修改；这里只读。",
+            "This interview was taken on another computer (by {who}) and can only be changed there; it is "
+            "read-only here.",
+        ),
+        "iv.unsaved.title": ("有内容未能保存", "Not everything could be saved"),
+        "iv.unsaved.retry": ("再试一次", "Try again"),
+        "iv.unsaved.stay": ("留在此页", "Stay here"),
+        "iv.unsaved.leave": ("不保存，离开", "Leave without saving"),
+        "iv.has_comments": ("有批注", "comments"),
+        "iv.shortcuts": (
+            "Ctrl+PgDn 下一部分 · Ctrl+PgUp 上一部分 · Ctrl+F 跳到题目 · Tab 下一题",
+            "Ctrl+PgDn next section · Ctrl+PgUp previous · Ctrl+F go to question · Tab next question",
+        ),
+    }
+)
 
 
 class InterviewView(QWidget):
@@ -82,8 +96,9 @@ class InterviewView(QWidget):
     finalized = Signal(str)
     saved = Signal(str)  # the time of the last save, for the main window's status bar
 
-    def __init__(self, session: InterviewSession, tr: Translator, *, community_name: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: InterviewSession, tr: Translator, *, community_name: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session, self.tr, self.community_name = session, tr, community_name
         self.protocol = session.protocol
@@ -191,8 +206,12 @@ class InterviewView(QWidget):
         bottom_layout.addWidget(self.shortcuts_label, 3)
         outer.addWidget(bottom)
 
-        for keys, slot in (("Ctrl+PgDown", lambda: self.step_section(+1)), ("Ctrl+PgUp", lambda: self.step_section(-1)),
-                           ("Ctrl+F", self.find_question), ("Ctrl+S", self.flush)):
+        for keys, slot in (
+            ("Ctrl+PgDown", lambda: self.step_section(+1)),
+            ("Ctrl+PgUp", lambda: self.step_section(-1)),
+            ("Ctrl+F", self.find_question),
+            ("Ctrl+S", self.flush),
+        ):
             QShortcut(QKeySequence(keys), self, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _page(self, index: int) -> QScrollArea:
@@ -263,9 +282,16 @@ class InterviewView(QWidget):
         self._refresh_navigator()
         self._refresh_steps()
         if focus:
-            first = next((n for n in self.sections[index].questions
-                          if n in self.widgets and self.widgets[n].editor is not None
-                          and self.widgets[n].isVisibleTo(self.pages[index].widget())), None)
+            first = next(
+                (
+                    n
+                    for n in self.sections[index].questions
+                    if n in self.widgets
+                    and self.widgets[n].editor is not None
+                    and self.widgets[n].isVisibleTo(self.pages[index].widget())
+                ),
+                None,
+            )
             if first:
                 self.widgets[first].focus_editor()
 
@@ -283,8 +309,15 @@ class InterviewView(QWidget):
         current = QApplication.focusWidget()
         if forward and page is not None and current is not None and page.isAncestorOf(current):
             following = current.nextInFocusChain()
-            while following is not None and following is not current and not (
-                    following.focusPolicy() & Qt.FocusPolicy.TabFocus and following.isVisible() and following.isEnabled()):
+            while (
+                following is not None
+                and following is not current
+                and not (
+                    following.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and following.isVisible()
+                    and following.isEnabled()
+                )
+            ):
                 following = following.nextInFocusChain()
             if following is None or following is current or not page.isAncestorOf(following):
                 if self._neighbour(index, +1) is not None:
@@ -420,7 +453,9 @@ class InterviewView(QWidget):
         from PySide6.QtWidgets import QMessageBox
 
         while not self.flush(force=True):
-            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("iv.unsaved.title"), self.saved_label.text(), parent=self)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, self.tr("iv.unsaved.title"), self.saved_label.text(), parent=self
+            )
             retry = box.addButton(self.tr("iv.unsaved.retry"), QMessageBox.ButtonRole.AcceptRole)
             stay = box.addButton(self.tr("iv.unsaved.stay"), QMessageBox.ButtonRole.RejectRole)
             leave = box.addButton(self.tr("iv.unsaved.leave"), QMessageBox.ButtonRole.DestructiveRole)
@@ -503,7 +538,9 @@ class InterviewView(QWidget):
 
     def _refresh_timer(self) -> None:
         total = int(self._base_seconds + screen_clock() - self._screen_written)
-        self.timer_label.setText(self.tr("iv.timer", time=f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"))
+        self.timer_label.setText(
+            self.tr("iv.timer", time=f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}")
+        )
 
     # -- status ------------------------------------------------------------------------------
 
@@ -511,8 +548,11 @@ class InterviewView(QWidget):
         for index, section in enumerate(self.sections):
             progress = self.session.section_progress(section, self.tr.lang)
             relevant = self.session.section_relevant(section)
-            flagged = progress.issues and (self.show_all_issues or (index in self.visited and index != self.stack.currentIndex())
-                                           or any(n in self.touched for n in section.questions))
+            flagged = progress.issues and (
+                self.show_all_issues
+                or (index in self.visited and index != self.stack.currentIndex())
+                or any(n in self.touched for n in section.questions)
+            )
             mark = "  ⚠" if flagged else ("  ✓" if progress.total and progress.answered == progress.total else "")
             if any(self.comments.threads.get(name) for name in section.questions):
                 mark += "  · " + self.tr("iv.has_comments")  # a supervisor commented here
@@ -520,10 +560,15 @@ class InterviewView(QWidget):
             text = f"{index + 1}. {self._section_title(index)}\n    {progress.answered}/{progress.total}{mark}"
             item.setText(text)
             width = max(120, self.navigator.viewport().width() - 12)
-            height = self.navigator.fontMetrics().boundingRect(
-                0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), text).height()
+            height = (
+                self.navigator.fontMetrics()
+                .boundingRect(0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), text)
+                .height()
+            )
             item.setSizeHint(QSize(width, height + 10))
-            item.setForeground(Qt.GlobalColor.gray if not relevant else (Qt.GlobalColor.darkRed if flagged else Qt.GlobalColor.black))
+            item.setForeground(
+                Qt.GlobalColor.gray if not relevant else (Qt.GlobalColor.darkRed if flagged else Qt.GlobalColor.black)
+            )
             flags = item.flags()
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if relevant else flags & ~Qt.ItemFlag.ItemIsEnabled)
         self.navigator.doItemsLayout()

@@ -1,4 +1,5 @@
 """The main window: the home list and the interview screen, one at a time, and the menus."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,41 +12,47 @@ from yingzao.core import logs
 from yingzao.core.errors import YingzaoError
 from yingzao.core.forms.library import Library, load_library
 from yingzao.core.store.database import Store
+from yingzao.ui import error_dialog
 from yingzao.ui.backup import back_up
 from yingzao.ui.home_view import HomeView
 from yingzao.ui.i18n import LANGUAGES, Translator, add_strings
-from yingzao.ui import error_dialog
 from yingzao.ui.resume import offer_resume
 
 OPEN_INTERVIEW = "open_interview"  # setting: the interview on screen; left behind only by a crash
 
-add_strings({
-    "menu.file": ("文件(&F)", "&File"),
-    "menu.interview": ("访谈", "Interview"),
-    "menu.new_interview": ("新建访谈…", "New interview…"),
-    "menu.new_profile": ("新建社区概况…", "New community profile…"),
-    "menu.identity": ("我的身份…", "My identity…"),
-    "menu.open_database": ("打开数据库…", "Open database…"),
-    "menu.log_folder": ("打开日志文件夹", "Open log folder"),
-    "open_db.filter": ("营造数据库 (*.db);;所有文件 (*)", "Yingzao databases (*.db);;All files (*)"),
-    "read_only.banner": ("只读：此数据库正在被另一个营造窗口使用，这里只能查看，不能修改。要修改，请在那个窗口里操作，或关闭它后重新打开。",
-                         "Read-only: another Yingzao window is using this database, so here you can look but not change "
-                         "anything. To make changes, work in that window, or close it and open the database again."),
-    "menu.pack": ("导出数据包…", "Export session…"),
-    "menu.merge": ("合并数据包…", "Merge sessions…"),
-    "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
-    "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
-    "menu.data": ("数据(&D)", "&Data"),
-    "menu.review": ("审核(&R)", "&Review"),
-    "menu.review_queue": ("审核队列…", "Review queue…"),
-    "menu.quit": ("退出", "Quit"),
-    "menu.help": ("帮助(&H)", "&Help"),
-    "menu.about": ("关于营造", "About Yingzao"),
-    "about.text": ("营造：产业社区营造与精细化治理研究的离线访谈工具。\n数据库：{path}",
-                   "Yingzao: offline interviews for research on industrial-community building and fine governance.\nDatabase: {path}"),
-    "status.finalised": ("访谈已完成并保存。", "Interview finalised and saved."),
-    "status.saved": ("已保存 {time}", "Saved {time}"),
-})
+add_strings(
+    {
+        "menu.file": ("文件(&F)", "&File"),
+        "menu.interview": ("访谈", "Interview"),
+        "menu.new_interview": ("新建访谈…", "New interview…"),
+        "menu.new_profile": ("新建社区概况…", "New community profile…"),
+        "menu.identity": ("我的身份…", "My identity…"),
+        "menu.open_database": ("打开数据库…", "Open database…"),
+        "menu.log_folder": ("打开日志文件夹", "Open log folder"),
+        "open_db.filter": ("营造数据库 (*.db);;所有文件 (*)", "Yingzao databases (*.db);;All files (*)"),
+        "read_only.banner": (
+            "只读：此数据库正在被另一个营造窗口使用，这里只能查看，不能修改。要修改，请在那个窗口里操作，或关闭它后重新打开。",
+            "Read-only: another Yingzao window is using this database, so here you can look but not change "
+            "anything. To make changes, work in that window, or close it and open the database again.",
+        ),
+        "menu.pack": ("导出数据包…", "Export session…"),
+        "menu.merge": ("合并数据包…", "Merge sessions…"),
+        "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
+        "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
+        "menu.data": ("数据(&D)", "&Data"),
+        "menu.review": ("审核(&R)", "&Review"),
+        "menu.review_queue": ("审核队列…", "Review queue…"),
+        "menu.quit": ("退出", "Quit"),
+        "menu.help": ("帮助(&H)", "&Help"),
+        "menu.about": ("关于营造", "About Yingzao"),
+        "about.text": (
+            "营造：产业社区营造与精细化治理研究的离线访谈工具。\n数据库：{path}",
+            "Yingzao: offline interviews for research on industrial-community building and fine governance.\nDatabase: {path}",
+        ),
+        "status.finalised": ("访谈已完成并保存。", "Interview finalised and saved."),
+        "status.saved": ("已保存 {time}", "Saved {time}"),
+    }
+)
 
 
 class MainWindow(QMainWindow):
@@ -87,7 +94,9 @@ class MainWindow(QMainWindow):
         self.new_interview_action = QAction(self)  # Ctrl+N is the home page's own shortcut
         self.new_interview_action.triggered.connect(lambda: self._home_action(self.home.new_interview))
         self.new_profile_action = QAction(self)
-        self.new_profile_action.triggered.connect(lambda: self._home_action(lambda: self.home.new_interview(profile=True)))
+        self.new_profile_action.triggered.connect(
+            lambda: self._home_action(lambda: self.home.new_interview(profile=True))
+        )
         self.identity_action = QAction(self)
         self.identity_action.triggered.connect(self.change_identity)
         self.open_database_action = QAction(self, shortcut=QKeySequence.StandardKey.Open)
@@ -164,8 +173,14 @@ class MainWindow(QMainWindow):
     @property
     def write_actions(self) -> list[QAction]:
         """What changes the database: off in a read-only window."""
-        return [self.new_interview_action, self.new_profile_action, self.identity_action, self.pack_action,
-                self.merge_action, self.conflicts_action]
+        return [
+            self.new_interview_action,
+            self.new_profile_action,
+            self.identity_action,
+            self.pack_action,
+            self.merge_action,
+            self.conflicts_action,
+        ]
 
     def _apply_read_only(self) -> None:
         read_only = self.store.read_only
@@ -173,7 +188,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(not read_only)
         if read_only and not self.read_only_banner.styleSheet():
             # only when shown: the first style sheet of a run costs several milliseconds of start-up
-            self.read_only_banner.setStyleSheet("background: #eef2f7; color: #23364d; padding: 8px 12px; font-weight: 600;")
+            self.read_only_banner.setStyleSheet(
+                "background: #eef2f7; color: #23364d; padding: 8px 12px; font-weight: 600;"
+            )
         self.read_only_banner.setVisible(read_only)
         self.read_only_banner.setText(self.tr("read_only.banner"))
 
@@ -185,8 +202,9 @@ class MainWindow(QMainWindow):
     def choose_database(self) -> bool:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("menu.open_database"), str(self.store.path.parent),
-                                              self.tr("open_db.filter"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("menu.open_database"), str(self.store.path.parent), self.tr("open_db.filter")
+        )
         return bool(path) and self.switch_database(Path(path))
 
     def switch_database(self, path: Path) -> bool:
@@ -313,7 +331,6 @@ class MainWindow(QMainWindow):
         try:
             session = InterviewSession(self.store, interview_id, read_only=self.store.read_only)
         except YingzaoError as error:
-
             error_dialog.show_error(self, self.tr, error)
             return
         new = session.editable and not session.answers
@@ -370,7 +387,7 @@ class MainWindow(QMainWindow):
         self.close_interview()
         self.statusBar().showMessage(self.tr("status.finalised"), 8000)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if not self._first_painted:
             # A zero timer started in showEvent would run before the window system's first expose,
@@ -386,7 +403,7 @@ class MainWindow(QMainWindow):
         if self.store.is_open:  # the window may outlive its store (closing, tests)
             self.home.refresh()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self.interview_view is not None:
             if not self.interview_view.save_before_leaving():
                 event.ignore()  # something typed could not be saved and the user chose to stay

@@ -1,5 +1,6 @@
 """Merge sessions: choose several package files, merge them off the UI thread with progress and
 cancel, then read the report (and save it as .xlsx, or go on to the conflicts)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,50 +32,63 @@ from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
-add_strings({
-    "merge.title": ("合并数据包", "Merge sessions"),
-    "merge.intro": ("选择要合并的数据包（.yzpack）：访员导出的访谈，或督导发回的审核结果；可一次选多个。"
-                    "每个数据包单独合并：有问题的文件会被拒收并说明原因，不影响其他文件；"
-                    "重复合并同一个文件不会改变任何数据。",
-                    "Choose the packages (.yzpack) to merge: interviews a fieldworker exported, or a review a "
-                    "supervisor sent back; several at once is fine. Each package merges on its own: a bad file is "
-                    "refused with the reason and the others still merge; merging the same file again changes nothing."),
-    "merge.add": ("添加文件…", "Add files…"),
-    "merge.remove": ("移除所选", "Remove selected"),
-    "merge.start": ("开始合并", "Merge"),
-    "merge.cancel": ("取消", "Cancel"),
-    "merge.close": ("关闭", "Close"),
-    "merge.save": ("报告另存为 Excel…", "Save report as Excel…"),
-    "merge.resolve": ("处理冲突…", "Resolve conflicts…"),
-    "merge.filter": ("营造数据包 (*.yzpack);;所有文件 (*)", "Yingzao packages (*.yzpack);;All files (*)"),
-    "merge.filter_xlsx": ("Excel 工作簿 (*.xlsx)", "Excel workbook (*.xlsx)"),
-    "merge.progress": ("正在合并 {name}（第 {done}/{total} 个）", "Merging {name} ({done} of {total})"),
-    "merge.cancelling": ("正在取消：当前数据包将不写入…", "Cancelling: the package being merged will not be written…"),
-    "merge.done": ("完成：{merged} 个已合并，{already} 个此前已合并，{refused} 个被拒收；"
-                   "新增 {added} 份访谈，更新 {updated} 份，{conflicts} 份有冲突。",
-                   "Done: {merged} merged, {already} already merged before, {refused} refused; "
-                   "{added} interview(s) added, {updated} updated, {conflicts} in conflict."),
-    "merge.cancelled": ("已取消：正在合并的数据包没有写入，之前的已合并完毕。",
-                        "Cancelled: the package being merged was not written; those before it are merged."),
-    "merge.conflict_note": ("有冲突的访谈两个版本都已保留，请点“处理冲突”逐题或整体选择。",
-                            "Both versions of each interview in conflict are kept; use Resolve conflicts to choose per "
-                            "answer or as a whole."),
-    "merge.saved": ("报告已保存：{path}", "Report saved: {path}"),
-    "merge.col.file": ("文件", "File"),
-    "merge.col.status": ("结果", "Result"),
-    "merge.col.added": ("新增", "Added"),
-    "merge.col.updated": ("更新", "Updated"),
-    "merge.col.duplicates": ("重复", "Duplicates"),
-    "merge.col.conflicts": ("冲突", "Conflicts"),
-    "merge.col.reason": ("说明", "Details"),
-    "merge.status.merged": ("已合并", "merged"),
-    "merge.status.already_merged": ("此前已合并", "already merged"),
-    "merge.status.refused": ("拒收", "refused"),
-    "merge.status.cancelled": ("已取消", "cancelled"),
-    "merge.older": ("{count} 个旧版本已跳过", "{count} older version(s) skipped"),
-    "merge.already_on": ("于 {at} 合并，未作任何改动", "merged on {at}; nothing changed"),
-    "merge.conflicts_list": ("有冲突的访谈：{ids}", "in conflict: {ids}"),
-})
+add_strings(
+    {
+        "merge.title": ("合并数据包", "Merge sessions"),
+        "merge.intro": (
+            "选择要合并的数据包（.yzpack）：访员导出的访谈，或督导发回的审核结果；可一次选多个。"
+            "每个数据包单独合并：有问题的文件会被拒收并说明原因，不影响其他文件；"
+            "重复合并同一个文件不会改变任何数据。",
+            "Choose the packages (.yzpack) to merge: interviews a fieldworker exported, or a review a "
+            "supervisor sent back; several at once is fine. Each package merges on its own: a bad file is "
+            "refused with the reason and the others still merge; merging the same file again changes nothing.",
+        ),
+        "merge.add": ("添加文件…", "Add files…"),
+        "merge.remove": ("移除所选", "Remove selected"),
+        "merge.start": ("开始合并", "Merge"),
+        "merge.cancel": ("取消", "Cancel"),
+        "merge.close": ("关闭", "Close"),
+        "merge.save": ("报告另存为 Excel…", "Save report as Excel…"),
+        "merge.resolve": ("处理冲突…", "Resolve conflicts…"),
+        "merge.filter": ("营造数据包 (*.yzpack);;所有文件 (*)", "Yingzao packages (*.yzpack);;All files (*)"),
+        "merge.filter_xlsx": ("Excel 工作簿 (*.xlsx)", "Excel workbook (*.xlsx)"),
+        "merge.progress": ("正在合并 {name}（第 {done}/{total} 个）", "Merging {name} ({done} of {total})"),
+        "merge.cancelling": (
+            "正在取消：当前数据包将不写入…",
+            "Cancelling: the package being merged will not be written…",
+        ),
+        "merge.done": (
+            "完成：{merged} 个已合并，{already} 个此前已合并，{refused} 个被拒收；"
+            "新增 {added} 份访谈，更新 {updated} 份，{conflicts} 份有冲突。",
+            "Done: {merged} merged, {already} already merged before, {refused} refused; "
+            "{added} interview(s) added, {updated} updated, {conflicts} in conflict.",
+        ),
+        "merge.cancelled": (
+            "已取消：正在合并的数据包没有写入，之前的已合并完毕。",
+            "Cancelled: the package being merged was not written; those before it are merged.",
+        ),
+        "merge.conflict_note": (
+            "有冲突的访谈两个版本都已保留，请点“处理冲突”逐题或整体选择。",
+            "Both versions of each interview in conflict are kept; use Resolve conflicts to choose per "
+            "answer or as a whole.",
+        ),
+        "merge.saved": ("报告已保存：{path}", "Report saved: {path}"),
+        "merge.col.file": ("文件", "File"),
+        "merge.col.status": ("结果", "Result"),
+        "merge.col.added": ("新增", "Added"),
+        "merge.col.updated": ("更新", "Updated"),
+        "merge.col.duplicates": ("重复", "Duplicates"),
+        "merge.col.conflicts": ("冲突", "Conflicts"),
+        "merge.col.reason": ("说明", "Details"),
+        "merge.status.merged": ("已合并", "merged"),
+        "merge.status.already_merged": ("此前已合并", "already merged"),
+        "merge.status.refused": ("拒收", "refused"),
+        "merge.status.cancelled": ("已取消", "cancelled"),
+        "merge.older": ("{count} 个旧版本已跳过", "{count} older version(s) skipped"),
+        "merge.already_on": ("于 {at} 合并，未作任何改动", "merged on {at}; nothing changed"),
+        "merge.conflicts_list": ("有冲突的访谈：{ids}", "in conflict: {ids}"),
+    }
+)
 
 _COLUMNS = ("file", "status", "added", "updated", "duplicates", "conflicts", "reason")
 
@@ -233,8 +247,15 @@ class MergeDialog(QDialog):
                 if line.conflicts:
                     parts.append(tr("merge.conflicts_list", ids=", ".join(line.conflicts)))
                 details = "; ".join(parts + line.notes)
-            values = (line.file_name, tr(f"merge.status.{line.status}"), line.added, line.updated,
-                      line.duplicates, len(line.conflicts), details)
+            values = (
+                line.file_name,
+                tr(f"merge.status.{line.status}"),
+                line.added,
+                line.updated,
+                line.duplicates,
+                len(line.conflicts),
+                details,
+            )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
                 item.setToolTip(str(value))
@@ -244,11 +265,15 @@ class MergeDialog(QDialog):
         for column in range(len(_COLUMNS) - 1):
             self.table.resizeColumnToContents(column)
         merged = [p for p in report.packages if p.status == MERGED]
-        text = tr("merge.done", merged=len(merged),
-                  already=sum(p.status == ALREADY_MERGED for p in report.packages),
-                  refused=sum(p.status == REFUSED for p in report.packages),
-                  added=sum(p.added for p in merged), updated=sum(p.updated for p in merged),
-                  conflicts=sum(len(p.conflicts) for p in merged))
+        text = tr(
+            "merge.done",
+            merged=len(merged),
+            already=sum(p.status == ALREADY_MERGED for p in report.packages),
+            refused=sum(p.status == REFUSED for p in report.packages),
+            added=sum(p.added for p in merged),
+            updated=sum(p.updated for p in merged),
+            conflicts=sum(len(p.conflicts) for p in merged),
+        )
         if report.cancelled:
             text = tr("merge.cancelled") + "\n" + text
         if report.conflicts():
@@ -265,13 +290,13 @@ class MergeDialog(QDialog):
         return saved
 
     def _choose_report_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("merge.save"), "merge_report.xlsx",
-                                              self.tr("merge.filter_xlsx"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("merge.save"), "merge_report.xlsx", self.tr("merge.filter_xlsx")
+        )
         if path:
             try:
                 self.save_report(path if path.lower().endswith(".xlsx") else path + ".xlsx")
             except OSError as error:
-
                 error_dialog.show_error(self, self.tr, errors.report_not_saved(Path(path), error))
 
     def _resolve(self) -> None:

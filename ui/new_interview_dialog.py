@@ -3,6 +3,7 @@
 The dialog only chooses; creating a new community (a case letter and a name, e.g. C / C社区) is the
 one thing it writes, when the user confirms. The caller starts the interview itself.
 """
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -25,34 +26,39 @@ from yingzao.core.forms.protocol import ROLES, Protocol
 from yingzao.core.store.database import Store
 from yingzao.ui.i18n import Translator, add_strings
 
-add_strings({
-    "newiv.title": ("新建访谈", "New interview"),
-    "newiv.title_profile": ("新建社区概况", "New community profile"),
-    "newiv.protocol_box": ("受访者角色与访谈提纲", "Respondent role and protocol"),
-    "newiv.protocol_row": ("{role} — {title}（{version}）", "{role} — {title} ({version})"),
-    "newiv.profile_intro": (
-        "社区概况记录一个案例社区的基本情况（面积、人口、产业、组织等）。请选择社区：",
-        "A community profile records the facts of one case (area, population, industry, organisations). "
-        "Choose the community:",
-    ),
-    "newiv.community_box": ("社区（案例）", "Community (case)"),
-    "newiv.existing": ("已有社区", "Existing community"),
-    "newiv.new": ("新建社区", "New community"),
-    "newiv.new_id": ("代号", "Case id"),
-    "newiv.new_id_placeholder": ("如 C", "e.g. C"),
-    "newiv.new_name": ("名称", "Name"),
-    "newiv.new_name_placeholder": ("如 C社区", "e.g. C社区"),
-    "newiv.none": ("不针对单个社区（如市级官员）", "Not a single community (e.g. city officials)"),
-    "newiv.no_communities": ("还没有社区", "No communities yet"),
-    "newiv.id_taken": ("代号 {id} 已被“{name}”使用，请在“已有社区”中选择它，或换一个代号。",
-                       "The id {id} is already used by “{name}”: choose it under “Existing community”, "
-                       "or use another id."),
-    "newiv.no_protocol": ("没有可用的提纲，无法新建。请检查 forms/ 文件夹。",
-                          "No protocol is available, so nothing can be started. Check the forms/ folder."),
-    "newiv.start": ("开始访谈", "Start interview"),
-    "newiv.start_profile": ("开始填写", "Start"),
-    "newiv.cancel": ("取消", "Cancel"),
-})
+add_strings(
+    {
+        "newiv.title": ("新建访谈", "New interview"),
+        "newiv.title_profile": ("新建社区概况", "New community profile"),
+        "newiv.protocol_box": ("受访者角色与访谈提纲", "Respondent role and protocol"),
+        "newiv.protocol_row": ("{role} — {title}（{version}）", "{role} — {title} ({version})"),
+        "newiv.profile_intro": (
+            "社区概况记录一个案例社区的基本情况（面积、人口、产业、组织等）。请选择社区：",
+            "A community profile records the facts of one case (area, population, industry, organisations). "
+            "Choose the community:",
+        ),
+        "newiv.community_box": ("社区（案例）", "Community (case)"),
+        "newiv.existing": ("已有社区", "Existing community"),
+        "newiv.new": ("新建社区", "New community"),
+        "newiv.new_id": ("代号", "Case id"),
+        "newiv.new_id_placeholder": ("如 C", "e.g. C"),
+        "newiv.new_name": ("名称", "Name"),
+        "newiv.new_name_placeholder": ("如 C社区", "e.g. C社区"),
+        "newiv.none": ("不针对单个社区（如市级官员）", "Not a single community (e.g. city officials)"),
+        "newiv.no_communities": ("还没有社区", "No communities yet"),
+        "newiv.id_taken": (
+            "代号 {id} 已被“{name}”使用，请在“已有社区”中选择它，或换一个代号。",
+            "The id {id} is already used by “{name}”: choose it under “Existing community”, or use another id.",
+        ),
+        "newiv.no_protocol": (
+            "没有可用的提纲，无法新建。请检查 forms/ 文件夹。",
+            "No protocol is available, so nothing can be started. Check the forms/ folder.",
+        ),
+        "newiv.start": ("开始访谈", "Start interview"),
+        "newiv.start_profile": ("开始填写", "Start"),
+        "newiv.cancel": ("取消", "Cancel"),
+    }
+)
 
 
 def interview_protocols(library: Library) -> list[Protocol]:
@@ -62,8 +68,9 @@ def interview_protocols(library: Library) -> list[Protocol]:
 
 
 class NewInterviewDialog(QDialog):
-    def __init__(self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None,
-                 *, profile: bool = False) -> None:
+    def __init__(
+        self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None, *, profile: bool = False
+    ) -> None:
         super().__init__(parent)
         self.store, self.library, self.tr, self.profile = store, library, tr, profile
         self.communities = store.communities()
@@ -127,7 +134,8 @@ class NewInterviewDialog(QDialog):
         self.message.setStyleSheet("color: #b3261e;")
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -221,9 +229,14 @@ class NewInterviewDialog(QDialog):
         self.setWindowTitle(tr("newiv.title_profile" if self.profile else "newiv.title"))
         self.protocol_box.setTitle(tr("newiv.protocol_box"))
         for protocol in self.protocols:
-            self.protocol_buttons[protocol.sha256].setText(tr(
-                "newiv.protocol_row", role=tr(f"role.{protocol.role}"), title=protocol.title(lang),
-                version=protocol.version))
+            self.protocol_buttons[protocol.sha256].setText(
+                tr(
+                    "newiv.protocol_row",
+                    role=tr(f"role.{protocol.role}"),
+                    title=protocol.title(lang),
+                    version=protocol.version,
+                )
+            )
         self.profile_intro.setText(tr("newiv.profile_intro"))
         self.community_box.setTitle(tr("newiv.community_box"))
         self.existing_radio.setText(tr("newiv.existing"))
@@ -258,8 +271,9 @@ class NewInterviewDialog(QDialog):
         super().accept()
 
 
-def choose_new_interview(parent: QWidget | None, store: Store, library: Library, tr: Translator, *,
-                         profile: bool = False) -> tuple[str, str | None] | None:
+def choose_new_interview(
+    parent: QWidget | None, store: Store, library: Library, tr: Translator, *, profile: bool = False
+) -> tuple[str, str | None] | None:
     """(protocol sha256, community id or None) for a new interview, or None if the user cancelled."""
     dialog = NewInterviewDialog(store, library, tr, parent, profile=profile)
     try:

@@ -1,5 +1,6 @@
 """Opening a database file for the app: for writing, or — when another Yingzao window holds it —
 read-only if the user agrees, after saying who holds it and since when."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,31 +12,41 @@ from yingzao.core.store.database import Store
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time
 
-add_strings({
-    "db.in_use.title": ("数据库正在使用中", "The database is in use"),
-    "db.in_use.text": ("{path}\n正在被另一个营造窗口使用：{who}。",
-                       "{path}\nis in use by another Yingzao window: {who}."),
-    "db.in_use.user": ("{user}", "{user}"),
-    "db.in_use.host": ("电脑 {host}", "computer {host}"),
-    "db.in_use.pid": ("进程 {pid}", "process {pid}"),
-    "db.in_use.since": ("自 {since} 起", "since {since}"),
-    "db.in_use.unknown": ("未知的用户", "an unknown user"),
-    "db.in_use.join": ("，", ", "),
-    "db.in_use.info": ("可以以只读方式打开：所有访谈、审核和进度都可以查看，但不能修改。",
-                       "You can open it read-only: every interview, review and the progress can be looked at, but "
-                       "nothing can be changed."),
-    "db.in_use.read_only": ("以只读方式打开", "Open read-only"),
-    "db.in_use.quit": ("退出", "Quit"),
-    "db.in_use.cancel": ("取消", "Cancel"),
-})
+add_strings(
+    {
+        "db.in_use.title": ("数据库正在使用中", "The database is in use"),
+        "db.in_use.text": (
+            "{path}\n正在被另一个营造窗口使用：{who}。",
+            "{path}\nis in use by another Yingzao window: {who}.",
+        ),
+        "db.in_use.user": ("{user}", "{user}"),
+        "db.in_use.host": ("电脑 {host}", "computer {host}"),
+        "db.in_use.pid": ("进程 {pid}", "process {pid}"),
+        "db.in_use.since": ("自 {since} 起", "since {since}"),
+        "db.in_use.unknown": ("未知的用户", "an unknown user"),
+        "db.in_use.join": ("，", ", "),
+        "db.in_use.info": (
+            "可以以只读方式打开：所有访谈、审核和进度都可以查看，但不能修改。",
+            "You can open it read-only: every interview, review and the progress can be looked at, but "
+            "nothing can be changed.",
+        ),
+        "db.in_use.read_only": ("以只读方式打开", "Open read-only"),
+        "db.in_use.quit": ("退出", "Quit"),
+        "db.in_use.cancel": ("取消", "Cancel"),
+    }
+)
 
 
 def in_use_text(tr: Translator, busy: errors.DatabaseInUse) -> str:
     """Who holds the database and since when, in this computer's time (not a raw UTC timestamp)."""
     holder = busy.holder
     parts = []
-    for key, value in (("user", getattr(holder, "user", "")), ("host", getattr(holder, "host", "")),
-                       ("pid", getattr(holder, "pid", 0)), ("since", local_time(getattr(holder, "since", "")))):
+    for key, value in (
+        ("user", getattr(holder, "user", "")),
+        ("host", getattr(holder, "host", "")),
+        ("pid", getattr(holder, "pid", 0)),
+        ("since", local_time(getattr(holder, "since", ""))),
+    ):
         if value:
             parts.append(tr(f"db.in_use.{key}", **{key: value}))
     who = tr("db.in_use.join").join(parts) or tr("db.in_use.unknown")

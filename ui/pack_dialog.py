@@ -1,5 +1,6 @@
 """Export session: write the interviews changed since the last export (or all) to one package file
 for the researcher, off the UI thread."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from yingzao.core.errors import YingzaoError
@@ -18,28 +27,44 @@ from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
 
-add_strings({
-    "pack.exists_title": ("文件已存在", "The file exists"),
-    "pack.exists": ("{path} 已存在，可能是尚未合并的数据包。要替换它吗？", "{path} already exists; it may be a package not merged yet. Replace it?"),
-    "pack.title": ("导出数据包", "Export session"),
-    "pack.intro": ("把访谈打包成一个文件（.yzpack），用 U 盘或邮件交给研究者合并。文件包含回答、修改记录和所用提纲的版本。",
-                   "Pack the interviews into one file (.yzpack) to give the researcher on a USB stick or by e-mail. "
-                   "It holds the answers, their audit log and the protocol versions used."),
-    "pack.changed": ("自上次导出（{file}，{at}）以来有改动的访谈：{changed} 份（共 {total} 份）。",
-                     "Interviews changed since the last export ({file}, {at}): {changed} of {total}."),
-    "pack.first": ("本机尚未导出过：将导出全部 {total} 份访谈。", "Nothing was exported from this computer yet: all {total} interviews will be."),
-    "pack.all": ("导出全部访谈（不只是有改动的）", "Export all interviews, not only those changed"),
-    "pack.file": ("保存为：", "Save as:"),
-    "pack.browse": ("选择…", "Choose…"),
-    "pack.filter": ("营造数据包 (*.yzpack)", "Yingzao package (*.yzpack)"),
-    "pack.export": ("导出", "Export"),
-    "pack.close": ("关闭", "Close"),
-    "pack.working": ("正在导出…", "Exporting…"),
-    "pack.done": ("已导出 {interviews} 份访谈、{answers} 条回答、{audit} 条修改记录到 {path}",
-                  "Exported {interviews} interview(s), {answers} answers and {audit} audit entries to {path}"),
-    "pack.nothing": ("自上次导出以来没有改动，未生成文件。如需重新导出全部，请勾选“导出全部访谈”。",
-                     "Nothing changed since the last export; no file was written. Tick “Export all interviews” to export everything again."),
-})
+add_strings(
+    {
+        "pack.exists_title": ("文件已存在", "The file exists"),
+        "pack.exists": (
+            "{path} 已存在，可能是尚未合并的数据包。要替换它吗？",
+            "{path} already exists; it may be a package not merged yet. Replace it?",
+        ),
+        "pack.title": ("导出数据包", "Export session"),
+        "pack.intro": (
+            "把访谈打包成一个文件（.yzpack），用 U 盘或邮件交给研究者合并。文件包含回答、修改记录和所用提纲的版本。",
+            "Pack the interviews into one file (.yzpack) to give the researcher on a USB stick or by e-mail. "
+            "It holds the answers, their audit log and the protocol versions used.",
+        ),
+        "pack.changed": (
+            "自上次导出（{file}，{at}）以来有改动的访谈：{changed} 份（共 {total} 份）。",
+            "Interviews changed since the last export ({file}, {at}): {changed} of {total}.",
+        ),
+        "pack.first": (
+            "本机尚未导出过：将导出全部 {total} 份访谈。",
+            "Nothing was exported from this computer yet: all {total} interviews will be.",
+        ),
+        "pack.all": ("导出全部访谈（不只是有改动的）", "Export all interviews, not only those changed"),
+        "pack.file": ("保存为：", "Save as:"),
+        "pack.browse": ("选择…", "Choose…"),
+        "pack.filter": ("营造数据包 (*.yzpack)", "Yingzao package (*.yzpack)"),
+        "pack.export": ("导出", "Export"),
+        "pack.close": ("关闭", "Close"),
+        "pack.working": ("正在导出…", "Exporting…"),
+        "pack.done": (
+            "已导出 {interviews} 份访谈、{answers} 条回答、{audit} 条修改记录到 {path}",
+            "Exported {interviews} interview(s), {answers} answers and {audit} audit entries to {path}",
+        ),
+        "pack.nothing": (
+            "自上次导出以来没有改动，未生成文件。如需重新导出全部，请勾选“导出全部访谈”。",
+            "Nothing changed since the last export; no file was written. Tick “Export all interviews” to export everything again.",
+        ),
+    }
+)
 
 
 class PackageFileDialog(QDialog):
@@ -178,8 +203,9 @@ class PackDialog(PackageFileDialog):
         return lambda store, out, replace: pack_session(store, out, all_interviews=everything, overwrite=replace)
 
     def _done_text(self, summary: PackSummary) -> str:
-        return self._t("done", interviews=summary.interviews, answers=summary.answers, audit=summary.audit,
-                       path=summary.path)
+        return self._t(
+            "done", interviews=summary.interviews, answers=summary.answers, audit=summary.audit, path=summary.path
+        )
 
     def _show_counts(self) -> None:
         who = "session"
@@ -193,8 +219,15 @@ class PackDialog(PackageFileDialog):
             if previous is None:
                 self.counts.setText(self._t("first", total=total))
             else:
-                self.counts.setText(self._t("changed", file=previous["file_name"], at=local_time(previous["at"]),
-                                            changed=changed, total=total))
+                self.counts.setText(
+                    self._t(
+                        "changed",
+                        file=previous["file_name"],
+                        at=local_time(previous["at"]),
+                        changed=changed,
+                        total=total,
+                    )
+                )
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         self.path_edit.setText(str(Path.home() / f"{_safe(who)}-{stamp}{SUFFIX}"))
 

@@ -1,4 +1,5 @@
 """The bar across the top of a full-window page (interview, review, dashboard): back, title, tools."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

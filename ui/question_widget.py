@@ -1,4 +1,5 @@
 """One question on the interview screen: label, hint, probes, editor, markers, note, inline issue."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -20,27 +21,32 @@ from yingzao.core.store.records import MARKERS
 from yingzao.ui.editors import Editor, make_editor
 from yingzao.ui.i18n import Translator, add_strings
 
-add_strings({
-    "q.marker.skipped": ("跳过", "Skipped"),
-    "q.marker.refused": ("拒答", "Refused"),
-    "q.marker.dont_know": ("不知道", "Don't know"),
-    "q.note": ("备注", "Note"),
-    "q.note.placeholder": ("田野备注，例如：受访者要求此段不记录",
-                           "Field note, e.g. the respondent asked not to record this part"),
-    "q.probes": ("追问", "Probes"),
-    "q.required": ("必答", "required"),
-    "q.identifying": ("含身份信息", "identifying"),
-})
+add_strings(
+    {
+        "q.marker.skipped": ("跳过", "Skipped"),
+        "q.marker.refused": ("拒答", "Refused"),
+        "q.marker.dont_know": ("不知道", "Don't know"),
+        "q.note": ("备注", "Note"),
+        "q.note.placeholder": (
+            "田野备注，例如：受访者要求此段不记录",
+            "Field note, e.g. the respondent asked not to record this part",
+        ),
+        "q.probes": ("追问", "Probes"),
+        "q.required": ("必答", "required"),
+        "q.identifying": ("含身份信息", "identifying"),
+    }
+)
 
 
 class QuestionWidget(QFrame):
-    value_edited = Signal(str)           # question name; read the value from .editor
+    value_edited = Signal(str)  # question name; read the value from .editor
     marker_changed = Signal(str, object)  # question name, marker or None
     note_edited = Signal(str, str)
     comment_posted = Signal(str, str, object)  # question name, text, the comment replied to
 
-    def __init__(self, protocol: Protocol, question: Question, number: str, tr: Translator,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, protocol: Protocol, question: Question, number: str, tr: Translator, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.protocol, self.question, self.number, self.tr = protocol, question, number, tr
         self.setObjectName("question")
@@ -115,7 +121,8 @@ class QuestionWidget(QFrame):
         self.probes.setTextFormat(Qt.TextFormat.PlainText)
         self.probes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.probes.setStyleSheet(
-            "background: #fbf6e6; border: 1px solid #eadfb8; border-radius: 4px; padding: 8px; color: #4a3f1f;")
+            "background: #fbf6e6; border: 1px solid #eadfb8; border-radius: 4px; padding: 8px; color: #4a3f1f;"
+        )
         self.probes.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         grid.addWidget(self.probes, 0, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(0, 3)
@@ -140,8 +147,10 @@ class QuestionWidget(QFrame):
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         probes = pick(self.question.probes, lang, default)
-        self.probes.setText(f"{self.tr('q.probes')}\n" + "\n".join(
-            f"• {line.strip()}" for line in probes.replace("\\n", "\n").splitlines() if line.strip()))
+        self.probes.setText(
+            f"{self.tr('q.probes')}\n"
+            + "\n".join(f"• {line.strip()}" for line in probes.replace("\\n", "\n").splitlines() if line.strip())
+        )
         self.probes.setVisible(bool(probes))
         for marker, button in self.marker_buttons.items():
             button.setText(self.tr(f"q.marker.{marker}"))
@@ -180,7 +189,9 @@ class QuestionWidget(QFrame):
             from yingzao.ui.comment_thread import CommentThread  # only interviews that were reviewed need it
 
             self.comments = CommentThread(self.tr, self)
-            self.comments.posted.connect(lambda text, parent: self.comment_posted.emit(self.question.name, text, parent))
+            self.comments.posted.connect(
+                lambda text, parent: self.comment_posted.emit(self.question.name, text, parent)
+            )
             self._column.insertWidget(self._column.count() - 1, self.comments)
         self.comments.set_threads(threads, can_reply=can_reply)
 

@@ -2,6 +2,7 @@
 quality flags, comment threads per question and on the whole interview, and the decisions
 Approve / Send back… / Reopen. Every action is a `yingzao.core.review.decisions` function (one audited transaction).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,41 +38,54 @@ from yingzao.ui.interview_list_model import local_time
 from yingzao.ui.page_bar import page_layout
 from yingzao.ui.review_model import duration_text, flag_word, status_word
 
-add_strings({
-    "rv.expression_error": ("此访谈所用提纲中有无法读取的条件（{problems}）；相关问题全部显示。",
-                            "This interview's protocol has conditions that cannot be read ({problems}); "
-                            "the questions they govern are all shown."),
-    "rv.back": ("返回审核队列", "Back to the queue"),
-    "rv.approve": ("通过", "Approve"),
-    "rv.reject": ("退回修改…", "Send back…"),
-    "rv.reopen": ("重新打开", "Reopen"),
-    "rv.reason.title": ("退回修改", "Send back for revision"),
-    "rv.reason.label": ("请写明需要访员修改或补充什么（访员会在访谈中看到）：",
-                        "Say what the fieldworker should revise or add (they see it with the interview):"),
-    "rv.whole": ("对整份访谈的批注", "Comments on the whole interview"),
-    "rv.meta": ("访员 {fieldworker} · 开始 {started} · 完成 {ended} · 用时 {duration}",
-                "Fieldworker {fieldworker} · started {started} · finalised {ended} · duration {duration}"),
-    "rv.no_flags": ("没有质量提示。", "No data-quality flags."),
-    "rv.flag_detail": ("{flag}：{detail}", "{flag}: {detail}"),
-    "rv.short_interview": ("{seconds}，此提纲中位数 {median}", "{seconds}, the protocol's median is {median}"),
-    "rv.join": ("、", ", "),
-    "rv.separator": ("；", "; "),
-    "rv.unanswered": ("（未回答）", "(no answer)"),
-    "rv.note": ("备注：{note}", "Note: {note}"),
-    "rv.time": ("用时 {time} · {visits} 次", "time {time} · {visits} visit(s)"),
-    "rv.history.completed": ("{user} 完成 {at}", "{user} finalised {at}"),
-    "rv.history.approved": ("{user} 通过 {at}", "{user} approved {at}"),
-    "rv.history.rejected": ("{user} 退回 {at}", "{user} sent back {at}"),
-    "rv.history.reopened": ("{user} 重新打开 {at}", "{user} reopened {at}"),
-    "rv.sent": ("已退回，{at} 已发送给访员：等待修改后的访谈合并回来。",
-                "Sent back, and sent to the fieldworker on {at}: waiting for the revised interview."),
-    "rv.to_send": ("已退回：回到审核队列，点“把审核结果发给访员…”把它打包发给访员。",
-                   "Sent back: in the queue, use “Send to fieldworker…” to pack it for the fieldworker."),
-    "rv.not_supervisor": ("只有督导可以批注、通过或退回（您的角色：{role}）。可在“文件 → 我的身份…”中更改。",
-                          "Only a supervisor can comment, approve or send back (your role: {role}). "
-                          "Change it in File → My identity…"),
-    "rv.general": ("一般问题", "General"),
-})
+add_strings(
+    {
+        "rv.expression_error": (
+            "此访谈所用提纲中有无法读取的条件（{problems}）；相关问题全部显示。",
+            "This interview's protocol has conditions that cannot be read ({problems}); "
+            "the questions they govern are all shown.",
+        ),
+        "rv.back": ("返回审核队列", "Back to the queue"),
+        "rv.approve": ("通过", "Approve"),
+        "rv.reject": ("退回修改…", "Send back…"),
+        "rv.reopen": ("重新打开", "Reopen"),
+        "rv.reason.title": ("退回修改", "Send back for revision"),
+        "rv.reason.label": (
+            "请写明需要访员修改或补充什么（访员会在访谈中看到）：",
+            "Say what the fieldworker should revise or add (they see it with the interview):",
+        ),
+        "rv.whole": ("对整份访谈的批注", "Comments on the whole interview"),
+        "rv.meta": (
+            "访员 {fieldworker} · 开始 {started} · 完成 {ended} · 用时 {duration}",
+            "Fieldworker {fieldworker} · started {started} · finalised {ended} · duration {duration}",
+        ),
+        "rv.no_flags": ("没有质量提示。", "No data-quality flags."),
+        "rv.flag_detail": ("{flag}：{detail}", "{flag}: {detail}"),
+        "rv.short_interview": ("{seconds}，此提纲中位数 {median}", "{seconds}, the protocol's median is {median}"),
+        "rv.join": ("、", ", "),
+        "rv.separator": ("；", "; "),
+        "rv.unanswered": ("（未回答）", "(no answer)"),
+        "rv.note": ("备注：{note}", "Note: {note}"),
+        "rv.time": ("用时 {time} · {visits} 次", "time {time} · {visits} visit(s)"),
+        "rv.history.completed": ("{user} 完成 {at}", "{user} finalised {at}"),
+        "rv.history.approved": ("{user} 通过 {at}", "{user} approved {at}"),
+        "rv.history.rejected": ("{user} 退回 {at}", "{user} sent back {at}"),
+        "rv.history.reopened": ("{user} 重新打开 {at}", "{user} reopened {at}"),
+        "rv.sent": (
+            "已退回，{at} 已发送给访员：等待修改后的访谈合并回来。",
+            "Sent back, and sent to the fieldworker on {at}: waiting for the revised interview.",
+        ),
+        "rv.to_send": (
+            "已退回：回到审核队列，点“把审核结果发给访员…”把它打包发给访员。",
+            "Sent back: in the queue, use “Send to fieldworker…” to pack it for the fieldworker.",
+        ),
+        "rv.not_supervisor": (
+            "只有督导可以批注、通过或退回（您的角色：{role}）。可在“文件 → 我的身份…”中更改。",
+            "Only a supervisor can comment, approve or send back (your role: {role}). Change it in File → My identity…",
+        ),
+        "rv.general": ("一般问题", "General"),
+    }
+)
 
 
 _BADGES = {"completed": ("#fdf3d8", "#6d5200"), "approved": ("#e3f1e4", "#1f5f23"), "rejected": ("#fbe3e1", "#8c1d18")}
@@ -87,7 +101,9 @@ def answer_text(protocol: Protocol, question: Question, answer: Answer | None, t
     if question.type == "select_one":
         return protocol.choice_label(question.list_name or "", str(answer.value), tr.lang)
     if question.type == "select_multiple":
-        return tr("rv.join").join(protocol.choice_label(question.list_name or "", name, tr.lang) for name in str(answer.value).split())
+        return tr("rv.join").join(
+            protocol.choice_label(question.list_name or "", name, tr.lang) for name in str(answer.value).split()
+        )
     return str(answer.value)
 
 
@@ -114,8 +130,15 @@ class ReviewInterviewView(QWidget):
     closed = Signal()
     changed = Signal(str)  # the interview id, after a decision or a comment
 
-    def __init__(self, store: Store, interview_id: str, tr: Translator, *, community_name: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        interview_id: str,
+        tr: Translator,
+        *,
+        community_name: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store, self.interview_id, self.tr, self.community_name = store, interview_id, tr, community_name
         self.role = store.get_setting("user_role")
@@ -249,8 +272,12 @@ class ReviewInterviewView(QWidget):
         # a package sent after the last rejection closes comments only while the interview is
         # with the fieldworker; once the revision is back (completed) a new round of review begins
         sent = self.interview.status == "rejected" and self.sent_at
-        return (review.is_supervisor(self.role) and self.interview.status in review.REVIEWABLE and not sent
-                and not self.store.read_only)
+        return (
+            review.is_supervisor(self.role)
+            and self.interview.status in review.REVIEWABLE
+            and not sent
+            and not self.store.read_only
+        )
 
     def retranslate(self) -> None:
         tr, interview = self.tr, self.interview
@@ -259,8 +286,9 @@ class ReviewInterviewView(QWidget):
         self.title.setText(" · ".join(p for p in parts if p))
         self.status_label.setText(status_word(tr, interview.status))
         colours = _BADGES.get(interview.status, ("#eee", "#333"))
-        self.status_label.setStyleSheet(f"background: {colours[0]}; color: {colours[1]}; padding: 3px 10px;"
-                                        " border-radius: 9px; font-weight: 600;")
+        self.status_label.setStyleSheet(
+            f"background: {colours[0]}; color: {colours[1]}; padding: 3px 10px; border-radius: 9px; font-weight: 600;"
+        )
         self.approve_button.setText(tr("rv.approve"))
         self.reject_button.setText(tr("rv.reject"))
         self.reopen_button.setText(tr("rv.reopen"))
@@ -270,16 +298,33 @@ class ReviewInterviewView(QWidget):
         self.reopen_button.setVisible(supervisor and interview.status == "approved")
         seconds = self.times[INTERVIEW_TIME].seconds if INTERVIEW_TIME in self.times else None
         if seconds is None and interview.ended_at:
-            seconds = (dt.datetime.fromisoformat(interview.ended_at) - dt.datetime.fromisoformat(interview.started_at)).total_seconds()
-        self.meta_label.setText(tr("rv.meta", fieldworker=interview.fieldworker, started=local_time(interview.started_at),
-                                   ended=local_time(interview.ended_at), duration=duration_text(seconds) or "—"))
+            seconds = (
+                dt.datetime.fromisoformat(interview.ended_at) - dt.datetime.fromisoformat(interview.started_at)
+            ).total_seconds()
+        self.meta_label.setText(
+            tr(
+                "rv.meta",
+                fieldworker=interview.fieldworker,
+                started=local_time(interview.started_at),
+                ended=local_time(interview.ended_at),
+                duration=duration_text(seconds) or "—",
+            )
+        )
         self.flags_label.setText(self._flags_text())
         self.flags_label.setStyleSheet("color: #b3261e;" if self.flags else "color: #2e7d32;")
-        words = {("status", "completed"): "completed", ("review", "approved"): "approved",
-                 ("review", "rejected"): "rejected", ("review", "completed"): "reopened"}
-        self.history_label.setText("  →  ".join(
-            tr(f"rv.history.{words[(e.field, e.new)]}", user=e.user, at=local_time(e.at)) for e in self.history
-            if (e.field, e.new) in words))
+        words = {
+            ("status", "completed"): "completed",
+            ("review", "approved"): "approved",
+            ("review", "rejected"): "rejected",
+            ("review", "completed"): "reopened",
+        }
+        self.history_label.setText(
+            "  →  ".join(
+                tr(f"rv.history.{words[(e.field, e.new)]}", user=e.user, at=local_time(e.at))
+                for e in self.history
+                if (e.field, e.new) in words
+            )
+        )
         notice = ""
         if self.store.read_only:
             notice = ""  # the main window's banner says the database is read-only
@@ -294,15 +339,19 @@ class ReviewInterviewView(QWidget):
         self.notice.setVisible(bool(notice))
         self.whole_heading.setText(tr("rv.whole"))
         self.whole.retranslate()
-        self.whole.set_threads(self.comment_threads.get(None, []), can_comment=self.can_comment,
-                               can_reply=self.can_comment)
+        self.whole.set_threads(
+            self.comment_threads.get(None, []), can_comment=self.can_comment, can_reply=self.can_comment
+        )
         self.whole_heading.setVisible(self.whole.isVisibleTo(self))
         self._show_questions()
 
     def _show_questions(self) -> None:
         tr, lang = self.tr, self.tr.lang
-        flagged = {name: flag for flag in ("missing_required", "short_answers")
-                   for name in self.flags.get(flag, {}).get("questions", [])}
+        flagged = {
+            name: flag
+            for flag in ("missing_required", "short_answers")
+            for name in self.flags.get(flag, {}).get("questions", [])
+        }
         empty_sections = set(self.flags.get("empty_section", {}).get("sections", []))
         answers = self.session.answers
         for index, section in enumerate(self.protocol.sections):
@@ -320,26 +369,33 @@ class ReviewInterviewView(QWidget):
                 question = self.protocol.question(name)
                 card = self.cards[name]
                 card.setVisible(self.session.is_relevant(name))
-                card.findChild(QLabel, "label").setText(f"{self.numbers.get(name, '')}  {pick(question.labels, lang, self.protocol.default_language)}")
+                card.findChild(QLabel, "label").setText(
+                    f"{self.numbers.get(name, '')}  {pick(question.labels, lang, self.protocol.default_language)}"
+                )
                 answer = answers.get(name)
                 text = answer_text(self.protocol, question, answer, tr)
                 answer_label = card.findChild(QLabel, "answer")
                 answer_label.setText(text or tr("rv.unanswered"))
-                answer_label.setStyleSheet("color: #999; font-style: italic;" if not text or (answer and answer.marker) else "")
+                answer_label.setStyleSheet(
+                    "color: #999; font-style: italic;" if not text or (answer and answer.marker) else ""
+                )
                 meta = []
                 if name in flagged:
                     meta.append("⚠ " + flag_word(tr, flagged[name]))
                 if answer is not None and answer.note:
                     meta.append(tr("rv.note", note=answer.note))
                 if name in self.times:
-                    meta.append(tr("rv.time", time=duration_text(self.times[name].seconds), visits=self.times[name].visits))
+                    meta.append(
+                        tr("rv.time", time=duration_text(self.times[name].seconds), visits=self.times[name].visits)
+                    )
                 meta_label = card.findChild(QLabel, "meta")
                 meta_label.setText("   ".join(meta))
                 meta_label.setVisible(bool(meta))
                 thread = self.threads[name]
                 thread.retranslate()
-                thread.set_threads(self.comment_threads.get(name, []), can_comment=self.can_comment,
-                                   can_reply=self.can_comment)
+                thread.set_threads(
+                    self.comment_threads.get(name, []), can_comment=self.can_comment, can_reply=self.can_comment
+                )
 
     def _flags_text(self) -> str:
         tr = self.tr
@@ -353,7 +409,11 @@ class ReviewInterviewView(QWidget):
             elif "sections" in detail:
                 text = tr("rv.join").join(sections.get(s, s) for s in detail["sections"])
             elif "median" in detail:
-                text = tr("rv.short_interview", seconds=duration_text(detail["seconds"]), median=duration_text(detail["median"]))
+                text = tr(
+                    "rv.short_interview",
+                    seconds=duration_text(detail["seconds"]),
+                    median=duration_text(detail["median"]),
+                )
             else:
                 text = ""
             lines.append(tr("rv.flag_detail", flag=flag_word(tr, flag), detail=text) if text else flag_word(tr, flag))
@@ -377,8 +437,11 @@ class ReviewInterviewView(QWidget):
         return self._act(lambda: review.reopen(self.store, self.interview_id, role=self.role))
 
     def comment(self, question: str | None, text: str, parent_id: str | None = None) -> bool:
-        done = self._act(lambda: review.add_comment(self.store, self.interview_id, question, text, role=self.role,
-                                                    parent_id=parent_id))
+        done = self._act(
+            lambda: review.add_comment(
+                self.store, self.interview_id, question, text, role=self.role, parent_id=parent_id
+            )
+        )
         if done:
             (self.whole if question is None else self.threads[question]).clear_input()
         return done
@@ -396,7 +459,6 @@ class ReviewInterviewView(QWidget):
         try:
             action()
         except YingzaoError as error:
-
             error_dialog.show_error(self, self.tr, error)
             return False
         self.reload()

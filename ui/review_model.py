@@ -5,6 +5,7 @@ words (made when a row is first shown, then cached) and tells the view what chan
 is one model reset — a view over 10,000 rows with fixed row heights re-reads only what is on screen —
 and sorting keeps the selection through persistent indexes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -18,25 +19,27 @@ from yingzao.core.store.records import Community
 from yingzao.ui.i18n import Translator, add_strings, all_keys
 from yingzao.ui.interview_list_model import local_time
 
-add_strings({
-    "rq.col.status": ("状态", "Status"),
-    "rq.col.flags": ("质量提示", "Quality flags"),
-    "rq.col.community": ("社区", "Community"),
-    "rq.col.role": ("受访者角色", "Respondent"),
-    "rq.col.protocol": ("提纲（版本）", "Protocol (version)"),
-    "rq.col.fieldworker": ("访员", "Fieldworker"),
-    "rq.col.ended": ("完成时间", "Finalised"),
-    "rq.col.duration": ("用时", "Duration"),
-    "rq.col.comments": ("批注", "Comments"),
-    "rq.status.completed": ("待审核", "To review"),
-    "rq.flag.none": ("无提示", "No flag"),
-    "rq.flag.missing_required": ("缺必答题", "Missing required"),
-    "rq.flag.short_answers": ("回答过短", "Short answers"),
-    "rq.flag.short_interview": ("用时过短", "Short interview"),
-    "rq.flag.empty_section": ("整节空白", "Empty section"),
-    "rq.flag.consent_missing": ("缺知情同意", "No consent"),
-    "rq.no_community": ("（不针对单个社区）", "(no single community)"),
-})
+add_strings(
+    {
+        "rq.col.status": ("状态", "Status"),
+        "rq.col.flags": ("质量提示", "Quality flags"),
+        "rq.col.community": ("社区", "Community"),
+        "rq.col.role": ("受访者角色", "Respondent"),
+        "rq.col.protocol": ("提纲（版本）", "Protocol (version)"),
+        "rq.col.fieldworker": ("访员", "Fieldworker"),
+        "rq.col.ended": ("完成时间", "Finalised"),
+        "rq.col.duration": ("用时", "Duration"),
+        "rq.col.comments": ("批注", "Comments"),
+        "rq.status.completed": ("待审核", "To review"),
+        "rq.flag.none": ("无提示", "No flag"),
+        "rq.flag.missing_required": ("缺必答题", "Missing required"),
+        "rq.flag.short_answers": ("回答过短", "Short answers"),
+        "rq.flag.short_interview": ("用时过短", "Short interview"),
+        "rq.flag.empty_section": ("整节空白", "Empty section"),
+        "rq.flag.consent_missing": ("缺知情同意", "No consent"),
+        "rq.no_community": ("（不针对单个社区）", "(no single community)"),
+    }
+)
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COL = {name: n for n, name in enumerate(COLUMNS)}
@@ -77,8 +80,9 @@ class ReviewQueueModel(QAbstractTableModel):
 
     # -- filling and changing ------------------------------------------------------------------
 
-    def reload(self, rows: Iterable[QueueRow], communities: Iterable[Community],
-               titles: Mapping[str, Mapping[str, str]]) -> None:
+    def reload(
+        self, rows: Iterable[QueueRow], communities: Iterable[Community], titles: Mapping[str, Mapping[str, str]]
+    ) -> None:
         """Show these rows; `titles` maps a protocol id to its titles by language."""
         self.beginResetModel()
         self._community_names = {c.id: c.name for c in communities}
@@ -132,7 +136,9 @@ class ReviewQueueModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
     def _set_collator(self) -> None:
-        self._collator = QCollator(QLocale(QLocale.Language.Chinese if self.tr.lang == "zh" else QLocale.Language.English))
+        self._collator = QCollator(
+            QLocale(QLocale.Language.Chinese if self.tr.lang == "zh" else QLocale.Language.English)
+        )
         self._collator.setNumericMode(True)
 
     # -- words -----------------------------------------------------------------------------------
@@ -161,7 +167,8 @@ class ReviewQueueModel(QAbstractTableModel):
                 "flags": " · ".join(flag_word(tr, f) for f in row.flags),
                 "community": self.community_name(row.community_id),
                 "role": self.role_word(row.role),
-                "protocol": f"{self.protocol_title(row.protocol_id)}（{row.protocol_version}）" if tr.lang == "zh"
+                "protocol": f"{self.protocol_title(row.protocol_id)}（{row.protocol_version}）"
+                if tr.lang == "zh"
                 else f"{self.protocol_title(row.protocol_id)} ({row.protocol_version})",
                 "fieldworker": row.fieldworker,
                 "ended": local_time(row.ended_at),

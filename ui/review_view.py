@@ -5,6 +5,7 @@ Open it as a page of the main window (`ReviewView(store, library, tr, parent)`; 
 Filtering and sorting happen in the queue model (`ui.review_model`); quality flags load from their
 cache at once and are recomputed off the UI thread when the data changed since.
 """
+
 from __future__ import annotations
 
 import html
@@ -37,41 +38,48 @@ from yingzao.ui.home_widgets import CheckFilter
 from yingzao.ui.i18n import Translator, add_strings, role_label
 from yingzao.ui.review_model import COL, ReviewQueueModel, flag_word, status_word
 
-add_strings({
-    "review.title": ("审核队列", "Review queue"),
-    "review.back": ("返回", "Back"),
-    "review.dashboard": ("进度看板", "Progress dashboard"),
-    "review.send": ("把审核结果发给访员…", "Send to fieldworker…"),
-    "review.refresh": ("刷新", "Refresh"),
-    "review.open": ("审核所选", "Review selected"),
-    "review.filter.statuses": ("状态：{which}", "Status: {which}"),
-    "review.filter.fieldworkers": ("访员：{which}", "Fieldworker: {which}"),
-    "review.filter.communities": ("社区：{which}", "Community: {which}"),
-    "review.filter.roles": ("角色：{which}", "Role: {which}"),
-    "review.filter.protocols": ("提纲：{which}", "Protocol: {which}"),
-    "review.filter.flags": ("质量提示：{which}", "Flags: {which}"),
-    "review.clear": ("清除筛选", "Clear filters"),
-    "review.filter_all": ("全部", "all"),
-    "review.filter_none": ("无", "none"),
-    "review.filter_show_all": ("全部显示", "Show all"),
-    "review.filter_join": ("、", ", "),
-    "review.filter_many": ("{n} 项", "{n} selected"),
-    "review.counts": ("待审核 {completed} · 已通过 {approved} · 已退回 {rejected} · 有质量提示 {flagged}"
-                      "　　显示 {shown} / {total} 份",
-                      "To review {completed} · approved {approved} · sent back {rejected} · flagged {flagged}"
-                      "    showing {shown} of {total}"),
-    "review.flags_working": ("正在更新质量提示……", "Updating the quality flags…"),
-    "review.flags_ready": ("质量提示已是最新。", "Quality flags are up to date."),
-    "review.flags_failed": ("质量提示未能更新：{message}", "The quality flags could not be updated: {message}"),
-    "review.empty": ("还没有完成的访谈。请先用“数据 → 合并数据包…”合并访员导出的数据。",
-                     "No finalised interviews yet. Merge the fieldworkers' packages first (Data → Merge sessions…)."),
-    "review.no_match": ("没有符合筛选条件的访谈。", "No interview matches the filters."),
-    "review.not_supervisor": ("您的角色是“{role}”：可以查看队列和进度，"
-                              "但只有督导可以批注、通过或退回（“文件 → 我的身份…”）。",
-                              "Your role is “{role}”: you can look at the queue and the progress, "
-                              "but only a supervisor can comment, approve or send back (File → My identity…)."),
-    "review.hint": ("双击或回车审核所选访谈", "Double-click or Enter to review an interview"),
-})
+add_strings(
+    {
+        "review.title": ("审核队列", "Review queue"),
+        "review.back": ("返回", "Back"),
+        "review.dashboard": ("进度看板", "Progress dashboard"),
+        "review.send": ("把审核结果发给访员…", "Send to fieldworker…"),
+        "review.refresh": ("刷新", "Refresh"),
+        "review.open": ("审核所选", "Review selected"),
+        "review.filter.statuses": ("状态：{which}", "Status: {which}"),
+        "review.filter.fieldworkers": ("访员：{which}", "Fieldworker: {which}"),
+        "review.filter.communities": ("社区：{which}", "Community: {which}"),
+        "review.filter.roles": ("角色：{which}", "Role: {which}"),
+        "review.filter.protocols": ("提纲：{which}", "Protocol: {which}"),
+        "review.filter.flags": ("质量提示：{which}", "Flags: {which}"),
+        "review.clear": ("清除筛选", "Clear filters"),
+        "review.filter_all": ("全部", "all"),
+        "review.filter_none": ("无", "none"),
+        "review.filter_show_all": ("全部显示", "Show all"),
+        "review.filter_join": ("、", ", "),
+        "review.filter_many": ("{n} 项", "{n} selected"),
+        "review.counts": (
+            "待审核 {completed} · 已通过 {approved} · 已退回 {rejected} · 有质量提示 {flagged}"
+            "　　显示 {shown} / {total} 份",
+            "To review {completed} · approved {approved} · sent back {rejected} · flagged {flagged}"
+            "    showing {shown} of {total}",
+        ),
+        "review.flags_working": ("正在更新质量提示……", "Updating the quality flags…"),
+        "review.flags_ready": ("质量提示已是最新。", "Quality flags are up to date."),
+        "review.flags_failed": ("质量提示未能更新：{message}", "The quality flags could not be updated: {message}"),
+        "review.empty": (
+            "还没有完成的访谈。请先用“数据 → 合并数据包…”合并访员导出的数据。",
+            "No finalised interviews yet. Merge the fieldworkers' packages first (Data → Merge sessions…).",
+        ),
+        "review.no_match": ("没有符合筛选条件的访谈。", "No interview matches the filters."),
+        "review.not_supervisor": (
+            "您的角色是“{role}”：可以查看队列和进度，但只有督导可以批注、通过或退回（“文件 → 我的身份…”）。",
+            "Your role is “{role}”: you can look at the queue and the progress, "
+            "but only a supervisor can comment, approve or send back (File → My identity…).",
+        ),
+        "review.hint": ("双击或回车审核所选访谈", "Double-click or Enter to review an interview"),
+    }
+)
 
 _GREY = "color: #6b6b6b; font-size: 12px;"
 _FILTERS = ("statuses", "fieldworkers", "communities", "roles", "protocols", "flags")
@@ -184,8 +192,9 @@ class ReviewView(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, activated=self.open_selected,
-                      context=Qt.ShortcutContext.WidgetShortcut)
+            QShortcut(
+                QKeySequence(key), self.table, activated=self.open_selected, context=Qt.ShortcutContext.WidgetShortcut
+            )
         self.empty_label = QLabel(page)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -309,7 +318,8 @@ class ReviewView(QWidget):
             return False
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.table.scrollTo(index)
         return True
 
@@ -322,7 +332,9 @@ class ReviewView(QWidget):
         all_word = tr("review.filter_show_all")
         self.filters["fieldworkers"].set_values(queue.values("fieldworkers"), {}, all_word)
         communities = queue.values("communities")
-        self.filters["communities"].set_values(communities, {c: self.model.community_name(c) for c in communities}, all_word)
+        self.filters["communities"].set_values(
+            communities, {c: self.model.community_name(c) for c in communities}, all_word
+        )
         protocols = queue.values("protocols")
         self.filters["protocols"].set_values(protocols, {p: self.model.protocol_title(p) for p in protocols}, all_word)
         self._retranslate_filters()
@@ -334,8 +346,10 @@ class ReviewView(QWidget):
         if total == 0:
             self.empty_label.setText(html.escape(self.tr("review.empty")))
         elif counts["shown"] == 0:
-            self.empty_label.setText(f"{html.escape(self.tr('review.no_match'))}<br><br>"
-                                     f"<a href='#clear'>{html.escape(self.tr('review.clear'))}</a>")
+            self.empty_label.setText(
+                f"{html.escape(self.tr('review.no_match'))}<br><br>"
+                f"<a href='#clear'>{html.escape(self.tr('review.clear'))}</a>"
+            )
         self.table_stack.setCurrentWidget(self.table if counts["shown"] else self.empty_label)
         self._update_buttons()
 
@@ -373,8 +387,9 @@ class ReviewView(QWidget):
         try:
             page = ReviewInterviewView(self.store, interview_id, self.tr, community_name=community, parent=self.stack)
         except (YingzaoError, ExpressionError) as error:  # an expression of a damaged protocol, not caught there
-
-            error_dialog.show_error(self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.text))
+            error_dialog.show_error(
+                self, self.tr, error if isinstance(error, YingzaoError) else expression_unreadable(error.text)
+            )
             return None
         page.closed.connect(self.show_queue)
         page.changed.connect(self._interview_changed)
@@ -467,8 +482,13 @@ class ReviewView(QWidget):
 
     def _retranslate_filters(self) -> None:
         tr, model = self.tr, self.model
-        words = (tr("review.filter_all"), tr("review.filter_none"), tr("review.filter_show_all"),
-                 tr("review.filter_join"), tr("review.filter_many", n="{n}"))
+        words = (
+            tr("review.filter_all"),
+            tr("review.filter_none"),
+            tr("review.filter_show_all"),
+            tr("review.filter_join"),
+            tr("review.filter_many", n="{n}"),
+        )
         labels = {
             "statuses": {s: status_word(tr, s) for s in review.REVIEWABLE},
             "fieldworkers": {f: f or "—" for f in self.filters["fieldworkers"].actions_},

@@ -6,6 +6,7 @@ for 300 ms, and before this bound a SIGKILL after a minute of typing lost all of
 the middle of an IME composition: a save that comes due then is held back and runs the moment the
 composition is committed, with what was committed.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal

@@ -6,12 +6,13 @@ in the order they were last changed. Resolving takes one version whole, or choos
 one transaction that writes an audit row for every answer it changes and a `conflict_resolved` row,
 and the versions stay in the database, set aside, so nothing is ever lost.
 """
+
 from __future__ import annotations
 
 import json
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from yingzao.core import errors
 from yingzao.core.exchange.content_hash import Version, held_version
@@ -65,8 +66,12 @@ class Conflict:
 
 
 def open_conflicts(store) -> list[Conflict]:
-    ids = [r[0] for r in store.conn.execute(
-        "SELECT interview_id FROM conflicts WHERE status = 'open' ORDER BY opened_at, interview_id")]
+    ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT interview_id FROM conflicts WHERE status = 'open' ORDER BY opened_at, interview_id"
+        )
+    ]
     return [load_conflict(store, i) for i in ids]
 
 
@@ -80,19 +85,31 @@ def load_conflict(store, interview_id: str) -> Conflict:
     if row is None or row[0] != "open":
         raise errors.no_open_conflict(interview_id)
     versions = sorted(
-        (Version.from_json(json.loads(data)) for (data,) in conn.execute(
-            "SELECT data FROM conflict_versions WHERE interview_id = ? AND state = 'open'", (interview_id,))),
-        key=Version.sort_key)
+        (
+            Version.from_json(json.loads(data))
+            for (data,) in conn.execute(
+                "SELECT data FROM conflict_versions WHERE interview_id = ? AND state = 'open'", (interview_id,)
+            )
+        ),
+        key=Version.sort_key,
+    )
     labelled = []
     for index, version in enumerate(versions):
-        sources = [dict(zip(("file_name", "device_id", "fieldworker", "merged_at"), r)) for r in conn.execute(
-            "SELECT p.file_name, p.device_id, p.fieldworker, s.merged_at FROM interview_sources s"
-            " JOIN packages p ON p.id = s.package_id WHERE s.interview_id = ? AND s.content_sha256 = ?"
-            " ORDER BY s.merged_at", (interview_id, version.sha256))]
+        sources = [
+            dict(zip(("file_name", "device_id", "fieldworker", "merged_at"), r))
+            for r in conn.execute(
+                "SELECT p.file_name, p.device_id, p.fieldworker, s.merged_at FROM interview_sources s"
+                " JOIN packages p ON p.id = s.package_id WHERE s.interview_id = ? AND s.content_sha256 = ?"
+                " ORDER BY s.merged_at",
+                (interview_id, version.sha256),
+            )
+        ]
         labelled.append(ConflictVersion(_label(index), version, sources))
     shown = held_version(conn, interview_id)
-    shown_label = next((v.label for v in reversed(labelled) if v.version.answers == shown.answers),
-                       labelled[-1].label if labelled else "")
+    shown_label = next(
+        (v.label for v in reversed(labelled) if v.version.answers == shown.answers),
+        labelled[-1].label if labelled else "",
+    )
     return Conflict(interview_id, shown.interview["protocol_sha256"], row[0], row[1], labelled, shown_label)
 
 
@@ -128,14 +145,19 @@ def resolve_conflict(store, interview_id: str, choice: str | Mapping[str, str]) 
             whole = row_from
         now = store.now()
         for question, answer in sorted(wanted.items()):
-            store.writes.set_answer(interview_id, question,
-                                    tuple(shown[question][1:4]) if question in shown else None, answer, now)
+            store.writes.set_answer(
+                interview_id, question, tuple(shown[question][1:4]) if question in shown else None, answer, now
+            )
         if whole is not None:
             store.writes.take_row(interview_id, current.interview, whole.version.interview, now)
         record["versions"] = [v.version.sha256 for v in conflict.versions]
-        store.write_audit(interview_id, None, "conflict_resolved", None,
-                          json.dumps(record, ensure_ascii=False, sort_keys=True), now)
+        store.write_audit(
+            interview_id, None, "conflict_resolved", None, json.dumps(record, ensure_ascii=False, sort_keys=True), now
+        )
         store.writes.touch(interview_id, now)
-        conn.execute("UPDATE conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?"
-                     " WHERE interview_id = ?", (now, store.user, json.dumps(record, ensure_ascii=False), interview_id))
+        conn.execute(
+            "UPDATE conflicts SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?"
+            " WHERE interview_id = ?",
+            (now, store.user, json.dumps(record, ensure_ascii=False), interview_id),
+        )
         conn.execute("UPDATE conflict_versions SET state = 'set_aside' WHERE interview_id = ?", (interview_id,))

@@ -21,6 +21,7 @@ Log order is the order in which the database holding the version appended the ro
 on a laptop that is the order of time; a merge appends a package's rows in the package's order, so
 the order travels with the version and survives clocks that disagree between laptops.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,19 @@ from yingzao.core import errors
 from yingzao.core.review.comments import comments_from_audit
 
 INTERVIEW_FIELDS = (
-    "id", "protocol_sha256", "protocol_id", "protocol_version", "respondent_role", "community_id",
-    "fieldworker", "device_id", "status", "started_at", "ended_at", "updated_at", "outcome",
+    "id",
+    "protocol_sha256",
+    "protocol_id",
+    "protocol_version",
+    "respondent_role",
+    "community_id",
+    "fieldworker",
+    "device_id",
+    "status",
+    "started_at",
+    "ended_at",
+    "updated_at",
+    "outcome",
 )
 LOCAL_FIELDS = ("last_question", "progress")  # carried with the version, not hashed
 ANSWER_FIELDS = ("question", "value", "marker", "note", "updated_at", "updated_by")
@@ -68,17 +80,23 @@ class Version:
         return comments_from_audit(self.audit)
 
     def to_json(self) -> dict[str, Any]:
-        data = {"interview": self.interview, "answers": self.answers, "audit": self.audit,
-                "paradata": self.paradata, "content_sha256": self.sha256}
+        data = {
+            "interview": self.interview,
+            "answers": self.answers,
+            "audit": self.audit,
+            "paradata": self.paradata,
+            "content_sha256": self.sha256,
+        }
         comments = self.comments
         if comments:  # a readable copy; without comments a line is exactly what format 1 always was
             data["comments"] = comments
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Version":
-        return cls(data["interview"], data["answers"], data["audit"], data.get("paradata", []),
-                   data.get("content_sha256", ""))
+    def from_json(cls, data: dict[str, Any]) -> Version:
+        return cls(
+            data["interview"], data["answers"], data["audit"], data.get("paradata", []), data.get("content_sha256", "")
+        )
 
     def answer_map(self) -> dict[str, Row]:
         return {row[0]: row for row in self.answers}
@@ -95,8 +113,9 @@ def canonical_json(interview: dict[str, Any], answers: list[Row], audit: list[Ro
         "answers": sorted(answers, key=itemgetter(0)),
         "audit": audit,
     }
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode(
+        "utf-8"
+    )
 
 
 def content_sha256(interview: dict[str, Any], answers: list[Row], audit: list[Row]) -> str:
@@ -124,8 +143,10 @@ def continues(longer: Version, shorter: Version) -> bool:
 
 _SELECT_INTERVIEW = f"SELECT {', '.join(INTERVIEW_FIELDS + LOCAL_FIELDS)} FROM interviews WHERE id = ?"
 _SELECT_ANSWERS = f"SELECT {', '.join(ANSWER_FIELDS)} FROM answers WHERE interview_id = ? ORDER BY question"
-_SELECT_AUDIT = (f"SELECT {', '.join(AUDIT_FIELDS)} FROM audit WHERE interview_id = ?"
-                 f" AND field NOT IN ({', '.join(repr(f) for f in BOOKKEEPING_FIELDS)}) ORDER BY id")
+_SELECT_AUDIT = (
+    f"SELECT {', '.join(AUDIT_FIELDS)} FROM audit WHERE interview_id = ?"
+    f" AND field NOT IN ({', '.join(repr(f) for f in BOOKKEEPING_FIELDS)}) ORDER BY id"
+)
 _SELECT_PARADATA = f"SELECT {', '.join(PARADATA_FIELDS)} FROM paradata WHERE interview_id = ? ORDER BY question"
 
 

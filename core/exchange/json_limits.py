@@ -1,6 +1,7 @@
 """Checks that make JSON from an untrusted file safe to parse and to store: nesting depth is
 measured before parsing (a 200,000-deep array exhausts Python's recursion), and the parsed values
 must fit SQLite (64-bit integers, finite numbers, valid Unicode)."""
+
 from __future__ import annotations
 
 import math

@@ -22,22 +22,29 @@ id, so the table holds every comment of every version, whatever the order of mer
 Review packages (kind `review`, a supervisor's decisions going back to a laptop) merge by the same
 rules: the supervisor's version continues the fieldworker's, and the revision continues that.
 """
+
 from __future__ import annotations
 
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from yingzao.core import errors
-from yingzao.core.review.comments import insert_comments
 from yingzao.core.exchange.content_hash import (
-    BOOKKEEPING_FIELDS, INTERVIEW_FIELDS, LOCAL_FIELDS, Version, audit_identity, continues, held_version,
+    BOOKKEEPING_FIELDS,
+    INTERVIEW_FIELDS,
+    LOCAL_FIELDS,
+    Version,
+    audit_identity,
+    continues,
+    held_version,
 )
 from yingzao.core.exchange.package import KIND_REVIEW, Package, read_manifest, read_package
 from yingzao.core.forms.protocol import Protocol
+from yingzao.core.review.comments import insert_comments
 
 Progress = Callable[[int, int, str], None]  # (packages done, packages in all, file being merged)
 
@@ -91,8 +98,9 @@ class _Cancelled(Exception):
     pass
 
 
-def merge_packages(store, paths: Iterable[Path | str], *, progress: Progress | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> MergeReport:
+def merge_packages(
+    store, paths: Iterable[Path | str], *, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+) -> MergeReport:
     """Merge each file in turn; a refused file is reported and the others still merge."""
     files = [Path(p) for p in paths]
     report = MergeReport()
@@ -105,7 +113,7 @@ def merge_packages(store, paths: Iterable[Path | str], *, progress: Progress | N
         line = merge_package(store, path, cancelled=cancelled)
         report.packages.append(line)
         if line.status == CANCELLED:
-            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in files[done + 1:]]
+            report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in files[done + 1 :]]
             break
     if progress:
         progress(len(files), len(files), "")
@@ -119,8 +127,12 @@ def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | No
     about: dict = {}
     try:
         package_id, manifest = read_manifest(path)
-        about = {"package_id": package_id, "device_id": manifest["device_id"],
-                 "fieldworker": manifest["fieldworker"], "created_at": manifest["created_at"]}
+        about = {
+            "package_id": package_id,
+            "device_id": manifest["device_id"],
+            "fieldworker": manifest["fieldworker"],
+            "created_at": manifest["created_at"],
+        }
         before = _merged_at(store, package_id)
         if before is not None:
             return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=before, **about)
@@ -186,7 +198,8 @@ def _check_answers(store, package: Package, protocols: dict[str, Protocol]) -> N
         for row in version.answers:
             if not protocol.has_question(row[0]):
                 raise errors.package_answer_outside_protocol(  # cut: the names come from the package
-                    package.path, version.id[:80], row[0][:80], protocol.form_id)
+                    package.path, version.id[:80], row[0][:80], protocol.form_id
+                )
 
 
 def _check_review_target(store, package: Package) -> None:
@@ -198,8 +211,9 @@ def _check_review_target(store, package: Package) -> None:
             raise errors.review_package_for_another_database(package.path, version.id[:80])
 
 
-def _merge(store, package: Package, protocols: dict[str, Protocol], line: PackageReport,
-           cancelled: Callable[[], bool] | None) -> None:
+def _merge(
+    store, package: Package, protocols: dict[str, Protocol], line: PackageReport, cancelled: Callable[[], bool] | None
+) -> None:
     conn = store.conn
     now = store.now()
     ids = [v.id for v in package.versions]
@@ -208,9 +222,20 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
         conn.execute(
             "INSERT INTO packages (id, file_name, kind, format_version, app_version, device_id, device_label,"
             " fieldworker, created_at, merged_at, merged_by, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')",
-            (package.package_id, line.file_name, package.manifest["kind"], package.manifest["format_version"],
-             package.manifest["app_version"], package.device_id, package.device_label, package.fieldworker,
-             package.created_at, now, store.user))
+            (
+                package.package_id,
+                line.file_name,
+                package.manifest["kind"],
+                package.manifest["format_version"],
+                package.manifest["app_version"],
+                package.device_id,
+                package.device_label,
+                package.fieldworker,
+                package.created_at,
+                now,
+                store.user,
+            ),
+        )
         for sha, protocol in protocols.items():
             store.add_protocol(protocol, package.workbook(sha))
         _add_communities(store, package, line)
@@ -232,20 +257,34 @@ def _merge(store, package: Package, protocols: dict[str, Protocol], line: Packag
         conn.executemany(
             "INSERT INTO interview_sources (interview_id, package_id, device_id, content_sha256, outcome, merged_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [(v.id, package.package_id, package.device_id, v.sha256, o, now) for v, o in carried])
+            [(v.id, package.package_id, package.device_id, v.sha256, o, now) for v, o in carried],
+        )
         store.writes.append_audit(  # bookkeeping, not content: see BOOKKEEPING_FIELDS
-            [(now, store.user, store.device_id, v.id, None, "merged", o, package.package_id) for v, o in carried])
+            [(now, store.user, store.device_id, v.id, None, "merged", o, package.package_id) for v, o in carried]
+        )
         counts = Counter(outcomes)
         line.merged_at = now
         line.added, line.updated, line.duplicates, line.older = (
-            counts[ADDED], counts[UPDATED], counts[DUPLICATE], counts[OLDER])
+            counts[ADDED],
+            counts[UPDATED],
+            counts[DUPLICATE],
+            counts[OLDER],
+        )
         line.conflicts = [v.id for v, o in carried if o == CONFLICT]
         line.interviews = [
-            {"id": v.id, "outcome": o, "protocol_id": v.interview["protocol_id"],
-             "protocol_version": v.interview["protocol_version"], "status": v.interview["status"]}
-            for v, o in carried]
-        conn.execute("UPDATE packages SET report = ? WHERE id = ?",
-                     (json.dumps(line.to_json(), ensure_ascii=False), package.package_id))
+            {
+                "id": v.id,
+                "outcome": o,
+                "protocol_id": v.interview["protocol_id"],
+                "protocol_version": v.interview["protocol_version"],
+                "status": v.interview["status"],
+            }
+            for v, o in carried
+        ]
+        conn.execute(
+            "UPDATE packages SET report = ? WHERE id = ?",
+            (json.dumps(line.to_json(), ensure_ascii=False), package.package_id),
+        )
 
 
 def provenance(store, interview_id: str) -> list[dict]:
@@ -253,7 +292,9 @@ def provenance(store, interview_id: str) -> list[dict]:
     cursor = store.conn.execute(
         "SELECT p.file_name, s.device_id, p.fieldworker, p.created_at, s.content_sha256, s.outcome, s.merged_at"
         " FROM interview_sources s JOIN packages p ON p.id = s.package_id WHERE s.interview_id = ?"
-        " ORDER BY s.merged_at, p.file_name", (interview_id,))
+        " ORDER BY s.merged_at, p.file_name",
+        (interview_id,),
+    )
     keys = ("file_name", "device_id", "fieldworker", "created_at", "content_sha256", "outcome", "merged_at")
     return [dict(zip(keys, row)) for row in cursor]
 
@@ -261,9 +302,11 @@ def provenance(store, interview_id: str) -> list[dict]:
 def _existing(conn, ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        found.update(r[0] for r in conn.execute(
-            f"SELECT id FROM interviews WHERE id IN ({', '.join('?' for _ in chunk)})", chunk))
+        chunk = ids[start : start + 500]
+        found.update(
+            r[0]
+            for r in conn.execute(f"SELECT id FROM interviews WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
+        )
     return found
 
 
@@ -271,27 +314,39 @@ def _add_communities(store, package: Package, line: PackageReport) -> None:
     for community in package.communities:
         kept = store.keep_community(community["id"], community["name"], community["created_at"])
         if kept != community["name"]:
-            line.notes.append(str(errors.Text(
-                f"社区 {community['id']} 在这个数据包中叫“{community['name']}”，在主数据库中叫“{kept}”；保留了主数据库中的名称",
-                f"community {community['id']} is called '{community['name']}' in this package and "
-                f"'{kept}' in the master; the master's name was kept")))
+            line.notes.append(
+                str(
+                    errors.Text(
+                        f"社区 {community['id']} 在这个数据包中叫“{community['name']}”，在主数据库中叫“{kept}”；保留了主数据库中的名称",
+                        f"community {community['id']} is called '{community['name']}' in this package and "
+                        f"'{kept}' in the master; the master's name was kept",
+                    )
+                )
+            )
 
 
 # -- one interview that the master already has ------------------------------------------------
+
 
 def _merge_existing(store, version: Version, now: str) -> str:
     conn = store.conn
     interview_id = version.id
     _merge_paradata(store, [version])
-    known = {r[0] for r in conn.execute(
-        "SELECT content_sha256 FROM interview_sources WHERE interview_id = ?"
-        " UNION SELECT content_sha256 FROM conflict_versions WHERE interview_id = ?", (interview_id, interview_id))}
+    known = {
+        r[0]
+        for r in conn.execute(
+            "SELECT content_sha256 FROM interview_sources WHERE interview_id = ?"
+            " UNION SELECT content_sha256 FROM conflict_versions WHERE interview_id = ?",
+            (interview_id, interview_id),
+        )
+    }
     if version.sha256 in known:
         return DUPLICATE
     heads: list[Version] = []
     set_aside: list[Version] = []
     for state, data in conn.execute(
-            "SELECT state, data FROM conflict_versions WHERE interview_id = ?", (interview_id,)):
+        "SELECT state, data FROM conflict_versions WHERE interview_id = ?", (interview_id,)
+    ):
         (heads if state == "open" else set_aside).append(Version.from_json(json.loads(data)))
     if heads:  # an open conflict: the versions in it are what the master holds
         current = held_version(conn, interview_id)
@@ -302,8 +357,10 @@ def _merge_existing(store, version: Version, now: str) -> str:
             return OLDER
         for other in heads:
             if continues(version, other):
-                conn.execute("DELETE FROM conflict_versions WHERE interview_id = ? AND content_sha256 = ?",
-                             (interview_id, other.sha256))
+                conn.execute(
+                    "DELETE FROM conflict_versions WHERE interview_id = ? AND content_sha256 = ?",
+                    (interview_id, other.sha256),
+                )
         heads = [h for h in heads if not continues(version, h)] + [version]
         _keep_version(conn, version, now)
         _union_audit(store, version)
@@ -316,12 +373,14 @@ def _merge_existing(store, version: Version, now: str) -> str:
         return OLDER
     if continues(version, current):
         _show(store, version)
-        _append_audit(store, interview_id, version.audit[len(current.audit):])
+        _append_audit(store, interview_id, version.audit[len(current.audit) :])
         return UPDATED
     conn.execute(
         "INSERT INTO conflicts (interview_id, status, opened_at) VALUES (?, 'open', ?) ON CONFLICT(interview_id)"
         " DO UPDATE SET status = 'open', opened_at = excluded.opened_at, resolved_at = NULL, resolved_by = NULL,"
-        " resolution = NULL", (interview_id, now))
+        " resolution = NULL",
+        (interview_id, now),
+    )
     _keep_version(conn, current, now)
     _keep_version(conn, version, now)
     _union_audit(store, version)
@@ -339,14 +398,20 @@ def _keep_version(conn, version: Version, now: str) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO conflict_versions (interview_id, content_sha256, state, data, added_at)"
         " VALUES (?, ?, 'open', ?, ?)",
-        (version.id, version.sha256, json.dumps(version.to_json(), ensure_ascii=False, allow_nan=False), now))
+        (version.id, version.sha256, json.dumps(version.to_json(), ensure_ascii=False, allow_nan=False), now),
+    )
 
 
 def _union_audit(store, version: Version) -> None:
     """Append the entries of `version` the interview's log does not have yet (as a multiset)."""
-    have = Counter(audit_identity(list(r)) for r in store.conn.execute(
-        "SELECT at, user, device_id, question, field, old, new FROM audit WHERE interview_id = ?"
-        f" AND field NOT IN ({', '.join(repr(f) for f in BOOKKEEPING_FIELDS)})", (version.id,)))
+    have = Counter(
+        audit_identity(list(r))
+        for r in store.conn.execute(
+            "SELECT at, user, device_id, question, field, old, new FROM audit WHERE interview_id = ?"
+            f" AND field NOT IN ({', '.join(repr(f) for f in BOOKKEEPING_FIELDS)})",
+            (version.id,),
+        )
+    )
     missing = []
     for row in version.audit:
         key = audit_identity(row)
@@ -366,21 +431,27 @@ _ROW_FIELDS = INTERVIEW_FIELDS + LOCAL_FIELDS
 
 def _show(store, version: Version) -> None:
     """Make the interview's row and answers those of `version` (its audit is handled apart)."""
-    store.writes.show(version.id, {name: version.interview[name] for name in _ROW_FIELDS[1:]},
-                      [(version.id, *r) for r in version.answers])
+    store.writes.show(
+        version.id,
+        {name: version.interview[name] for name in _ROW_FIELDS[1:]},
+        [(version.id, *r) for r in version.answers],
+    )
 
 
 # -- interviews new to the master: bulk inserts -----------------------------------------------
+
 
 def _insert(store, versions: list[Version]) -> None:
     if not versions:
         return
     versions = sorted(versions, key=lambda v: v.id)  # key order: see InterviewWrites.add_interviews
     store.writes.add_interviews(
-        _ROW_FIELDS, [[v.interview[name] for name in _ROW_FIELDS] for v in versions],
+        _ROW_FIELDS,
+        [[v.interview[name] for name in _ROW_FIELDS] for v in versions],
         [(v.id, *r) for v in versions for r in v.answers],
         [(r[0], r[1], r[2], v.id, r[3], r[4], r[5], r[6]) for v in versions for r in v.audit],
-        [(v.id, *r) for v in versions for r in v.paradata])
+        [(v.id, *r) for v in versions for r in v.paradata],
+    )
 
 
 def _merge_paradata(store, versions: list[Version]) -> None:

@@ -1,4 +1,5 @@
 """The merge report as text lines (command line) and as an Excel workbook (saved from the app or CLI)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,8 @@ from pathlib import Path
 from yingzao.core.durable import write_durably
 from yingzao.core.errors import Text
 from yingzao.core.exchange.merge import ALREADY_MERGED, CANCELLED, MERGED, REFUSED, MergeReport, PackageReport
-from yingzao.core.timestamps import to_local
 from yingzao.core.export.xlsx_text import cell_text, xml_safe
+from yingzao.core.timestamps import to_local
 
 # What a terminal would act on: C0 and C1 controls (escape sequences), besides what XML forbids.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -29,16 +30,21 @@ def printable(text: str) -> str:
 def _describe(line: PackageReport) -> Text:
     name = line.file_name
     if line.status == MERGED:
-        text = Text(f"{name}：已合并 —— 新增 {line.added}，更新 {line.updated}，重复 {line.duplicates}，"
-                    f"跳过旧版本 {line.older}，冲突 {len(line.conflicts)}",
-                    f"{name}: merged — {line.added} added, {line.updated} updated, "
-                    f"{line.duplicates} duplicate(s), {line.older} older version(s) skipped, "
-                    f"{len(line.conflicts)} conflict(s)")
-        return text + Text("".join(f"\n    备注：{note}" for note in line.notes),
-                           "".join(f"\n    note: {note}" for note in line.notes))
+        text = Text(
+            f"{name}：已合并 —— 新增 {line.added}，更新 {line.updated}，重复 {line.duplicates}，"
+            f"跳过旧版本 {line.older}，冲突 {len(line.conflicts)}",
+            f"{name}: merged — {line.added} added, {line.updated} updated, "
+            f"{line.duplicates} duplicate(s), {line.older} older version(s) skipped, "
+            f"{len(line.conflicts)} conflict(s)",
+        )
+        return text + Text(
+            "".join(f"\n    备注：{note}" for note in line.notes), "".join(f"\n    note: {note}" for note in line.notes)
+        )
     if line.status == ALREADY_MERGED:
-        return Text(f"{name}：已于 {line.merged_at} 合并过 —— 没有任何改动",
-                    f"{name}: already merged on {line.merged_at} — nothing changed")
+        return Text(
+            f"{name}：已于 {line.merged_at} 合并过 —— 没有任何改动",
+            f"{name}: already merged on {line.merged_at} — nothing changed",
+        )
     if line.status == REFUSED:
         return Text(f"{name}：拒收 —— {line.reason}", f"{name}: REFUSED — {line.reason}")
     if line.status == CANCELLED:
@@ -54,17 +60,30 @@ def summary_lines(report: MergeReport) -> list[str]:
     refused = sum(p.status == REFUSED for p in report.packages)
     added, updated = sum(p.added for p in merged), sum(p.updated for p in merged)
     conflicted = sum(len(p.conflicts) for p in merged)
-    lines.append(str(Text(
-        f"合计：{files} 个文件 —— 已合并 {len(merged)}，此前已合并 {already}，拒收 {refused}；"
-        f"新增访谈 {added}，更新 {updated}，冲突 {conflicted}",
-        f"total: {files} file(s) — {len(merged)} merged, {already} already merged, {refused} refused; "
-        f"{added} interview(s) added, {updated} updated, {conflicted} conflict(s)")))
+    lines.append(
+        str(
+            Text(
+                f"合计：{files} 个文件 —— 已合并 {len(merged)}，此前已合并 {already}，拒收 {refused}；"
+                f"新增访谈 {added}，更新 {updated}，冲突 {conflicted}",
+                f"total: {files} file(s) — {len(merged)} merged, {already} already merged, {refused} refused; "
+                f"{added} interview(s) added, {updated} updated, {conflicted} conflict(s)",
+            )
+        )
+    )
     conflicts = report.conflicts()
     if conflicts:
-        lines.append(str(Text("有冲突的访谈（两个版本都已保留；请在应用中的“解决冲突”里处理）：",
-                              "interviews in conflict (both versions kept; resolve them in the app under Resolve conflicts):")))
-        lines += [printable(str(Text(f"    {interview_id}  （来自 {file_name}）", f"    {interview_id}  (from {file_name})")))
-                  for interview_id, file_name in conflicts]
+        lines.append(
+            str(
+                Text(
+                    "有冲突的访谈（两个版本都已保留；请在应用中的“解决冲突”里处理）：",
+                    "interviews in conflict (both versions kept; resolve them in the app under Resolve conflicts):",
+                )
+            )
+        )
+        lines += [
+            printable(str(Text(f"    {interview_id}  （来自 {file_name}）", f"    {interview_id}  (from {file_name})")))
+            for interview_id, file_name in conflicts
+        ]
     return lines
 
 
@@ -115,12 +134,23 @@ def save_report_xlsx(report: MergeReport, path: Path | str) -> Path:
     for interview_id, file_name in report.conflicts():
         _append(conflicts, [interview_id, file_name])
     interviews = book.create_sheet("interviews")
-    _append(interviews, ["文件 file", "访谈 interview", "结果 outcome", "提纲 protocol", "提纲版本 protocol version",
-                         "状态 status"])
+    _append(
+        interviews,
+        ["文件 file", "访谈 interview", "结果 outcome", "提纲 protocol", "提纲版本 protocol version", "状态 status"],
+    )
     for line in report.packages:
         for item in line.interviews:
-            _append(interviews, [line.file_name, item["id"], item["outcome"], item["protocol_id"],
-                                 item["protocol_version"], item["status"]])
+            _append(
+                interviews,
+                [
+                    line.file_name,
+                    item["id"],
+                    item["outcome"],
+                    item["protocol_id"],
+                    item["protocol_version"],
+                    item["status"],
+                ],
+            )
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)

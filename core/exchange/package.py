@@ -5,6 +5,7 @@ evaluated. The format is described for people in docs/package-format.md; reading
 part of it (zip integrity, manifest, member hashes, each interview's content hash, protocols)
 before the caller touches any database.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,19 +14,25 @@ import re
 import sqlite3
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from yingzao.core import errors
-from yingzao.core.exchange.content_hash import (
-    ANSWER_FIELDS, AUDIT_FIELDS, INTERVIEW_FIELDS, PARADATA_FIELDS, Version, held_version,
-)
 from yingzao.core.durable import replace_durably
 from yingzao.core.errors import FormError, Text
+from yingzao.core.exchange.content_hash import (
+    ANSWER_FIELDS,
+    AUDIT_FIELDS,
+    INTERVIEW_FIELDS,
+    PARADATA_FIELDS,
+    Version,
+    held_version,
+)
+from yingzao.core.exchange.json_limits import json_depth_exceeds, storable
 from yingzao.core.export.damage import diagnose
 from yingzao.core.forms.loader import load_protocol_bytes
-from yingzao.core.exchange.json_limits import json_depth_exceeds, storable
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.records import MARKERS, STATUSES
 
@@ -109,13 +116,21 @@ class Package:
         definition, workbook = self.protocol_members[sha256]
         if workbook is None:
             raise errors.package_protocol_unverifiable(
-                self.path, sha256, Text("数据包没有附带它的工作簿", "the package does not carry its workbook"))
+                self.path, sha256, Text("数据包没有附带它的工作簿", "the package does not carry its workbook")
+            )
         if hashlib.sha256(workbook).hexdigest() != sha256:
-            raise errors.damaged_package(self.path, Text(f"提纲 {sha256[:12]} 的工作簿与其哈希值不符",
-                                                        f"the workbook of protocol {sha256[:12]} does not match its hash"))
+            raise errors.damaged_package(
+                self.path,
+                Text(
+                    f"提纲 {sha256[:12]} 的工作簿与其哈希值不符",
+                    f"the workbook of protocol {sha256[:12]} does not match its hash",
+                ),
+            )
         carried = _json(self.path, definition, Text(f"提纲 {sha256[:12]}", f"protocol {sha256[:12]}"))
         if not isinstance(carried, dict):
-            raise errors.damaged_package(self.path, Text(f"提纲 {sha256[:12]} 无法读取", f"protocol {sha256[:12]} cannot be read"))
+            raise errors.damaged_package(
+                self.path, Text(f"提纲 {sha256[:12]} 无法读取", f"protocol {sha256[:12]} cannot be read")
+            )
         name = carried.get("source_name")
         if not (isinstance(name, str) and _WORKBOOK_NAME.match(name)):
             name = f"{sha256}.xlsx"
@@ -126,14 +141,21 @@ class Package:
             except FormError as error:
                 first = error.problems[0] if error.problems else error
                 raise errors.package_protocol_unverifiable(
-                    self.path, sha256, Text(f"它无法载入：{_read(first, 'zh')}", f"it does not load: {_read(first, 'en')}")) from None
+                    self.path,
+                    sha256,
+                    Text(f"它无法载入：{_read(first, 'zh')}", f"it does not load: {_read(first, 'en')}"),
+                ) from None
             if len(_PARSED) >= 64:
                 _PARSED.pop(next(iter(_PARSED)))
             _PARSED[(sha256, name)] = protocol
         if json.loads(json.dumps(protocol.to_dict())) != carried:  # as JSON: tuples read back as lists
             raise errors.damaged_package(
-                self.path, Text(f"提纲 {sha256[:12]} 的定义与它自己的工作簿不一致",
-                                f"the definition of protocol {sha256[:12]} is not what its own workbook says"))
+                self.path,
+                Text(
+                    f"提纲 {sha256[:12]} 的定义与它自己的工作簿不一致",
+                    f"the definition of protocol {sha256[:12]} is not what its own workbook says",
+                ),
+            )
         return protocol
 
     def workbook(self, sha256: str) -> bytes | None:
@@ -151,15 +173,21 @@ def app_version() -> str:
 
 # -- writing -----------------------------------------------------------------------------------
 
+
 def changed_since_last_export(store) -> list[str]:
     """Interviews with an audit entry newer than the last export (all of them before the first)."""
     conn = store.conn
     last = conn.execute("SELECT audit_high FROM exports ORDER BY id DESC LIMIT 1").fetchone()
     if last is None:
         return [r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
-    return [r[0] for r in conn.execute(
-        "SELECT id FROM interviews WHERE id IN (SELECT interview_id FROM audit WHERE id > ?)"
-        " ORDER BY started_at, id", (last[0],))]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM interviews WHERE id IN (SELECT interview_id FROM audit WHERE id > ?)"
+            " ORDER BY started_at, id",
+            (last[0],),
+        )
+    ]
 
 
 def last_export(store) -> dict[str, Any] | None:
@@ -177,8 +205,9 @@ def pack_counts(store) -> tuple[int, dict[str, Any] | None, int]:
         raise pack_read_error(store.path, error) from None
 
 
-def pack_session(store, out: Path | str, *, all_interviews: bool = False,
-                 overwrite: bool = False) -> PackSummary | None:
+def pack_session(
+    store, out: Path | str, *, all_interviews: bool = False, overwrite: bool = False
+) -> PackSummary | None:
     """Write the interviews changed since the last export (or all) to `out`; None when there is
     nothing to write (then no file is made). Records the export so the next one knows where to start."""
     out = Path(out)
@@ -187,18 +216,32 @@ def pack_session(store, out: Path | str, *, all_interviews: bool = False,
     try:
         with store.snapshot():  # edits made meanwhile (the app keeps running) wait for the next export
             audit_high = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
-            ids = ([r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
-                   if all_interviews else changed_since_last_export(store))
-            manifest = (write_package(store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite)
-                        if ids else None)
+            ids = (
+                [r[0] for r in conn.execute("SELECT id FROM interviews ORDER BY started_at, id")]
+                if all_interviews
+                else changed_since_last_export(store)
+            )
+            manifest = (
+                write_package(store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite)
+                if ids
+                else None
+            )
         if manifest is None:
             return None
         with store.transaction():
             conn.execute(
                 "INSERT INTO exports (at, user, file_name, package_id, selection, audit_high, interviews)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (manifest["created_at"], store.user, out.name, manifest["package_id"], manifest["selection"],
-                 audit_high, manifest["counts"]["interviews"]))
+                (
+                    manifest["created_at"],
+                    store.user,
+                    out.name,
+                    manifest["package_id"],
+                    manifest["selection"],
+                    audit_high,
+                    manifest["counts"]["interviews"],
+                ),
+            )
     except (sqlite3.DatabaseError, errors.YingzaoError) as error:
         if manifest is not None:  # written but not recorded: a package the user was told failed must not stay
             out.unlink(missing_ok=True)
@@ -206,8 +249,15 @@ def pack_session(store, out: Path | str, *, all_interviews: bool = False,
             raise pack_read_error(store.path, error) from None
         raise
     counts = manifest["counts"]
-    return PackSummary(out, manifest["package_id"], manifest["selection"], counts["interviews"], counts["answers"],
-                       counts["audit"], counts["protocols"])
+    return PackSummary(
+        out,
+        manifest["package_id"],
+        manifest["selection"],
+        counts["interviews"],
+        counts["answers"],
+        counts["audit"],
+        counts["protocols"],
+    )
 
 
 def pack_read_error(path: Path, error: sqlite3.DatabaseError) -> errors.StoreError:
@@ -220,8 +270,16 @@ def pack_read_error(path: Path, error: sqlite3.DatabaseError) -> errors.StoreErr
     return errors.pack_read_failed(path, error, diagnose(path, error))
 
 
-def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str = KIND_SESSION,
-                  extra: dict[str, Any] | None = None, overwrite: bool = False) -> dict[str, Any]:
+def write_package(
+    store,
+    out: Path,
+    ids: list[str],
+    selection: str,
+    *,
+    kind: str = KIND_SESSION,
+    extra: dict[str, Any] | None = None,
+    overwrite: bool = False,
+) -> dict[str, Any]:
     """Write the file (atomically: to a .partial file, then renamed); returns the manifest, with the
     package id added (it is the hash of the manifest, so it cannot be inside the file). `extra`
     adds manifest fields of a kind (a review package's `for_fieldworker`). An existing file is
@@ -241,15 +299,26 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
             with zf.open(INTERVIEWS, "w") as member:
                 for interview_id in ids:
                     version = held_version(conn, interview_id)
-                    line = json.dumps(version.to_json(), ensure_ascii=False, separators=(",", ":"),
-                                      allow_nan=False).encode("utf-8") + b"\n"
+                    line = (
+                        json.dumps(
+                            version.to_json(), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                        ).encode("utf-8")
+                        + b"\n"
+                    )
                     digest.update(line)
                     member.write(line)
                     info = version.interview
-                    entries.append({"id": interview_id, "content_sha256": version.sha256,
-                                    "protocol_sha256": info["protocol_sha256"],
-                                    "protocol_version": info["protocol_version"], "status": info["status"],
-                                    "answers": len(version.answers), "audit": len(version.audit)})
+                    entries.append(
+                        {
+                            "id": interview_id,
+                            "content_sha256": version.sha256,
+                            "protocol_sha256": info["protocol_sha256"],
+                            "protocol_version": info["protocol_version"],
+                            "status": info["status"],
+                            "answers": len(version.answers),
+                            "audit": len(version.audit),
+                        }
+                    )
                     comments = len(version.comments)
                     if comments:
                         entries[-1]["comments"] = comments
@@ -258,31 +327,50 @@ def write_package(store, out: Path, ids: list[str], selection: str, *, kind: str
                         community_ids.setdefault(info["community_id"], None)
                     fieldworkers.setdefault(info["fieldworker"], None)
             files = {INTERVIEWS: digest.hexdigest()}
-            communities = [dict(zip(("id", "name", "created_at"), row)) for row in conn.execute(
-                f"SELECT id, name, created_at FROM communities WHERE id IN ({_marks(community_ids)}) ORDER BY id",
-                list(community_ids))]
+            communities = [
+                dict(zip(("id", "name", "created_at"), row))
+                for row in conn.execute(
+                    f"SELECT id, name, created_at FROM communities WHERE id IN ({_marks(community_ids)}) ORDER BY id",
+                    list(community_ids),
+                )
+            ]
             files[COMMUNITIES] = _write(zf, COMMUNITIES, _dumps(communities))
             protocols = []
             for sha in protocol_shas:
                 form_id, version_name, definition, workbook = conn.execute(
-                    "SELECT form_id, version, definition, workbook FROM protocols WHERE sha256 = ?", (sha,)).fetchone()
-                entry = {"sha256": sha, "form_id": form_id, "version": version_name,
-                         "definition": f"protocols/{sha}.json", "workbook": None}
+                    "SELECT form_id, version, definition, workbook FROM protocols WHERE sha256 = ?", (sha,)
+                ).fetchone()
+                entry = {
+                    "sha256": sha,
+                    "form_id": form_id,
+                    "version": version_name,
+                    "definition": f"protocols/{sha}.json",
+                    "workbook": None,
+                }
                 files[entry["definition"]] = _write(zf, entry["definition"], definition.encode("utf-8"))
                 if workbook is not None:
                     entry["workbook"] = f"protocols/{sha}.xlsx"
                     files[entry["workbook"]] = _write(zf, entry["workbook"], bytes(workbook))
                 protocols.append(entry)
             manifest = {
-                "format": FORMAT, "format_version": FORMAT_VERSION, "kind": kind,
-                "app_version": app_version(), "device_id": store.device_id,
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "kind": kind,
+                "app_version": app_version(),
+                "device_id": store.device_id,
                 **_device_label(store),
                 "fieldworker": store.user or "、".join(name for name in fieldworkers if name),
-                "created_at": store.now(), "selection": selection,
-                "interviews": entries, "protocols": protocols,
-                "counts": {"interviews": len(entries), "answers": sum(e["answers"] for e in entries),
-                           "audit": sum(e["audit"] for e in entries), "protocols": len(protocols),
-                           "communities": len(communities)},
+                "created_at": store.now(),
+                "selection": selection,
+                "interviews": entries,
+                "protocols": protocols,
+                "counts": {
+                    "interviews": len(entries),
+                    "answers": sum(e["answers"] for e in entries),
+                    "audit": sum(e["audit"] for e in entries),
+                    "protocols": len(protocols),
+                    "communities": len(communities),
+                },
                 "files": files,
                 **(extra or {}),
             }
@@ -323,6 +411,7 @@ def _write(zf: zipfile.ZipFile, name: str, data: bytes) -> str:
 
 # -- reading -----------------------------------------------------------------------------------
 
+
 def read_manifest(path: Path | str) -> tuple[str, dict[str, Any]]:
     """The package id (SHA-256 of its manifest) and the validated manifest, without the rest."""
     path = Path(path)
@@ -338,8 +427,13 @@ def read_package(path: Path | str) -> Package:
         files: dict[str, str] = manifest["files"]
         unexpected = sorted(set(zf.namelist()) - set(files) - {MANIFEST})
         if unexpected:
-            raise errors.damaged_package(path, Text(f"其中有清单未列出的文件（{_shown(unexpected[0])}）",
-                                                    f"it holds a file its manifest does not list ({_shown(unexpected[0])})"))
+            raise errors.damaged_package(
+                path,
+                Text(
+                    f"其中有清单未列出的文件（{_shown(unexpected[0])}）",
+                    f"it holds a file its manifest does not list ({_shown(unexpected[0])})",
+                ),
+            )
         members = {name: _member(path, zf, name, sha) for name, sha in files.items()}
     package = Package(path, package_id, manifest)
     for entry in manifest["protocols"]:
@@ -361,9 +455,14 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     if not head:
         raise errors.package_incomplete(path)
     if not head.startswith(_ZIP_MAGIC):
-        what = (Text("这是数据库文件；请在营造中用“导出数据包”从它导出", "it is a database file; export a session from it "
-                     "with Export session") if head.startswith(b"SQLite")
-                else Text("它不是 zip 文件", "it is not a zip file"))
+        what = (
+            Text(
+                "这是数据库文件；请在营造中用“导出数据包”从它导出",
+                "it is a database file; export a session from it with Export session",
+            )
+            if head.startswith(b"SQLite")
+            else Text("它不是 zip 文件", "it is not a zip file")
+        )
         raise errors.not_a_package(path, what)
     try:
         zf = zipfile.ZipFile(path)
@@ -380,8 +479,11 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
 def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise errors.package_too_large(path, Text(f"{len(infos)} 个文件", f"{len(infos)} files"),
-                                       Text(f"{MAX_MEMBERS} 个文件", f"{MAX_MEMBERS} files"))
+        raise errors.package_too_large(
+            path,
+            Text(f"{len(infos)} 个文件", f"{len(infos)} files"),
+            Text(f"{MAX_MEMBERS} 个文件", f"{MAX_MEMBERS} files"),
+        )
     seen: set[str] = set()
     for info in infos:
         if info.filename in seen:  # zipfile would silently read the last one
@@ -389,13 +491,19 @@ def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
         seen.add(info.filename)
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_BYTES:
-        raise errors.package_too_large(path, Text(f"解压后 {_mib(total)}", f"{_mib(total)} unpacked"), _mib(MAX_TOTAL_BYTES))
+        raise errors.package_too_large(
+            path, Text(f"解压后 {_mib(total)}", f"{_mib(total)} unpacked"), _mib(MAX_TOTAL_BYTES)
+        )
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise errors.package_too_large(
-                path, Text(f"{_shown(info.filename)} 解压后是压缩大小的 {info.file_size // max(info.compress_size, 1)} 倍",
-                           f"{_shown(info.filename)} unpacks {info.file_size // max(info.compress_size, 1)} times its size"),
-                Text(f"{MAX_RATIO} 倍", f"{MAX_RATIO} times"))
+                path,
+                Text(
+                    f"{_shown(info.filename)} 解压后是压缩大小的 {info.file_size // max(info.compress_size, 1)} 倍",
+                    f"{_shown(info.filename)} unpacks {info.file_size // max(info.compress_size, 1)} times its size",
+                ),
+                Text(f"{MAX_RATIO} 倍", f"{MAX_RATIO} times"),
+            )
 
 
 def _mib(size: int) -> str:
@@ -407,8 +515,9 @@ def _shown(name: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", "?", name)[:120]
 
 
-def _member(path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = None, *,
-            limit: int = MAX_TOTAL_BYTES) -> bytes:
+def _member(
+    path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = None, *, limit: int = MAX_TOTAL_BYTES
+) -> bytes:
     """A member's bytes, read in chunks and abandoned as soon as it passes what its directory entry
     declared or `limit`: the directory may lie, and inflating first would already be the damage."""
     try:
@@ -416,8 +525,11 @@ def _member(path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = Non
     except KeyError:
         raise errors.damaged_package(path, Text(f"缺少 {_shown(name)}", f"{_shown(name)} is missing")) from None
     if info.file_size > limit:
-        raise errors.package_too_large(path, Text(f"{_shown(name)} 有 {_mib(info.file_size)}",
-                                             f"{_shown(name)} is {_mib(info.file_size)}"), _mib(limit))
+        raise errors.package_too_large(
+            path,
+            Text(f"{_shown(name)} 有 {_mib(info.file_size)}", f"{_shown(name)} is {_mib(info.file_size)}"),
+            _mib(limit),
+        )
     allowed = min(info.file_size, limit)
     chunks: list[bytes] = []
     size = 0
@@ -426,17 +538,31 @@ def _member(path: Path, zf: zipfile.ZipFile, name: str, sha256: str | None = Non
             while chunk := member.read(_CHUNK):
                 size += len(chunk)
                 if size > allowed:
-                    raise errors.damaged_package(path, Text(f"{_shown(name)} 比 zip 目录中记载的大",
-                                                                 f"{_shown(name)} is larger than its zip entry says"))
+                    raise errors.damaged_package(
+                        path,
+                        Text(
+                            f"{_shown(name)} 比 zip 目录中记载的大", f"{_shown(name)} is larger than its zip entry says"
+                        ),
+                    )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-            RuntimeError) as error:  # RuntimeError: an encrypted member
-        raise errors.damaged_package(path, Text(f"{_shown(name)} 无法解压（{error}）",
-                                                f"{_shown(name)} cannot be unpacked ({error})")) from error
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:  # RuntimeError: an encrypted member
+        raise errors.damaged_package(
+            path, Text(f"{_shown(name)} 无法解压（{error}）", f"{_shown(name)} cannot be unpacked ({error})")
+        ) from error
     data = b"".join(chunks)
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
-        raise errors.damaged_package(path, Text(f"{_shown(name)} 与清单中的哈希值不符",
-                                                f"{_shown(name)} does not match the hash in its manifest"))
+        raise errors.damaged_package(
+            path,
+            Text(f"{_shown(name)} 与清单中的哈希值不符", f"{_shown(name)} does not match the hash in its manifest"),
+        )
     return data
 
 
@@ -445,16 +571,22 @@ def _json(path: Path, data: bytes, what: Text) -> Any:
     MAX_JSON_DEPTH (a 200,000-deep array exhausts Python's recursion), numbers that are not finite
     and text that is not valid UTF-8 (lone surrogates cannot be stored)."""
     if json_depth_exceeds(data, MAX_JSON_DEPTH):
-        raise errors.damaged_package(path, what + Text(f" 的嵌套超过 {MAX_JSON_DEPTH} 层",
-                                                         f" is nested deeper than {MAX_JSON_DEPTH} levels"))
+        raise errors.damaged_package(
+            path, what + Text(f" 的嵌套超过 {MAX_JSON_DEPTH} 层", f" is nested deeper than {MAX_JSON_DEPTH} levels")
+        )
     try:
         value = json.loads(data, parse_constant=_no_constant)
     except (ValueError, RecursionError) as error:
         raise errors.damaged_package(path, what + Text(" 不是可读的 JSON", " is not readable JSON")) from error
     if not storable(value):
-        raise errors.damaged_package(path, what + Text(" 含有无法保存的值（超出范围的数字，或不是有效 Unicode 的文字）",
-                                                       " holds a value that cannot be stored (a number out of range or "
-                                                       "text that is not valid Unicode)"))
+        raise errors.damaged_package(
+            path,
+            what
+            + Text(
+                " 含有无法保存的值（超出范围的数字，或不是有效 Unicode 的文字）",
+                " holds a value that cannot be stored (a number out of range or text that is not valid Unicode)",
+            ),
+        )
     return value
 
 
@@ -473,14 +605,23 @@ def _read(problem: object, language: str) -> str:
 
 
 _MANIFEST_TYPES = {
-    "kind": str, "app_version": str, "device_id": str, "fieldworker": str, "created_at": str,
-    "interviews": list, "protocols": list, "counts": dict, "files": dict,
+    "kind": str,
+    "app_version": str,
+    "device_id": str,
+    "fieldworker": str,
+    "created_at": str,
+    "interviews": list,
+    "protocols": list,
+    "counts": dict,
+    "files": dict,
 }
 
 
 def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
     if MANIFEST not in zf.namelist():
-        raise errors.not_a_package(path, Text("这是没有营造清单的 zip 文件", "it is a zip file without a Yingzao manifest"))
+        raise errors.not_a_package(
+            path, Text("这是没有营造清单的 zip 文件", "it is a zip file without a Yingzao manifest")
+        )
     raw = _member(path, zf, MANIFEST, limit=MAX_MANIFEST_BYTES)
     manifest = _json(path, raw, _MANIFEST_TEXT)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -494,30 +635,50 @@ def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
         if not isinstance(manifest.get(key), kind):
             raise errors.damaged_package(path, Text(f"清单缺少有效的“{key}”", f"its manifest lacks a valid '{key}'"))
     if manifest["kind"] not in KINDS:
-        raise errors.not_a_package(path, Text(f"它是“{_shown(manifest['kind'])[:40]}”数据包，不是访谈数据包",
-                                              f"it is a '{_shown(manifest['kind'])[:40]}' package, not a session"))
+        raise errors.not_a_package(
+            path,
+            Text(
+                f"它是“{_shown(manifest['kind'])[:40]}”数据包，不是访谈数据包",
+                f"it is a '{_shown(manifest['kind'])[:40]}' package, not a session",
+            ),
+        )
     for optional in ("for_fieldworker", "device_label"):  # absent from older packages, or from other kinds
         if not isinstance(manifest.get(optional, ""), str):
-            raise errors.damaged_package(path, Text(f"清单缺少有效的“{optional}”", f"its manifest lacks a valid '{optional}'"))
+            raise errors.damaged_package(
+                path, Text(f"清单缺少有效的“{optional}”", f"its manifest lacks a valid '{optional}'")
+            )
     if len(manifest.get("device_label", "")) > MAX_DEVICE_LABEL:
         raise errors.damaged_package(path, _NAME_TOO_LONG)
     if any(len(manifest[key]) > 1000 for key in ("app_version", "device_id", "fieldworker", "created_at")):
         raise errors.damaged_package(path, _NAME_TOO_LONG)
     files = manifest["files"]
-    if not all(isinstance(v, str) and _SHA256.match(v) for v in files.values()) or INTERVIEWS not in files \
-            or COMMUNITIES not in files or MANIFEST in files:
+    if (
+        not all(isinstance(v, str) and _SHA256.match(v) for v in files.values())
+        or INTERVIEWS not in files
+        or COMMUNITIES not in files
+        or MANIFEST in files
+    ):
         raise errors.damaged_package(path, Text("清单中的文件列表有误", "its manifest lists its files wrongly"))
     for entry in manifest["interviews"]:
-        if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)
-                and isinstance(entry.get("content_sha256"), str) and _SHA256.match(entry["content_sha256"])
-                and type(entry.get("answers")) is int and type(entry.get("audit")) is int
-                and type(entry.get("comments", 0)) is int):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("id"), str)
+            and isinstance(entry.get("content_sha256"), str)
+            and _SHA256.match(entry["content_sha256"])
+            and type(entry.get("answers")) is int
+            and type(entry.get("audit")) is int
+            and type(entry.get("comments", 0)) is int
+        ):
             raise errors.damaged_package(path, Text("清单中的访谈条目有误", "its manifest lists an interview wrongly"))
     for entry in manifest["protocols"]:
-        if not (isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and _SHA256.match(entry["sha256"])
-                and isinstance(entry.get("definition"), str) and entry["definition"] in files
-                and (entry.get("workbook") is None
-                     or (isinstance(entry["workbook"], str) and entry["workbook"] in files))):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("sha256"), str)
+            and _SHA256.match(entry["sha256"])
+            and isinstance(entry.get("definition"), str)
+            and entry["definition"] in files
+            and (entry.get("workbook") is None or (isinstance(entry["workbook"], str) and entry["workbook"] in files))
+        ):
             raise errors.damaged_package(path, Text("清单中的提纲条目有误", "its manifest lists a protocol wrongly"))
     return hashlib.sha256(raw).hexdigest(), manifest
 
@@ -525,9 +686,15 @@ def _manifest(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Any]]:
 def _communities(path: Path, data: bytes) -> list[dict[str, Any]]:
     rows = _json(path, data, Text(COMMUNITIES, COMMUNITIES))
     if not isinstance(rows, list) or not all(
-            isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("name"), str)
-            and isinstance(r.get("created_at"), str) for r in rows):
-        raise errors.damaged_package(path, Text(f"{COMMUNITIES} 不是社区列表", f"{COMMUNITIES} is not a list of communities"))
+        isinstance(r, dict)
+        and isinstance(r.get("id"), str)
+        and isinstance(r.get("name"), str)
+        and isinstance(r.get("created_at"), str)
+        for r in rows
+    ):
+        raise errors.damaged_package(
+            path, Text(f"{COMMUNITIES} 不是社区列表", f"{COMMUNITIES} is not a list of communities")
+        )
     return rows
 
 
@@ -537,8 +704,13 @@ def _versions(path: Path, data: bytes, manifest: dict[str, Any], package: Packag
     if lines and lines[-1] == b"":
         lines.pop()
     if len(lines) != len(entries):
-        raise errors.damaged_package(path, Text(f"{INTERVIEWS} 有 {len(lines)} 个访谈，清单却记有 {len(entries)} 个",
-                                                f"{INTERVIEWS} holds {len(lines)} interviews, its manifest {len(entries)}"))
+        raise errors.damaged_package(
+            path,
+            Text(
+                f"{INTERVIEWS} 有 {len(lines)} 个访谈，清单却记有 {len(entries)} 个",
+                f"{INTERVIEWS} holds {len(lines)} interviews, its manifest {len(entries)}",
+            ),
+        )
     communities = {c["id"] for c in package.communities}
     versions: list[Version] = []
     seen: set[str] = set()
@@ -548,30 +720,44 @@ def _versions(path: Path, data: bytes, manifest: dict[str, Any], package: Packag
             version = _version(parsed)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise errors.damaged_package(
-                path, Text(f"{INTERVIEWS} 的第 {number} 个访谈格式错误（{_shown(str(error))}）",
-                           f"interview {number} of {INTERVIEWS} is malformed ({_shown(str(error))})")) from None
+                path,
+                Text(
+                    f"{INTERVIEWS} 的第 {number} 个访谈格式错误（{_shown(str(error))}）",
+                    f"interview {number} of {INTERVIEWS} is malformed ({_shown(str(error))})",
+                ),
+            ) from None
         where = Text(f"访谈 {version.id}", f"interview {version.id}")
         if version.id != entry["id"] or version.id in seen:
             raise errors.damaged_package(path, where + Text(" 不在清单所说的位置", " is not where its manifest says"))
         if version.sha256 != entry["content_sha256"]:
-            raise errors.damaged_package(path, Text(f"{where.zh} 的内容与其哈希值不符",
-                                                    f"the content of {where.en} does not match its hash"))
-        if len(version.answers) != entry["answers"] or len(version.audit) != entry["audit"] \
-                or len(version.comments) != entry.get("comments", 0):
-            raise errors.damaged_package(path, where + Text(" 的回答数与清单所记不符",
-                                                             " does not have the answers its manifest counts"))
+            raise errors.damaged_package(
+                path, Text(f"{where.zh} 的内容与其哈希值不符", f"the content of {where.en} does not match its hash")
+            )
+        if (
+            len(version.answers) != entry["answers"]
+            or len(version.audit) != entry["audit"]
+            or len(version.comments) != entry.get("comments", 0)
+        ):
+            raise errors.damaged_package(
+                path, where + Text(" 的回答数与清单所记不符", " does not have the answers its manifest counts")
+            )
         if version.interview["protocol_sha256"] not in package.protocol_members:
-            raise errors.damaged_package(path, where + Text(" 使用了数据包未附带的提纲版本",
-                                                             " uses a protocol version the package does not carry"))
+            raise errors.damaged_package(
+                path,
+                where + Text(" 使用了数据包未附带的提纲版本", " uses a protocol version the package does not carry"),
+            )
         if version.interview["community_id"] is not None and version.interview["community_id"] not in communities:
-            raise errors.damaged_package(path, where + Text(" 所属的社区不在数据包中",
-                                                             " names a community the package does not carry"))
+            raise errors.damaged_package(
+                path, where + Text(" 所属的社区不在数据包中", " names a community the package does not carry")
+            )
         seen.add(version.id)
         versions.append(version)
     counts = manifest["counts"]
     if (counts.get("answers"), counts.get("audit"), counts.get("comments", 0)) != (
-            sum(len(v.answers) for v in versions), sum(len(v.audit) for v in versions),
-            sum(len(v.comments) for v in versions)):
+        sum(len(v.answers) for v in versions),
+        sum(len(v.audit) for v in versions),
+        sum(len(v.comments) for v in versions),
+    ):
         raise errors.damaged_package(path, Text("清单中的计数与内容不符", "its counts do not match its content"))
     return versions
 
@@ -585,28 +771,57 @@ def _version(data: dict[str, Any]) -> Version:
     row = {name: interview[name] for name in INTERVIEW_FIELDS}
     row["last_question"] = interview.get("last_question")
     row["progress"] = interview.get("progress") or 0
-    if not all(isinstance(row[n], str) for n in ("id", "protocol_sha256", "protocol_id", "protocol_version",
-                                                   "respondent_role", "fieldworker", "device_id", "started_at",
-                                                   "updated_at")) or row["status"] not in STATUSES:
+    if (
+        not all(
+            isinstance(row[n], str)
+            for n in (
+                "id",
+                "protocol_sha256",
+                "protocol_id",
+                "protocol_version",
+                "respondent_role",
+                "fieldworker",
+                "device_id",
+                "started_at",
+                "updated_at",
+            )
+        )
+        or row["status"] not in STATUSES
+    ):
         raise ValueError("the interview has fields of the wrong type")
     optional = ("community_id", "ended_at", "outcome", "last_question")
     if not all(isinstance(row[n], (str, type(None))) for n in optional) or type(row["progress"]) is not int:
         raise ValueError("the interview has fields of the wrong type")
     answers = _rows(data["answers"], len(ANSWER_FIELDS), "answers")
-    if not (_column(answers, 0, (str,)) and _column(answers, 1, _SCALARS) and _column(answers, 3, (str, type(None)))
-            and _column(answers, 4, (str,)) and _column(answers, 5, (str,))
-            and all(r[2] is None or r[2] in MARKERS for r in answers)):
+    if not (
+        _column(answers, 0, (str,))
+        and _column(answers, 1, _SCALARS)
+        and _column(answers, 3, (str, type(None)))
+        and _column(answers, 4, (str,))
+        and _column(answers, 5, (str,))
+        and all(r[2] is None or r[2] in MARKERS for r in answers)
+    ):
         raise ValueError("an answer has a value of the wrong type")
     if len({r[0] for r in answers}) != len(answers):
         raise ValueError("a question is answered twice")
     audit = _rows(data["audit"], len(AUDIT_FIELDS), "audit")
-    if not (_column(audit, 0, (str,)) and _column(audit, 1, (str,)) and _column(audit, 2, (str,))
-            and _column(audit, 3, (str, type(None))) and _column(audit, 4, (str,))
-            and _column(audit, 5, _SCALARS) and _column(audit, 6, _SCALARS)):
+    if not (
+        _column(audit, 0, (str,))
+        and _column(audit, 1, (str,))
+        and _column(audit, 2, (str,))
+        and _column(audit, 3, (str, type(None)))
+        and _column(audit, 4, (str,))
+        and _column(audit, 5, _SCALARS)
+        and _column(audit, 6, _SCALARS)
+    ):
         raise ValueError("an audit entry has a field of the wrong type")
     paradata = _rows(data.get("paradata", []), len(PARADATA_FIELDS), "paradata")
-    if not (_column(paradata, 0, (str,)) and _column(paradata, 1, (int, float)) and _column(paradata, 2, (int,))
-            and _column(paradata, 3, (str,))):
+    if not (
+        _column(paradata, 0, (str,))
+        and _column(paradata, 1, (int, float))
+        and _column(paradata, 2, (int,))
+        and _column(paradata, 3, (str,))
+    ):
         raise ValueError("paradata of the wrong type")
     version = Version(row, sorted(answers, key=lambda r: r[0]), audit, paradata)  # hash recomputed here
     if data.get("comments", []) != version.comments:  # the readable copy must be what the hashed log says
@@ -623,4 +838,3 @@ def _rows(rows: Any, width: int, what: str) -> list[list[Any]]:
 def _column(rows: list[list[Any]], index: int, kinds: tuple[type, ...]) -> bool:
     # exact types: True is an int to isinstance, but never a stored answer
     return {type(r[index]) for r in rows} <= set(kinds)
-

@@ -15,6 +15,7 @@ An anonymised export
 
 Pure Python: the store reads the people (`yingzao.core.export.data`), this module decides what they become.
 """
+
 from __future__ import annotations
 
 import re
@@ -181,11 +182,11 @@ class _Scrubber:
         lengths, words = self._heads[head]
         room = len(text) - at
         for length in lengths:
-            if length <= room and text[at:at + length] in words:
-                return text[at:at + length]
+            if length <= room and text[at : at + length] in words:
+                return text[at : at + length]
         for length in range(len(head) - 1, MIN_SCRUB_LENGTH - 1, -1):
-            if text[at:at + length] in self._short:
-                return text[at:at + length]
+            if text[at : at + length] in self._short:
+                return text[at : at + length]
         return None
 
 

@@ -5,6 +5,7 @@ SQLite itself whether the file is damaged (`PRAGMA quick_check`, the tables the 
 runs once more in salvage mode: every part that cannot be read is left out and named — on the About
 sheet, in the result the app and the command line show — instead of ending in a traceback.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,12 @@ def diagnose(path: Path, error: Exception) -> list[Text]:
     (read-only); empty when SQLite finds nothing wrong and the error was not about the file."""
     problems: list[Text] = []
     if isinstance(error, sqlite3.Error) and is_bad_text(error):
-        problems.append(Text("含有不是 UTF-8 编码的文字（文件受损或来自其他程序）",
-                             "it holds text that is not valid UTF-8 (a damaged file, or written by another program)"))
+        problems.append(
+            Text(
+                "含有不是 UTF-8 编码的文字（文件受损或来自其他程序）",
+                "it holds text that is not valid UTF-8 (a damaged file, or written by another program)",
+            )
+        )
     try:
         conn = _open_for_reading(path)
     except sqlite3.Error as opening:
@@ -53,11 +58,19 @@ def diagnose(path: Path, error: Exception) -> list[Text]:
             found = [str(row[0]) for row in conn.execute(f"PRAGMA quick_check({_QUICK_CHECK_LINES})")]
             if found != ["ok"]:
                 lines = "; ".join(found)
-                problems.append(Text(f"SQLite 完整性检查（quick_check）发现：{lines}",
-                                     f"SQLite's integrity check (quick_check) found: {lines}"))
+                problems.append(
+                    Text(
+                        f"SQLite 完整性检查（quick_check）发现：{lines}",
+                        f"SQLite's integrity check (quick_check) found: {lines}",
+                    )
+                )
         except sqlite3.Error as checking:
-            problems.append(Text(f"SQLite 完整性检查（quick_check）无法完成（{checking}）",
-                                 f"SQLite's integrity check (quick_check) could not finish ({checking})"))
+            problems.append(
+                Text(
+                    f"SQLite 完整性检查（quick_check）无法完成（{checking}）",
+                    f"SQLite's integrity check (quick_check) could not finish ({checking})",
+                )
+            )
     finally:
         conn.close()
     return problems
@@ -112,7 +125,9 @@ class ReadOnlyView:
         self.conn.close()
 
     def communities(self) -> list[Community]:
-        return [Community(*row) for row in self.conn.execute("SELECT id, name, created_at FROM communities ORDER BY id")]
+        return [
+            Community(*row) for row in self.conn.execute("SELECT id, name, created_at FROM communities ORDER BY id")
+        ]
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
@@ -159,13 +174,25 @@ class Salvage:
         found = list(self.problems)
         found += self.missing.values()
         if self.skipped:
-            found.append(Text(f"无法读取、未导出的访谈：{', '.join(self.skipped)}",
-                              f"interviews that cannot be read and are left out: {', '.join(self.skipped)}"))
+            found.append(
+                Text(
+                    f"无法读取、未导出的访谈：{', '.join(self.skipped)}",
+                    f"interviews that cannot be read and are left out: {', '.join(self.skipped)}",
+                )
+            )
         if self.without_answers:
-            found.append(Text(f"回答无法读取（只导出访谈信息）的访谈：{', '.join(self.without_answers)}",
-                              f"interviews whose answers cannot be read (only the interview itself is exported): "
-                              f"{', '.join(self.without_answers)}"))
+            found.append(
+                Text(
+                    f"回答无法读取（只导出访谈信息）的访谈：{', '.join(self.without_answers)}",
+                    f"interviews whose answers cannot be read (only the interview itself is exported): "
+                    f"{', '.join(self.without_answers)}",
+                )
+            )
         if self.replaced_text:
-            found.append(Text(f"{self.replaced_text} 个值含有非 UTF-8 字节，显示为 \ufffd",
-                              f"{self.replaced_text} value(s) held bytes that are not UTF-8, shown as \ufffd"))
+            found.append(
+                Text(
+                    f"{self.replaced_text} 个值含有非 UTF-8 字节，显示为 \ufffd",
+                    f"{self.replaced_text} value(s) held bytes that are not UTF-8, shown as \ufffd",
+                )
+            )
         return found

@@ -4,27 +4,28 @@ Interviews are read once (small); answers are streamed in export order — commu
 through one joined query, one interview's answers at a time, so an export of 150,000 answers never
 holds them all in memory.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from yingzao.core import errors
-from yingzao.core.timestamps import to_local
-from yingzao.core.export.anonymize import RESPONDENT_NAME_QUESTION, Anonymizer, InterviewPeople
-from yingzao.core.forms.codebook import FAMILIES, Codebook
-from yingzao.core.forms.engine import INTERVIEW_TIME
 from yingzao.core.errors import Text
+from yingzao.core.export.anonymize import RESPONDENT_NAME_QUESTION, Anonymizer, InterviewPeople
 from yingzao.core.export.damage import ReadOnlyView, Salvage
 from yingzao.core.export.labels import role_ref, t
-from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
-from yingzao.core.store.records import STATUSES
-from yingzao.core.store.database import Store
-from yingzao.core.store.snapshot import read_snapshot
 from yingzao.core.export.xlsx_style import CELL_LIMIT, clean_text, split_cell
+from yingzao.core.forms.codebook import FAMILIES, Codebook
+from yingzao.core.forms.engine import INTERVIEW_TIME
+from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
+from yingzao.core.store.database import Store
+from yingzao.core.store.records import STATUSES
+from yingzao.core.store.snapshot import read_snapshot
+from yingzao.core.timestamps import to_local
 
 _ALL_DATA_SHEETS = ("answers", "matrix", "actors", "factors", "scenes", "presence", "codebook")
 INTERVIEW_DATE_QUESTION = "interview_date"
@@ -131,8 +132,16 @@ class ExportReader:
     """Reads one store for one export, inside one read transaction (a consistent snapshot even
     while the app keeps saving answers in another connection)."""
 
-    def __init__(self, store: Store | ReadOnlyView, codebook: Codebook, lang: str, tz: dt.tzinfo | None = None,
-                 salvage: Salvage | None = None, *, anonymising: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store | ReadOnlyView,
+        codebook: Codebook,
+        lang: str,
+        tz: dt.tzinfo | None = None,
+        salvage: Salvage | None = None,
+        *,
+        anonymising: bool = False,
+    ) -> None:
         """With `salvage` (a damaged database), every part that cannot be read is left out and noted
         there, and an interview's answers are read one interview at a time, so one damaged page
         costs the interviews on it and not the export."""
@@ -159,8 +168,12 @@ class ExportReader:
         except sqlite3.DatabaseError:
             if self.salvage is None:
                 raise
-            self._lose("communities", Text("社区名称（以社区代码代替）", "community names (community codes shown instead)"),
-                       ("interviews", "matrix", "actors", "factors"), anonymity=True)
+            self._lose(
+                "communities",
+                Text("社区名称（以社区代码代替）", "community names (community codes shown instead)"),
+                ("interviews", "matrix", "actors", "factors"),
+                anonymity=True,
+            )
             return {}
 
     def setting(self, key: str) -> str | None:
@@ -181,22 +194,29 @@ class ExportReader:
 
     def people(self, *, with_identifying: bool) -> list[InterviewPeople]:
         rows = self.conn.execute(
-            "SELECT id, protocol_sha256, respondent_role, fieldworker, started_at FROM interviews").fetchall()
+            "SELECT id, protocol_sha256, respondent_role, fieldworker, started_at FROM interviews"
+        ).fetchall()
         values: dict[str, list[str]] = {}
         names: dict[str, str] = {}
         flagged = self._identifying_questions({sha for _, sha, *_ in rows})
         wanted = sorted({name for _, name in flagged} | {RESPONDENT_NAME_QUESTION})
         if wanted:
             marks = ", ".join("?" for _ in wanted)
-            sql = ("SELECT a.interview_id, i.protocol_sha256, a.question, a.value FROM answers a"
-                   f" JOIN interviews i ON i.id = a.interview_id WHERE a.question IN ({marks}) AND a.value IS NOT NULL")
+            sql = (
+                "SELECT a.interview_id, i.protocol_sha256, a.question, a.value FROM answers a"
+                f" JOIN interviews i ON i.id = a.interview_id WHERE a.question IN ({marks}) AND a.value IS NOT NULL"
+            )
             try:
                 found = self.conn.execute(sql, wanted).fetchall()
             except sqlite3.DatabaseError:
                 if self.salvage is None:
                     raise
-                self._lose("people", Text("受访者姓名", "respondents' names"), ("interviews", "answers", "matrix"),
-                           anonymity=True)
+                self._lose(
+                    "people",
+                    Text("受访者姓名", "respondents' names"),
+                    ("interviews", "answers", "matrix"),
+                    anonymity=True,
+                )
                 found = []
             for interview_id, sha, question, value in found:
                 if question == RESPONDENT_NAME_QUESTION:
@@ -204,16 +224,22 @@ class ExportReader:
                 if with_identifying and (sha, question) in flagged:
                     values.setdefault(interview_id, []).append(str(value))
         return [
-            InterviewPeople(i, started or "", fieldworker or "", names.get(i),
-                            tuple(values.get(i, ())), role == PROFILE_ROLE)
+            InterviewPeople(
+                i, started or "", fieldworker or "", names.get(i), tuple(values.get(i, ())), role == PROFILE_ROLE
+            )
             for i, _sha, role, fieldworker, started in rows
         ]
 
     def other_users(self) -> list[str]:
         """People who saved answers, in order of their first save (only read when anonymising)."""
         try:
-            return [row[0] for row in self.conn.execute(
-                "SELECT updated_by, min(updated_at) FROM answers GROUP BY updated_by ORDER BY 2, 1") if row[0]]
+            return [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT updated_by, min(updated_at) FROM answers GROUP BY updated_by ORDER BY 2, 1"
+                )
+                if row[0]
+            ]
         except sqlite3.DatabaseError:
             if self.salvage is None:
                 raise
@@ -237,11 +263,16 @@ class ExportReader:
 
     def interviews(self, filters: ExportFilters, anon: Anonymizer) -> list[InterviewRecord]:
         """The interviews the filters select, in export order: community, role, start."""
-        sql = ("SELECT id, protocol_sha256, respondent_role, community_id, fieldworker, device_id, status, outcome,"
-               " started_at, ended_at, updated_at FROM interviews")
+        sql = (
+            "SELECT id, protocol_sha256, respondent_role, community_id, fieldworker, device_id, status, outcome,"
+            " started_at, ended_at, updated_at FROM interviews"
+        )
         where, params = [], []
-        for column, wanted in (("community_id", filters.communities), ("respondent_role", filters.roles),
-                               ("status", filters.statuses)):
+        for column, wanted in (
+            ("community_id", filters.communities),
+            ("respondent_role", filters.roles),
+            ("status", filters.statuses),
+        ):
             if wanted:
                 where.append(f"{column} IN ({', '.join('?' for _ in wanted)})")
                 params += list(wanted)
@@ -256,11 +287,21 @@ class ExportReader:
         seconds, screen = self._seconds_by_interview()
         return [
             InterviewRecord(
-                id=id_, short=shorts[id_], protocol=self._protocol(sha), role=role, community_id=community,  # type: ignore[arg-type]
-                fieldworker=anon.fieldworker(fieldworker or ""), respondent=anon.respondent(id_),
-                status=status, outcome=outcome, started=self.when(started),
-                ended=self.when(ended), updated=self.when(updated), seconds=seconds.get(id_, 0.0),
-                screen_seconds=screen.get(id_), device=self._device_label(device or ""),
+                id=id_,
+                short=shorts[id_],
+                protocol=self._protocol(sha),  # type: ignore[arg-type]  # stored for every interview (a foreign key); salvage drops unreadable ones
+                role=role,
+                community_id=community,
+                fieldworker=anon.fieldworker(fieldworker or ""),
+                respondent=anon.respondent(id_),
+                status=status,
+                outcome=outcome,
+                started=self.when(started),
+                ended=self.when(ended),
+                updated=self.when(updated),
+                seconds=seconds.get(id_, 0.0),
+                screen_seconds=screen.get(id_),
+                device=self._device_label(device or ""),
             )
             for id_, sha, role, community, fieldworker, device, status, outcome, started, ended, updated in rows
         ]
@@ -269,9 +310,14 @@ class ExportReader:
         assert self.salvage is not None
         kept = [row for row in rows if self._protocol(row[1]) is not None]
         if len(kept) < len(rows):
-            self.salvage.skipped += sorted(row[0].replace("-", "")[:8] for row in rows if self._protocol(row[1]) is None)
-            self._lose("protocols", Text("部分提纲版本（其访谈未导出）", "some protocol versions (their interviews are left out)"),
-                       ("interviews", *_ALL_DATA_SHEETS))
+            self.salvage.skipped += sorted(
+                row[0].replace("-", "")[:8] for row in rows if self._protocol(row[1]) is None
+            )
+            self._lose(
+                "protocols",
+                Text("部分提纲版本（其访谈未导出）", "some protocol versions (their interviews are left out)"),
+                ("interviews", *_ALL_DATA_SHEETS),
+            )
         return kept
 
     def _seconds_by_interview(self) -> tuple[dict[str, float], dict[str, float]]:
@@ -280,8 +326,13 @@ class ExportReader:
         except sqlite3.DatabaseError:
             if self.salvage is None:
                 raise
-            self._lose("times", Text("答题计时（时长按开始和结束时间计算）",
-                                     "time on questions (durations from start and end instead)"), ("interviews", "answers"))
+            self._lose(
+                "times",
+                Text(
+                    "答题计时（时长按开始和结束时间计算）", "time on questions (durations from start and end instead)"
+                ),
+                ("interviews", "answers"),
+            )
             return {}, {}
 
     def _read_seconds(self) -> tuple[dict[str, float], dict[str, float]]:
@@ -291,7 +342,8 @@ class ExportReader:
         questions: dict[str, float] = {}
         screen: dict[str, float] = {}
         for interview_id, question, seconds in self.conn.execute(
-                "SELECT interview_id, question, sum(seconds) FROM paradata GROUP BY interview_id, question"):
+            "SELECT interview_id, question, sum(seconds) FROM paradata GROUP BY interview_id, question"
+        ):
             if question == INTERVIEW_TIME:
                 screen[interview_id] = seconds or 0.0
             else:
@@ -317,14 +369,20 @@ class ExportReader:
             # a database too old to have the column (read-only exports do not upgrade the file)
             if "device_label" not in {row[1] for row in self.conn.execute("PRAGMA table_info(packages)")}:
                 return {}
-            return dict(self.conn.execute(
-                "SELECT device_id, device_label FROM packages WHERE device_label != ''"
-                " ORDER BY created_at, merged_at"))  # later rows overwrite earlier ones
+            return dict(
+                self.conn.execute(
+                    "SELECT device_id, device_label FROM packages WHERE device_label != ''"
+                    " ORDER BY created_at, merged_at"
+                )
+            )  # later rows overwrite earlier ones
         except sqlite3.DatabaseError:
             if self.salvage is None:
                 raise
-            self._lose("devices", Text("其他设备的名称（以设备编号代替）", "other devices' names (their ids shown instead)"),
-                       ("interviews",))
+            self._lose(
+                "devices",
+                Text("其他设备的名称（以设备编号代替）", "other devices' names (their ids shown instead)"),
+                ("interviews",),
+            )
             return {}
 
     def when(self, stamp: str | None) -> dt.datetime | None:
@@ -333,8 +391,11 @@ class ExportReader:
 
     # -- answers -----------------------------------------------------------------------------
 
-    def stream(self, records: list[InterviewRecord], anon: Anonymizer,
-               ) -> Iterator[tuple[InterviewRecord, list[AnswerRow]]]:
+    def stream(
+        self,
+        records: list[InterviewRecord],
+        anon: Anonymizer,
+    ) -> Iterator[tuple[InterviewRecord, list[AnswerRow]]]:
         """Each record with its answers in protocol order, in one joined query over all of them."""
         if self.salvage is not None:
             for record in records:
@@ -345,7 +406,8 @@ class ExportReader:
             "SELECT o.pos, a.question, a.value, a.marker, a.note, a.updated_at, p.seconds"
             f" FROM {_ORDER_TABLE} o JOIN answers a ON a.interview_id = o.interview_id"
             " LEFT JOIN paradata p ON p.interview_id = a.interview_id AND p.question = a.question"
-            " ORDER BY o.pos")
+            " ORDER BY o.pos"
+        )
         pending = next(cursor, None)
         for pos, record in enumerate(records):
             raw = []
@@ -363,14 +425,19 @@ class ExportReader:
         answer_cells = note_cells = 1
         if self.salvage is not None:
             cursor: Iterator[tuple] = (
-                (pos, *row[1:]) for pos, record in enumerate(records) for row in self._one_interview(record, quiet=True)
-                if len(str(row[2] or "")) > threshold or len(row[4] or "") > threshold)
+                (pos, *row[1:])
+                for pos, record in enumerate(records)
+                for row in self._one_interview(record, quiet=True)
+                if len(str(row[2] or "")) > threshold or len(row[4] or "") > threshold
+            )
         else:
             self._fill_order(records)
             cursor = self.conn.execute(
                 "SELECT o.pos, a.question, a.value, a.marker, a.note, a.updated_at, NULL"
                 f" FROM {_ORDER_TABLE} o JOIN answers a ON a.interview_id = o.interview_id"
-                " WHERE length(a.value) > ? OR length(a.note) > ?", (threshold, threshold))
+                " WHERE length(a.value) > ? OR length(a.note) > ?",
+                (threshold, threshold),
+            )
         for raw in cursor:
             for row in self._answers(records[raw[0]], [raw], anon, count=False):
                 if isinstance(row.value, str):
@@ -382,10 +449,16 @@ class ExportReader:
         """Salvage: one interview's answer rows, [] (and noted) when they cannot be read."""
         assert self.salvage is not None
         with_times = "times" not in self.salvage.missing
-        sql = ("SELECT NULL, a.question, a.value, a.marker, a.note, a.updated_at, "
-               + ("p.seconds FROM answers a LEFT JOIN paradata p ON p.interview_id = a.interview_id"
-                  " AND p.question = a.question" if with_times else "NULL FROM answers a")
-               + " WHERE a.interview_id = ?")
+        sql = (
+            "SELECT NULL, a.question, a.value, a.marker, a.note, a.updated_at, "
+            + (
+                "p.seconds FROM answers a LEFT JOIN paradata p ON p.interview_id = a.interview_id"
+                " AND p.question = a.question"
+                if with_times
+                else "NULL FROM answers a"
+            )
+            + " WHERE a.interview_id = ?"
+        )
         self.salvage.counting = not quiet  # long_text_pieces reads the rows that stream() reads again
         try:
             return self.conn.execute(sql, (record.id,)).fetchall()
@@ -396,14 +469,23 @@ class ExportReader:
             return []
 
     def _fill_order(self, records: list[InterviewRecord]) -> None:
-        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_ORDER_TABLE}"
-                          " (pos INTEGER PRIMARY KEY, interview_id TEXT NOT NULL)")
+        self.conn.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_ORDER_TABLE} (pos INTEGER PRIMARY KEY, interview_id TEXT NOT NULL)"
+        )
         self.conn.execute(f"DELETE FROM {_ORDER_TABLE}")
-        self.conn.executemany(f"INSERT INTO {_ORDER_TABLE} (pos, interview_id) VALUES (?, ?)",
-                              ((pos, r.id) for pos, r in enumerate(records)))
+        self.conn.executemany(
+            f"INSERT INTO {_ORDER_TABLE} (pos, interview_id) VALUES (?, ?)",
+            ((pos, r.id) for pos, r in enumerate(records)),
+        )
 
-    def _answers(self, record: InterviewRecord, raw: list[tuple], anon: Anonymizer, *, count: bool = True,
-                 ) -> list[AnswerRow]:
+    def _answers(
+        self,
+        record: InterviewRecord,
+        raw: list[tuple],
+        anon: Anonymizer,
+        *,
+        count: bool = True,
+    ) -> list[AnswerRow]:
         protocol = record.protocol
         rows: list[AnswerRow] = []
         for _pos, name, value, marker, note, updated_at, seconds in raw:
@@ -414,8 +496,15 @@ class ExportReader:
                 continue
             cell, text = self._value(info, value, anon)
             # whole seconds: the timer's fractions (4.909651828000278) are noise, not precision
-            row = AnswerRow(info, cell, text, marker, anon.scrub(clean_text(note)) if note else "",
-                            round(seconds) if seconds is not None else None, self.when(updated_at))
+            row = AnswerRow(
+                info,
+                cell,
+                text,
+                marker,
+                anon.scrub(clean_text(note)) if note else "",
+                round(seconds) if seconds is not None else None,
+                self.when(updated_at),
+            )
             rows.append(row)
             if count:
                 record.answered += row.substantive
@@ -484,8 +573,10 @@ class ExportReader:
             own[code.family] = own.get(code.family, 0) + 1
             rolled.add(code_id)
             rolled.update(book.ancestors(code_id))
-        choices = {c.name: pick(c.labels, lang, protocol.default_language) or c.name
-                   for c in protocol.choices.get(question.list_name or "", ())}
+        choices = {
+            c.name: pick(c.labels, lang, protocol.default_language) or c.name
+            for c in protocol.choices.get(question.list_name or "", ())
+        }
         return QuestionInfo(
             question=question,
             ref=f"[{role_ref(protocol.role, lang)}·S{number}·{question.name}]",

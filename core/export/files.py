@@ -9,6 +9,7 @@ app at start, for the folder it exports to by default) first removes those of jo
 longer running: a running job holds an OS lock on its `.lock` file for its whole life, and a
 lock that can be taken means the job is gone.
 """
+
 from __future__ import annotations
 
 import errno
@@ -76,12 +77,14 @@ class ExportFiles:
         from openpyxl.worksheet import _writer
 
         for sheet in workbook.worksheets:
+
             def get_writer(sheet=sheet) -> None:
                 if sheet._writer is None:
                     out = self.sheet_file()
                     _writer.ALL_TEMP_FILES.append(out)  # openpyxl's own cleanup expects it listed
                     sheet._writer = _writer.WorksheetWriter(sheet, out=out)
                     sheet._writer.write_top()
+
             sheet._get_writer = get_writer
 
     def close(self) -> None:

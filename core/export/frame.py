@@ -5,6 +5,7 @@ scenes and goals of Chengdu's plan (Table 2).
 Each collector sees every exported interview once, as the answers stream by, and writes its sheet
 at the end. "Strongest quotes" are chosen the same way everywhere (see `QuoteBox`).
 """
+
 from __future__ import annotations
 
 import heapq
@@ -73,14 +74,20 @@ class FrameworkMatrix:
                 continue
             piece = f"{row.info.ref} {row.text}".rstrip()
             if row.marker:
-                piece += f"（{marker_label(row.marker, lang)}）" if lang == "zh" else f" ({marker_label(row.marker, lang)})"
+                piece += (
+                    f"（{marker_label(row.marker, lang)}）" if lang == "zh" else f" ({marker_label(row.marker, lang)})"
+                )
             if row.note:
                 piece += "\n" + ctx.t("note_prefix") + row.note
             for i in hits:
                 parts[i].append(piece)
         head: list[object] = [
-            record.community_id or ctx.t("no_community"), ctx.anon.community(record.community_id),
-            role_label(record.role, lang), record.short, record.respondent, record.started,
+            record.community_id or ctx.t("no_community"),
+            ctx.anon.community(record.community_id),
+            role_label(record.role, lang),
+            record.short,
+            record.respondent,
+            record.started,
             status_label(record.status, lang),
         ]
         self.rows.append((head, ["\n\n".join(p) for p in parts]))
@@ -107,9 +114,15 @@ class FrameworkMatrix:
             widest = max(widest, len(extra))
             laid_out.append(head + main + extra)
         tr = ctx.t
-        columns = [Column(tr("col.community"), 10), Column(tr("col.community_name"), 14), Column(tr("col.role"), 14),
-                   Column(tr("col.interview"), 11), Column(tr("col.respondent"), 12), Column(tr("col.started"), 19),
-                   Column(tr("col.status"), 9)]
+        columns = [
+            Column(tr("col.community"), 10),
+            Column(tr("col.community_name"), 14),
+            Column(tr("col.role"), 14),
+            Column(tr("col.interview"), 11),
+            Column(tr("col.respondent"), 12),
+            Column(tr("col.started"), 19),
+            Column(tr("col.status"), 9),
+        ]
         columns += [Column(dim.label(ctx.lang), 60, wrap=True) for dim in self.dims]
         columns += [Column(tr("col.overflow", n=n), 60, wrap=True) for n in range(1, widest + 1)]
         table = ctx.table(sheet, columns, freeze_columns=4)
@@ -170,18 +183,26 @@ class ActorsByDimension:
     def write(self, sheet, mobilised: dict[str | None, str]) -> None:
         ctx = self.ctx
         tr, lang = ctx.t, ctx.lang
-        columns = [Column(tr("col.community"), 12), Column(tr("col.community_name"), 14),
-                   Column(tr("col.dimension"), 14)]
+        columns = [
+            Column(tr("col.community"), 12),
+            Column(tr("col.community_name"), 14),
+            Column(tr("col.dimension"), 14),
+        ]
         for actor in self.actors:
-            columns += [Column(tr("col.count", what=actor.label(lang)), 10),
-                        Column(tr("col.quotes", what=actor.label(lang)), 50, wrap=True)]
+            columns += [
+                Column(tr("col.count", what=actor.label(lang)), 10),
+                Column(tr("col.quotes", what=actor.label(lang)), 50, wrap=True),
+            ]
         columns.append(Column(tr("col.mobilised"), 16))
         table = ctx.table(sheet, columns, freeze_columns=3)
         for group in [ALL, *ctx.groups]:
             for dim in self.dims:
                 row: list[object] = [ctx.group_label(group), ctx.group_name(group), dim.label(lang)]
                 for actor in self.actors:
-                    row += [self.counts[group, dim.id, actor.id], self.quotes.text(ctx, (group, dim.id, actor.id)) or None]
+                    row += [
+                        self.counts[group, dim.id, actor.id],
+                        self.quotes.text(ctx, (group, dim.id, actor.id)) or None,
+                    ]
                 row.append(mobilised.get(group, ""))
                 table.add(row)
         table.close()
@@ -213,12 +234,19 @@ class FactorEvidence:
     def write(self, sheet, profiles: dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]) -> None:
         ctx = self.ctx
         tr, lang = ctx.t, ctx.lang
-        columns = [Column(tr("col.community"), 12), Column(tr("col.community_name"), 14),
-                   Column(tr("col.profile"), 22, wrap=True), Column(tr("col.other_facts"), 40, wrap=True)]
+        columns = [
+            Column(tr("col.community"), 12),
+            Column(tr("col.community_name"), 14),
+            Column(tr("col.profile"), 22, wrap=True),
+            Column(tr("col.other_facts"), 40, wrap=True),
+        ]
         for factor in self.factors:
             label = factor.label(lang)
-            columns += [Column(tr("col.facts", what=label), 45, wrap=True), Column(tr("col.evidence_count", what=label), 10),
-                        Column(tr("col.evidence", what=label), 50, wrap=True)]
+            columns += [
+                Column(tr("col.facts", what=label), 45, wrap=True),
+                Column(tr("col.evidence_count", what=label), 10),
+                Column(tr("col.evidence", what=label), 50, wrap=True),
+            ]
         table = ctx.table(sheet, columns, freeze_columns=2)
         factor_ids = {f.id for f in self.factors}
         for group in ctx.groups:
@@ -226,14 +254,21 @@ class FactorEvidence:
             if record is None:
                 about = tr("no_profile")
             else:
-                about = tr("profile_record", id=record.short, status=status_label(record.status, lang),
-                           updated=record.updated.strftime("%Y-%m-%d") if record.updated else "")
+                about = tr(
+                    "profile_record",
+                    id=record.short,
+                    status=status_label(record.status, lang),
+                    updated=record.updated.strftime("%Y-%m-%d") if record.updated else "",
+                )
             other = [self._fact(a) for a in answers if not (a.info.codes & factor_ids)]
             row: list[object] = [ctx.group_label(group), ctx.group_name(group), about, "\n".join(other) or None]
             for factor in self.factors:
                 facts = [self._fact(a) for a in answers if factor.id in a.info.codes]
-                row += ["\n".join(facts) or None, self.counts[group, factor.id],
-                        self.quotes.text(ctx, (group, factor.id)) or None]
+                row += [
+                    "\n".join(facts) or None,
+                    self.counts[group, factor.id],
+                    self.quotes.text(ctx, (group, factor.id)) or None,
+                ]
             table.add(row)
         table.close()
 
@@ -258,8 +293,12 @@ def write_scenes(sheet, ctx: SheetContext, counts: CodeCounts) -> None:
     A scene counts the answers tagged with it or with any of its goals."""
     tr, lang, book = ctx.t, ctx.lang, ctx.codebook
     groups = [ALL, *ctx.groups]
-    columns = [Column(tr("col.code"), 24), Column(tr("col.scene"), 14), Column(tr("col.goal"), 26, wrap=True),
-               Column(tr("col.scene_note"), 40, wrap=True)]
+    columns = [
+        Column(tr("col.code"), 24),
+        Column(tr("col.scene"), 14),
+        Column(tr("col.goal"), 26, wrap=True),
+        Column(tr("col.scene_note"), 40, wrap=True),
+    ]
     for group in groups:
         label = ctx.group_label(group)
         columns += [Column(tr("col.interviews_n", what=label), 10), Column(tr("col.answers_n", what=label), 10)]

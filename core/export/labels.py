@@ -3,6 +3,7 @@
 Kept in core (not ui/i18n.py) because exports also run from the command line and in worker
 threads, without Qt. Keys are grouped by the sheet that uses them.
 """
+
 from __future__ import annotations
 
 _T: dict[str, tuple[str, str]] = {
@@ -102,17 +103,23 @@ _T: dict[str, tuple[str, str]] = {
     "removed": ("〔已删除〕", "[removed]"),
     "not_choice": ("〔非选项〕", "[not a choice] "),
     "excerpt": ("……〔节选，全文见「回答」表〕", "… [excerpt; full text on the Answers sheet]"),
-    "overflow.notice": ("〔此格已达 Excel 单元格上限，续见「{column}」列〕",
-                        "[cell full at Excel's limit; continued in column '{column}']"),
+    "overflow.notice": (
+        "〔此格已达 Excel 单元格上限，续见「{column}」列〕",
+        "[cell full at Excel's limit; continued in column '{column}']",
+    ),
     "overflow.cont": ("〔续：{what}，第{n}段〕", "[continued: {what}, part {n}]"),
-    "overflow.cut": ("〔以下 {n} 字超出 Excel 单元格上限，未能写入本格〕",
-                     "[{n} more characters exceed Excel's cell limit and are not in this cell]"),
+    "overflow.cut": (
+        "〔以下 {n} 字超出 Excel 单元格上限，未能写入本格〕",
+        "[{n} more characters exceed Excel's cell limit and are not in this cell]",
+    ),
     "note_prefix": ("访员备注：", "Fieldworker note: "),
     "scene_total": ("（场景合计，含其下各目标）", "(scene total, incl. its goals)"),
     "unrecovered": ("目标无法从原文恢复", "goals not recoverable from the source"),
-    "unrecovered_note": ("论文表2中该场景的治理目标无法辨识，未作编造；研究者可在编码表中以此场景为上级代码补充。",
-                         "The paper's Table 2 is illegible for this scene's goals; none are invented. "
-                         "A researcher can add them to the codebook with this scene as parent."),
+    "unrecovered_note": (
+        "论文表2中该场景的治理目标无法辨识，未作编造；研究者可在编码表中以此场景为上级代码补充。",
+        "The paper's Table 2 is illegible for this scene's goals; none are invented. "
+        "A researcher can add them to the codebook with this scene as parent.",
+    ),
     "no_profile": ("尚无社区概况", "No community profile yet"),
     "profile_record": ("{id}（{status}，更新于 {updated}）", "{id} ({status}, updated {updated})"),
     "sep": ("；", "; "),

@@ -4,6 +4,7 @@ Answers and Presence are written while the answers stream by; Interviews and Cod
 when the stream has counted what they report. The reading sheets built on the coding frame are in
 `yingzao.core.export.frame`; the About sheet in `yingzao.core.export.about`.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -63,13 +64,26 @@ class InterviewsSheet:
         self.ctx = ctx
         tr = ctx.t
         columns = [
-            Column(tr("col.interview"), 11), Column(tr("col.interview_id"), 38), Column(tr("col.community"), 10),
-            Column(tr("col.community_name"), 16), Column(tr("col.role"), 14), Column(tr("col.respondent"), 14),
-            Column(tr("col.fieldworker"), 12), Column(tr("col.protocol"), 24), Column(tr("col.version"), 10),
-            Column(tr("col.interview_date"), 12), Column(tr("col.started"), 19), Column(tr("col.ended"), 19),
-            Column(tr("col.duration"), 10), Column(tr("col.timed"), 12), Column(tr("col.status"), 10),
-            Column(tr("col.outcome"), 12), Column(tr("col.review"), 14), Column(tr("col.answer_count"), 9),
-            Column(tr("col.marked_count"), 14), Column(tr("col.updated"), 19),
+            Column(tr("col.interview"), 11),
+            Column(tr("col.interview_id"), 38),
+            Column(tr("col.community"), 10),
+            Column(tr("col.community_name"), 16),
+            Column(tr("col.role"), 14),
+            Column(tr("col.respondent"), 14),
+            Column(tr("col.fieldworker"), 12),
+            Column(tr("col.protocol"), 24),
+            Column(tr("col.version"), 10),
+            Column(tr("col.interview_date"), 12),
+            Column(tr("col.started"), 19),
+            Column(tr("col.ended"), 19),
+            Column(tr("col.duration"), 10),
+            Column(tr("col.timed"), 12),
+            Column(tr("col.status"), 10),
+            Column(tr("col.outcome"), 12),
+            Column(tr("col.review"), 14),
+            Column(tr("col.answer_count"), 9),
+            Column(tr("col.marked_count"), 14),
+            Column(tr("col.updated"), 19),
         ]
         self.with_device = not ctx.anon.enabled
         if self.with_device:
@@ -79,12 +93,26 @@ class InterviewsSheet:
     def add(self, record: InterviewRecord) -> None:
         lang = self.ctx.lang
         row = [
-            record.short, record.id, record.community_id or "", self.ctx.anon.community(record.community_id),
-            role_label(record.role, lang), record.respondent, record.fieldworker, record.protocol.title(lang),
-            record.protocol.version, record.interview_date, record.started, record.ended, record.duration_minutes,
-            round(record.seconds / 60, 1) if record.seconds else None, status_label(record.status, lang),
-            self.ctx.t(f"outcome.{record.outcome}") if record.outcome else "", review_label(record.status, lang),
-            record.answered, record.marked, record.updated,
+            record.short,
+            record.id,
+            record.community_id or "",
+            self.ctx.anon.community(record.community_id),
+            role_label(record.role, lang),
+            record.respondent,
+            record.fieldworker,
+            record.protocol.title(lang),
+            record.protocol.version,
+            record.interview_date,
+            record.started,
+            record.ended,
+            record.duration_minutes,
+            round(record.seconds / 60, 1) if record.seconds else None,
+            status_label(record.status, lang),
+            self.ctx.t(f"outcome.{record.outcome}") if record.outcome else "",
+            review_label(record.status, lang),
+            record.answered,
+            record.marked,
+            record.updated,
         ]
         if self.with_device:
             row.append(record.device)
@@ -101,9 +129,15 @@ class AnswersSheet:
         self.ctx, self.answer_cells, self.note_cells = ctx, answer_cells, note_cells
         tr = ctx.t
         columns = [
-            Column(tr("col.interview"), 11), Column(tr("col.community"), 10), Column(tr("col.role"), 14),
-            Column(tr("col.respondent"), 12), Column(tr("col.protocol"), 16), Column(tr("col.section"), 18),
-            Column(tr("col.ref"), 30), Column(tr("col.question"), 22), Column(tr("col.label"), 40, wrap=True),
+            Column(tr("col.interview"), 11),
+            Column(tr("col.community"), 10),
+            Column(tr("col.role"), 14),
+            Column(tr("col.respondent"), 12),
+            Column(tr("col.protocol"), 16),
+            Column(tr("col.section"), 18),
+            Column(tr("col.ref"), 30),
+            Column(tr("col.question"), 22),
+            Column(tr("col.label"), 40, wrap=True),
             Column(tr("col.answer"), 70, wrap=True),
         ]
         columns += [Column(tr("col.answer_more", n=n), 70, wrap=True) for n in range(1, answer_cells)]
@@ -117,8 +151,13 @@ class AnswersSheet:
 
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
         lang, add = self.ctx.lang, self.table.add
-        head: list[object] = [record.short, record.community_id or "", role_label(record.role, lang),
-                              record.respondent, record.protocol.form_id]
+        head: list[object] = [
+            record.short,
+            record.community_id or "",
+            role_label(record.role, lang),
+            record.respondent,
+            record.protocol.form_id,
+        ]
         for row in answers:
             info = row.info
             values = [*head, info.section, info.ref, info.question.name, info.label]
@@ -148,8 +187,12 @@ class PresenceSheet:
         self.ctx = ctx
         self.codes = [code.id for code in ctx.codebook.codes]
         tr = ctx.t
-        columns = [Column(tr("col.interview"), 11), Column(tr("col.community"), 10), Column(tr("col.role"), 14),
-                   Column(tr("col.status"), 9)]
+        columns = [
+            Column(tr("col.interview"), 11),
+            Column(tr("col.community"), 10),
+            Column(tr("col.role"), 14),
+            Column(tr("col.status"), 9),
+        ]
         columns += [Column(f"{code.id} {code.label(ctx.lang)}", 12) for code in ctx.codebook.codes]
         self.table = ctx.table(sheet, columns, freeze_columns=1)
 
@@ -158,8 +201,15 @@ class PresenceSheet:
         for row in answers:
             if row.substantive:
                 touched |= row.info.codes
-        self.table.add([record.short, record.community_id or "", role_label(record.role, self.ctx.lang),
-                        status_label(record.status, self.ctx.lang)] + [int(c in touched) for c in self.codes])
+        self.table.add(
+            [
+                record.short,
+                record.community_id or "",
+                role_label(record.role, self.ctx.lang),
+                status_label(record.status, self.ctx.lang),
+            ]
+            + [int(c in touched) for c in self.codes]
+        )
 
     def close(self) -> None:
         self.table.close()
@@ -191,24 +241,43 @@ class CodeCounts:
 
 def write_codebook(sheet, ctx: SheetContext, protocols: list[Protocol], counts: CodeCounts) -> None:
     tr, lang = ctx.t, ctx.lang
-    table = ctx.table(sheet, [
-        Column(tr("col.code"), 26), Column(tr("col.family"), 16), Column(tr("col.parent"), 18),
-        Column(tr("col.label_zh"), 20, wrap=True), Column(tr("col.label_en"), 24, wrap=True),
-        Column(tr("col.definition"), 70, wrap=True), Column(tr("col.source"), 22, wrap=True),
-        Column(tr("col.code_status"), 18, wrap=True), Column(tr("col.asked_by"), 40, wrap=True),
-        Column(tr("col.interviews_n", what=tr("all")), 10), Column(tr("col.answers_n", what=tr("all")), 10),
-    ])
+    table = ctx.table(
+        sheet,
+        [
+            Column(tr("col.code"), 26),
+            Column(tr("col.family"), 16),
+            Column(tr("col.parent"), 18),
+            Column(tr("col.label_zh"), 20, wrap=True),
+            Column(tr("col.label_en"), 24, wrap=True),
+            Column(tr("col.definition"), 70, wrap=True),
+            Column(tr("col.source"), 22, wrap=True),
+            Column(tr("col.code_status"), 18, wrap=True),
+            Column(tr("col.asked_by"), 40, wrap=True),
+            Column(tr("col.interviews_n", what=tr("all")), 10),
+            Column(tr("col.answers_n", what=tr("all")), 10),
+        ],
+    )
     asked: dict[str, list[str]] = {}
     for protocol in protocols:
         for question in protocol.questions:
             for code_id in question.codes:
                 asked.setdefault(code_id, []).append(ctx.reader.question(protocol, question.name).ref)
     for code in ctx.codebook.codes:
-        table.add([
-            code.id, _family_label(code, lang), code.parent, code.label_zh, code.label_en, code.definition(lang),
-            code.source, tr("unrecovered") if code.unrecovered else "", "\n".join(asked.get(code.id, [])),
-            counts.interviews[ALL, code.id], counts.answers[ALL, code.id],
-        ])
+        table.add(
+            [
+                code.id,
+                _family_label(code, lang),
+                code.parent,
+                code.label_zh,
+                code.label_en,
+                code.definition(lang),
+                code.source,
+                tr("unrecovered") if code.unrecovered else "",
+                "\n".join(asked.get(code.id, [])),
+                counts.interviews[ALL, code.id],
+                counts.answers[ALL, code.id],
+            ]
+        )
     table.close()
 
 

@@ -10,6 +10,7 @@ temporary file stays in the target's folder (`yingzao.core.export.files`). The d
 (it works on read-only media and beside a window that holds it); a damaged one is exported as far as
 it can be read, and the file says what is missing (`yingzao.core.export.damage`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,23 +18,36 @@ import functools
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from yingzao.core import durable, errors, paths
-from yingzao.core.export import anonymize, damage as export_damage, files as export_files
-from yingzao.core.forms.codebook import FAMILIES, Codebook, load_codebook
+from yingzao.core.export import anonymize
+from yingzao.core.export import damage as export_damage
+from yingzao.core.export import files as export_files
 from yingzao.core.export.about import AboutFacts, write_about
 from yingzao.core.export.data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
-from yingzao.core.export.frame import ActorsByDimension, FactorEvidence, FrameworkMatrix, profile_mobilised, write_scenes
+from yingzao.core.export.frame import (
+    ActorsByDimension,
+    FactorEvidence,
+    FrameworkMatrix,
+    profile_mobilised,
+    write_scenes,
+)
 from yingzao.core.export.labels import t
 from yingzao.core.export.sheets import (
-    AnswersSheet, CodeCounts, InterviewsSheet, PresenceSheet, SheetContext, write_codebook,
+    AnswersSheet,
+    CodeCounts,
+    InterviewsSheet,
+    PresenceSheet,
+    SheetContext,
+    write_codebook,
 )
+from yingzao.core.export.xlsx_style import add_styles
+from yingzao.core.forms.codebook import FAMILIES, Codebook, load_codebook
 from yingzao.core.forms.protocol import ROLES, Protocol
 from yingzao.core.store.database import Store
-from yingzao.core.export.xlsx_style import add_styles
 
 __all__ = ["ExportFilters", "ExportOptions", "ExportResult", "export_workbook", "filter_choices"]
 
@@ -63,15 +77,22 @@ class ExportResult:
 
     def summary(self) -> str:
         """One line (two for a damaged database) in the interface language (`errors.set_language`)."""
-        text = str(errors.Text(
-            f"{self.path}：{self.interviews} 个访谈，{self.profiles} 份社区概况，{self.answers} 个回答，"
-            f"{self.communities} 个社区{'，已匿名化' if self.anonymized else ''}（{self.seconds:.1f} 秒）",
-            f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
-            f"{self.answers} answers, {self.communities} communities{', anonymised' if self.anonymized else ''} "
-            f"({self.seconds:.1f} s)"))
+        text = str(
+            errors.Text(
+                f"{self.path}：{self.interviews} 个访谈，{self.profiles} 份社区概况，{self.answers} 个回答，"
+                f"{self.communities} 个社区{'，已匿名化' if self.anonymized else ''}（{self.seconds:.1f} 秒）",
+                f"{self.path}: {self.interviews} interview(s), {self.profiles} community profile(s), "
+                f"{self.answers} answers, {self.communities} communities{', anonymised' if self.anonymized else ''} "
+                f"({self.seconds:.1f} s)",
+            )
+        )
         if self.damage:
-            text += "\n" + str(errors.Text("警告：数据库已损坏，只导出了可读取的部分。", "WARNING: the database is damaged; "
-                                           "only what could be read was exported. "))
+            text += "\n" + str(
+                errors.Text(
+                    "警告：数据库已损坏，只导出了可读取的部分。",
+                    "WARNING: the database is damaged; only what could be read was exported. ",
+                )
+            )
             text += str(errors.Text("；", "; ")).join(str(d) for d in self.damage)
         return text
 
@@ -116,8 +137,16 @@ def export_workbook(
         raise errors.export_database_missing(db_path)
     codebook = codebook or load_codebook(paths.CODEBOOK_PATH)
     export_files.remove_stale(out_path.parent)  # what a killed export left here
-    run = functools.partial(_run, db_path, out_path, codebook, options, tz, progress or (lambda done, total: None),
-                            cancelled or (lambda: False))
+    run = functools.partial(
+        _run,
+        db_path,
+        out_path,
+        codebook,
+        options,
+        tz,
+        progress or (lambda done, total: None),
+        cancelled or (lambda: False),
+    )
     salvage: export_damage.Salvage | None = None
     try:
         job, counts = run(None)
@@ -132,22 +161,34 @@ def export_workbook(
             if isinstance(error, errors.StoreError) and error.code != _DAMAGED:
                 raise
             raise errors.export_database_damaged(db_path, salvage.problems) from error
-    return ExportResult(out_path, *counts, anonymized=options.anonymize, overflow_cells=job.ctx.overflow_cells,
-                        seconds=time.perf_counter() - started,
-                        damage=tuple(salvage.findings()) if salvage else (),
-                        incomplete_sheets=tuple(k for k in SHEETS if salvage and k in salvage.incomplete_sheets))
+    return ExportResult(
+        out_path,
+        *counts,
+        anonymized=options.anonymize,
+        overflow_cells=job.ctx.overflow_cells,
+        seconds=time.perf_counter() - started,
+        damage=tuple(salvage.findings()) if salvage else (),
+        incomplete_sheets=tuple(k for k in SHEETS if salvage and k in salvage.incomplete_sheets),
+    )
 
 
-def _run(db_path: Path, out_path: Path, codebook: Codebook, options: ExportOptions, tz: dt.tzinfo | None,
-         progress: Progress, cancelled: Callable[[], bool], salvage: export_damage.Salvage | None,
-         ) -> tuple["_Export", tuple[int, int, int, int]]:
+def _run(
+    db_path: Path,
+    out_path: Path,
+    codebook: Codebook,
+    options: ExportOptions,
+    tz: dt.tzinfo | None,
+    progress: Progress,
+    cancelled: Callable[[], bool],
+    salvage: export_damage.Salvage | None,
+) -> tuple[_Export, tuple[int, int, int, int]]:
     with _open_store(db_path, damaged_too=salvage is not None) as store:
         files = _job_files(out_path)
         try:
             job = _Export(store, codebook, options, tz, progress, cancelled, salvage)
             counts = job.write(files)
             if job.cancelled():
-                raise errors.ExportCancelled()
+                raise errors.ExportCancelled
             _make_durable(files.workbook, out_path)
             _move_into_place(files.workbook, out_path)
             durable.fsync_folder(out_path.parent)
@@ -191,9 +232,16 @@ Profiles = dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]
 class _Export:
     """One export: read the snapshot, stream the answers through every sheet, save."""
 
-    def __init__(self, store: Store | export_damage.ReadOnlyView, codebook: Codebook, options: ExportOptions,
-                 tz: dt.tzinfo | None, progress: Progress, cancelled: Callable[[], bool],
-                 salvage: export_damage.Salvage | None) -> None:
+    def __init__(
+        self,
+        store: Store | export_damage.ReadOnlyView,
+        codebook: Codebook,
+        options: ExportOptions,
+        tz: dt.tzinfo | None,
+        progress: Progress,
+        cancelled: Callable[[], bool],
+        salvage: export_damage.Salvage | None,
+    ) -> None:
         self.store, self.codebook, self.options, self.tz = store, codebook, options, tz
         self.salvage = salvage
         self.progress, self.cancelled = progress, cancelled
@@ -205,8 +253,9 @@ class _Export:
         from openpyxl import Workbook  # imported on use: the command line and the app start faster
 
         target = files.workbook
-        reader = ExportReader(self.store, self.codebook, self.options.lang, self.tz, self.salvage,
-                              anonymising=self.options.anonymize)
+        reader = ExportReader(
+            self.store, self.codebook, self.options.lang, self.tz, self.salvage, anonymising=self.options.anonymize
+        )
         workbook = Workbook(write_only=True)
         try:
             records, profiles = self._select(reader)
@@ -217,7 +266,7 @@ class _Export:
             answers = self._stream(reader, records, profiles, sheets)
             self._about(sheets["about"], records, answers, titles)
             if self.cancelled():
-                raise errors.ExportCancelled()
+                raise errors.ExportCancelled
             self.progress(len(records) + 1, len(records) + 2)
             try:
                 workbook.save(target)
@@ -239,8 +288,9 @@ class _Export:
         options.filters.check(list(communities))
         people = reader.people(with_identifying=options.anonymize)
         if options.anonymize:
-            anon = anonymize.anonymizer(people, communities, other_users=reader.other_users(),
-                                        removed=t("removed", lang))
+            anon = anonymize.anonymizer(
+                people, communities, other_users=reader.other_users(), removed=t("removed", lang)
+            )
         else:
             anon = anonymize.plain(people, communities)
         records = reader.interviews(options.filters, anon)
@@ -248,20 +298,24 @@ class _Export:
         self.ctx = SheetContext(lang, self.codebook, anon, reader, groups)
         return records, self._profiles(reader, anon, groups)
 
-    def _stream(self, reader: ExportReader, records: list[InterviewRecord], profiles: Profiles,
-                sheets: dict) -> int:
+    def _stream(self, reader: ExportReader, records: list[InterviewRecord], profiles: Profiles, sheets: dict) -> int:
         """Every interview's answers once through every sheet; returns the number of answer rows."""
         ctx, anon = self.ctx, self.ctx.anon
         expansion = max((len(v) for v in anon.replacements.values()), default=1)
         answer_cells, note_cells = reader.long_text_pieces(records, anon, expansion)
         answers_sheet = AnswersSheet(sheets["answers"], ctx, answer_cells, note_cells)
         presence = PresenceSheet(sheets["presence"], ctx)
-        matrix, actors, factors, counts = FrameworkMatrix(ctx), ActorsByDimension(ctx), FactorEvidence(ctx), CodeCounts()
+        matrix, actors, factors, counts = (
+            FrameworkMatrix(ctx),
+            ActorsByDimension(ctx),
+            FactorEvidence(ctx),
+            CodeCounts(),
+        )
         collectors = (answers_sheet, presence, matrix, actors, factors, counts)
         total = len(records) + 2
         for done, (record, answers) in enumerate(reader.stream(records, anon), start=1):
             if self.cancelled():
-                raise errors.ExportCancelled()
+                raise errors.ExportCancelled
             for collector in collectors:
                 collector.add(record, answers)
             if done % 25 == 0 or done == len(records):
@@ -282,13 +336,26 @@ class _Export:
 
     def _about(self, sheet, records: list[InterviewRecord], answers: int, titles: dict[str, str]) -> None:
         made = dt.datetime.now(self.tz).astimezone(self.tz)
-        write_about(sheet, self.ctx, AboutFacts(
-            made=made.replace(tzinfo=None, microsecond=0), utc_offset=_offset(made),
-            db_path=self.store.path.resolve(), filters=self.options.filters, records=records, answers=answers,
-            communities=len({r.community_id for r in records if r.community_id}), protocols=self.protocols,
-            synthetic=self.ctx.reader.setting("synthetic_data"), database_empty=self.store.count_interviews() == 0,
-            codebook_codes=len(self.codebook.codes), codebook_families=len(FAMILIES), salvage=self.salvage,
-        ), titles)
+        write_about(
+            sheet,
+            self.ctx,
+            AboutFacts(
+                made=made.replace(tzinfo=None, microsecond=0),
+                utc_offset=_offset(made),
+                db_path=self.store.path.resolve(),
+                filters=self.options.filters,
+                records=records,
+                answers=answers,
+                communities=len({r.community_id for r in records if r.community_id}),
+                protocols=self.protocols,
+                synthetic=self.ctx.reader.setting("synthetic_data"),
+                database_empty=self.store.count_interviews() == 0,
+                codebook_codes=len(self.codebook.codes),
+                codebook_families=len(FAMILIES),
+                salvage=self.salvage,
+            ),
+            titles,
+        )
 
     def _profiles(self, reader: ExportReader, anon: anonymize.Anonymizer, groups: list[str | None]) -> Profiles:
         """Each community's most recently updated profile, whatever the role and status filters."""
@@ -300,7 +367,9 @@ class _Export:
             current = latest.get(record.community_id)
             if current is None or (record.updated or dt.datetime.min) > (current.updated or dt.datetime.min):
                 latest[record.community_id] = record
-        return {record.community_id: (record, answers) for record, answers in reader.stream(list(latest.values()), anon)}
+        return {
+            record.community_id: (record, answers) for record, answers in reader.stream(list(latest.values()), anon)
+        }
 
 
 def _groups(filters: ExportFilters, communities: dict[str, str], records: list[InterviewRecord]) -> list[str | None]:
@@ -326,6 +395,7 @@ def _offset(moment: dt.datetime) -> str:
 
 
 # -- the file ----------------------------------------------------------------------------------
+
 
 def _check_target(out_path: Path) -> None:
     if out_path.suffix.lower() != ".xlsx":

@@ -4,6 +4,7 @@ column widths chosen per column; long text wrapped and aligned to the top.
 Tables are written with openpyxl's write-only mode (rows stream to disk), so everything about the
 layout must be decided before the first row: that is why a table is declared by its columns.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -72,8 +73,9 @@ def split_cell(text: str, limit: int = CELL_LIMIT) -> list[str]:
 class Table:
     """One table filling a write-only sheet from A1: header, frozen panes, filter, widths."""
 
-    def __init__(self, sheet, columns: Sequence[Column], *, freeze_columns: int = 1,
-                 too_long: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self, sheet, columns: Sequence[Column], *, freeze_columns: int = 1, too_long: Callable[[str], str] | None = None
+    ) -> None:
         """`too_long` fits a text past the cell limit into one cell, saying so in the cell; the sheets
         that can hold such texts (answers, the framework matrix) continue them in more columns first."""
         self.sheet = sheet

@@ -6,6 +6,7 @@ formula (so `=HYPERLINK(...)` in a fieldworker's name becomes a link in the rese
 it writes characters XML 1.0 forbids (U+FFFE, lone surrogates, ...) into sheet XML that then cannot
 be opened at all. Pass every text cell through `cell_text` before it is written.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,11 +1,12 @@
 """`check-form`: a summary per workbook, or every problem as FILE:SHEET:ROW: message."""
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TextIO
 
-from yingzao.core.forms.codebook import Codebook
 from yingzao.core.errors import FormError, Text
+from yingzao.core.forms.codebook import Codebook
 from yingzao.core.forms.loader import load_protocol
 from yingzao.core.forms.protocol import Protocol
 
@@ -15,26 +16,46 @@ def summary(protocol: Protocol) -> list[str]:
     questions = protocol.answerable
     none = Text("（无）", "(none)")
     required, identifying = sum(q.required for q in questions), sum(q.identifying for q in questions)
-    title = ' / '.join(t for t in protocol.titles.values() if t) or protocol.form_id
+    title = " / ".join(t for t in protocol.titles.values() if t) or protocol.form_id
     lines = [
         str(Text(f"{protocol.source_name}：通过", f"{protocol.source_name}: OK")),
         str(Text(f"  标题：    {title}", f"  title:     {title}")),
-        str(Text(f"  表单 id： {protocol.form_id}   版本：{protocol.version or none.zh}   受访角色：{protocol.role or none.zh}",
-                 f"  form id:   {protocol.form_id}   version: {protocol.version or none.en}   role: {protocol.role or none.en}")),
-        str(Text(f"  语言：    {', '.join(protocol.languages)}（默认 {protocol.default_language}）",
-                 f"  languages: {', '.join(protocol.languages)} (default {protocol.default_language})")
-            if protocol.default_language != "default" else
-            Text("  语言：    （标签没有语言后缀）", "  languages: (labels carry no language suffix)")),
-        str(Text(f"  部分：    {len(protocol.sections)}   问题：{len(questions)}（必答 {required}，可识别身份 {identifying}）",
-                 f"  sections:  {len(protocol.sections)}   questions: {len(questions)}"
-                 f" ({required} required, {identifying} identifying)")),
+        str(
+            Text(
+                f"  表单 id： {protocol.form_id}   版本：{protocol.version or none.zh}   受访角色：{protocol.role or none.zh}",
+                f"  form id:   {protocol.form_id}   version: {protocol.version or none.en}   role: {protocol.role or none.en}",
+            )
+        ),
+        str(
+            Text(
+                f"  语言：    {', '.join(protocol.languages)}（默认 {protocol.default_language}）",
+                f"  languages: {', '.join(protocol.languages)} (default {protocol.default_language})",
+            )
+            if protocol.default_language != "default"
+            else Text("  语言：    （标签没有语言后缀）", "  languages: (labels carry no language suffix)")
+        ),
+        str(
+            Text(
+                f"  部分：    {len(protocol.sections)}   问题：{len(questions)}（必答 {required}，可识别身份 {identifying}）",
+                f"  sections:  {len(protocol.sections)}   questions: {len(questions)}"
+                f" ({required} required, {identifying} identifying)",
+            )
+        ),
     ]
     codes = protocol.codes_used
     listed = f": {' '.join(codes)}" if codes else ""
-    lines.append(str(Text(f"  编码：    用到 {len(codes)} 个{'：' + ' '.join(codes) if codes else ''}",
-                          f"  codes:     {len(codes)} used{listed}")))
+    lines.append(
+        str(
+            Text(
+                f"  编码：    用到 {len(codes)} 个{'：' + ' '.join(codes) if codes else ''}",
+                f"  codes:     {len(codes)} used{listed}",
+            )
+        )
+    )
     if protocol.not_asked:
-        lines.append(str(Text(f"  不问：    {' '.join(protocol.not_asked)}", f"  not asked: {' '.join(protocol.not_asked)}")))
+        lines.append(
+            str(Text(f"  不问：    {' '.join(protocol.not_asked)}", f"  not asked: {' '.join(protocol.not_asked)}"))
+        )
     return lines
 
 

@@ -3,6 +3,7 @@
 The codebook is a CSV file (UTF-8 with BOM) so a researcher can edit it in Excel or WPS and a
 reviewer can read each change as a one-line diff.
 """
+
 from __future__ import annotations
 
 import csv
@@ -89,9 +90,20 @@ def load_codebook(path: Path) -> Codebook:
     except OSError as error:
         raise CodebookError(path, [Problem(path.name, "codebook", None, cannot_read(error))]) from error
     except UnicodeDecodeError as error:
-        raise CodebookError(path, [Problem(path.name, "codebook", None,
-                                           Text("不是 UTF-8 文本；请在 Excel 中用“另存为”>“CSV UTF-8”保存。",
-                                                "is not UTF-8 text; in Excel use 'Save As' > 'CSV UTF-8'."))]) from error
+        raise CodebookError(
+            path,
+            [
+                Problem(
+                    path.name,
+                    "codebook",
+                    None,
+                    Text(
+                        "不是 UTF-8 文本；请在 Excel 中用“另存为”>“CSV UTF-8”保存。",
+                        "is not UTF-8 text; in Excel use 'Save As' > 'CSV UTF-8'.",
+                    ),
+                )
+            ],
+        ) from error
     return parse_codebook(text, path.name)
 
 
@@ -105,8 +117,13 @@ def parse_codebook(text: str, file_name: str = "codebook.csv") -> Codebook:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        add(1, Text(f"缺少列 {', '.join(missing)}；表头必须是 {','.join(COLUMNS)}。",
-                    f"missing column(s) {', '.join(missing)}; the header must be {','.join(COLUMNS)}."))
+        add(
+            1,
+            Text(
+                f"缺少列 {', '.join(missing)}；表头必须是 {','.join(COLUMNS)}。",
+                f"missing column(s) {', '.join(missing)}; the header must be {','.join(COLUMNS)}.",
+            ),
+        )
         raise CodebookError(file_name, problems)
     codes: list[Code] = []
     rows: dict[str, int] = {}
@@ -116,21 +133,48 @@ def parse_codebook(text: str, file_name: str = "codebook.csv") -> Codebook:
             continue
         code = Code(**{column: row.get(column, "") for column in COLUMNS})
         if not _ID.match(code.id):
-            add(row_number, Text(f"id“{code.id}”必须由大写字母和数字组成、以点分隔，例如 DIM.ORG。",
-                                 f"id '{code.id}' must be upper-case letters and digits separated by dots, e.g. DIM.ORG."),
-                "id")
+            add(
+                row_number,
+                Text(
+                    f"id“{code.id}”必须由大写字母和数字组成、以点分隔，例如 DIM.ORG。",
+                    f"id '{code.id}' must be upper-case letters and digits separated by dots, e.g. DIM.ORG.",
+                ),
+                "id",
+            )
         elif code.id in rows:
-            add(row_number, Text(f"id“{code.id}”已在第 {rows[code.id]} 行使用；id 不能重复。",
-                                 f"id '{code.id}' is already used on row {rows[code.id]}; ids must be unique."), "id")
+            add(
+                row_number,
+                Text(
+                    f"id“{code.id}”已在第 {rows[code.id]} 行使用；id 不能重复。",
+                    f"id '{code.id}' is already used on row {rows[code.id]}; ids must be unique.",
+                ),
+                "id",
+            )
         if code.family not in FAMILIES:
-            add(row_number, Text(f"family“{code.family}”不是 {', '.join(FAMILIES)} 之一。",
-                                 f"family '{code.family}' is not one of {', '.join(FAMILIES)}."), "family")
+            add(
+                row_number,
+                Text(
+                    f"family“{code.family}”不是 {', '.join(FAMILIES)} 之一。",
+                    f"family '{code.family}' is not one of {', '.join(FAMILIES)}.",
+                ),
+                "family",
+            )
         for column in ("label_zh", "label_en"):
             if not getattr(code, column):
-                add(row_number, Text(f"编码“{code.id}”的 {column} 是空的。", f"code '{code.id}' has an empty {column}."), column)
+                add(
+                    row_number,
+                    Text(f"编码“{code.id}”的 {column} 是空的。", f"code '{code.id}' has an empty {column}."),
+                    column,
+                )
         if code.status not in STATUSES:
-            add(row_number, Text(f"status“{code.status}”必须为空或“unrecovered”。",
-                                 f"status '{code.status}' must be empty or 'unrecovered'."), "status")
+            add(
+                row_number,
+                Text(
+                    f"status“{code.status}”必须为空或“unrecovered”。",
+                    f"status '{code.status}' must be empty or 'unrecovered'.",
+                ),
+                "status",
+            )
         rows.setdefault(code.id, row_number)
         codes.append(code)
     by_id = {code.id: code for code in codes}
@@ -139,15 +183,32 @@ def parse_codebook(text: str, file_name: str = "codebook.csv") -> Codebook:
             continue
         parent = by_id.get(code.parent)
         if parent is None:
-            add(rows[code.id], Text(f"“{code.id}”的 parent“{code.parent}”不是本文件中的编码。",
-                                    f"parent '{code.parent}' of '{code.id}' is not a code in this file."), "parent")
+            add(
+                rows[code.id],
+                Text(
+                    f"“{code.id}”的 parent“{code.parent}”不是本文件中的编码。",
+                    f"parent '{code.parent}' of '{code.id}' is not a code in this file.",
+                ),
+                "parent",
+            )
         elif parent.family != code.family:
-            add(rows[code.id], Text(f"“{code.id}”属于 {code.family}，但它的 parent“{parent.id}”属于 {parent.family}。",
-                                    f"'{code.id}' is in family {code.family} but its parent '{parent.id}' is in "
-                                    f"{parent.family}."), "parent")
+            add(
+                rows[code.id],
+                Text(
+                    f"“{code.id}”属于 {code.family}，但它的 parent“{parent.id}”属于 {parent.family}。",
+                    f"'{code.id}' is in family {code.family} but its parent '{parent.id}' is in {parent.family}.",
+                ),
+                "parent",
+            )
         elif _has_cycle(code.id, by_id):
-            add(rows[code.id], Text(f"“{code.id}”是它自己的上级；请修改 parent 列。",
-                                    f"'{code.id}' is its own ancestor; fix the parent column."), "parent")
+            add(
+                rows[code.id],
+                Text(
+                    f"“{code.id}”是它自己的上级；请修改 parent 列。",
+                    f"'{code.id}' is its own ancestor; fix the parent column.",
+                ),
+                "parent",
+            )
     if problems:
         raise CodebookError(file_name, problems)
     return Codebook(codes)

@@ -3,6 +3,7 @@
 The UI asks this object what to show and tells it what was typed; it keeps the answers in memory
 for instant relevance updates and writes each change through the store.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 
 from yingzao.core.errors import Text
 from yingzao.core.forms.protocol import CONSENT_GIVEN, CONSENT_QUESTION, Protocol, Question, Section, compiled, pick
-from yingzao.core.store.records import EDITABLE_STATUSES, Answer, Interview
 from yingzao.core.store.database import UNSET, Store
+from yingzao.core.store.records import EDITABLE_STATUSES, Answer, Interview
 from yingzao.core.store.values import ValueProblem, from_stored, to_stored
 
 
@@ -75,13 +76,15 @@ def _letter(n: int) -> str:
         text = chr(ord("a") + rest) + text
     return text
 
+
 _REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
 _CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
 
 
 class InterviewSession:
-    def __init__(self, store: Store, interview_id: str, *, today: dt.date | None = None,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self, store: Store, interview_id: str, *, today: dt.date | None = None, read_only: bool = False
+    ) -> None:
         """`read_only`: only to look at it (review, quality flags) — nothing is ever written, even
         for an interview the fieldworker may still edit."""
         self.store = store
@@ -91,7 +94,8 @@ class InterviewSession:
         self.answers: dict[str, Answer] = store.answers(interview_id)
         self._today = today
         self._consent_index = next(
-            (i for i, q in enumerate(self.protocol.questions) if q.name == CONSENT_QUESTION), None)
+            (i for i, q in enumerate(self.protocol.questions) if q.name == CONSENT_QUESTION), None
+        )
         self._relevant: dict[str, bool] = {}
         # what was typed but does not fit its type ("25:70", "约30家"): never stored, shown as an issue
         # until it is corrected, so the screen and Finalise do not pretend the old value is the answer
@@ -110,8 +114,11 @@ class InterviewSession:
         """Only on the device that took the interview: an edit made anywhere else (the researcher's
         master) would not be continued by the fieldworker's revision, and the next merge would
         turn into a conflict."""
-        return (not self._read_only and self.interview.status in EDITABLE_STATUSES
-                and self.interview.device_id == self.store.device_id)
+        return (
+            not self._read_only
+            and self.interview.status in EDITABLE_STATUSES
+            and self.interview.device_id == self.store.device_id
+        )
 
     @property
     def taken_elsewhere(self) -> bool:
@@ -157,7 +164,8 @@ class InterviewSession:
                 # a refusal ends the interview even if a form forgot its relevant column; only a
                 # note that is explicitly conditional (the refusal notice) may still show
                 self._relevant[question.name] = (
-                    question.type == "note" and bool(question.relevant) and self._conditions_hold(question))
+                    question.type == "note" and bool(question.relevant) and self._conditions_hold(question)
+                )
             else:
                 self._relevant[question.name] = self._conditions_hold(question)
         if self.editable:
@@ -247,7 +255,9 @@ class InterviewSession:
             if question.default and question.name not in self.answers and question.type not in ("note", "calculate"):
                 try:
                     self.set_value(question.name, question.default)
-                except Exception:  # a default that does not fit its type is simply not applied
+                except (
+                    ValueError
+                ):  # a default that does not fit its type (ValueProblem, ExpressionError) is not applied
                     continue
 
     # -- validation and progress -------------------------------------------------------------
@@ -263,8 +273,10 @@ class InterviewSession:
             stored = self.value(name)
             message = problem.text
             if stored is not None:
-                message = message + Text(f"（未保存；保存的仍是 {_shown(stored)}）",
-                                         f" (Not saved; the saved answer is still {_shown(stored)}.)")
+                message = message + Text(
+                    f"（未保存；保存的仍是 {_shown(stored)}）",
+                    f" (Not saved; the saved answer is still {_shown(stored)}.)",
+                )
             return Issue(name, "type", message.en if lang == "en" else message.zh)
         value = self.value(name)
         if value is None or value == "":
@@ -272,10 +284,11 @@ class InterviewSession:
                 text = pick(question.required_message, lang, self.protocol.default_language)
                 return Issue(name, "required", text or _REQUIRED_DEFAULT.get(lang, _REQUIRED_DEFAULT["zh"]))
             return None
-        if question.constraint:
-            if not compiled(question.constraint).truthy(self._lookup, current=value, today=self._today):
-                text = pick(question.constraint_message, lang, self.protocol.default_language)
-                return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
+        if question.constraint and not compiled(question.constraint).truthy(
+            self._lookup, current=value, today=self._today
+        ):
+            text = pick(question.constraint_message, lang, self.protocol.default_language)
+            return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
         return None
 
     def check_value(self, name: str, value: object, lang: str = "zh") -> Issue | None:
@@ -345,5 +358,13 @@ def _calculated(result: object) -> object:
     return None if result is None else str(result)
 
 
-__all__ = ["COMMUNITY_ID_QUESTION", "COMMUNITY_NAME_QUESTION", "INTERVIEW_TIME", "InterviewSession", "Issue",
-           "SectionProgress", "UNSET", "question_numbers"]
+__all__ = [
+    "COMMUNITY_ID_QUESTION",
+    "COMMUNITY_NAME_QUESTION",
+    "INTERVIEW_TIME",
+    "UNSET",
+    "InterviewSession",
+    "Issue",
+    "SectionProgress",
+    "question_numbers",
+]

@@ -27,8 +27,17 @@ __all__ = ["KNOWN_FUNCTIONS", "Expression", "ExpressionError", "compile_expressi
 
 # Arities are fixed: XPath lets some functions (string-length()) default to the context node,
 # which in a form almost always means a forgotten argument rather than an intent to read '.'.
-_ARITY: dict[str, int] = {"not": 1, "selected": 2, "count-selected": 1, "string-length": 1,
-                          "if": 3, "coalesce": 2, "today": 0, "true": 0, "false": 0}
+_ARITY: dict[str, int] = {
+    "not": 1,
+    "selected": 2,
+    "count-selected": 1,
+    "string-length": 1,
+    "if": 3,
+    "coalesce": 2,
+    "today": 0,
+    "true": 0,
+    "false": 0,
+}
 KNOWN_FUNCTIONS: frozenset[str] = frozenset(_ARITY)
 
 # Parser and evaluator recurse per nesting level and may run on top of a deep GUI stack; a bound
@@ -39,7 +48,7 @@ _MAX_DEPTH = 100
 class ExpressionError(ValueError):
     """Syntax error in an expression; position is a 0-based offset into the source, or -1."""
 
-    def __init__(self, message: "Text | str", position: int = -1) -> None:
+    def __init__(self, message: Text | str, position: int = -1) -> None:
         text = message if isinstance(message, Text) else Text(message, message)
         super().__init__(text.en)
         self.text = text
@@ -56,6 +65,7 @@ class ExpressionError(ValueError):
 
 # --- tokenizer --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Token:
     kind: str  # "num", "str", "ref", "dot", "name", "op", "(", ")", ",", "end"
@@ -71,14 +81,30 @@ _WORD = re.compile(r"[^\W\d](?:\w|[-:](?=[^\W\d]))*")
 _QUESTION_NAME = re.compile(r"[^\W\d][\w.\-]*")
 _OPERATORS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*")
 _WORD_OPERATORS = frozenset({"and", "or", "div", "mod"})
-_PATH_HINT = Text("不支持 XPath 路径；请用 ${name} 引用问题，用“.”表示本题的回答",
-                  "XPath paths are not supported; refer to a question as ${name} and to this answer as '.'")
+_PATH_HINT = Text(
+    "不支持 XPath 路径；请用 ${name} 引用问题，用“.”表示本题的回答",
+    "XPath paths are not supported; refer to a question as ${name} and to this answer as '.'",
+)
 # Chinese IMEs and Excel autocorrect substitute these for ASCII; naming the fix saves authors from
 # staring at two brackets that look identical.
-_LOOKALIKES = {"（": "(", "）": ")", "，": ",", "‘": "'", "’": "'", "“": '"', "”": '"', "＝": "=",
-               "≥": ">=", "≤": "<=", "≠": "!="}
-_CHAR_HINTS = {"!": Text("；请用 not(…) 或“!=”", "; use not(…) or '!='"), "&": Text("；请用“and”", "; use 'and'"),
-               "|": Text("；请用“or”", "; use 'or'")}
+_LOOKALIKES = {
+    "（": "(",
+    "）": ")",
+    "，": ",",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "＝": "=",
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+}
+_CHAR_HINTS = {
+    "!": Text("；请用 not(…) 或“!=”", "; use not(…) or '!='"),
+    "&": Text("；请用“and”", "; use 'and'"),
+    "|": Text("；请用“or”", "; use 'or'"),
+}
 
 
 def _tokenize(src: str) -> list[_Token]:
@@ -98,7 +124,9 @@ def _tokenize(src: str) -> list[_Token]:
         elif c in "'\"":
             end = src.find(c, i + 1)
             if end < 0:
-                raise ExpressionError(Text(f"字符串没有结束：缺少右边的 {c}", f"unterminated string: missing closing {c}"), i)
+                raise ExpressionError(
+                    Text(f"字符串没有结束：缺少右边的 {c}", f"unterminated string: missing closing {c}"), i
+                )
             tokens.append(_Token("str", src[i : end + 1], i, src[i + 1 : end]))
             i = end + 1
         elif c == "$":
@@ -117,8 +145,13 @@ def _tokenize(src: str) -> list[_Token]:
             tokens.append(_Token("op", op, i))
             i += len(op)
         elif c in _LOOKALIKES:
-            raise ExpressionError(Text(f"全角或弯引号字符 {c!r}；请输入半角的 {_LOOKALIKES[c]!r}",
-                                       f"full-width or curly {c!r}; type the ASCII {_LOOKALIKES[c]!r}"), i)
+            raise ExpressionError(
+                Text(
+                    f"全角或弯引号字符 {c!r}；请输入半角的 {_LOOKALIKES[c]!r}",
+                    f"full-width or curly {c!r}; type the ASCII {_LOOKALIKES[c]!r}",
+                ),
+                i,
+            )
         else:
             hint = _CHAR_HINTS.get(c, Text("", ""))
             raise ExpressionError(Text(f"意外的字符 {c!r}{hint.zh}", f"unexpected character {c!r}{hint.en}"), i)
@@ -128,18 +161,23 @@ def _tokenize(src: str) -> list[_Token]:
 
 def _read_ref(src: str, i: int, tokens: list[_Token]) -> int:
     if not src.startswith("${", i):
-        raise ExpressionError(Text("“$”后面必须是 {name}，例如 ${name}", "'$' must be followed by {name}, as in ${name}"), i)
+        raise ExpressionError(
+            Text("“$”后面必须是 {name}，例如 ${name}", "'$' must be followed by {name}, as in ${name}"), i
+        )
     close = src.find("}", i + 2)
     if close < 0:
         raise ExpressionError(Text("“${”后面缺少“}”", "missing '}' after '${'"), i)
     name = src[i + 2 : close]
     if not _QUESTION_NAME.fullmatch(name):
-        raise ExpressionError(Text(f"${{…}} 中的问题名称 {name!r} 无效", f"invalid question name {name!r} in ${{…}}"), i + 2)
+        raise ExpressionError(
+            Text(f"${{…}} 中的问题名称 {name!r} 无效", f"invalid question name {name!r} in ${{…}}"), i + 2
+        )
     tokens.append(_Token("ref", src[i : close + 1], i, name))
     return close + 1
 
 
 # --- AST ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Const:
@@ -195,8 +233,21 @@ def _walk(tree: Node) -> Iterator[tuple[Node, int]]:
 # --- parser -------------------------------------------------------------------------------------
 
 # One binding power per XPath 1.0 precedence level, so this table *is* the precedence spec.
-_BINDING = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
-            "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6}
+_BINDING = {
+    "or": 1,
+    "and": 2,
+    "=": 3,
+    "!=": 3,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "div": 6,
+    "mod": 6,
+}
 _UNARY_BINDING = 7
 
 
@@ -206,8 +257,10 @@ def _bare_word_message(word: str) -> Text:
         return Text(f"{word} 是函数；请写 {call}", f"{word} is a function; write {call}")
     if word in _WORD_OPERATORS:
         return Text(f"“{word}”前面需要一个值", f"'{word}' needs a value before it")
-    return Text(f"未知的名称“{word}”；引用问题请写 ${{{word}}}，文字请加引号写成 '{word}'",
-                f"unknown name '{word}'; refer to a question as ${{{word}}} or quote text as '{word}'")
+    return Text(
+        f"未知的名称“{word}”；引用问题请写 ${{{word}}}，文字请加引号写成 '{word}'",
+        f"unknown name '{word}'; refer to a question as ${{{word}}} or quote text as '{word}'",
+    )
 
 
 class _Parser:
@@ -233,11 +286,20 @@ class _Parser:
         if tok.kind == ")":
             raise ExpressionError(Text("多余的“)”", "unmatched ')'"), tok.pos)
         if tok.kind == "name" and tok.text.lower() in _WORD_OPERATORS:
-            raise ExpressionError(Text(f"运算符要用小写：请写 {tok.text.lower()!r}",
-                                       f"operators are lowercase: write {tok.text.lower()!r}"), tok.pos)
+            raise ExpressionError(
+                Text(
+                    f"运算符要用小写：请写 {tok.text.lower()!r}", f"operators are lowercase: write {tok.text.lower()!r}"
+                ),
+                tok.pos,
+            )
         if tok.kind != "end":
-            raise ExpressionError(Text(f"完整的表达式后面出现了意外的 {tok.text!r}；是否缺少运算符？",
-                                       f"unexpected {tok.text!r} after a complete expression; missing operator?"), tok.pos)
+            raise ExpressionError(
+                Text(
+                    f"完整的表达式后面出现了意外的 {tok.text!r}；是否缺少运算符？",
+                    f"unexpected {tok.text!r} after a complete expression; missing operator?",
+                ),
+                tok.pos,
+            )
         return tree
 
     def expr(self, min_binding: int) -> Node:
@@ -274,15 +336,23 @@ class _Parser:
                 return self.call(tok)
             raise ExpressionError(_bare_word_message(tok.text), tok.pos)
         if tok.kind == "end":
-            raise ExpressionError(Text("表达式过早结束：缺少一个值", "expression ends too early: a value is missing"), tok.pos)
-        raise ExpressionError(Text(f"这里应是一个值，却是 {tok.text!r}", f"expected a value but found {tok.text!r}"), tok.pos)
+            raise ExpressionError(
+                Text("表达式过早结束：缺少一个值", "expression ends too early: a value is missing"), tok.pos
+            )
+        raise ExpressionError(
+            Text(f"这里应是一个值，却是 {tok.text!r}", f"expected a value but found {tok.text!r}"), tok.pos
+        )
 
     def call(self, name_tok: _Token) -> Call:
         name = name_tok.text
         if name not in _ARITY:  # checked before the arguments so the error points at the name
             supported = ", ".join(f"{n}()" for n in sorted(_ARITY))
-            raise ExpressionError(Text(f"未知的函数“{name}()”；支持：{supported}",
-                                       f"unknown function '{name}()'; supported: {supported}"), name_tok.pos)
+            raise ExpressionError(
+                Text(
+                    f"未知的函数“{name}()”；支持：{supported}", f"unknown function '{name}()'; supported: {supported}"
+                ),
+                name_tok.pos,
+            )
         opening = self.next()
         args: list[Node] = []
         if self.peek().kind != ")":
@@ -292,20 +362,33 @@ class _Parser:
                 args.append(self.expr(0))
         self.close(opening, name, "',' or ')'" if args else "')'")
         if len(args) != (expected := _ARITY[name]):
-            raise ExpressionError(Text(f"{name}() 需要 {expected} 个参数，实际给了 {len(args)} 个",
-                                       f"{name}() takes {expected} argument{'' if expected == 1 else 's'}, "
-                                       f"got {len(args)}"), name_tok.pos)
+            raise ExpressionError(
+                Text(
+                    f"{name}() 需要 {expected} 个参数，实际给了 {len(args)} 个",
+                    f"{name}() takes {expected} argument{'' if expected == 1 else 's'}, got {len(args)}",
+                ),
+                name_tok.pos,
+            )
         return Call(name, tuple(args))
 
     def close(self, opening: _Token, function: str = "", expected: str = "')'") -> None:
         tok = self.next()
         if tok.kind == "end":
-            raise ExpressionError(Text(f"{function}() 的“(”没有闭合", f"unclosed '(' of {function}()") if function
-                                  else Text("“(”没有闭合", "unclosed '('"), opening.pos)
+            raise ExpressionError(
+                Text(f"{function}() 的“(”没有闭合", f"unclosed '(' of {function}()")
+                if function
+                else Text("“(”没有闭合", "unclosed '('"),
+                opening.pos,
+            )
         if tok.kind != ")":
             where = Text(f"{function}() 中", f" in {function}()") if function else Text("", "")
-            raise ExpressionError(Text(f"{where.zh}这里应是 {expected}，却是 {tok.text!r}",
-                                       f"expected {expected}{where.en} but found {tok.text!r}"), tok.pos)
+            raise ExpressionError(
+                Text(
+                    f"{where.zh}这里应是 {expected}，却是 {tok.text!r}",
+                    f"expected {expected}{where.en} but found {tok.text!r}",
+                ),
+                tok.pos,
+            )
 
 
 # --- XPath value conversions --------------------------------------------------------------------
@@ -317,8 +400,10 @@ _EPOCH_DT = datetime.datetime(1970, 1, 1)
 _NUMERIC = re.compile(r"\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
 _ISO_DATE = re.compile(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*")
 # ODK stores times with a UTC offset; it is accepted and ignored, comparing wall-clock times.
-_ISO_TIME = re.compile(r"\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6})[0-9]*)?)?"
-                       r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?\s*")
+_ISO_TIME = re.compile(
+    r"\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6})[0-9]*)?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?\s*"
+)
 
 
 def _is_number(v: object) -> bool:
@@ -432,12 +517,22 @@ def _modulo(x: int | float, y: int | float) -> int | float:
 
 
 _RELATIONAL: dict[str, Callable[[float, float], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 _ARITHMETIC: dict[str, Callable[[int | float, int | float], int | float]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "div": _divide, "mod": _modulo}
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "div": _divide,
+    "mod": _modulo,
+}
 
 
 # --- evaluator ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Context:
@@ -484,7 +579,8 @@ _SIMPLE_FUNCTIONS: dict[str, Callable[..., object]] = {
     "selected": lambda items, item: _string(item).strip() in _string(items).split(),
     "count-selected": lambda items: len(_string(items).split()),
     "string-length": lambda text: len(_string(text)),
-    "true": lambda: True, "false": lambda: False,
+    "true": lambda: True,
+    "false": lambda: False,
 }
 
 
@@ -502,6 +598,7 @@ def _call(name: str, args: tuple[Node, ...], ctx: _Context) -> object:
 
 # --- public API ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Expression:
     """A compiled expression; immutable and safe to share and cache."""
@@ -511,14 +608,16 @@ class Expression:
     uses_current: bool
     _tree: Node = field(repr=False, compare=False)
 
-    def evaluate(self, lookup: Callable[[str], object], current: object = None,
-                 today: datetime.date | None = None) -> object:
+    def evaluate(
+        self, lookup: Callable[[str], object], current: object = None, today: datetime.date | None = None
+    ) -> object:
         """Value of the expression. lookup(name) answers ${name} (None when unanswered); its own
         exceptions propagate, but no answer value can make evaluation raise."""
         return _evaluate(self._tree, _Context(lookup, current, today))
 
-    def truthy(self, lookup: Callable[[str], object], current: object = None,
-               today: datetime.date | None = None) -> bool:
+    def truthy(
+        self, lookup: Callable[[str], object], current: object = None, today: datetime.date | None = None
+    ) -> bool:
         """XPath boolean() of evaluate(): what relevant and constraint columns mean."""
         return _boolean(self.evaluate(lookup, current, today))
 
@@ -529,8 +628,12 @@ def compile_expression(text: str) -> Expression:
     nodes = list(_walk(tree))
     # Long left-associative chains (a or b or c …) parse in a loop but evaluate recursively.
     if max(depth for _, depth in nodes) > _MAX_DEPTH:
-        raise ExpressionError(Text("表达式嵌套太深；请把它拆成几个 calculate 行",
-                                   "expression is nested too deeply; split it into calculate rows"))
+        raise ExpressionError(
+            Text(
+                "表达式嵌套太深；请把它拆成几个 calculate 行",
+                "expression is nested too deeply; split it into calculate rows",
+            )
+        )
     refs = frozenset(node.name for node, _ in nodes if isinstance(node, Ref))
     uses_current = any(isinstance(node, Current) for node, _ in nodes)
     return Expression(text, refs, uses_current, tree)

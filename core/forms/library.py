@@ -5,6 +5,7 @@ files, the store remembers each workbook's size and modification time with its h
 are unchanged, the parsed protocol is taken from the store as it is. A changed (or new) workbook is
 hashed, and parsed only if the store has never seen that hash — pyxform is not imported otherwise.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yingzao.core import paths
-from yingzao.core.forms.codebook import Codebook, load_codebook
 from yingzao.core.errors import FormError, Problem, cannot_read
+from yingzao.core.forms.codebook import Codebook, load_codebook
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.database import Store
 
@@ -70,7 +71,7 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
         protocol = _load_changed(store, path, library)
         if protocol is not None:
             library.protocols.append(protocol)
-            now_seen[str(path)] = stat + [protocol.sha256]
+            now_seen[str(path)] = [*stat, protocol.sha256]
     if now_seen != seen and not store.read_only:
         store.set_setting(SEEN_FILES, json.dumps(now_seen))
     return library

@@ -3,6 +3,7 @@
 Every problem is collected with its sheet, Excel row and column, so a form author sees the whole
 list at once (`python main.py check-form`), not one error per attempt.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,17 +12,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from yingzao.core.forms import xlsform
-from yingzao.core.forms.codebook import Codebook, INTERVIEW_FAMILIES
 from yingzao.core.errors import FormError, Problem, Text
+from yingzao.core.forms import xlsform
+from yingzao.core.forms.codebook import INTERVIEW_FAMILIES, Codebook
 from yingzao.core.forms.expr import ExpressionError
 from yingzao.core.forms.protocol import (
-    ROLES, Choice, Labels, Protocol, Question, QuestionType, Section, compiled, language_code,
+    ROLES,
+    Choice,
+    Labels,
+    Protocol,
+    Question,
+    QuestionType,
+    Section,
+    compiled,
+    language_code,
 )
 
 SURVEY_COLUMNS = {
-    "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
-    "constraint_message", "default", "appearance", "calculation", "probe", "codes", "identifying",
+    "type",
+    "name",
+    "label",
+    "hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "default",
+    "appearance",
+    "calculation",
+    "probe",
+    "codes",
+    "identifying",
 }
 CHOICE_COLUMNS = {"list_name", "name", "label"}
 SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "respondent_role"}
@@ -31,33 +53,60 @@ SHEETS = ("survey", "choices", "settings", "not_asked")
 
 # The spellings pyxform accepts for the columns we support.
 _COLUMN_ALIASES = {
-    "relevance": "relevant", "calculate": "calculation", "requiredmsg": "required_message",
-    "constraining_message": "constraint_message", "caption": "label", "set_form_title": "form_title",
-    "id_string": "form_id", "set_form_id": "form_id", "list": "list_name",
+    "relevance": "relevant",
+    "calculate": "calculation",
+    "requiredmsg": "required_message",
+    "constraining_message": "constraint_message",
+    "caption": "label",
+    "set_form_title": "form_title",
+    "id_string": "form_id",
+    "set_form_id": "form_id",
+    "list": "list_name",
 }
 _SIMPLE_TYPES = {
-    "text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
-    "date": "date", "time": "time", "note": "note", "calculate": "calculate",
-    "begin group": "begin_group", "begin_group": "begin_group", "end group": "end_group", "end_group": "end_group",
+    "text": "text",
+    "string": "text",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "time": "time",
+    "note": "note",
+    "calculate": "calculate",
+    "begin group": "begin_group",
+    "begin_group": "begin_group",
+    "end group": "end_group",
+    "end_group": "end_group",
 }
 _SELECT = re.compile(
     r"^(?P<kind>select_one|select one|select1|select_multiple|select multiple|select all that apply)"
     r"(?: from)? (?P<list>\S+)(?P<other> (?:or_other|or specify other|or other))?$",
     re.IGNORECASE,
 )
-_REPEATS = Text("不支持重复组（repeat）；请在一个文本回答中逐项询问，或每一项做一次访谈",
-                "repeats are not supported; ask the question once per item in a text answer, or make one interview per item")
-_RECORDED = Text("访谈的开始和结束时间会自动记录；请删除这一行",
-                 "the interview's start and end are recorded automatically; delete this row")
+_REPEATS = Text(
+    "不支持重复组（repeat）；请在一个文本回答中逐项询问，或每一项做一次访谈",
+    "repeats are not supported; ask the question once per item in a text answer, or make one interview per item",
+)
+_RECORDED = Text(
+    "访谈的开始和结束时间会自动记录；请删除这一行",
+    "the interview's start and end are recorded automatically; delete this row",
+)
 _UNSUPPORTED_HINTS = {
-    "repeat": _REPEATS, "begin repeat": _REPEATS, "begin_repeat": _REPEATS,
+    "repeat": _REPEATS,
+    "begin repeat": _REPEATS,
+    "begin_repeat": _REPEATS,
     "end repeat": Text("不支持重复组（repeat）", "repeats are not supported"),
     "end_repeat": Text("不支持重复组（repeat）", "repeats are not supported"),
-    "start": _RECORDED, "end": _RECORDED,
-    "today": Text("访谈日期会自动记录；如需受访者提供日期，请使用“date”问题",
-                  "the interview date is recorded automatically; use a 'date' question if the respondent must give one"),
+    "start": _RECORDED,
+    "end": _RECORDED,
+    "today": Text(
+        "访谈日期会自动记录；如需受访者提供日期，请使用“date”问题",
+        "the interview date is recorded automatically; use a 'date' question if the respondent must give one",
+    ),
     "deviceid": Text("设备编号会自动记录；请删除这一行", "the device id is recorded automatically; delete this row"),
-    "phone number": Text("请改用带约束条件（constraint）的“text”问题", "use a 'text' question with a constraint instead"),
+    "phone number": Text(
+        "请改用带约束条件（constraint）的“text”问题", "use a 'text' question with a constraint instead"
+    ),
 }
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _YES = {"yes", "true", "1", "y", "true()"}
@@ -102,7 +151,10 @@ def _load(path: Path, data: bytes | None, codebook: Codebook | None) -> Protocol
         if isinstance(verdict, Problem):
             ctx.problems.append(verdict)
     if ctx.problems or protocol is None:
-        raise FormError(path, ctx.problems or [Problem(str(path), "survey", None, Text("表单中没有问题", "the form has no questions"))])
+        raise FormError(
+            path,
+            ctx.problems or [Problem(str(path), "survey", None, Text("表单中没有问题", "the form has no questions"))],
+        )
     return protocol
 
 
@@ -115,14 +167,28 @@ def _parse_headers(sheet: xlsform.Sheet, allowed: set[str], ctx: _Context, defau
         column = _COLUMN_ALIASES.get(column, column)
         lang = language_code(tokens[1]) if len(tokens) > 1 and tokens[1] else None
         if column not in allowed:
-            supported = ', '.join(sorted(allowed))
-            ctx.add(sheet.name, 1, Text(f"列“{original}”不在支持的 XLSForm 子集中（支持：{supported}）；请删除或重命名它。",
-                                        f"column '{original}' is not part of the supported XLSForm subset "
-                                        f"(supported: {supported}); delete or rename it."), original)
+            supported = ", ".join(sorted(allowed))
+            ctx.add(
+                sheet.name,
+                1,
+                Text(
+                    f"列“{original}”不在支持的 XLSForm 子集中（支持：{supported}）；请删除或重命名它。",
+                    f"column '{original}' is not part of the supported XLSForm subset "
+                    f"(supported: {supported}); delete or rename it.",
+                ),
+                original,
+            )
             continue
         if lang and column not in TRANSLATABLE:
-            ctx.add(sheet.name, 1, Text(f"列“{original}”不能带语言后缀；请把它改名为“{column}”。",
-                                        f"column '{original}' cannot carry a language; rename it '{column}'."), original)
+            ctx.add(
+                sheet.name,
+                1,
+                Text(
+                    f"列“{original}”不能带语言后缀；请把它改名为“{column}”。",
+                    f"column '{original}' cannot carry a language; rename it '{column}'.",
+                ),
+                original,
+            )
             continue
         if column in TRANSLATABLE and lang is None:
             lang = default_lang
@@ -148,17 +214,31 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
     for name in book.sheet_names:
         extra = book.sheets.get(name.lower())
         if name.lower() not in SHEETS and extra is not None and any(extra.rows):
-            ctx.add(name, None, Text(f"工作表“{name}”不在支持的 XLSForm 子集中（支持：{', '.join(SHEETS)}）；"
-                                     "请删除它，或把内容移到别处。",
-                                     f"sheet '{name}' is not part of the supported XLSForm subset "
-                                     f"(supported: {', '.join(SHEETS)}); delete it or move its content elsewhere."))
+            ctx.add(
+                name,
+                None,
+                Text(
+                    f"工作表“{name}”不在支持的 XLSForm 子集中（支持：{', '.join(SHEETS)}）；"
+                    "请删除它，或把内容移到别处。",
+                    f"sheet '{name}' is not part of the supported XLSForm subset "
+                    f"(supported: {', '.join(SHEETS)}); delete it or move its content elsewhere.",
+                ),
+            )
     survey = book.sheets.get("survey")
     if survey is None:
-        ctx.add("survey", None, Text("工作簿中没有“survey”工作表；每个 XLSForm 都需要它。",
-                                     "the workbook has no 'survey' sheet; every XLSForm needs one."))
+        ctx.add(
+            "survey",
+            None,
+            Text(
+                "工作簿中没有“survey”工作表；每个 XLSForm 都需要它。",
+                "the workbook has no 'survey' sheet; every XLSForm needs one.",
+            ),
+        )
         return None
     settings = _settings(book, ctx)
-    default_lang = language_code(settings.get("default_language", "")) if settings.get("default_language") else "default"
+    default_lang = (
+        language_code(settings.get("default_language", "")) if settings.get("default_language") else "default"
+    )
     choices = _choices(book, ctx, default_lang)
     questions, sections, languages, expressions = _survey(survey, ctx, default_lang, choices)
     if default_lang == "default":
@@ -172,8 +252,15 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
     not_asked = _not_asked(book, ctx, codebook, default_lang)
     role = settings.get("respondent_role", "")
     if role and role not in ROLES:
-        ctx.add("settings", 2, Text(f"respondent_role“{role}”不是 {', '.join(ROLES)} 之一。",
-                                    f"respondent_role '{role}' is not one of {', '.join(ROLES)}."), "respondent_role")
+        ctx.add(
+            "settings",
+            2,
+            Text(
+                f"respondent_role“{role}”不是 {', '.join(ROLES)} 之一。",
+                f"respondent_role '{role}' is not one of {', '.join(ROLES)}.",
+            ),
+            "respondent_role",
+        )
     if codebook is not None and role in ROLES and role != "profile":
         _check_coverage(questions, not_asked, codebook, ctx)
     if not questions:
@@ -220,15 +307,32 @@ def _choices(book: xlsform.Workbook, ctx: _Context, default_lang: str) -> dict[s
         plain, texts = _cells(row, headers)
         list_name, name = plain.get("list_name", ""), plain.get("name", "")
         if not list_name or not name:
-            ctx.add("choices", row_number, Text("每个选项都需要 list_name 和 name。", "every choice needs a list_name and a name."))
+            ctx.add(
+                "choices",
+                row_number,
+                Text("每个选项都需要 list_name 和 name。", "every choice needs a list_name and a name."),
+            )
             continue
         if any(c.name == name for c in lists.get(list_name, [])):
-            ctx.add("choices", row_number, Text(f"选项“{name}”在列表“{list_name}”中出现了两次。",
-                                               f"choice '{name}' appears twice in list '{list_name}'."), "name")
+            ctx.add(
+                "choices",
+                row_number,
+                Text(
+                    f"选项“{name}”在列表“{list_name}”中出现了两次。",
+                    f"choice '{name}' appears twice in list '{list_name}'.",
+                ),
+                "name",
+            )
         labels = texts.get("label", {})
         if not any(labels.values()):
-            ctx.add("choices", row_number, Text(f"列表“{list_name}”的选项“{name}”没有标签。",
-                                               f"choice '{name}' of list '{list_name}' has no label."), "label")
+            ctx.add(
+                "choices",
+                row_number,
+                Text(
+                    f"列表“{list_name}”的选项“{name}”没有标签。", f"choice '{name}' of list '{list_name}' has no label."
+                ),
+                "label",
+            )
         lists.setdefault(list_name, []).append(Choice(name, labels))
     return {k: tuple(v) for k, v in lists.items()}
 
@@ -241,24 +345,47 @@ def _question_type(raw: str, row: int, ctx: _Context, choices: dict) -> tuple[st
     match = _SELECT.match(text)
     if match:
         if match.group("other"):
-            ctx.add("survey", row, Text(f"类型“{raw}”：不支持“or_other”；请在列表中加一个“other”选项，"
-                                        "再加一个在 selected(${question}, 'other') 时显示的文本问题。",
-                                        f"type '{raw}': 'or_other' is not supported; add an 'other' choice to the list "
-                                        "and a text question relevant on selected(${question}, 'other')."), "type")
+            ctx.add(
+                "survey",
+                row,
+                Text(
+                    f"类型“{raw}”：不支持“or_other”；请在列表中加一个“other”选项，"
+                    "再加一个在 selected(${question}, 'other') 时显示的文本问题。",
+                    f"type '{raw}': 'or_other' is not supported; add an 'other' choice to the list "
+                    "and a text question relevant on selected(${question}, 'other').",
+                ),
+                "type",
+            )
             return None
-        kind = "select_one" if match.group("kind").lower() in ("select_one", "select one", "select1") else "select_multiple"
+        kind = (
+            "select_one"
+            if match.group("kind").lower() in ("select_one", "select one", "select1")
+            else "select_multiple"
+        )
         list_name = match.group("list")
         if list_name not in choices:
-            ctx.add("survey", row, Text(f"类型“{raw}”使用的选项列表“{list_name}”不在 choices 工作表中。",
-                                        f"type '{raw}' uses choice list '{list_name}', which is not on the choices sheet."),
-                    "type")
+            ctx.add(
+                "survey",
+                row,
+                Text(
+                    f"类型“{raw}”使用的选项列表“{list_name}”不在 choices 工作表中。",
+                    f"type '{raw}' uses choice list '{list_name}', which is not on the choices sheet.",
+                ),
+                "type",
+            )
             return None
         return kind, list_name
     hint = _UNSUPPORTED_HINTS.get(text.lower()) or _UNSUPPORTED_HINTS.get(text.lower().split(" ")[0])
     supported = "text, integer, decimal, date, time, select_one LIST, select_multiple LIST, note, calculate, begin_group, end_group"
-    ctx.add("survey", row, Text(f"不支持类型“{raw}”{'；' + hint.zh if hint else ''}（支持：{supported}）。",
-                                f"type '{raw}' is not supported{'; ' + hint.en if hint else ''} (supported: {supported})."),
-            "type")
+    ctx.add(
+        "survey",
+        row,
+        Text(
+            f"不支持类型“{raw}”{'；' + hint.zh if hint else ''}（支持：{supported}）。",
+            f"type '{raw}' is not supported{'; ' + hint.en if hint else ''} (supported: {supported}).",
+        ),
+        "type",
+    )
     return None
 
 
@@ -267,8 +394,15 @@ def _flag(value: str, column: str, row: int, ctx: _Context) -> bool:
     if lowered in _YES:
         return True
     if lowered not in _NO:
-        ctx.add("survey", row, Text(f"{column} 必须是 yes 或 no，不能是“{value}”（这里不支持表达式）。",
-                                    f"{column} must be yes or no, not '{value}' (expressions are not supported here)."), column)
+        ctx.add(
+            "survey",
+            row,
+            Text(
+                f"{column} 必须是 yes 或 no，不能是“{value}”（这里不支持表达式）。",
+                f"{column} must be yes or no, not '{value}' (expressions are not supported here).",
+            ),
+            column,
+        )
     return False
 
 
@@ -293,8 +427,15 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
         plain, texts = _cells(row, headers)
         raw_type = plain.get("type", "")
         if not raw_type:
-            ctx.add("survey", row_number, Text("这一行有内容但没有类型；请填写类型，或删除这一行。",
-                                               "this row has content but no type; fill in the type or delete the row."), "type")
+            ctx.add(
+                "survey",
+                row_number,
+                Text(
+                    "这一行有内容但没有类型；请填写类型，或删除这一行。",
+                    "this row has content but no type; fill in the type or delete the row.",
+                ),
+                "type",
+            )
             continue
         parsed = _question_type(raw_type, row_number, ctx, choices)
         if parsed is None:
@@ -304,21 +445,37 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
             if stack:
                 stack.pop()
             else:
-                ctx.add("survey", row_number, Text("end_group 没有对应的 begin_group。",
-                                                   "end_group without a matching begin_group."), "type")
+                ctx.add(
+                    "survey",
+                    row_number,
+                    Text("end_group 没有对应的 begin_group。", "end_group without a matching begin_group."),
+                    "type",
+                )
             continue
         name = plain.get("name", "")
         if not name:
             ctx.add("survey", row_number, Text("这一行需要一个 name。", "this row needs a name."), "name")
             continue
         if not _NAME.match(name):
-            ctx.add("survey", row_number, Text(f"name“{name}”必须以字母或 _ 开头，且只能包含字母、数字和 _ . -。",
-                                               f"name '{name}' must start with a letter or _ and contain only letters, "
-                                               "digits, _ . -."), "name")
+            ctx.add(
+                "survey",
+                row_number,
+                Text(
+                    f"name“{name}”必须以字母或 _ 开头，且只能包含字母、数字和 _ . -。",
+                    f"name '{name}' must start with a letter or _ and contain only letters, digits, _ . -.",
+                ),
+                "name",
+            )
         if name in seen:
-            ctx.add("survey", row_number, Text(f"name“{name}”已在第 {seen[name]} 行使用；name 不能重复。",
-                                               f"name '{name}' is already used on row {seen[name]}; names must be unique."),
-                    "name")
+            ctx.add(
+                "survey",
+                row_number,
+                Text(
+                    f"name“{name}”已在第 {seen[name]} 行使用；name 不能重复。",
+                    f"name '{name}' is already used on row {seen[name]}; names must be unique.",
+                ),
+                "name",
+            )
         seen[name] = row_number
         relevant = plain.get("relevant") or None
         for column in ("relevant", "constraint", "calculation"):
@@ -333,27 +490,47 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
             # questions outside any group form a section of their own
             sections.append(_OpenSection(f"_row{row_number}", {}, row_number, None))
         if kind == "calculate" and not plain.get("calculation"):
-            ctx.add("survey", row_number, Text(f"calculate 行“{name}”需要填写 calculation。",
-                                               f"calculate row '{name}' needs a calculation."), "calculation")
+            ctx.add(
+                "survey",
+                row_number,
+                Text(f"calculate 行“{name}”需要填写 calculation。", f"calculate row '{name}' needs a calculation."),
+                "calculation",
+            )
         if kind != "calculate" and not any(texts.get("label", {}).values()):
             ctx.add("survey", row_number, Text(f"问题“{name}”没有标签。", f"question '{name}' has no label."), "label")
         codes = tuple(c for c in re.split(r"[\s,;，；]+", plain.get("codes", "")) if c)
-        questions.append(Question(
-            name=name, type=cast(QuestionType, kind), row=row_number, section=sections[-1].name,
-            labels=texts.get("label", {}), hints=texts.get("hint", {}), probes=texts.get("probe", {}),
-            required=_flag(plain.get("required", ""), "required", row_number, ctx),
-            required_message=texts.get("required_message", {}),
-            relevant=tuple(r for _, r, _ in stack if r) + ((relevant,) if relevant else ()),
-            constraint=plain.get("constraint") or None,
-            constraint_message=texts.get("constraint_message", {}),
-            default=plain.get("default") or None, appearance=plain.get("appearance") or None,
-            calculation=plain.get("calculation") or None, list_name=list_name, codes=codes,
-            identifying=_flag(plain.get("identifying", ""), "identifying", row_number, ctx),
-        ))
+        questions.append(
+            Question(
+                name=name,
+                type=cast(QuestionType, kind),
+                row=row_number,
+                section=sections[-1].name,
+                labels=texts.get("label", {}),
+                hints=texts.get("hint", {}),
+                probes=texts.get("probe", {}),
+                required=_flag(plain.get("required", ""), "required", row_number, ctx),
+                required_message=texts.get("required_message", {}),
+                relevant=tuple(r for _, r, _ in stack if r) + ((relevant,) if relevant else ()),
+                constraint=plain.get("constraint") or None,
+                constraint_message=texts.get("constraint_message", {}),
+                default=plain.get("default") or None,
+                appearance=plain.get("appearance") or None,
+                calculation=plain.get("calculation") or None,
+                list_name=list_name,
+                codes=codes,
+                identifying=_flag(plain.get("identifying", ""), "identifying", row_number, ctx),
+            )
+        )
         sections[-1].questions.append(name)
     for name, _, row_number in stack:
-        ctx.add("survey", row_number, Text(f"分组“{name}”没有结束；请加一行 end_group。",
-                                           f"group '{name}' is never closed; add an end_group row."), "type")
+        ctx.add(
+            "survey",
+            row_number,
+            Text(
+                f"分组“{name}”没有结束；请加一行 end_group。", f"group '{name}' is never closed; add an end_group row."
+            ),
+            "type",
+        )
     finished = [Section(s.name, s.labels, s.row, s.relevant, tuple(s.questions)) for s in sections if s.questions]
     return questions, finished, languages, expressions
 
@@ -365,17 +542,34 @@ def _check_expression(row: int, column: str, source: str, names: set[str], ctx: 
         at = error.position + 1
         where = Text(f"（第 {at} 个字符）", f" at character {at}") if error.position >= 0 else Text("", "")
         message = error.text
-        ctx.add("survey", row, Text(f"{column}“{source}”：{message.zh}{where.zh}。",
-                                    f"{column} '{source}': {message.en}{where.en}."), column)
+        ctx.add(
+            "survey",
+            row,
+            Text(f"{column}“{source}”：{message.zh}{where.zh}。", f"{column} '{source}': {message.en}{where.en}."),
+            column,
+        )
         return
     for ref in sorted(expression.refs - names):
-        ctx.add("survey", row, Text(f"{column}“{source}”引用了 ${{{ref}}}，但本表单中没有这个问题。",
-                                    f"{column} '{source}' refers to ${{{ref}}}, which is not a question in this form."),
-                column)
+        ctx.add(
+            "survey",
+            row,
+            Text(
+                f"{column}“{source}”引用了 ${{{ref}}}，但本表单中没有这个问题。",
+                f"{column} '{source}' refers to ${{{ref}}}, which is not a question in this form.",
+            ),
+            column,
+        )
     if expression.uses_current and column != "constraint":
-        ctx.add("survey", row, Text(f"{column}“{source}”使用了“.”：它表示回答本身，只能用在 constraint 中；请改用 ${{name}}。",
-                                    f"{column} '{source}' uses '.', which means the answer itself and is only "
-                                    "allowed in constraint; use ${name}."), column)
+        ctx.add(
+            "survey",
+            row,
+            Text(
+                f"{column}“{source}”使用了“.”：它表示回答本身，只能用在 constraint 中；请改用 ${{name}}。",
+                f"{column} '{source}' uses '.', which means the answer itself and is only "
+                "allowed in constraint; use ${name}.",
+            ),
+            column,
+        )
 
 
 def _check_codes(codes, codebook: Codebook | None, ctx: _Context, sheet: str, row: int) -> None:
@@ -383,12 +577,20 @@ def _check_codes(codes, codebook: Codebook | None, ctx: _Context, sheet: str, ro
         return
     for code in codes:
         if not codebook.has(code):
-            ctx.add(sheet, row, Text(f"编码“{code}”不在编码表中；请检查拼写，或把它加入 forms/codebook.csv。",
-                                     f"code '{code}' is not in the codebook; check the spelling or add it to "
-                                     "forms/codebook.csv."), "codes")
+            ctx.add(
+                sheet,
+                row,
+                Text(
+                    f"编码“{code}”不在编码表中；请检查拼写，或把它加入 forms/codebook.csv。",
+                    f"code '{code}' is not in the codebook; check the spelling or add it to forms/codebook.csv.",
+                ),
+                "codes",
+            )
 
 
-def _not_asked(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None, default_lang: str) -> dict[str, Labels]:
+def _not_asked(
+    book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None, default_lang: str
+) -> dict[str, Labels]:
     sheet = book.sheets.get("not_asked")
     if sheet is None:
         return {}
@@ -401,9 +603,15 @@ def _not_asked(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None,
             ctx.add("not_asked", row_number, Text("这一行需要一个编码。", "this row needs a code."), "code")
             continue
         if not any(texts.get("reason", {}).values()):
-            ctx.add("not_asked", row_number, Text(f"编码“{code}”需要一个理由，说明这类受访者为什么无法谈及它。",
-                                                  f"code '{code}' needs a reason saying why this role cannot speak to it."),
-                    "reason")
+            ctx.add(
+                "not_asked",
+                row_number,
+                Text(
+                    f"编码“{code}”需要一个理由，说明这类受访者为什么无法谈及它。",
+                    f"code '{code}' needs a reason saying why this role cannot speak to it.",
+                ),
+                "reason",
+            )
         _check_codes((code,), codebook, ctx, "not_asked", row_number)
         result[code] = texts.get("reason", {})
     return result
@@ -415,12 +623,25 @@ def _check_coverage(questions: list[Question], not_asked: dict[str, Labels], cod
         if code.family not in INTERVIEW_FAMILIES:
             continue
         if code.id in asked and code.id in not_asked:
-            ctx.add("not_asked", None, Text(f"编码“{code.id}”既标在某个问题上，又列为不问；请删掉其中一处。",
-                                            f"code '{code.id}' is tagged on a question and also listed as not asked; "
-                                            "remove one."), "code")
+            ctx.add(
+                "not_asked",
+                None,
+                Text(
+                    f"编码“{code.id}”既标在某个问题上，又列为不问；请删掉其中一处。",
+                    f"code '{code.id}' is tagged on a question and also listed as not asked; remove one.",
+                ),
+                "code",
+            )
         elif code.id not in asked and code.id not in not_asked:
-            ctx.add("survey", None, Text(f"没有问题标有编码“{code.id}”（{code.label('zh')}）；请把它标在一个问题上，"
-                                         "或在 not_asked 工作表中列出它，并说明这类受访者为什么无法谈及它。",
-                                         f"no question is tagged with code '{code.id}' ({code.label('en')}); tag a question "
-                                         "with it or list it on the not_asked sheet with the reason this role cannot "
-                                         "speak to it."), "codes")
+            ctx.add(
+                "survey",
+                None,
+                Text(
+                    f"没有问题标有编码“{code.id}”（{code.label('zh')}）；请把它标在一个问题上，"
+                    "或在 not_asked 工作表中列出它，并说明这类受访者为什么无法谈及它。",
+                    f"no question is tagged with code '{code.id}' ({code.label('en')}); tag a question "
+                    "with it or list it on the not_asked sheet with the reason this role cannot "
+                    "speak to it.",
+                ),
+                "codes",
+            )

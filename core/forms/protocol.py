@@ -3,6 +3,7 @@
 Plain frozen dataclasses, built once from a validated workbook (see `yingzao.core.forms.loader`) and cached
 in the store as JSON, so start-up never has to parse a spreadsheet.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,16 @@ if TYPE_CHECKING:
 QuestionType = Literal[
     "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note", "calculate"
 ]
-VALUE_TYPES: tuple[str, ...] = ("text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "calculate")
+VALUE_TYPES: tuple[str, ...] = (
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "time",
+    "select_one",
+    "select_multiple",
+    "calculate",
+)
 ROLES: tuple[str, ...] = ("official", "street_staff", "cadre", "profile")
 CONSENT_QUESTION = "consent"
 CONSENT_GIVEN = "yes"
@@ -25,8 +35,16 @@ Labels = dict[str, str]  # language code ('zh', 'en') -> text
 
 _LANG_IN_BRACKETS = re.compile(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)\s*$")
 _LANG_NAMES = {
-    "english": "en", "en": "en", "chinese": "zh", "中文": "zh", "zh": "zh", "汉语": "zh",
-    "简体中文": "zh", "french": "fr", "spanish": "es", "default": "default",
+    "english": "en",
+    "en": "en",
+    "chinese": "zh",
+    "中文": "zh",
+    "zh": "zh",
+    "汉语": "zh",
+    "简体中文": "zh",
+    "french": "fr",
+    "spanish": "es",
+    "default": "default",
 }
 
 
@@ -44,7 +62,7 @@ def pick(labels: Labels, lang: str, fallback: str = "zh") -> str:
 
 
 @lru_cache(maxsize=4096)
-def compiled(source: str) -> "Expression":
+def compiled(source: str) -> Expression:
     from yingzao.core.forms.expr import compile_expression  # imported on first use: start-up evaluates nothing
 
     return compile_expression(source)
@@ -144,7 +162,7 @@ class Protocol:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Protocol":
+    def from_dict(cls, data: dict[str, Any]) -> Protocol:
         return cls(
             form_id=data["form_id"],
             version=data["version"],

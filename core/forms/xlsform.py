@@ -4,6 +4,7 @@ pyxform is the reference XLSForm implementation; reading with it means Yingzao a
 spellings ODK and Kobo accept. It costs ~0.3 s to import, so it is imported here, lazily, and only
 when a workbook actually has to be parsed (parsed protocols are cached in the store by hash).
 """
+
 from __future__ import annotations
 
 import io
@@ -65,8 +66,15 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
     kind = EXCEL_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         what = path.suffix or path.name
-        return Problem(str(path), "", None, Text(f"“{what}”不是 Excel 工作簿；请把表单另存为 .xlsx。",
-                                                 f"'{what}' is not an Excel workbook; save the form as .xlsx."))
+        return Problem(
+            str(path),
+            "",
+            None,
+            Text(
+                f"“{what}”不是 Excel 工作簿；请把表单另存为 .xlsx。",
+                f"'{what}' is not an Excel workbook; save the form as .xlsx.",
+            ),
+        )
     if data is None:
         if not path.is_file():
             return Problem(str(path), "", None, Text("找不到文件；请检查路径。", "file not found; check the path."))
@@ -90,10 +98,16 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
     try:
         definition = get_xlsform(io.BytesIO(data), file_type=kind)
     except (PyXFormError, OSError, ValueError, KeyError) as error:
-        return Problem(str(path), "", None, Text(f"无法作为 Excel 工作簿读取（{error}）；请在 Excel 中打开它，再另存为 .xlsx。",
-                                                 f"cannot be read as an Excel workbook ({error}); open it in Excel and "
-                                                 "save it again as .xlsx."))
-    except Exception as error:  # a damaged zip can raise almost anything from the xml layer
+        return Problem(
+            str(path),
+            "",
+            None,
+            Text(
+                f"无法作为 Excel 工作簿读取（{error}）；请在 Excel 中打开它，再另存为 .xlsx。",
+                f"cannot be read as an Excel workbook ({error}); open it in Excel and save it again as .xlsx.",
+            ),
+        )
+    except Exception as error:  # noqa: BLE001 - a damaged zip can raise almost anything from the xml layer
         return Problem(str(path), "", None, _damaged(error))
     book = Workbook(path=path, sheet_names=list(definition.sheet_names or []), definition=definition, data=data)
     for name in ("survey", "choices", "settings"):
@@ -118,30 +132,50 @@ def read_workbook(path: Path, data: bytes | None = None) -> Workbook | Problem:
 
 def _damaged(error: Exception) -> Text:
     why = f"{type(error).__name__}: {error}"
-    return Text(f"无法作为 Excel 工作簿读取（{why}）；文件可能已损坏。",
-                f"cannot be read as an Excel workbook ({why}); it may be damaged.")
+    return Text(
+        f"无法作为 Excel 工作簿读取（{why}）；文件可能已损坏。",
+        f"cannot be read as an Excel workbook ({why}); it may be damaged.",
+    )
 
 
 def too_big(path: Path) -> Problem:
     most, unpacked = MAX_FILE_BYTES >> 20, MAX_UNPACKED_BYTES >> 20
-    return Problem(str(path), "", None, Text(f"文件比任何表单都大（最多 {most} MB，解压后 {unpacked} MB）；是选对了文件吗？",
-                                             f"the file is larger than a form can be (at most {most} MB, "
-                                             f"{unpacked} MB unpacked); is it the right file?"))
+    return Problem(
+        str(path),
+        "",
+        None,
+        Text(
+            f"文件比任何表单都大（最多 {most} MB，解压后 {unpacked} MB）；是选对了文件吗？",
+            f"the file is larger than a form can be (at most {most} MB, {unpacked} MB unpacked); is it the right file?",
+        ),
+    )
 
 
 def _too_long(path: Path, sheet: str, row: int) -> Problem:
-    return Problem(str(path), sheet, row, Text(
-        f"工作表超过了第 {MAX_ROWS:,} 行，比任何表单都长；请删除表单下方的行（选中它们，右键，删除）后再保存。",
-        f"the sheet goes on beyond row {MAX_ROWS:,}, more than a form can have; "
-        "delete the rows below the form (select them, right-click, Delete) and save again."))
+    return Problem(
+        str(path),
+        sheet,
+        row,
+        Text(
+            f"工作表超过了第 {MAX_ROWS:,} 行，比任何表单都长；请删除表单下方的行（选中它们，右键，删除）后再保存。",
+            f"the sheet goes on beyond row {MAX_ROWS:,}, more than a form can have; "
+            "delete the rows below the form (select them, right-click, Delete) and save again.",
+        ),
+    )
 
 
 def _too_wide(path: Path, sheet: str, row: int, column: int) -> Problem:
     here, last = _letters(column), _letters(MAX_COLUMNS)
-    return Problem(str(path), sheet, row, Text(
-        f"这一行在 {here} 列有内容，超出了 {last} 列，比任何表单都宽；请删除表单右侧的列后再保存。",
-        f"this row has content in column {here}, beyond column {last}: more than a form can have; "
-        "delete the columns right of the form and save again."))
+    return Problem(
+        str(path),
+        sheet,
+        row,
+        Text(
+            f"这一行在 {here} 列有内容，超出了 {last} 列，比任何表单都宽；请删除表单右侧的列后再保存。",
+            f"this row has content in column {here}, beyond column {last}: more than a form can have; "
+            "delete the columns right of the form and save again.",
+        ),
+    )
 
 
 def _letters(column: int) -> str:
@@ -171,7 +205,7 @@ def _scan_xlsx(path: Path, data: bytes) -> dict[str, Sheet] | Problem:
         if unpacked > MAX_UNPACKED_BYTES:
             return too_big(path)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # a damaged zip can raise almost anything from the xml layer
+    except Exception as error:  # noqa: BLE001 - a damaged zip can raise almost anything from the xml layer
         return Problem(str(path), "", None, _damaged(error))
     try:
         extents: dict[str, tuple[int, int]] = {}
@@ -180,9 +214,15 @@ def _scan_xlsx(path: Path, data: bytes) -> dict[str, Sheet] | Problem:
                 with sheet._get_source() as source:  # read-only sheets expose no public stream
                     extent = _extent(path, sheet.title, source)
             except (ET.ParseError, KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError) as error:
-                return Problem(str(path), sheet.title, None, Text(f"无法读取这个工作表（{type(error).__name__}）；它可能已损坏。",
-                                                                  f"the sheet cannot be read ({type(error).__name__}); "
-                                                                  "it may be damaged."))
+                return Problem(
+                    str(path),
+                    sheet.title,
+                    None,
+                    Text(
+                        f"无法读取这个工作表（{type(error).__name__}）；它可能已损坏。",
+                        f"the sheet cannot be read ({type(error).__name__}); it may be damaged.",
+                    ),
+                )
             if isinstance(extent, Problem):
                 return extent
             extents[sheet.title] = extent
@@ -191,11 +231,14 @@ def _scan_xlsx(path: Path, data: bytes) -> dict[str, Sheet] | Problem:
             if sheet.title.lower() in ("survey", "choices", "settings"):
                 continue
             rows, columns = extents[sheet.title]
-            values = list(sheet.iter_rows(min_row=1, max_row=max(rows, 1), max_col=max(columns, 1),
-                                          values_only=True)) if rows else []
+            values = (
+                list(sheet.iter_rows(min_row=1, max_row=max(rows, 1), max_col=max(columns, 1), values_only=True))
+                if rows
+                else []
+            )
             extra[sheet.title] = _sheet(sheet.title, values)
         return extra
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - as above: anything a damaged sheet raises
         return Problem(str(path), "", None, _damaged(error))
     finally:
         workbook.close()
@@ -271,12 +314,13 @@ def _xls_extra_sheets(path: Path, data: bytes, names: list[str]) -> dict[str, Sh
                     return _too_long(path, name, MAX_ROWS + 1)
                 if sheet.ncols > MAX_COLUMNS:
                     return _too_wide(path, name, 1, sheet.ncols)
-                extra[name] = _sheet(name, [tuple(v if v != "" else None for v in sheet.row_values(i))
-                                            for i in range(sheet.nrows)])
+                extra[name] = _sheet(
+                    name, [tuple(v if v != "" else None for v in sheet.row_values(i)) for i in range(sheet.nrows)]
+                )
             return extra
         finally:
             book.release_resources()
-    except Exception as error:  # xlrd raises its own errors and more on damaged files
+    except Exception as error:  # noqa: BLE001 - xlrd raises its own errors and more on damaged files
         return Problem(str(path), "", None, _damaged(error))
 
 

@@ -6,11 +6,13 @@ question and time). The interview's content hash covers its audit log, so it cov
 a package carries them again in readable form and the reader checks that copy against the log
 (docs/package-format.md). The `comments` table is what the screens read: the same rows, by id.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 COMMENT_FIELD = "comment"  # audit field of a comment
 REVIEW_FIELD = "review"  # audit field of a supervisor's status decision (old status → new status)
@@ -31,13 +33,25 @@ class Comment:
 
     def row(self) -> list[Any]:
         """As a package line carries it (COMMENT_FIELDS)."""
-        return [self.id, self.question, self.parent_id, self.author, self.author_role, self.device_id, self.at,
-                self.text]
+        return [
+            self.id,
+            self.question,
+            self.parent_id,
+            self.author,
+            self.author_role,
+            self.device_id,
+            self.at,
+            self.text,
+        ]
 
 
 def audit_value(comment_id: str, parent_id: str | None, role: str, text: str) -> str:
-    return json.dumps({"id": comment_id, "parent_id": parent_id, "role": role, "text": text},
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(
+        {"id": comment_id, "parent_id": parent_id, "role": role, "text": text},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
 
 
 def comments_from_audit(audit: Iterable[list[Any]]) -> list[list[Any]]:
@@ -48,16 +62,23 @@ def comments_from_audit(audit: Iterable[list[Any]]) -> list[list[Any]]:
         if field != COMMENT_FIELD:
             continue
         data = json.loads(new) if isinstance(new, str) else None
-        if not (isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"]
-                and isinstance(data.get("parent_id"), (str, type(None))) and isinstance(data.get("role"), str)
-                and isinstance(data.get("text"), str)):
+        if not (
+            isinstance(data, dict)
+            and isinstance(data.get("id"), str)
+            and data["id"]
+            and isinstance(data.get("parent_id"), (str, type(None)))
+            and isinstance(data.get("role"), str)
+            and isinstance(data.get("text"), str)
+        ):
             raise ValueError("a comment in the audit log is malformed")
         found.append([data["id"], question, data["parent_id"], user, data["role"], device_id, at, data["text"]])
     return found
 
 
-_INSERT = (f"INSERT OR IGNORE INTO comments (interview_id, {', '.join(COMMENT_FIELDS)})"
-           f" VALUES (?, {', '.join('?' for _ in COMMENT_FIELDS)})")
+_INSERT = (
+    f"INSERT OR IGNORE INTO comments (interview_id, {', '.join(COMMENT_FIELDS)})"
+    f" VALUES (?, {', '.join('?' for _ in COMMENT_FIELDS)})"
+)
 
 
 def insert_comments(conn, interview_id: str, rows: Iterable[list[Any]]) -> None:
@@ -67,5 +88,6 @@ def insert_comments(conn, interview_id: str, rows: Iterable[list[Any]]) -> None:
 
 def read_comments(conn, interview_id: str) -> list[Comment]:
     cursor = conn.execute(
-        f"SELECT {', '.join(COMMENT_FIELDS)} FROM comments WHERE interview_id = ? ORDER BY at, rowid", (interview_id,))
+        f"SELECT {', '.join(COMMENT_FIELDS)} FROM comments WHERE interview_id = ? ORDER BY at, rowid", (interview_id,)
+    )
     return [Comment(row[0], interview_id, *row[1:]) for row in cursor]

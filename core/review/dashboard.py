@@ -6,6 +6,7 @@
   code (or a code below it) in finalised interviews — a zero is a dimension, actor or factor with no
   evidence yet in that community, which is what a supervisor looks at to decide whom to interview next.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -37,18 +38,19 @@ class StatusCounts:
 def status_counts(store) -> StatusCounts:
     rows = store.conn.execute(
         "SELECT community_id, respondent_role, status, count(*) FROM interviews"
-        " GROUP BY community_id, respondent_role, status").fetchall()
+        " GROUP BY community_id, respondent_role, status"
+    ).fetchall()
     counts = Counter({(c, r, s): n for c, r, s, n in rows})
     known = [c.id for c in store.communities()]
     present = {c for c, _, _, _ in rows}
     communities: list[str | None] = [c for c in known if c in present] + sorted(
-        c for c in present if c is not None and c not in known)
+        c for c in present if c is not None and c not in known
+    )
     if None in present:
         communities.append(None)
     from yingzao.core.forms.protocol import ROLES
 
-    roles = [r for r in ROLES if any(k[1] == r for k in counts)] + sorted(
-        {k[1] for k in counts} - set(ROLES))
+    roles = [r for r in ROLES if any(k[1] == r for k in counts)] + sorted({k[1] for k in counts} - set(ROLES))
     return StatusCounts(communities, roles, counts)
 
 
@@ -79,7 +81,9 @@ def coverage(store, codebook: Codebook, statuses: tuple[str, ...] = EVIDENCE_STA
         " JOIN interviews i ON i.id = a.interview_id"
         f" WHERE i.status IN ({', '.join('?' for _ in statuses)}) AND i.community_id IS NOT NULL"
         " AND a.marker IS NULL AND a.value IS NOT NULL AND a.value != ''"
-        " GROUP BY i.community_id, i.protocol_sha256, a.question", list(statuses)).fetchall()
+        " GROUP BY i.community_id, i.protocol_sha256, a.question",
+        list(statuses),
+    ).fetchall()
     tagged: dict[str, dict[str, set[str]]] = {}  # protocol sha -> question -> frame codes
     counts: Counter = Counter()
     for community, sha, question, n in rows:

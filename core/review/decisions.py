@@ -10,6 +10,7 @@ the fieldworker's revision extends that again, so merging either way is an *upda
 (core/merge.py). Review actions need the role `supervisor`; a fieldworker may reply to a comment on
 an interview sent back to them. The role is a label, not a permission (README, Access control).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -17,7 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from yingzao.core import errors
-from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD, Comment, audit_value, insert_comments, read_comments
+from yingzao.core.review.comments import (
+    COMMENT_FIELD,
+    REVIEW_FIELD,
+    Comment,
+    audit_value,
+    insert_comments,
+    read_comments,
+)
 from yingzao.core.store.records import EDITABLE_STATUSES, AuditEntry
 
 SUPERVISOR = "supervisor"
@@ -56,8 +64,9 @@ def reopen(store, interview_id: str, *, role: str | None) -> None:
     _decide(store, interview_id, ("approved",), "completed", "reopened")
 
 
-def add_comment(store, interview_id: str, question: str | None, text: str, *, role: str | None,
-                parent_id: str | None = None) -> Comment:
+def add_comment(
+    store, interview_id: str, question: str | None, text: str, *, role: str | None, parent_id: str | None = None
+) -> Comment:
     """A comment on a question (None: on the whole interview), or a reply to a comment.
 
     A supervisor comments on a finalised interview not yet sent back; anyone else only replies,
@@ -101,17 +110,19 @@ def _decide(store, interview_id: str, allowed: tuple[str, ...], status: str, ver
         raise errors.wrong_status_for(verb, interview_id, now_status, allowed)
 
 
-def _comment(store, interview_id: str, question: str | None, text: str, parent_id: str | None,
-             role: str) -> Comment:
-    comment = Comment(str(uuid.uuid4()), interview_id, question, parent_id, store.user, role, store.device_id,
-                      store.now(), text)
-    store.write_audit(interview_id, question, COMMENT_FIELD, None, audit_value(comment.id, parent_id, role, text),
-                      comment.at)
+def _comment(store, interview_id: str, question: str | None, text: str, parent_id: str | None, role: str) -> Comment:
+    comment = Comment(
+        str(uuid.uuid4()), interview_id, question, parent_id, store.user, role, store.device_id, store.now(), text
+    )
+    store.write_audit(
+        interview_id, question, COMMENT_FIELD, None, audit_value(comment.id, parent_id, role, text), comment.at
+    )
     insert_comments(store.conn, interview_id, [comment.row()])
     return comment
 
 
 # -- reading -----------------------------------------------------------------------------------
+
 
 def comments(store, interview_id: str) -> list[Comment]:
     """Every comment on one interview, oldest first."""
@@ -143,18 +154,24 @@ def comment_counts(store) -> dict[str, int]:
 
 def review_history(store, interview_id: str) -> list[AuditEntry]:
     """The supervisor's decisions on one interview and the fieldworker's finalisations, in order."""
-    return [e for e in store.audit_log(interview_id)
-            if e.field == REVIEW_FIELD or (e.field == "status" and e.new == "completed")]
+    return [
+        e
+        for e in store.audit_log(interview_id)
+        if e.field == REVIEW_FIELD or (e.field == "status" and e.new == "completed")
+    ]
 
 
 def sent_back_at(store, interview_id: str) -> str | None:
     """When a review package carried this interview after it was last sent back (None: not yet)."""
     row = store.conn.execute(
         "SELECT max(id) FROM audit WHERE interview_id = ? AND field = ? AND new = 'rejected'",
-        (interview_id, REVIEW_FIELD)).fetchone()
+        (interview_id, REVIEW_FIELD),
+    ).fetchone()
     if row[0] is None:
         return None
     sent = store.conn.execute(
         "SELECT e.at FROM review_export_items s JOIN review_exports e ON e.id = s.export_id"
-        " WHERE s.interview_id = ? AND e.audit_high >= ? ORDER BY e.id DESC LIMIT 1", (interview_id, row[0])).fetchone()
+        " WHERE s.interview_id = ? AND e.audit_high >= ? ORDER BY e.id DESC LIMIT 1",
+        (interview_id, row[0]),
+    ).fetchone()
     return sent[0] if sent else None

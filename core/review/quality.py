@@ -23,18 +23,20 @@ cannot clear. Results go to `quality_flags` with the data version they were comp
 audit row that can change a flag), so a screen loads them instantly and recomputes — off the UI
 thread — only when they are stale.
 """
+
 from __future__ import annotations
 
 import json
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, Issue
 from yingzao.core.forms.expr import ExpressionError
 from yingzao.core.forms.protocol import CONSENT_QUESTION, Protocol, Question
+from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 
 FLAGS = ("missing_required", "short_answers", "short_interview", "empty_section", "consent_missing")
 ALGORITHM = 1  # change when the rules change: caches made by the old rules are recomputed
@@ -56,10 +58,12 @@ class Flag:
 
 # -- the cache -----------------------------------------------------------------------------------
 
+
 def data_version(store) -> str:
     """What the flags depend on: review decisions and comments change no flag, so they are skipped."""
     row = store.conn.execute(
-        "SELECT id FROM audit WHERE field NOT IN (?, ?) ORDER BY id DESC LIMIT 1", (REVIEW_FIELD, COMMENT_FIELD)).fetchone()
+        "SELECT id FROM audit WHERE field NOT IN (?, ?) ORDER BY id DESC LIMIT 1", (REVIEW_FIELD, COMMENT_FIELD)
+    ).fetchone()
     count = store.conn.execute("SELECT count(*) FROM interviews").fetchone()[0]
     return f"{ALGORITHM}:{row[0] if row else 0}:{count}"
 
@@ -81,8 +85,10 @@ def refresh_flags(store, *, force: bool = False, cancelled: Callable[[], bool] |
         return False
     with store.transaction():
         conn.execute("DELETE FROM quality_flags")
-        conn.executemany("INSERT INTO quality_flags (interview_id, flag, detail) VALUES (?, ?, ?)",
-                         [(f.interview_id, f.flag, json.dumps(f.detail, ensure_ascii=False)) for f in flags])
+        conn.executemany(
+            "INSERT INTO quality_flags (interview_id, flag, detail) VALUES (?, ?, ?)",
+            [(f.interview_id, f.flag, json.dumps(f.detail, ensure_ascii=False)) for f in flags],
+        )
         store.set_setting(VERSION_SETTING, version)
     return True
 
@@ -106,6 +112,7 @@ _FLAG_ORDER = {name: n for n, name in enumerate(FLAGS)}
 
 # -- computing -----------------------------------------------------------------------------------
 
+
 class _Plan:
     """What one protocol version asks: required questions, sections, text questions, consent."""
 
@@ -126,7 +133,9 @@ def compute_flags(store, *, cancelled: Callable[[], bool] | None = None) -> list
         "SELECT i.id, i.protocol_sha256, i.protocol_id, i.outcome,"
         " coalesce(p.seconds, (julianday(i.ended_at) - julianday(i.started_at)) * 86400.0)"
         " FROM interviews i LEFT JOIN paradata p ON p.interview_id = i.id AND p.question = ?"
-        " WHERE i.status != 'draft' ORDER BY i.id", (INTERVIEW_TIME,)).fetchall()
+        " WHERE i.status != 'draft' ORDER BY i.id",
+        (INTERVIEW_TIME,),
+    ).fetchall()
     plans = {sha: _Plan(store.protocol(sha)) for sha in {row[1] for row in interviews}}
     answered: dict[str, set[str]] = defaultdict(set)
     consent: dict[str, object] = {}
@@ -134,9 +143,10 @@ def compute_flags(store, *, cancelled: Callable[[], bool] | None = None) -> list
     protocol_of = {row[0]: row[2] for row in interviews}
     plan_of = {row[0]: plans[row[1]] for row in interviews}
     for interview_id, question, marker, value, length in conn.execute(
-            "SELECT a.interview_id, a.question, a.marker, a.value,"
-            " CASE WHEN typeof(a.value) = 'text' THEN length(a.value) END"
-            " FROM answers a JOIN interviews i ON i.id = a.interview_id WHERE i.status != 'draft'"):
+        "SELECT a.interview_id, a.question, a.marker, a.value,"
+        " CASE WHEN typeof(a.value) = 'text' THEN length(a.value) END"
+        " FROM answers a JOIN interviews i ON i.id = a.interview_id WHERE i.status != 'draft'"
+    ):
         if marker is not None or (value is not None and value != ""):
             answered[interview_id].add(question)
         if question == CONSENT_QUESTION:
@@ -164,8 +174,9 @@ def _answer_flags(store, interview_id: str, plan: _Plan, answered: set[str]) -> 
     missing = [issue.question for issue in session.issues() if issue.kind == "required"]
     if missing:
         flags.append(Flag(interview_id, "missing_required", {"questions": missing}))
-    empty = [name for name, names in plan.sections
-             if not names & answered and any(session.is_relevant(n) for n in names)]
+    empty = [
+        name for name, names in plan.sections if not names & answered and any(session.is_relevant(n) for n in names)
+    ]
     if empty:
         flags.append(Flag(interview_id, "empty_section", {"sections": empty}))
     return flags
@@ -217,6 +228,9 @@ def _short_interviews(interviews: list[tuple]) -> list[Flag]:
         median = statistics.median(seconds for _, seconds in found)
         if median < MIN_MEDIAN_SECONDS:
             continue
-        flags += [Flag(i, "short_interview", {"seconds": round(s), "median": round(median)})
-                  for i, s in found if s < SHORT_INTERVIEW_SHARE * median]
+        flags += [
+            Flag(i, "short_interview", {"seconds": round(s), "median": round(median)})
+            for i, s in found
+            if s < SHORT_INTERVIEW_SHARE * median
+        ]
     return flags

@@ -4,15 +4,17 @@
 operations on indices (a few milliseconds for 10,000 interviews), never a rebuild of widgets and
 never a Python call per row from Qt.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from yingzao.core.forms.engine import INTERVIEW_TIME
-from yingzao.core.review.quality import FLAGS, cached_flags, flags_of
 from yingzao.core.review.decisions import REVIEWABLE
+from yingzao.core.review.quality import FLAGS, cached_flags, flags_of
 
 NO_FLAG = "none"  # in a flag filter: interviews without any flag
 FLAG_CHOICES = (NO_FLAG, *FLAGS)
@@ -52,7 +54,8 @@ def load_rows(store, statuses: Iterable[str] = REVIEWABLE, *, ids: Iterable[str]
         " ON c.interview_id = i.id"
         f" WHERE i.status IN ({', '.join('?' for _ in wanted)})"
         + ("" if only is None else f" AND i.id IN ({', '.join('?' for _ in only)})"),
-        [INTERVIEW_TIME, *wanted, *(only or ())])
+        [INTERVIEW_TIME, *wanted, *(only or ())],
+    )
     empty: tuple[str, ...] = ()
     return [QueueRow._make((*row, flags.get(row[0], empty))) for row in cursor]
 
@@ -97,8 +100,13 @@ SHOW_ALL = QueueFilter(statuses=None)
 class ReviewQueue:
     """Rows in load order; `_view` lists the rows shown (filtered, then sorted)."""
 
-    def __init__(self, rows: Iterable[QueueRow] = (), *, text_key: Callable[[str], Any] | None = None,
-                 label: Callable[[str, QueueRow], str] | None = None) -> None:
+    def __init__(
+        self,
+        rows: Iterable[QueueRow] = (),
+        *,
+        text_key: Callable[[str], Any] | None = None,
+        label: Callable[[str, QueueRow], str] | None = None,
+    ) -> None:
         """`label(column, row)` is the text a text column sorts by (the UI's words, e.g. a community's
         name); `text_key` turns it into a sort key (the UI passes a collator: pinyin for Chinese)."""
         self._text_key = text_key or (lambda text: text)
@@ -210,8 +218,13 @@ class ReviewQueue:
 
     def values(self, name: str) -> list[str]:
         """The distinct values of a filterable field among all rows, for the filter menus."""
-        attribute = {"statuses": "status", "fieldworkers": "fieldworker", "communities": "community_id",
-                     "roles": "role", "protocols": "protocol_id"}[name]
+        attribute = {
+            "statuses": "status",
+            "fieldworkers": "fieldworker",
+            "communities": "community_id",
+            "roles": "role",
+            "protocols": "protocol_id",
+        }[name]
         return sorted({getattr(row, attribute) or "" for row in self._rows})
 
     def counts(self) -> dict[str, int]:
@@ -228,8 +241,13 @@ def _flags_of(store, interview_id: str) -> tuple[str, ...]:
 
 
 def _raw_label(column: str, row: QueueRow) -> str:
-    return {"status": row.status, "community": row.community_id or "", "role": row.role,
-            "protocol": f"{row.protocol_id} {row.protocol_version}", "fieldworker": row.fieldworker}[column]
+    return {
+        "status": row.status,
+        "community": row.community_id or "",
+        "role": row.role,
+        "protocol": f"{row.protocol_id} {row.protocol_version}",
+        "fieldworker": row.fieldworker,
+    }[column]
 
 
 FILTER_FIELDS = tuple(f.name for f in fields(QueueFilter))

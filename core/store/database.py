@@ -3,6 +3,7 @@
 Durability first: WAL with synchronous=FULL, so a committed answer survives a killed process or a
 power cut; every change is one short transaction that also appends its audit row.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -10,22 +11,30 @@ import itertools
 import json
 import os
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from yingzao.core import errors
-from yingzao.core.store import schema_check, writer_claim
 from yingzao.core.durable import fsync_file, fsync_folder
+from yingzao.core.forms.protocol import Protocol
+from yingzao.core.store import schema_check, writer_claim
 from yingzao.core.store.interviews import InterviewWrites
 from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
-from yingzao.core.forms.protocol import Protocol
-from yingzao.core.timestamps import utc_now
 from yingzao.core.store.records import (
-    EDITABLE_STATUSES, MARKERS, OUTCOMES, STATUSES, Answer, AuditEntry, Community, Interview, InterviewId,
+    EDITABLE_STATUSES,
+    MARKERS,
+    OUTCOMES,
+    STATUSES,
+    Answer,
+    AuditEntry,
+    Community,
+    Interview,
+    InterviewId,
     QuestionTime,
 )
 from yingzao.core.store.snapshot import read_snapshot
 from yingzao.core.store.values import ValueProblem, to_stored
+from yingzao.core.timestamps import utc_now
 
 _BUSY_SECONDS = 10.0  # how long a write waits for another connection of this process before giving up
 UNSET: object = object()  # "leave this field as it is" in save_answer
@@ -38,8 +47,9 @@ class Store:
     a command in another process gets `errors.DatabaseInUse` and may open it with `read_only=True`,
     which never writes, never migrates and never checkpoints."""
 
-    def __init__(self, path: Path | str, *, user: str = "", clock: Callable[[], str] = utc_now,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, *, user: str = "", clock: Callable[[], str] = utc_now, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self._clock = clock
@@ -196,10 +206,8 @@ class Store:
     def _close_quietly(self) -> None:
         conn = getattr(self, "_conn", None)
         if conn is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 conn.close()
-            except sqlite3.Error:
-                pass
             self._conn = None
         claim, self._claim = getattr(self, "_claim", None), None
         if claim is not None:  # after the connection: its last act may be the checkpoint
@@ -236,14 +244,14 @@ class Store:
     def is_open(self) -> bool:
         return self._conn is not None
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> Iterator[Store]:
         """One transaction; nested ones become savepoints, so a core function that writes several
         rows can be called alone or inside a bigger job (a merge) and still be all-or-nothing."""
         conn = self.conn
@@ -293,15 +301,16 @@ class Store:
         """The store's clock (tests inject one), for core modules that write their own rows (merge)."""
         return self._clock()
 
-    def write_audit(self, interview_id: str, question: str | None, field: str, old: object, new: object,
-                    at: str) -> None:
+    def write_audit(
+        self, interview_id: str, question: str | None, field: str, old: object, new: object, at: str
+    ) -> None:
         """One audit row, by this store's user and device, for a change another core module makes
         in the same transaction (a review decision, a comment, a conflict resolution)."""
         with self.transaction():
             self._audit(interview_id, question, field, old, new, at)
 
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator["Store"]:
+    def snapshot(self) -> Iterator[Store]:
         """Read a consistent state in the block while the app keeps writing (core/store/snapshot.py);
         nothing when already inside a transaction. No writes in the block: a snapshot ends by rolling
         back, so `transaction()` refuses there rather than lose them."""
@@ -338,9 +347,17 @@ class Store:
             self.conn.execute(
                 "INSERT OR IGNORE INTO protocols (sha256, form_id, version, role, title, source_name, definition,"
                 " workbook, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (protocol.sha256, protocol.form_id, protocol.version, protocol.role,
-                 protocol.title(protocol.default_language), protocol.source_name,
-                 json.dumps(protocol.to_dict(), ensure_ascii=False), workbook, self._clock()),
+                (
+                    protocol.sha256,
+                    protocol.form_id,
+                    protocol.version,
+                    protocol.role,
+                    protocol.title(protocol.default_language),
+                    protocol.source_name,
+                    json.dumps(protocol.to_dict(), ensure_ascii=False),
+                    workbook,
+                    self._clock(),
+                ),
             )
         if not self.conn.in_transaction:  # inside a bigger job (a merge) that may still roll back: read it later
             self._protocols[protocol.sha256] = protocol
@@ -390,8 +407,9 @@ class Store:
             row = self.conn.execute("SELECT name FROM communities WHERE id = ?", (community_id,)).fetchone()
             if row is not None:
                 return row[0]
-            self.conn.execute("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
-                              (community_id, name, created_at))
+            self.conn.execute(
+                "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)", (community_id, name, created_at)
+            )
         return name
 
     def community(self, community_id: str) -> Community:
@@ -401,7 +419,9 @@ class Store:
         return Community(*row)
 
     def communities(self) -> list[Community]:
-        return [Community(*row) for row in self.conn.execute("SELECT id, name, created_at FROM communities ORDER BY id")]
+        return [
+            Community(*row) for row in self.conn.execute("SELECT id, name, created_at FROM communities ORDER BY id")
+        ]
 
     # -- interviews --------------------------------------------------------------------------
 
@@ -424,8 +444,18 @@ class Store:
                 "INSERT INTO interviews (id, protocol_sha256, protocol_id, protocol_version, respondent_role,"
                 " community_id, fieldworker, device_id, status, started_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
-                (new_id, protocol_sha256, protocol.form_id, protocol.version, protocol.role, community_id,
-                 who, self.device_id, now, now),
+                (
+                    new_id,
+                    protocol_sha256,
+                    protocol.form_id,
+                    protocol.version,
+                    protocol.role,
+                    community_id,
+                    who,
+                    self.device_id,
+                    now,
+                    now,
+                ),
             )
             self._audit(new_id, None, "created", None, protocol_sha256, now)
         self._cache(new_id, (protocol_sha256, "draft"))
@@ -497,8 +527,9 @@ class Store:
             return
         now = self._clock()
         with self.transaction():
-            self.conn.execute("UPDATE interviews SET community_id = ?, updated_at = ? WHERE id = ?",
-                              (community_id, now, interview_id))
+            self.conn.execute(
+                "UPDATE interviews SET community_id = ?, updated_at = ? WHERE id = ?", (community_id, now, interview_id)
+            )
             self._audit(interview_id, None, "community", current.community_id, community_id, now)
 
     def set_progress(self, interview_id: str, percent: int) -> None:
@@ -522,7 +553,8 @@ class Store:
 
     def question_times(self, interview_id: str) -> dict[str, QuestionTime]:
         cursor = self.conn.execute(
-            "SELECT question, seconds, visits FROM paradata WHERE interview_id = ?", (interview_id,))
+            "SELECT question, seconds, visits FROM paradata WHERE interview_id = ?", (interview_id,)
+        )
         return {row[0]: QuestionTime(*row) for row in cursor}
 
     # -- answers -----------------------------------------------------------------------------
@@ -605,7 +637,9 @@ class Store:
     def answer(self, interview_id: str, question: str) -> Answer | None:
         row = self.conn.execute(
             "SELECT question, value, marker, note, updated_at, updated_by FROM answers"
-            " WHERE interview_id = ? AND question = ?", (interview_id, question)).fetchone()
+            " WHERE interview_id = ? AND question = ?",
+            (interview_id, question),
+        ).fetchone()
         return Answer(*row) if row else None
 
     def answers(self, interview_id: str) -> dict[str, Answer]:

@@ -7,9 +7,11 @@ transaction, or a savepoint within the job's bigger one, and writes its audit ro
 Rows are passed as plain tuples in the tables' column order, so a bulk insert stays one
 `executemany` (a merge is as fast as when it ran the SQL itself: bench/bench_merge.py).
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from yingzao.core.store.database import Store
@@ -20,10 +22,13 @@ ANSWER_PARTS = ("value", "marker", "note")
 # a conflict resolution takes these from the chosen version; the rest of the row stays as it is
 _TAKEN_COLUMNS = ("status", "outcome", "community_id", "ended_at", "last_question", "progress")
 
-_INSERT_AUDIT = ("INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-_INSERT_ANSWER = ("INSERT INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?)")
+_INSERT_AUDIT = (
+    "INSERT INTO audit (at, user, device_id, interview_id, question, field, old, new) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_ANSWER = (
+    "INSERT INTO answers (interview_id, question, value, marker, note, updated_at, updated_by)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 # per question, the row with the most visits (then time, then the later change) wins: merging is
 # the same whatever the order packages come in
 _MERGE_PARADATA = (
@@ -31,7 +36,8 @@ _MERGE_PARADATA = (
     " ON CONFLICT(interview_id, question) DO UPDATE SET seconds = excluded.seconds,"
     " visits = excluded.visits, updated_at = excluded.updated_at"
     " WHERE (excluded.visits, excluded.seconds, excluded.updated_at)"
-    " > (paradata.visits, paradata.seconds, paradata.updated_at)")
+    " > (paradata.visits, paradata.seconds, paradata.updated_at)"
+)
 
 # what the tuples hold, in order
 AuditRow = tuple  # at, user, device_id, interview_id, question, field, old, new
@@ -42,12 +48,17 @@ ParadataRow = tuple  # interview_id, question, seconds, visits, updated_at
 class InterviewWrites:
     """Owned by a `Store` as `store.writes`."""
 
-    def __init__(self, store: "Store") -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
 
-    def add_interviews(self, columns: Sequence[str], rows: Sequence[Sequence[object]],
-                       answers: Iterable[AnswerRow], audit: Iterable[AuditRow],
-                       paradata: Iterable[ParadataRow]) -> None:
+    def add_interviews(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        answers: Iterable[AnswerRow],
+        audit: Iterable[AuditRow],
+        paradata: Iterable[ParadataRow],
+    ) -> None:
         """Insert interviews new to this database with everything they carry (a merge). `columns`
         name the interview row's values and start with `id`; rows in key order fill the B-trees page
         by page (1.5x faster on the merge bench)."""
@@ -56,7 +67,8 @@ class InterviewWrites:
         with store.transaction():
             conn = store.conn
             conn.executemany(
-                f"INSERT INTO interviews ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows)
+                f"INSERT INTO interviews ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", rows
+            )
             conn.executemany(_INSERT_ANSWER, answers)
             conn.executemany(_INSERT_AUDIT, audit)
             conn.executemany(_MERGE_PARADATA, paradata)
@@ -69,8 +81,10 @@ class InterviewWrites:
         store = self._store
         with store.transaction():
             conn = store.conn
-            conn.execute(f"UPDATE interviews SET {', '.join(f'{name} = ?' for name in row)} WHERE id = ?",
-                         [*row.values(), interview_id])
+            conn.execute(
+                f"UPDATE interviews SET {', '.join(f'{name} = ?' for name in row)} WHERE id = ?",
+                [*row.values(), interview_id],
+            )
             conn.execute("DELETE FROM answers WHERE interview_id = ?", (interview_id,))
             conn.executemany(_INSERT_ANSWER, answers)
         store._changed([interview_id])
@@ -84,8 +98,7 @@ class InterviewWrites:
         with self._store.transaction():
             self._store.conn.executemany(_MERGE_PARADATA, rows)
 
-    def set_answer(self, interview_id: str, question: str, before: tuple | None, after: tuple | None,
-                   at: str) -> None:
+    def set_answer(self, interview_id: str, question: str, before: tuple | None, after: tuple | None, at: str) -> None:
         """Set one answer's (value, marker, note) to `after` (None: no answer) as a conflict
         resolution decides, with an audit row for each part that changes from `before`."""
         if before == after:
@@ -98,15 +111,17 @@ class InterviewWrites:
                 if a != b or type(a) is not type(b):
                     store.write_audit(interview_id, question, part, a, b, at)
             if after is None:
-                store.conn.execute("DELETE FROM answers WHERE interview_id = ? AND question = ?",
-                                   (interview_id, question))
+                store.conn.execute(
+                    "DELETE FROM answers WHERE interview_id = ? AND question = ?", (interview_id, question)
+                )
             else:
                 store.conn.execute(
                     "INSERT OR REPLACE INTO answers (interview_id, question, value, marker, note, updated_at,"
-                    " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)", (interview_id, question, *after, at, store.user))
+                    " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (interview_id, question, *after, at, store.user),
+                )
 
-    def take_row(self, interview_id: str, current: Mapping[str, object], chosen: Mapping[str, object],
-                 at: str) -> None:
+    def take_row(self, interview_id: str, current: Mapping[str, object], chosen: Mapping[str, object], at: str) -> None:
         """Take the chosen version's status, outcome, community, end time and place on screen, each
         audited change (ROW_AUDITED) with its audit row."""
         store = self._store
@@ -116,7 +131,8 @@ class InterviewWrites:
                     store.write_audit(interview_id, None, audit_field, current[column], chosen[column], at)
             store.conn.execute(
                 f"UPDATE interviews SET {', '.join(f'{c} = ?' for c in _TAKEN_COLUMNS)} WHERE id = ?",
-                [chosen[c] for c in _TAKEN_COLUMNS] + [interview_id])
+                [chosen[c] for c in _TAKEN_COLUMNS] + [interview_id],
+            )
         store._changed([interview_id])
 
     def touch(self, interview_id: str, at: str) -> None:
@@ -129,9 +145,13 @@ class InterviewWrites:
         connection may have changed it since it was read); returns whether it was."""
         store = self._store
         with store.transaction():
-            changed = store.conn.execute(
-                "UPDATE interviews SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-                (new, at, interview_id, old)).rowcount == 1
+            changed = (
+                store.conn.execute(
+                    "UPDATE interviews SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+                    (new, at, interview_id, old),
+                ).rowcount
+                == 1
+            )
             if changed:
                 store.write_audit(interview_id, None, audit_field, old, new, at)
         store._changed([interview_id])
@@ -145,6 +165,22 @@ def _check_columns(columns: Iterable[str]) -> None:
         raise ValueError(f"not a column of interviews: {bad[0]!r}")
 
 
-_INTERVIEW_COLUMNS = frozenset((
-    "id", "protocol_sha256", "protocol_id", "protocol_version", "respondent_role", "community_id", "fieldworker",
-    "device_id", "status", "started_at", "ended_at", "updated_at", "last_question", "outcome", "progress"))
+_INTERVIEW_COLUMNS = frozenset(
+    (
+        "id",
+        "protocol_sha256",
+        "protocol_id",
+        "protocol_version",
+        "respondent_role",
+        "community_id",
+        "fieldworker",
+        "device_id",
+        "status",
+        "started_at",
+        "ended_at",
+        "updated_at",
+        "last_question",
+        "outcome",
+        "progress",
+    )
+)

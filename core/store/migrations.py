@@ -3,6 +3,7 @@
 Each migration is a list of SQL statements; `PRAGMA user_version` records how far a file has come.
 Append new migrations to the end; never edit one that has shipped.
 """
+
 from __future__ import annotations
 
 APPLICATION_ID = 0x597A3031  # "Yz01": marks a SQLite file as Yingzao's

@@ -1,4 +1,5 @@
 """The rows of the store as plain values the rest of the app passes around."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,11 +4,12 @@ In WAL mode a read transaction sees the database as it was when its first read r
 committed meanwhile; without one, each statement sees the latest state and a package or an export
 could pair one interview's row with another moment's answers.
 """
+
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import Iterator
 
 
 @contextmanager

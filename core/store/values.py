@@ -3,6 +3,7 @@
 A typed value that does not fit its type is refused with words saying what to type; it is never
 stored as a different value (a number field given "约30家" must not keep 30 and drop the qualifier).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,11 +36,14 @@ def _number_text(value: object) -> str:
 def _not_a_number(value: object, whole: bool) -> ValueProblem:
     kind_zh, kind_en = ("整数", "a whole number") if whole else ("数字", "a number")
     example = "6338" if whole else "12.5"
-    return ValueProblem(Text(
-        f"“{value}”不是{kind_zh}：请只填数字，例如 {example}（不要加“约”“以上”、单位或千位逗号）；"
-        "“约”“以上”等说明请写在备注里。",
-        f"'{value}' is not {kind_en}: type digits only, e.g. {example} (no 'about', '+', units or thousands "
-        "commas); write a qualifier such as 'about' or 'more than' in the note."))
+    return ValueProblem(
+        Text(
+            f"“{value}”不是{kind_zh}：请只填数字，例如 {example}（不要加“约”“以上”、单位或千位逗号）；"
+            "“约”“以上”等说明请写在备注里。",
+            f"'{value}' is not {kind_en}: type digits only, e.g. {example} (no 'about', '+', units or thousands "
+            "commas); write a qualifier such as 'about' or 'more than' in the note.",
+        )
+    )
 
 
 def to_stored(question_type: str, value: object) -> object:
@@ -77,24 +81,27 @@ def to_stored(question_type: str, value: object) -> object:
         try:
             return dt.date.fromisoformat(str(value).strip()).isoformat()
         except ValueError:
-            raise ValueProblem(Text(
-                f"“{value}”不是完整的日期：请按 年-月-日 填写，例如 2026-03-12。",
-                f"'{value}' is not a complete date: type year-month-day, e.g. 2026-03-12.")) from None
+            raise ValueProblem(
+                Text(
+                    f"“{value}”不是完整的日期：请按 年-月-日 填写，例如 2026-03-12。",
+                    f"'{value}' is not a complete date: type year-month-day, e.g. 2026-03-12.",
+                )
+            ) from None
     if question_type == "time":
         if isinstance(value, dt.time):
             return value.replace(microsecond=0).isoformat(timespec="minutes" if not value.second else "seconds")
         match = _TIME.match(str(value).strip())
         if not match:
-            raise ValueProblem(Text(
-                f"“{value}”不是有效的时间：请按 时:分 填写（00:00 到 23:59），例如 09:30。",
-                f"'{value}' is not a valid time: type hours:minutes (00:00 to 23:59), e.g. 09:30."))
+            raise ValueProblem(
+                Text(
+                    f"“{value}”不是有效的时间：请按 时:分 填写（00:00 到 23:59），例如 09:30。",
+                    f"'{value}' is not a valid time: type hours:minutes (00:00 to 23:59), e.g. 09:30.",
+                )
+            )
         hours, minutes, seconds = match.group(1), match.group(2), match.group(3)
         return f"{int(hours):02d}:{minutes}" + (f":{seconds}" if seconds and seconds != "00" else "")
     if question_type == "select_multiple":
-        if isinstance(value, (list, tuple, set, frozenset)):
-            names = [str(v) for v in value]
-        else:
-            names = str(value).split()
+        names = [str(v) for v in value] if isinstance(value, (list, tuple, set, frozenset)) else str(value).split()
         ordered = list(dict.fromkeys(n for n in names if n))
         return " ".join(ordered) or None
     return str(value)

@@ -9,8 +9,10 @@ no stale claim. The file also says who holds the claim, for the message the seco
 Within one process the claim is shared: the app's worker threads and an in-process command open the
 same database through their own `Store`, and count as the same writer.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -34,7 +36,7 @@ class Holder:
     since: str = ""
 
     @classmethod
-    def from_note(cls, raw: bytes) -> "Holder":
+    def from_note(cls, raw: bytes) -> Holder:
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -42,8 +44,12 @@ class Holder:
         if not isinstance(data, dict):
             return cls()
         pid = data.get("pid")
-        return cls(user=str(data.get("user", ""))[:200], host=str(data.get("host", ""))[:200],
-                   pid=pid if isinstance(pid, int) and 0 < pid < 1 << 31 else 0, since=str(data.get("since", ""))[:40])
+        return cls(
+            user=str(data.get("user", ""))[:200],
+            host=str(data.get("host", ""))[:200],
+            pid=pid if isinstance(pid, int) and 0 < pid < 1 << 31 else 0,
+            since=str(data.get("since", ""))[:40],
+        )
 
 
 class ClaimRefused(Exception):
@@ -134,8 +140,9 @@ def _read_note(fd: int) -> bytes:
 def _write_note(fd: int, user: str) -> None:
     import socket
 
-    note = json.dumps({"user": user, "host": socket.gethostname(), "pid": os.getpid(), "since": utc_now()},
-                      ensure_ascii=False).encode("utf-8")
+    note = json.dumps(
+        {"user": user, "host": socket.gethostname(), "pid": os.getpid(), "since": utc_now()}, ensure_ascii=False
+    ).encode("utf-8")
     os.lseek(fd, 0, os.SEEK_SET)
     os.write(fd, note)
     os.ftruncate(fd, len(note))
@@ -154,10 +161,8 @@ if sys.platform == "win32":
 
     def _unlock(fd: int) -> None:
         os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
-        try:
+        with contextlib.suppress(OSError):
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        except OSError:
-            pass
 else:
     import fcntl
 

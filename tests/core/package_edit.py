@@ -1,10 +1,11 @@
 """Edit session packages as an attacker or a damaged copy would, for the hostile-input tests.
 
-    members = members_of(package)
-    members[MANIFEST] = ...
-    write_members(tmp_path / "bad.yzpack", members)            # hashes left as they are
-    write_members(tmp_path / "bad.yzpack", reseal(members))    # every hash recomputed: only the content is wrong
+members = members_of(package)
+members[MANIFEST] = ...
+write_members(tmp_path / "bad.yzpack", members)            # hashes left as they are
+write_members(tmp_path / "bad.yzpack", reseal(members))    # every hash recomputed: only the content is wrong
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,7 +41,9 @@ def lines_of(members: dict[str, bytes]) -> list[dict]:
     return [json.loads(line) for line in members[INTERVIEWS].splitlines() if line]
 
 
-def reseal(members: dict[str, bytes], manifest: dict | None = None, lines: list[dict] | None = None) -> dict[str, bytes]:
+def reseal(
+    members: dict[str, bytes], manifest: dict | None = None, lines: list[dict] | None = None
+) -> dict[str, bytes]:
     """Recompute every hash and count after an edit, as a careful forger would."""
     manifest = manifest if manifest is not None else manifest_of(members)
     if lines is not None:
@@ -51,7 +54,8 @@ def reseal(members: dict[str, bytes], manifest: dict | None = None, lines: list[
         manifest["counts"]["answers"] = sum(e["answers"] for e in manifest["interviews"])
         manifest["counts"]["audit"] = sum(e["audit"] for e in manifest["interviews"])
         members[INTERVIEWS] = b"".join(
-            json.dumps(line, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n" for line in lines)
+            json.dumps(line, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n" for line in lines
+        )
     for name in manifest["files"]:
         if name in members:
             manifest["files"][name] = hashlib.sha256(members[name]).hexdigest()

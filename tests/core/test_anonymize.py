@@ -1,4 +1,5 @@
 """Anonymised exports: no identifying value anywhere in the workbook; people and communities coded."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -6,6 +7,7 @@ import pytest
 
 from yingzao.core.export.anonymize import InterviewPeople, anonymizer
 from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
+
 from tests.export_study import CHENGDU, about, build_study, row_of, short, table
 
 
@@ -37,8 +39,13 @@ def test_respondents_fieldworkers_and_communities_become_codes(book, study):
     rows = table(book["访谈"])
     # numbered by each person's first interview: O1 started first, then S1, K1, K2
     assert {r["访谈"]: r["受访者"] for r in rows} == {
-        short(study, "O1"): "R01", short(study, "S1"): "R02", short(study, "K1"): "R03", short(study, "K2"): "R04",
-        short(study, "PA"): None, short(study, "PB"): None}
+        short(study, "O1"): "R01",
+        short(study, "S1"): "R02",
+        short(study, "K1"): "R03",
+        short(study, "K2"): "R04",
+        short(study, "PA"): None,
+        short(study, "PB"): None,
+    }
     assert {r["访谈"]: r["访员"] for r in rows}[short(study, "O1")] == "F01"
     assert {r["访员"] for r in rows} == {"F01", "F02"}
     assert [r["社区名称"] for r in rows] == ["A", "A", "A", "B", "B", "C"]
@@ -49,7 +56,14 @@ def test_respondents_fieldworkers_and_communities_become_codes(book, study):
 def test_identifying_questions_are_left_out_and_names_in_text_replaced(book, study):
     rows = table(book["回答"])
     names = {r["题目名"] for r in rows}
-    for question in ("resp_name", "resp_organisation", "resp_position", "interview_place", "resp_phone", "close_referrals"):
+    for question in (
+        "resp_name",
+        "resp_organisation",
+        "resp_position",
+        "interview_place",
+        "resp_phone",
+        "close_referrals",
+    ):
         assert question not in names
     assert "resp_tenure_years" in names and "interview_date" in names  # not identifying: kept
     party = row_of(rows, "题目名", "act_party_structure")
@@ -79,11 +93,15 @@ def person(interview_id: str, started: str, name: str | None, *values: str, fiel
 
 
 def test_same_name_same_code_and_longest_value_wins():
-    anon = anonymizer([
-        person("i2", "2021-02", "王芳", "王芳工作室"),
-        person("i1", "2021-01", "李明"),
-        person("i3", "2021-03", " 王芳 "),
-    ], {"A": "A社区", "C": "清源社区"}, removed="〔已删除〕")
+    anon = anonymizer(
+        [
+            person("i2", "2021-02", "王芳", "王芳工作室"),
+            person("i1", "2021-01", "李明"),
+            person("i3", "2021-03", " 王芳 "),
+        ],
+        {"A": "A社区", "C": "清源社区"},
+        removed="〔已删除〕",
+    )
     assert [anon.respondent(i) for i in ("i1", "i2", "i3")] == ["R01", "R02", "R02"]
     assert anon.fieldworker("甲") == "F01"
     assert anon.scrub("王芳工作室的王芳说，李明和甲都去过清源社区。") == "〔已删除〕的R02说，R01和甲都去过C社区。"
@@ -113,10 +131,14 @@ def test_the_longest_value_wins_where_values_overlap():
 
 
 def test_long_values_that_share_their_beginning_are_told_apart():
-    anon = anonymizer([
-        person("i1", "2021-01", "王芳"),
-        person("i2", "2021-02", "西园街道第五院落工作站站长", "西园街道第五院落工作站"),
-        person("i3", "2021-03", "王芳工"),
-    ], {}, removed="〔已删除〕")
+    anon = anonymizer(
+        [
+            person("i1", "2021-01", "王芳"),
+            person("i2", "2021-02", "西园街道第五院落工作站站长", "西园街道第五院落工作站"),
+            person("i3", "2021-03", "王芳工"),
+        ],
+        {},
+        removed="〔已删除〕",
+    )
     assert anon.scrub("西园街道第五院落工作站站长说西园街道第五院落工作站和王芳工作") == "R02说〔已删除〕和R03作"
     assert anon.scrub("西园街道第五院落") == "西园街道第五院落"  # a beginning alone is not a value

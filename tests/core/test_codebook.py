@@ -1,10 +1,11 @@
 """The shipped codebook and the checks that keep a researcher's edits valid."""
+
 from __future__ import annotations
 
 import pytest
 
-from yingzao.core.forms.codebook import FAMILIES, INTERVIEW_FAMILIES, load_codebook, parse_codebook
 from yingzao.core.errors import CodebookError
+from yingzao.core.forms.codebook import FAMILIES, INTERVIEW_FAMILIES, load_codebook, parse_codebook
 
 # these tests read the problems as a form author using the English interface does
 pytestmark = pytest.mark.usefixtures("english_errors")
@@ -32,7 +33,12 @@ def test_table_two_has_seventeen_goals_word_for_word_and_no_invented_ones(codebo
     goals = [g for s in scenes for g in codebook.children(s.id)]
     assert len(goals) == 17
     assert [g.label_zh for g in codebook.children("SCN.SERVICE")] == [
-        "安居安心居住空间", "全时贴心多元消费", "品质教育在身边", "看病无忧有保障", "迅速反应护平安"]
+        "安居安心居住空间",
+        "全时贴心多元消费",
+        "品质教育在身边",
+        "看病无忧有保障",
+        "迅速反应护平安",
+    ]
     assert [g.label_zh for g in codebook.children("SCN.SMART")] == ["高效专业的服务平台", "智慧社交的虚拟家园"]
     for scene_id in ("SCN.INNOVATION", "SCN.GOVERNANCE"):
         scene = codebook.get(scene_id)

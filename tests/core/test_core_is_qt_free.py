@@ -1,4 +1,5 @@
 """The core must never load Qt: it runs in command-line jobs and tests without a display."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,8 +10,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_importing_every_core_module_does_not_load_pyside6():
-    modules = sorted("yingzao." + ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-                     for p in (ROOT / "core").rglob("*.py"))
+    modules = sorted(
+        "yingzao." + ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in (ROOT / "core").rglob("*.py")
+    )
     assert len(modules) >= 40
     code = (
         "import importlib, sys\n"

@@ -1,4 +1,5 @@
 """Nothing lost: a process killed with SIGKILL mid-interview keeps every answer it reported saved."""
+
 from __future__ import annotations
 
 import os
@@ -47,7 +48,10 @@ def test_answers_reported_saved_survive_sigkill(tmp_path):
     db = tmp_path / "field.db"
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(db), str(ROOT)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     )
     lines: list[str] = []
     try:

@@ -1,5 +1,6 @@
 """The progress dashboard's numbers: interviews by community × role × status, and the evidence each
 community has for the coding frame's dimensions, actors and factors."""
+
 from __future__ import annotations
 
 from yingzao.core.review import dashboard
@@ -41,9 +42,20 @@ def test_coverage_counts_answered_evidence_per_code_and_shows_the_gaps(library_s
     draft = store.start_interview(protocol.sha256, community_id="B")
     store.save_answer(draft, org, "草稿里的回答")  # drafts are not evidence yet
     grid = dashboard.coverage(store, codebook)
-    assert grid.codes == ["DIM.ORG", "DIM.SPACE", "DIM.SERVICE", "DIM.SUBJECT", "ACT.PARTY", "ACT.GOV",
-                          "ACT.MARKET", "ACT.RESIDENT", "FAC.INDUSTRY", "FAC.POPULATION", "FAC.ENVIRONMENT",
-                          "FAC.AUTONOMY"]
+    assert grid.codes == [
+        "DIM.ORG",
+        "DIM.SPACE",
+        "DIM.SERVICE",
+        "DIM.SUBJECT",
+        "ACT.PARTY",
+        "ACT.GOV",
+        "ACT.MARKET",
+        "ACT.RESIDENT",
+        "FAC.INDUSTRY",
+        "FAC.POPULATION",
+        "FAC.ENVIRONMENT",
+        "FAC.AUTONOMY",
+    ]
     assert grid.communities == ["A", "B"]
     for code in tagged[org]:
         if code in grid.codes:

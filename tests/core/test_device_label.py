@@ -1,14 +1,16 @@
 """A laptop's name travels in its packages, so the master's export shows every device by the name
 its user gave it — not only the master's own device — and old packages without one still merge."""
+
 from __future__ import annotations
 
 import openpyxl
 import pytest
 
 from yingzao.core.errors import PackageError
-from yingzao.core.export.workbook import export_workbook
 from yingzao.core.exchange.merge import MERGED, merge_packages
 from yingzao.core.exchange.package import read_manifest, read_package
+from yingzao.core.export.workbook import export_workbook
+
 from tests.core.package_edit import manifest_of, members_of, reseal, write_members
 from tests.export_study import CHENGDU, table
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)

@@ -1,4 +1,5 @@
 """The interview engine without Qt: relevance, consent, calculations, validation, progress."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +9,7 @@ import pytest
 from yingzao.core.forms.engine import InterviewSession
 from yingzao.core.forms.loader import load_protocol
 from yingzao.core.store.database import Store
+
 from tests.forms import write_xlsform
 
 FORM = """
@@ -115,5 +117,8 @@ def test_the_shipped_protocols_run_in_the_engine(library_store):
         if protocol.has_question("consent"):
             session.set_value("consent", "yes")
         assert session.progress() < 100
-        assert all(session.is_relevant(n) for n in protocol.sections[-1].questions
-                   if not protocol.question(n).relevant or "consent" in protocol.question(n).relevant[-1])
+        assert all(
+            session.is_relevant(n)
+            for n in protocol.sections[-1].questions
+            if not protocol.question(n).relevant or "consent" in protocol.question(n).relevant[-1]
+        )

@@ -1,5 +1,6 @@
 """The error catalogue, walked: every entry has a code and speaks both languages, and every raise
 site outside core/errors.py goes through it instead of writing its own message."""
+
 from __future__ import annotations
 
 import ast
@@ -40,24 +41,35 @@ def _sample(parameter: inspect.Parameter) -> object:
 
 def _call(function) -> YingzaoError:
     signature = inspect.signature(function)
-    args = [_sample(p) for p in signature.parameters.values()
-            if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
+    args = [
+        _sample(p) for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty
+    ]
     return function(*args)
 
 
 def _returns_error(function) -> bool:
     names = re.findall(r"\w+", str(inspect.signature(function).return_annotation))
-    return any(isinstance(getattr(errors, n, None), type) and issubclass(getattr(errors, n), YingzaoError)
-               for n in names)
+    return any(
+        isinstance(getattr(errors, n, None), type) and issubclass(getattr(errors, n), YingzaoError) for n in names
+    )
 
 
-CATALOGUE = sorted(name for name, value in vars(errors).items()
-                   if inspect.isfunction(value) and not name.startswith("_") and value.__module__ == errors.__name__
-                   and _returns_error(value))
+CATALOGUE = sorted(
+    name
+    for name, value in vars(errors).items()
+    if inspect.isfunction(value)
+    and not name.startswith("_")
+    and value.__module__ == errors.__name__
+    and _returns_error(value)
+)
 # classes whose message is their own (not a message given by the caller)
-FIXED = sorted(name for name, value in vars(errors).items()
-               if isinstance(value, type) and issubclass(value, YingzaoError)
-               and "message" not in inspect.signature(value.__init__).parameters)
+FIXED = sorted(
+    name
+    for name, value in vars(errors).items()
+    if isinstance(value, type)
+    and issubclass(value, YingzaoError)
+    and "message" not in inspect.signature(value.__init__).parameters
+)
 
 
 def test_the_walk_finds_the_catalogue():
@@ -163,13 +175,19 @@ def test_no_module_passes_one_language_to_a_catalogue_entry():
     found = []
     for path in _sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "errors" \
-                    and node.func.attr != "Text":
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "errors"
+                and node.func.attr != "Text"
+            ):
                 for argument in [*node.args, *(k.value for k in node.keywords)]:
                     if isinstance(argument, ast.JoinedStr) or (
-                            isinstance(argument, ast.Constant) and isinstance(argument.value, str)
-                            and re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", argument.value)):
+                        isinstance(argument, ast.Constant)
+                        and isinstance(argument.value, str)
+                        and re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", argument.value)
+                    ):
                         found.append(f"{path.relative_to(ROOT)}:{node.lineno}: errors.{node.func.attr}")
     assert found == []
 

@@ -1,5 +1,6 @@
 """The expected schema kept as text (so start-up need not build it) is exactly what the migrations
 build, and is never used when it was made by other migrations or another SQLite library."""
+
 from __future__ import annotations
 
 import sqlite3

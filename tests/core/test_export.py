@@ -1,4 +1,5 @@
 """The Excel export, read back cell by cell as a researcher would open it (no Qt)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +8,20 @@ import openpyxl
 import pytest
 
 from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
+
 from tests.export_study import CHENGDU, about, build_study, row_of, short, table
 
-SHEETS_ZH = ["说明", "访谈", "回答", "框架矩阵-营造维度", "主体×维度（图1）", "社区×影响因素（图2）", "场景与目标（表2）",
-             "编码出现矩阵", "编码表"]
+SHEETS_ZH = [
+    "说明",
+    "访谈",
+    "回答",
+    "框架矩阵-营造维度",
+    "主体×维度（图1）",
+    "社区×影响因素（图2）",
+    "场景与目标（表2）",
+    "编码出现矩阵",
+    "编码表",
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +50,11 @@ def test_about_says_what_where_and_how_to_read(book, study):
     assert facts["数据库"] == [str(study.path.resolve())]
     assert facts["筛选：社区"] == ["全部"] and facts["筛选：状态"] == ["全部"]
     assert [v.split(" — ")[1].split(" 版本")[0] for v in facts["提纲版本"]] == [
-        "yz_official", "yz_street_staff", "yz_cadre", "yz_community_profile"]
+        "yz_official",
+        "yz_street_staff",
+        "yz_cadre",
+        "yz_community_profile",
+    ]
     assert facts["访谈数"] == [4] and facts["社区概况数"] == [2] and facts["社区数"] == [3]
     assert facts["回答数（行）"] == [len(table(book["回答"]))]
     assert facts["匿名化"][0].startswith("否")
@@ -54,7 +69,13 @@ def test_interviews_one_row_each_grouped_by_community_then_role(book, study):
     rows = table(book["访谈"])
     assert [r["访谈"] for r in rows] == [short(study, k) for k in ("O1", "S1", "PA", "K1", "PB", "K2")]
     o1 = row_of(rows, "访谈", short(study, "O1"))
-    assert (o1["社区"], o1["社区名称"], o1["受访者类型"], o1["受访者"], o1["访员"]) == ("A", "A社区", "官员", "王建国", "李研究")
+    assert (o1["社区"], o1["社区名称"], o1["受访者类型"], o1["受访者"], o1["访员"]) == (
+        "A",
+        "A社区",
+        "官员",
+        "王建国",
+        "李研究",
+    )
     assert (o1["提纲"], o1["提纲版本"], o1["完整编号"]) == ("官员访谈提纲", "2026.1", study.ids["O1"])
     assert o1["访谈日期"] == dt.datetime(2021, 3, 2)  # a real date cell (openpyxl reads dates as datetimes)
     assert o1["开始时间"] == dt.datetime(2021, 3, 2, 10, 7)  # 02:07 UTC shown in Chengdu time
@@ -76,7 +97,12 @@ def test_answers_long_table_with_labels_numbers_codes_and_markers(book, study):
     rows = [r for r in table(book["回答"]) if r["访谈"] == short(study, "O1")]
     by_name = {r["题目名"]: r for r in rows}
     party = by_name["act_party_structure"]
-    assert (party["社区"], party["受访者类型"], party["受访者"], party["提纲"]) == ("A", "官员", "王建国", "yz_official")
+    assert (party["社区"], party["受访者类型"], party["受访者"], party["提纲"]) == (
+        "A",
+        "官员",
+        "王建国",
+        "yz_official",
+    )
     assert party["部分"] == "多元主体与动力机制"
     assert party["题目引用"] == "[官员·S5·act_party_structure]"
     assert party["题目"] == "党建引领在产业社区治理中具体是如何设计和运作的？"
@@ -91,11 +117,17 @@ def test_answers_long_table_with_labels_numbers_codes_and_markers(book, study):
     assert by_name["interview_date"]["回答"] == dt.datetime(2021, 3, 2)
     assert by_name["interview_start_time"]["回答"] == dt.time(10, 0)
     assert by_name["scn_service"]["治理场景与目标"].split("；") == [
-        "服务场景·安居安心居住空间", "服务场景·全时贴心多元消费", "服务场景·品质教育在身边", "服务场景·看病无忧有保障",
-        "服务场景·迅速反应护平安"]
+        "服务场景·安居安心居住空间",
+        "服务场景·全时贴心多元消费",
+        "服务场景·品质教育在身边",
+        "服务场景·看病无忧有保障",
+        "服务场景·迅速反应护平安",
+    ]
     refused = by_name["fac_environment"]
     assert (refused["回答"], refused["标记"]) == (None, "拒答")
-    assert by_name["act_gov_mobilisation"]["访员备注"] == "受访者提到清源社区的做法值得跟进"  # control character dropped
+    assert (
+        by_name["act_gov_mobilisation"]["访员备注"] == "受访者提到清源社区的做法值得跟进"
+    )  # control character dropped
     assert by_name["close_additional"]["回答"] == "=SUM(A1) 不是公式，只是受访者的原话"
     formula_cell = next(c for c in book["回答"]["J"] if c.value == "=SUM(A1) 不是公式，只是受访者的原话")
     assert formula_cell.data_type == "s"  # text, not a formula
@@ -106,7 +138,13 @@ def test_answers_long_table_with_labels_numbers_codes_and_markers(book, study):
 def test_framework_matrix_cells_hold_tagged_answers_with_references(book, study):
     rows = table(book["框架矩阵-营造维度"])
     assert [(r["社区"], r["受访者类型"]) for r in rows] == [
-        ("A", "官员"), ("A", "街道工作人员"), ("A", "社区概况"), ("B", "社区干部"), ("B", "社区概况"), ("C", "社区干部")]
+        ("A", "官员"),
+        ("A", "街道工作人员"),
+        ("A", "社区概况"),
+        ("B", "社区干部"),
+        ("B", "社区概况"),
+        ("C", "社区干部"),
+    ]
     o1 = row_of(rows, "访谈", short(study, "O1"))
     assert o1["组织创新"].split("\n\n") == [
         "[官员·S4·scn_innovation_governance] 创业创新场景主要是孵化器，融合治理还在摸索。",
@@ -118,7 +156,10 @@ def test_framework_matrix_cells_hold_tagged_answers_with_references(book, study)
     s1 = row_of(rows, "访谈", short(study, "S1"))
     assert s1["组织创新"].endswith("\n访员备注：现场看了党委架构图")
     k1 = row_of(rows, "访谈", short(study, "K1"))
-    assert k1["主体性成长"] == "[干部·S6·par_autonomy_orgs] 从员工中选举楼层长、楼栋长、院落长，三长队伍收集居民需求、组织院落活动。"
+    assert (
+        k1["主体性成长"]
+        == "[干部·S6·par_autonomy_orgs] 从员工中选举楼层长、楼栋长、院落长，三长队伍收集居民需求、组织院落活动。"
+    )
     pb = row_of(rows, "访谈", short(study, "PB"))
     assert pb["组织创新"] == "[概况·S5·governing_body] 社区工作站"
     k2 = row_of(rows, "访谈", short(study, "K2"))
@@ -134,8 +175,10 @@ def test_actors_by_dimension_counts_and_quotes_per_community(book, study):
     quotes = everyone_org["党建引领·代表性引述"].split("\n\n")
     # both questions carry the same codes of the two families, so the longer answer comes first
     assert quotes[0].startswith(f"[{short(study, 'O1')}·官员·S5·act_party_structure] 产业功能区综合党委")
-    assert quotes[1] == (f"[{short(study, 'S1')}·街道·S3·st_area_party_committee] "
-                         "片区综合党委由L街道党工委班子成员任书记，A社区、F社区、H村和M村党组织负责人任委员。")
+    assert quotes[1] == (
+        f"[{short(study, 'S1')}·街道·S3·st_area_party_committee] "
+        "片区综合党委由L街道党工委班子成员任书记，A社区、F社区、H村和M村党组织负责人任委员。"
+    )
     assert everyone_org["政府·回答数"] == 0 and everyone_org["政府·代表性引述"] is None
     b_space = next(r for r in rows if r["社区"] == "B" and r["营造维度"] == "空间环境建设")
     assert b_space["市场/企业·回答数"] == 1
@@ -152,8 +195,11 @@ def test_communities_by_factors_show_the_paper_facts_and_evidence(book, study):
     a, b, c = rows
     assert a["社区概况记录"] == f"{short(study, 'PA')}（已完成，更新于 2021-03-02）"
     assert "所在城市及区(市、县)：成都市邛崃市" in a["其他概况（未标注影响因素）"]
-    assert a["产业类型·概况"].splitlines() == ["主导产业类型：农业/种业", "依托的产业园区名称：天府现代种业园",
-                                           "园区规划面积(平方公里)：100"]
+    assert a["产业类型·概况"].splitlines() == [
+        "主导产业类型：农业/种业",
+        "依托的产业园区名称：天府现代种业园",
+        "园区规划面积(平方公里)：100",
+    ]
     for fact in ("社区面积(平方公里)：2.85", "居民小组数(个)：17", "常住人口(人)：6338", "实际管理人口(人)：10000"):
         assert fact in a["人口特质·概况"].splitlines()
     assert "社区社会关系网络特点：局部熟人社会" in a["自治基础·概况"]
@@ -176,9 +222,19 @@ def test_scenes_and_goals_count_interviews_and_roll_goals_up(book):
     assert codes.index("SCN.SERVICE") < codes.index("SCN.SERVICE.HOUSING") < codes.index("SCN.CULTURE")
     service = row_of(rows, "代码", "SCN.SERVICE")
     # O1 tagged only the goals, K1 the scene itself: both count for the scene
-    assert (service["全部社区·访谈数"], service["全部社区·回答数"], service["A·访谈数"], service["B·访谈数"]) == (2, 2, 1, 1)
+    assert (service["全部社区·访谈数"], service["全部社区·回答数"], service["A·访谈数"], service["B·访谈数"]) == (
+        2,
+        2,
+        1,
+        1,
+    )
     housing = row_of(rows, "代码", "SCN.SERVICE.HOUSING")
-    assert (housing["治理场景"], housing["治理目标"], housing["A·回答数"], housing["B·回答数"]) == ("服务场景", "安居安心居住空间", 1, 0)
+    assert (housing["治理场景"], housing["治理目标"], housing["A·回答数"], housing["B·回答数"]) == (
+        "服务场景",
+        "安居安心居住空间",
+        1,
+        0,
+    )
     innovation = row_of(rows, "代码", "SCN.INNOVATION")
     assert innovation["治理目标"] == "目标无法从原文恢复" and "未作编造" in innovation["说明"]
     assert innovation["全部社区·访谈数"] == 1
@@ -239,8 +295,12 @@ def test_english_export_titles_labels_and_references(study, tmp_path):
 
 def test_filters_select_communities_roles_and_statuses(study, tmp_path):
     out = tmp_path / "b.xlsx"
-    result = export_workbook(study.path, out, ExportOptions(ExportFilters(communities=("A", "B"), roles=("cadre",),
-                                                                           statuses=("completed",))), tz=CHENGDU)
+    result = export_workbook(
+        study.path,
+        out,
+        ExportOptions(ExportFilters(communities=("A", "B"), roles=("cadre",), statuses=("completed",))),
+        tz=CHENGDU,
+    )
     assert (result.interviews, result.profiles) == (1, 0)
     book = openpyxl.load_workbook(out)
     assert [r["访谈"] for r in table(book["访谈"])] == [short(study, "K1")]

@@ -3,6 +3,7 @@ be read is exported, and the file says which sheets are incomplete; never a trac
 
 The damaged files are copies of a study database this test built itself; the damage is done with
 SQLite (a dropped table, text that is not UTF-8) or by overwriting one page of the copy."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,6 +15,7 @@ import pytest
 from yingzao import main
 from yingzao.core import errors
 from yingzao.core.export.workbook import ExportOptions, export_workbook
+
 from tests.export_study import CHENGDU, about, build_study, row_of, short, table
 
 
@@ -64,8 +66,12 @@ def test_a_damaged_page_costs_only_the_interviews_on_it(study, tmp_path):
     db = damaged_copy(study, tmp_path, "bad-page.db")
     conn = sqlite3.connect(db)
     try:
-        leaves = [row[0] for row in conn.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'answers' AND pagetype = 'leaf' ORDER BY pageno")]
+        leaves = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'answers' AND pagetype = 'leaf' ORDER BY pageno"
+            )
+        ]
     except sqlite3.OperationalError:
         pytest.skip("this SQLite has no dbstat table to find the answers' pages")
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]

@@ -1,5 +1,6 @@
 """Exports in bad situations: no data, nothing matching, unwritable or locked files, cancel, texts
 past Excel's cell limit; and the command line."""
+
 from __future__ import annotations
 
 import errno
@@ -11,11 +12,12 @@ import pytest
 from yingzao import main
 from yingzao.core import errors
 from yingzao.core.export import workbook as export
-from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
 from yingzao.core.export.frame import QuoteBox
+from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
+from yingzao.core.export.xlsx_style import CELL_LIMIT, split_cell
 from yingzao.core.forms.library import load_library
 from yingzao.core.store.database import Store
-from yingzao.core.export.xlsx_style import CELL_LIMIT, split_cell
+
 from tests.export_study import about, build_study, row_of, table
 
 # these tests read the errors' English text
@@ -172,7 +174,9 @@ def test_a_text_with_nowhere_to_continue_is_cut_visibly_and_counted(study, tmp_p
     definition = row_of(table(book["编码表"]), "代码", "DIM.ORG")["定义"]
     assert len(definition) <= CELL_LIMIT and definition.startswith("很长的定义。")
     assert definition.endswith(f"〔以下 {42000 - CELL_LIMIT + 200} 字超出 Excel 单元格上限，未能写入本格〕")
-    assert about(book["说明"])["未能接续的格子"] == ["有 1 个格子（如超长的编码定义）超出上限又无处接续，格内已注明缺少的字数。"]
+    assert about(book["说明"])["未能接续的格子"] == [
+        "有 1 个格子（如超长的编码定义）超出上限又无处接续，格内已注明缺少的字数。"
+    ]
 
 
 def test_cells_split_between_characters_even_outside_the_basic_plane():
@@ -195,13 +199,33 @@ def test_the_most_focused_question_gives_the_strongest_quote():
             return "…"
 
     assert box.text(Ctx(), "cell").split("\n\n") == [
-        "[2] 短而聚焦", "[1] 一个很长很长很长的回答，题目同时问了很多主体", "[3] 较短的回答"]
+        "[2] 短而聚焦",
+        "[1] 一个很长很长很长的回答，题目同时问了很多主体",
+        "[3] 较短的回答",
+    ]
 
 
 def test_command_line_export_prints_the_file_and_counts(study, tmp_path, capsys):
     out = tmp_path / "cli.xlsx"
-    code = main.main(["export", "--db", str(study.path), "--out", str(out), "--community", "A", "B",
-                      "--role", "official", "cadre", "profile", "--anonymize", "--lang", "en"])
+    code = main.main(
+        [
+            "export",
+            "--db",
+            str(study.path),
+            "--out",
+            str(out),
+            "--community",
+            "A",
+            "B",
+            "--role",
+            "official",
+            "cadre",
+            "profile",
+            "--anonymize",
+            "--lang",
+            "en",
+        ]
+    )
     printed = capsys.readouterr().out
     assert code == 0 and out.exists()
     # --lang after `export` is the sheets' language; the command itself speaks the interface's (zh by default)

@@ -1,5 +1,6 @@
 """Where an export keeps its temporary files (beside the target, never in the system temp folder),
 and how the files of a killed export are removed by the next one."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from yingzao.core.export import files as export_files, workbook as export
+from yingzao.core.export import files as export_files
+from yingzao.core.export import workbook as export
 from yingzao.core.export.workbook import export_workbook
+
 from tests.export_study import build_study
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,19 +1,23 @@
 """What the Interviews and Answers sheets say about time and devices: the device's name, time on
 questions that never exceeds the interview's duration, and rounded seconds."""
+
 from __future__ import annotations
 
 import openpyxl
 
-from yingzao.core.forms.engine import INTERVIEW_TIME
 from yingzao.core.export.workbook import export_workbook
+from yingzao.core.forms.engine import INTERVIEW_TIME
 from yingzao.core.store.database import Store
+
 from tests.core.test_export_hostile import one_interview
 from tests.export_study import CHENGDU, row_of, table
 
 
 def test_times_add_up_and_are_rounded_and_the_device_has_its_name(tmp_path):
     db = tmp_path / "field.db"
-    interview_id = one_interview(db, {"consent": "yes", "act_party_structure": "党建联席会议", "act_market_role": "平台公司"})
+    interview_id = one_interview(
+        db, {"consent": "yes", "act_party_structure": "党建联席会议", "act_market_role": "平台公司"}
+    )
     with Store(db) as store:
         store.set_setting("device_label", "研究室笔记本")
         # two sessions (a crash between): the screen was open 7.9 minutes in all; the questions

@@ -1,4 +1,5 @@
 """Tests for yingzao.core.forms.expr: the XLSForm expression subset used by relevant, constraint and calculation."""
+
 from __future__ import annotations
 
 import ast
@@ -39,6 +40,7 @@ def error(text: str) -> ExpressionError:
 
 
 # --- literals, arithmetic, precedence ------------------------------------------------------------
+
 
 def test_literals() -> None:
     assert ev("42") == 42 and type(ev("42")) is int
@@ -142,6 +144,7 @@ def test_precedence_and_over_or() -> None:
 
 # --- comparisons ---------------------------------------------------------------------------------
 
+
 def test_relational_operators() -> None:
     assert ev("1 < 2") is True and ev("2 < 1") is False
     assert ev("2 <= 2") is True and ev("3 <= 2") is False
@@ -185,6 +188,7 @@ def test_nan_never_equals() -> None:
 
 # --- empty answers -------------------------------------------------------------------------------
 
+
 def test_empty_answer_semantics() -> None:
     assert ev("${x} = ''") is True
     assert ev("${x} != ''") is False
@@ -200,6 +204,7 @@ def test_empty_answer_semantics() -> None:
 
 
 # --- logic ---------------------------------------------------------------------------------------
+
 
 def test_and_or() -> None:
     assert truthy("1 = 1 and 2 = 2") is True
@@ -224,9 +229,19 @@ def test_and_or_short_circuit() -> None:
 
 # --- functions -----------------------------------------------------------------------------------
 
+
 def test_known_functions() -> None:
-    assert KNOWN_FUNCTIONS == {"not", "selected", "count-selected", "string-length", "if",
-                               "coalesce", "today", "true", "false"}
+    assert {
+        "not",
+        "selected",
+        "count-selected",
+        "string-length",
+        "if",
+        "coalesce",
+        "today",
+        "true",
+        "false",
+    } == KNOWN_FUNCTIONS
 
 
 def test_not_true_false() -> None:
@@ -302,6 +317,7 @@ def test_today_defaults_to_the_real_date() -> None:
 
 # --- current answer ------------------------------------------------------------------------------
 
+
 def test_range_constraint_on_current() -> None:
     expr = compile_expression(". >= 0 and . <= 60")
     assert expr.uses_current is True
@@ -320,6 +336,7 @@ def test_current_string_constraint() -> None:
 
 
 # --- dates and times -----------------------------------------------------------------------------
+
 
 def test_date_compared_with_today() -> None:
     expr = compile_expression(". <= today()")
@@ -382,6 +399,7 @@ def test_string_conversions() -> None:
 
 # --- refs and metadata ---------------------------------------------------------------------------
 
+
 def test_refs_collected() -> None:
     expr = compile_expression("${consent} = 'yes' and (selected(${q-2.b}, 'a') or ${_x} > 1)")
     assert expr.refs == frozenset({"consent", "q-2.b", "_x"})
@@ -413,6 +431,7 @@ def test_whitespace_is_insignificant() -> None:
 
 # --- errors --------------------------------------------------------------------------------------
 
+
 def test_unknown_function() -> None:
     err = error("${a} = 1 and regex(., '[0-9]+')")
     assert err.message.startswith("unknown function 'regex()'; supported: ")
@@ -429,38 +448,47 @@ def test_unknown_prefixed_function_named_whole() -> None:
     assert err.position == 0
 
 
-@pytest.mark.parametrize("text, message, position", [
-    ("selected(${a})", "selected() takes 2 arguments, got 1", 0),
-    ("today(1)", "today() takes 0 arguments, got 1", 0),
-    ("1 + not()", "not() takes 1 argument, got 0", 4),
-    ("if(1, 2)", "if() takes 3 arguments, got 2", 0),
-    ("coalesce(1, 2, 3)", "coalesce() takes 2 arguments, got 3", 0),
-])
+@pytest.mark.parametrize(
+    "text, message, position",
+    [
+        ("selected(${a})", "selected() takes 2 arguments, got 1", 0),
+        ("today(1)", "today() takes 0 arguments, got 1", 0),
+        ("1 + not()", "not() takes 1 argument, got 0", 4),
+        ("if(1, 2)", "if() takes 3 arguments, got 2", 0),
+        ("coalesce(1, 2, 3)", "coalesce() takes 2 arguments, got 3", 0),
+    ],
+)
 def test_wrong_arity(text: str, message: str, position: int) -> None:
     err = error(text)
     assert (err.message, err.position) == (message, position)
 
 
-@pytest.mark.parametrize("text, message, position", [
-    ("(${a} = 1", "unclosed '('", 0),
-    ("1 + ((2)", "unclosed '('", 4),
-    ("not(${a} = 1", "unclosed '(' of not()", 3),
-    ("${a} = 1)", "unmatched ')'", 8),
-    ("(1 2)", "expected ')' but found '2'", 3),
-    ("if(1 2, 3)", "expected ',' or ')' in if() but found '2'", 5),
-    ("not(1 2)", "expected ',' or ')' in not() but found '2'", 6),
-])
+@pytest.mark.parametrize(
+    "text, message, position",
+    [
+        ("(${a} = 1", "unclosed '('", 0),
+        ("1 + ((2)", "unclosed '('", 4),
+        ("not(${a} = 1", "unclosed '(' of not()", 3),
+        ("${a} = 1)", "unmatched ')'", 8),
+        ("(1 2)", "expected ')' but found '2'", 3),
+        ("if(1 2, 3)", "expected ',' or ')' in if() but found '2'", 5),
+        ("not(1 2)", "expected ',' or ')' in not() but found '2'", 6),
+    ],
+)
 def test_unbalanced_parentheses(text: str, message: str, position: int) -> None:
     err = error(text)
     assert (err.message, err.position) == (message, position)
 
 
-@pytest.mark.parametrize("text, message, position", [
-    ("1 2", "unexpected '2' after a complete expression; missing operator?", 2),
-    ("${a} ${b}", "unexpected '${b}' after a complete expression; missing operator?", 5),
-    ("${a} = 'x' 'y'", "unexpected \"'y'\" after a complete expression; missing operator?", 11),
-    ("${a} = 1 AND ${b} = 2", "operators are lowercase: write 'and'", 9),
-])
+@pytest.mark.parametrize(
+    "text, message, position",
+    [
+        ("1 2", "unexpected '2' after a complete expression; missing operator?", 2),
+        ("${a} ${b}", "unexpected '${b}' after a complete expression; missing operator?", 5),
+        ("${a} = 'x' 'y'", "unexpected \"'y'\" after a complete expression; missing operator?", 11),
+        ("${a} = 1 AND ${b} = 2", "operators are lowercase: write 'and'", 9),
+    ],
+)
 def test_trailing_tokens(text: str, message: str, position: int) -> None:
     err = error(text)
     assert (err.message, err.position) == (message, position)
@@ -472,28 +500,34 @@ def test_empty_expression(text: str) -> None:
     assert (err.message, err.position) == ("empty expression", 0)
 
 
-@pytest.mark.parametrize("text, message, position", [
-    ("abc", "unknown name 'abc'; refer to a question as ${abc} or quote text as 'abc'", 0),
-    ("${a} = yes", "unknown name 'yes'; refer to a question as ${yes} or quote text as 'yes'", 7),
-    ("${a} = 是", "unknown name '是'; refer to a question as ${是} or quote text as '是'", 7),
-    ("true", "true is a function; write true()", 0),
-    ("not ${a}", "not is a function; write not(…)", 0),
-    ("and 1", "'and' needs a value before it", 0),
-])
+@pytest.mark.parametrize(
+    "text, message, position",
+    [
+        ("abc", "unknown name 'abc'; refer to a question as ${abc} or quote text as 'abc'", 0),
+        ("${a} = yes", "unknown name 'yes'; refer to a question as ${yes} or quote text as 'yes'", 7),
+        ("${a} = 是", "unknown name '是'; refer to a question as ${是} or quote text as '是'", 7),
+        ("true", "true is a function; write true()", 0),
+        ("not ${a}", "not is a function; write not(…)", 0),
+        ("and 1", "'and' needs a value before it", 0),
+    ],
+)
 def test_bare_words(text: str, message: str, position: int) -> None:
     err = error(text)
     assert (err.message, err.position) == (message, position)
 
 
-@pytest.mark.parametrize("text, position", [
-    ("/data/age > 18", 0),
-    ("../age > 18", 0),
-    ("..", 0),
-    ("./age", 1),
-    ("${a} = //x", 7),
-    ("@id = 1", 0),
-    (". [1]", 2),
-])
+@pytest.mark.parametrize(
+    "text, position",
+    [
+        ("/data/age > 18", 0),
+        ("../age > 18", 0),
+        ("..", 0),
+        ("./age", 1),
+        ("${a} = //x", 7),
+        ("@id = 1", 0),
+        (". [1]", 2),
+    ],
+)
 def test_paths_are_rejected(text: str, position: int) -> None:
     err = error(text)
     assert "paths are not supported" in err.message
@@ -501,28 +535,31 @@ def test_paths_are_rejected(text: str, position: int) -> None:
     assert err.position == position
 
 
-@pytest.mark.parametrize("text, message, position", [
-    ("1 +", "expression ends too early: a value is missing", 3),
-    ("= 1", "expected a value but found '='", 0),
-    ("1 + * 2", "expected a value but found '*'", 4),
-    ("()", "expected a value but found ')'", 1),
-    ("if(1, 2, )", "expected a value but found ')'", 9),
-    ("'abc", "unterminated string: missing closing '", 0),
-    ("${a} = \"abc", 'unterminated string: missing closing "', 7),
-    ("${a", "missing '}' after '${'", 0),
-    ("$a = 1", "'$' must be followed by {name}, as in ${name}", 0),
-    ("${} = 1", "invalid question name '' in ${…}", 2),
-    ("${1a} = 1", "invalid question name '1a' in ${…}", 2),
-    ("${a b} = 1", "invalid question name 'a b' in ${…}", 2),
-    ("${a} == 1", "use '=' to compare, not '=='", 5),
-    ("${a} = 1 && ${b} = 2", "unexpected character '&'; use 'and'", 9),
-    ("!${a}", "unexpected character '!'; use not(…) or '!='", 0),
-    ("${a} = 1 # note", "unexpected character '#'", 9),
-    ("not（${a}）", "full-width or curly '（'; type the ASCII '('", 3),
-    ("${a} = ‘是’", "full-width or curly '‘'; type the ASCII \"'\"", 7),
-    (". ≥ 0", "full-width or curly '≥'; type the ASCII '>='", 2),
-    ("1.2.3", "unexpected '.3' after a complete expression; missing operator?", 3),
-])
+@pytest.mark.parametrize(
+    "text, message, position",
+    [
+        ("1 +", "expression ends too early: a value is missing", 3),
+        ("= 1", "expected a value but found '='", 0),
+        ("1 + * 2", "expected a value but found '*'", 4),
+        ("()", "expected a value but found ')'", 1),
+        ("if(1, 2, )", "expected a value but found ')'", 9),
+        ("'abc", "unterminated string: missing closing '", 0),
+        ('${a} = "abc', 'unterminated string: missing closing "', 7),
+        ("${a", "missing '}' after '${'", 0),
+        ("$a = 1", "'$' must be followed by {name}, as in ${name}", 0),
+        ("${} = 1", "invalid question name '' in ${…}", 2),
+        ("${1a} = 1", "invalid question name '1a' in ${…}", 2),
+        ("${a b} = 1", "invalid question name 'a b' in ${…}", 2),
+        ("${a} == 1", "use '=' to compare, not '=='", 5),
+        ("${a} = 1 && ${b} = 2", "unexpected character '&'; use 'and'", 9),
+        ("!${a}", "unexpected character '!'; use not(…) or '!='", 0),
+        ("${a} = 1 # note", "unexpected character '#'", 9),
+        ("not（${a}）", "full-width or curly '（'; type the ASCII '('", 3),
+        ("${a} = ‘是’", "full-width or curly '‘'; type the ASCII \"'\"", 7),
+        (". ≥ 0", "full-width or curly '≥'; type the ASCII '>='", 2),
+        ("1.2.3", "unexpected '.3' after a complete expression; missing operator?", 3),
+    ],
+)
 def test_other_syntax_errors(text: str, message: str, position: int) -> None:
     err = error(text)
     assert (err.message, err.position) == (message, position)
@@ -543,14 +580,14 @@ def test_error_default_position() -> None:
 
 # --- robustness ----------------------------------------------------------------------------------
 
+
 def test_module_uses_no_eval_or_exec() -> None:
     source = Path(yingzao.core.forms.expr.__file__).read_text(encoding="utf-8")
     assert "eval(" not in source
     assert "exec(" not in source
     assert "PySide" not in source
     tree = ast.parse(source)
-    called = {node.func.id for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
     assert not called & {"eval", "exec", "compile", "__import__", "getattr"}
     imported = set()
     for node in ast.walk(tree):
@@ -562,16 +599,41 @@ def test_module_uses_no_eval_or_exec() -> None:
 
 
 _ANSWERS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=12),
     st.sampled_from(["", " ", "12", " 3.5 ", "2024-02-29", "2024-02-30", "09:30", "a b c", "NaN", "-0"]),
-    st.dates(), st.times(), st.datetimes(),
+    st.dates(),
+    st.times(),
+    st.datetimes(),
 )
-_EXPRESSIONS = [compile_expression(text) for text in (
-    "${a} = ${b}", "${a} != ${b}", "${a} < ${b}", "${a} >= ${b}", "${a} + ${b}", "${a} - ${b}",
-    "${a} * ${b}", "${a} div ${b}", "${a} mod ${b}", "-${a}", "not(${a})", "selected(${a}, ${b})",
-    "count-selected(${a})", "string-length(${a})", "if(${a}, ${b}, .)", "coalesce(${a}, ${b})",
-    ". <= today()", ". >= 0 and . <= 60", "${a} or ${b}", "string-length(${a} div ${b})",
-)]
+_EXPRESSIONS = [
+    compile_expression(text)
+    for text in (
+        "${a} = ${b}",
+        "${a} != ${b}",
+        "${a} < ${b}",
+        "${a} >= ${b}",
+        "${a} + ${b}",
+        "${a} - ${b}",
+        "${a} * ${b}",
+        "${a} div ${b}",
+        "${a} mod ${b}",
+        "-${a}",
+        "not(${a})",
+        "selected(${a}, ${b})",
+        "count-selected(${a})",
+        "string-length(${a})",
+        "if(${a}, ${b}, .)",
+        "coalesce(${a}, ${b})",
+        ". <= today()",
+        ". >= 0 and . <= 60",
+        "${a} or ${b}",
+        "string-length(${a} div ${b})",
+    )
+]
 
 
 @settings(max_examples=300, deadline=None)

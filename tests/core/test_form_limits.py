@@ -1,5 +1,6 @@
 """Workbooks are read by their actual cells within sane limits, and refused beyond them at the place
 to fix (issue 10, point 4): a 2 KB file with a cell at XFD1048576 must not hang check-form."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +9,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from yingzao.core.forms import xlsform
 from yingzao.core.errors import FormError
+from yingzao.core.forms import xlsform
 from yingzao.core.forms.loader import load_protocol, load_protocol_bytes
+
 from tests.forms import write_xlsform
 
 # these tests read the problems as a form author using the English interface does
@@ -42,8 +44,10 @@ def test_a_tiny_workbook_with_a_cell_at_xfd1048576_is_refused_at_once(tmp_path, 
     extra["XFD1048576"] = "x"
     book.save(path)
     assert path.stat().st_size < 10_000
-    assert problems(path) == [f"{path}:{sheet}:1048576: the sheet goes on beyond row 20,000, more than a form can "
-                              "have; delete the rows below the form (select them, right-click, Delete) and save again."]
+    assert problems(path) == [
+        f"{path}:{sheet}:1048576: the sheet goes on beyond row 20,000, more than a form can "
+        "have; delete the rows below the form (select them, right-click, Delete) and save again."
+    ]
 
 
 def test_a_survey_longer_than_20000_rows_is_refused_at_the_first_row_beyond(tmp_path):
@@ -63,16 +67,22 @@ def test_content_beyond_column_200_is_refused_with_its_column(tmp_path):
     book = openpyxl.load_workbook(path)
     book["survey"]["GS3"] = "far right"
     book.save(path)
-    assert problems(path) == [f"{path}:survey:3: this row has content in column GS, beyond column GR: more than a "
-                              "form can have; delete the columns right of the form and save again."]
+    assert problems(path) == [
+        f"{path}:survey:3: this row has content in column GS, beyond column GR: more than a "
+        "form can have; delete the columns right of the form and save again."
+    ]
 
 
 def test_a_sheet_that_declares_the_whole_grid_is_read_by_its_actual_cells(tmp_path):
-    path = write_xlsform(tmp_path / "declared.xlsx", FORM + """
+    path = write_xlsform(
+        tmp_path / "declared.xlsx",
+        FORM
+        + """
 | not_asked |
 | | code | reason |
 | | FAC.AUTONOMY | 此角色不了解 |
-""")
+""",
+    )
     with zipfile.ZipFile(path) as zf:
         members = {name: zf.read(name) for name in zf.namelist()}
     for name, data in members.items():

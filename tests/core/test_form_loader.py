@@ -1,4 +1,5 @@
 """The XLSForm subset: what loads, and the message a form author gets for everything else."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 
 from yingzao.core.errors import FormError
 from yingzao.core.forms.loader import load_protocol
+
 from tests.forms import write_xlsform
 
 # these tests read the problems as a form author using the English interface does
@@ -92,47 +94,88 @@ def _with(md: str, old: str, new: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("| | text | name | 姓名 |", "| | geopoint | name | 姓名 |",
-         "form.xlsx:survey:4: [type] type 'geopoint' is not supported"),
-        ("| | text | name | 姓名 |", "| | begin_repeat | name | 姓名 |",
-         "form.xlsx:survey:4: [type] type 'begin_repeat' is not supported; repeats are not supported"),
-        ("| | text | name | 姓名 |", "| | start | name | 姓名 |",
-         "recorded automatically"),
-        ("| | select_multiple actors | actors |", "| | select_multiple people | actors |",
-         "form.xlsx:survey:10: [type] type 'select_multiple people' uses choice list 'people', which is not on the choices sheet."),
-        ("| | select_multiple actors | actors |", "| | select_multiple actors or_other | actors |",
-         "'or_other' is not supported"),
-        ("| | text | party |", "| | text | name |",
-         "form.xlsx:survey:9: [name] name 'name' is already used on row 4"),
-        ("| | text | party |", "| | text | 2party |",
-         "[name] name '2party' must start with a letter"),
-        ("| . >= 0 and . <= 60 |", "| . >= 0 and . <= |",
-         "form.xlsx:survey:5: [constraint] constraint '. >= 0 and . <='"),
-        ("| selected(${actors}, 'other') |", "| selected(${actorz}, 'other') |",
-         "form.xlsx:survey:11: [relevant] relevant 'selected(${actorz}, 'other')' refers to ${actorz}, which is not a question in this form."),
-        ("| selected(${actors}, 'other') |", "| pulldata('x', 'y') |",
-         "unknown function 'pulldata()'"),
-        ("| selected(${actors}, 'other') |", "| . = 'x' |",
-         "only allowed in constraint"),
-        ("| count-selected(${actors}) |", "| |",
-         "form.xlsx:survey:12: [calculation] calculate row 'n_actors' needs a calculation."),
-        ("| DIM.ORG ACT.PARTY |", "| DIM.ORG ACT.PARTEY |",
-         "form.xlsx:survey:9: [codes] code 'ACT.PARTEY' is not in the codebook"),
-        ("| | text | name | 姓名 | Name | 全名 | | | | | | | | yes |", "| | text | name | 姓名 | Name | 全名 | | | | | | | | perhaps |",
-         "form.xlsx:survey:4: [identifying] identifying must be yes or no, not 'perhaps'"),
-        ("| yes | | | | | | | | |", "| ${x} = 1 | | | | | | | | |",
-         "required must be yes or no"),
-        ("| | actors | other | 其他 | Other |", "| | actors | gov | 其他 | Other |",
-         "form.xlsx:choices:5: [name] choice 'gov' appears twice in list 'actors'."),
-        ("| | actors | other | 其他 | Other |", "| | actors | other | | |",
-         "form.xlsx:choices:5: [label] choice 'other' of list 'actors' has no label."),
+        (
+            "| | text | name | 姓名 |",
+            "| | geopoint | name | 姓名 |",
+            "form.xlsx:survey:4: [type] type 'geopoint' is not supported",
+        ),
+        (
+            "| | text | name | 姓名 |",
+            "| | begin_repeat | name | 姓名 |",
+            "form.xlsx:survey:4: [type] type 'begin_repeat' is not supported; repeats are not supported",
+        ),
+        ("| | text | name | 姓名 |", "| | start | name | 姓名 |", "recorded automatically"),
+        (
+            "| | select_multiple actors | actors |",
+            "| | select_multiple people | actors |",
+            "form.xlsx:survey:10: [type] type 'select_multiple people' uses choice list 'people', which is not on the choices sheet.",
+        ),
+        (
+            "| | select_multiple actors | actors |",
+            "| | select_multiple actors or_other | actors |",
+            "'or_other' is not supported",
+        ),
+        ("| | text | party |", "| | text | name |", "form.xlsx:survey:9: [name] name 'name' is already used on row 4"),
+        ("| | text | party |", "| | text | 2party |", "[name] name '2party' must start with a letter"),
+        (
+            "| . >= 0 and . <= 60 |",
+            "| . >= 0 and . <= |",
+            "form.xlsx:survey:5: [constraint] constraint '. >= 0 and . <='",
+        ),
+        (
+            "| selected(${actors}, 'other') |",
+            "| selected(${actorz}, 'other') |",
+            "form.xlsx:survey:11: [relevant] relevant 'selected(${actorz}, 'other')' refers to ${actorz}, which is not a question in this form.",
+        ),
+        ("| selected(${actors}, 'other') |", "| pulldata('x', 'y') |", "unknown function 'pulldata()'"),
+        ("| selected(${actors}, 'other') |", "| . = 'x' |", "only allowed in constraint"),
+        (
+            "| count-selected(${actors}) |",
+            "| |",
+            "form.xlsx:survey:12: [calculation] calculate row 'n_actors' needs a calculation.",
+        ),
+        (
+            "| DIM.ORG ACT.PARTY |",
+            "| DIM.ORG ACT.PARTEY |",
+            "form.xlsx:survey:9: [codes] code 'ACT.PARTEY' is not in the codebook",
+        ),
+        (
+            "| | text | name | 姓名 | Name | 全名 | | | | | | | | yes |",
+            "| | text | name | 姓名 | Name | 全名 | | | | | | | | perhaps |",
+            "form.xlsx:survey:4: [identifying] identifying must be yes or no, not 'perhaps'",
+        ),
+        ("| yes | | | | | | | | |", "| ${x} = 1 | | | | | | | | |", "required must be yes or no"),
+        (
+            "| | actors | other | 其他 | Other |",
+            "| | actors | gov | 其他 | Other |",
+            "form.xlsx:choices:5: [name] choice 'gov' appears twice in list 'actors'.",
+        ),
+        (
+            "| | actors | other | 其他 | Other |",
+            "| | actors | other | | |",
+            "form.xlsx:choices:5: [label] choice 'other' of list 'actors' has no label.",
+        ),
         ("| profile |", "| mayor |", "form.xlsx:settings:2: [respondent_role] respondent_role 'mayor' is not one of"),
-        ("| | end_group | | | | | | | | | | | | | | | |\n| | begin_group | org |", "| | begin_group | org |",
-         "form.xlsx:survey:3: [type] group 'basics' is never closed"),
-        ("| | note | thanks |", "| | end_group | | | | | | | | | | | | | | | |\n| | note | thanks |",
-         "end_group without a matching begin_group"),
-        ("| | time | start | 开始时间 | Start time |", "| | time | start | | |", "[label] question 'start' has no label."),
-        ("| | time | start | 开始时间 |", "| | | start | 开始时间 |", "form.xlsx:survey:14: [type] this row has content but no type"),
+        (
+            "| | end_group | | | | | | | | | | | | | | | |\n| | begin_group | org |",
+            "| | begin_group | org |",
+            "form.xlsx:survey:3: [type] group 'basics' is never closed",
+        ),
+        (
+            "| | note | thanks |",
+            "| | end_group | | | | | | | | | | | | | | | |\n| | note | thanks |",
+            "end_group without a matching begin_group",
+        ),
+        (
+            "| | time | start | 开始时间 | Start time |",
+            "| | time | start | | |",
+            "[label] question 'start' has no label.",
+        ),
+        (
+            "| | time | start | 开始时间 |",
+            "| | | start | 开始时间 |",
+            "form.xlsx:survey:14: [type] this row has content but no type",
+        ),
     ],
 )
 def test_each_error_names_file_sheet_row_and_what_to_do(tmp_path, codebook, old, new, expected):
@@ -144,7 +187,10 @@ def test_unsupported_columns_and_sheets_are_errors_not_silent_skips(tmp_path, co
     md = _with(GOOD, "| | type | name |", "| | type | choice_filter | name |")
     md = md.replace("\n| | select_one yes_no | consent |", "\n| | select_one yes_no | | consent |", 1)
     found = problems_of(form(tmp_path, md + "| entities |\n| | list_name | label |\n| | people | x |\n"), codebook)
-    assert any("form.xlsx:survey:1: [choice_filter] column 'choice_filter' is not part of the supported XLSForm subset" in f for f in found)
+    assert any(
+        "form.xlsx:survey:1: [choice_filter] column 'choice_filter' is not part of the supported XLSForm subset" in f
+        for f in found
+    )
     assert any("sheet 'entities' is not part of the supported XLSForm subset" in f for f in found)
 
 
@@ -158,7 +204,9 @@ def test_every_problem_is_reported_at_once(tmp_path, codebook):
 def test_interview_protocols_must_cover_families_one_to_three(tmp_path, codebook):
     md = GOOD.replace("| profile |", "| cadre |")
     found = problems_of(form(tmp_path, md), codebook)
-    assert any("no question is tagged with code 'DIM.SPACE' (Spatial and environmental construction)" in f for f in found)
+    assert any(
+        "no question is tagged with code 'DIM.SPACE' (Spatial and environmental construction)" in f for f in found
+    )
     assert not any("'DIM.ORG'" in f for f in found)
     not_asked_rows = "".join(
         f"| | {c.id} | 此角色不了解 | This role cannot say |\n"
@@ -207,8 +255,14 @@ def test_odk_example_forms_inside_the_subset_load(name):
     ("name", "expected"),
     [
         ("group.xlsx", "group.xlsx:survey:4: [type] type 'phone number' is not supported; use a 'text' question"),
-        ("specify_other.xlsx", "specify_other.xlsx:survey:2: [type] type 'select one from sexes or specify other': 'or_other' is not supported"),
-        ("case_insensitivity.xlsx", "case_insensitivity.xlsx:survey:3: [type] type 'select_one_external c1' is not supported"),
+        (
+            "specify_other.xlsx",
+            "specify_other.xlsx:survey:2: [type] type 'select one from sexes or specify other': 'or_other' is not supported",
+        ),
+        (
+            "case_insensitivity.xlsx",
+            "case_insensitivity.xlsx:survey:3: [type] type 'select_one_external c1' is not supported",
+        ),
     ],
 )
 def test_odk_example_forms_outside_the_subset_fail_with_actionable_messages(name, expected):

@@ -1,5 +1,6 @@
 """A database from elsewhere: nothing stored in it runs, the audit log cannot be rewritten, a -wal
 that is not its own is refused, and SQLite's errors reach the user as what they mean."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,7 @@ PLANTED = {
 
 @pytest.mark.parametrize("what", sorted(PLANTED))
 def test_sql_planted_in_a_database_is_refused_and_the_file_left_as_it_was(interview_db, what):
-    path, interview, text = interview_db
+    path, _interview, _text = interview_db
     with sqlite3.connect(path) as conn:
         conn.execute(PLANTED[what])
     conn.close()
@@ -85,13 +86,20 @@ def test_the_connection_does_not_trust_the_schema(interview_db):
 def test_the_audit_log_refuses_replace(interview_db):
     path, interview, _text = interview_db
     with Store(path) as store:
-        first = store.conn.execute("SELECT id, field FROM audit WHERE interview_id = ? ORDER BY id", (interview,)).fetchone()
+        first = store.conn.execute(
+            "SELECT id, field FROM audit WHERE interview_id = ? ORDER BY id", (interview,)
+        ).fetchone()
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            store.conn.execute("REPLACE INTO audit (id, at, user, device_id, interview_id, field) VALUES (?, 'x', 'x', 'x', ?, 'forged')",
-                               (first[0], interview))
+            store.conn.execute(
+                "REPLACE INTO audit (id, at, user, device_id, interview_id, field) VALUES (?, 'x', 'x', 'x', ?, 'forged')",
+                (first[0], interview),
+            )
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            store.conn.execute("INSERT OR REPLACE INTO audit (id, at, user, device_id, interview_id, field)"
-                               " VALUES (?, 'x', 'x', 'x', ?, 'forged')", (first[0], interview))
+            store.conn.execute(
+                "INSERT OR REPLACE INTO audit (id, at, user, device_id, interview_id, field)"
+                " VALUES (?, 'x', 'x', 'x', ?, 'forged')",
+                (first[0], interview),
+            )
         store.conn.rollback()
         assert store.conn.execute("SELECT field FROM audit WHERE id = ?", (first[0],)).fetchone()[0] == first[1]
 
@@ -211,7 +219,10 @@ def test_sqlite_errors_are_told_by_their_code(tmp_path):
     damaged = errors.from_sqlite(path, _error(sqlite3.DatabaseError, sqlite3.SQLITE_CORRUPT))
     assert damaged.code == "damaged_database" and "空间" not in damaged.hint
     assert errors.from_sqlite(path, _error(sqlite3.OperationalError, sqlite3.SQLITE_BUSY)).code == "database_locked"
-    assert errors.from_sqlite(path, _error(sqlite3.DatabaseError, sqlite3.SQLITE_NOTADB), opening=True).code == "not_a_database"
+    assert (
+        errors.from_sqlite(path, _error(sqlite3.DatabaseError, sqlite3.SQLITE_NOTADB), opening=True).code
+        == "not_a_database"
+    )
     assert not errors.is_environmental(_error(sqlite3.IntegrityError, sqlite3.SQLITE_CONSTRAINT))
 
 

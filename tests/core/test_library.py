@@ -1,4 +1,5 @@
 """Start-up loads the study's protocols from the store; only a changed workbook is parsed again."""
+
 from __future__ import annotations
 
 import shutil

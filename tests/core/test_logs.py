@@ -1,4 +1,5 @@
 """The log says what went wrong and where, never what a respondent said."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """What is logged during start-up, before the log file is set up, is written to it once it is."""
+
 from __future__ import annotations
 
 import pytest

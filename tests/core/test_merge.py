@@ -1,4 +1,5 @@
 """Merging the sessions of many laptops into one master: nothing duplicated, nothing lost."""
+
 from __future__ import annotations
 
 import time
@@ -8,16 +9,23 @@ import openpyxl
 import pytest
 
 from yingzao import main
-from yingzao.core.exchange import merge as merge_module
 from yingzao.core import paths
-from yingzao.core.forms.codebook import load_codebook
-from yingzao.core.forms.loader import load_protocol
-from yingzao.core.exchange.conflicts import INTERVIEW_ROW, count_open_conflicts, load_conflict, open_conflicts, resolve_conflict
-from yingzao.core.exchange.content_hash import load_version
 from yingzao.core.errors import StoreError
+from yingzao.core.exchange import merge as merge_module
+from yingzao.core.exchange.conflicts import (
+    INTERVIEW_ROW,
+    count_open_conflicts,
+    load_conflict,
+    open_conflicts,
+    resolve_conflict,
+)
+from yingzao.core.exchange.content_hash import load_version
 from yingzao.core.exchange.merge import merge_packages, provenance
 from yingzao.core.exchange.merge_report import save_report_xlsx, summary_lines
+from yingzao.core.forms.codebook import load_codebook
+from yingzao.core.forms.loader import load_protocol
 from yingzao.core.store.database import Store
+
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 
 # these tests read the errors' English text
@@ -55,19 +63,27 @@ def test_two_laptops_merge_into_one_master_with_provenance(make_laptop, master, 
     wang.store.add_question_time(ids[0], wang.texts[0], 30.0)
     report = merge_packages(master, [wang.pack(tmp_path / "wang.yzpack"), li.pack(tmp_path / "li.yzpack")])
     assert [(p.status, p.added, p.duplicates, p.conflicts) for p in report.packages] == [
-        ("merged", 2, 0, []), ("merged", 1, 0, [])]
+        ("merged", 2, 0, []),
+        ("merged", 1, 0, []),
+    ]
     for laptop, interview_id in ((wang, ids[0]), (wang, ids[1]), (li, ids[2])):
         assert load_version(master.conn, interview_id).sha256 == load_version(laptop.store.conn, interview_id).sha256
         assert master.interview(interview_id).device_id == laptop.store.device_id
     assert master.question_times(ids[0])[wang.texts[0]].seconds == 30.0
     sources = master.conn.execute(
         "SELECT s.interview_id, p.file_name, s.device_id FROM interview_sources s"
-        " JOIN packages p ON p.id = s.package_id").fetchall()
-    assert sorted(sources) == sorted([(ids[0], "wang.yzpack", wang.store.device_id),
-                                      (ids[1], "wang.yzpack", wang.store.device_id),
-                                      (ids[2], "li.yzpack", li.store.device_id)])
+        " JOIN packages p ON p.id = s.package_id"
+    ).fetchall()
+    assert sorted(sources) == sorted(
+        [
+            (ids[0], "wang.yzpack", wang.store.device_id),
+            (ids[1], "wang.yzpack", wang.store.device_id),
+            (ids[2], "li.yzpack", li.store.device_id),
+        ]
+    )
     assert [(s["file_name"], s["fieldworker"], s["outcome"]) for s in provenance(master, ids[2])] == [
-        ("li.yzpack", "李强", "added")]
+        ("li.yzpack", "李强", "added")
+    ]
     merged = [e for e in master.audit_log(ids[0]) if e.field == "merged"]
     assert [(e.old, e.user, e.device_id) for e in merged] == [("added", "研究者", master.device_id)]
     assert {c.id for c in master.communities()} == {"A", "B"}
@@ -127,13 +143,16 @@ def test_the_same_interview_edited_on_two_copied_laptops_is_a_conflict_with_both
     first = only(merge_packages(master, [wang.pack(tmp_path / "wang.yzpack")]))
     second = only(merge_packages(master, [copy.pack(tmp_path / "copy.yzpack")]))
     assert first.added == 1 and second.conflicts == [interview_id]
-    assert "interviews in conflict" in "\n".join(summary_lines(merge_packages(master, [])) + summary_lines(
-        merge_module.MergeReport([second])))
+    assert "interviews in conflict" in "\n".join(
+        summary_lines(merge_packages(master, [])) + summary_lines(merge_module.MergeReport([second]))
+    )
     conflict = load_conflict(master, interview_id)
     assert [v.label for v in conflict.versions] == ["A", "B"]
     hashes = {v.version.sha256 for v in conflict.versions}
-    assert hashes == {load_version(wang.store.conn, interview_id).sha256,
-                      load_version(copy.store.conn, interview_id).sha256}
+    assert hashes == {
+        load_version(wang.store.conn, interview_id).sha256,
+        load_version(copy.store.conn, interview_id).sha256,
+    }
     assert conflict.differing() == [wang.texts[0], wang.texts[1]]
     assert sorted(s["file_name"] for v in conflict.versions for s in v.sources) == ["copy.yzpack", "wang.yzpack"]
     # the audit log holds what happened on both laptops, each change once
@@ -165,7 +184,7 @@ def conflicted(make_laptop, master, tmp_path):
 
 
 def test_resolving_a_conflict_as_a_whole_takes_one_version_and_keeps_the_other(make_laptop, master, tmp_path):
-    wang, copy, interview_id, label = conflicted(make_laptop, master, tmp_path)
+    wang, _copy, interview_id, label = conflicted(make_laptop, master, tmp_path)
     resolve_conflict(master, interview_id, label["李强"])
     answers = master.answers(interview_id)
     assert answers[wang.texts[0]].value == "回答0" and answers[wang.texts[1]].value == "李强改的"
@@ -184,20 +203,32 @@ def test_resolving_a_conflict_as_a_whole_takes_one_version_and_keeps_the_other(m
 
 
 def test_resolving_a_conflict_per_answer_is_audited(make_laptop, master, tmp_path):
-    wang, copy, interview_id, label = conflicted(make_laptop, master, tmp_path)
+    wang, _copy, interview_id, label = conflicted(make_laptop, master, tmp_path)
     with pytest.raises(StoreError, match="no version 'Z'"):
         resolve_conflict(master, interview_id, {wang.texts[0]: "Z"})
     conflict = load_conflict(master, interview_id)
     assert conflict.row_differs() and conflict.shown == label["李强"]  # the version changed last is shown
-    resolve_conflict(master, interview_id, {wang.texts[0]: label["王芳"], wang.texts[1]: label["李强"],
-                                            wang.texts[2]: label["王芳"], INTERVIEW_ROW: label["王芳"]})
+    resolve_conflict(
+        master,
+        interview_id,
+        {
+            wang.texts[0]: label["王芳"],
+            wang.texts[1]: label["李强"],
+            wang.texts[2]: label["王芳"],
+            INTERVIEW_ROW: label["王芳"],
+        },
+    )
     answers = master.answers(interview_id)
     assert [answers[q].value for q in wang.texts[:3]] == ["王芳改的", "李强改的", "回答2"]
     assert answers[wang.texts[2]].marker is None
     assert master.interview(interview_id).status == "completed"  # as 王芳 left it
     changes = [(e.question, e.field, e.old, e.new) for e in master.audit_log(interview_id)][-5:]
-    assert changes[:4] == [(wang.texts[0], "value", "回答0", "王芳改的"), (wang.texts[2], "value", None, "回答2"),
-                           (wang.texts[2], "marker", "refused", None), (None, "status", "draft", "completed")]
+    assert changes[:4] == [
+        (wang.texts[0], "value", "回答0", "王芳改的"),
+        (wang.texts[2], "value", None, "回答2"),
+        (wang.texts[2], "marker", "refused", None),
+        (None, "status", "draft", "completed"),
+    ]
     assert changes[-1][1] == "conflict_resolved"
     # what the researcher decided travels on: a later export of the master continues from here
     assert load_version(master.conn, interview_id).audit[-1][4] == "conflict_resolved"
@@ -227,7 +258,8 @@ def test_a_version_that_extends_the_masters_log_is_a_continuation(make_laptop, m
     merge_packages(master, [wang.pack(tmp_path / "wang.yzpack")])
     master.close()
     review = Laptop(tmp_path / "master.db", tmp_path / "master.db", "督导", new_device=False).copy_to(
-        tmp_path / "review.db", "督导")
+        tmp_path / "review.db", "督导"
+    )
     review.store.set_status(interview_id, "approved")
     package = review.pack(tmp_path / "review.yzpack", all_interviews=True)
     review.close()
@@ -290,8 +322,12 @@ def test_cancelling_stops_between_packages_and_rolls_back_the_current_one(make_l
     li.interview()
     files = [wang.pack(tmp_path / "wang.yzpack"), li.pack(tmp_path / "li.yzpack")]
     seen = []
-    report = merge_packages(master, files, progress=lambda done, total, name: seen.append((done, total, name)),
-                            cancelled=lambda: len(seen) > 1)
+    report = merge_packages(
+        master,
+        files,
+        progress=lambda done, total, name: seen.append((done, total, name)),
+        cancelled=lambda: len(seen) > 1,
+    )
     assert [p.status for p in report.packages] == ["merged", "cancelled"] and report.cancelled
     assert master.count_interviews() == 1 and seen[0] == (0, 2, "wang.yzpack")
 
@@ -312,7 +348,8 @@ def revise_workbook(laptop, tmp_path, version: str):
 
 
 def test_interviews_of_different_protocol_versions_coexist_and_the_report_shows_the_version(
-        make_laptop, master, tmp_path):
+    make_laptop, master, tmp_path
+):
     wang, li = make_laptop("wang"), make_laptop("li")
     revised = revise_workbook(li, tmp_path, "2021-03-revised")
     old_id = wang.interview()
@@ -325,7 +362,11 @@ def test_interviews_of_different_protocol_versions_coexist_and_the_report_shows_
     rows = list(book["interviews"].iter_rows(values_only=True))
     assert ("li.yzpack", new_id, "added", revised.form_id, "2021-03-revised", "draft") in rows
     packages = list(book["packages"].iter_rows(values_only=True))
-    assert packages[0][:3] == ("文件 file", "结果 status", "新增 added") and packages[1][:3] == ("wang.yzpack", "merged", 1)
+    assert packages[0][:3] == ("文件 file", "结果 status", "新增 added") and packages[1][:3] == (
+        "wang.yzpack",
+        "merged",
+        1,
+    )
 
 
 def test_the_command_line_packs_and_merges(make_laptop, tmp_path, capsys):
@@ -341,8 +382,17 @@ def test_the_command_line_packs_and_merges(make_laptop, tmp_path, capsys):
     master = str(tmp_path / "cli_master.db")
     assert main.main(["merge", "--into", master, str(tmp_path / "s.yzpack")]) == 0
     assert "s.yzpack：已合并 —— 新增 1" in capsys.readouterr().out
-    code = main.main(["merge", "--into", master, str(tmp_path / "s.yzpack"), str(tmp_path / "junk.yzpack"),
-                      "--report", str(tmp_path / "r.xlsx")])
+    code = main.main(
+        [
+            "merge",
+            "--into",
+            master,
+            str(tmp_path / "s.yzpack"),
+            str(tmp_path / "junk.yzpack"),
+            "--report",
+            str(tmp_path / "r.xlsx"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1 and "s.yzpack：已于" in out and "junk.yzpack：拒收 —— 这不是营造的数据包" in out
     assert (tmp_path / "r.xlsx").exists()

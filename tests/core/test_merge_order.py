@@ -1,4 +1,5 @@
 """Merging the same packages in any order, some of them more than once, gives the same master."""
+
 from __future__ import annotations
 
 import tempfile
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from yingzao.core.exchange.conflicts import count_open_conflicts
 from yingzao.core.exchange.merge import merge_packages
 from yingzao.core.store.database import Store
+
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 
 
@@ -51,8 +53,10 @@ def packages(laptop_template, tmp_path_factory):  # noqa: F811
         merge_packages(reference, files)
         assert count_open_conflicts(reference) == 1  # i1, edited on three laptops
         assert reference.count_interviews() == 4
-        assert reference.conn.execute(
-            "SELECT count(*) FROM conflict_versions WHERE interview_id = ?", (i1,)).fetchone()[0] == 3
+        assert (
+            reference.conn.execute("SELECT count(*) FROM conflict_versions WHERE interview_id = ?", (i1,)).fetchone()[0]
+            == 3
+        )
         expected = canonical_dump(reference)
     assert i3
     return files, expected
@@ -65,11 +69,10 @@ def test_any_merge_order_gives_the_same_master(packages, data):
     order = data.draw(st.permutations(files), label="order")
     again = data.draw(st.lists(st.sampled_from(files), max_size=3), label="merged again")
     batches = data.draw(st.integers(1, 3), label="merge runs")
-    with tempfile.TemporaryDirectory() as folder:
-        with Store(Path(folder) / "master.db", user="研究者") as master:
-            sequence = order + again
-            size = -(-len(sequence) // batches)
-            for start in range(0, len(sequence), size):
-                report = merge_packages(master, sequence[start:start + size])
-                assert not report.any_refused
-            assert canonical_dump(master) == expected
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "master.db", user="研究者") as master:
+        sequence = order + again
+        size = -(-len(sequence) // batches)
+        for start in range(0, len(sequence), size):
+            report = merge_packages(master, sequence[start : start + size])
+            assert not report.any_refused
+        assert canonical_dump(master) == expected

@@ -1,5 +1,6 @@
 """One writer per database: a second process is told who holds the file and may only read it, and
 nothing a reader or an in-process command does can make the writer's saved answers vanish."""
+
 from __future__ import annotations
 
 import os
@@ -31,9 +32,14 @@ sys.stdin.readline()
 
 
 def _start(code: str, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code, *args],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def _expect(child: subprocess.Popen, word: str) -> None:
@@ -137,8 +143,12 @@ def test_answers_survive_an_in_process_export_a_second_process_and_a_kill(tmp_pa
                 break
         assert line.startswith("EXPORTED"), child.communicate()[1]
         _word, interview, first, second = line.split()
-        other = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), "export",
-                                "--out", str(tmp_path / "b.xlsx")], capture_output=True, text=True, encoding="utf-8")
+        other = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "--db", str(db), "export", "--out", str(tmp_path / "b.xlsx")],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
         assert other.returncode == 0, other.stderr
         assert (db.parent / "field.db-wal").exists()  # the other process did not checkpoint it away
         child.stdin.write("\n")

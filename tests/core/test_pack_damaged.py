@@ -1,5 +1,6 @@
 """Packing from a damaged database: a clear message that says the file is damaged and that `export`
 can still save what is readable — never a traceback — and no package file, whole or partial."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -11,6 +12,7 @@ from yingzao import main
 from yingzao.core.errors import StoreError
 from yingzao.core.exchange.package import pack_session
 from yingzao.core.exchange.review_package import pack_review
+
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 

@@ -1,4 +1,5 @@
 """Session packages: what a laptop exports, and every way a file can be refused before it is merged."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,9 +9,10 @@ import zipfile
 
 import pytest
 
-from yingzao.core.exchange.content_hash import load_version
 from yingzao.core.errors import PackageError
+from yingzao.core.exchange.content_hash import load_version
 from yingzao.core.exchange.package import FORMAT_VERSION, INTERVIEWS, MANIFEST, last_export, pack_session, read_package
+
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 # these tests read the errors' English text
@@ -50,12 +52,14 @@ def test_a_package_carries_the_interviews_their_protocols_and_a_manifest(laptop,
     assert manifest["created_at"] and manifest["app_version"]
     assert sorted(e["id"] for e in manifest["interviews"]) == sorted([first, second])
     assert manifest["counts"] == {"interviews": 2, "answers": 5, "audit": 8, "protocols": 1, "communities": 2}
-    assert package.package_id == hashlib.sha256(
-        zipfile.ZipFile(tmp_path / "s.yzpack").read(MANIFEST)).hexdigest()
+    assert package.package_id == hashlib.sha256(zipfile.ZipFile(tmp_path / "s.yzpack").read(MANIFEST)).hexdigest()
     for version in package.versions:
         here = load_version(laptop.store.conn, version.id)
-        assert version.sha256 == here.sha256 == next(
-            e["content_sha256"] for e in manifest["interviews"] if e["id"] == version.id)
+        assert (
+            version.sha256
+            == here.sha256
+            == next(e["content_sha256"] for e in manifest["interviews"] if e["id"] == version.id)
+        )
         assert version.answers == here.answers and version.audit == here.audit
     assert next(v for v in package.versions if v.id == first).paradata[0][:3] == [laptop.texts[0], 12.5, 1]
     assert package.protocol(laptop.protocol.sha256) == laptop.protocol
@@ -68,18 +72,39 @@ def test_the_content_hash_is_the_documented_canonical_json(laptop, tmp_path):
     conn = laptop.store.conn
     row = conn.execute(
         "SELECT id, protocol_sha256, protocol_id, protocol_version, respondent_role, community_id, fieldworker,"
-        " device_id, status, started_at, ended_at, updated_at, outcome FROM interviews").fetchone()
-    keys = ("id", "protocol_sha256", "protocol_id", "protocol_version", "respondent_role", "community_id",
-            "fieldworker", "device_id", "status", "started_at", "ended_at", "updated_at", "outcome")
+        " device_id, status, started_at, ended_at, updated_at, outcome FROM interviews"
+    ).fetchone()
+    keys = (
+        "id",
+        "protocol_sha256",
+        "protocol_id",
+        "protocol_version",
+        "respondent_role",
+        "community_id",
+        "fieldworker",
+        "device_id",
+        "status",
+        "started_at",
+        "ended_at",
+        "updated_at",
+        "outcome",
+    )
     document = {
         "interview": dict(zip(keys, row)),
-        "answers": [list(r) for r in conn.execute(
-            "SELECT question, value, marker, note, updated_at, updated_by FROM answers ORDER BY question")],
-        "audit": [list(r) for r in conn.execute(
-            "SELECT at, user, device_id, question, field, old, new FROM audit ORDER BY id")],
+        "answers": [
+            list(r)
+            for r in conn.execute(
+                "SELECT question, value, marker, note, updated_at, updated_by FROM answers ORDER BY question"
+            )
+        ],
+        "audit": [
+            list(r)
+            for r in conn.execute("SELECT at, user, device_id, question, field, old, new FROM audit ORDER BY id")
+        ],
     }
-    expected = hashlib.sha256(json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                              .encode("utf-8")).hexdigest()
+    expected = hashlib.sha256(
+        json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    ).hexdigest()
     assert load_version(conn, interview_id).sha256 == expected
     before = expected
     laptop.store.add_question_time(interview_id, laptop.texts[0], 3.0)  # paradata: not content
@@ -198,8 +223,8 @@ def test_a_wrongly_typed_answer_is_refused_even_with_matching_hashes(laptop, tmp
 
 def test_an_existing_package_is_never_replaced_unless_asked(tmp_path):
     from yingzao.core.errors import YingzaoError
-    from yingzao.core.forms.library import load_library
     from yingzao.core.exchange.package import pack_session
+    from yingzao.core.forms.library import load_library
     from yingzao.core.store.database import Store
 
     with Store(tmp_path / "laptop.db", user="王芳") as store:

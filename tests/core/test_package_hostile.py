@@ -1,5 +1,6 @@
 """Hostile and damaged packages: each is refused with the file named, the master untouched, and the
 other packages of the same run still merge (issue 10: points 2, 6, 7, 15, 17)."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,13 @@ import zipfile
 import pytest
 
 from yingzao.core import errors
-from yingzao.core.exchange import package as package_module
 from yingzao.core.errors import PackageError
-from yingzao.core.exchange.merge import merge_packages
+from yingzao.core.exchange import package as package_module
 from yingzao.core.exchange.json_limits import json_depth_exceeds
+from yingzao.core.exchange.merge import merge_packages
 from yingzao.core.exchange.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
 from yingzao.core.store.database import Store
+
 from tests.core.package_edit import lines_of, manifest_of, members_of, reseal, write_members
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
 
@@ -55,6 +57,7 @@ def refused(master, path) -> str:
 
 # -- 2: a poisoned protocol definition ---------------------------------------------------------
 
+
 def test_a_definition_that_differs_from_its_own_workbook_is_refused(package, laptop, master, tmp_path, english):
     members = members_of(package)
     sha = laptop.protocol.sha256
@@ -73,8 +76,9 @@ def test_a_genuine_package_brings_the_protocol_as_the_master_reads_its_workbook(
     assert stored == laptop.protocol and stored.question("resp_phone").identifying
 
 
-def test_a_protocol_without_its_workbook_is_refused_when_the_master_lacks_it(package, laptop, master, tmp_path,
-                                                                            english):
+def test_a_protocol_without_its_workbook_is_refused_when_the_master_lacks_it(
+    package, laptop, master, tmp_path, english
+):
     members = members_of(package)
     sha = laptop.protocol.sha256
     manifest = manifest_of(members)
@@ -87,6 +91,7 @@ def test_a_protocol_without_its_workbook_is_refused_when_the_master_lacks_it(pac
 
 # -- 6: JSON that breaks parsers, values that break SQLite --------------------------------------
 
+
 def deep(levels: int) -> str:
     return "[" * levels + "]" * levels
 
@@ -94,7 +99,9 @@ def deep(levels: int) -> str:
 def test_json_nested_200000_deep_is_refused_in_the_manifest_and_in_members(package, master, tmp_path, english):
     members = members_of(package)
     members[MANIFEST] = members[MANIFEST][:-1].rstrip().rstrip(b"}") + f', "extra": {deep(200_000)}}}'.encode()
-    assert "its manifest is nested deeper than 32 levels" in refused(master, write_members(tmp_path / "m.yzpack", members))
+    assert "its manifest is nested deeper than 32 levels" in refused(
+        master, write_members(tmp_path / "m.yzpack", members)
+    )
 
     members = members_of(package)
     members[COMMUNITIES] = deep(200_000).encode()
@@ -113,11 +120,11 @@ def test_integers_beyond_sqlite_are_refused(package, master, tmp_path, english, 
     members = members_of(package)
     lines = lines_of(members)
     if where == "answer value":
-        lines[0]["answers"][0][1] = 2 ** 64
+        lines[0]["answers"][0][1] = 2**64
     elif where == "progress":
-        lines[0]["interview"]["progress"] = 2 ** 63
+        lines[0]["interview"]["progress"] = 2**63
     else:
-        lines[0]["paradata"] = [["q", 1.0, -(2 ** 63) - 1, "2021-01-01T00:00:00.000Z"]]
+        lines[0]["paradata"] = [["q", 1.0, -(2**63) - 1, "2021-01-01T00:00:00.000Z"]]
     reason = refused(master, write_members(tmp_path / "big.yzpack", reseal(members, lines=lines)))
     assert "holds a value that cannot be stored" in reason
 
@@ -138,17 +145,20 @@ def test_lone_surrogates_are_refused_in_the_manifest_and_in_answers(package, mas
     assert "interview 1 of interviews.jsonl holds a value that cannot be stored" in reason
 
 
-@pytest.mark.parametrize("change", [
-    lambda m: m["protocols"][0].update(workbook=["not", "a", "name"]),
-    lambda m: m["protocols"][0].update(definition={"a": 1}),
-    lambda m: m.update(files=[]),
-    lambda m: m.update(interviews={"id": "x"}),
-    lambda m: m["interviews"][0].update(content_sha256=5),
-    lambda m: m.update(counts=None),
-    lambda m: m.update(fieldworker="名" * 5000),
-    lambda m: m.update(format_version=2 ** 70),
-    lambda m: m.update(kind=["session"]),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda m: m["protocols"][0].update(workbook=["not", "a", "name"]),
+        lambda m: m["protocols"][0].update(definition={"a": 1}),
+        lambda m: m.update(files=[]),
+        lambda m: m.update(interviews={"id": "x"}),
+        lambda m: m["interviews"][0].update(content_sha256=5),
+        lambda m: m.update(counts=None),
+        lambda m: m.update(fieldworker="名" * 5000),
+        lambda m: m.update(format_version=2**70),
+        lambda m: m.update(kind=["session"]),
+    ],
+)
 def test_a_manifest_with_wrong_types_is_refused(package, master, tmp_path, change):
     members = members_of(package)
     manifest = manifest_of(members)
@@ -160,7 +170,9 @@ def test_a_manifest_with_wrong_types_is_refused(package, master, tmp_path, chang
 def test_nan_and_infinity_are_refused(package, master, tmp_path, english):
     members = members_of(package)
     members[COMMUNITIES] = b'[{"id": "A", "name": NaN, "created_at": "x"}]'
-    assert "communities.json is not readable JSON" in refused(master, write_members(tmp_path / "n.yzpack", reseal(members)))
+    assert "communities.json is not readable JSON" in refused(
+        master, write_members(tmp_path / "n.yzpack", reseal(members))
+    )
     members = members_of(package)
     lines = lines_of(members)
     members[INTERVIEWS] = json.dumps(lines[0]).replace('"answers": [[', '"answers": [[1e999, ', 1).encode() + b"\n"
@@ -169,14 +181,19 @@ def test_nan_and_infinity_are_refused(package, master, tmp_path, english):
 
 def test_bad_packages_are_refused_one_by_one_and_the_run_goes_on(package, laptop, master, tmp_path):
     bad = []
-    for number, edit in enumerate([
+    for number, edit in enumerate(
+        [
             lambda m: m.__setitem__(COMMUNITIES, deep(200_000).encode()),
             lambda m: m.__setitem__(MANIFEST, m[MANIFEST].replace(b'"fieldworker"', b'"fieldworker": "\\ud800", "x"')),
-            lambda m: m.__setitem__(INTERVIEWS, m[INTERVIEWS].replace(b'"progress":', b'"progress":99999999999999999999999,"p":'))]):
+            lambda m: m.__setitem__(
+                INTERVIEWS, m[INTERVIEWS].replace(b'"progress":', b'"progress":99999999999999999999999,"p":')
+            ),
+        ]
+    ):
         members = members_of(package)
         edit(members)
         bad.append(write_members(tmp_path / f"bad{number}.yzpack", reseal(members)))
-    report = merge_packages(master, bad + [package])
+    report = merge_packages(master, [*bad, package])
     assert [p.status for p in report.packages] == ["refused", "refused", "refused", "merged"]
     assert master.count_interviews() == 1
 
@@ -190,6 +207,7 @@ def test_the_depth_check_is_exact_enough_and_ignores_brackets_in_text():
 
 
 # -- 7: zip bombs ----------------------------------------------------------------------------
+
 
 def test_a_member_that_inflates_far_beyond_its_size_is_refused_from_the_directory(package, master, tmp_path, english):
     members = members_of(package)
@@ -219,6 +237,7 @@ def test_a_directory_that_understates_a_member_never_inflates_more(package, mast
 
 # -- 17: duplicate member names --------------------------------------------------------------
 
+
 def test_duplicate_member_names_are_refused(package, master, tmp_path, english):
     members = members_of(package)
     forged = [(name, data) for name, data in members.items()] + [(INTERVIEWS, b"{}\n")]
@@ -229,6 +248,7 @@ def test_duplicate_member_names_are_refused(package, master, tmp_path, english):
 
 
 # -- 15: answers to questions outside the protocol -------------------------------------------
+
 
 def test_an_answer_to_a_question_outside_its_protocol_is_refused_naming_it(package, laptop, master, tmp_path, english):
     members = members_of(package)

@@ -1,13 +1,15 @@
 """Data-quality flags: each rule on interviews made for it, the engine's relevance, and the cache."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from yingzao.core.review import decisions as review, quality
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession
 from yingzao.core.forms.expr import ExpressionError
+from yingzao.core.review import decisions as review
+from yingzao.core.review import quality
 from yingzao.core.store.database import Store
 
 LONG = "好" * 100
@@ -52,7 +54,7 @@ def flags(store) -> dict[str, dict]:
 
 
 def test_a_complete_project_has_no_flags(project):
-    store, _, _, ids = project
+    store, _, _, _ids = project
     assert quality.refresh_flags(store)
     assert quality.cached_flags(store) == {}
 
@@ -102,7 +104,7 @@ def test_short_answers_need_enough_answers_to_compare(library_store):
 
 
 def test_the_cache_is_recomputed_only_when_the_answers_changed(project):
-    store, protocol, make, ids = project
+    store, _protocol, make, ids = project
     assert quality.is_stale(store)
     assert quality.refresh_flags(store) is True
     assert not quality.is_stale(store) and quality.refresh_flags(store) is False
@@ -139,16 +141,19 @@ def test_an_unreadable_condition_leaves_its_question_out_and_the_rest_is_flagged
     other = store.start_interview(cadre.sha256, community_id="A")
     store.save_answer(other, "consent", "yes")
     store.finalize(other)
-    definition = json.loads(store.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?",
-                                               (protocol.sha256,)).fetchone()[0])
+    definition = json.loads(
+        store.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?", (protocol.sha256,)).fetchone()[0]
+    )
     for question in definition["questions"]:
         if question["name"] == "interview_start_time":
             question["relevant"] = [TOO_DEEP]
         if question["name"] == "interview_date":  # answered: its constraint is evaluated too
             question["constraint"] = TOO_DEEP
     with store.transaction():  # as a master that merged a poisoned definition before they were checked
-        store.conn.execute("UPDATE protocols SET definition = ? WHERE sha256 = ?",
-                           (json.dumps(definition, ensure_ascii=False), protocol.sha256))
+        store.conn.execute(
+            "UPDATE protocols SET definition = ? WHERE sha256 = ?",
+            (json.dumps(definition, ensure_ascii=False), protocol.sha256),
+        )
     path = store.path
     store.close()
     with Store(path) as reopened:  # the protocol as the file now holds it

@@ -1,5 +1,6 @@
 """Supervisor review without Qt: decisions, comment threads, who may do what, and the round trip of
 a review package between a supervisor's master and a fieldworker's laptop."""
+
 from __future__ import annotations
 
 import json
@@ -8,14 +9,15 @@ import zipfile
 import pytest
 
 from yingzao import main
-from yingzao.core.review import decisions as review
-from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
-from yingzao.core.exchange.content_hash import load_version
 from yingzao.core.errors import PackageError, ReviewError
+from yingzao.core.exchange.content_hash import load_version
 from yingzao.core.exchange.merge import merge_packages
 from yingzao.core.exchange.package import INTERVIEWS, MANIFEST, read_package
 from yingzao.core.exchange.review_package import pack_review, pending_by_fieldworker, pending_reviews
+from yingzao.core.review import decisions as review
+from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 from yingzao.core.store.database import Store
+
 from tests.core.test_package import rewrite
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
@@ -53,21 +55,29 @@ def test_approve_send_back_and_reopen_move_the_status_and_are_audited(field):
     assert master.interview(interview_id).status == "rejected"
     assert (reason.question, reason.parent_id, reason.text, reason.author) == (None, None, "请补充第三部分", "李督导")
     decisions = [(e.old, e.new, e.user, e.device_id) for e in master.audit_log(interview_id) if e.field == REVIEW_FIELD]
-    assert decisions == [("completed", "approved", "李督导", master.device_id),
-                         ("approved", "completed", "李督导", master.device_id),
-                         ("completed", "rejected", "李督导", master.device_id)]
+    assert decisions == [
+        ("completed", "approved", "李督导", master.device_id),
+        ("approved", "completed", "李督导", master.device_id),
+        ("completed", "rejected", "李督导", master.device_id),
+    ]
     comment_rows = [e for e in master.audit_log(interview_id) if e.field == COMMENT_FIELD]
     assert len(comment_rows) == 1 and json.loads(comment_rows[0].new)["text"] == "请补充第三部分"
-    assert [e.new for e in review.review_history(master, interview_id)] == ["completed", "approved", "completed",
-                                                                             "rejected"]
+    assert [e.new for e in review.review_history(master, interview_id)] == [
+        "completed",
+        "approved",
+        "completed",
+        "rejected",
+    ]
 
 
 @pytest.mark.parametrize("role", ["fieldworker", "researcher", None])
 def test_only_a_supervisor_may_decide(field, role):
     _, master, interview_id = field
-    for action in (lambda: review.approve(master, interview_id, role=role),
-                   lambda: review.send_back(master, interview_id, "理由", role=role),
-                   lambda: review.add_comment(master, interview_id, None, "批注", role=role)):
+    for action in (
+        lambda: review.approve(master, interview_id, role=role),
+        lambda: review.send_back(master, interview_id, "理由", role=role),
+        lambda: review.add_comment(master, interview_id, None, "批注", role=role),
+    ):
         with pytest.raises(ReviewError) as raised:
             action()
         assert "supervisor" in str(raised.value) or "reply" in str(raised.value)
@@ -137,7 +147,9 @@ def test_the_review_travels_to_the_laptop_and_the_revision_back_as_continuations
     assert (line.updated, line.conflicts) == (1, [])
     assert wang.store.interview(interview_id).status == "rejected"
     assert [(c.question, c.text) for c in review.comments(wang.store, interview_id)] == [
-        (question, "这一题太短，请补充"), (None, "请补充第一题后重新提交")]
+        (question, "这一题太短，请补充"),
+        (None, "请补充第一题后重新提交"),
+    ]
     with pytest.raises(ReviewError, match="reply"):  # the fieldworker replies, does not start threads
         review.add_comment(wang.store, interview_id, question, "新话题", role="fieldworker")
     answer = review.add_comment(wang.store, interview_id, None, "已补充", role="fieldworker", parent_id=note.id)
@@ -152,7 +164,10 @@ def test_the_review_travels_to_the_laptop_and_the_revision_back_as_continuations
     assert master.interview(interview_id).status == "completed"
     assert master.answer(interview_id, question).value == "回答0：2020年6月合并，三个村"
     assert [c.text for c in review.comments(master, interview_id)] == [
-        "这一题太短，请补充", "请补充第一题后重新提交", "已补充"]
+        "这一题太短，请补充",
+        "请补充第一题后重新提交",
+        "已补充",
+    ]
     assert load_version(master.conn, interview_id).sha256 == load_version(wang.store.conn, interview_id).sha256
     assert pending_reviews(master) == []  # the fieldworker's reply is not a review of this database
 
@@ -183,7 +198,7 @@ def test_a_comment_cannot_follow_an_interview_already_sent_back(field, tmp_path)
 
 
 def test_review_packages_take_what_was_reviewed_since_each_was_last_sent(field, laptop_template, tmp_path):  # noqa: F811
-    wang, master, first = field
+    _wang, master, first = field
     li = Laptop(laptop_template, tmp_path / "li.db", "李强")
     second = li.interview(answers=2)
     li.store.finalize(second)
@@ -236,9 +251,15 @@ def test_the_command_line_packs_a_review(field, tmp_path, capsys):
     review.send_back(master, interview_id, "请补充", role=SUPERVISOR)
     path = master.path
     master.close()
-    assert main.main(["pack", "--db", str(path), "--out", str(tmp_path / "back.yzpack"), "--review",
-                      "--fieldworker", "王芳"]) == 0
+    assert (
+        main.main(
+            ["pack", "--db", str(path), "--out", str(tmp_path / "back.yzpack"), "--review", "--fieldworker", "王芳"]
+        )
+        == 0
+    )
     assert "王芳 的自上次发送以来审核过的访谈 1 个" in capsys.readouterr().out
-    assert main.main(["--lang", "en", "pack", "--db", str(path), "--out", str(tmp_path / "again.yzpack"), "--review"]) == 0
+    assert (
+        main.main(["--lang", "en", "pack", "--db", str(path), "--out", str(tmp_path / "again.yzpack"), "--review"]) == 0
+    )
     assert "Nothing reviewed since" in capsys.readouterr().out
     assert not (tmp_path / "again.yzpack").exists()

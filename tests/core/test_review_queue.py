@@ -1,24 +1,56 @@
 """The review queue's model without Qt: rows, filters, sort order, counts and updates."""
+
 from __future__ import annotations
 
 import pytest
 
-from yingzao.core.review import decisions as review, quality
-from yingzao.core.review.queue import NO_FLAG, QueueFilter, QueueRow, ReviewQueue, SHOW_ALL, load_rows
+from yingzao.core.review import decisions as review
+from yingzao.core.review import quality
+from yingzao.core.review.queue import NO_FLAG, SHOW_ALL, QueueFilter, QueueRow, ReviewQueue, load_rows
 
 
-def row(n: int, *, status="completed", fieldworker="王芳", community="A", role="official", protocol="yz_official",
-        flags=(), ended=None, seconds=1800.0, comments=0) -> QueueRow:
-    return QueueRow(f"id{n:02d}", status, fieldworker, community, role, protocol, "2026.1", "sha", "2021-01-01T00:00:00Z",
-                    ended or f"2021-01-{n + 1:02d}T00:00:00Z", "2021-02-01T00:00:00Z", None, seconds, comments, flags)
+def row(
+    n: int,
+    *,
+    status="completed",
+    fieldworker="王芳",
+    community="A",
+    role="official",
+    protocol="yz_official",
+    flags=(),
+    ended=None,
+    seconds=1800.0,
+    comments=0,
+) -> QueueRow:
+    return QueueRow(
+        f"id{n:02d}",
+        status,
+        fieldworker,
+        community,
+        role,
+        protocol,
+        "2026.1",
+        "sha",
+        "2021-01-01T00:00:00Z",
+        ended or f"2021-01-{n + 1:02d}T00:00:00Z",
+        "2021-02-01T00:00:00Z",
+        None,
+        seconds,
+        comments,
+        flags,
+    )
 
 
 @pytest.fixture
 def queue():
-    rows = [row(0), row(1, status="approved"), row(2, status="rejected", fieldworker="李强"),
-            row(3, community="B", role="cadre", protocol="yz_cadre", flags=("short_answers",)),
-            row(4, community=None, fieldworker="李强", flags=("missing_required", "short_interview"), seconds=None),
-            row(5, comments=2)]
+    rows = [
+        row(0),
+        row(1, status="approved"),
+        row(2, status="rejected", fieldworker="李强"),
+        row(3, community="B", role="cadre", protocol="yz_cadre", flags=("short_answers",)),
+        row(4, community=None, fieldworker="李强", flags=("missing_required", "short_interview"), seconds=None),
+        row(5, comments=2),
+    ]
     return ReviewQueue(rows)
 
 
@@ -47,8 +79,9 @@ def test_every_filter_and_their_combination(queue):
     assert ids(queue) == ["id03", "id04"]
     queue.set_filter(SHOW_ALL, flags=frozenset({NO_FLAG}))
     assert ids(queue) == ["id00", "id01", "id02", "id05"]
-    queue.set_filter(QueueFilter(statuses=frozenset({"completed"}), fieldworkers=frozenset({"王芳"}),
-                                 flags=frozenset({NO_FLAG})))
+    queue.set_filter(
+        QueueFilter(statuses=frozenset({"completed"}), fieldworkers=frozenset({"王芳"}), flags=frozenset({NO_FLAG}))
+    )
     assert ids(queue) == ["id00", "id05"]
     queue.set_filter(QueueFilter())
     assert queue.filter.is_default
@@ -103,7 +136,12 @@ def test_rows_come_from_the_store_with_durations_comments_and_cached_flags(libra
     quality.refresh_flags(store)
     [loaded] = load_rows(store)
     assert (loaded.id, loaded.status, loaded.community_id, loaded.role, loaded.protocol_id) == (
-        done, "completed", "A", "official", "yz_official")
+        done,
+        "completed",
+        "A",
+        "official",
+        "yz_official",
+    )
     assert loaded.seconds == 1234.5 and loaded.comments == 1
     assert loaded.flags == quality.cached_flags(store)[done] and "missing_required" in loaded.flags
     assert load_rows(store, ids=[done]) == [loaded]

@@ -1,4 +1,5 @@
 """The study's own protocols: each loads, is realistic, bilingual, and covers the coding frame."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,7 +28,7 @@ def test_interview_protocol(name, codebook):
     assert (protocol.form_id, protocol.role) == INTERVIEW_FORMS[name]
     assert protocol.default_language == "zh" and set(protocol.languages) == {"zh", "en"}
     assert protocol.titles.get("zh") and protocol.titles.get("en")
-    asked = [q for q in protocol.answerable]
+    asked = list(protocol.answerable)
     assert 25 <= len(asked) <= 60, len(asked)
 
     # informed consent comes first, and refusing it hides everything after it

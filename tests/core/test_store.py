@@ -1,12 +1,13 @@
 """The store: typed answers, markers, audit log, protocol versions, migrations, bad files."""
+
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
 
-from yingzao.core.store import migrations, schema_check
 from yingzao.core.errors import StoreError
+from yingzao.core.store import migrations, schema_check
 from yingzao.core.store.database import Store
 
 # these tests read the errors' English text
@@ -37,7 +38,10 @@ def test_an_interview_knows_the_exact_protocol_version(store, official):
     interview_id = store.start_interview(official.sha256, community_id=None, fieldworker="王芳")
     interview = store.interview(interview_id)
     assert (interview.protocol_sha256, interview.protocol_id, interview.protocol_version) == (
-        official.sha256, "yz_official", official.version)
+        official.sha256,
+        "yz_official",
+        official.version,
+    )
     assert interview.respondent_role == "official" and interview.status == "draft"
     assert interview.fieldworker == "王芳" and interview.device_id == store.device_id
     assert len(interview_id) == 36  # a UUID
@@ -195,7 +199,7 @@ def test_a_first_version_database_is_upgraded_with_its_data(tmp_path, library_st
     store.close()
     # rebuild the file as schema 1 would have left it
     conn = sqlite3.connect(store.path)
-    for (kind, name), _sql in schema_check.expected(migrations.LATEST).items():
+    for kind, name in schema_check.expected(migrations.LATEST):
         if (kind, name) not in schema_check.expected(1) and kind in ("table", "trigger") and name != "sqlite_sequence":
             conn.execute(f"DROP {kind.upper()} {name}")
     conn.execute("ALTER TABLE interviews DROP COLUMN outcome")

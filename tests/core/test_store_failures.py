@@ -1,10 +1,11 @@
 """When the disk cannot be written, or another connection changed an interview, nothing half-applies."""
+
 from __future__ import annotations
 
 import pytest
 
-from yingzao.core.forms.engine import InterviewSession
 from yingzao.core.errors import StoreError
+from yingzao.core.forms.engine import InterviewSession
 from yingzao.core.store.database import Store
 
 # these tests read the errors' English text
@@ -39,10 +40,9 @@ def test_a_protocol_added_in_a_rolled_back_job_is_not_remembered(library_store):
     protocol = library.by_role("cadre")[0]
     store.conn.execute("DELETE FROM protocols WHERE sha256 NOT IN (SELECT protocol_sha256 FROM interviews)")
     store._protocols.clear()
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.add_protocol(protocol)
-            raise RuntimeError("the merge was cancelled")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_protocol(protocol)
+        raise RuntimeError("the merge was cancelled")
     assert not store.has_protocol(protocol.sha256)
 
 

@@ -1,5 +1,6 @@
 """The store as the only writer of interviews, answers, audit and paradata: its cache of interview
 state stays right through merges, decisions and other connections, and its read snapshot."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,6 +12,7 @@ from yingzao.core.exchange.review_package import pack_review
 from yingzao.core.review import decisions as review
 from yingzao.core.review.comments import REVIEW_FIELD
 from yingzao.core.store.database import Store
+
 from tests.core.test_merge import conflicted, make_laptop, master  # noqa: F401  (fixtures)
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
@@ -21,10 +23,10 @@ def sent_back(laptop_template, tmp_path):  # noqa: F811
     wang = Laptop(laptop_template, tmp_path / "wang.db", "王芳")
     interview_id = wang.interview(answers=2)
     wang.store.finalize(interview_id)
-    with Store(tmp_path / "master.db", user="李督导") as master:
-        merge_packages(master, [wang.pack(tmp_path / "s1.yzpack")])
-        review.send_back(master, interview_id, "请补充", role="supervisor")
-        assert pack_review(master, tmp_path / "back.yzpack") is not None
+    with Store(tmp_path / "master.db", user="李督导") as supervisor:
+        merge_packages(supervisor, [wang.pack(tmp_path / "s1.yzpack")])
+        review.send_back(supervisor, interview_id, "请补充", role="supervisor")
+        assert pack_review(supervisor, tmp_path / "back.yzpack") is not None
     yield wang, interview_id, tmp_path / "back.yzpack"
     wang.close()
 
@@ -105,9 +107,8 @@ def test_a_snapshot_inside_a_transaction_is_that_transaction(laptop_template, tm
 def test_a_write_inside_a_snapshot_is_refused_not_lost(laptop_template, tmp_path):  # noqa: F811
     wang = Laptop(laptop_template, tmp_path / "wang.db", "王芳")
     interview_id = wang.interview(answers=1)
-    with pytest.raises(RuntimeError, match="read snapshot"):
-        with wang.store.snapshot():
-            wang.edit(interview_id, 0, "丢失")
+    with pytest.raises(RuntimeError, match="read snapshot"), wang.store.snapshot():
+        wang.edit(interview_id, 0, "丢失")
     assert wang.store.answer(interview_id, wang.texts[0]).value == "回答0"
     wang.edit(interview_id, 0, "之后")  # the snapshot is over: writing works again
     assert wang.store.answer(interview_id, wang.texts[0]).value == "之后"

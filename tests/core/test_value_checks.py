@@ -1,5 +1,6 @@
 """The value checks that refuse a bad answer: every type's refusal, in Chinese and in English, names what
 was typed and says what to type instead; what fits is stored in one canonical form and read back."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,21 +21,29 @@ REFUSED = [
     ("decimal", "12.5元", ["“12.5元”不是数字", "例如 12.5"], ["'12.5元' is not a number", "e.g. 12.5"]),
     ("decimal", "1.2.3", ["“1.2.3”不是数字"], ["'1.2.3' is not a number"]),
     ("decimal", "abc", ["“abc”不是数字"], ["'abc' is not a number"]),
-    ("date", "2026", ["“2026”不是完整的日期", "年-月-日", "2026-03-12"],
-     ["'2026' is not a complete date", "year-month-day", "2026-03-12"]),
+    (
+        "date",
+        "2026",
+        ["“2026”不是完整的日期", "年-月-日", "2026-03-12"],
+        ["'2026' is not a complete date", "year-month-day", "2026-03-12"],
+    ),
     ("date", "2026-02-30", ["“2026-02-30”不是完整的日期"], ["'2026-02-30' is not a complete date"]),
     ("date", "2026/03/12", ["“2026/03/12”不是完整的日期"], ["'2026/03/12' is not a complete date"]),
-    ("time", "25:70", ["“25:70”不是有效的时间", "时:分", "09:30"],
-     ["'25:70' is not a valid time", "hours:minutes", "09:30"]),
+    (
+        "time",
+        "25:70",
+        ["“25:70”不是有效的时间", "时:分", "09:30"],
+        ["'25:70' is not a valid time", "hours:minutes", "09:30"],
+    ),
     ("time", "9点半", ["“9点半”不是有效的时间"], ["'9点半' is not a valid time"]),
     ("time", "24:00", ["“24:00”不是有效的时间", "23:59"], ["'24:00' is not a valid time", "23:59"]),
 ]
 
 
-@pytest.mark.parametrize(("question_type", "typed", "zh_words", "en_words"), REFUSED,
-                         ids=[f"{t}-{v}" for t, v, _, _ in REFUSED])
-def test_a_value_that_does_not_fit_is_refused_in_both_languages(question_type, typed, zh_words, en_words,
-                                                                 monkeypatch):
+@pytest.mark.parametrize(
+    ("question_type", "typed", "zh_words", "en_words"), REFUSED, ids=[f"{t}-{v}" for t, v, _, _ in REFUSED]
+)
+def test_a_value_that_does_not_fit_is_refused_in_both_languages(question_type, typed, zh_words, en_words, monkeypatch):
     with pytest.raises(ValueProblem) as refused:
         to_stored(question_type, typed)
     problem = refused.value
@@ -73,8 +82,7 @@ ACCEPTED = [
 ]
 
 
-@pytest.mark.parametrize(("question_type", "typed", "stored"), ACCEPTED,
-                         ids=[f"{t}-{v!r}" for t, v, _ in ACCEPTED])
+@pytest.mark.parametrize(("question_type", "typed", "stored"), ACCEPTED, ids=[f"{t}-{v!r}" for t, v, _ in ACCEPTED])
 def test_a_value_that_fits_is_stored_in_one_form(question_type, typed, stored):
     result = to_stored(question_type, typed)
     assert result == stored
@@ -115,11 +123,14 @@ def test_a_refused_value_is_not_written_and_the_issue_says_what_is_still_saved(s
     assert store.answer(session.id, "resp_tenure_years").value == 13
 
 
-@pytest.mark.parametrize(("question", "typed", "zh_words", "en_words"), [
-    ("interview_date", "2026-13-01", "不是完整的日期", "is not a complete date"),
-    ("interview_start_time", "9点", "不是有效的时间", "is not a valid time"),
-    ("resp_tenure_years", "十二", "不是整数", "is not a whole number"),
-])
+@pytest.mark.parametrize(
+    ("question", "typed", "zh_words", "en_words"),
+    [
+        ("interview_date", "2026-13-01", "不是完整的日期", "is not a complete date"),
+        ("interview_start_time", "9点", "不是有效的时间", "is not a valid time"),
+        ("resp_tenure_years", "十二", "不是整数", "is not a whole number"),
+    ],
+)
 def test_check_value_refuses_before_saving_in_either_language(session, question, typed, zh_words, en_words):
     zh = session.check_value(question, typed, "zh")
     en = session.check_value(question, typed, "en")

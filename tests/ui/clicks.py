@@ -2,6 +2,7 @@
 
 The clickable area of a radio button depends on the font of its text: with no CJK font installed the
 text is narrower, so a click at the widget's centre may miss it."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -14,7 +15,10 @@ def click_button(qtbot, button: QAbstractButton) -> None:
         return
     option = QStyleOptionButton()
     button.initStyleOption(option)
-    element = (QStyle.SubElement.SE_CheckBoxClickRect if isinstance(button, QCheckBox)
-               else QStyle.SubElement.SE_RadioButtonClickRect)
+    element = (
+        QStyle.SubElement.SE_CheckBoxClickRect
+        if isinstance(button, QCheckBox)
+        else QStyle.SubElement.SE_RadioButtonClickRect
+    )
     rect = button.style().subElementRect(element, option, button)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=rect.center())

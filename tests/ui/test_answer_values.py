@@ -1,5 +1,6 @@
 """What is typed is stored as typed, or refused inline with words saying what to type: a bad time or
 date, a number with a qualifier; typing into a question marked skipped answers it after all."""
+
 from __future__ import annotations
 
 import pytest

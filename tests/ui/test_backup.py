@@ -1,4 +1,5 @@
 """File → Back up database…: a copy with every saved answer, made beside the open window."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QThread
@@ -17,9 +18,13 @@ def test_back_up_from_the_menu_copies_the_latest_answers(qtbot, library_store, t
     store.save_answer(interview, text, "刚刚保存的回答")
     told: list[str] = []
     ui_thread = QThread.currentThread()
-    monkeypatch.setattr(backup.QMessageBox, "information",
-                        lambda parent, title, message: told.append(message if QThread.currentThread() is ui_thread
-                                                                   else "shown from the worker thread"))
+    monkeypatch.setattr(
+        backup.QMessageBox,
+        "information",
+        lambda parent, title, message: told.append(
+            message if QThread.currentThread() is ui_thread else "shown from the worker thread"
+        ),
+    )
     parent = QWidget()
     qtbot.addWidget(parent)
     job = backup.back_up(parent, store.path, Translator("zh"), target=tmp_path / "copy.db")
@@ -33,4 +38,6 @@ def test_back_up_from_the_menu_copies_the_latest_answers(qtbot, library_store, t
 def test_the_suggested_name_says_what_and_when(tmp_path):
     import datetime as dt
 
-    assert backup.suggested_name(tmp_path / "field.db", dt.datetime(2026, 12, 3, 9, 5)) == "field-backup-20261203-0905.db"
+    assert (
+        backup.suggested_name(tmp_path / "field.db", dt.datetime(2026, 12, 3, 9, 5)) == "field-backup-20261203-0905.db"
+    )

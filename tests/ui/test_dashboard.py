@@ -1,4 +1,5 @@
 """The progress dashboard: the painted chart and coverage grid show the core's numbers."""
+
 from __future__ import annotations
 
 from yingzao.core.forms.library import load_library
@@ -23,8 +24,10 @@ def test_the_dashboard_counts_and_shows_the_gaps(qtbot, library_store):
     view.resize(1280, 800)
     with qtbot.waitSignal(view.refreshed, timeout=10_000):
         view.show()
-    assert view.chart.lines == [("A社区", "社区干部", {"draft": 0, "completed": 1, "approved": 0, "rejected": 0}),
-                                ("B社区", "社区干部", {"draft": 1, "completed": 0, "approved": 0, "rejected": 0})]
+    assert view.chart.lines == [
+        ("A社区", "社区干部", {"draft": 0, "completed": 1, "approved": 0, "rejected": 0}),
+        ("B社区", "社区干部", {"draft": 1, "completed": 0, "approved": 0, "rejected": 0}),
+    ]
     grid = view.grid
     assert grid.rows == ["A社区", "B社区"] and len(grid.columns) == 12 and grid.columns[0] == "组织创新"
     assert [f for f, _ in grid.families] == ["营造维度", "动力机制", "精细化治理影响因素"]

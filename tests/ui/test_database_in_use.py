@@ -1,6 +1,7 @@
 """A second window on a database another window holds: it says who holds it and since when, and
 offers to open it read-only (everything browsable, nothing editable) or to quit. File → Open
 database… switches this window to another file, with the same question when that file is in use."""
+
 from __future__ import annotations
 
 import subprocess
@@ -45,8 +46,14 @@ def prepared(tmp_path):
 def held(prepared):
     """The database held by another process, as another Yingzao window holds it."""
     path, interview = prepared
-    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), str(ROOT)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), str(ROOT)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     line = child.stdout.readline()
     assert line.startswith("HELD"), child.stderr.read()
     yield path, interview

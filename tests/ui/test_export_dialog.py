@@ -1,4 +1,5 @@
 """The Export dialog: filters, a background export with progress, cancel, errors, open folder."""
+
 from __future__ import annotations
 
 import threading

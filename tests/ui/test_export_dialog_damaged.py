@@ -1,5 +1,6 @@
 """The Export dialog on a damaged database: it opens, exports what can be read, and says that the
 database is damaged and where the file lists what is missing."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """First launch asks who is using the app; the same dialog changes it later, prefilled."""
+
 from __future__ import annotations
 
 import pytest
@@ -105,6 +106,7 @@ def test_esc_on_first_launch_asks_before_quitting_and_can_stay(qtbot, library_st
             asked.append(box.text())
             next(b for b in box.buttons() if b.text() == label).click()
             return 0
+
         return exec_
 
     monkeypatch.setattr(QMessageBox, "exec", choose("继续填写"))

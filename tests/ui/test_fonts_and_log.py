@@ -1,4 +1,5 @@
 """Without a Chinese font the app says which to install, in both languages; Help opens the log folder."""
+
 from __future__ import annotations
 
 from PySide6.QtGui import QDesktopServices

@@ -1,4 +1,5 @@
 """The home list as a fieldworker sees it: drafts first, search, filters, opening, starting, languages."""
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,11 @@ def home(qtbot, seeded):
 def rows(view: HomeView) -> list[dict[str, str]]:
     """What the table shows, top to bottom, column name -> text."""
     proxy = view.proxy
-    return [{name: proxy.index(r, c).data() for name, c in COL.items()} | {"id": view.model.interview_id(
-        proxy.mapToSource(proxy.index(r, 0)).row())} for r in range(proxy.rowCount())]
+    return [
+        {name: proxy.index(r, c).data() for name, c in COL.items()}
+        | {"id": view.model.interview_id(proxy.mapToSource(proxy.index(r, 0)).row())}
+        for r in range(proxy.rowCount())
+    ]
 
 
 def row_of(view: HomeView, interview_id: str) -> dict[str, str]:
@@ -68,7 +72,11 @@ def test_drafts_come_first_with_role_community_and_progress(home):
     assert {row["id"] for row in shown[:2]} == {ids["street"], ids["official"]}
     street = row_of(view, ids["street"])
     assert (street["role"], street["community"], street["progress"], street["fieldworker"]) == (
-        "街道工作人员", "B社区", "45%", "李明")
+        "街道工作人员",
+        "B社区",
+        "45%",
+        "李明",
+    )
     assert "街道工作人员访谈提纲" in street["protocol"] and "2026.1" in street["protocol"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", street["started"])  # local time, to the minute
     assert row_of(view, ids["official"])["community"] == "（不针对单个社区）"
@@ -184,6 +192,7 @@ def test_sorting_by_a_column_and_back_to_drafts_first(home):
 
 def drive_new_interview(qtbot, monkeypatch, fill):
     """Stand in for the modal exec(): fill the real dialog as a user would, then click its button."""
+
     def fake_exec(dialog: NewInterviewDialog) -> int:
         dialog.show()
         fill(dialog)
@@ -276,9 +285,15 @@ def test_five_thousand_interviews_search_and_sort_in_the_model(qtbot, home):
     """Thousands of rows: search and sort go through the model, never by rebuilding widgets."""
     view, store, _ids, _tr = home
     template = store.interviews()[0]
-    many = [template._replace(id=f"iv{n}", fieldworker=f"访员{n % 12}",
-                              updated_at=f"2021-01-01T00:{n // 100 % 60:02d}:{n % 60:02d}.000Z",
-                              status="draft" if n % 3 else "completed") for n in range(5000)]
+    many = [
+        template._replace(
+            id=f"iv{n}",
+            fieldworker=f"访员{n % 12}",
+            updated_at=f"2021-01-01T00:{n // 100 % 60:02d}:{n % 60:02d}.000Z",
+            status="draft" if n % 3 else "completed",
+        )
+        for n in range(5000)
+    ]
     titles = {template.protocol_sha256: store.protocol(template.protocol_sha256).titles}
     table = view.table
     view.model.reload(many, store.communities(), titles)

@@ -1,6 +1,7 @@
 """A Chinese input method in the single-line fields (short text, whole numbers): nothing is saved while a
 composition is under way, however long it lasts, and what is committed is saved with what was typed
 before it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Moving through an interview by keyboard and buttons: one Tab per question, on into the next
 section (never onto "← 返回列表"), and "下一部分 ▶" enabled as soon as consent opens the sections."""
+
 from __future__ import annotations
 
 import pytest

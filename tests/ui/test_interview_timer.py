@@ -1,5 +1,6 @@
 """The interview timer survives a crash: time already spent on screen is written as the interview
 goes on, so a session killed without closing keeps its time when the interview is opened again."""
+
 from __future__ import annotations
 
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession

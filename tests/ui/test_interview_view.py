@@ -1,4 +1,5 @@
 """The interview screen, driven as a fieldworker drives it: typing, choosing, moving, finishing."""
+
 from __future__ import annotations
 
 import pytest
@@ -121,8 +122,13 @@ def test_markers_and_notes_are_saved(qtbot, screen):
     qtbot.mouseClick(widget.marker_buttons["refused"], Qt.MouseButton.LeftButton)
     widget.note_button.click()
     type_text(qtbot, widget.note_box, "受访者要求此段不记录")
-    qtbot.waitUntil(lambda: store.answer(interview, "cad_party_org") is not None
-                    and store.answer(interview, "cad_party_org").note == "受访者要求此段不记录", timeout=3000)
+    qtbot.waitUntil(
+        lambda: (
+            store.answer(interview, "cad_party_org") is not None
+            and store.answer(interview, "cad_party_org").note == "受访者要求此段不记录"
+        ),
+        timeout=3000,
+    )
     assert store.answer(interview, "cad_party_org").marker == "refused"
     qtbot.mouseClick(widget.marker_buttons["refused"], Qt.MouseButton.LeftButton)  # undo
     assert store.answer(interview, "cad_party_org").marker is None
@@ -252,6 +258,7 @@ def test_leaving_with_something_unsaved_asks_first(qtbot, screen, monkeypatch):
             choices.append(box.text())
             next(b for b in box.buttons() if b.text() == label).click()
             return 0
+
         return exec_
 
     monkeypatch.setattr(QMessageBox, "exec", choose("留在此页"))

@@ -1,5 +1,6 @@
 """At 1024 px wide, in Chinese and in English, no header of the review queue or of the dashboard is
 cut off: each is measured with QFontMetrics against the room it is drawn in."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,8 +50,11 @@ def header_room(header, section: int) -> int:
     option.text = str(header.model().headerData(section, Qt.Orientation.Horizontal))
     option.rect = header.rect().adjusted(0, 0, 0, 0)
     option.rect.setWidth(header.sectionSize(section))
-    option.sortIndicator = (QStyleOptionHeader.SortIndicator.SortDown if header.sortIndicatorSection() == section
-                            else QStyleOptionHeader.SortIndicator.None_)
+    option.sortIndicator = (
+        QStyleOptionHeader.SortIndicator.SortDown
+        if header.sortIndicatorSection() == section
+        else QStyleOptionHeader.SortIndicator.None_
+    )
     label = header.style().subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
     if option.sortIndicator != QStyleOptionHeader.SortIndicator.None_:
         arrow = header.style().subElementRect(QStyle.SubElement.SE_HeaderArrow, option, header)
@@ -68,7 +72,11 @@ def test_no_review_queue_header_is_cut_at_1024_px(qtbot, queue, lang):
         if header.isSectionHidden(section):
             continue
         text = str(view.model.headerData(section, Qt.Orientation.Horizontal))
-        assert metrics.horizontalAdvance(text) <= header_room(header, section), (lang, text, header.sectionSize(section))
+        assert metrics.horizontalAdvance(text) <= header_room(header, section), (
+            lang,
+            text,
+            header.sectionSize(section),
+        )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -1,4 +1,5 @@
 """The main window: home list and interview screen in turn, menus, language, errors."""
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """The merge, conflict and export dialogs: what a researcher and a fieldworker see and click."""
+
 from __future__ import annotations
 
 import time
@@ -55,7 +56,10 @@ def test_merge_dialog_merges_several_files_and_reports_each(qtbot, laptops, tmp_
     assert "完成：2 个已合并" in dialog.status.text()  # the report is still the whole run's
     book = openpyxl.load_workbook(dialog.save_report(tmp_path / "report.xlsx"))
     assert [row[0] for row in book["packages"].iter_rows(min_row=2, values_only=True)] == [
-        "wang.yzpack", "li.yzpack", "junk.yzpack"]
+        "wang.yzpack",
+        "li.yzpack",
+        "junk.yzpack",
+    ]
     with qtbot.waitSignal(dialog.merge_finished, timeout=20_000) as again:  # merging again changes nothing
         dialog.start()
     assert [p.status for p in again.args[0].packages] == ["already_merged", "already_merged", "refused"]

@@ -2,6 +2,7 @@
 protocol: ticks and unticks reach the database in choice order, "other" opens its follow-up, the
 protocol's limits are shown, a marker (refused, skipped) is the answer, and a reopened interview shows
 what was saved."""
+
 from __future__ import annotations
 
 import pytest
@@ -100,9 +101,13 @@ def test_ticks_and_unticks_are_saved_in_the_order_of_the_choices(qtbot, screen):
 
 def test_other_opens_its_follow_up_and_unticking_it_closes_it(qtbot, screen):
     view, store, interview = screen
-    follow_ups = {name: f for name in multiple_choice(view)
-                  for f in [q.name for q in view.protocol.questions
-                            if any(f"selected(${{{name}}}, 'other')" in r for r in q.relevant)]}
+    follow_ups = {
+        name: f
+        for name in multiple_choice(view)
+        for f in [
+            q.name for q in view.protocol.questions if any(f"selected(${{{name}}}, 'other')" in r for r in q.relevant)
+        ]
+    }
     assert len(follow_ups) >= 1
     for name, follow_up in follow_ups.items():
         view.focus_question(name)

@@ -1,4 +1,5 @@
 """Choosing what to interview: a protocol by respondent role, and the community case (or none)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt

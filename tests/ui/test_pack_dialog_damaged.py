@@ -1,5 +1,6 @@
 """The Export session dialog on a damaged database: it opens, and Export shows the app's error dialog
 saying the file is damaged and what can still be saved — no traceback, no package file."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,5 +1,6 @@
 """Guard against a Qt binding that corrupts reference counts (PySide6 6.12.0 decrefs None on every
 QCoreApplication.processEvents(); a long interview or test run then dies with 'none_dealloc')."""
+
 from __future__ import annotations
 
 import sys

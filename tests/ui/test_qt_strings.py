@@ -1,5 +1,6 @@
 """Qt's own dialogs speak the interface language: Qt's translations are loaded for Chinese, and dates
 follow the language's locale instead of Qt's bare "C" one."""
+
 from __future__ import annotations
 
 import datetime as dt

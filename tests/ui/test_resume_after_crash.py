@@ -1,5 +1,6 @@
 """Kill the app mid-interview (SIGKILL, as a power cut would): the next launch offers to resume the
 draft at the question where it stopped, with everything saved before intact."""
+
 from __future__ import annotations
 
 import os
@@ -67,8 +68,15 @@ while True:  # still typing when the power goes
 def test_a_killed_interview_is_offered_for_resume_where_it_stopped(qtbot, tmp_path, monkeypatch):
     db = tmp_path / "laptop.db"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(ROOT), TEXT], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db), str(ROOT), TEXT],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         line = child.stdout.readline()
         assert line.startswith("SAVED"), child.stderr.read() if child.poll() is not None else line

@@ -2,6 +2,7 @@
 both click through it: merge → queue with flags → comment and send back → review package → the
 laptop shows the comments and the fieldworker replies, revises and finalises → merged back as an
 update, not a conflict → approve → reopen, all in the audit log."""
+
 from __future__ import annotations
 
 import pytest
@@ -150,8 +151,11 @@ def test_review_send_back_revise_and_approve_across_two_databases(qtbot, people,
     page.reopen_button.click()
     assert master.interview(interview_id).status == "completed"
     decisions = [(e.old, e.new, e.user) for e in master.audit_log(interview_id) if e.field == REVIEW_FIELD]
-    assert decisions == [("completed", "rejected", "李督导"), ("completed", "approved", "李督导"),
-                         ("approved", "completed", "李督导")]
+    assert decisions == [
+        ("completed", "rejected", "李督导"),
+        ("completed", "approved", "李督导"),
+        ("approved", "completed", "李督导"),
+    ]
     assert "重新打开" in page.history_label.text()
     qtbot.keyClick(view.table, Qt.Key.Key_Escape)  # nothing modal is left open
     view.shutdown()

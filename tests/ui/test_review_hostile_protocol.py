@@ -1,5 +1,6 @@
 """An interview whose merged protocol holds an expression that cannot be read still opens in review,
 with the problem named (issue 10, point 12)."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,12 @@ def _no_error_dialogs(monkeypatch):
     return shown
 
 
-def test_an_unreadable_condition_is_named_and_the_rest_of_the_interview_shows(qtbot, laptop_template, tmp_path,  # noqa: F811
-                                                                              _no_error_dialogs):
+def test_an_unreadable_condition_is_named_and_the_rest_of_the_interview_shows(
+    qtbot,
+    laptop_template,  # noqa: F811 - the fixture imported above
+    tmp_path,
+    _no_error_dialogs,
+):
     wang = Laptop(laptop_template, tmp_path / "wang.db", "王芳")
     interview_id = wang.interview(answers=2)
     wang.store.save_answer(interview_id, "consent", "yes")  # the questions after it then show
@@ -35,14 +40,19 @@ def test_an_unreadable_condition_is_named_and_the_rest_of_the_interview_shows(qt
         master.set_setting("user_role", "supervisor")
         assert merge_packages(master, [wang.pack(tmp_path / "s.yzpack")]).packages[0].status == "merged"
         # a master that merged a poisoned definition before definitions were checked against workbooks
-        definition = json.loads(master.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?",
-                                                    (wang.protocol.sha256,)).fetchone()[0])
+        definition = json.loads(
+            master.conn.execute(
+                "SELECT definition FROM protocols WHERE sha256 = ?", (wang.protocol.sha256,)
+            ).fetchone()[0]
+        )
         for question in definition["questions"]:
             if question["name"] == hostile:
                 question["relevant"] = [TOO_DEEP]
         with master.transaction():
-            master.conn.execute("UPDATE protocols SET definition = ? WHERE sha256 = ?",
-                                (json.dumps(definition, ensure_ascii=False), wang.protocol.sha256))
+            master.conn.execute(
+                "UPDATE protocols SET definition = ? WHERE sha256 = ?",
+                (json.dumps(definition, ensure_ascii=False), wang.protocol.sha256),
+            )
     wang.close()
 
     with Store(tmp_path / "master.db") as store:

@@ -1,4 +1,5 @@
 """The review queue's Qt model and the filters of the review page, as a supervisor uses them."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
@@ -12,17 +13,39 @@ from yingzao.ui.review_view import ReviewView
 
 
 def row(n, **changes) -> QueueRow:
-    base = QueueRow(f"id{n}", "completed", "王芳", "A", "official", "yz_official", "2026.1", "sha",
-                    "2021-01-01T00:00:00Z", f"2021-01-0{n + 1}T02:00:00Z", "2021-02-01T00:00:00Z", None, 3725.0, 0, ())
+    base = QueueRow(
+        f"id{n}",
+        "completed",
+        "王芳",
+        "A",
+        "official",
+        "yz_official",
+        "2026.1",
+        "sha",
+        "2021-01-01T00:00:00Z",
+        f"2021-01-0{n + 1}T02:00:00Z",
+        "2021-02-01T00:00:00Z",
+        None,
+        3725.0,
+        0,
+        (),
+    )
     return base._replace(**changes)
 
 
 def model_with_rows(tr):
     model = ReviewQueueModel(tr)
-    rows = [row(0, flags=("missing_required", "short_answers")), row(1, community_id="B", role="cadre", comments=3),
-            row(2, status="approved", fieldworker="李强"), row(3, community_id=None, seconds=None)]
-    model.reload(rows, [Community("A", "A社区", ""), Community("B", "B社区", "")],
-                 {"yz_official": {"zh": "官员访谈提纲", "en": "Officials' protocol"}})
+    rows = [
+        row(0, flags=("missing_required", "short_answers")),
+        row(1, community_id="B", role="cadre", comments=3),
+        row(2, status="approved", fieldworker="李强"),
+        row(3, community_id=None, seconds=None),
+    ]
+    model.reload(
+        rows,
+        [Community("A", "A社区", ""), Community("B", "B社区", "")],
+        {"yz_official": {"zh": "官员访谈提纲", "en": "Officials' protocol"}},
+    )
     return model
 
 
@@ -31,7 +54,13 @@ def test_cells_are_words_the_supervisor_reads(qtbot):
     model = model_with_rows(tr)
     assert model.rowCount() == 3  # the approved one is not waiting
     assert [model.text(0, c) for c in range(model.columnCount())][:6] == [
-        "待审核", "缺必答题 · 回答过短", "A社区", "官员", "官员访谈提纲（2026.1）", "王芳"]
+        "待审核",
+        "缺必答题 · 回答过短",
+        "A社区",
+        "官员",
+        "官员访谈提纲（2026.1）",
+        "王芳",
+    ]
     assert model.text(0, COL["duration"]) == "1:02:05" and model.text(2, COL["duration"]) == ""
     assert model.text(1, COL["comments"]) == "3" and model.text(2, COL["community"]) == "（不针对单个社区）"
     index = model.index(0, COL["flags"])
@@ -39,7 +68,10 @@ def test_cells_are_words_the_supervisor_reads(qtbot):
     assert model.headerData(COL["flags"], Qt.Orientation.Horizontal) == "质量提示"
     tr.set_language("en")
     model.retranslate()
-    assert model.text(0, COL["status"]) == "To review" and model.text(0, COL["flags"]) == "Missing required · Short answers"
+    assert (
+        model.text(0, COL["status"]) == "To review"
+        and model.text(0, COL["flags"]) == "Missing required · Short answers"
+    )
     assert model.text(0, COL["protocol"]) == "Officials' protocol (2026.1)"
 
 
@@ -65,8 +97,11 @@ def test_the_review_page_filters_through_its_check_menus(qtbot, library_store):
     library = load_library(store)
     official, cadre = library.by_role("official")[0], library.by_role("cadre")[0]
     made = {}
-    for name, protocol, community, who in (("a", official, "A", "王芳"), ("b", cadre, "B", "李强"),
-                                           ("c", cadre, "A", "王芳")):
+    for name, protocol, community, who in (
+        ("a", official, "A", "王芳"),
+        ("b", cadre, "B", "李强"),
+        ("c", cadre, "A", "王芳"),
+    ):
         interview = store.start_interview(protocol.sha256, community_id=community, fieldworker=who)
         store.finalize(interview)
         made[name] = interview

@@ -1,4 +1,5 @@
 """Continuous typing is saved while it goes on, not only after a pause; the status says what is pending."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Kill the app (SIGKILL, as a power cut would) while the fieldworker types without a pause: at most
 about the last second of typing is missing, and what is there is exactly what was typed."""
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """Words and numbers the fieldworker reads: one name for packages, question numbers without gaps,
 radio buttons for short choice lists, and a community profile that is filled, not interviewed."""
+
 from __future__ import annotations
 
 import re

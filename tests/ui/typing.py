@@ -1,4 +1,5 @@
 """Type like a fieldworker: ASCII as key presses, Chinese as a Chinese input method commits it."""
+
 from __future__ import annotations
 
 import re
