@@ -1119,15 +1119,7 @@ def already_sent_back(interview_id: str, at: str) -> ReviewError:
     )
 
 
-# -- interview screen --
-
-
-def database_in_use(path: Path, holder: object) -> DatabaseInUse:
-    """Another process holds the database (core/store.py raises through this name)."""
-    return DatabaseInUse(path, holder)
-
-
-# -- issue 11: the rest of the catalogue (SQLite classification, packages, the command line) ------
+# -- SQLite classification, packages, the command line ------------------------------------------
 
 
 def is_busy(error: Exception) -> bool:

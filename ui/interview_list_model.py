@@ -315,10 +315,6 @@ class InterviewFilter(QSortFilterProxyModel):
         if wanted != self._roles:
             self._change(lambda: setattr(self, "_roles", wanted))
 
-    @property
-    def is_filtering(self) -> bool:
-        return bool(self._terms) or self._statuses is not None or self._roles is not None
-
     def _change(self, apply) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+
             self.beginFilterChange()

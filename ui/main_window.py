@@ -23,7 +23,6 @@ OPEN_INTERVIEW = "open_interview"  # setting: the interview on screen; left behi
 add_strings(
     {
         "menu.file": ("文件(&F)", "&File"),
-        "menu.interview": ("访谈", "Interview"),
         "menu.new_interview": ("新建访谈…", "New interview…"),
         "menu.new_profile": ("新建社区概况…", "New community profile…"),
         "menu.identity": ("我的身份…", "My identity…"),

@@ -38,9 +38,6 @@ class Library:
     def by_role(self, role: str) -> list[Protocol]:
         return [p for p in self.protocols if p.role == role]
 
-    def by_form_id(self, form_id: str) -> Protocol | None:
-        return next((p for p in self.protocols if p.form_id == form_id), None)
-
 
 def _stat(path: Path) -> list[int]:
     info = path.stat()

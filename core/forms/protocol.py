@@ -17,16 +17,6 @@ if TYPE_CHECKING:
 QuestionType = Literal[
     "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note", "calculate"
 ]
-VALUE_TYPES: tuple[str, ...] = (
-    "text",
-    "integer",
-    "decimal",
-    "date",
-    "time",
-    "select_one",
-    "select_multiple",
-    "calculate",
-)
 ROLES: tuple[str, ...] = ("official", "street_staff", "cadre", "profile")
 CONSENT_QUESTION = "consent"
 CONSENT_GIVEN = "yes"

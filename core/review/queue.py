@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from yingzao.core.forms.engine import INTERVIEW_TIME
@@ -248,6 +248,3 @@ def _raw_label(column: str, row: QueueRow) -> str:
         "protocol": f"{row.protocol_id} {row.protocol_version}",
         "fieldworker": row.fieldworker,
     }[column]
-
-
-FILTER_FIELDS = tuple(f.name for f in fields(QueueFilter))

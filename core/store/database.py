@@ -521,17 +521,6 @@ class Store:
                 self._audit(interview_id, None, "outcome", current.outcome, outcome, now)
         self._cache(interview_id, (current.protocol_sha256, "completed"))
 
-    def set_community(self, interview_id: str, community_id: str | None) -> None:
-        current = self.interview(interview_id)
-        if current.community_id == community_id:
-            return
-        now = self._clock()
-        with self.transaction():
-            self.conn.execute(
-                "UPDATE interviews SET community_id = ?, updated_at = ? WHERE id = ?", (community_id, now, interview_id)
-            )
-            self._audit(interview_id, None, "community", current.community_id, community_id, now)
-
     def set_progress(self, interview_id: str, percent: int) -> None:
         """Derived from the answers (not audited): kept so lists need not evaluate every form."""
         with self.transaction():
