@@ -144,7 +144,7 @@ class CoverageGrid(QWidget):
     header is cut off and no column is pushed out of sight behind a horizontal scroll."""
 
     ROW, MIN_CELL, PAD = 28, 48, 4
-    MIN_POINTS = 6.5  # the smallest header font: below this a label is no longer readable
+    MIN_POINTS = 6.0  # the smallest header font: below this a label is no longer readable (DejaVu, with no CJK font, needs it in English)
 
     def __init__(self, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
