@@ -9,15 +9,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from yingzao.core import errors
-from yingzao.core.durable import fsync_file, fsync_folder
 from yingzao.core.forms.protocol import Protocol
-from yingzao.core.store import schema_check, writer_claim
+from yingzao.core.store import opening, writer_claim
 from yingzao.core.store.interviews import InterviewWrites
 from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from yingzao.core.store.records import (
@@ -36,7 +34,6 @@ from yingzao.core.store.snapshot import read_snapshot
 from yingzao.core.store.values import ValueProblem, to_stored
 from yingzao.core.timestamps import utc_now
 
-_BUSY_SECONDS = 10.0  # how long a write waits for another connection of this process before giving up
 UNSET: object = object()  # "leave this field as it is" in save_answer
 
 
@@ -65,7 +62,7 @@ class Store:
         self._claim: str | None = None
         self._conn: sqlite3.Connection | None = None
         # stat() reads the folder, not the file: it cannot disturb SQLite's locks on the file
-        existed = self.path.exists() and (self.path.stat().st_size > 0 or _wal_path(self.path).exists())
+        existed = self.path.exists() and (self.path.stat().st_size > 0 or opening.wal_path(self.path).exists())
         try:
             if read_only:
                 if not existed:
@@ -73,9 +70,9 @@ class Store:
             else:
                 self._take_claim(user)
                 if existed:
-                    self._check_wal_belongs()
-            self._conn = self._connect(read_only)
-            self._check_schema(existed)
+                    opening.check_wal_belongs(self.path)
+            self._conn = opening.connect(self.path, read_only)
+            opening.check_schema(self._conn, self.path, existed=existed, read_only=read_only)
             if not read_only:
                 self._migrate(existed)
                 self.conn.execute("PRAGMA journal_mode=WAL")
@@ -100,78 +97,6 @@ class Store:
             raise errors.DatabaseInUse(self.path, refused.holder) from None
         except OSError as error:
             raise errors.cannot_open(self.path, error) from error
-
-    def _connect(self, read_only: bool) -> sqlite3.Connection:
-        if read_only:
-            uri = self.path.resolve().as_uri()
-            conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=_BUSY_SECONDS)
-            try:
-                conn.execute("PRAGMA schema_version").fetchone()  # the first read opens the -shm
-            except sqlite3.OperationalError as error:
-                # read-only media: SQLite cannot make the -shm a WAL database needs. With no -wal
-                # beside it the main file is the whole database, and `immutable` reads it as it is.
-                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_CANTOPEN or _wal_path(self.path).exists():
-                    conn.close()
-                    raise
-                conn.close()
-                conn = sqlite3.connect(uri + "?immutable=1", uri=True)
-        else:
-            conn = sqlite3.connect(str(self.path), timeout=_BUSY_SECONDS)
-        # a file from elsewhere may define functions in views or defaults; none of it runs with our rights
-        conn.execute("PRAGMA trusted_schema=OFF")
-        return conn
-
-    def _check_schema(self, existed: bool) -> None:
-        """Refuse a file that is not Yingzao's, is newer, or holds any table, index, trigger or view
-        that Yingzao's migrations do not make: SQL stored in a file must never run here."""
-        conn = self.conn
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]  # NOTADB here for a non-SQLite file
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if existed and app_id != APPLICATION_ID:
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if app_id != 0 or version != 0 or tables:
-                raise errors.foreign_database(self.path)
-        if version > LATEST:
-            raise errors.newer_database(self.path, version, LATEST)
-        difference = schema_check.compare(conn, version)
-        if difference.unexpected:
-            raise errors.unexpected_schema(self.path, difference.unexpected)
-        if difference.missing:
-            raise errors.damaged_database(self.path, difference.missing)
-        if self.read_only and version < LATEST:
-            raise errors.read_only_needs_upgrade(self.path, version, LATEST)
-
-    def _check_wal_belongs(self) -> None:
-        """A -wal file left beside the database (after a crash, or copied there from elsewhere) is
-        replayed into it on open. Before that, look at the database through it without writing: a
-        -wal of another database shows as damage, or as another database's identity."""
-        wal = _wal_path(self.path)
-        try:
-            if not wal.exists() or wal.stat().st_size == 0:
-                return
-        except OSError:
-            return
-        uri = self.path.resolve().as_uri()
-        as_saved = as_seen = None
-        try:
-            # immutable: the main file alone, as it was before the -wal
-            with contextlib.closing(sqlite3.connect(uri + "?immutable=1", uri=True)) as bare:
-                bare.execute("PRAGMA trusted_schema=OFF")
-                as_saved = _database_id(bare)
-        except sqlite3.DatabaseError:
-            pass
-        try:
-            # read-only: through the -wal; a read-only connection never checkpoints it into the file
-            with contextlib.closing(sqlite3.connect(uri + "?mode=ro", uri=True)) as seen:
-                seen.execute("PRAGMA trusted_schema=OFF")
-                verdict = [row[0] for row in seen.execute("PRAGMA quick_check(1)")]
-                as_seen = _database_id(seen)
-        except sqlite3.DatabaseError as error:
-            if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-                return  # cannot look (read-only folder, busy): opening proper will say what is wrong
-            raise errors.foreign_wal(self.path) from error
-        if verdict != ["ok"] or (as_saved and as_seen and as_saved != as_seen):
-            raise errors.foreign_wal(self.path)
 
     def _migrate(self, existed: bool) -> None:
         conn = self.conn
@@ -214,24 +139,8 @@ class Store:
             writer_claim.release(claim)
 
     def backup(self, target: Path | str) -> Path:
-        """A consistent copy of the database, the latest saves included (they may still be in the
-        -wal file, which a plain copy of the .db misses), through SQLite's online backup."""
-        target = Path(target)
-        if target.resolve() == self.path.resolve():
-            raise errors.backup_onto_itself(target)
-        part = target.with_name(f".{target.name}.yzpart")
-        try:
-            part.unlink(missing_ok=True)
-            with contextlib.closing(sqlite3.connect(str(part))) as copy:
-                self.conn.backup(copy)
-                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-            fsync_file(part)
-            os.replace(part, target)
-            fsync_folder(target.parent)
-        except (OSError, sqlite3.Error) as error:
-            part.unlink(missing_ok=True)
-            raise errors.backup_failed(target, error) from error
-        return target
+        """A consistent copy of the database, the latest saves included (core/store/opening.py)."""
+        return opening.backup(self.conn, self.path, target)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -694,15 +603,3 @@ class _CacheBehind(Exception):
 def _type_changed(before: object, after: object) -> bool:
     # 1 == 1.0 == True in Python, but '1' stored as text and 1 stored as integer are different answers
     return before is not None and after is not None and type(before) is not type(after)
-
-
-def _wal_path(path: Path) -> Path:
-    return path.with_name(path.name + "-wal")
-
-
-def _database_id(conn: sqlite3.Connection) -> str | None:
-    try:
-        row = conn.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
-    except sqlite3.OperationalError:  # no settings table yet, or a file of schema 4 and before
-        return None
-    return row[0] if row else None
