@@ -32,23 +32,8 @@ from typing import Any
 
 from yingzao.core import errors
 from yingzao.core.review.comments import comments_from_audit
+from yingzao.core.store.records import INTERVIEW_FIELDS, LOCAL_FIELDS
 
-INTERVIEW_FIELDS = (
-    "id",
-    "protocol_sha256",
-    "protocol_id",
-    "protocol_version",
-    "respondent_role",
-    "community_id",
-    "fieldworker",
-    "device_id",
-    "status",
-    "started_at",
-    "ended_at",
-    "updated_at",
-    "outcome",
-)
-LOCAL_FIELDS = ("last_question", "progress")  # carried with the version, not hashed
 ANSWER_FIELDS = ("question", "value", "marker", "note", "updated_at", "updated_by")
 AUDIT_FIELDS = ("at", "user", "device_id", "question", "field", "old", "new")
 PARADATA_FIELDS = ("question", "seconds", "visits", "updated_at")

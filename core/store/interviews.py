@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from yingzao.core.store.records import INTERVIEW_FIELDS, LOCAL_FIELDS
+
 if TYPE_CHECKING:
     from yingzao.core.store.database import Store
 
@@ -165,22 +167,4 @@ def _check_columns(columns: Iterable[str]) -> None:
         raise ValueError(f"not a column of interviews: {bad[0]!r}")
 
 
-_INTERVIEW_COLUMNS = frozenset(
-    (
-        "id",
-        "protocol_sha256",
-        "protocol_id",
-        "protocol_version",
-        "respondent_role",
-        "community_id",
-        "fieldworker",
-        "device_id",
-        "status",
-        "started_at",
-        "ended_at",
-        "updated_at",
-        "last_question",
-        "outcome",
-        "progress",
-    )
-)
+_INTERVIEW_COLUMNS = frozenset(INTERVIEW_FIELDS + LOCAL_FIELDS)

@@ -74,3 +74,23 @@ class QuestionTime:
     question: str
     seconds: float
     visits: int
+
+
+# The interview row as packages carry and hash it (core/exchange/content_hash.py), and the columns
+# kept with it on each laptop but not hashed.
+INTERVIEW_FIELDS = (
+    "id",
+    "protocol_sha256",
+    "protocol_id",
+    "protocol_version",
+    "respondent_role",
+    "community_id",
+    "fieldworker",
+    "device_id",
+    "status",
+    "started_at",
+    "ended_at",
+    "updated_at",
+    "outcome",
+)
+LOCAL_FIELDS = ("last_question", "progress")  # carried with the version, not hashed
