@@ -7,6 +7,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# the laptop and master fixtures of the package and merge tests, for every test module
+pytest_plugins = ["tests.laptops"]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

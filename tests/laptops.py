@@ -106,3 +106,25 @@ def canonical_dump(store: Store) -> dict:
         "protocols": rows("SELECT sha256 FROM protocols"),
         "communities": rows("SELECT id, name FROM communities"),
     }
+
+
+@pytest.fixture
+def make_laptop(laptop_template, tmp_path):
+    """Laptops made on demand, each a copy of the template database; closed after the test."""
+    made = []
+
+    def make(name: str, user: str = "访员") -> Laptop:
+        made.append(Laptop(laptop_template, tmp_path / f"{name}.db", user))
+        return made[-1]
+
+    yield make
+    for laptop in made:
+        laptop.close()
+
+
+@pytest.fixture
+def master(tmp_path):
+    """The researcher's empty master database."""
+    store = Store(tmp_path / "master.db", user="研究者")
+    yield store
+    store.close()

@@ -32,26 +32,6 @@ from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401 
 pytestmark = pytest.mark.usefixtures("english_errors")
 
 
-@pytest.fixture
-def make_laptop(laptop_template, tmp_path):  # noqa: F811
-    made = []
-
-    def make(name: str, user: str = "访员") -> Laptop:
-        made.append(Laptop(laptop_template, tmp_path / f"{name}.db", user))
-        return made[-1]
-
-    yield make
-    for laptop in made:
-        laptop.close()
-
-
-@pytest.fixture
-def master(tmp_path):
-    store = Store(tmp_path / "master.db", user="研究者")
-    yield store
-    store.close()
-
-
 def only(report):
     assert len(report.packages) == 1
     return report.packages[0]

@@ -31,26 +31,6 @@ def english(monkeypatch):
     monkeypatch.setattr(errors, "_language", "en")
 
 
-@pytest.fixture
-def make_laptop(laptop_template, tmp_path):  # noqa: F811
-    made = []
-
-    def make(name: str, user: str = "访员") -> Laptop:
-        made.append(Laptop(laptop_template, tmp_path / f"{name}.db", user))
-        return made[-1]
-
-    yield make
-    for laptop in made:
-        laptop.close()
-
-
-@pytest.fixture
-def master(tmp_path):
-    store = Store(tmp_path / "master.db", user="研究者")
-    yield store
-    store.close()
-
-
 # -- 8: the merge report ---------------------------------------------------------------------
 
 

@@ -14,7 +14,6 @@ from yingzao.core.exchange import package as package_module
 from yingzao.core.exchange.json_limits import json_depth_exceeds
 from yingzao.core.exchange.merge import merge_packages
 from yingzao.core.exchange.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
-from yingzao.core.store.database import Store
 
 from tests.core.package_edit import lines_of, manifest_of, members_of, reseal, write_members
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
@@ -30,13 +29,6 @@ def laptop(laptop_template, tmp_path):  # noqa: F811
     laptop = Laptop(laptop_template, tmp_path / "laptop.db", "王芳")
     yield laptop
     laptop.close()
-
-
-@pytest.fixture
-def master(tmp_path):
-    store = Store(tmp_path / "master.db", user="研究者")
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from yingzao.core.review import decisions as review
 from yingzao.core.review.comments import REVIEW_FIELD
 from yingzao.core.store.database import Store
 
-from tests.core.test_merge import conflicted, make_laptop, master  # noqa: F401  (fixtures)
+from tests.core.test_merge import conflicted
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
 
@@ -115,7 +115,7 @@ def test_a_write_inside_a_snapshot_is_refused_not_lost(laptop_template, tmp_path
     wang.close()
 
 
-def test_a_conflict_resolution_is_seen_by_the_next_save(make_laptop, master, tmp_path):  # noqa: F811
+def test_a_conflict_resolution_is_seen_by_the_next_save(make_laptop, master, tmp_path):
     wang, _copy, interview_id, label = conflicted(make_laptop, master, tmp_path)
     question = wang.texts[3]
     assert master.save_answer(interview_id, question, "研究者补的")  # the copy's draft is shown: editable
@@ -126,7 +126,7 @@ def test_a_conflict_resolution_is_seen_by_the_next_save(make_laptop, master, tmp
     assert master.answer(interview_id, question).value == "研究者补的"
 
 
-def test_communities_a_package_carries_are_added_never_renamed(make_laptop, master, tmp_path):  # noqa: F811
+def test_communities_a_package_carries_are_added_never_renamed(make_laptop, master, tmp_path):
     wang = make_laptop("wang", "王芳")
     wang.interview(answers=1, community="A")
     merge_packages(master, [wang.pack(tmp_path / "first.yzpack")])
