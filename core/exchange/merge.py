@@ -13,7 +13,7 @@ version is below another when its audit log is a proper prefix of the other's:
   version changed last.
 
 The result does not depend on the order packages are merged in. Each package merges in one
-transaction after it has been validated whole (core/package.py), so a refused or cancelled package
+transaction after it has been validated whole (core/exchange/unpack.py), so a refused or cancelled package
 leaves the master exactly as it was. Paradata merge by keeping, per question, the row with the most
 visits. Every interview a package carried gets a `merged` audit row (bookkeeping, not content).
 Review comments travel as audit rows (core/comments.py); each version's are added to `comments` by
@@ -42,7 +42,8 @@ from yingzao.core.exchange.content_hash import (
     continues,
     held_version,
 )
-from yingzao.core.exchange.package import KIND_REVIEW, Package, read_manifest, read_package
+from yingzao.core.exchange.package import KIND_REVIEW
+from yingzao.core.exchange.unpack import Package, read_manifest, read_package
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.review.comments import insert_comments
 

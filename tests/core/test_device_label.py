@@ -8,7 +8,7 @@ import pytest
 
 from yingzao.core.errors import PackageError
 from yingzao.core.exchange.merge import MERGED, merge_packages
-from yingzao.core.exchange.package import read_manifest, read_package
+from yingzao.core.exchange.unpack import read_manifest, read_package
 from yingzao.core.export.workbook import export_workbook
 
 from tests.core.package_edit import manifest_of, members_of, reseal, write_members

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from yingzao.core.errors import PackageError
 from yingzao.core.exchange.merge import merge_package
-from yingzao.core.exchange.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
+from yingzao.core.exchange.package import COMMUNITIES, INTERVIEWS, MANIFEST
+from yingzao.core.exchange.unpack import read_package
 from yingzao.core.store.database import Store
 
 from tests.core.package_edit import write_members

@@ -11,7 +11,8 @@ import pytest
 
 from yingzao.core.errors import PackageError
 from yingzao.core.exchange.content_hash import load_version
-from yingzao.core.exchange.package import FORMAT_VERSION, INTERVIEWS, MANIFEST, last_export, pack_session, read_package
+from yingzao.core.exchange.package import FORMAT_VERSION, INTERVIEWS, MANIFEST, last_export, pack_session
+from yingzao.core.exchange.unpack import read_package
 
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 

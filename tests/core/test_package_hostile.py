@@ -10,10 +10,11 @@ import pytest
 
 from yingzao.core import errors
 from yingzao.core.errors import PackageError
-from yingzao.core.exchange import package as package_module
+from yingzao.core.exchange import unpack
 from yingzao.core.exchange.json_limits import json_depth_exceeds
 from yingzao.core.exchange.merge import merge_packages
-from yingzao.core.exchange.package import COMMUNITIES, INTERVIEWS, MANIFEST, read_package
+from yingzao.core.exchange.package import COMMUNITIES, INTERVIEWS, MANIFEST
+from yingzao.core.exchange.unpack import read_package
 
 from tests.core.package_edit import lines_of, manifest_of, members_of, reseal, write_members
 from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
@@ -209,7 +210,7 @@ def test_a_member_that_inflates_far_beyond_its_size_is_refused_from_the_director
 
 
 def test_the_total_unpacked_size_is_capped(package, master, tmp_path, monkeypatch, english):
-    monkeypatch.setattr(package_module, "MAX_TOTAL_BYTES", 1000)
+    monkeypatch.setattr(unpack, "MAX_TOTAL_BYTES", 1000)
     reason = refused(master, package)
     assert "larger than Yingzao accepts" in reason and "s.yzpack" not in reason  # the report names the file
 

@@ -12,8 +12,9 @@ from yingzao import main
 from yingzao.core.errors import PackageError, ReviewError
 from yingzao.core.exchange.content_hash import load_version
 from yingzao.core.exchange.merge import merge_packages
-from yingzao.core.exchange.package import INTERVIEWS, MANIFEST, read_package
+from yingzao.core.exchange.package import INTERVIEWS, MANIFEST
 from yingzao.core.exchange.review_package import pack_review, pending_by_fieldworker, pending_reviews
+from yingzao.core.exchange.unpack import read_package
 from yingzao.core.review import decisions as review
 from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 from yingzao.core.store.database import Store

@@ -9,7 +9,7 @@ import pytest
 
 from yingzao.core.exchange.conflicts import count_open_conflicts
 from yingzao.core.exchange.merge import merge_packages
-from yingzao.core.exchange.package import read_package
+from yingzao.core.exchange.unpack import read_package
 from yingzao.core.store.database import Store
 from yingzao.ui.conflict_dialog import ConflictsDialog
 from yingzao.ui.i18n import Translator
