@@ -199,6 +199,165 @@ MIGRATIONS: list[list[str]] = [
         "INSERT OR IGNORE INTO settings (key, value) VALUES ('database_id', lower(hex(randomblob(16))))",
         "ALTER TABLE packages ADD COLUMN device_label TEXT NOT NULL DEFAULT ''",  # '' : a package without one
     ],
+    # 6: the researcher's coding (core/coding/): codes the researcher owns (an overlay on the shipped
+    # codebook), codings over spans of answers and notes, memos, decisions on the protocol's suggested
+    # codes, their own append-only log, and a full-text index of every answer and note.
+    # Offsets are in Unicode code points of the answer's stored text (or its note).
+    [
+        # a code the researcher added or changed; shipped codes without a row here are as shipped
+        """CREATE TABLE IF NOT EXISTS codes (
+            id TEXT PRIMARY KEY,
+            family TEXT NOT NULL,
+            parent TEXT NOT NULL DEFAULT '',
+            label_zh TEXT NOT NULL,
+            label_en TEXT NOT NULL,
+            definition_zh TEXT NOT NULL DEFAULT '',
+            definition_en TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '',  -- '', 'unrecovered', 'retired'
+            colour TEXT NOT NULL DEFAULT '',  -- '#rrggbb' or '' (the family's)
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            device_id TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        # a code merged into another: its codings moved, its id still resolves
+        """CREATE TABLE IF NOT EXISTS code_aliases (
+            alias TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            device_id TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS codings (
+            id TEXT PRIMARY KEY,            -- UUID, the same on every laptop
+            interview_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            target TEXT NOT NULL CHECK (target IN ('answer', 'note')),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,            -- the text as it was coded
+            code TEXT NOT NULL,
+            coder TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('coded', 'suggestion')),
+            memo TEXT NOT NULL DEFAULT '',
+            pinned INTEGER NOT NULL DEFAULT 0,        -- a key quote
+            pinned_for TEXT NOT NULL DEFAULT '',      -- '' or the community of the cell it is key for
+            state TEXT NOT NULL CHECK (state IN ('live', 'deleted')),
+            anchor TEXT NOT NULL DEFAULT 'ok' CHECK (anchor IN ('ok', 'check', 'text_changed')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            device_id TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS codings_answer ON codings(interview_id, question, target)",
+        "CREATE INDEX IF NOT EXISTS codings_code ON codings(code, interview_id)",
+        "CREATE INDEX IF NOT EXISTS codings_anchor ON codings(anchor) WHERE anchor <> 'ok'",
+        """CREATE TABLE IF NOT EXISTS memos (
+            id TEXT PRIMARY KEY,            -- UUID
+            about TEXT NOT NULL CHECK (about IN ('code', 'interview', 'community', 'coding')),
+            about_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            author TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('live', 'deleted')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            device_id TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS memos_about ON memos(about, about_id)",
+        # a researcher's decision on a code the protocol suggests for an answer: accepting makes a
+        # coding (origin 'suggestion'); rejecting is recorded here so it is not suggested again
+        """CREATE TABLE IF NOT EXISTS suggestion_decisions (
+            interview_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            code TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('rejected', 'open')),
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            PRIMARY KEY (interview_id, question, code)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS coding_audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            kind TEXT NOT NULL,             -- code, alias, coding, memo, decision
+            record_id TEXT NOT NULL,
+            action TEXT NOT NULL,           -- created, changed, deleted, merged (from a package), ...
+            old TEXT,                       -- the record before, as JSON
+            new TEXT                        -- the record after, as JSON
+        )""",
+        "CREATE INDEX IF NOT EXISTS coding_audit_record ON coding_audit(kind, record_id, id)",
+        """CREATE TRIGGER coding_audit_no_update BEFORE UPDATE ON coding_audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        """CREATE TRIGGER coding_audit_no_delete BEFORE DELETE ON coding_audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        """CREATE TRIGGER coding_audit_no_replace BEFORE INSERT ON coding_audit
+           WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM coding_audit WHERE id = NEW.id)
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        # every answer's and note's text, kept by triggers whatever writes the answers (an edit, a
+        # merge, a conflict resolution), indexed by FTS5 with the trigram tokenizer: Chinese has no
+        # spaces, and trigrams find 议事会 inside 居民议事会制度. The migration's last statement fills
+        # it from the answers a database already holds.
+        """CREATE TABLE IF NOT EXISTS search_text (
+            id INTEGER PRIMARY KEY,
+            interview_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            target TEXT NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (interview_id, question, target)
+        )""",
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_text_fts USING fts5(text, content='search_text',"
+        " content_rowid='id', tokenize='trigram')",
+        # the index is brought up to date from this journal before each search (core/coding/search.py):
+        # with trusted_schema off, as every connection here runs, a trigger may not write a virtual table
+        """CREATE TABLE IF NOT EXISTS search_pending (
+            seq INTEGER PRIMARY KEY,
+            op TEXT NOT NULL CHECK (op IN ('insert', 'delete')),
+            row_id INTEGER NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        """CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN
+             INSERT INTO search_pending (op, row_id, text) VALUES ('insert', new.id, new.text);
+           END""",
+        """CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
+             INSERT INTO search_pending (op, row_id, text) VALUES ('delete', old.id, old.text);
+           END""",
+        # an INSERT OR REPLACE of an answer fires no delete trigger: the insert trigger clears first
+        """CREATE TRIGGER answers_text_ai AFTER INSERT ON answers BEGIN
+             DELETE FROM search_text WHERE interview_id = new.interview_id AND question = new.question;
+             INSERT INTO search_text (interview_id, question, target, text)
+               SELECT new.interview_id, new.question, 'answer', new.value
+               WHERE typeof(new.value) = 'text' AND new.value <> '';
+             INSERT INTO search_text (interview_id, question, target, text)
+               SELECT new.interview_id, new.question, 'note', new.note
+               WHERE typeof(new.note) = 'text' AND new.note <> '';
+             UPDATE codings SET anchor = 'check'
+               WHERE interview_id = new.interview_id AND question = new.question AND anchor = 'ok';
+           END""",
+        """CREATE TRIGGER answers_text_au AFTER UPDATE ON answers
+           WHEN old.value IS NOT new.value OR old.note IS NOT new.note BEGIN
+             DELETE FROM search_text WHERE interview_id = new.interview_id AND question = new.question;
+             INSERT INTO search_text (interview_id, question, target, text)
+               SELECT new.interview_id, new.question, 'answer', new.value
+               WHERE typeof(new.value) = 'text' AND new.value <> '';
+             INSERT INTO search_text (interview_id, question, target, text)
+               SELECT new.interview_id, new.question, 'note', new.note
+               WHERE typeof(new.note) = 'text' AND new.note <> '';
+             UPDATE codings SET anchor = 'check'
+               WHERE interview_id = new.interview_id AND question = new.question AND anchor = 'ok';
+           END""",
+        """CREATE TRIGGER answers_text_ad AFTER DELETE ON answers BEGIN
+             DELETE FROM search_text WHERE interview_id = old.interview_id AND question = old.question;
+             UPDATE codings SET anchor = 'check'
+               WHERE interview_id = old.interview_id AND question = old.question AND anchor = 'ok';
+           END""",
+        """INSERT INTO search_text (interview_id, question, target, text)
+           SELECT interview_id, question, 'answer', value FROM answers WHERE typeof(value) = 'text' AND value <> ''
+           UNION ALL
+           SELECT interview_id, question, 'note', note FROM answers WHERE typeof(note) = 'text' AND note <> ''""",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)
