@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +25,16 @@ FAMILIES: dict[str, tuple[str, str, int]] = {
     "unit": ("产业空间基层单元", "Basic units of industrial space", 6),
     "resource": ("人、文、地、产、景", "Five resources of community building", 7),
     "strategy": ("案例策略", "Case strategies", 8),
+    "emergent": ("涌现编码", "Emergent codes", 9),  # inductive codes a researcher adds from the field
 }
 INTERVIEW_FAMILIES = ("dimension", "actor", "factor")  # every interview protocol must cover these
 COLUMNS = ("id", "family", "parent", "label_zh", "label_en", "definition_zh", "definition_en", "source", "status")
-STATUSES = ("", "unrecovered")  # unrecovered: its child codes cannot be read in the source
+# written by `codebook --out` and read when present: a code's colour, and the code a merged one became
+OPTIONAL_COLUMNS = ("colour", "merged_into")
+# unrecovered: its child codes cannot be read in the source; retired: no longer applied, its codings
+# stay; merged: its codings moved to `merged_into`, its id still resolves there
+STATUSES = ("", "unrecovered", "retired", "merged")
+_COLOUR = re.compile(r"^(#[0-9a-fA-F]{6})?$")
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(\.[A-Z0-9]+)*$")
 
 
@@ -42,6 +49,8 @@ class Code:
     definition_en: str
     source: str
     status: str = ""
+    colour: str = ""
+    merged_into: str = ""
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" and self.label_en else self.label_zh
@@ -52,6 +61,11 @@ class Code:
     @property
     def unrecovered(self) -> bool:
         return self.status == "unrecovered"
+
+    @property
+    def codable(self) -> bool:
+        """Whether new codings may use it (retired and merged codes keep theirs)."""
+        return self.status not in ("retired", "merged")
 
 
 class Codebook:
@@ -131,7 +145,7 @@ def parse_codebook(text: str, file_name: str = "codebook.csv") -> Codebook:
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
         if not any(row.values()):
             continue
-        code = Code(**{column: row.get(column, "") for column in COLUMNS})
+        code = Code(**{column: row.get(column, "") for column in COLUMNS + OPTIONAL_COLUMNS})
         if not _ID.match(code.id):
             add(
                 row_number,
@@ -170,15 +184,42 @@ def parse_codebook(text: str, file_name: str = "codebook.csv") -> Codebook:
             add(
                 row_number,
                 Text(
-                    f"status“{code.status}”必须为空或“unrecovered”。",
-                    f"status '{code.status}' must be empty or 'unrecovered'.",
+                    f"status“{code.status}”必须为空或 unrecovered、retired、merged 之一。",
+                    f"status '{code.status}' must be empty or one of unrecovered, retired, merged.",
                 ),
                 "status",
+            )
+        if not _COLOUR.match(code.colour):
+            add(
+                row_number,
+                Text(
+                    f"colour“{code.colour}”必须为空或形如 #1f77b4 的颜色。",
+                    f"colour '{code.colour}' must be empty or a colour like #1f77b4.",
+                ),
+                "colour",
+            )
+        if (code.status == "merged") != bool(code.merged_into):
+            add(
+                row_number,
+                Text(
+                    f"编码“{code.id}”：status 为 merged 时必须填写 merged_into，反之亦然。",
+                    f"code '{code.id}': merged_into is needed exactly when status is merged.",
+                ),
+                "merged_into",
             )
         rows.setdefault(code.id, row_number)
         codes.append(code)
     by_id = {code.id: code for code in codes}
     for code in codes:
+        if code.merged_into and code.merged_into not in by_id:
+            add(
+                rows[code.id],
+                Text(
+                    f"“{code.id}”的 merged_into“{code.merged_into}”不是本文件中的编码。",
+                    f"merged_into '{code.merged_into}' of '{code.id}' is not a code in this file.",
+                ),
+                "merged_into",
+            )
         if not code.parent:
             continue
         parent = by_id.get(code.parent)
@@ -223,3 +264,14 @@ def _has_cycle(code_id: str, by_id: dict[str, Code]) -> bool:
         seen.add(parent)
         parent = by_id[parent].parent
     return False
+
+
+def codebook_csv(codes: Iterable[Code]) -> str:
+    """The codes in the format of forms/codebook.csv (UTF-8 with BOM when written as bytes), so a
+    codebook grown in the field can be shipped back into forms/."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS + OPTIONAL_COLUMNS)
+    for code in codes:
+        writer.writerow([getattr(code, column) for column in COLUMNS + OPTIONAL_COLUMNS])
+    return out.getvalue()

@@ -45,7 +45,7 @@ SURVEY_COLUMNS = {
     "codes",
     "identifying",
 }
-CHOICE_COLUMNS = {"list_name", "name", "label"}
+CHOICE_COLUMNS = {"list_name", "name", "label", "codes"}
 SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "respondent_role"}
 NOT_ASKED_COLUMNS = {"code", "reason"}
 TRANSLATABLE = {"label", "hint", "required_message", "constraint_message", "probe", "form_title", "reason"}
@@ -239,7 +239,7 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
     default_lang = (
         language_code(settings.get("default_language", "")) if settings.get("default_language") else "default"
     )
-    choices = _choices(book, ctx, default_lang)
+    choices = _choices(book, ctx, default_lang, codebook)
     questions, sections, languages, expressions = _survey(survey, ctx, default_lang, choices)
     if default_lang == "default":
         real = [lang for lang in languages if lang != "default"]
@@ -297,7 +297,9 @@ def _settings(book: xlsform.Workbook, ctx: _Context) -> dict:
     return result
 
 
-def _choices(book: xlsform.Workbook, ctx: _Context, default_lang: str) -> dict[str, tuple[Choice, ...]]:
+def _choices(
+    book: xlsform.Workbook, ctx: _Context, default_lang: str, codebook: Codebook | None
+) -> dict[str, tuple[Choice, ...]]:
     sheet = book.sheets.get("choices")
     if sheet is None:
         return {}
@@ -333,7 +335,9 @@ def _choices(book: xlsform.Workbook, ctx: _Context, default_lang: str) -> dict[s
                 ),
                 "label",
             )
-        lists.setdefault(list_name, []).append(Choice(name, labels))
+        codes = tuple(c for c in re.split(r"[\s,;，；]+", plain.get("codes", "")) if c)
+        _check_codes(codes, codebook, ctx, "choices", row_number)
+        lists.setdefault(list_name, []).append(Choice(name, labels, codes))
     return {k: tuple(v) for k, v in lists.items()}
 
 

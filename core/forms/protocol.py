@@ -62,6 +62,7 @@ def compiled(source: str) -> Expression:
 class Choice:
     name: str
     labels: Labels
+    codes: tuple[str, ...] = ()  # codes this choice suggests when chosen (ticking 街道办事处 suggests ACT.GOV)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,10 @@ class Protocol:
                 Question(**{**q, "relevant": tuple(q["relevant"]), "codes": tuple(q["codes"])})
                 for q in data["questions"]
             ),
-            choices={k: tuple(Choice(**c) for c in v) for k, v in data["choices"].items()},
+            choices={
+                k: tuple(Choice(**{**c, "codes": tuple(c.get("codes", ()))}) for c in v)
+                for k, v in data["choices"].items()
+            },
             not_asked=data.get("not_asked", {}),
             source_name=data.get("source_name", ""),
             sha256=data.get("sha256", ""),

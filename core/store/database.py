@@ -16,6 +16,7 @@ from pathlib import Path
 from yingzao.core import errors
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store import opening, writer_claim
+from yingzao.core.store.codings import CodingRecords
 from yingzao.core.store.interviews import InterviewWrites
 from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from yingzao.core.store.records import (
@@ -57,6 +58,7 @@ class Store:
         # database says, and its UPDATE re-checks both inside the write (see save_answer).
         self._interview_cache: dict[str, tuple[str, str]] = {}
         self.writes = InterviewWrites(self)  # the interview aggregate's bulk write paths (merge, conflicts, review)
+        self.coding = CodingRecords(self)  # the researcher's codes, codings, memos (core/store/codings.py)
         self._savepoints = itertools.count(1)
         self._snapshots = 0  # read snapshots this store opened and has not ended (see snapshot())
         self._claim: str | None = None

@@ -1,0 +1,415 @@
+"""The coding layer's tables (schema 6): codes the researcher changed, aliases of merged codes,
+codings, memos, decisions on suggested codes, and the coding audit log.
+
+Owned by a `Store` as `store.coding`; the only place that writes these tables. Every record carries
+who changed it last, on which device and when, and a later version replaces an earlier one
+whichever order they arrive in (`newer` below): a merge is a set of such upserts, so merging twice,
+or in another order, ends the same. Deletions are tombstones (`state = 'deleted'`), so a later merge
+of an older copy never brings a deleted coding back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from yingzao.core.store.database import Store
+
+TARGETS = ("answer", "note")
+ORIGINS = ("coded", "suggestion")
+
+
+@dataclass(frozen=True)
+class Coding:
+    id: str
+    interview_id: str
+    question: str
+    target: str  # 'answer' or 'note'
+    start: int  # Unicode code points into the text, end exclusive
+    end: int
+    quote: str  # the text as it was coded
+    code: str
+    coder: str
+    origin: str  # 'coded', or 'suggestion' (a protocol's suggested code the researcher accepted)
+    memo: str
+    pinned: int  # 1: a key quote
+    pinned_for: str  # '' or the community whose cell it is key for
+    state: str  # 'live' or 'deleted'
+    anchor: str  # 'ok', 'check' (its answer was written since), 'text_changed'
+    created_at: str
+    updated_at: str
+    updated_by: str
+    device_id: str
+
+    @property
+    def live(self) -> bool:
+        return self.state == "live"
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    """A code as the researcher made or changed it (shipped codes have no row until changed)."""
+
+    id: str
+    family: str
+    parent: str
+    label_zh: str
+    label_en: str
+    definition_zh: str
+    definition_en: str
+    source: str
+    status: str  # '', 'unrecovered', 'retired'
+    colour: str
+    updated_at: str
+    updated_by: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class Alias:
+    alias: str
+    code: str
+    updated_at: str
+    updated_by: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class Memo:
+    id: str
+    about: str  # 'code', 'interview', 'community', 'coding'
+    about_id: str
+    text: str
+    author: str
+    state: str
+    created_at: str
+    updated_at: str
+    updated_by: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    interview_id: str
+    question: str
+    code: str
+    decision: str  # 'rejected', or 'open' (a rejection taken back)
+    updated_at: str
+    updated_by: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class CodingAuditEntry:
+    id: int
+    at: str
+    user: str
+    device_id: str
+    kind: str
+    record_id: str
+    action: str
+    old: str | None
+    new: str | None
+
+
+# table, its record class, its key columns; the order of each class's fields is the table's
+_TABLES: dict[str, tuple[str, type, tuple[str, ...]]] = {
+    "code": ("codes", CodeRow, ("id",)),
+    "alias": ("code_aliases", Alias, ("alias",)),
+    "coding": ("codings", Coding, ("id",)),
+    "memo": ("memos", Memo, ("id",)),
+    "decision": ("suggestion_decisions", Decision, ("interview_id", "question", "code")),
+}
+# derived on each laptop from its own answers: never taken from another copy of the record
+_LOCAL = {"coding": ("anchor",)}
+RECORD_KINDS = tuple(_TABLES)
+
+
+def _columns(kind: str) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(_TABLES[kind][1]))
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def record_key(kind: str, record: Any) -> str:
+    """The id the audit log names a record by."""
+    return "/".join(str(getattr(record, k)) for k in _TABLES[kind][2])
+
+
+def as_json(record: Any) -> str:
+    return json.dumps(asdict(record), ensure_ascii=False, sort_keys=True)
+
+
+class CodingRecords:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _select(self, kind: str, where: str = "", args: Sequence[object] = (), order: str = "") -> list[Any]:
+        table, cls, _key = _TABLES[kind]
+        sql = f"SELECT {_quoted(_columns(kind))} FROM {table}"
+        if where:
+            sql += f" WHERE {where}"
+        if order:
+            sql += f" ORDER BY {order}"
+        return [cls(*row) for row in self._store.conn.execute(sql, tuple(args))]
+
+    def code_rows(self) -> list[CodeRow]:
+        return self._select("code", order="id")
+
+    def aliases(self) -> list[Alias]:
+        return self._select("alias", order="alias")
+
+    def coding(self, coding_id: str) -> Coding | None:
+        found = self._select("coding", "id = ?", (coding_id,))
+        return found[0] if found else None
+
+    def codings(
+        self,
+        interview_id: str | None = None,
+        *,
+        question: str | None = None,
+        include_deleted: bool = False,
+    ) -> list[Coding]:
+        where, args = [], []
+        if interview_id is not None:
+            where.append("interview_id = ?")
+            args.append(interview_id)
+        if question is not None:
+            where.append("question = ?")
+            args.append(question)
+        if not include_deleted:
+            where.append("state = 'live'")
+        return self._select("coding", " AND ".join(where), args, order="interview_id, question, target, start, id")
+
+    def iter_live_codings(self, batch: int = 5000) -> Iterator[list[Coding]]:
+        """Every live coding in interview order, a batch at a time (an export of 300,000)."""
+        cursor = self._store.conn.execute(
+            f"SELECT {_quoted(_columns('coding'))} FROM codings WHERE state = 'live'"
+            " ORDER BY interview_id, question, target, start, id"
+        )
+        while rows := cursor.fetchmany(batch):
+            yield [Coding(*row) for row in rows]
+
+    def memos(self, about: str | None = None, about_id: str | None = None, *, include_deleted: bool = False):
+        where, args = [], []
+        if about is not None:
+            where.append("about = ?")
+            args.append(about)
+        if about_id is not None:
+            where.append("about_id = ?")
+            args.append(about_id)
+        if not include_deleted:
+            where.append("state = 'live'")
+        return self._select("memo", " AND ".join(where), args, order="updated_at, id")
+
+    def memo(self, memo_id: str) -> Memo | None:
+        found = self._select("memo", "id = ?", (memo_id,))
+        return found[0] if found else None
+
+    def decisions(self, interview_id: str | None = None) -> list[Decision]:
+        if interview_id is None:
+            return self._select("decision", order="interview_id, question, code")
+        return self._select("decision", "interview_id = ?", (interview_id,), order="question, code")
+
+    def audit(self, kind: str | None = None, record_id: str | None = None) -> list[CodingAuditEntry]:
+        where, args = [], []
+        if kind is not None:
+            where.append("kind = ?")
+            args.append(kind)
+        if record_id is not None:
+            where.append("record_id = ?")
+            args.append(record_id)
+        sql = "SELECT id, at, user, device_id, kind, record_id, action, old, new FROM coding_audit"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [CodingAuditEntry(*row) for row in self._store.conn.execute(sql + " ORDER BY id", args)]
+
+    def changed_since(self, stamp: str) -> dict[str, list[Any]]:
+        """Every record changed after `stamp` ('' : all of them), by kind: what a package carries."""
+        return {kind: self._select(kind, "updated_at > ?", (stamp,)) for kind in _TABLES}
+
+    def interviews_with_changes_since(self, stamp: str) -> set[str]:
+        conn = self._store.conn
+        found = {r[0] for r in conn.execute("SELECT DISTINCT interview_id FROM codings WHERE updated_at > ?", (stamp,))}
+        found |= {
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT interview_id FROM suggestion_decisions WHERE updated_at > ?", (stamp,)
+            )
+        }
+        found |= {
+            r[0]
+            for r in conn.execute("SELECT about_id FROM memos WHERE about = 'interview' AND updated_at > ?", (stamp,))
+        }
+        return found
+
+    def last_change(self) -> str:
+        """The latest `updated_at` of any coding record ('' before the first)."""
+        parts = " UNION ALL ".join(f"SELECT max(updated_at) AS m FROM {table}" for table, _c, _k in _TABLES.values())
+        return self._store.conn.execute(f"SELECT max(m) FROM ({parts})").fetchone()[0] or ""
+
+    # -- writing one record (an action of this database's user) --------------------------------
+
+    def put(self, kind: str, record: Any, action: str, old: Any = None) -> None:
+        """Write one record as it now is, with its audit row, in one transaction."""
+        table, _cls, _key = _TABLES[kind]
+        store = self._store
+        with store.transaction():
+            store.conn.execute(
+                f"INSERT OR REPLACE INTO {table} ({_quoted(_columns(kind))})"
+                f" VALUES ({', '.join('?' for _ in _columns(kind))})",
+                tuple(getattr(record, c) for c in _columns(kind)),
+            )
+            self._log(kind, record_key(kind, record), action, old, record)
+
+    def move_codings(self, old_code: str, new_code: str, at: str) -> int:
+        """Every coding of `old_code` becomes one of `new_code` (a merge of two codes)."""
+        store = self._store
+        moved = self.codings_of_code(old_code)
+        with store.transaction():
+            for coding in moved:
+                after = _replace(coding, code=new_code, updated_at=at, updated_by=store.user, device_id=store.device_id)
+                self.put("coding", after, "code_merged", coding)
+        return len(moved)
+
+    def codings_of_code(self, code: str) -> list[Coding]:
+        return self._select("coding", "code = ?", (code,))
+
+    def set_anchor(self, coding_id: str, start: int, end: int, anchor: str, before: Coding | None) -> None:
+        """Re-anchor a coding after its text changed: local bookkeeping, not a new version of the
+        record (every laptop re-anchors the same way from the same text)."""
+        with self._store.transaction():
+            self._store.conn.execute(
+                'UPDATE codings SET start = ?, "end" = ?, anchor = ? WHERE id = ?', (start, end, anchor, coding_id)
+            )
+            if before is not None and (before.start, before.end, before.anchor) != (start, end, anchor):
+                action = "re_anchored" if anchor == "ok" else "text_changed"
+                self._log("coding", coding_id, action, before, _replace(before, start=start, end=end, anchor=anchor))
+
+    def settle_unchanged_anchors(self) -> int:
+        """Codings marked 'check' whose text still reads the same at their offsets: back to 'ok' in
+        one statement (SQLite's substr counts characters, as the offsets do). Returns how many."""
+        with self._store.transaction():
+            return self._store.conn.execute(
+                """UPDATE codings SET anchor = 'ok' WHERE anchor = 'check' AND quote IS (
+                     SELECT substr(CASE codings.target WHEN 'note' THEN a.note ELSE CAST(a.value AS TEXT) END,
+                                   codings.start + 1, codings."end" - codings.start)
+                     FROM answers a WHERE a.interview_id = codings.interview_id AND a.question = codings.question)"""
+            ).rowcount
+
+    def codings_to_check(self) -> list[Coding]:
+        return self._select("coding", "anchor = 'check'", order="interview_id, question")
+
+    # -- a merge: many records from elsewhere ---------------------------------------------------
+
+    def upsert_newer(self, kind: str, records: Iterable[Any]) -> int:
+        """Take each record unless this database already holds the same or a later version of it.
+        Versions are ordered by (updated_at, device_id, the record as JSON): a total order, so the
+        result is the same whatever order packages are merged in. Returns the rows written."""
+        table, _cls, key = _TABLES[kind]
+        columns = _columns(kind)
+        local = _LOCAL.get(kind, ())
+        taken = [c for c in columns if c not in key]
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in taken)
+        if local:  # a new version's text must be checked against this laptop's answers
+            updates += ", " + ", ".join(f"\"{c}\" = 'check'" for c in local)
+        version = "updated_at, device_id, updated_by"
+        sql = (
+            f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+            f" ON CONFLICT({_quoted(key)}) DO UPDATE SET {updates}"
+            f" WHERE ({', '.join('excluded.' + c for c in version.split(', '))}) > ({version})"
+        )
+        store = self._store
+        rows = [tuple(("check" if c in local else getattr(r, c)) for c in columns) for r in records]
+        with store.transaction():
+            before = store.conn.total_changes
+            store.conn.executemany(sql, rows)
+            return store.conn.total_changes - before
+
+    def log_merge(self, package_id: str, summary: dict[str, int]) -> None:
+        with self._store.transaction():
+            self._log("package", package_id, "merged", None, summary)
+
+    # -- full-text index ------------------------------------------------------------------------
+
+    def search_pending(self) -> int:
+        return self._store.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
+
+    def bring_index_up_to_date(self) -> int:
+        """Apply the journal of text changes to the FTS5 index (see migration 6)."""
+        store = self._store
+        if store.read_only or not self.search_pending():
+            return 0
+        with store.transaction():
+            conn = store.conn
+            high = conn.execute("SELECT max(seq) FROM search_pending").fetchone()[0]
+            conn.execute(
+                "INSERT INTO search_text_fts (search_text_fts, rowid, text)"
+                " SELECT 'delete', row_id, text FROM search_pending WHERE op = 'delete' AND seq <= ? ORDER BY seq",
+                (high,),
+            )
+            # an insert later deleted again is already out: index only rows still there
+            conn.execute(
+                "INSERT INTO search_text_fts (rowid, text) SELECT p.row_id, p.text FROM search_pending p"
+                " WHERE p.op = 'insert' AND p.seq <= ? AND NOT EXISTS (SELECT 1 FROM search_pending d"
+                " WHERE d.op = 'delete' AND d.row_id = p.row_id AND d.seq > p.seq AND d.seq <= ?) ORDER BY p.seq",
+                (high, high),
+            )
+            return conn.execute("DELETE FROM search_pending WHERE seq <= ?", (high,)).rowcount
+
+    def fts_match(self, phrase: str, limit: int) -> list[tuple[int, str, str, str, str]]:
+        """Rows whose text holds the phrase (3 characters or more), best ranked first."""
+        return self._store.conn.execute(
+            "SELECT s.id, s.interview_id, s.question, s.target, s.text FROM search_text_fts f"
+            " JOIN search_text s ON s.id = f.rowid WHERE search_text_fts MATCH ? ORDER BY f.rank LIMIT ?",
+            (phrase, limit),
+        ).fetchall()
+
+    def scan_text(self, term: str, limit: int) -> list[tuple[int, str, str, str, str]]:
+        """Rows holding `term` by a scan: for terms too short for trigrams, and read-only copies
+        whose index could not be brought up to date."""
+        return self._store.conn.execute(
+            "SELECT id, interview_id, question, target, text FROM search_text WHERE instr(text, ?) > 0"
+            " ORDER BY interview_id, question, target LIMIT ?",
+            (term, limit),
+        ).fetchall()
+
+    def texts_of(self, interview_ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """(interview, question, target, text) of every answer and note of these interviews."""
+        conn = self._store.conn
+        out: list[tuple[str, str, str, str]] = []
+        for interview_id in interview_ids:
+            out += conn.execute(
+                "SELECT interview_id, question, target, text FROM search_text WHERE interview_id = ?",
+                (interview_id,),
+            ).fetchall()
+        return out
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _log(self, kind: str, record_id: str, action: str, old: Any, new: Any) -> None:
+        store = self._store
+        store.conn.execute(
+            "INSERT INTO coding_audit (at, user, device_id, kind, record_id, action, old, new)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (store.now(), store.user, store.device_id, kind, record_id, action, _json(old), _json(new)),
+        )
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return as_json(value)
+
+
+def _replace(record: Any, **changes: Any) -> Any:
+    return replace(record, **changes)

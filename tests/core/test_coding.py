@@ -1,0 +1,234 @@
+"""The researcher's coding: codes on spans, the codebook the researcher grows, suggestions, memos,
+re-anchoring after a revision, search."""
+
+from __future__ import annotations
+
+import pytest
+
+from yingzao.core import errors
+from yingzao.core.coding import codebook as cb
+from yingzao.core.coding import codings, memos, search, suggestions
+from yingzao.core.coding.codings import Span
+from yingzao.core.forms.codebook import parse_codebook
+
+ANSWER = "我们社区成立了居民议事会制度，每月开一次居民议事会，企业老总也来参加。"
+
+
+@pytest.fixture
+def coded(library_store):
+    """A store with one cadre interview holding a text answer and a multiple-choice answer."""
+    store, library = library_store
+    protocol = library.by_role("cadre")[0]
+    store.add_community("B", "B社区")
+    interview = store.start_interview(protocol.sha256, community_id="B")
+    text_q = next(q for q in protocol.questions if q.type == "text" and q.codes)
+    store.save_answer(interview, text_q.name, ANSWER)
+    book = cb.research_codebook(store, library.codebook)
+    return store, library, protocol, interview, text_q.name, book
+
+
+def test_a_span_is_coded_with_its_quote_and_coder(coded):
+    store, _lib, _p, interview, question, book = coded
+    start = ANSWER.index("居民议事会制度")
+    coding = codings.apply_code(store, book, Span(interview, question, "answer", start, start + 7), "FAC.AUTONOMY")
+    assert coding is not None
+    assert (coding.quote, coding.coder, coding.code, coding.origin) == (
+        "居民议事会制度",
+        "测试员",
+        "FAC.AUTONOMY",
+        "coded",
+    )
+    stored = store.coding.codings(interview)
+    assert [(c.start, c.end, c.quote) for c in stored] == [(start, start + 7, "居民议事会制度")]
+    # several codes on one span, and overlapping spans
+    codings.apply_code(store, book, Span(interview, question, "answer", start, start + 7), "DIM.SUBJECT")
+    codings.apply_code(store, book, Span(interview, question, "answer", start + 2, start + 5), "ACT.RESIDENT")
+    assert len(store.coding.codings(interview)) == 3
+    # the same code on the same span by the same coder is the same coding
+    again = codings.apply_code(store, book, Span(interview, question, "answer", start, start + 7), "FAC.AUTONOMY")
+    assert again == coding and len(store.coding.codings(interview)) == 3
+    assert [e.action for e in store.coding.audit("coding")] == ["created"] * 3
+
+
+def test_bad_spans_and_codes_are_refused_and_an_empty_span_does_nothing(coded):
+    store, _lib, _p, interview, question, book = coded
+    with pytest.raises(errors.CodingError) as outside:
+        codings.apply_code(store, book, Span(interview, question, "answer", 5, len(ANSWER) + 1), "DIM.ORG")
+    assert "超出了文本" in str(outside.value)
+    with pytest.raises(errors.CodingError):
+        codings.apply_code(store, book, Span(interview, question, "answer", 0, 3), "DIM.NOPE")
+    with pytest.raises(errors.CodingError):
+        codings.apply_code(store, book, Span(interview, question, "note", 0, 1), "DIM.ORG")  # no note
+    assert codings.apply_code(store, book, Span(interview, question, "answer", 4, 4), "DIM.ORG") is None
+    assert store.coding.codings(interview) == []
+
+
+def test_remove_restore_recode_memo_and_pin(coded):
+    store, _lib, _p, interview, question, book = coded
+    coding = codings.apply_code(store, book, Span(interview, question, "answer", 0, 4), "DIM.ORG")
+    codings.remove_coding(store, coding.id)
+    assert store.coding.codings(interview) == []
+    assert store.coding.coding(coding.id).state == "deleted"  # a tombstone
+    codings.restore_coding(store, coding.id)
+    codings.recode(store, book, coding.id, "DIM.SUBJECT")
+    codings.set_memo(store, coding.id, "议事会是自治基础的证据")
+    codings.pin(store, coding.id, for_community="B")
+    now = store.coding.coding(coding.id)
+    assert (now.code, now.memo, now.pinned, now.pinned_for, now.state) == (
+        "DIM.SUBJECT",
+        "议事会是自治基础的证据",
+        1,
+        "B",
+        "live",
+    )
+    actions = [e.action for e in store.coding.audit("coding", coding.id)]
+    assert actions == ["created", "deleted", "restored", "recoded", "memo", "pinned"]
+
+
+def test_researchers_grow_the_codebook_and_write_it_back_as_csv(coded, tmp_path):
+    store, _lib, _p, interview, question, book = coded
+    talent = cb.add_code(store, book, family="emergent", label_zh="人才引育", label_en="Talent", colour="#aa3311")
+    sub = cb.add_code(
+        store, book := cb.research_codebook(store), family="emergent", label_zh="人才公寓", parent=talent.id
+    )
+    book = cb.research_codebook(store)
+    cb.change_code(store, book, talent.id, label_zh="人才引育机制", definition_zh="吸引和培育人才的做法")
+    book = cb.research_codebook(store)
+    c1 = codings.apply_code(store, book, Span(interview, question, "answer", 0, 4), sub.id)
+    moved = cb.merge_codes(store, book, sub.id, talent.id)
+    book = cb.research_codebook(store)
+    assert moved == 1 and store.coding.coding(c1.id).code == talent.id
+    assert book.resolve(sub.id) == talent.id and book.get(sub.id).status == "merged"
+    with pytest.raises(errors.CodingError):
+        codings.apply_code(store, book, Span(interview, question, "answer", 0, 4), sub.id + "X")
+    # a merged code's id still resolves when coding
+    assert codings.apply_code(store, book, Span(interview, question, "answer", 5, 9), sub.id).code == talent.id
+    cb.retire_code(store, book, "DIM.SPACE")
+    book = cb.research_codebook(store)
+    with pytest.raises(errors.CodingError) as retired:
+        codings.apply_code(store, book, Span(interview, question, "answer", 0, 4), "DIM.SPACE")
+    assert "停用" in str(retired.value)
+    out = cb.write_codebook_csv(book, tmp_path / "codebook.csv")
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    reread = parse_codebook(raw.decode("utf-8-sig"))
+    assert reread.get(talent.id).label_zh == "人才引育机制"
+    assert reread.get(talent.id).colour == "#aa3311"
+    assert reread.get(sub.id).merged_into == talent.id
+    assert reread.get("DIM.SPACE").status == "retired"
+    assert len(reread.codes) == len(book.codes)
+    assert cb.code_guid("DIM.ORG") == cb.code_guid("DIM.ORG") != cb.code_guid("DIM.SPACE")
+
+
+def test_codes_and_parents_are_checked(coded):
+    store, *_rest, book = coded
+    with pytest.raises(errors.CodingError):
+        cb.add_code(store, book, family="nonsense", label_zh="x")
+    with pytest.raises(errors.CodingError):
+        cb.add_code(store, book, family="emergent", label_zh="x", parent="DIM.ORG")  # another family
+    with pytest.raises(errors.CodingError):
+        cb.add_code(store, book, family="emergent", label_zh="  ")
+    with pytest.raises(errors.CodingError):
+        cb.change_code(store, book, "SCN.SERVICE", parent="SCN.SERVICE.HOUSING")  # a cycle
+    with pytest.raises(errors.CodingError):
+        cb.merge_codes(store, book, "DIM.ORG", "DIM.ORG")
+
+
+def test_question_tags_are_suggestions_accepted_narrowed_or_rejected(coded):
+    store, _lib, protocol, interview, question, book = coded
+    pending = suggestions.suggestions(store, book, interview)
+    tagged = set(protocol.question(question).codes)
+    assert {s.code for s in pending} == {book.resolve(c) for c in tagged}
+    assert store.coding.codings(interview) == []  # nothing counts until a researcher decides
+    first, second, *rest = pending
+    accepted = suggestions.accept(store, book, first)
+    assert (accepted.start, accepted.end, accepted.origin) == (0, len(ANSWER), "suggestion")
+    narrowed = suggestions.narrow(store, book, second, 3, 10)
+    assert (narrowed.quote, narrowed.origin) == (ANSWER[3:10], "suggestion")
+    for s in rest:
+        suggestions.reject(store, s)
+    assert suggestions.suggestions(store, book, interview) == []
+    suggestions.reject(store, rest[0], rejected=False) if rest else None
+    if rest:
+        assert [s.code for s in suggestions.suggestions(store, book, interview)] == [rest[0].code]
+
+
+def test_choices_suggest_only_their_own_codes(library_store):
+    from yingzao.core.coding.suggestions import suggested_codes
+    from yingzao.core.forms.protocol import Choice, Protocol, Question, Section
+    from yingzao.core.store.records import Answer
+
+    question = Question(
+        "actors", "select_multiple", 2, "s", list_name="actors", codes=("DIM.ORG", "ACT.GOV", "ACT.PARTY")
+    )
+    protocol = Protocol(
+        "p",
+        "1",
+        "cadre",
+        {},
+        "zh",
+        ("zh",),
+        (Section("s", {}, 1, None, ("actors",)),),
+        (question,),
+        {
+            "actors": (
+                Choice("street", {"zh": "街道办事处"}, ("ACT.GOV",)),
+                Choice("party", {"zh": "党组织"}, ("ACT.PARTY",)),
+            )
+        },
+    )
+    answer = Answer("actors", "street", None, None, "", "")
+    assert suggested_codes(protocol, question, answer) == ("DIM.ORG", "ACT.GOV")
+    assert suggested_codes(protocol, question, Answer("actors", None, "refused", None, "", "")) == ()
+
+
+def test_memos_on_codes_interviews_and_communities_are_audited(coded):
+    store, _lib, _p, interview, _q, book = coded
+    on_code = memos.add_memo(store, book, "code", "FAC.AUTONOMY", "B社区的议事会是关键")
+    memos.add_memo(store, book, "interview", interview, "受访者很配合")
+    memos.add_memo(store, book, "community", "B", "B社区以居民为主")
+    memos.edit_memo(store, on_code.id, "B社区的议事会制度是关键")
+    assert [m.text for m in memos.memos_about(store, "code", "FAC.AUTONOMY")] == ["B社区的议事会制度是关键"]
+    memos.delete_memo(store, on_code.id)
+    assert memos.memos_about(store, "code", "FAC.AUTONOMY") == []
+    assert [e.action for e in store.coding.audit("memo", on_code.id)] == ["created", "changed", "deleted"]
+    with pytest.raises(errors.CodingError):
+        memos.add_memo(store, book, "community", "Z", "没有这个社区")
+    with pytest.raises(errors.CodingError):
+        memos.add_memo(store, book, "code", "FAC.AUTONOMY", "   ")
+
+
+def test_a_revised_answer_reanchors_its_codings_or_flags_them(coded):
+    store, _lib, _p, interview, question, book = coded
+    at = ANSWER.index("企业老总")
+    moving = codings.apply_code(store, book, Span(interview, question, "answer", at, at + 4), "ACT.MARKET")
+    twice = codings.apply_code(store, book, Span(interview, question, "answer", 9, 14), "FAC.AUTONOMY")  # 居民议事会
+    store.save_answer(interview, question, "补充：" + ANSWER.replace("居民议事会制度，", ""))
+    codings.settle_anchors(store)
+    moved = store.coding.coding(moving.id)
+    text = codings.coding_text(store, interview, question)
+    assert text[moved.start : moved.end] == "企业老总" and moved.anchor == "ok"
+    assert store.coding.coding(twice.id).anchor in ("ok", "text_changed")
+    store.save_answer(interview, question, "全部改写了")
+    codings.settle_anchors(store)
+    flagged = store.coding.coding(moving.id)
+    assert flagged.anchor == "text_changed" and flagged.state == "live"  # kept, flagged, not dropped
+    assert "text_changed" in [e.action for e in store.coding.audit("coding", moving.id)]
+
+
+def test_search_finds_chinese_inside_words_and_codes_all_hits(coded):
+    store, _lib, _p, interview, question, book = coded
+    hits = search.search(store, "议事会")
+    assert len(hits) == 2 and all(h.interview_id == interview for h in hits)
+    assert [ANSWER[h.start : h.end] for h in hits] == ["议事会", "议事会"]
+    assert "【议事会】" in hits[0].snippet
+    two = search.search(store, "议事")  # shorter than a trigram
+    assert len(two) == 2
+    made = search.code_all_hits(store, book, hits, "FAC.AUTONOMY")
+    assert len(made) == 2 and {c.quote for c in made} == {"议事会"}
+    # the index follows edits and notes
+    store.save_answer(interview, question, note="议事会记录在社区")
+    assert {(h.target) for h in search.search(store, "议事会")} == {"answer", "note"}
+    store.save_answer(interview, question, "没有了")
+    assert {h.target for h in search.search(store, "议事会")} == {"note"}
+    assert search.search(store, "   ") == []
