@@ -118,7 +118,7 @@ def test_a_coding_outside_its_text_refuses_the_package_and_changes_nothing(field
 
 
 def test_format_1_packages_still_merge(field, tmp_path):
-    laptop, _researchers, _ids, _texts = field
+    _laptop, _researchers, _ids, _texts = field
     members = members_of(tmp_path / "field.yzpack")
     manifest = manifest_of(members)
     manifest["format_version"] = 1
