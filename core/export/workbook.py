@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yingzao.core import durable, errors, paths
+from yingzao.core.coding.codebook import research_codebook
 from yingzao.core.export import anonymize
 from yingzao.core.export import damage as export_damage
 from yingzao.core.export import files as export_files
 from yingzao.core.export.about import AboutFacts, write_about
+from yingzao.core.export.coding_sheets import CodingsSheet, write_code_matrix, write_memos, write_reviews
 from yingzao.core.export.data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
 from yingzao.core.export.frame import (
     ActorsByDimension,
@@ -51,7 +53,21 @@ from yingzao.core.store.database import Store
 
 __all__ = ["ExportFilters", "ExportOptions", "ExportResult", "export_workbook", "filter_choices"]
 
-SHEETS = ("about", "interviews", "answers", "matrix", "actors", "factors", "scenes", "presence", "codebook")
+SHEETS = (
+    "about",
+    "interviews",
+    "answers",
+    "codings",
+    "matrix",
+    "actors",
+    "factors",
+    "scenes",
+    "presence",
+    "code_matrix",
+    "memos",
+    "reviews",
+    "codebook",
+)
 Progress = Callable[[int, int], None]
 
 
@@ -60,6 +76,7 @@ class ExportOptions:
     filters: ExportFilters = field(default_factory=ExportFilters)
     lang: str = "zh"
     anonymize: bool = False
+    count_suggestions: bool = False  # pending protocol suggestions count as evidence (About says so)
 
 
 @dataclass(frozen=True)
@@ -247,14 +264,23 @@ class _Export:
         self.progress, self.cancelled = progress, cancelled
         self.ctx: SheetContext
         self.protocols: list[Protocol] = []
+        self.codings = 0
 
     def write(self, files: export_files.ExportFiles) -> tuple[int, int, int, int]:
         """Write the workbook to `files.workbook`; returns interviews, profiles, answers, communities."""
         from openpyxl import Workbook  # imported on use: the command line and the app start faster
 
         target = files.workbook
+        if isinstance(self.store, Store):  # the researchers' codebook; a damaged file's salvage keeps the shipped one
+            self.codebook = research_codebook(self.store, self.codebook)
         reader = ExportReader(
-            self.store, self.codebook, self.options.lang, self.tz, self.salvage, anonymising=self.options.anonymize
+            self.store,
+            self.codebook,
+            self.options.lang,
+            self.tz,
+            self.salvage,
+            anonymising=self.options.anonymize,
+            count_suggestions=self.options.count_suggestions,
         )
         workbook = Workbook(write_only=True)
         try:
@@ -311,7 +337,8 @@ class _Export:
             FactorEvidence(ctx),
             CodeCounts(),
         )
-        collectors = (answers_sheet, presence, matrix, actors, factors, counts)
+        codings = CodingsSheet(sheets["codings"], ctx)
+        collectors = (answers_sheet, presence, matrix, actors, factors, counts, codings)
         total = len(records) + 2
         for done, (record, answers) in enumerate(reader.stream(records, anon), start=1):
             if self.cancelled():
@@ -322,6 +349,8 @@ class _Export:
                 self.progress(done, total)
         answers_sheet.close()
         presence.close()
+        codings.close()
+        self.codings = codings.count
         interviews = InterviewsSheet(sheets["interviews"], ctx)
         for record in records:
             interviews.add(record)
@@ -330,6 +359,9 @@ class _Export:
         actors.write(sheets["actors"], profile_mobilised(profiles))
         factors.write(sheets["factors"], profiles)
         write_scenes(sheets["scenes"], ctx, counts)
+        write_code_matrix(sheets["code_matrix"], ctx, counts)
+        write_memos(sheets["memos"], ctx, records)
+        write_reviews(sheets["reviews"], ctx, records)
         self.protocols = _protocols(records)
         write_codebook(sheets["codebook"], ctx, self.protocols, counts)
         return answers_sheet.count
