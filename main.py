@@ -76,6 +76,25 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--lang", dest="export_lang", choices=("zh", "en"), help="language of the sheets (default: --lang, else zh)"
     )
+    export.add_argument(
+        "--count-suggestions",
+        action="store_true",
+        help="count the protocol's suggested codes nobody has reviewed as evidence (About says so)",
+    )
+    codebook = commands.add_parser(
+        "codebook",
+        help="write the database's codebook (with the codes researchers added or changed) as CSV",
+        description="Write FILE.csv in exactly the format of forms/codebook.csv (UTF-8 with BOM), so a codebook "
+        "grown in the field can be shipped back into forms/. Exit 0 when written, 1 when not.",
+    )
+    codebook.add_argument(
+        "--db",
+        dest="codebook_db",
+        type=Path,
+        metavar="PATH",
+        help="the database (default: --db, else the user's data folder)",
+    )
+    codebook.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="the CSV file to write")
     pack = commands.add_parser(
         "pack",
         help="export a session package of the interviews changed since the last export (or --all)",
@@ -172,6 +191,30 @@ def _check_form(args: argparse.Namespace) -> int:
     return check_forms(files, codebook, sys.stdout)
 
 
+def _codebook(args: argparse.Namespace) -> int:
+    from yingzao.core import paths
+    from yingzao.core.coding.codebook import research_codebook, write_codebook_csv
+    from yingzao.core.errors import Text, YingzaoError
+    from yingzao.core.store.database import Store
+
+    db = args.codebook_db or args.db or paths.default_database()
+    try:
+        try:
+            store = Store(db, read_only=True)
+        except YingzaoError as error:
+            if error.code != "read_only_needs_upgrade":
+                raise
+            store = Store(db)  # an older database is upgraded first, as export does
+        with store:
+            book = research_codebook(store)
+        out = write_codebook_csv(book, args.out)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(Text(f"{out}：{len(book.codes)} 个代码", f"{out}: {len(book.codes)} codes"))
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from yingzao.core import errors, paths
     from yingzao.core.errors import Text, YingzaoError
@@ -181,6 +224,7 @@ def _export(args: argparse.Namespace) -> int:
         ExportFilters(tuple(args.community), tuple(args.role), tuple(args.status)),
         lang=args.export_lang or args.lang or "zh",
         anonymize=args.anonymize,
+        count_suggestions=args.count_suggestions,
     )
     show = sys.stderr.isatty()
 
@@ -356,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
         return _merge(args)
     if args.command == "backup":
         return _backup(args)
+    if args.command == "codebook":
+        return _codebook(args)
     from yingzao.ui.app import run
 
     return run(args.db, lang=args.lang)
