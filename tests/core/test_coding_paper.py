@@ -92,7 +92,7 @@ def test_codings_memos_and_the_code_matrix_are_exported_and_suggestions_count_on
     from tests.export_study import about
 
     db = tmp_path / "study.db"
-    a, b = _study(db)
+    a, _b = _study(db)
     with Store(db, user="研究者") as store:
         book = cb.research_codebook(store)
         start = A_ANSWER.index(A_PASSAGE)
