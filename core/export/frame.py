@@ -245,8 +245,8 @@ class FactorEvidence:
                             item.quote,
                             coding_ref(record, row, item),
                         )
-        for factor in found:
-            self.counts[record.community_id, factor] += 1
+        for factor_id in found:
+            self.counts[record.community_id, factor_id] += 1
 
     def write(self, sheet, profiles: dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]) -> None:
         ctx = self.ctx
