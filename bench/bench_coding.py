@@ -89,24 +89,29 @@ def coded_db(interviews: int, codings: int, *, completed_share: float = 0.7) -> 
     if path.exists():
         return path
     source = synthetic_db(interviews, completed_share)
-    with Store(source) as store:  # brought to the latest schema before copying
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     partial = path.with_suffix(".partial.db")
-    shutil.copy(source, partial)
+    with Store(source) as store:  # brought to the latest schema, then copied with SQLite's backup
+        store.backup(partial)
     print(f"(adding {codings:,} codings to {path.name} once...)", file=sys.stderr)
     with Store(partial, user="合成编码员") as store:
         rows = _coding_rows(store, codings, random.Random(11), ("研究者甲", "研究者乙"))
         for at in range(0, len(rows), 50_000):
             store.coding.upsert_newer("coding", rows[at : at + 50_000])
-        store.conn.execute("UPDATE codings SET anchor = 'ok'")
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    partial.rename(path)
+        with store.transaction():
+            store.conn.execute("UPDATE codings SET anchor = 'ok'")  # made from the text itself
+        store.coding.bring_index_up_to_date()
+        store.backup(path)
+    for leftover in partial.parent.glob(partial.name + "*"):
+        leftover.unlink()
     return path
 
 
 def _work_copy(path: Path, folder: Path) -> Path:
+    from yingzao.core.store.database import Store
+
     target = folder / path.name
-    shutil.copy(path, target)
+    with Store(path, read_only=True) as store:
+        store.backup(target)
     return target
 
 
