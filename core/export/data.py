@@ -121,6 +121,8 @@ class AnswerRow:
     note: str
     seconds: float | None
     saved: dt.datetime | None
+    raw: object = None  # the value as stored (choice codes, the text codings are positioned in)
+    raw_note: str = ""  # the note as stored
 
     @property
     def substantive(self) -> bool:
@@ -504,6 +506,8 @@ class ExportReader:
                 anon.scrub(clean_text(note)) if note else "",
                 round(seconds) if seconds is not None else None,
                 self.when(updated_at),
+                value,
+                note or "",
             )
             rows.append(row)
             if count:
