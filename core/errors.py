@@ -1205,6 +1205,7 @@ def export_interrupted() -> ExportError:
 
 def export_wrong_suffix(path: Path, suffix: str) -> ExportError:
     """A target whose name does not end as the chosen format's files do (.qdpx, .qdc)."""
+    suffix = suffix if suffix.startswith(".") else f".{suffix}"
     return ExportError(
         Text(f"{path}：导出文件的名称必须以 {suffix} 结尾。", f"{path}: the export's file name must end in {suffix}."),
         hint=Text(
@@ -1264,4 +1265,18 @@ def qdpx_too_large(path: Path, what: Text) -> YingzaoError:
             "Nothing was read.",
         ),
         code="qdpx_too_large",
+    )
+
+
+def export_needs_one_target() -> ExportError:
+    return ExportError(
+        Text(
+            "请给出 --out FILE.xlsx 或 --csv 文件夹（二者选一）。",
+            "Give either --out FILE.xlsx or --csv FOLDER (one of them).",
+        ),
+        hint=Text(
+            "例如：python main.py export --out 导出.xlsx，或 python main.py export --csv 导出CSV",
+            "For example: python main.py export --out export.xlsx, or python main.py export --csv export-csv",
+        ),
+        code="export_needs_one_target",
     )

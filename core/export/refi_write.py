@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 from yingzao.core import errors, paths
 from yingzao.core.export.data import AnswerRow, ExportFilters, InterviewRecord
@@ -297,8 +298,8 @@ class _Project:
                     continue
                 start, end = place.span(coding.start, coding.end)
                 self._selection(xml, coding, start, end, notes_by_coding.get(coding.guid, ()))
-            for note in notes_by_interview.get(record.id, ()):
-                xml.empty("NoteRef", {"targetGUID": note})
+            for note_guid in notes_by_interview.get(record.id, ()):
+                xml.empty("NoteRef", {"targetGUID": note_guid})
             values = self._source_values(record, rows)
             for variable, value in values.items():
                 self._value(xml, variable, value)
@@ -433,8 +434,8 @@ class _Project:
 
         for name, interviews in respondents.items():
             first = self.facts.get(interviews[0].id, _SourceFacts())
-            values = [(v, first.values[v.key]) for v in fixed if v.key in first.values]
-            case(stable_guid("respondent", interviews[0].id), name, values, [source_guid(r.id) for r in interviews])
+            own = [(v, first.values[v.key]) for v in fixed if v.key in first.values]
+            case(stable_guid("respondent", interviews[0].id), name, own, [source_guid(r.id) for r in interviews])
         for community_id, interviews in by_community.items():
             values: list[tuple[_Variable, object]] = [(fixed[1], anon.community(community_id))]
             profile = self._profiles.get(community_id)
@@ -555,12 +556,12 @@ class _Xml:
 
     def __init__(self, out: IO[str], *, document: bool = True) -> None:
         self.out = out
-        self._gen = XMLGenerator(out, "utf-8", short_empty_elements=True)
+        self._gen = XMLGenerator(out, "utf-8", short_empty_elements=True)  # type: ignore[arg-type]  # any text stream
         if document:
             self._gen.startDocument()
 
     def start(self, name: str, attrs: dict[str, str] | None = None) -> None:
-        self._gen.startElement(name, {k: xml_safe(v) for k, v in (attrs or {}).items()})
+        self._gen.startElement(name, AttributesImpl({k: xml_safe(v) for k, v in (attrs or {}).items()}))
 
     def end(self, name: str) -> None:
         self._gen.endElement(name)
