@@ -231,6 +231,8 @@ class _Project:
         self.notes = [n for n in notes if n.about != "interview" or n.about_id in exported]
         self.users = list(users)
         self.user_names: dict[str, str] = {}  # stored name -> shown name
+        self.user_guids: dict[str, str] = {}  # shown name -> GUID
+        self.given_guids = {user.name: user.guid for user in self.users if user.guid}
         self.sources = self.cases = self.codings_written = self.notes_written = 0
         self.facts: dict[str, _SourceFacts] = {}
         self.written_codings: set[str] = set()
@@ -246,11 +248,15 @@ class _Project:
         shown = self.user_names.get(name)
         if shown is None:
             if self.anonymize:
-                shown = self.chosen.anon.fieldworkers.get(name) or f"U{len(self.user_names) + 1:02d}"
+                others = sum(not v.startswith("F") for v in self.user_guids)
+                shown = self.chosen.anon.fieldworkers.get(name) or f"U{others + 1:02d}"
             else:
                 shown = name
             self.user_names[name] = shown
-        return user_guid(shown)
+            # a GUID the coding core gave the user is kept, except where it could carry the name
+            given = self.given_guids.get(name) if not self.anonymize else None
+            self.user_guids.setdefault(shown, given or user_guid(shown))
+        return self.user_guids[shown]
 
     # -- the file --
 
@@ -259,6 +265,8 @@ class _Project:
         with zipfile.ZipFile(files.workbook, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for user in self.users:
                 self._user(user.name)
+            for note in self.notes:  # Users is written before Notes: every author is known by then
+                self._user(note.author)
             with open(fragment, "w", encoding="utf-8", newline="\n") as out:
                 self._sources(_Xml(out, document=False), archive)
             with archive.open("project.qde", "w", force_zip64=True) as raw:
@@ -380,8 +388,8 @@ class _Project:
         )
         if self.user_names:
             xml.start("Users")
-            for shown in dict.fromkeys(self.user_names.values()):
-                xml.empty("User", {"guid": user_guid(shown), "name": shown})
+            for shown, guid in self.user_guids.items():
+                xml.empty("User", {"guid": guid, "name": shown})
             xml.end("Users")
         code_notes: dict[str, list[str]] = {}
         for note in self.notes:
@@ -476,7 +484,7 @@ class _Project:
             return
         xml.start("Notes")
         for note in kept:
-            attrs = {"guid": note.guid, "name": xml_safe(anon.scrub(note.text.strip().split("\n", 1)[0][:40]))}
+            attrs = {"guid": note.guid, "name": xml_safe(anon.scrub(note.text.strip().split("\n", 1)[0]))[:40]}
             who = self._user(note.author)
             if who:
                 attrs["creatingUser"] = who

@@ -42,6 +42,9 @@ def _schema():
     return xmlschema.XMLSchema(str(SHARED / "Project.xsd"))
 
 
+GIVEN = "11111111-2222-3333-4444-555555555555"  # a coder's GUID as the coding core would give it
+
+
 def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -93,7 +96,7 @@ def notes(study, codings):
 def project(study, codes, codings, notes, tmp_path_factory):
     out = tmp_path_factory.mktemp("qdpx") / "study.qdpx"
     result = write_qdpx(
-        study.path, out, codes=codes, codings=codings, notes=notes, users=[QdaUser("李研究")], tz=CHENGDU
+        study.path, out, codes=codes, codings=codings, notes=notes, users=[QdaUser("李研究", GIVEN)], tz=CHENGDU
     )
     return out, result
 
@@ -168,6 +171,9 @@ def test_round_trip_codes_codings_memos_and_variables(project, study, codes, cod
     assert (notes[2].guid, stable_guid("community", "A")) in read.links
     assert notes[3].guid in by_guid[codings[0].guid].notes
     assert users[read.notes[notes[1].guid].creating_user] == "李研究"
+    assert users[GIVEN] == "李研究"
+    # every coder and author is declared as a user
+    assert users[read.notes[notes[2].guid].creating_user] == "赵调研"
     # variables: on each source, on each respondent's and each community's case
     names = {v.guid: v.name for v in read.variables.values()}
     o1 = next(s for s in read.sources if s.guid == source_guid(study.ids["O1"]))
@@ -196,7 +202,7 @@ def test_guids_are_the_same_in_every_export(study, codes, tmp_path):
 def test_anonymised_project_holds_no_identifying_value_anywhere(study, codes, codings, notes, tmp_path):
     out = tmp_path / "anon.qdpx"
     result = write_qdpx(
-        study.path, out, codes=codes, codings=codings, notes=notes, users=[QdaUser("李研究")], anonymize=True
+        study.path, out, codes=codes, codings=codings, notes=notes, users=[QdaUser("李研究", GIVEN)], anonymize=True
     )
     assert result.anonymized
     with zipfile.ZipFile(out) as archive:
@@ -205,7 +211,8 @@ def test_anonymised_project_holds_no_identifying_value_anywhere(study, codes, co
         assert value not in everything, value
     read = read_qdpx(out)
     assert {"R01", "R02"} <= {c.name for c in read.cases}
-    assert set(read.users.values()) <= {"F01", "F02", "U01", "U02", "U03", "U04"}
+    assert set(read.users.values()) == {"F01", "F02", "U01", "U02"}  # two researchers who never interviewed
+    assert GIVEN not in read.users
     assert "R01的访谈可作为典型案例" in {n.text for n in read.notes.values()}
 
 
