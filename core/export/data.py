@@ -140,6 +140,8 @@ class AnswerRow:
     seconds: float | None
     saved: dt.datetime | None
     evidence: tuple[Evidence, ...] = ()  # the codings of this answer and its note
+    raw: object = None  # the value as stored (choice codes, the text codings are positioned in)
+    raw_note: str = ""  # the note as stored
 
     @property
     def substantive(self) -> bool:
@@ -583,6 +585,8 @@ class ExportReader:
                 round(seconds) if seconds is not None else None,
                 self.when(updated_at),
                 self._evidence(codings.get(name, ()), anon) if codings else (),
+                value,
+                note or "",
             )
             rows.append(row)
             if count:
