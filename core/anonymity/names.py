@@ -150,15 +150,31 @@ def loaded() -> bool:
     return _segmenter is not None
 
 
+# words that finish a place or organisation name the segmenter cut in two (西园 + 街道, 清河 + 生态 + 公园)
+_NAME_ENDS = {
+    "街道", "社区", "镇", "乡", "村", "区", "县", "市", "州", "省", "路", "大道", "公园", "生态", "园区", "产业园",
+    "科技园", "公司", "集团", "科技", "咖啡", "工作站", "管委会", "办事处", "医院", "学校", "小学", "中学", "大学",
+    "广场", "花园", "小区", "大厦", "中心",
+}  # fmt: skip
+
+
 def entities(text: str) -> Iterator[tuple[str, str, int]]:
     """(word, category, start) for each person, place or organisation name the segmenter tags."""
+    pairs = [(pair.word, pair.flag) for pair in _load().cut(text)]
     at = 0
-    for pair in _load().cut(text):
-        word, flag = pair.word, pair.flag
-        start = text.find(word, at)
-        if start < 0:
-            start = at
-        at = start + len(word)
+    index = 0
+    while index < len(pairs):
+        word, flag = pairs[index]
+        start = at
+        at += len(word)
+        index += 1
         category = _TAGS.get(flag)
-        if category and len(word) >= 2:
+        if category is None:
+            continue
+        if category != PERSON:
+            while index < len(pairs) and pairs[index][0] in _NAME_ENDS:
+                word += pairs[index][0]
+                at += len(pairs[index][0])
+                index += 1
+        if len(word) >= 2:
             yield word, category, start

@@ -19,6 +19,7 @@ from typing import Any
 
 from yingzao.core import errors
 from yingzao.core.durable import replace_durably
+from yingzao.core.exchange import pseudonyms
 from yingzao.core.exchange.content_hash import (
     held_version,
 )
@@ -222,6 +223,9 @@ def write_package(
                 )
             ]
             files[COMMUNITIES] = _write(zf, COMMUNITIES, _dumps(communities))
+            table = pseudonyms.member(store)
+            if table is not None:  # optional: older readers ignore it, an empty table leaves it out
+                files[pseudonyms.MEMBER] = _write(zf, pseudonyms.MEMBER, table)
             protocols = []
             for sha in protocol_shas:
                 form_id, version_name, definition, workbook = conn.execute(

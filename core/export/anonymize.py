@@ -136,7 +136,7 @@ def anonymizer(
     for person in respondent_people:
         if person.respondent_name:
             _add(replacements, person.respondent_name, respondents[person.interview_id])
-    codes = {name: code for name, code in fieldworkers.items()}
+    codes = dict(fieldworkers)
     codes.update(
         (person.respondent_name.strip(), respondents[person.interview_id])
         for person in respondent_people
