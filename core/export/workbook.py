@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yingzao.core import durable, errors, paths
 from yingzao.core.anonymity import table as pseudonym_table
@@ -332,7 +333,9 @@ class _Export:
             CodeCounts(),
         )
         self.groups = _GroupSizes(lang=ctx.lang) if anon.enabled else None
-        collectors = (answers_sheet, presence, matrix, actors, factors, counts, *([self.groups] if self.groups else []))
+        collectors: tuple[Any, ...] = (answers_sheet, presence, matrix, actors, factors, counts)
+        if self.groups is not None:
+            collectors += (self.groups,)
         total = len(records) + 2
         for done, (record, answers) in enumerate(reader.stream(records, anon), start=1):
             if self.cancelled():

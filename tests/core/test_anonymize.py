@@ -83,7 +83,12 @@ def test_about_sheet_says_the_file_is_anonymised(book, study):
 
 def test_codes_are_the_same_in_a_filtered_export(study, tmp_path):
     out = tmp_path / "b.xlsx"
-    export_workbook(study.path, out, ExportOptions(ExportFilters(communities=("B",)), anonymize=True, accept_detected=True), tz=CHENGDU)
+    export_workbook(
+        study.path,
+        out,
+        ExportOptions(ExportFilters(communities=("B",)), anonymize=True, accept_detected=True),
+        tz=CHENGDU,
+    )
     rows = table(openpyxl.load_workbook(out)["访谈"])
     assert [(r["受访者"], r["访员"]) for r in rows if r["受访者类型"] == "社区干部"] == [("R03", "F02")]
 
