@@ -38,6 +38,8 @@ add_strings(
         "menu.merge": ("合并数据包…", "Merge sessions…"),
         "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
         "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
+        "menu.pseudonyms": ("代称表…", "Pseudonyms…"),
+        "menu.anonymity_review": ("审核匿名化…", "Review anonymisation…"),
         "menu.data": ("数据(&D)", "&Data"),
         "menu.review": ("审核(&R)", "&Review"),
         "menu.review_queue": ("审核队列…", "Review queue…"),
@@ -122,7 +124,19 @@ class MainWindow(QMainWindow):
         self.conflicts_action.triggered.connect(self._conflicts)
         self.export_action = QAction(self)
         self.export_action.triggered.connect(self._export)
-        for action in (self.export_action, None, self.pack_action, self.merge_action, self.conflicts_action):
+        self.pseudonyms_action = QAction(self)
+        self.pseudonyms_action.triggered.connect(self._pseudonyms)
+        self.anonymity_review_action = QAction(self)
+        self.anonymity_review_action.triggered.connect(self._anonymity_review)
+        for action in (
+            self.export_action,
+            self.pseudonyms_action,
+            self.anonymity_review_action,
+            None,
+            self.pack_action,
+            self.merge_action,
+            self.conflicts_action,
+        ):
             if action is None:
                 self.data_menu.addSeparator()
             else:
@@ -280,6 +294,16 @@ class MainWindow(QMainWindow):
 
         self._data_job(open_export_dialog)
 
+    def _pseudonyms(self) -> None:
+        from yingzao.ui.pseudonym_dialog import open_pseudonym_dialog
+
+        self._data_job(open_pseudonym_dialog)
+
+    def _anonymity_review(self) -> None:
+        from yingzao.ui.anonymity_review_dialog import open_anonymity_review
+
+        self._data_job(open_anonymity_review)
+
     def open_review(self) -> None:
         from yingzao.ui.review_view import open_review
 
@@ -315,6 +339,8 @@ class MainWindow(QMainWindow):
         self.merge_action.setText(tr("menu.merge"))
         self.conflicts_action.setText(tr("menu.conflicts"))
         self.export_action.setText(tr("menu.export"))
+        self.pseudonyms_action.setText(tr("menu.pseudonyms"))
+        self.anonymity_review_action.setText(tr("menu.anonymity_review"))
         self.language_menu.setTitle(tr("menu.language"))
         self.help_menu.setTitle(tr("menu.help"))
         self.about_action.setText(tr("menu.about"))
