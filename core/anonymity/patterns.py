@@ -29,7 +29,10 @@ _SEP = r"[ \-.\u00a0]?"  # one optional separator between digits: "135 1111 2222
 _D = r"(?<![0-9A-Za-z])"  # not glued to a longer number or word
 _E = r"(?![0-9A-Za-z])"
 _PATTERNS: dict[str, re.Pattern[str]] = {
-    EMAIL: re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"),
+    # ASCII classes, not \w: a Chinese character before or after (邮箱chen@…) is no part of the address
+    EMAIL: re.compile(
+        r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])"
+    ),
     ID_CARD: re.compile(
         _D + r"[1-9]\d{5}" + _SEP + r"(?:18|19|20)\d{2}" + _SEP + r"\d{4}" + _SEP + r"\d{3}[0-9Xx]" + _E
     ),
