@@ -83,6 +83,7 @@ def test_the_segmenter_is_not_loaded_by_starting_the_app_or_exporting():
         """
         import sys
         from yingzao import main
+        from yingzao.ui import main_window, export_dialog
         from yingzao.core.export import workbook
         from yingzao.core.anonymity import review, detect
         print("jieba" in sys.modules)
