@@ -86,14 +86,14 @@ _TEXT: dict[str, tuple[str, str]] = {
         "是。提纲标为可识别（identifying）的题目（姓名、单位、职务、地点、电话、推荐人等）的回答及其备注已全部删除；"
         "受访者显示为 R01、R02…，访员为 F01、F02…，按各人在整个数据库中第一次访谈的开始时间编号，同一数据库的每次导出编号一致"
         "（姓名相同的受访者视为同一人）；社区名称以案例字母代替。其余回答和备注中与上述信息完全相同的文字已替换为相应代码，"
-        "其他可识别信息替换为「〔已删除〕」（少于 2 个字的值不在正文中查找）。只替换完全相同的文字：称呼、简称请在分析前再核对。",
+        "其他可识别信息替换为「〔已删除〕」（少于 2 个字的值不在正文中查找）；称呼、电话等见下一行。",
         "Yes. Answers to questions the protocols mark identifying (name, unit, position, place, phone, referrals) are "
         "left out with their notes; respondents appear as R01, R02…, fieldworkers as F01, F02…, numbered by the start "
         "of each person's first interview in the whole database, so codes are the same in every export of this "
         "database (respondents giving the same name count as one person); communities appear by their case letter. "
         "In every other answer and note, exact occurrences of those values are replaced by the code, and other "
-        'identifying values by "[removed]" (values shorter than 2 characters are not searched for in text). Only '
-        "exact text is replaced: check for nicknames and short forms before sharing.",
+        'identifying values by "[removed]" (values shorter than 2 characters are not searched for in text); forms '
+        "of address, phone numbers and the like: see the next row.",
     ),
     "anon_more": (
         "此外：电话（任意分隔）、身份证号（校验位正确）、邮箱、微信号、QQ 号、车牌、门牌地址替换为相应标记（如「〔电话〕」）；"

@@ -324,6 +324,9 @@ class _Export:
         ctx, anon = self.ctx, self.ctx.anon
         expansion = max((len(v) for v in anon.replacements.values()), default=1)
         answer_cells, note_cells = reader.long_text_pieces(records, anon, expansion)
+        if anon.text is not None:  # that measuring pass scrubbed some texts: count each text once, below
+            anon.text.unreviewed.clear()
+            anon.text.replaced.clear()
         answers_sheet = AnswersSheet(sheets["answers"], ctx, answer_cells, note_cells)
         presence = PresenceSheet(sheets["presence"], ctx)
         matrix, actors, factors, counts = (

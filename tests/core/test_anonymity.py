@@ -270,3 +270,17 @@ def test_a_bad_date_precision_is_refused(study, tmp_path):
     with pytest.raises(errors.ExportError) as bad:
         export_workbook(study.path, tmp_path / "x.xlsx", ExportOptions(anonymize=True, date_precision="week"))
     assert bad.value.code == "bad_date_precision"
+
+
+def _accepted(out) -> int:
+    (text,) = about(openpyxl.load_workbook(out)["说明"])["审核"]
+    return int(text.split("导出：")[1].split(" 处")[0])
+
+
+def test_a_detection_in_a_long_answer_is_counted_once(study, copy, tmp_path):
+    before, after = tmp_path / "before.xlsx", tmp_path / "after.xlsx"
+    export_workbook(copy, before, ExportOptions(anonymize=True, accept_detected=True), tz=CHENGDU)
+    with Store(copy, user="赵调研") as store:  # S1 is a draft: its answers can still change
+        store.save_answer(study.ids["S1"], "st_area_party_committee", "孙经理说" + "院落活动越来越多。" * 2500)
+    export_workbook(copy, after, ExportOptions(anonymize=True, accept_detected=True), tz=CHENGDU)
+    assert _accepted(after) == _accepted(before) + 1

@@ -135,3 +135,27 @@ def test_the_data_menu_offers_both_dialogs_and_opens_them(qtbot, library_store, 
     window.set_language("en")
     assert window.pseudonyms_action.text() == "Pseudonyms…"
     assert window.anonymity_review_action.text() == "Review anonymisation…"
+
+
+def test_the_export_dialog_refuses_unreviewed_detections_unless_told_to_accept_them(qtbot, db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from yingzao.ui.export_dialog import ExportDialog
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+    dialog = ExportDialog(None, db, Translator("zh"))
+    qtbot.addWidget(dialog)
+    assert not dialog.accept_detected.isEnabled()
+    dialog.anonymize.click()
+    assert dialog.accept_detected.isEnabled()
+    out = tmp_path / "anon.xlsx"
+    dialog.path_edit.setText(str(out))
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert "尚未审核的可识别词" in shown[0] and "京东方" in shown[0] and not out.exists()
+    qtbot.waitUntil(lambda: dialog.start_button.isEnabled(), timeout=20_000)
+    dialog.accept_detected.click()
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: out.exists() and dialog.start_button.isEnabled(), timeout=20_000)
+    dialog.done(0)
