@@ -67,7 +67,7 @@ class TextAnonymizer:
     allowed: frozenset[str] = frozenset()
     lang: str = "zh"
     date_precision: str = "month"
-    unreviewed: Counter[str] = field(default_factory=Counter)  # term -> occurrences left in place
+    unreviewed: Counter[str] = field(default_factory=Counter)  # term -> occurrences replaced without review
     replaced: Counter[str] = field(default_factory=Counter)  # kind or source -> replacements made
 
     def __post_init__(self) -> None:
