@@ -83,7 +83,20 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--anonymize",
         action="store_true",
-        help="leave out identifying answers; respondents R01…, fieldworkers F01…, communities by letter",
+        help="leave out identifying answers; respondents R01…, fieldworkers F01…, communities by letter; "
+        "identifiers, known names and the pseudonym table's terms replaced in every text",
+    )
+    export.add_argument(
+        "--accept-detected",
+        action="store_true",
+        help="with --anonymize: release the file even with identifying terms nobody reviewed (they are replaced "
+        "by the removal mark, and the About sheet says so)",
+    )
+    export.add_argument(
+        "--date-precision",
+        choices=("day", "month", "year"),
+        default="month",
+        help="with --anonymize: how precise dates stay (default: month); times of day are always left out",
     )
     export.add_argument(
         "--lang", dest="export_lang", choices=("zh", "en"), help="language of the sheets (default: --lang, else zh)"
@@ -262,6 +275,8 @@ def _export(args: argparse.Namespace) -> int:
         anonymize=args.anonymize,
         count_suggestions=args.count_suggestions,
         layout=args.layout,
+        accept_detected=args.accept_detected,
+        date_precision=args.date_precision,
     )
     if (args.out is None) == (args.csv is None):
         print(str(errors.export_needs_one_target()), file=sys.stderr)

@@ -40,6 +40,8 @@ add_strings(
         "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
         "menu.export_qdc": ("导出编码表（REFI-QDA）…", "Export codebook (REFI-QDA)…"),
         "menu.export_qdpx": ("导出项目（REFI-QDA）…", "Export project (REFI-QDA)…"),
+        "menu.pseudonyms": ("代称表…", "Pseudonyms…"),
+        "menu.anonymity_review": ("审核匿名化…", "Review anonymisation…"),
         "menu.data": ("数据(&D)", "&Data"),
         "menu.review": ("审核(&R)", "&Review"),
         "menu.review_queue": ("审核队列…", "Review queue…"),
@@ -128,10 +130,16 @@ class MainWindow(QMainWindow):
         self.export_qdc_action.triggered.connect(self._export_qdc)
         self.export_qdpx_action = QAction(self)
         self.export_qdpx_action.triggered.connect(self._export_qdpx)
+        self.pseudonyms_action = QAction(self)
+        self.pseudonyms_action.triggered.connect(self._pseudonyms)
+        self.anonymity_review_action = QAction(self)
+        self.anonymity_review_action.triggered.connect(self._anonymity_review)
         for action in (
             self.export_action,
             self.export_qdc_action,
             self.export_qdpx_action,
+            self.pseudonyms_action,
+            self.anonymity_review_action,
             None,
             self.pack_action,
             self.merge_action,
@@ -304,6 +312,16 @@ class MainWindow(QMainWindow):
 
         self._data_job(open_qdpx_dialog)
 
+    def _pseudonyms(self) -> None:
+        from yingzao.ui.pseudonym_dialog import open_pseudonym_dialog
+
+        self._data_job(open_pseudonym_dialog)
+
+    def _anonymity_review(self) -> None:
+        from yingzao.ui.anonymity_review_dialog import open_anonymity_review
+
+        self._data_job(open_anonymity_review)
+
     def open_review(self) -> None:
         from yingzao.ui.review_view import open_review
 
@@ -341,6 +359,8 @@ class MainWindow(QMainWindow):
         self.export_action.setText(tr("menu.export"))
         self.export_qdc_action.setText(tr("menu.export_qdc"))
         self.export_qdpx_action.setText(tr("menu.export_qdpx"))
+        self.pseudonyms_action.setText(tr("menu.pseudonyms"))
+        self.anonymity_review_action.setText(tr("menu.anonymity_review"))
         self.language_menu.setTitle(tr("menu.language"))
         self.help_menu.setTitle(tr("menu.help"))
         self.about_action.setText(tr("menu.about"))
