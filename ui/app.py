@@ -1,24 +1,29 @@
-"""Start the desktop app: open the store, load the study's protocols, ask who is working on first
-launch, offer to resume an interview a crash interrupted, show the main window."""
+"""Start the desktop app: show the main window's shell, then open the store, load the study's
+protocols, ask who is working on first launch, fill the window, and offer to resume an interview a
+crash interrupted.
+
+The shell is on screen before the database is opened: what opening needs (SQLite, the store, the
+protocols, the home list and its models) is imported after the first paint, so the window appears
+about as soon as an empty Qt window would."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from yingzao.core import errors, logs, paths
 from yingzao.core.errors import YingzaoError
-from yingzao.core.forms.library import load_library
-from yingzao.core.store.database import Store
 from yingzao.ui import error_dialog, fonts
 from yingzao.ui.i18n import Translator, add_strings, text
 from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
-from yingzao.ui.open_database import open_store
-from yingzao.ui.resume import offer_resume
+
+if TYPE_CHECKING:
+    from yingzao.core.forms.library import Library
+    from yingzao.core.store.database import Store
 
 add_strings(
     {
@@ -74,14 +79,55 @@ def run(db_path: Path | None = None, *, lang: str | None = None) -> int:
 
 
 def _start(app: QApplication, db_path: Path | None, lang: str | None) -> int:
-    tr = Translator(lang or "zh")
+    path = db_path or paths.default_database()
+    tr = Translator(lang or _stored_language(path))
     logs.install_hooks(
         lambda error: error_dialog.show_error(QApplication.activeWindow(), tr, errors.unexpected(error, logs.folder()))
     )
     chinese_font = fonts.ensure_cjk(app)  # before the first paint: it decides how Chinese is drawn
     qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
+    window = MainWindow(None, None, tr)  # the shell: its database comes once it is on screen
+    ended: list[int] = []  # the exit status when the app ends before the window has its database
+    opened: list[Store] = []
+
+    def open_database() -> None:
+        result = _open_database(path, lang, tr)
+        if isinstance(result, int):
+            ended.append(result)
+            app.exit(result)  # not close(): the last window closed would queue a quit for whoever runs next
+            return
+        store, library = result
+        opened.append(store)
+        window.attach(store, library)
+        _after_attach(window, store, tr, chinese_font)
+
+    window.first_painted.connect(open_database)
+    window.show()
+    code = app.exec()
+    window.hide()
+    if window.store is not None:
+        window.store.close()  # the database open when the app ended (File → Open database… may have changed it)
+    for store in opened:
+        store.close()
+    return ended[0] if ended else code
+
+
+def _stored_language(path: Path) -> str:
+    """The language chosen last time, read before the window is drawn so that it is drawn in it."""
+    from yingzao.core.store.settings import stored_setting
+
+    return stored_setting(path, "ui_language") or "zh"
+
+
+def _open_database(path: Path, lang: str | None, tr: Translator) -> tuple[Store, Library] | int:
+    """The store with its protocols loaded and its user known; or the exit status
+    when the app must end: 0 when the user chose to (another window has the database; no name
+    given on first launch), 1 when the database cannot be used (after saying why)."""
+    from yingzao.core.forms.library import load_library
+    from yingzao.ui.open_database import open_store
+
     try:
-        store = open_store(None, db_path or paths.default_database(), tr)  # asks when another window has it
+        store = open_store(None, path, tr)  # asks when another window has it
         if store is None:
             return 0
         if lang is None:
@@ -96,17 +142,12 @@ def _start(app: QApplication, db_path: Path | None, lang: str | None) -> int:
         if not ask_identity(None, store, tr):
             store.close()
             return 0
-    window = MainWindow(store, library, tr)
-    # what the first screen can do without comes once it is on screen
-    window.first_painted.connect(lambda: _after_first_paint(window, store, tr, chinese_font))
-    window.show()
-    code = app.exec()
-    window.store.close()  # the database open when the app ended (File → Open database… may have changed it)
-    store.close()
-    return code
+    return store, library
 
 
-def _after_first_paint(window: MainWindow, store: Store, tr: Translator, chinese_font: str | None) -> None:
+def _after_attach(window: MainWindow, store: Store, tr: Translator, chinese_font: str | None) -> None:
+    from yingzao.ui.resume import offer_resume
+
     logs.setup()
     logs.log.info("start")
     if chinese_font is None:

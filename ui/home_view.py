@@ -84,12 +84,30 @@ class HomeView(QWidget):
     refreshed = Signal()  # the list was (re)read from the store
 
     def __init__(
-        self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None, *, load: bool = True
+        self,
+        store: Store | None,
+        library: Library | None,
+        tr: Translator,
+        parent: QWidget | None = None,
+        *,
+        load: bool = True,
     ) -> None:
+        """Without a store (the main window's shell at start-up) the page stays empty until `attach`."""
         super().__init__(parent)
         self.store, self.library, self.tr = store, library, tr
         self._sized_for: str | None = None  # the language the columns were last fitted to
+        if store is not None:
+            self._build()
+            if load:  # the main window loads the list just after its first paint instead
+                self.refresh()
 
+    def attach(self, store: Store, library: Library) -> None:
+        """Build the page for this database; the caller reads the list (`refresh`)."""
+        self.store, self.library = store, library
+        self._build()
+
+    def _build(self) -> None:
+        tr = self.tr
         self.user_label = QLabel(self)
         self.user_label.setTextFormat(Qt.TextFormat.RichText)
         self.user_label.linkActivated.connect(lambda _link: self.change_identity())
@@ -180,8 +198,6 @@ class HomeView(QWidget):
         self._shortcuts()
         tr.on_change(self.retranslate)
         self.retranslate()
-        if load:  # the main window loads the list just after its first paint instead
-            self.refresh()
 
     def _shortcuts(self) -> None:
         # window-wide while this page is visible; a hidden page's shortcuts do not fire
