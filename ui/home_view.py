@@ -225,7 +225,7 @@ class HomeView(QWidget):
     def refresh(self) -> None:
         """Read the interviews again (after an interview was edited, merged or imported)."""
         keep = self.selected_id()
-        interviews = self.store.interviews()
+        interviews = self.store.listed_interviews()
         titles = {}
         for sha in {i.protocol_sha256 for i in interviews}:
             with contextlib.suppress(YingzaoError):  # the list falls back to the protocol id

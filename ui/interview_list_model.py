@@ -21,7 +21,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from yingzao.core.store.records import STATUSES, Community, Interview
+from yingzao.core.store.records import STATUSES, Community, Interview, ListedInterview
+
+Row = Interview | ListedInterview  # the store's list reads only the fields shown (ListedInterview)
 from yingzao.core.timestamps import to_local
 from yingzao.ui.i18n import Translator, add_strings, all_keys
 
@@ -58,7 +60,7 @@ def local_time(iso: str | None) -> str:
     return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
 
 
-def default_order(interviews: Iterable[Interview]) -> list[Interview]:
+def default_order(interviews: Iterable[Row]) -> list[Row]:
     """What the fieldworker still has to work on first (drafts and interviews sent back), then the
     rest; the most recently changed first within each."""
     by_change = sorted(interviews, key=lambda i: i.updated_at, reverse=True)
@@ -71,7 +73,7 @@ class InterviewListModel(QAbstractTableModel):
     def __init__(self, tr: Translator, parent=None) -> None:
         super().__init__(parent)
         self.tr = tr
-        self._rows: list[Interview] = []  # the default order: drafts first, newest change first
+        self._rows: list[Row] = []  # the default order: drafts first, newest change first
         self._community_names: dict[str, str] = {}
         self._titles: dict[str, dict[str, str]] = {}
         self._text: list[list[str] | None] = []  # per row, made when first needed
@@ -87,7 +89,7 @@ class InterviewListModel(QAbstractTableModel):
     # -- filling -----------------------------------------------------------------------------
 
     def reload(
-        self, interviews: Iterable[Interview], communities: Iterable[Community], titles: Mapping[str, Mapping[str, str]]
+        self, interviews: Iterable[Row], communities: Iterable[Community], titles: Mapping[str, Mapping[str, str]]
     ) -> None:
         """Show these interviews. `titles` maps a protocol's sha256 to its titles by language."""
         self.beginResetModel()
@@ -223,7 +225,7 @@ class InterviewListModel(QAbstractTableModel):
 
     # -- reading (rows as shown) ---------------------------------------------------------------
 
-    def interview(self, row: int) -> Interview:
+    def interview(self, row: int) -> Row:
         return self._rows[self._view[row]]
 
     def interview_id(self, row: int) -> str:

@@ -28,6 +28,7 @@ from yingzao.core.store.records import (
     Community,
     Interview,
     InterviewId,
+    ListedInterview,
     QuestionTime,
 )
 from yingzao.core.store.snapshot import read_snapshot
@@ -388,6 +389,15 @@ class Store:
         rows.sort(key=lambda i: i.updated_at, reverse=True)  # two stable sorts: cheaper than SQL's here
         rows.sort(key=lambda i: i.status != "draft")
         return rows
+
+    def listed_interviews(self) -> list[ListedInterview]:
+        """Every interview as the home list shows it, in its order: what is still to be worked on
+        (drafts, interviews sent back) first, then the rest; the most recently changed first in each."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(ListedInterview._fields)} FROM interviews"
+            " ORDER BY status NOT IN ('draft', 'rejected'), updated_at DESC, rowid"
+        )
+        return list(map(ListedInterview._make, rows))
 
     def fieldworkers(self) -> list[str]:
         """Everyone who took an interview in this database, by name."""
