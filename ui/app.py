@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from yingzao.core import errors, logs, paths
 from yingzao.core.errors import YingzaoError
-from yingzao.ui import error_dialog, fonts
+from yingzao.ui import error_dialog
 from yingzao.ui.i18n import Translator, add_strings, text
 from yingzao.ui.main_window import OPEN_INTERVIEW, MainWindow
 
@@ -42,10 +42,9 @@ class QtStrings:
     Qt's translations for it are loaded, and dates are written the way that language writes them
     (without a locale Qt falls back to "C", which shows dates as "3 12 2026")."""
 
-    LOCALES: ClassVar[dict[str, tuple[QLocale.Language, QLocale.Country]]] = {
-        "zh": (QLocale.Language.Chinese, QLocale.Country.China),
-        "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom),
-    }
+    # by name, not QLocale.Language/Country members: the first use of those enums costs PySide6
+    # milliseconds of start-up creating them (hundreds of languages and countries)
+    LOCALES: ClassVar[dict[str, str]] = {"zh": "zh_CN", "en": "en_GB"}
 
     def __init__(self, app: QApplication, tr: Translator) -> None:
         self.app, self.tr, self.translator = app, tr, QTranslator(app)
@@ -55,7 +54,7 @@ class QtStrings:
 
     def apply(self) -> None:
         self.app.removeTranslator(self.translator)
-        locale = QLocale(*self.LOCALES.get(self.tr.lang, self.LOCALES["zh"]))
+        locale = QLocale(self.LOCALES.get(self.tr.lang, self.LOCALES["zh"]))
         QLocale.setDefault(locale)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         # English needs no catalogue: Qt's own text is English
@@ -84,13 +83,19 @@ def _start(app: QApplication, db_path: Path | None, lang: str | None) -> int:
     logs.install_hooks(
         lambda error: error_dialog.show_error(QApplication.activeWindow(), tr, errors.unexpected(error, logs.folder()))
     )
-    chinese_font = fonts.ensure_cjk(app)  # before the first paint: it decides how Chinese is drawn
-    qt_strings = QtStrings(app, tr)  # noqa: F841 (kept alive for the app's lifetime)
     window = MainWindow(None, None, tr)  # the shell: its database comes once it is on screen
     ended: list[int] = []  # the exit status when the app ends before the window has its database
     opened: list[Store] = []
+    qt_strings: list[QtStrings] = []  # kept alive for the app's lifetime
 
     def open_database() -> None:
+        # Before any dialog and before the pages are built, but not before the shell's first paint
+        # (its menu titles are drawn with the system's own fallback for that moment): the font list
+        # and Qt's translations cost milliseconds.
+        from yingzao.ui import fonts
+
+        chinese_font = fonts.ensure_cjk(app)  # it decides how Chinese is drawn from now on
+        qt_strings.append(QtStrings(app, tr))
         result = _open_database(path, lang, tr)
         if isinstance(result, int):
             ended.append(result)
@@ -159,6 +164,8 @@ def _after_attach(window: MainWindow, store: Store, tr: Translator, chinese_font
 def fonts_missing_notice(window):
     """Said in both languages at once: without a Chinese font the Chinese half shows as boxes."""
     from PySide6.QtWidgets import QMessageBox
+
+    from yingzao.ui import fonts
 
     zh, en = (text("fonts.missing", lang).format(font=fonts.TO_INSTALL) for lang in ("zh", "en"))
     box = QMessageBox(QMessageBox.Icon.Warning, text("fonts.missing_title", "en"), f"{en}\n\n{zh}", parent=window)

@@ -109,7 +109,10 @@ class MainWindow(QMainWindow):
     def attach(self, store: Store, library: Library) -> None:
         """Give the shell its database: the home page is built and its list read."""
         self.store, self.library = store, library
-        self.home.attach(store, library)
+        if self._home is None:
+            self._build_home()  # built for the store it now has
+        else:
+            self._home.attach(store, library)  # the empty page the shell had shown
         self._apply_read_only()
         self._load_list()
 
