@@ -390,12 +390,14 @@ class Store:
         rows.sort(key=lambda i: i.status != "draft")
         return rows
 
-    def listed_interviews(self) -> list[ListedInterview]:
-        """Every interview as the home list shows it, in its order: what is still to be worked on
-        (drafts, interviews sent back) first, then the rest; the most recently changed first in each."""
+    def listed_interviews(self, *, limit: int | None = None) -> list[ListedInterview]:
+        """Every interview (or the first `limit`) as the home list shows it, in its order: what is
+        still to be worked on (drafts, interviews sent back) first, then the rest; the most recently
+        changed first in each."""
         rows = self.conn.execute(
             f"SELECT {', '.join(ListedInterview._fields)} FROM interviews"
-            " ORDER BY status NOT IN ('draft', 'rejected'), updated_at DESC, rowid"
+            " ORDER BY status NOT IN ('draft', 'rejected'), updated_at DESC, rowid LIMIT ?",
+            (-1 if limit is None else limit,),
         )
         return list(map(ListedInterview._make, rows))
 
