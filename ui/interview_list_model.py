@@ -22,10 +22,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from yingzao.core.store.records import STATUSES, Community, Interview, ListedInterview
-
-Row = Interview | ListedInterview  # the store's list reads only the fields shown (ListedInterview)
 from yingzao.core.timestamps import to_local
 from yingzao.ui.i18n import Translator, add_strings, all_keys
+
+Row = Interview | ListedInterview  # the store's list reads only the fields shown (ListedInterview)
 
 add_strings(
     {

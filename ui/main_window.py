@@ -196,7 +196,8 @@ class MainWindow(QMainWindow):
 
     def set_language(self, lang: str) -> None:
         self.tr.set_language(lang)
-        if self.store is not None and not self.store.read_only:  # a read-only window follows the choice but cannot remember it
+        # a read-only window follows the choice but cannot remember it (a shell has nothing to remember it in)
+        if self.store is not None and not self.store.read_only:
             self.store.set_setting("ui_language", lang)
         self.language_actions[lang].setChecked(True)
 

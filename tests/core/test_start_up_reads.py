@@ -55,7 +55,14 @@ def test_the_home_list_reads_what_it_shows_in_its_order(tmp_path):
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["--db", "a.db"], ["--db=a.db"], ["--lang", "en"], ["--lang=zh", "--db", "x/y.db"], ["--db", "a", "--lang", "en"]],
+    [
+        [],
+        ["--db", "a.db"],
+        ["--db=a.db"],
+        ["--lang", "en"],
+        ["--lang=zh", "--db", "x/y.db"],
+        ["--db", "a", "--lang", "en"],
+    ],
 )
 def test_a_plain_app_start_is_read_as_the_full_parser_reads_it(argv):
     fast = main._app_arguments(argv)
