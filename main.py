@@ -297,7 +297,12 @@ def _export(args: argparse.Namespace) -> int:
 
             content = read_refi_content(db, options.lang)
             result: object = export_csv(
-                db, args.csv, options, codes=content.codes, codings=content.codings, codebook=content.book,
+                db,
+                args.csv,
+                options,
+                codes=content.codes,
+                codings=content.codings,
+                codebook=content.book,
                 progress=progress,
             )
         else:
@@ -315,13 +320,20 @@ def _export(args: argparse.Namespace) -> int:
 def _qdc(args: argparse.Namespace) -> int:
     from yingzao.core import paths
     from yingzao.core.errors import Text, YingzaoError
+    from yingzao.core.export.refi_model import codes_from_codebook
     from yingzao.core.export.refi_source import read_refi_content
     from yingzao.core.export.refi_write import write_qdc
+    from yingzao.core.forms.codebook import load_codebook
 
     lang = args.qdc_lang or args.lang or "zh"
+    given = args.qdc_db or args.db
     try:
-        content = read_refi_content(args.qdc_db or args.db or paths.default_database(), lang)
-        result = write_qdc(args.out, content.codes, lang)
+        if given is None and not paths.default_database().exists():
+            # no database yet on this computer: the codebook it would start with, the shipped one
+            codes = codes_from_codebook(load_codebook(paths.CODEBOOK_PATH), lang)
+        else:
+            codes = read_refi_content(given or paths.default_database(), lang).codes
+        result = write_qdc(args.out, codes, lang)
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 1

@@ -40,6 +40,7 @@ add_strings(
         "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
         "menu.export_qdc": ("导出编码表（REFI-QDA）…", "Export codebook (REFI-QDA)…"),
         "menu.export_qdpx": ("导出项目（REFI-QDA）…", "Export project (REFI-QDA)…"),
+        "menu.import_codebook": ("导入编码表…", "Import codebook…"),
         "menu.data": ("数据(&D)", "&Data"),
         "menu.review": ("审核(&R)", "&Review"),
         "menu.review_queue": ("审核队列…", "Review queue…"),
@@ -128,10 +129,13 @@ class MainWindow(QMainWindow):
         self.export_qdc_action.triggered.connect(self._export_qdc)
         self.export_qdpx_action = QAction(self)
         self.export_qdpx_action.triggered.connect(self._export_qdpx)
+        self.import_codebook_action = QAction(self)
+        self.import_codebook_action.triggered.connect(self._import_codebook)
         for action in (
             self.export_action,
             self.export_qdc_action,
             self.export_qdpx_action,
+            self.import_codebook_action,
             None,
             self.pack_action,
             self.merge_action,
@@ -193,6 +197,7 @@ class MainWindow(QMainWindow):
             self.pack_action,
             self.merge_action,
             self.conflicts_action,
+            self.import_codebook_action,
         ]
 
     def _apply_read_only(self) -> None:
@@ -304,6 +309,12 @@ class MainWindow(QMainWindow):
 
         self._data_job(open_qdpx_dialog)
 
+    def _import_codebook(self) -> None:
+        from yingzao.ui.codebook_import_dialog import open_codebook_import_dialog
+
+        user = self.store.user
+        self._data_job(lambda parent, path, tr: open_codebook_import_dialog(parent, path, tr, user))
+
     def open_review(self) -> None:
         from yingzao.ui.review_view import open_review
 
@@ -341,6 +352,7 @@ class MainWindow(QMainWindow):
         self.export_action.setText(tr("menu.export"))
         self.export_qdc_action.setText(tr("menu.export_qdc"))
         self.export_qdpx_action.setText(tr("menu.export_qdpx"))
+        self.import_codebook_action.setText(tr("menu.import_codebook"))
         self.language_menu.setTitle(tr("menu.language"))
         self.help_menu.setTitle(tr("menu.help"))
         self.about_action.setText(tr("menu.about"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from yingzao.core import errors
 from yingzao.core.durable import write_durably
 from yingzao.core.forms.codebook import FAMILIES, Code, Codebook, codebook_csv, load_codebook
+
 # REFI-QDA and other tools need a GUID per code, the same on every laptop: one scheme for all of them
 from yingzao.core.guids import code_guid as code_guid
 from yingzao.core.store.codings import Alias, CodeRow

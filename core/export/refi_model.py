@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from yingzao.core.forms.codebook import FAMILIES, Codebook
+
 # the one GUID scheme, shared with the coding core
 from yingzao.core.guids import NAMESPACE as NAMESPACE
 from yingzao.core.guids import code_guid as code_guid

@@ -92,13 +92,10 @@ def research_codes(book: ResearchCodebook, lang: str) -> list[QdaCode]:
     projects refer to their GUIDs) but cannot be coded; codings of a merged one carry its successor."""
     codes: list[QdaCode] = []
     for family, (zh, en, number) in FAMILIES.items():
-        members = book.family(family)
-        if not members:
-            continue
         root = f"FAMILY.{family.upper()}"
         name = f"{number}. {en if lang == 'en' else zh}"
         codes.append(QdaCode(root, code_guid(root), None, name, "", FAMILY_COLOURS.get(family), codable=False))
-        for code in members:
+        for code in book.family(family):
             description = code.definition(lang)
             if code.merged_into:
                 merged = f"已并入 {book.resolve(code.id)}" if lang != "en" else f"merged into {book.resolve(code.id)}"

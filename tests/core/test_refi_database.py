@@ -19,7 +19,6 @@ from yingzao.core.coding.codebook_import import import_codebook
 from yingzao.core.coding.codings import Span
 from yingzao.core.exchange.qdpx_read import read_qdpx
 from yingzao.core.export import refi_model
-from yingzao.core.export.refi_source import read_refi_content
 from yingzao.core.export.refi_text import xml_safe
 from yingzao.core.forms.library import load_library
 from yingzao.core.store.database import Store
@@ -55,7 +54,7 @@ def coded(tmp_path_factory) -> Coded:
             for name, answer in store.answers(interview_id).items():
                 question = protocol.question(name)
                 for target, text in (("answer", answer.value), ("note", answer.note)):
-                    if question.type != "text" and target == "answer" or not isinstance(text, str) or len(text) < 6:
+                    if (question.type != "text" and target == "answer") or not isinstance(text, str) or len(text) < 6:
                         continue
                     store.user = CODER_A if n % 2 else CODER_B
                     n += 1
@@ -244,7 +243,7 @@ def test_a_codebook_exported_from_a_database_matches_it_all(coded, tmp_path, cap
     with Store(copy) as store:
         report = import_codebook(store, qdc)
     assert not report.added and not report.conflicts
-    assert len(report.matched) == len([c for c in _live(coded.path)[2].codes])
+    assert len(report.matched) == len(_live(coded.path)[2].codes)
     assert _codebook_state(copy)[0] == before[0]
 
 
@@ -277,7 +276,9 @@ def test_a_renamed_or_moved_code_is_reported_and_not_changed(tmp_path):
         book = cb.research_codebook(store)
         parent = cb.add_code(store, book, family="emergent", label_zh="人才引育")
         other = cb.add_code(store, cb.research_codebook(store), family="emergent", label_zh="社区基金")
-        child = cb.add_code(store, cb.research_codebook(store), family="emergent", label_zh="人才公寓", parent=parent.id)
+        child = cb.add_code(
+            store, cb.research_codebook(store), family="emergent", label_zh="人才公寓", parent=parent.id
+        )
     guid = cb.code_guid
     qdc = tmp_path / "theirs.qdc"
     qdc.write_text(
