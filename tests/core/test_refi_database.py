@@ -72,7 +72,7 @@ def coded(tmp_path_factory) -> Coded:
         book = cb.research_codebook(store)
         memos.add_memo(store, book, "code", talent.id, "人才引育：吸引和留住人才的做法")
         memos.add_memo(store, book, "interview", study.ids["O1"], "王建国的访谈可作为典型案例")
-        memos.add_memo(store, book, "community", "A", "A社区以市场动员为主")
+        memos.add_memo(store, book, "community", "A", f"A社区以市场动员为主（{CODER_B}的判断）")
     return Coded(study, talent.id, flats.id, temporary.id)
 
 
@@ -188,7 +188,10 @@ def test_anonymised_project_names_no_coder_and_scrubs_memos(coded, tmp_path):
     for name in (CODER_A, CODER_B, "陈研究员", *coded.study.identifying):
         assert name not in everything, name
     read = read_qdpx(out)
-    assert "R01的访谈可作为典型案例" in {n.text for n in read.notes.values()}
+    texts = {n.text for n in read.notes.values()}
+    assert "R01的访谈可作为典型案例" in texts
+    coder_b = set(read.users.values()) & {t[-7:-4] for t in texts if t.startswith("A社区")}
+    assert len(coder_b) == 1  # the coder a memo names is shown by the code the project gives them
     assert all(re.fullmatch(r"[FU]\d\d", name) for name in read.users.values())
 
 
