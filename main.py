@@ -123,9 +123,12 @@ def _parser() -> argparse.ArgumentParser:
     qdc = commands.add_parser(
         "qdc",
         help="export the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
-        description="Write FILE.qdc: every code, nested by parent, with stable GUIDs. Exit 0 when written, 1 when not.",
+        description="Write FILE.qdc: every code of the database's codebook (researchers' own codes included), nested "
+        "by parent, with stable GUIDs. Exit 0 when written, 1 when not.",
     )
-    qdc.add_argument("--db", dest="qdc_db", type=Path, metavar="PATH", help="the database (default: --db)")
+    qdc.add_argument(
+        "--db", dest="qdc_db", type=Path, metavar="PATH", help="the database whose codebook to export (default: --db)"
+    )
     qdc.add_argument("--out", type=Path, required=True, metavar="FILE.qdc", help="codebook file to write")
     qdc.add_argument("--lang", dest="qdc_lang", choices=("zh", "en"), help="language of code names (default zh)")
     qdpx = commands.add_parser(
@@ -144,6 +147,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     qdpx.add_argument("--anonymize", action="store_true", help="the Excel export's anonymisation rules")
     qdpx.add_argument("--lang", dest="qdpx_lang", choices=("zh", "en"), help="language of labels (default zh)")
+    imported = commands.add_parser(
+        "import-codebook",
+        help="add the codes of a REFI-QDA codebook (.qdc) or a codebook CSV to the database's codebook",
+        description="Codes from another tool or study are matched by GUID, then by name; new ones are added, "
+        "nested under their parent. Prints what was added, matched and in conflict. Exit 0 when imported, 1 when "
+        "the file is refused (nothing is changed).",
+    )
+    imported.add_argument("--db", dest="import_db", type=Path, metavar="PATH", help="the database (default: --db)")
+    imported.add_argument("file", type=Path, metavar="FILE", help="a REFI-QDA codebook (.qdc) or a codebook .csv")
     pack = commands.add_parser(
         "pack",
         help="export a session package of the interviews changed since the last export (or --all)",
@@ -296,8 +308,18 @@ def _export(args: argparse.Namespace) -> int:
     try:
         if args.csv is not None:
             from yingzao.core.export.csv_tables import export_csv
+            from yingzao.core.export.refi_source import read_refi_content
 
-            result: object = export_csv(db, args.csv, options, progress=progress)
+            content = read_refi_content(db, options.lang)
+            result: object = export_csv(
+                db,
+                args.csv,
+                options,
+                codes=content.codes,
+                codings=content.codings,
+                codebook=content.book,
+                progress=progress,
+            )
         else:
             result = export_workbook(db, args.out, options, progress=progress)
     except (YingzaoError, KeyboardInterrupt) as error:
@@ -314,13 +336,19 @@ def _qdc(args: argparse.Namespace) -> int:
     from yingzao.core import paths
     from yingzao.core.errors import Text, YingzaoError
     from yingzao.core.export.refi_model import codes_from_codebook
+    from yingzao.core.export.refi_source import read_refi_content
     from yingzao.core.export.refi_write import write_qdc
     from yingzao.core.forms.codebook import load_codebook
 
     lang = args.qdc_lang or args.lang or "zh"
+    given = args.qdc_db or args.db
     try:
-        # the codebook is the shipped one until the database owns its codes
-        result = write_qdc(args.out, codes_from_codebook(load_codebook(paths.CODEBOOK_PATH), lang), lang)
+        if given is None and not paths.default_database().exists():
+            # no database yet on this computer: the codebook it would start with, the shipped one
+            codes = codes_from_codebook(load_codebook(paths.CODEBOOK_PATH), lang)
+        else:
+            codes = read_refi_content(given or paths.default_database(), lang).codes
+        result = write_qdc(args.out, codes, lang)
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 1
@@ -331,27 +359,48 @@ def _qdc(args: argparse.Namespace) -> int:
 def _qdpx(args: argparse.Namespace) -> int:
     from yingzao.core import errors, paths
     from yingzao.core.errors import YingzaoError
-    from yingzao.core.export.refi_model import codes_from_codebook
+    from yingzao.core.export.refi_source import read_refi_content
     from yingzao.core.export.refi_write import write_qdpx
-    from yingzao.core.forms.codebook import load_codebook
 
     lang = args.qdpx_lang or args.lang or "zh"
+    db = args.qdpx_db or args.db or paths.default_database()
     try:
-        codebook = load_codebook(paths.CODEBOOK_PATH)
+        content = read_refi_content(db, lang)
         result = write_qdpx(
-            args.qdpx_db or args.db or paths.default_database(),
+            db,
             args.out,
-            codes=codes_from_codebook(codebook, lang),
+            codes=content.codes,
+            codings=content.codings,
+            notes=content.notes,
+            users=content.users,
             community=args.community,
             role=args.role,
             anonymize=args.anonymize,
             lang=lang,
-            codebook=codebook,
+            codebook=content.book,
         )
     except (YingzaoError, KeyboardInterrupt) as error:
         print(str(error if isinstance(error, YingzaoError) else errors.export_interrupted()), file=sys.stderr)
         return 1
     print(result.summary())
+    return 0
+
+
+def _import_codebook(args: argparse.Namespace) -> int:
+    from yingzao.core import paths
+    from yingzao.core.coding.codebook_import import import_codebook
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.store.database import Store
+
+    db = args.import_db or args.db or paths.default_database()
+    try:
+        with Store(db) as store:
+            report = import_codebook(store, args.file, lang=args.lang or "zh")
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(line)
     return 0
 
 
@@ -526,6 +575,8 @@ def main(argv: list[str] | None = None) -> int:
         return _qdc(args)
     if args.command == "qdpx":
         return _qdpx(args)
+    if args.command == "import-codebook":
+        return _import_codebook(args)
     if args.command == "merge":
         return _merge(args)
     if args.command == "backup":

@@ -40,13 +40,28 @@ CODES = [
 ]
 
 
+def _text_answers(store, what: str, limit: int = -1) -> list[tuple]:
+    """(interview, question, `what`) of answers to text questions of more than 20 characters."""
+    text_questions = {
+        (sha, q.name)
+        for (sha,) in store.conn.execute("SELECT DISTINCT protocol_sha256 FROM interviews").fetchall()
+        for q in store.protocol(sha).questions
+        if q.type == "text"
+    }
+    rows = store.conn.execute(
+        f"SELECT a.interview_id, a.question, {what}, i.protocol_sha256 FROM answers a"
+        " JOIN interviews i ON i.id = a.interview_id WHERE typeof(a.value) = 'text' AND length(a.value) > 20"
+        " LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [row[:3] for row in rows if (row[3], row[1]) in text_questions]
+
+
 def _coding_rows(store, count: int, rng: random.Random, coders: tuple[str, ...]) -> list:
     """`count` codings over the store's text answers, as Coding records."""
     from yingzao.core.store.codings import Coding
 
-    texts = store.conn.execute(
-        "SELECT interview_id, question, value FROM answers WHERE typeof(value) = 'text' AND length(value) > 20"
-    ).fetchall()
+    texts = _text_answers(store, "a.value")
     codes = [c for c in CODES if c != "MODE.CLUSTER"] or CODES
     rows = []
     now = "2026-01-01T00:00:00.000Z"
@@ -130,10 +145,7 @@ def bench_coding_store() -> list[str]:
         with Store(db, user="研究者丙") as store:
             book = cb.research_codebook(store)
             rng = random.Random(3)
-            texts = store.conn.execute(
-                "SELECT interview_id, question, length(value) FROM answers"
-                " WHERE typeof(value) = 'text' AND length(value) > 20 LIMIT 20000"
-            ).fetchall()
+            texts = _text_answers(store, "length(a.value)", 20000)
             saves, inserts = [], []
             conn = store.conn
             for n in range(400):

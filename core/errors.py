@@ -1520,3 +1520,33 @@ def bad_date_precision(value: str) -> ExportError:
         hint=Text("请选择 day（日）、month（月）或 year（年）。", "Choose day, month or year."),
         code="bad_date_precision",
     )
+
+
+# -- importing a codebook (REFI-QDA .qdc or a codebook CSV) into the database's codebook ----------
+
+
+def codebook_import_refused(path: Path, what: Text) -> CodingError:
+    """A file that is not a codebook this import reads: bad XML, a foreign file, one built to harm."""
+    return CodingError(
+        Text(f"{path.name} 不是可导入的编码表：", f"{path.name} is not a codebook that can be imported: ")
+        + what
+        + Text("。", "."),
+        hint=Text(
+            "请选择 REFI-QDA 编码表（.qdc，可从 NVivo、ATLAS.ti、MAXQDA、QualCoder 导出）或与 forms/codebook.csv "
+            "同格式的 CSV 文件。编码表没有任何改动。",
+            "Choose a REFI-QDA codebook (.qdc, exported from NVivo, ATLAS.ti, MAXQDA or QualCoder) or a CSV file "
+            "in the format of forms/codebook.csv. The codebook was not changed.",
+        ),
+        code="codebook_import_refused",
+    )
+
+
+def codebook_import_unreadable(path: Path, error: OSError) -> CodingError:
+    return CodingError(
+        Text(f"无法读取 {path}：{error.strerror or error}。", f"Cannot read {path}: {error.strerror or error}."),
+        hint=Text(
+            "请检查文件是否存在、是否有读取权限。编码表没有任何改动。",
+            "Check that the file exists and can be read. The codebook was not changed.",
+        ),
+        code="codebook_import_unreadable",
+    )

@@ -34,6 +34,7 @@ from yingzao.core import errors
 from yingzao.core.errors import YingzaoError
 from yingzao.core.export.csv_tables import CsvResult, export_csv
 from yingzao.core.export.files import remove_stale
+from yingzao.core.export.refi_source import read_refi_content
 from yingzao.core.export.workbook import ExportFilters, ExportOptions, ExportResult, export_workbook, filter_choices
 from yingzao.core.forms.protocol import ROLES
 from yingzao.core.store.records import STATUSES
@@ -269,10 +270,14 @@ class ExportDialog(QDialog):
 
         def work(job: Job) -> ExportResult | CsvResult:
             if to_csv:
+                content = read_refi_content(db_path, options.lang)  # codings.csv: the database's codings
                 return export_csv(
                     db_path,
                     target,
                     options,
+                    codes=content.codes,
+                    codings=content.codings,
+                    codebook=content.book,
                     progress=lambda done, total: job.progress(done, total, ""),
                     cancelled=job.cancelled,
                 )

@@ -49,6 +49,7 @@ add_strings(
         "menu.export_qdpx": ("导出项目（REFI-QDA）…", "Export project (REFI-QDA)…"),
         "menu.pseudonyms": ("代称表…", "Pseudonyms…"),
         "menu.anonymity_review": ("审核匿名化…", "Review anonymisation…"),
+        "menu.import_codebook": ("导入编码表…", "Import codebook…"),
         "menu.data": ("数据(&D)", "&Data"),
         "menu.review": ("审核(&R)", "&Review"),
         "menu.review_queue": ("审核队列…", "Review queue…"),
@@ -165,12 +166,15 @@ class MainWindow(QMainWindow):
         self.pseudonyms_action.triggered.connect(self._pseudonyms)
         self.anonymity_review_action = QAction(self)
         self.anonymity_review_action.triggered.connect(self._anonymity_review)
+        self.import_codebook_action = QAction(self)
+        self.import_codebook_action.triggered.connect(self._import_codebook)
         for action in (
             self.export_action,
             self.export_qdc_action,
             self.export_qdpx_action,
             self.pseudonyms_action,
             self.anonymity_review_action,
+            self.import_codebook_action,
             None,
             self.pack_action,
             self.merge_action,
@@ -233,6 +237,7 @@ class MainWindow(QMainWindow):
             self.pack_action,
             self.merge_action,
             self.conflicts_action,
+            self.import_codebook_action,
         ]
 
     @property
@@ -373,6 +378,12 @@ class MainWindow(QMainWindow):
 
         self._data_job(open_anonymity_review)
 
+    def _import_codebook(self) -> None:
+        from yingzao.ui.codebook_import_dialog import open_codebook_import_dialog
+
+        user = self.store.user
+        self._data_job(lambda parent, path, tr: open_codebook_import_dialog(parent, path, tr, user))
+
     def open_review(self) -> None:
         from yingzao.ui.review_view import open_review
 
@@ -412,6 +423,7 @@ class MainWindow(QMainWindow):
         self.export_qdpx_action.setText(tr("menu.export_qdpx"))
         self.pseudonyms_action.setText(tr("menu.pseudonyms"))
         self.anonymity_review_action.setText(tr("menu.anonymity_review"))
+        self.import_codebook_action.setText(tr("menu.import_codebook"))
         self.language_menu.setTitle(tr("menu.language"))
         self.help_menu.setTitle(tr("menu.help"))
         self.about_action.setText(tr("menu.about"))

@@ -1,8 +1,9 @@
 """Data → Export codebook (REFI-QDA)… and Export project (REFI-QDA)…: choose language, anonymisation
 (a project only) and file; the export runs in a worker thread with progress and Cancel.
 
-The dialog never touches the database: the background job calls `yingzao.core.export.refi_write`,
-which opens its own read-only store in the job's thread.
+The dialog never touches the database: the background job reads the database's codebook, codings,
+memos and coders (`yingzao.core.export.refi_source`) and calls `yingzao.core.export.refi_write`, each
+opening its own read-only store in the job's thread.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from yingzao.core import errors, paths
+from yingzao.core import errors
 from yingzao.core.errors import YingzaoError
-from yingzao.core.export.refi_model import codes_from_codebook
+from yingzao.core.export.refi_source import read_refi_content
 from yingzao.core.export.refi_write import QdcResult, QdpxResult, write_qdc, write_qdpx
-from yingzao.core.forms.codebook import load_codebook
 from yingzao.ui import error_dialog
+from yingzao.ui import export_dialog as _export_strings  # noqa: F401 - registers the export.* strings used here
 from yingzao.ui.background import Job
 from yingzao.ui.i18n import Translator, add_strings
 
@@ -142,17 +143,19 @@ class RefiDialog(QDialog):
         lang, anonymise = self.language.currentData(), self.anonymize.isChecked()
 
         def work(job: Job) -> QdcResult | QdpxResult:
-            codebook = load_codebook(paths.CODEBOOK_PATH)
-            codes = codes_from_codebook(codebook, lang)  # the shipped codebook, until the database owns codes
+            content = read_refi_content(db_path, lang)
             if kind == "qdc":
-                return write_qdc(target, codes, lang)
+                return write_qdc(target, content.codes, lang)
             return write_qdpx(
                 db_path,
                 target,
-                codes=codes,
+                codes=content.codes,
+                codings=content.codings,
+                notes=content.notes,
+                users=content.users,
                 anonymize=anonymise,
                 lang=lang,
-                codebook=codebook,
+                codebook=content.book,
                 progress=lambda done, total: job.progress(done, total, ""),
                 cancelled=job.cancelled,
             )

@@ -15,11 +15,12 @@ from pathlib import Path
 from yingzao.core import errors
 from yingzao.core.durable import write_durably
 from yingzao.core.forms.codebook import FAMILIES, Code, Codebook, codebook_csv, load_codebook
+
+# REFI-QDA and other tools need a GUID per code, the same on every laptop: one scheme for all of them
+from yingzao.core.guids import code_guid as code_guid
 from yingzao.core.store.codings import Alias, CodeRow
 from yingzao.core.store.database import Store
 
-# REFI-QDA and other tools need a GUID per code that is the same on every laptop: derived from the id
-GUID_NAMESPACE = uuid.UUID("6f1c2a52-5b0e-4f0e-9a43-8b7d2f0c59a1")
 # a colour per family, for codes that have none of their own (the coding page's stripes, REFI-QDA)
 FAMILY_COLOURS = {
     "dimension": "#1f77b4",
@@ -43,10 +44,6 @@ _PREFIX = {
     "strategy": "STR",
     "emergent": "EMG",
 }
-
-
-def code_guid(code_id: str) -> str:
-    return str(uuid.uuid5(GUID_NAMESPACE, code_id))
 
 
 class ResearchCodebook(Codebook):
@@ -131,6 +128,13 @@ def _row(store: Store, code: Code) -> CodeRow:
     )
 
 
+def new_code_id(family: str, key: str = "") -> str:
+    """An id for a researcher's code: random, or derived from `key` (an imported code's GUID) so that
+    the same code imported into two databases gets the same id, and so the same GUID, in both."""
+    tail = uuid.uuid5(uuid.NAMESPACE_OID, key).hex if key else uuid.uuid4().hex
+    return f"{_PREFIX[family]}.X{tail[:6].upper()}"
+
+
 def add_code(
     store: Store,
     book: ResearchCodebook,
@@ -155,7 +159,7 @@ def add_code(
             raise errors.coding_unknown_code(parent)
         if book.get(parent).family != family:
             raise errors.coding_parent_family(parent, book.get(parent).family, family)
-    code_id = code_id or f"{_PREFIX[family]}.X{uuid.uuid4().hex[:6].upper()}"
+    code_id = code_id or new_code_id(family)
     if book.has(code_id):
         raise errors.coding_code_exists(code_id)
     _check_colour(colour)

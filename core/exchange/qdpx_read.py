@@ -1,6 +1,8 @@
-"""Read a REFI-QDA project (`.qdpx`) — one Yingzao wrote, or one from another tool — into plain values.
+"""Read a REFI-QDA project (`.qdpx`) or codebook (`.qdc`) — one Yingzao wrote, or one from another
+tool — into plain values.
 
     project = read_qdpx(path)
+    codes = read_qdc(path)
 
 The file may come from anyone, so the reader trusts nothing in it:
 - the zip: a cap on the number of members, on each member's and the total uncompressed size and on
@@ -8,7 +10,8 @@ The file may come from anyone, so the reader trusts nothing in it:
   directory can lie); only `project.qde` and `Sources/…` members are read, never by a path outside;
 - the XML: parsed by expat in chunks with any DOCTYPE refused (no entity can be declared, so none can
   expand, and nothing external is fetched), elements nested no deeper than a cap, text capped.
-Every refusal is a `qdpx_not_a_project` or `qdpx_too_large` error; nothing is half-read.
+Every refusal is a `qdpx_not_a_project` or `qdpx_too_large` error (for a codebook,
+`codebook_import_refused`); nothing is half-read.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from yingzao.core import errors
 from yingzao.core.errors import Text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+MAX_QDC_BYTES = 64 * 1024 * 1024  # a codebook of many thousand codes is a few MB
 MAX_MEMBERS = 200_000
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
@@ -180,8 +185,36 @@ def _source_text(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], 
         raise _Refused(Text(f"Sources/{name} 不是 UTF-8 文本", f"Sources/{name} is not UTF-8 text")) from error
 
 
+def read_qdc(path: Path | str) -> list[ReadCode]:
+    """The codes of a REFI-QDA codebook, in document order (a parent before its children)."""
+    path = Path(path)
+    builder = _Builder("CodeBook", CODEBOOK_NS)
+    try:
+        with open(path, "rb") as file:
+            _feed(builder, _file_chunks(file), "XML")
+    except OSError as error:
+        raise errors.codebook_import_unreadable(path, error) from error
+    except _Refused as refused:
+        raise errors.codebook_import_refused(path, refused.what) from None
+    return builder.project.codes
+
+
+def _file_chunks(file):
+    read = 0
+    while chunk := file.read(_CHUNK):
+        read += len(chunk)
+        if read > MAX_QDC_BYTES:
+            raise _Refused(Text("文件过大", "the file is too large"), too_large=True)
+        yield chunk
+
+
 def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> QdpxProject:
     builder = _Builder()
+    _feed(builder, _read_member(archive, info), "project.qde")
+    return builder.project
+
+
+def _feed(builder: _Builder, chunks, what: str) -> None:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartDoctypeDeclHandler = builder.refuse_doctype
     parser.EntityDeclHandler = builder.refuse_entity
@@ -190,22 +223,20 @@ def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> QdpxProject:
     parser.CharacterDataHandler = builder.text
     parser.buffer_text = True
     try:
-        for chunk in _read_member(archive, info):
+        for chunk in chunks:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as error:
-        raise _Refused(
-            Text(f"project.qde 不是完好的 XML（{error}）", f"project.qde is not well-formed XML ({error})")
-        ) from error
+        raise _Refused(Text(f"{what} 不是完好的 XML（{error}）", f"{what} is not well-formed XML ({error})")) from error
     if not builder.seen_root:
-        raise _Refused(Text("project.qde 是空的", "project.qde is empty"))
-    return builder.project
+        raise _Refused(Text(f"{what} 是空的", f"{what} is empty"))
 
 
 class _Builder:
     """Turns expat's events into a QdpxProject, element by element."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: str = "Project", namespace: str = PROJECT_NS) -> None:
+        self.root, self.namespace = root, namespace
         self.project = QdpxProject()
         self.stack: list[str] = []
         self.codes: list[ReadCode] = []  # the open Code elements
@@ -230,8 +261,10 @@ class _Builder:
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         ns, _, name = tag.rpartition(" ")
         if not self.seen_root:
-            if name != "Project" or ns != PROJECT_NS:
-                raise _Refused(Text("根元素不是 REFI-QDA 的 Project", "its root element is not a REFI-QDA Project"))
+            if name != self.root or ns != self.namespace:
+                raise _Refused(
+                    Text(f"根元素不是 REFI-QDA 的 {self.root}", f"its root element is not a REFI-QDA {self.root}")
+                )
             self.seen_root = True
             self.project.name = attrs.get("name", "")
         if len(self.stack) >= MAX_DEPTH:

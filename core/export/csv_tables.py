@@ -226,9 +226,16 @@ def export_csv(
                 counts["answers"] += len(rows)
                 stored = {(r.info.question.name, "answer"): r.raw for r in rows if r.text and r.info.is_text}
                 stored.update({(r.info.question.name, "note"): r.raw_note for r in rows if r.note})
+                # a choice or a number is coded whole: its passage is the answer as the export shows it
+                whole = {r.info.question.name: r.text for r in rows if r.text and not r.info.is_text}
                 for coding in by_interview.pop(record.id, ()):
                     text = stored.get((coding.question, coding.target))
-                    if not isinstance(text, str):
+                    if coding.target == "answer" and coding.question in whole:
+                        text = whole[coding.question]
+                        passage = text
+                    elif isinstance(text, str):
+                        passage = text[coding.start : coding.end]
+                    else:
                         continue  # an answer the export leaves out (identifying, when anonymised)
                     coded.writerow(
                         [
@@ -242,7 +249,7 @@ def export_csv(
                             labels[coding.code_id],
                             coder(coding.coder),
                             coding.created_at.isoformat() if coding.created_at else "",
-                            anon.scrub(text[coding.start : coding.end]),
+                            anon.scrub(passage),
                         ]
                     )
                     counts["codings"] += 1

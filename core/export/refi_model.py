@@ -1,12 +1,12 @@
 """What a REFI-QDA export (`.qdc`, `.qdpx`) is made of, as plain values: the seam between the writer
 and whoever owns the codes, codings, memos and coders.
 
-The writer (`yingzao.core.export.refi_write`) consumes only these dataclasses. Today the codes come from
-the shipped codebook (`codes_from_codebook`) and the command line passes no codings or memos; the
-database's coding core fills the same types from its tables. The contract:
+The writer (`yingzao.core.export.refi_write`) consumes only these dataclasses. The database's codes,
+codings, memos and coders are read into them by `yingzao.core.export.refi_source`;
+`codes_from_codebook` gives the shipped codebook alone. The contract:
 
 - `QdaCode.id` is the code's id in Yingzao (`DIM.ORG`); `guid` is stable across exports and laptops
-  (`code_guid`: uuid5 of a fixed namespace and the id), `parent_id` names another code's `id`.
+  (`code_guid` of core/guids.py, the coding core's too), `parent_id` names another code's `id`.
 - `QdaCoding.start`/`end` are a half-open span [start, end) in Unicode code points of the stored text
   of one answer (`target="answer"`) or of its fieldworker note (`target="note"`), as the store holds it.
   The writer places it in the transcript it builds, through anonymisation and cleaning.
@@ -18,14 +18,15 @@ database's coding core fills the same types from its tables. The contract:
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Literal
 
 from yingzao.core.forms.codebook import FAMILIES, Codebook
 
-# Fixed forever: the same code, interview or community gets the same GUID from every laptop.
-NAMESPACE = uuid.UUID("6f1c9f4e-8a53-5d0e-9b7a-59696e677a61")
+# the one GUID scheme, shared with the coding core
+from yingzao.core.guids import NAMESPACE as NAMESPACE
+from yingzao.core.guids import code_guid as code_guid
+from yingzao.core.guids import stable_guid as stable_guid
 
 Target = Literal["answer", "note"]
 About = Literal["code", "interview", "community", "coding"]
@@ -81,14 +82,6 @@ class QdaNote:
 class QdaUser:
     name: str
     guid: str = ""  # empty: `user_guid(name)`
-
-
-def stable_guid(kind: str, key: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
-
-
-def code_guid(code_id: str) -> str:
-    return stable_guid("code", code_id)
 
 
 def source_guid(interview_id: str) -> str:

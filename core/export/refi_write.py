@@ -482,16 +482,28 @@ class _Project:
         ]
         if not kept:
             return
+        # a memo may name a coder, whom the anonymiser (which knows the interviews' people) does not know
+        coders = sorted(
+            ((name, shown) for name, shown in self.user_names.items() if self.anonymize and len(name) >= 2),
+            key=lambda pair: -len(pair[0]),
+        )
+
+        def scrub(text: str) -> str:
+            text = anon.scrub(text)
+            for name, shown in coders:
+                text = text.replace(name, shown)
+            return text
+
         xml.start("Notes")
         for note in kept:
-            attrs = {"guid": note.guid, "name": xml_safe(anon.scrub(note.text.strip().split("\n", 1)[0]))[:40]}
+            attrs = {"guid": note.guid, "name": xml_safe(scrub(note.text.strip().split("\n", 1)[0]))[:40]}
             who = self._user(note.author)
             if who:
                 attrs["creatingUser"] = who
             if note.at:
                 attrs["creationDateTime"] = _when(note.at)
             xml.start("Note", attrs)
-            xml.element("PlainTextContent", anon.scrub(xml_safe(note.text)))
+            xml.element("PlainTextContent", scrub(xml_safe(note.text)))
             xml.end("Note")
             self.notes_written += 1
         xml.end("Notes")
