@@ -15,6 +15,7 @@ from typing import Any
 from yingzao.core import errors
 from yingzao.core.coding.codebook import ResearchCodebook
 from yingzao.core.coding.text import CHOICE_TYPES, answer_text, find_once
+from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.codings import TARGETS, Coding
 from yingzao.core.store.database import Store
 
@@ -36,10 +37,14 @@ def coding_text(store: Store, interview_id: str, question: str, target: str = "a
     return answer_text(store.answer(interview_id, question), target)
 
 
-def check_span(store: Store, span: Span) -> str:
-    """The text the span covers, after checking the interview, question and offsets."""
-    interview = store.interview(span.interview_id)  # raises unknown_interview
-    protocol = store.protocol(interview.protocol_sha256)
+def check_span(store: Store, span: Span, protocols: dict[str, Protocol] | None = None) -> str:
+    """The text the span covers, after checking the interview, question and offsets. `protocols`
+    (interview id -> its protocol) saves reading them again when many spans are checked."""
+    cache = protocols if protocols is not None else {}
+    protocol = cache.get(span.interview_id)
+    if protocol is None:
+        interview = store.interview(span.interview_id)  # raises unknown_interview
+        protocol = cache[span.interview_id] = store.protocol(interview.protocol_sha256)
     if not protocol.has_question(span.question):
         raise errors.unknown_question(protocol.form_id, span.question)
     text = coding_text(store, span.interview_id, span.question, span.target)
@@ -70,54 +75,68 @@ def apply_code(
 ) -> Coding | None:
     """Code a span. An empty span does nothing (None); the same code on the same span by the same
     coder is the existing coding, not a second one."""
-    code = usable_code(book, code_id)
-    quote = check_span(store, span)
-    if span.start == span.end:
-        return None
-    for existing in store.coding.codings(span.interview_id, question=span.question):
-        if (existing.target, existing.start, existing.end, existing.code, existing.coder) == (
-            span.target,
-            span.start,
-            span.end,
-            code,
-            store.user,
-        ):
-            return existing
-    now = store.now()
-    coding = Coding(
-        id=str(uuid.uuid4()),
-        interview_id=span.interview_id,
-        question=span.question,
-        target=span.target,
-        start=span.start,
-        end=span.end,
-        quote=quote,
-        code=code,
-        coder=store.user,
-        origin=origin,
-        memo=memo.strip(),
-        pinned=0,
-        pinned_for="",
-        state="live",
-        anchor="ok",
-        created_at=now,
-        updated_at=now,
-        updated_by=store.user,
-        device_id=store.device_id,
-    )
-    store.coding.put("coding", coding, "created")
-    return coding
+    made = _new_codings(store, book, [span], code_id, memo=memo, origin=origin)
+    if made and made[0][1]:
+        store.coding.put("coding", made[0][0], "created")
+    return made[0][0] if made else None
 
 
 def apply_many(store: Store, book: ResearchCodebook, spans: Iterable[Span], code_id: str) -> list[Coding]:
-    """One code on many spans (every hit of a search), all in one transaction."""
-    made: list[Coding] = []
-    with store.transaction():
-        for span in spans:
-            coding = apply_code(store, book, span, code_id)
-            if coding is not None:
-                made.append(coding)
+    """One code on many spans (every hit of a search), all in one transaction; spans already so
+    coded by this coder are left as they are. Returns the new codings."""
+    made = [coding for coding, new in _new_codings(store, book, spans, code_id) if new]
+    store.coding.put_many("coding", made, "created")
     return made
+
+
+def _new_codings(
+    store: Store, book: ResearchCodebook, spans: Iterable[Span], code_id: str, *, memo: str = "", origin: str = "coded"
+) -> list[tuple[Coding, bool]]:
+    """(coding, whether it is new) per non-empty span: the existing coding where this coder already
+    coded the span with the code. Every span is checked before anything is written."""
+    code = usable_code(book, code_id)
+    protocols: dict[str, Protocol] = {}
+    existing: dict[tuple[str, str], dict[tuple, Coding]] = {}
+    now = store.now()
+    out: list[tuple[Coding, bool]] = []
+    for span in spans:
+        quote = check_span(store, span, protocols)
+        if span.start == span.end:
+            continue
+        key = (span.interview_id, span.question)
+        if key not in existing:
+            existing[key] = {
+                (c.target, c.start, c.end, c.code, c.coder): c
+                for c in store.coding.codings(span.interview_id, question=span.question)
+            }
+        same = (span.target, span.start, span.end, code, store.user)
+        if same in existing[key]:
+            out.append((existing[key][same], False))
+            continue
+        coding = Coding(
+            id=str(uuid.uuid4()),
+            interview_id=span.interview_id,
+            question=span.question,
+            target=span.target,
+            start=span.start,
+            end=span.end,
+            quote=quote,
+            code=code,
+            coder=store.user,
+            origin=origin,
+            memo=memo.strip(),
+            pinned=0,
+            pinned_for="",
+            state="live",
+            anchor="ok",
+            created_at=now,
+            updated_at=now,
+            updated_by=store.user,
+            device_id=store.device_id,
+        )
+        existing[key][same] = coding
+        out.append((coding, True))
+    return out
 
 
 def _live(store: Store, coding_id: str) -> Coding:

@@ -82,29 +82,31 @@ def matrix_query(
     roll_up: bool = True,
     coders: tuple[str, ...] = (),
 ) -> Matrix:
-    """Codes (rows) × the attribute's values (columns)."""
+    """Codes (rows) × the attribute's values (columns), counted by SQLite in one grouped query over
+    the index of live codings (rows and values are joined in as small temporary tables)."""
     rows = list(dict.fromkeys(codes))
     counts_in = _row_of_code(book, rows, roll_up)
     values = attribute_of_interviews(store, by)
-    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-    codings: dict[tuple[str, str], int] = defaultdict(int)
     conn = store.conn
-    wanted = list(counts_in)
-    for chunk in range(0, len(wanted), 500):
-        part = wanted[chunk : chunk + 500]
-        sql = (
-            f"SELECT code, interview_id, count(*) FROM codings WHERE state = 'live'"
-            f" AND code IN ({', '.join('?' for _ in part)})"
-        )
-        args: list[object] = list(part)
-        if coders:
-            sql += f" AND coder IN ({', '.join('?' for _ in coders)})"
-            args += list(coders)
-        for code, interview_id, n in conn.execute(sql + " GROUP BY code, interview_id", args):
-            for value in values.get(interview_id, ()):
-                for row in counts_in[code]:
-                    seen[row, value].add(interview_id)
-                    codings[row, value] += n
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS yz_matrix_rows (code TEXT NOT NULL, row TEXT NOT NULL)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS yz_matrix_values (interview_id TEXT NOT NULL, value TEXT NOT NULL)")
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.yz_matrix_values_id ON yz_matrix_values (interview_id)")
+    conn.execute("DELETE FROM yz_matrix_rows")
+    conn.execute("DELETE FROM yz_matrix_values")
+    conn.executemany(
+        "INSERT INTO yz_matrix_rows VALUES (?, ?)", [(code, row) for code, rs in counts_in.items() for row in rs]
+    )
+    conn.executemany("INSERT INTO yz_matrix_values VALUES (?, ?)", [(i, v) for i, vs in values.items() for v in vs])
+    sql = (
+        "SELECT r.row, v.value, count(DISTINCT c.interview_id), count(*) FROM yz_matrix_rows r"
+        " JOIN codings c ON c.code = r.code AND c.state = 'live'"
+        " JOIN yz_matrix_values v ON v.interview_id = c.interview_id"
+    )
+    args: list[object] = []
+    if coders:
+        sql += f" WHERE c.coder IN ({', '.join('?' for _ in coders)})"
+        args += list(coders)
+    found = conn.execute(sql + " GROUP BY r.row, v.value", args).fetchall()
     columns = sorted({v for vs in values.values() for v in vs} - {NONE})
     if any(NONE in vs for vs in values.values()):
         columns.append(NONE)
@@ -112,8 +114,8 @@ def matrix_query(
         by=by,
         rows=rows,
         columns=columns,
-        interviews={key: len(ids) for key, ids in seen.items()},
-        codings=dict(codings),
+        interviews={(row, value): n for row, value, n, _c in found},
+        codings={(row, value): c for row, value, _n, c in found},
     )
 
 

@@ -216,6 +216,25 @@ class CodingRecords:
             )
             self._log(kind, record_key(kind, record), action, old, record)
 
+    def put_many(self, kind: str, records: list[Any], action: str) -> None:
+        """New records, each with its audit row, in one transaction (codes for every search hit)."""
+        if not records:
+            return
+        table, _cls, _key = _TABLES[kind]
+        store = self._store
+        columns = _columns(kind)
+        at = store.now()
+        with store.transaction():
+            store.conn.executemany(
+                f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                [tuple(getattr(r, c) for c in columns) for r in records],
+            )
+            store.conn.executemany(
+                "INSERT INTO coding_audit (at, user, device_id, kind, record_id, action, old, new)"
+                " VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+                [(at, store.user, store.device_id, kind, record_key(kind, r), action, as_json(r)) for r in records],
+            )
+
     def move_codings(self, old_code: str, new_code: str, at: str) -> int:
         """Every coding of `old_code` becomes one of `new_code` (a merge of two codes)."""
         store = self._store

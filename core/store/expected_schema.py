@@ -5,13 +5,16 @@ from __future__ import annotations
 
 OBJECTS: dict[int, tuple[str, tuple[tuple[tuple[str, str], str | None], ...]]] = {
     7: (
-        "15807-5189117e-3f8ad9d9",
+        "15835-9591519a-be7ee289",
         (
             (("index", "audit_interview"), "CREATE INDEX audit_interview ON audit(interview_id, id)"),
             (("index", "coding_audit_record"), "CREATE INDEX coding_audit_record ON coding_audit(kind, record_id, id)"),
             (("index", "codings_anchor"), "CREATE INDEX codings_anchor ON codings(anchor) WHERE anchor <> 'ok'"),
             (("index", "codings_answer"), "CREATE INDEX codings_answer ON codings(interview_id, question, target)"),
-            (("index", "codings_code"), "CREATE INDEX codings_code ON codings(code, interview_id)"),
+            (
+                ("index", "codings_code"),
+                "CREATE INDEX codings_code ON codings(code, interview_id, coder) WHERE state = 'live'",
+            ),
             (("index", "comments_question"), "CREATE INDEX comments_question ON comments(interview_id, question)"),
             (
                 ("index", "interview_sources_hash"),

@@ -250,7 +250,8 @@ MIGRATIONS: list[list[str]] = [
             device_id TEXT NOT NULL
         ) WITHOUT ROWID""",
         "CREATE INDEX IF NOT EXISTS codings_answer ON codings(interview_id, question, target)",
-        "CREATE INDEX IF NOT EXISTS codings_code ON codings(code, interview_id)",
+        # live codings by code: a matrix query reads only this index
+        "CREATE INDEX IF NOT EXISTS codings_code ON codings(code, interview_id, coder) WHERE state = 'live'",
         "CREATE INDEX IF NOT EXISTS codings_anchor ON codings(anchor) WHERE anchor <> 'ok'",
         """CREATE TABLE IF NOT EXISTS memos (
             id TEXT PRIMARY KEY,            -- UUID
