@@ -98,9 +98,11 @@ def matrix_query(
     )
     conn.executemany("INSERT INTO yz_matrix_values VALUES (?, ?)", [(i, v) for i, vs in values.items() for v in vs])
     sql = (
+        # CROSS JOIN fixes the order: the few codes asked for first, then their live codings by the
+        # index; left to itself the planner scans every coding (3-4x slower at 300,000)
         "SELECT r.row, v.value, count(DISTINCT c.interview_id), count(*) FROM yz_matrix_rows r"
-        " JOIN codings c ON c.code = r.code AND c.state = 'live'"
-        " JOIN yz_matrix_values v ON v.interview_id = c.interview_id"
+        " CROSS JOIN codings c ON c.code = r.code AND c.state = 'live'"
+        " CROSS JOIN yz_matrix_values v ON v.interview_id = c.interview_id"
     )
     args: list[object] = []
     if coders:
