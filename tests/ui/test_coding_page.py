@@ -177,7 +177,7 @@ def test_suggestions_are_accepted_narrowed_and_rejected_in_place(qtbot, page, st
 
 
 def test_search_for_a_phrase_opens_a_hit_and_codes_all_hits(qtbot, page, study):
-    store, _lib, ids, question, other_q = study
+    store, _lib, ids, _question, _other_q = study
     page.show_interview(ids["A"])
     qtbot.keyClick(page.document, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     dialog = page.search_dialog
@@ -203,7 +203,7 @@ def test_search_for_a_phrase_opens_a_hit_and_codes_all_hits(qtbot, page, study):
 
 
 def test_a_matrix_cell_lists_its_segments_and_one_opens_at_its_span(qtbot, page, study):
-    store, _lib, ids, question, other_q = study
+    store, _lib, ids, question, _other_q = study
     start = ANSWER.index("企业老总")
     core.apply_code(store, page.book, Span(ids["B"], question, "answer", start, start + 4), "ACT.MARKET")
     page.show_interview(ids["A"])
