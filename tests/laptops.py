@@ -105,6 +105,14 @@ def canonical_dump(store: Store) -> dict:
         "conflict_versions": rows("SELECT interview_id, content_sha256, state, data FROM conflict_versions"),
         "protocols": rows("SELECT sha256 FROM protocols"),
         "communities": rows("SELECT id, name FROM communities"),
+        "codings": rows(
+            'SELECT id, interview_id, question, target, start, "end", quote, code, coder, origin, memo, pinned,'
+            " pinned_for, state, created_at, updated_at, updated_by, device_id FROM codings"
+        ),
+        "codes": rows("SELECT * FROM codes"),
+        "code_aliases": rows("SELECT * FROM code_aliases"),
+        "memos": rows("SELECT * FROM memos"),
+        "suggestion_decisions": rows("SELECT * FROM suggestion_decisions"),
     }
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yingzao.core import errors
+from yingzao.core.exchange import coding_member
 from yingzao.core.exchange.content_hash import (
     BOOKKEEPING_FIELDS,
     INTERVIEW_FIELDS,
@@ -73,6 +74,7 @@ class PackageReport:
     reason: str = ""  # refused: what is wrong and what to do
     notes: list[str] = field(default_factory=list)
     interviews: list[dict] = field(default_factory=list)  # id, outcome, protocol_id, protocol_version
+    coding: dict[str, int] = field(default_factory=dict)  # coding records taken, by kind (format 2)
 
     def to_json(self) -> dict:
         return dict(vars(self))  # shallow: the lists hold only strings and flat dicts
@@ -140,6 +142,7 @@ def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | No
         package = read_package(path)
         protocols = {sha: package.protocol(sha) for sha in package.protocol_members if not store.has_protocol(sha)}
         _check_answers(store, package, protocols)
+        coding_member.check(store, path, package.versions, package.coding)
         if package.manifest["kind"] == KIND_REVIEW:
             _check_review_target(store, package)
         line = PackageReport(name, _storable(str(path)), MERGED, **about)
@@ -254,6 +257,7 @@ def _merge(
         _insert(store, fresh)
         for version in package.versions:  # by id: a comment of any version is kept, once
             insert_comments(conn, version.id, version.comments)
+        line.coding = coding_member.merge(store, package.package_id, package.coding)
         carried = list(zip(package.versions, outcomes))
         conn.executemany(
             "INSERT INTO interview_sources (interview_id, package_id, device_id, content_sha256, outcome, merged_at)"

@@ -19,13 +19,14 @@ from typing import Any
 
 from yingzao.core import errors
 from yingzao.core.durable import replace_durably
+from yingzao.core.exchange import coding_member
 from yingzao.core.exchange.content_hash import (
     held_version,
 )
 from yingzao.core.export.damage import diagnose
 
 FORMAT = "yingzao-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the researcher's coding (coding.jsonl, core/exchange/coding_member.py)
 KIND_SESSION = "session"
 KIND_REVIEW = (
     "review"  # a supervisor's decisions and comments going back to a fieldworker (core/exchange/review_package.py)
@@ -108,9 +109,21 @@ def pack_session(
                 if all_interviews
                 else changed_since_last_export(store)
             )
+            last = None if all_interviews else last_export(store)
+            coding = coding_member.records_to_pack(store, last["at"] if last else None)
+            coded = coding_member.interviews_of(coding) - set(ids)
+            if coded:  # a coding travels with the text it is checked against
+                ids += [
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM interviews WHERE id IN ({_marks(coded)}) ORDER BY started_at, id", list(coded)
+                    )
+                ]
             manifest = (
-                write_package(store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite)
-                if ids
+                write_package(
+                    store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite, coding=coding
+                )
+                if ids or any(coding.values())
                 else None
             )
         if manifest is None:
@@ -166,6 +179,7 @@ def write_package(
     kind: str = KIND_SESSION,
     extra: dict[str, Any] | None = None,
     overwrite: bool = False,
+    coding: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
     """Write the file (atomically: to a .partial file, then renamed); returns the manifest, with the
     package id added (it is the hash of the manifest, so it cannot be inside the file). `extra`
@@ -222,6 +236,9 @@ def write_package(
                 )
             ]
             files[COMMUNITIES] = _write(zf, COMMUNITIES, _dumps(communities))
+            coding_bytes = coding_member.encode(coding or {})
+            if coding_bytes:
+                files[coding_member.CODING] = _write(zf, coding_member.CODING, coding_bytes)
             protocols = []
             for sha in protocol_shas:
                 form_id, version_name, definition, workbook = conn.execute(
@@ -264,6 +281,7 @@ def write_package(
             comments = sum(e.get("comments", 0) for e in entries)
             if comments:  # only then: a package without comments is exactly what format 1 always was
                 manifest["counts"]["comments"] = comments
+            manifest["counts"].update(coding_member.counts(coding or {}))
             manifest_bytes = _dumps(manifest)
             zf.writestr(MANIFEST, manifest_bytes)
         replace_durably(partial, out)  # on disk for good before the caller records the export as done

@@ -18,6 +18,7 @@ from typing import Any
 
 from yingzao.core import errors
 from yingzao.core.errors import FormError, Text
+from yingzao.core.exchange import coding_member
 from yingzao.core.exchange.content_hash import (
     ANSWER_FIELDS,
     AUDIT_FIELDS,
@@ -72,6 +73,7 @@ class Package:
     versions: list[Version] = field(default_factory=list)
     communities: list[dict[str, Any]] = field(default_factory=list)
     protocol_members: dict[str, tuple[bytes, bytes | None]] = field(default_factory=dict)
+    coding: dict[str, list[Any]] = field(default_factory=dict)  # format 2: the researcher's coding
 
     @property
     def device_id(self) -> str:
@@ -177,6 +179,8 @@ def read_package(path: Path | str) -> Package:
         package.protocol_members[entry["sha256"]] = (members[entry["definition"]], workbook)
     package.communities = _communities(path, members[COMMUNITIES])
     package.versions = _versions(path, members[INTERVIEWS], manifest, package)
+    if coding_member.CODING in members:
+        package.coding = coding_member.decode(path, members[coding_member.CODING])
     return package
 
 

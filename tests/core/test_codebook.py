@@ -13,9 +13,10 @@ pytestmark = pytest.mark.usefixtures("english_errors")
 HEADER = "id,family,parent,label_zh,label_en,definition_zh,definition_en,source,status\n"
 
 
-def test_every_family_has_codes(codebook):
+def test_every_family_of_the_papers_frame_has_codes(codebook):
     for family in FAMILIES:
-        assert codebook.family(family), family
+        if family != "emergent":  # the researchers' own codes from the field: none are shipped
+            assert codebook.family(family), family
 
 
 def test_families_one_to_three_are_the_papers(codebook):

@@ -175,7 +175,7 @@ def test_a_package_of_a_newer_format_asks_to_update_first(laptop, tmp_path):
         manifest["interviews"] = "a shape this version does not know"
         members[MANIFEST] = json.dumps(manifest).encode()
 
-    with pytest.raises(PackageError, match="made by a newer Yingzao .package format 2") as refused:
+    with pytest.raises(PackageError, match=f"made by a newer Yingzao .package format {FORMAT_VERSION + 1}") as refused:
         read_package(rewrite(package, tmp_path / "newer.yzpack", newer))
     assert refused.value.hint.startswith("Update Yingzao")
 

@@ -236,7 +236,7 @@ def test_a_package_whose_comments_disagree_with_its_audit_log_is_refused(field, 
         read_package(altered)
 
 
-def test_a_session_package_without_comments_is_exactly_format_1(field, tmp_path):
+def test_a_session_package_without_comments_or_coding_adds_nothing_new(field, tmp_path):
     wang, _, _ = field
     wang.interview(answers=1)
     wang.pack(tmp_path / "plain.yzpack")
@@ -244,7 +244,11 @@ def test_a_session_package_without_comments_is_exactly_format_1(field, tmp_path)
         manifest = json.loads(zf.read(MANIFEST))
         lines = [json.loads(line) for line in zf.read(INTERVIEWS).splitlines()]
     assert "comments" not in manifest["counts"] and all("comments" not in e for e in manifest["interviews"])
-    assert all("comments" not in line for line in lines) and manifest["format_version"] == 1
+    assert all("comments" not in line for line in lines)
+    # format 2 adds only the coding member, absent when there is no coding: a format-1 reader's content
+    assert set(manifest["files"]) == {"interviews.jsonl", "communities.json"} | {
+        name for p in manifest["protocols"] for name in (p["definition"], p["workbook"]) if name
+    }
 
 
 def test_the_command_line_packs_a_review(field, tmp_path, capsys):
