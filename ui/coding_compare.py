@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from yingzao.core.coding import compare as core_compare
 from yingzao.core.coding.codebook import ResearchCodebook
 from yingzao.core.errors import YingzaoError
+from yingzao.core.forms.protocol import pick
 from yingzao.core.store.database import Store
 from yingzao.core.store.records import Interview
 from yingzao.ui import error_dialog
@@ -200,10 +201,12 @@ class CompareDialog(QDialog):
         self._found = found
         for r, disagreement in enumerate(found):
             try:
-                where = self.interview_label(self.store.interview(disagreement.interview_id))
+                interview = self.store.interview(disagreement.interview_id)
+                protocol = self.store.protocol(interview.protocol_sha256)
+                question = pick(protocol.question(disagreement.question).labels, self.tr.lang)
+                where = f"{self.interview_label(interview)}\n{question or disagreement.question}"
             except YingzaoError:
-                where = disagreement.interview_id
-            where = f"{where}\n{disagreement.question}"
+                where = f"{disagreement.interview_id}\n{disagreement.question}"
             a_text = disagreement.text if disagreement.coded_by == self.result.coder_a else ""
             b_text = disagreement.text if disagreement.coded_by == self.result.coder_b else ""
             for c, value in enumerate((where, a_text, b_text)):

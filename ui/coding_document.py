@@ -110,6 +110,7 @@ class CodingDocument(QTextBrowser):
         self.suggestions: list[Suggestion] = []
         self.codings: list[Coding] = []
         self.book: ResearchCodebook | None = None
+        self._highlights: dict[tuple[str, str, int, int, str], QTextEdit.ExtraSelection] = {}
         self.margin = CodingMargin(self)
         self.setViewportMargins(0, 0, MARGIN_WIDTH, 0)
         self.verticalScrollBar().valueChanged.connect(self.margin.update)
@@ -212,6 +213,8 @@ class CodingDocument(QTextBrowser):
         if first:
             cursor.insertText(self.tr("coding.doc.empty"), grey)
         self.setDocument(doc)
+        self._highlights = {}
+        self.margin.invalidate(layout=True)
         self._apply_highlights()
         self.verticalScrollBar().setValue(scroll)
 
@@ -229,14 +232,18 @@ class CodingDocument(QTextBrowser):
     def _apply_highlights(self) -> None:
         selections = []
         for coding in self.codings:
-            found = self.cursor_for(coding.question, coding.target, coding.start, coding.end)
-            if found is None:
-                continue
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = found
-            fmt = QTextCharFormat()
-            fmt.setBackground(QBrush(lighter(self._colour(coding.code))))
-            selection.format = fmt
+            key = (coding.question, coding.target, coding.start, coding.end, self._colour(coding.code))
+            selection = self._highlights.get(key)
+            if selection is None:
+                found = self.cursor_for(coding.question, coding.target, coding.start, coding.end)
+                if found is None:
+                    continue
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = found
+                fmt = QTextCharFormat()
+                fmt.setBackground(QBrush(lighter(key[4])))
+                selection.format = fmt
+                self._highlights[key] = selection  # kept for this document: recoding is frequent
             selections.append(selection)
         for suggestion in self.suggestions:
             segment = self._by_key.get((suggestion.question, "answer"))
@@ -337,7 +344,7 @@ class CodingDocument(QTextBrowser):
         super().resizeEvent(event)
         rect = self.contentsRect()
         self.margin.setGeometry(QRect(rect.right() - MARGIN_WIDTH + 1, rect.top(), MARGIN_WIDTH, rect.height()))
-        self.margin.invalidate()
+        self.margin.invalidate(layout=True)
 
 
 def _formats(base: QFont):
@@ -374,13 +381,17 @@ class CodingMargin(QWidget):
         super().__init__(view)
         self.view = view
         self._stripes: list[Stripe] | None = None
+        self._geometry: dict[tuple[str, str, int, int], tuple[int, int]] = {}  # a span's top and bottom
         self.setMouseTracking(True)
 
     def sizeHint(self) -> QSize:
         return QSize(MARGIN_WIDTH, 0)
 
-    def invalidate(self) -> None:
+    def invalidate(self, layout: bool = False) -> None:
+        """Codings changed; with `layout`, the text moved too (a new document, another width)."""
         self._stripes = None
+        if layout:
+            self._geometry = {}
         self.update()
 
     def stripes(self) -> list[Stripe]:
@@ -392,16 +403,19 @@ class CodingMargin(QWidget):
         scroll = view.verticalScrollBar().value()
         placed: list[tuple[int, int, Coding]] = []
         for coding in view.codings:
-            cursor = view.cursor_for(coding.question, coding.target, coding.start, coding.end)
-            if cursor is None:
-                continue
-            first = QTextCursor(cursor)
-            first.setPosition(cursor.selectionStart())
-            last = QTextCursor(cursor)
-            last.setPosition(cursor.selectionEnd())
-            top = view.cursorRect(first).top() + scroll
-            bottom = view.cursorRect(last).bottom() + scroll
-            placed.append((top, max(bottom, top + 4), coding))
+            key = (coding.question, coding.target, coding.start, coding.end)
+            if key not in self._geometry:
+                cursor = view.cursor_for(*key)
+                if cursor is None:
+                    continue
+                first = QTextCursor(cursor)
+                first.setPosition(cursor.selectionStart())
+                last = QTextCursor(cursor)
+                last.setPosition(cursor.selectionEnd())
+                top = view.cursorRect(first).top() + scroll
+                self._geometry[key] = (top, max(view.cursorRect(last).bottom() + scroll, top + 4))
+            top, bottom = self._geometry[key]
+            placed.append((top, bottom, coding))
         placed.sort(key=lambda item: (item[0], -item[1]))
         lanes: list[int] = []  # the bottom of the last stripe in each lane
         stripes = []

@@ -438,7 +438,14 @@ class CodingPage(QWidget):
             return
         before = code_counts(self.codings)
         self.codings = self.store.coding.codings(self.interview_id)
-        suggestions = core_suggestions.suggestions(self.store, self.book, self.interview_id)
+        suggestions = core_suggestions.pending_suggestions(
+            self.protocol,
+            self.interview_id,
+            self._answers,
+            self.codings,
+            self.store.coding.decisions(self.interview_id),
+            self.book,
+        )
         after = code_counts(self.codings)
         self.all_counts.update(after)
         self.all_counts.subtract(before)
@@ -454,8 +461,9 @@ class CodingPage(QWidget):
         self.changed.emit()
 
     def _update_row(self, interview_id: str) -> None:
+        codings = self.codings if interview_id == self.interview_id else None
         try:
-            self.rows[interview_id] = interview_coding(self.store, self.book, interview_id)
+            self.rows[interview_id] = interview_coding(self.store, self.book, interview_id, codings)
         except YingzaoError:
             return
         for index in range(self.list.rowCount()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from yingzao.core import errors
 from yingzao.core.coding.codebook import ResearchCodebook
@@ -126,7 +127,7 @@ def _live(store: Store, coding_id: str) -> Coding:
     return coding
 
 
-def _change(store: Store, before: Coding, action: str, **changes: object) -> Coding:
+def _change(store: Store, before: Coding, action: str, **changes: Any) -> Coding:
     after = replace(before, **changes, updated_at=store.now(), updated_by=store.user, device_id=store.device_id)
     store.coding.put("coding", after, action, before)
     return after

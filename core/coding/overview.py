@@ -47,10 +47,14 @@ def overview(store: Store, book: ResearchCodebook) -> list[InterviewCoding]:
     return rows
 
 
-def interview_coding(store: Store, book: ResearchCodebook, interview_id: str) -> InterviewCoding:
-    """One interview's row again, after an action on it."""
+def interview_coding(
+    store: Store, book: ResearchCodebook, interview_id: str, codings: list[Coding] | None = None
+) -> InterviewCoding:
+    """One interview's row again, after an action on it (with its codings, when already read)."""
     decisions = {interview_id: store.coding.decisions(interview_id)}
-    return _row(store, book, store.interview(interview_id), {}, store.coding.codings(interview_id), decisions)
+    if codings is None:
+        codings = store.coding.codings(interview_id)
+    return _row(store, book, store.interview(interview_id), {}, codings, decisions)
 
 
 def _row(
