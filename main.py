@@ -39,8 +39,20 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="the database to export (default: --db, else the user's data folder)",
     )
+    export.add_argument("--out", type=Path, metavar="FILE.xlsx", help="workbook to write (replaced if it exists)")
     export.add_argument(
-        "--out", type=Path, required=True, metavar="FILE.xlsx", help="workbook to write (replaced if it exists)"
+        "--layout",
+        choices=("tidy", "wide"),
+        default="tidy",
+        help="tidy: the analysis workbook (default); wide: one sheet per protocol first, one row per interview, "
+        "for NVivo's, ATLAS.ti's and QualCoder's survey import",
+    )
+    export.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FOLDER",
+        help="instead of a workbook, write CSV files for R, Stata and pandas (interviews, answers, wide tables, "
+        "codings, codebook, README.txt) into FOLDER",
     )
     export.add_argument(
         "--community",
@@ -76,6 +88,49 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--lang", dest="export_lang", choices=("zh", "en"), help="language of the sheets (default: --lang, else zh)"
     )
+    export.add_argument(
+        "--count-suggestions",
+        action="store_true",
+        help="count the protocol's suggested codes nobody has reviewed as evidence (About says so)",
+    )
+    codebook = commands.add_parser(
+        "codebook",
+        help="write the database's codebook (with the codes researchers added or changed) as CSV",
+        description="Write FILE.csv in exactly the format of forms/codebook.csv (UTF-8 with BOM), so a codebook "
+        "grown in the field can be shipped back into forms/. Exit 0 when written, 1 when not.",
+    )
+    codebook.add_argument(
+        "--db",
+        dest="codebook_db",
+        type=Path,
+        metavar="PATH",
+        help="the database (default: --db, else the user's data folder)",
+    )
+    codebook.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="the CSV file to write")
+    qdc = commands.add_parser(
+        "qdc",
+        help="export the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
+        description="Write FILE.qdc: every code, nested by parent, with stable GUIDs. Exit 0 when written, 1 when not.",
+    )
+    qdc.add_argument("--db", dest="qdc_db", type=Path, metavar="PATH", help="the database (default: --db)")
+    qdc.add_argument("--out", type=Path, required=True, metavar="FILE.qdc", help="codebook file to write")
+    qdc.add_argument("--lang", dest="qdc_lang", choices=("zh", "en"), help="language of code names (default zh)")
+    qdpx = commands.add_parser(
+        "qdpx",
+        help="export interviews as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
+        description="Write FILE.qdpx: one text source per interview, codings, memos, coders, variables, cases and the "
+        "codebook. Exit 0 when written, 1 when nothing could be written (no partial file is left).",
+    )
+    qdpx.add_argument("--db", dest="qdpx_db", type=Path, metavar="PATH", help="the database (default: --db)")
+    qdpx.add_argument("--out", type=Path, required=True, metavar="FILE.qdpx", help="project file to write")
+    qdpx.add_argument(
+        "--community", nargs="+", action="extend", default=[], metavar="ID", help="only these communities"
+    )
+    qdpx.add_argument(
+        "--role", nargs="+", action="extend", default=[], metavar="ROLE", choices=ROLES, help="only these roles"
+    )
+    qdpx.add_argument("--anonymize", action="store_true", help="the Excel export's anonymisation rules")
+    qdpx.add_argument("--lang", dest="qdpx_lang", choices=("zh", "en"), help="language of labels (default zh)")
     pack = commands.add_parser(
         "pack",
         help="export a session package of the interviews changed since the last export (or --all)",
@@ -172,6 +227,30 @@ def _check_form(args: argparse.Namespace) -> int:
     return check_forms(files, codebook, sys.stdout)
 
 
+def _codebook(args: argparse.Namespace) -> int:
+    from yingzao.core import paths
+    from yingzao.core.coding.codebook import research_codebook, write_codebook_csv
+    from yingzao.core.errors import Text, YingzaoError
+    from yingzao.core.store.database import Store
+
+    db = args.codebook_db or args.db or paths.default_database()
+    try:
+        try:
+            store = Store(db, read_only=True)
+        except YingzaoError as error:
+            if error.code != "read_only_needs_upgrade":
+                raise
+            store = Store(db)  # an older database is upgraded first, as export does
+        with store:
+            book = research_codebook(store)
+        out = write_codebook_csv(book, args.out)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(Text(f"{out}：{len(book.codes)} 个代码", f"{out}: {len(book.codes)} codes"))
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from yingzao.core import errors, paths
     from yingzao.core.errors import Text, YingzaoError
@@ -181,7 +260,12 @@ def _export(args: argparse.Namespace) -> int:
         ExportFilters(tuple(args.community), tuple(args.role), tuple(args.status)),
         lang=args.export_lang or args.lang or "zh",
         anonymize=args.anonymize,
+        count_suggestions=args.count_suggestions,
+        layout=args.layout,
     )
+    if (args.out is None) == (args.csv is None):
+        print(str(errors.export_needs_one_target()), file=sys.stderr)
+        return 2
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
@@ -193,16 +277,65 @@ def _export(args: argparse.Namespace) -> int:
                 flush=True,
             )
 
+    db = args.export_db or args.db or paths.default_database()
     try:
-        result = export_workbook(
-            args.export_db or args.db or paths.default_database(), args.out, options, progress=progress
-        )
+        if args.csv is not None:
+            from yingzao.core.export.csv_tables import export_csv
+
+            result: object = export_csv(db, args.csv, options, progress=progress)
+        else:
+            result = export_workbook(db, args.out, options, progress=progress)
     except (YingzaoError, KeyboardInterrupt) as error:
         message = str(error if isinstance(error, YingzaoError) else errors.export_interrupted())
         print(("\n" if show else "") + message, file=sys.stderr)
         return 1
     if show:
         print(file=sys.stderr)
+    print(result.summary())  # type: ignore[attr-defined]
+    return 0
+
+
+def _qdc(args: argparse.Namespace) -> int:
+    from yingzao.core import paths
+    from yingzao.core.errors import Text, YingzaoError
+    from yingzao.core.export.refi_model import codes_from_codebook
+    from yingzao.core.export.refi_write import write_qdc
+    from yingzao.core.forms.codebook import load_codebook
+
+    lang = args.qdc_lang or args.lang or "zh"
+    try:
+        # the codebook is the shipped one until the database owns its codes
+        result = write_qdc(args.out, codes_from_codebook(load_codebook(paths.CODEBOOK_PATH), lang), lang)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(Text(f"{result.path}：{result.codes} 个代码", f"{result.path}: {result.codes} codes"))
+    return 0
+
+
+def _qdpx(args: argparse.Namespace) -> int:
+    from yingzao.core import errors, paths
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.export.refi_model import codes_from_codebook
+    from yingzao.core.export.refi_write import write_qdpx
+    from yingzao.core.forms.codebook import load_codebook
+
+    lang = args.qdpx_lang or args.lang or "zh"
+    try:
+        codebook = load_codebook(paths.CODEBOOK_PATH)
+        result = write_qdpx(
+            args.qdpx_db or args.db or paths.default_database(),
+            args.out,
+            codes=codes_from_codebook(codebook, lang),
+            community=args.community,
+            role=args.role,
+            anonymize=args.anonymize,
+            lang=lang,
+            codebook=codebook,
+        )
+    except (YingzaoError, KeyboardInterrupt) as error:
+        print(str(error if isinstance(error, YingzaoError) else errors.export_interrupted()), file=sys.stderr)
+        return 1
     print(result.summary())
     return 0
 
@@ -352,10 +485,16 @@ def main(argv: list[str] | None = None) -> int:
         return _export(args)
     if args.command == "pack":
         return _pack(args)
+    if args.command == "qdc":
+        return _qdc(args)
+    if args.command == "qdpx":
+        return _qdpx(args)
     if args.command == "merge":
         return _merge(args)
     if args.command == "backup":
         return _backup(args)
+    if args.command == "codebook":
+        return _codebook(args)
     from yingzao.ui.app import run
 
     return run(args.db, lang=args.lang)

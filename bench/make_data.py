@@ -103,6 +103,45 @@ def fill(store: Store, interviews: int, seed: int = 1, progress: bool = False, c
         print(file=sys.stderr)
 
 
+def synthetic_codings(store: Store, code_ids: list[str], per_text: int, seed: int = 1):
+    """SYNTHETIC codings through the REFI-QDA seam (`QdaCoding`): `per_text` random spans on every text
+    answer and every note of the database, each with a random code and coder. Yields them interview by
+    interview, so a caller can stream them."""
+    from yingzao.core.export.refi_model import QdaCoding, stable_guid
+
+    rng = random.Random(seed)
+    coders = ["合成研究员A", "合成研究员B"]
+    moment = dt.datetime(2021, 5, 1, 9, 0)
+    protocols: dict[str, Protocol] = {}
+    for interview in store.interviews():
+        protocol = protocols.get(interview.protocol_sha256)
+        if protocol is None:
+            protocol = protocols[interview.protocol_sha256] = store.protocol(interview.protocol_sha256)
+        for answer in store.answers(interview.id).values():
+            texts = []
+            is_text = protocol.has_question(answer.question) and protocol.question(answer.question).type == "text"
+            if isinstance(answer.value, str) and is_text:
+                texts.append(("answer", answer.value))
+            if answer.note:
+                texts.append(("note", answer.note))
+            for target, text in texts:
+                for n in range(per_text):
+                    start = rng.randrange(len(text) + 1)
+                    end = rng.randrange(start, len(text) + 1)
+                    key = f"{interview.id}/{answer.question}/{target}/{n}"
+                    yield QdaCoding(
+                        stable_guid("synthetic-coding", key),
+                        interview.id,
+                        answer.question,
+                        target,
+                        start,
+                        end,
+                        rng.choice(code_ids),
+                        rng.choice(coders),
+                        moment,
+                    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)

@@ -1374,3 +1374,85 @@ def cannot_read(error: OSError) -> Text:
 def export_interrupted() -> ExportError:
     """Ctrl+C during `export`: the same words as the dialog's Cancel."""
     return ExportCancelled()
+
+
+# -- REFI-QDA (.qdc, .qdpx) and CSV exports ---------------------------------------------------
+
+
+def export_wrong_suffix(path: Path, suffix: str) -> ExportError:
+    """A target whose name does not end as the chosen format's files do (.qdpx, .qdc)."""
+    suffix = suffix if suffix.startswith(".") else f".{suffix}"
+    return ExportError(
+        Text(f"{path}：导出文件的名称必须以 {suffix} 结尾。", f"{path}: the export's file name must end in {suffix}."),
+        hint=Text(
+            f"请使用类似 {path.with_suffix(suffix).name} 的文件名。",
+            f"Use a name like {path.with_suffix(suffix).name}.",
+        ),
+        code="export_wrong_suffix",
+    )
+
+
+def csv_folder_is_file(path: Path) -> ExportError:
+    return ExportError(
+        Text(
+            f"{path} 是一个文件，不是文件夹；CSV 导出需要一个文件夹。",
+            f"{path} is a file, not a folder; a CSV export needs a folder.",
+        ),
+        hint=Text(
+            "请选择一个文件夹（不存在时会新建）。没有写入任何内容。",
+            "Choose a folder (it is created if new). Nothing was written.",
+        ),
+        code="csv_folder_is_file",
+    )
+
+
+def qdpx_unreadable(path: Path, error: OSError) -> YingzaoError:
+    why = error.strerror or str(error)
+    return YingzaoError(
+        Text(f"无法读取 {path}（{why}）。", f"{path} cannot be read ({why})."),
+        hint=Text("请检查文件是否存在、是否有权限读取。", "Check that the file exists and that you may read it."),
+        code="qdpx_unreadable",
+    )
+
+
+def qdpx_not_a_project(path: Path, what: Text) -> YingzaoError:
+    """A file that is not a REFI-QDA project, or one damaged or built to harm the reader."""
+    return YingzaoError(
+        Text(
+            f"{path.name} 不是可读取的 REFI-QDA 项目（.qdpx）：",
+            f"{path.name} is not a readable REFI-QDA project (.qdpx): ",
+        )
+        + what
+        + Text("。", "."),
+        hint=Text(
+            "请在原软件中重新导出 REFI-QDA 项目（.qdpx）。没有读取任何内容。",
+            "Export the REFI-QDA project (.qdpx) again from the program that made it. Nothing was read.",
+        ),
+        code="qdpx_not_a_project",
+    )
+
+
+def qdpx_too_large(path: Path, what: Text) -> YingzaoError:
+    return YingzaoError(
+        Text(f"{path.name} 超出了读取上限：", f"{path.name} passes a limit of the reader: ") + what + Text("。", "."),
+        hint=Text(
+            "这样大的项目文件不像是正常导出的；请检查文件来源。没有读取任何内容。",
+            "A project file this large is not what a normal export makes; check where the file came from. "
+            "Nothing was read.",
+        ),
+        code="qdpx_too_large",
+    )
+
+
+def export_needs_one_target() -> ExportError:
+    return ExportError(
+        Text(
+            "请给出 --out FILE.xlsx 或 --csv 文件夹（二者选一）。",
+            "Give either --out FILE.xlsx or --csv FOLDER (one of them).",
+        ),
+        hint=Text(
+            "例如：python main.py export --out 导出.xlsx，或 python main.py export --csv 导出CSV",
+            "For example: python main.py export --out export.xlsx, or python main.py export --csv export-csv",
+        ),
+        code="export_needs_one_target",
+    )

@@ -16,6 +16,8 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from yingzao.core.coding.codebook import research_codebook
+from yingzao.core.coding.suggestions import accept_all
 from yingzao.core.forms.library import Library, load_library
 from yingzao.core.store.database import Store
 
@@ -214,6 +216,13 @@ def build_study(path: Path) -> Study:
                 if protocol.question(name).identifying and answer.value:
                     study.identifying.append(str(answer.value))
         study.identifying += [*list(study.fieldworkers), "清源社区"]
+
+        # a researcher reviews the protocol's suggestions: every one accepted, so the reading sheets
+        # have whole answers as evidence (the coding tests code passages of their own)
+        store.user = "陈研究员"
+        book = research_codebook(store, library.codebook)
+        for key in ("O1", "S1", "K1"):
+            accept_all(store, book, study.ids[key])
     return study
 
 

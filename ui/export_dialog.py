@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from yingzao.core import errors
 from yingzao.core.errors import YingzaoError
+from yingzao.core.export.csv_tables import CsvResult, export_csv
 from yingzao.core.export.files import remove_stale
 from yingzao.core.export.workbook import ExportFilters, ExportOptions, ExportResult, export_workbook, filter_choices
 from yingzao.core.forms.protocol import ROLES
@@ -54,6 +55,18 @@ add_strings(
             "communities by letter",
         ),
         "export.language": ("表格语言", "Workbook language"),
+        "export.format": ("格式", "Format"),
+        "export.format.tidy": ("分析工作簿（按编码框架组织）", "Analysis workbook (by the coding frame)"),
+        "export.format.wide": (
+            "问卷导入工作簿（每个访谈一行，供 NVivo、ATLAS.ti、QualCoder 导入）",
+            "Survey-import workbook (one row per interview, for NVivo, ATLAS.ti, QualCoder)",
+        ),
+        "export.format.csv": ("CSV 文件夹（供 R、Stata、pandas 使用）", "CSV folder (for R, Stata, pandas)"),
+        "export.folder": ("保存到文件夹", "Save to folder"),
+        "export.done_csv": (
+            "已导出 {interviews} 份访谈、{answers} 条回答到文件夹\n{path}",
+            "Exported {interviews} interviews and {answers} answers to the folder\n{path}",
+        ),
         "export.file": ("保存为", "Save as"),
         "export.choose": ("选择…", "Choose…"),
         "export.file_filter": ("Excel 工作簿 (*.xlsx)", "Excel workbook (*.xlsx)"),
@@ -84,7 +97,7 @@ class ExportDialog(QDialog):
     def __init__(self, parent: QWidget | None, store_path: Path, tr: Translator) -> None:
         super().__init__(parent)
         self.store_path, self.tr = Path(store_path), tr
-        self.result: ExportResult | None = None
+        self.result: ExportResult | CsvResult | None = None
         self.job: Job | None = None
         self.setWindowTitle(tr("export.title"))
         self.resize(620, 560)
@@ -111,6 +124,11 @@ class ExportDialog(QDialog):
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(1 if tr.lang == "en" else 0)
         form.addRow(tr("export.language"), self.language)
+        self.format = QComboBox()
+        for key in ("tidy", "wide", "csv"):
+            self.format.addItem(tr(f"export.format.{key}"), key)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        form.addRow(tr("export.format"), self.format)
         file_row = QHBoxLayout()
         default = _default_target()
         remove_stale(default.parent)  # files a killed export left in the usual folder hold answers in clear
@@ -120,6 +138,7 @@ class ExportDialog(QDialog):
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(self.choose_button)
         form.addRow(tr("export.file"), file_row)
+        self.file_label = form.labelForField(file_row)
         layout.addLayout(form)
 
         self.progress = QProgressBar()
@@ -184,16 +203,39 @@ class ExportDialog(QDialog):
             return () if len(ticked) == len(boxes) else ticked
 
         filters = ExportFilters(chosen(self.community_boxes), chosen(self.role_boxes), chosen(self.status_boxes))
-        return ExportOptions(filters, lang=self.language.currentData(), anonymize=self.anonymize.isChecked())
+        return ExportOptions(
+            filters,
+            lang=self.language.currentData(),
+            anonymize=self.anonymize.isChecked(),
+            layout="wide" if self.format.currentData() == "wide" else "tidy",
+        )
+
+    def to_csv(self) -> bool:
+        return self.format.currentData() == "csv"
 
     def target(self) -> Path | None:
         text = self.path_edit.text().strip()
         if not text:
             return None
         path = Path(text).expanduser()
+        if self.to_csv():  # a folder
+            return path.with_suffix("") if path.suffix.lower() == ".xlsx" else path
         return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
 
+    def _format_changed(self) -> None:
+        """A CSV export goes to a folder: the suggested name loses its .xlsx, and gets it back."""
+        target = self.target()
+        if target is not None:
+            self.path_edit.setText(str(target))
+        if isinstance(self.file_label, QLabel):
+            self.file_label.setText(self.tr("export.folder" if self.to_csv() else "export.file"))
+
     def choose_file(self) -> None:
+        if self.to_csv():
+            folder = QFileDialog.getExistingDirectory(self, self.tr("export.title"), self.path_edit.text())
+            if folder:
+                self.path_edit.setText(folder)
+            return
         name, _ = QFileDialog.getSaveFileName(
             self, self.tr("export.title"), self.path_edit.text(), self.tr("export.file_filter")
         )
@@ -212,9 +254,17 @@ class ExportDialog(QDialog):
         self.path_edit.setText(str(target))
         self.result = None
         self.open_button.setVisible(False)
-        db_path, options = self.store_path, self.options()
+        db_path, options, to_csv = self.store_path, self.options(), self.to_csv()
 
-        def work(job: Job) -> ExportResult:
+        def work(job: Job) -> ExportResult | CsvResult:
+            if to_csv:
+                return export_csv(
+                    db_path,
+                    target,
+                    options,
+                    progress=lambda done, total: job.progress(done, total, ""),
+                    cancelled=job.cancelled,
+                )
             return export_workbook(
                 db_path,
                 target,
@@ -243,9 +293,15 @@ class ExportDialog(QDialog):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
 
-    def _on_success(self, result: ExportResult) -> None:
+    def _on_success(self, result: ExportResult | CsvResult) -> None:
         self._finish()
         self.result = result
+        if isinstance(result, CsvResult):
+            self.status.setText(
+                self.tr("export.done_csv", interviews=result.interviews, answers=result.answers, path=result.folder)
+            )
+            self.open_button.setVisible(True)
+            return
         text = self.tr(
             "export.done", interviews=result.interviews + result.profiles, answers=result.answers, path=result.path
         )
@@ -280,6 +336,7 @@ class ExportDialog(QDialog):
             self.path_edit,
             self.anonymize,
             self.language,
+            self.format,
             *self.community_boxes.values(),
             *self.role_boxes.values(),
             *self.status_boxes.values(),
@@ -289,7 +346,9 @@ class ExportDialog(QDialog):
         self.cancel_button.setText(self.tr("export.cancel" if running else "export.close"))
 
     def open_folder(self) -> None:
-        if self.result is not None:
+        if isinstance(self.result, CsvResult):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.folder)))
+        elif self.result is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.path.parent)))
 
     def done(self, code: int) -> None:

@@ -38,6 +38,8 @@ add_strings(
         "menu.merge": ("合并数据包…", "Merge sessions…"),
         "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
         "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
+        "menu.export_qdc": ("导出编码表（REFI-QDA）…", "Export codebook (REFI-QDA)…"),
+        "menu.export_qdpx": ("导出项目（REFI-QDA）…", "Export project (REFI-QDA)…"),
         "menu.data": ("数据(&D)", "&Data"),
         "menu.review": ("审核(&R)", "&Review"),
         "menu.review_queue": ("审核队列…", "Review queue…"),
@@ -128,7 +130,19 @@ class MainWindow(QMainWindow):
         self.conflicts_action.triggered.connect(self._conflicts)
         self.export_action = QAction(self)
         self.export_action.triggered.connect(self._export)
-        for action in (self.export_action, None, self.pack_action, self.merge_action, self.conflicts_action):
+        self.export_qdc_action = QAction(self)
+        self.export_qdc_action.triggered.connect(self._export_qdc)
+        self.export_qdpx_action = QAction(self)
+        self.export_qdpx_action.triggered.connect(self._export_qdpx)
+        for action in (
+            self.export_action,
+            self.export_qdc_action,
+            self.export_qdpx_action,
+            None,
+            self.pack_action,
+            self.merge_action,
+            self.conflicts_action,
+        ):
             if action is None:
                 self.data_menu.addSeparator()
             else:
@@ -306,6 +320,16 @@ class MainWindow(QMainWindow):
 
         self._data_job(open_export_dialog)
 
+    def _export_qdc(self) -> None:
+        from yingzao.ui.refi_dialog import open_qdc_dialog
+
+        self._data_job(open_qdc_dialog)
+
+    def _export_qdpx(self) -> None:
+        from yingzao.ui.refi_dialog import open_qdpx_dialog
+
+        self._data_job(open_qdpx_dialog)
+
     def open_review(self) -> None:
         from yingzao.ui.review_view import open_review
 
@@ -364,6 +388,8 @@ class MainWindow(QMainWindow):
         self.merge_action.setText(tr("menu.merge"))
         self.conflicts_action.setText(tr("menu.conflicts"))
         self.export_action.setText(tr("menu.export"))
+        self.export_qdc_action.setText(tr("menu.export_qdc"))
+        self.export_qdpx_action.setText(tr("menu.export_qdpx"))
         self.language_menu.setTitle(tr("menu.language"))
         self.help_menu.setTitle(tr("menu.help"))
         self.about_action.setText(tr("menu.about"))

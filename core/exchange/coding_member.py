@@ -143,8 +143,8 @@ def check(store: Store, path: Path, versions: Iterable[Version], records: dict[s
             raise errors.package_coding_refused(
                 path, coding.interview_id, Text(f"未知编码“{coding.code}”", f"the unknown code '{coding.code}'")
             )
-        row = answers.get((coding.interview_id, coding.question))
-        if row is None:
+        carried = answers.get((coding.interview_id, coding.question))
+        if carried is None:
             raise errors.package_coding_refused(
                 path,
                 coding.interview_id,
@@ -153,7 +153,7 @@ def check(store: Store, path: Path, versions: Iterable[Version], records: dict[s
                     f"the answer to '{coding.question}' is not in the package",
                 ),
             )
-        text = (row[_NOTE] or "") if coding.target == "note" else value_text(row[_VALUE])
+        text = (carried[_NOTE] or "") if coding.target == "note" else value_text(carried[_VALUE])
         if not (0 <= coding.start < coding.end <= len(text)):
             raise errors.package_coding_refused(
                 path,

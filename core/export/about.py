@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from yingzao.core.export.coding_sheets import coder_label
 from yingzao.core.export.damage import Salvage
 from yingzao.core.export.data import ExportFilters, InterviewRecord
 from yingzao.core.export.frame import QUOTE_CHARACTERS, QUOTES_PER_CELL
@@ -21,12 +22,8 @@ from yingzao.core.forms.protocol import Protocol
 
 _TEXT: dict[str, tuple[str, str]] = {
     "file": (
-        "营造（Yingzao）访谈数据导出。访谈按吴莹《中国新型城镇化背景下的产业社区营造与精细化治理》（2022）的编码框架整理："
-        "四个营造维度、动力机制（主体）、精细化治理影响因素、成都《规划》的治理场景与目标。",
-        'Yingzao interview export. The interviews are organised by the coding frame of Wu Ying, "Construction and Fine '
-        "Governance of Industrial Community under the Background of China's New Urbanization\" (2022): the four "
-        "dimensions of community building, the driving forces (actors), the influencing factors, and the governance "
-        "scenes and goals of Chengdu's plan.",
+        "营造（Yingzao）访谈数据导出。访谈按吴莹《中国新型城镇化背景下的产业社区营造与精细化治理》（2022）的编码框架整理：四个营造维度、动力机制（主体）、精细化治理影响因素、成都《规划》的治理场景与目标。",
+        "Yingzao interview export. The interviews are organised by the coding frame of Wu Ying, \"Construction and Fine Governance of Industrial Community under the Background of China's New Urbanization\" (2022): the four dimensions of community building, the driving forces (actors), the influencing factors, and the governance scenes and goals of Chengdu's plan.",
     ),
     "no_data": (
         "数据库中还没有访谈数据。各工作表只有表头（编码表除外）。",
@@ -40,187 +37,285 @@ _TEXT: dict[str, tuple[str, str]] = {
         "注意：该数据库标记为合成数据（{why}），不是田野数据。",
         "Warning: this database is marked as synthetic data ({why}), not field data.",
     ),
-    "file_item": ("文件", "File"),
-    "damaged": ("数据库已损坏", "Database damaged"),
-    "incomplete": ("不完整的工作表", "Incomplete sheets"),
+    "file_item": (
+        "文件",
+        "File",
+    ),
+    "damaged": (
+        "数据库已损坏",
+        "Database damaged",
+    ),
+    "incomplete": (
+        "不完整的工作表",
+        "Incomplete sheets",
+    ),
     "incomplete_none": (
         "无（各表完整，但请核对上面所列问题）",
         "none (every sheet is whole; check the problems above)",
     ),
-    "notice": ("注意", "Note"),
-    "made": ("导出时间", "Made"),
-    "tz": ("时间", "Times"),
+    "notice": (
+        "注意",
+        "Note",
+    ),
+    "made": (
+        "导出时间",
+        "Made",
+    ),
+    "tz": (
+        "时间",
+        "Times",
+    ),
     "tz_text": (
         "所有时间均为导出电脑的本地时间（{offset}）。",
         "All times are local times of the exporting computer ({offset}).",
     ),
-    "db": ("数据库", "Database"),
-    "db_hidden": ("（匿名化导出不显示数据库文件名）", "(an anonymised export does not show the database's file name)"),
-    "filter_c": ("筛选：社区", "Filter: communities"),
-    "filter_r": ("筛选：受访者类型", "Filter: respondent roles"),
-    "filter_s": ("筛选：状态", "Filter: statuses"),
-    "protocol": ("提纲版本", "Protocol version"),
+    "db": (
+        "数据库",
+        "Database",
+    ),
+    "db_hidden": (
+        "（匿名化导出不显示数据库文件名）",
+        "(an anonymised export does not show the database's file name)",
+    ),
+    "filter_c": (
+        "筛选：社区",
+        "Filter: communities",
+    ),
+    "filter_r": (
+        "筛选：受访者类型",
+        "Filter: respondent roles",
+    ),
+    "filter_s": (
+        "筛选：状态",
+        "Filter: statuses",
+    ),
+    "protocol": (
+        "提纲版本",
+        "Protocol version",
+    ),
     "protocol_text": (
         "{title} — {form_id} 版本 {version}，SHA-256 {sha}…：{n} 份",
         "{title} — {form_id} version {version}, SHA-256 {sha}…: {n} record(s)",
     ),
-    "codebook": ("编码表", "Codebook"),
-    "codebook_text": (
-        "forms/codebook.csv：{codes} 个代码，{families} 个代码族",
-        "forms/codebook.csv: {codes} codes in {families} families",
+    "codebook": (
+        "编码表",
+        "Codebook",
     ),
-    "n_interviews": ("访谈数", "Interviews"),
-    "n_profiles": ("社区概况数", "Community profiles"),
-    "n_answers": ("回答数（行）", "Answers (rows)"),
-    "n_communities": ("社区数", "Communities"),
-    "by_status": ("按状态", "By status"),
-    "by_role": ("按受访者类型", "By role"),
-    "anon": ("匿名化", "Anonymised"),
+    "codebook_text": (
+        "本数据库的编码表（forms/codebook.csv 加上研究者新增和修改的代码）：{codes} 个代码，{families} 个代码族",
+        "This database's codebook (forms/codebook.csv with the codes researchers added or changed): {codes} codes in {families} families",
+    ),
+    "n_interviews": (
+        "访谈数",
+        "Interviews",
+    ),
+    "n_profiles": (
+        "社区概况数",
+        "Community profiles",
+    ),
+    "n_answers": (
+        "回答数（行）",
+        "Answers (rows)",
+    ),
+    "n_communities": (
+        "社区数",
+        "Communities",
+    ),
+    "by_status": (
+        "按状态",
+        "By status",
+    ),
+    "by_role": (
+        "按受访者类型",
+        "By role",
+    ),
+    "anon": (
+        "匿名化",
+        "Anonymised",
+    ),
     "anon_no": (
         "否。本文件含受访者姓名、单位、职务、电话等可识别信息，请按研究伦理要求保管，勿外传。",
-        "No. This file contains "
-        "names, units, positions, phone numbers and other identifying information: keep it as your ethics approval "
-        "requires and do not pass it on.",
+        "No. This file contains names, units, positions, phone numbers and other identifying information: keep it as your ethics approval requires and do not pass it on.",
     ),
     "anon_yes": (
-        "是。提纲标为可识别（identifying）的题目（姓名、单位、职务、地点、电话、推荐人等）的回答及其备注已全部删除；"
-        "受访者显示为 R01、R02…，访员为 F01、F02…，按各人在整个数据库中第一次访谈的开始时间编号，同一数据库的每次导出编号一致"
-        "（姓名相同的受访者视为同一人）；社区名称以案例字母代替。其余回答和备注中与上述信息完全相同的文字已替换为相应代码，"
-        "其他可识别信息替换为「〔已删除〕」（少于 2 个字的值不在正文中查找）。只替换完全相同的文字：称呼、简称请在分析前再核对。",
-        "Yes. Answers to questions the protocols mark identifying (name, unit, position, place, phone, referrals) are "
-        "left out with their notes; respondents appear as R01, R02…, fieldworkers as F01, F02…, numbered by the start "
-        "of each person's first interview in the whole database, so codes are the same in every export of this "
-        "database (respondents giving the same name count as one person); communities appear by their case letter. "
-        "In every other answer and note, exact occurrences of those values are replaced by the code, and other "
-        'identifying values by "[removed]" (values shorter than 2 characters are not searched for in text). Only '
-        "exact text is replaced: check for nicknames and short forms before sharing.",
+        "是。提纲标为可识别（identifying）的题目（姓名、单位、职务、地点、电话、推荐人等）的回答及其备注已全部删除；受访者显示为 R01、R02…，访员为 F01、F02…，按各人在整个数据库中第一次访谈的开始时间编号，同一数据库的每次导出编号一致（姓名相同的受访者视为同一人）；社区名称以案例字母代替。其余回答和备注中与上述信息完全相同的文字已替换为相应代码，其他可识别信息替换为「〔已删除〕」（少于 2 个字的值不在正文中查找）。只替换完全相同的文字：称呼、简称请在分析前再核对。",
+        'Yes. Answers to questions the protocols mark identifying (name, unit, position, place, phone, referrals) are left out with their notes; respondents appear as R01, R02…, fieldworkers as F01, F02…, numbered by the start of each person\'s first interview in the whole database, so codes are the same in every export of this database (respondents giving the same name count as one person); communities appear by their case letter. In every other answer and note, exact occurrences of those values are replaced by the code, and other identifying values by "[removed]" (values shorter than 2 characters are not searched for in text). Only exact text is replaced: check for nicknames and short forms before sharing.',
     ),
-    "ref": ("题目引用", "Question reference"),
+    "ref": (
+        "题目引用",
+        "Question reference",
+    ),
     "ref_text": (
-        "如 [官员·S5·act_party_structure]：受访者类型（官员/街道/干部/概况）·该题在提纲中的第几部分·题目名。"
-        "回答引用在前面加上访谈编号，如 [3f2a9c1e·官员·S5·act_party_structure]，可在「回答」表中按这两列找到全文。",
-        "E.g. [OFF·S5·act_party_structure]: respondent role (OFF official, STR street staff, CAD cadre, PRO profile) · "
-        "the section's number in the protocol · the question's name. An answer reference puts the interview first, "
-        "e.g. [3f2a9c1e·OFF·S5·act_party_structure]; find the full text on the Answers sheet by these two columns.",
+        "如 [官员·S5·act_party_structure]：受访者类型（官员/街道/干部/概况）·该题在提纲中的第几部分·题目名。回答引用在前面加上访谈编号，如 [3f2a9c1e·官员·S5·act_party_structure]，可在「回答」表中按这两列找到全文。",
+        "E.g. [OFF·S5·act_party_structure]: respondent role (OFF official, STR street staff, CAD cadre, PRO profile) · the section's number in the protocol · the question's name. An answer reference puts the interview first, e.g. [3f2a9c1e·OFF·S5·act_party_structure]; find the full text on the Answers sheet by these two columns.",
     ),
-    "interview_id": ("访谈编号", "Interview"),
+    "interview_id": (
+        "访谈编号",
+        "Interview",
+    ),
     "interview_id_text": (
         "「访谈」列是访谈完整编号（UUID）的前 8 位（重复时加长），在所有工作表中一致。",
-        "The Interview column is the first 8 characters of the interview's full id (UUID), longer if "
-        "needed to be unique; it is the same on every sheet.",
+        "The Interview column is the first 8 characters of the interview's full id (UUID), longer if needed to be unique; it is the same on every sheet.",
     ),
-    "substantive": ("实质性回答", "Substantive answer"),
+    "substantive": (
+        "实质性回答",
+        "Substantive answer",
+    ),
     "substantive_text": (
-        "有答案内容的回答。只标记为跳过/拒答/不知道、或只有访员备注的，不计入回答数、出现矩阵和各项统计，"
-        "但在「回答」表和框架矩阵中照样列出。",
-        "An answer with content. Answers only marked skipped / refused / don't know, or holding only a "
-        "note, are not counted (answer counts, presence matrix, statistics) but are listed on the Answers "
-        "sheet and in the framework matrix.",
+        "有答案内容的回答。只标记为跳过/拒答/不知道、或只有访员备注的，不计入回答数、出现矩阵和各项统计，但在「回答」表和框架矩阵中照样列出。",
+        "An answer with content. Answers only marked skipped / refused / don't know, or holding only a note, are not counted (answer counts, presence matrix, statistics) but are listed on the Answers sheet and in the framework matrix.",
     ),
-    "quotes": ("代表性引述", "Strongest quotes"),
+    "quotes": (
+        "编码引述",
+        "Coded quotes",
+    ),
     "quotes_text": (
-        "在同时标有该格两个代码的自由文字回答中，先取题目所标相关代码最少（最聚焦）的，再取文字最长的，相同则取导出顺序靠前的，"
-        "每格最多 {n} 条；每条最多显示 {chars} 字，更长的注明「节选」，全文见「回答」表。",
-        "Among the free-text answers tagged with both codes of the cell: first those whose question carries the "
-        "fewest codes of the two families (the most focused question), then the longest, then the earliest in "
-        "export order; at most {n} per cell, each shown up to {chars} characters (longer ones marked as "
-        "excerpts; full text on the Answers sheet).",
+        "每格列出研究者用该格代码编码的原文片段：先列研究者标为关键引述的（先本社区、再全部），再按片段长度，每格最多 {n} 条；每条最多显示 {chars} 字，更长的注明「节选」。引用格式 [访谈·题目名·起–止] 在中英文导出中相同，起止为该回答中的字符位置；全部编码见「编码」表。",
+        "Each cell lists passages researchers coded with the cell's codes: first those pinned as key quotes (for this community, then anywhere), then the longest; at most {n} per cell, each shown up to {chars} characters (longer ones marked as excerpts). A reference [interview·question·start–end] is the same in Chinese and English exports; start and end are character positions in the answer. Every coding is on the Codings sheet.",
     ),
-    "rollup": ("代码归并", "Rolling codes up"),
+    "rollup": (
+        "代码归并",
+        "Rolling codes up",
+    ),
     "rollup_text": (
-        "统计时，题目所标代码的上级代码也算被触及：如只标了「安居安心居住空间」的回答也计入「服务场景」。",
-        "When counting, a code's parents count as touched too: an answer tagged only with a goal of Table 2 also "
-        "counts for its scene.",
+        "统计时，编码的上级代码也算有证据：如编码为「安居安心居住空间」的片段也计入「服务场景」。",
+        "When counting, a code's parents count too: a passage coded with a goal of Table 2 also counts for its scene.",
     ),
-    "profiles": ("社区概况", "Community profiles"),
+    "profiles": (
+        "社区概况",
+        "Community profiles",
+    ),
     "profiles_text": (
-        "社区概况记录的是案例事实，不是访谈：在「访谈」「回答」「框架矩阵」「编码出现矩阵」表中以「社区概况」类型列出；"
-        "图1、图2的访谈证据、表2和编码表的计数只计访谈。图2的概况事实取每个社区最近更新的一份概况，不受受访者类型和状态筛选限制。",
-        "A community profile records the facts of a case; it is not an interview. It is listed on the "
-        'Interviews, Answers, Framework matrix and Presence sheets with the role "Community profile"; the '
-        "interview evidence of Figs. 1–2 and the counts of Table 2 and the Codebook count interviews only. "
-        "Fig. 2's facts come from each community's most recently updated profile, whatever the role and "
-        "status filters.",
+        "社区概况记录的是案例事实，不是访谈：在「访谈」「回答」「框架矩阵」「编码出现矩阵」表中以「社区概况」类型列出；图1、图2的访谈证据、表2和编码表的计数只计访谈。图2的概况事实取每个社区最近更新的一份概况，不受受访者类型和状态筛选限制。",
+        "A community profile records the facts of a case; it is not an interview. It is listed on the Interviews, Answers, Framework matrix and Presence sheets with the role \"Community profile\"; the interview evidence of Figs. 1–2 and the counts of Table 2 and the Codebook count interviews only. Fig. 2's facts come from each community's most recently updated profile, whatever the role and status filters.",
     ),
-    "review": ("审核状态", "Review status"),
+    "review": (
+        "审核状态",
+        "Review status",
+    ),
     "review_text": (
-        "尚无单独的审核记录，审核状态由访谈状态推出：草稿＝未提交，已完成＝待审核，已通过，已退回修改。",
-        "There are no separate review records yet; the review status follows from the interview's status: "
-        "draft = not submitted, completed = awaiting review, approved, sent back for changes.",
+        "审核状态由访谈状态推出：草稿＝未提交，已完成＝待审核，已通过，已退回修改。督导的每个审核决定和评论见「审核」表。",
+        "The review status follows from the interview's status: draft = not submitted, completed = awaiting review, approved, sent back for changes. Every supervisor decision and comment is on the Reviews sheet.",
     ),
-    "limit": ("单元格上限", "Cell limit"),
+    "limit": (
+        "单元格上限",
+        "Cell limit",
+    ),
     "limit_text": (
-        "Excel 每格最多 32,767 个字符，本文件不会悄悄截断：超长回答在「回答（续n）」列接续；框架矩阵中超长的格子在"
-        "「溢出续写n」列接续，并在格内注明。本文件中接续的格子：{n} 个。",
-        "Excel holds at most 32,767 characters in a cell, and nothing in this file is cut silently: a longer "
-        'answer continues in the "Answer (cont. n)" columns; a framework-matrix cell continues in the '
-        '"Overflow n" columns and says so inside the cell. Cells continued in this file: {n}.',
+        "Excel 每格最多 32,767 个字符，本文件不会悄悄截断：超长回答在「回答（续n）」列接续；框架矩阵中超长的格子在「溢出续写n」列接续，并在格内注明。本文件中接续的格子：{n} 个。",
+        'Excel holds at most 32,767 characters in a cell, and nothing in this file is cut silently: a longer answer continues in the "Answer (cont. n)" columns; a framework-matrix cell continues in the "Overflow n" columns and says so inside the cell. Cells continued in this file: {n}.',
     ),
-    "cut": ("未能接续的格子", "Cells cut"),
+    "cut": (
+        "未能接续的格子",
+        "Cells cut",
+    ),
     "cut_text": (
         "有 {n} 个格子（如超长的编码定义）超出上限又无处接续，格内已注明缺少的字数。",
-        "{n} cell(s) (a very long codebook definition, say) passed the limit with nowhere to continue; "
-        "each says in the cell how many characters are missing.",
+        "{n} cell(s) (a very long codebook definition, say) passed the limit with nowhere to continue; each says in the cell how many characters are missing.",
     ),
-    "scenes": ("治理场景", "Scenes"),
+    "scenes": (
+        "治理场景",
+        "Scenes",
+    ),
     "scenes_text": (
         "「创业创新」「融合治理」两个场景的目标在论文表2中无法辨识，标为「目标无法从原文恢复」，没有编造。",
-        "The goals of the scenes Entrepreneurship and innovation and Integrated governance are illegible in the "
-        'paper\'s Table 2; they are shown as "goals not recoverable from the source", not invented.',
+        'The goals of the scenes Entrepreneurship and innovation and Integrated governance are illegible in the paper\'s Table 2; they are shown as "goals not recoverable from the source", not invented.',
     ),
-    "markers": ("标记", "Markers"),
+    "markers": (
+        "标记",
+        "Markers",
+    ),
     "markers_text": (
         "跳过 / 拒答 / 不知道：访员对该题所作的标记，与空白答案不同。",
         "Skipped / refused / don't know: what the fieldworker marked for the question, distinct from an empty answer.",
     ),
-    "unknown": ("未知代码", "Unknown codes"),
+    "unknown": (
+        "未知代码",
+        "Unknown codes",
+    ),
     "unknown_text": (
         "以下代码出现在提纲中但不在当前编码表里，未计入统计：{codes}",
         "These codes appear in a protocol but not in the current codebook and are not counted: {codes}",
     ),
-    "sheet": ("工作表「{title}」", 'Sheet "{title}"'),
+    "sheet": (
+        "工作表「{title}」",
+        'Sheet "{title}"',
+    ),
     "guide.interviews": (
         "每份访谈（或社区概况）一行：社区、受访者类型、受访者、访员、提纲及版本、日期与时间、时长、状态、审核状态、回答数。",
-        "One row per interview (or community profile): community, role, respondent, fieldworker, protocol "
-        "and version, dates and times, duration, status, review status, answer counts.",
+        "One row per interview (or community profile): community, role, respondent, fieldworker, protocol and version, dates and times, duration, status, review status, answer counts.",
     ),
     "guide.answers": (
-        "每个回答一行（长表）：访谈、社区、受访者类型、部分、题目引用、题目名和题目、回答（选项显示为文字）、"
-        "各代码族一列、标记、访员备注、用时和保存时间。适合筛选、透视表和导入分析软件。",
-        "One row per answer (long / tidy): interview, community, role, section, question reference, name and "
-        "text, the answer (choices as their labels), one column per code family, marker, fieldworker note, "
-        "time and save time. For filters, pivot tables and analysis software.",
+        "每个回答一行（长表）：访谈、社区、受访者类型、部分、题目引用、题目名和题目、回答（选项显示为文字）、各代码族一列、标记、访员备注、用时和保存时间。适合筛选、透视表和导入分析软件。",
+        "One row per answer (long / tidy): interview, community, role, section, question reference, name and text, the answer (choices as their labels), one column per code family, marker, fieldworker note, time and save time. For filters, pivot tables and analysis software.",
     ),
     "guide.matrix": (
-        "行为访谈（按社区、再按受访者类型分组），列为四个营造维度；每格是该访谈中标有该维度的全部回答，每条以题目引用开头。",
-        "Rows are interviews (grouped by community, then role), columns the four dimensions; each cell holds "
-        "all of the interview's answers tagged with that dimension, each after its question reference.",
+        "行为访谈（按社区、再按受访者类型分组），列为四个营造维度；每格是研究者在该访谈中编码为该维度（或其下级代码）的全部片段，每条以引用开头。",
+        "Rows are interviews (grouped by community, then role), columns the four dimensions; each cell holds every passage of the interview researchers coded with the dimension (or a code under it), each after its reference.",
     ),
     "guide.actors": (
-        "对应论文图1：行为四个营造维度，列为党建引领、政府、市场/企业、居民；先是全部社区，再逐个社区：同时标有该维度和该主体的回答数及代表性引述。",
-        "After Fig. 1: rows are the four dimensions, columns the actors (Party, government, market, "
-        "residents); first for all communities, then per community: the number of answers tagged with both, "
-        "and the strongest quotes.",
+        "对应论文图1：行为四个营造维度，列为党建引领、政府、市场/企业、居民；先是全部社区，再逐个社区：有回答同时被编码为该维度和该主体的访谈数（有证据的访谈），以及该主体的编码引述。",
+        "After Fig. 1: rows are the four dimensions, columns the actors (Party, government, market, residents); first for all communities, then per community: the interviews with an answer coded with both the dimension and the actor (interviews with evidence), and the passages coded with the actor.",
     ),
     "guide.factors": (
-        "对应论文图2：每个社区一行；四个影响因素各三列：社区概况中的事实、标有该因素的访谈回答数、代表性引述。",
-        "After Fig. 2: one row per community; three columns per influencing factor: the facts of the "
-        "community profile, the number of interview answers tagged with the factor, the strongest quotes.",
+        "对应论文图2：每个社区一行；四个影响因素各三列：社区概况中的事实（按提纲所标代码归类）、有编码证据的访谈数、编码引述。",
+        "After Fig. 2: one row per community; three columns per influencing factor: the facts of the community profile (grouped by the protocol's tags), the interviews with coded evidence, the coded quotes.",
     ),
     "guide.scenes": (
-        "对应论文表2：每个治理场景及其目标，各社区触及它的访谈数和回答数；场景行包含其下各目标。",
-        "After Table 2: every governance scene and goal, with the interviews and answers touching it per "
-        "community; a scene's row includes its goals.",
+        "对应论文表2：每个治理场景及其目标，各社区有编码证据的访谈数和编码数；场景行包含其下各目标。",
+        "After Table 2: every governance scene and goal, with the interviews with coded evidence and the number of codings per community; a scene's row includes its goals.",
     ),
     "guide.presence": (
-        "行为访谈，列为每个代码：该访谈至少有一个实质性回答标有该代码（或其下级代码）为 1，否则为 0。可直接求和、交叉分析。",
-        "Rows are interviews, columns every code: 1 when at least one substantive answer of the interview "
-        "carries the code (or one under it), else 0. Ready for sums and cross-tabs.",
+        "行为访谈，列为每个代码：研究者在该访谈中至少编码了一处该代码（或其下级代码）为 1，否则为 0。可直接求和、交叉分析。",
+        "Rows are interviews, columns every code: 1 when researchers coded at least one passage of the interview with the code (or one under it), else 0. Ready for sums and cross-tabs.",
     ),
     "guide.codebook": (
-        "编码表中的每个代码：代码族、上级代码、中英文标签、定义、论文出处、状态、提问的题目，以及触及它的访谈数和回答数。",
-        "Every code of the codebook: family, parent, labels, definition, source in the paper, status, the "
-        "questions that ask about it, and the interviews and answers touching it.",
+        "本数据库编码表中的每个代码：代码族、上级代码、中英文标签、定义、论文出处、状态（含已停用、已合并）、提纲建议此代码的题目，以及有证据的访谈数和编码数。",
+        "Every code of this database's codebook: family, parent, labels, definition, source in the paper, status (retired and merged included), the protocol questions that suggest it, and the interviews with evidence and codings.",
+    ),
+    "coding": (
+        "计数依据",
+        "What is counted",
+    ),
+    "coding_text": (
+        "图1、图2、表2、框架矩阵、编码出现矩阵和编码矩阵只计研究者的编码（编码的片段和已接受的提纲建议），计为有证据的访谈，而不是题目所标的代码：未编码的访谈不计入。",
+        "Figs. 1 and 2, Table 2, the framework, presence and code matrices count researchers' codings only (coded passages and accepted protocol suggestions), as interviews with evidence, not the codes a question is tagged with: interviews nobody coded count for nothing.",
+    ),
+    "coders": (
+        "计入的编码者",
+        "Coders counted",
+    ),
+    "coders_none": (
+        "（尚无编码）",
+        "(nothing coded yet)",
+    ),
+    "suggestions": (
+        "提纲建议的代码",
+        "Protocol suggestions",
+    ),
+    "suggestions_no": (
+        "未计入：尚未被研究者接受的提纲建议不算证据（导出时加 --count-suggestions 可计入）。",
+        "Not counted: protocol suggestions no researcher has accepted are not evidence (export with --count-suggestions to count them).",
+    ),
+    "suggestions_yes": (
+        "已计入（--count-suggestions）：尚未审阅的提纲建议按整段回答计为证据，共 {n} 条，编码者一栏为空、来源为「提纲建议（未审阅）」。",
+        'Counted (--count-suggestions): {n} protocol suggestions nobody has reviewed count as whole-answer evidence; their coder is empty and their origin "suggested (unreviewed)".',
+    ),
+    "guide.codings": (
+        "每条编码一行：访谈、社区、受访者类型、题目、回答或备注、代码及代码族、编码者、来源、引述原文、备忘、是否关键引述、起止位置。",
+        "One row per coding: interview, community, role, question, answer or note, code and family, coder, origin, quoted text, memo, key quote, start and end.",
+    ),
+    "guide.memos": (
+        "研究者对代码、访谈和社区写的备忘录（编码片段的备忘见「编码」表）。",
+        "Researchers' memos on codes, interviews and communities (a coding's own memo is on the Codings sheet).",
+    ),
+    "guide.code_matrix": (
+        "矩阵查询：行为代码，列为社区；每格为有证据的访谈数和编码数（含下级代码）。",
+        "Matrix query: rows are codes, columns communities; each cell gives the interviews with evidence and the codings (codes under it included).",
+    ),
+    "guide.reviews": (
+        "督导的审核决定（状态变化）和评论往来，每条一行，按访谈和时间排序。",
+        "Every supervisor decision (status change) and comment, one per row, by interview and time.",
     ),
 }
 
@@ -302,6 +397,16 @@ def write_about(sheet, ctx: SheetContext, facts: AboutFacts, sheet_titles: dict[
     roles = Counter(r.role for r in facts.records)
     add([_t("by_role", lang), sep.join(f"{role_label(r, lang)} {n}" for r, n in sorted(roles.items())) or "—"])
     add([_t("anon", lang), _t("anon_yes" if ctx.anon.enabled else "anon_no", lang)])
+    add([_t("coding", lang), _t("coding_text", lang)])
+    coders = sorted(ctx.reader.coders - {""})
+    add([_t("coders", lang), sep.join(coder_label(ctx, c) for c in coders) or _t("coders_none", lang)])
+    counted = ctx.reader.count_suggestions
+    add(
+        [
+            _t("suggestions", lang),
+            _t("suggestions_yes" if counted else "suggestions_no", lang, n=ctx.reader.suggestions_counted),
+        ]
+    )
     for key in (
         "ref",
         "interview_id",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -23,7 +23,7 @@ from yingzao.core.forms.codebook import FAMILIES, Codebook
 from yingzao.core.forms.engine import INTERVIEW_TIME
 from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
 from yingzao.core.store.database import Store
-from yingzao.core.store.records import STATUSES
+from yingzao.core.store.records import STATUSES, Answer
 from yingzao.core.store.snapshot import read_snapshot
 from yingzao.core.timestamps import to_local
 
@@ -113,6 +113,24 @@ class QuestionInfo:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One researcher's coding of an answer (or its note), as the reading sheets count it."""
+
+    code: str  # aliases resolved
+    codes: frozenset[str]  # the code and every code above it
+    quote: str  # as shown (anonymised when the export is)
+    target: str  # 'answer' or 'note'
+    start: int
+    end: int
+    pinned: bool
+    pinned_for: str  # '' or the community it is a key quote for
+    coder: str
+    origin: str  # 'coded', 'suggestion' (accepted) or 'suggested' (pending, counted only on request)
+    memo: str
+    coding_id: str
+
+
+@dataclass(frozen=True)
 class AnswerRow:
     info: QuestionInfo
     value: object  # the cell: text, number, date or time
@@ -121,11 +139,22 @@ class AnswerRow:
     note: str
     seconds: float | None
     saved: dt.datetime | None
+    evidence: tuple[Evidence, ...] = ()  # the codings of this answer and its note
+    raw: object = None  # the value as stored (choice codes, the text codings are positioned in)
+    raw_note: str = ""  # the note as stored
 
     @property
     def substantive(self) -> bool:
         """A real answer: a value, not only a marker or a note."""
         return self.text != ""
+
+    @property
+    def evidence_codes(self) -> frozenset[str]:
+        """Every code (with the codes above it) some coding of this answer gives it."""
+        found: set[str] = set()
+        for item in self.evidence:
+            found |= item.codes
+        return frozenset(found)
 
 
 class ExportReader:
@@ -141,12 +170,16 @@ class ExportReader:
         salvage: Salvage | None = None,
         *,
         anonymising: bool = False,
+        count_suggestions: bool = False,
     ) -> None:
         """With `salvage` (a damaged database), every part that cannot be read is left out and noted
         there, and an interview's answers are read one interview at a time, so one damaged page
         costs the interviews on it and not the export."""
         self.store, self.codebook, self.lang, self.tz = store, codebook, lang, tz
         self.salvage, self.anonymising = salvage, anonymising
+        self.count_suggestions = count_suggestions
+        self.coders: set[str] = set()  # every coder whose codings the export counts
+        self.suggestions_counted = 0
         self.conn = store.conn
         if salvage is not None:
             self.conn.text_factory = salvage.lenient_text
@@ -414,7 +447,53 @@ class ExportReader:
             while pending is not None and pending[0] == pos:
                 raw.append(pending)
                 pending = next(cursor, None)
-            yield record, self._answers(record, raw, anon)
+            yield record, self._answers(record, raw, anon, codings=self._codings(record, raw))
+
+    def _codings(self, record: InterviewRecord, raw: list[tuple]) -> dict[str, list[tuple]]:
+        """question -> the interview's live codings of it (target, start, end, quote, code, coder,
+        origin, memo, pinned, pinned_for, id); with `count_suggestions`, the protocol's pending
+        suggestions too, as whole-answer evidence of origin 'suggested'."""
+        found: dict[str, list[tuple]] = {}
+        if self.salvage is not None:
+            return found  # a damaged database: the reading sheets fall back to nothing coded
+        for row in self.conn.execute(
+            'SELECT question, target, start, "end", quote, code, coder, origin, memo, pinned, pinned_for, id'
+            " FROM codings WHERE interview_id = ? AND state = 'live' ORDER BY question, target, start",
+            (record.id,),
+        ):
+            found.setdefault(row[0], []).append(row[1:])
+        if self.count_suggestions and not record.is_profile:
+            self._add_suggestions(record, raw, found)
+        return found
+
+    def _add_suggestions(self, record: InterviewRecord, raw: list[tuple], found: dict[str, list[tuple]]) -> None:
+        from yingzao.core.coding.suggestions import suggested_codes
+        from yingzao.core.coding.text import value_text
+
+        rejected = {
+            (q, self._resolve(c))
+            for q, c in self.conn.execute(
+                "SELECT question, code FROM suggestion_decisions WHERE interview_id = ? AND decision = 'rejected'",
+                (record.id,),
+            )
+        }
+        protocol = record.protocol
+        for _pos, name, value, marker, note, updated_at, _seconds in raw:
+            if not protocol.has_question(name):
+                continue
+            answer = Answer(name, value, marker, note, updated_at or "", "")
+            taken = {self._resolve(c[4]) for c in found.get(name, ()) if c[0] == "answer"}
+            text = value_text(value)
+            for code in suggested_codes(protocol, protocol.question(name), answer):
+                code = self._resolve(code)
+                if code in taken or (name, code) in rejected or not self.codebook.has(code):
+                    continue
+                found.setdefault(name, []).append(("answer", 0, len(text), text, code, "", "suggested", "", 0, "", ""))
+                self.suggestions_counted += 1
+
+    def _resolve(self, code: str) -> str:
+        resolve = getattr(self.codebook, "resolve", None)
+        return resolve(code) if resolve else code
 
     def long_text_pieces(self, records: list[InterviewRecord], anon: Anonymizer, expansion: int) -> tuple[int, int]:
         """How many cells the longest answer and the longest note need (1 when all fit one cell).
@@ -485,6 +564,7 @@ class ExportReader:
         anon: Anonymizer,
         *,
         count: bool = True,
+        codings: dict[str, list[tuple]] | None = None,
     ) -> list[AnswerRow]:
         protocol = record.protocol
         rows: list[AnswerRow] = []
@@ -504,6 +584,9 @@ class ExportReader:
                 anon.scrub(clean_text(note)) if note else "",
                 round(seconds) if seconds is not None else None,
                 self.when(updated_at),
+                self._evidence(codings.get(name, ()), anon) if codings else (),
+                value,
+                note or "",
             )
             rows.append(row)
             if count:
@@ -513,6 +596,33 @@ class ExportReader:
                     record.interview_date = cell
         rows.sort(key=lambda r: r.info.question.row)
         return rows
+
+    def _evidence(self, codings: Iterable[tuple], anon: Anonymizer) -> tuple[Evidence, ...]:
+        book = self.codebook
+        out: list[Evidence] = []
+        for target, start, end, quote, code, coder, origin, memo, pinned, pinned_for, coding_id in codings:
+            code = self._resolve(code)
+            if not book.has(code):
+                self.unknown_codes.add(code)
+                continue
+            self.coders.add(coder)
+            out.append(
+                Evidence(
+                    code=code,
+                    codes=frozenset((code, *book.ancestors(code))),
+                    quote=anon.scrub(clean_text(quote)),
+                    target=target,
+                    start=start,
+                    end=end,
+                    pinned=bool(pinned),
+                    pinned_for=pinned_for,
+                    coder=coder,
+                    origin=origin,
+                    memo=anon.scrub(clean_text(memo)) if memo else "",
+                    coding_id=coding_id,
+                )
+            )
+        return tuple(out)
 
     def _value(self, info: QuestionInfo, value: object, anon: Anonymizer) -> tuple[object, str]:
         if value is None or value == "":

@@ -31,8 +31,9 @@ _UNLOCKABLE_AFTER_SECONDS = 24 * 3600.0  # where the file system has no locks: n
 class ExportFiles:
     """The temporary files of one export job, in the target's folder."""
 
-    def __init__(self, out_path: Path) -> None:
-        """Raises OSError (FileNotFoundError, PermissionError, …) when the folder takes no file."""
+    def __init__(self, out_path: Path, kind: str = "xlsx") -> None:
+        """Raises OSError (FileNotFoundError, PermissionError, …) when the folder takes no file.
+        `kind`: the suffix of the file the job writes first (`workbook`), e.g. "qdpx", "csv"."""
         self.folder = out_path.parent
         self.job = uuid.uuid4().hex[:16]
         self._created: list[Path] = []
@@ -48,7 +49,7 @@ class ExportFiles:
                     raise
                 # a file system without locks (some network shares): the job's files are then
                 # judged by their age alone (see `_abandoned`)
-            self.workbook = self._new("xlsx.part")
+            self.workbook = self._new(f"{kind}.part")
         except BaseException:
             self.close()
             raise
@@ -61,6 +62,10 @@ class ExportFiles:
         path.open("xb").close()  # created like any file the user makes there (not private like mkstemp's)
         self._created.append(path)
         return path
+
+    def part(self, suffix: str) -> Path:
+        """Another temporary file of this job, removed with the others when the job ends."""
+        return self._new(f"{suffix}.part")
 
     def sheet_file(self) -> str:
         """A new file for one sheet's rows."""

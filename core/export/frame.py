@@ -12,9 +12,9 @@ import heapq
 import itertools
 from collections import Counter
 
-from yingzao.core.export.data import AnswerRow, InterviewRecord
+from yingzao.core.export.data import AnswerRow, Evidence, InterviewRecord
 from yingzao.core.export.labels import marker_label, role_label, status_label
-from yingzao.core.export.sheets import ALL, CodeCounts, SheetContext, answer_ref
+from yingzao.core.export.sheets import ALL, CodeCounts, SheetContext
 from yingzao.core.export.xlsx_style import CELL_LIMIT, Column, split_cell, utf16_len
 from yingzao.core.forms.codebook import Code
 
@@ -28,12 +28,25 @@ def excerpt(ctx: SheetContext, text: str, limit: int = QUOTE_CHARACTERS) -> str:
     return text if len(text) <= limit else text[:limit] + ctx.t("excerpt")
 
 
+def coding_ref(record: InterviewRecord, row: AnswerRow, item: Evidence) -> str:
+    """The reference of a coded passage, the same in every language: interview, question, offsets,
+    e.g. [3f2a9c1e·act_party_structure·12–40] (a note's: ...·note·12–40])."""
+    where = f"{row.info.question.name}·note" if item.target == "note" else row.info.question.name
+    return f"[{record.short}·{where}·{item.start}–{item.end}]"
+
+
+def key_rank(item: Evidence, group: object) -> int:
+    """Key quotes come first: pinned for this community's cell, then pinned anywhere."""
+    if not item.pinned:
+        return 0
+    return 2 if item.pinned_for and item.pinned_for == group else 1
+
+
 class QuoteBox:
     """The strongest quotes per key, kept while streaming (never more than QUOTES_PER_CELL each).
 
-    Among the free-text answers tagged with both codes of a cell, the strongest is the one whose
-    question carries the fewest codes of the families concerned (the most focused question), then
-    the longest answer, then the earliest in export order."""
+    The researchers' key quotes come first (pinned for the cell's community, then pinned), then the
+    longest passage, then the earliest in export order."""
 
     def __init__(self) -> None:
         self._heaps: dict[tuple, list] = {}
@@ -58,7 +71,7 @@ def _dimensions(ctx: SheetContext) -> tuple[Code, ...]:
 
 class FrameworkMatrix:
     """Interviews (grouped by community, then role) × the four dimensions; each cell holds the
-    interview's answers tagged with the dimension, each after its question reference."""
+    passages researchers coded with the dimension (or a code under it), each after its reference."""
 
     def __init__(self, ctx: SheetContext) -> None:
         self.ctx = ctx
@@ -69,18 +82,10 @@ class FrameworkMatrix:
         ctx, lang = self.ctx, self.ctx.lang
         parts: list[list[str]] = [[] for _ in self.dims]
         for row in answers:
-            hits = [i for i, dim in enumerate(self.dims) if dim.id in row.info.codes]
-            if not hits:
-                continue
-            piece = f"{row.info.ref} {row.text}".rstrip()
-            if row.marker:
-                piece += (
-                    f"（{marker_label(row.marker, lang)}）" if lang == "zh" else f" ({marker_label(row.marker, lang)})"
-                )
-            if row.note:
-                piece += "\n" + ctx.t("note_prefix") + row.note
-            for i in hits:
-                parts[i].append(piece)
+            for i, dim in enumerate(self.dims):
+                for item in row.evidence:
+                    if dim.id in item.codes:
+                        parts[i].append(f"{coding_ref(record, row, item)} {item.quote}")
         head: list[object] = [
             record.community_id or ctx.t("no_community"),
             ctx.anon.community(record.community_id),
@@ -150,7 +155,8 @@ def _pack(parts: list[str], budget: int) -> list[str]:
 
 
 class ActorsByDimension:
-    """Fig. 1: the four dimensions × the four actors, for all communities and for each one."""
+    """Fig. 1: the four dimensions × the four actors, for all communities and for each one: the
+    interviews with an answer coded with both, and the passages behind each cell."""
 
     def __init__(self, ctx: SheetContext) -> None:
         self.ctx = ctx
@@ -160,25 +166,31 @@ class ActorsByDimension:
         self.quotes = QuoteBox()
 
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
+        """An interview is evidence for (dimension, actor) when one of its answers is coded with
+        both; the quotes are the passages coded with the actor there, key quotes first."""
         if record.is_profile:
             return
         groups = (ALL, record.community_id)
+        found: set[tuple[str, str]] = set()
         for row in answers:
-            codes = row.info.codes
-            if not row.substantive:
-                continue
+            codes = row.evidence_codes
             dims = [d.id for d in self.dims if d.id in codes]
             actors = [a.id for a in self.actors if a.id in codes] if dims else []
-            if not actors:
-                continue
-            focus = row.info.own.get("dimension", 0) + row.info.own.get("actor", 0)
-            ref = answer_ref(record, row) if row.info.is_text else ""
             for dim in dims:
                 for actor in actors:
-                    for group in groups:
-                        self.counts[group, dim, actor] += 1
-                        if ref:
-                            self.quotes.offer((group, dim, actor), focus, row.text, ref)
+                    found.add((dim, actor))
+                    for item in row.evidence:
+                        if actor in item.codes:
+                            for group in groups:
+                                self.quotes.offer(
+                                    (group, dim, actor),
+                                    key_rank(item, group),
+                                    item.quote,
+                                    coding_ref(record, row, item),
+                                )
+        for dim, actor in found:
+            for group in groups:
+                self.counts[group, dim, actor] += 1
 
     def write(self, sheet, mobilised: dict[str | None, str]) -> None:
         ctx = self.ctx
@@ -210,7 +222,7 @@ class ActorsByDimension:
 
 class FactorEvidence:
     """Fig. 2: each community × the four influencing factors: the facts of its community profile,
-    then how many interview answers speak to the factor and the strongest of them."""
+    then how many interviews have passages coded with the factor, and the strongest of them."""
 
     def __init__(self, ctx: SheetContext) -> None:
         self.ctx = ctx
@@ -221,15 +233,20 @@ class FactorEvidence:
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
         if record.is_profile:
             return
+        found: set[str] = set()
         for row in answers:
-            if not row.substantive:
-                continue
-            hits = [f.id for f in self.factors if f.id in row.info.codes]
-            ref = answer_ref(record, row) if row.info.is_text else ""
-            for factor in hits:
-                self.counts[record.community_id, factor] += 1
-                if ref:
-                    self.quotes.offer((record.community_id, factor), row.info.own.get("factor", 0), row.text, ref)
+            for item in row.evidence:
+                for factor in self.factors:
+                    if factor.id in item.codes:
+                        found.add(factor.id)
+                        self.quotes.offer(
+                            (record.community_id, factor.id),
+                            key_rank(item, record.community_id),
+                            item.quote,
+                            coding_ref(record, row, item),
+                        )
+        for factor_id in found:
+            self.counts[record.community_id, factor_id] += 1
 
     def write(self, sheet, profiles: dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]) -> None:
         ctx = self.ctx
@@ -289,8 +306,8 @@ def profile_mobilised(profiles: dict[str | None, tuple[InterviewRecord, list[Ans
 
 
 def write_scenes(sheet, ctx: SheetContext, counts: CodeCounts) -> None:
-    """Table 2: every scene, then its goals; interviews and answers touching each, per community.
-    A scene counts the answers tagged with it or with any of its goals."""
+    """Table 2: every scene, then its goals; per community, the interviews with evidence (a coding
+    of the code or of a code under it) and the number of those codings."""
     tr, lang, book = ctx.t, ctx.lang, ctx.codebook
     groups = [ALL, *ctx.groups]
     columns = [
@@ -301,13 +318,13 @@ def write_scenes(sheet, ctx: SheetContext, counts: CodeCounts) -> None:
     ]
     for group in groups:
         label = ctx.group_label(group)
-        columns += [Column(tr("col.interviews_n", what=label), 10), Column(tr("col.answers_n", what=label), 10)]
+        columns += [Column(tr("col.interviews_n", what=label), 10), Column(tr("col.codings_n", what=label), 10)]
     table = ctx.table(sheet, columns, freeze_columns=2)
 
     def numbers(code_id: str) -> list[object]:
         out: list[object] = []
         for group in groups:
-            out += [counts.interviews[group, code_id], counts.answers[group, code_id]]
+            out += [counts.interviews[group, code_id], counts.codings[group, code_id]]
         return out
 
     for scene in book.top_level("scene"):

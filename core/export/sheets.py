@@ -181,7 +181,7 @@ def _pieces(value: object, cells: int) -> list[object]:
 
 
 class PresenceSheet:
-    """Interviews × codes, 1 when at least one substantive answer carries the code (or a code under it)."""
+    """Interviews × codes, 1 when a researcher coded a passage of it with the code (or a code under it)."""
 
     def __init__(self, sheet, ctx: SheetContext) -> None:
         self.ctx = ctx
@@ -199,8 +199,7 @@ class PresenceSheet:
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
         touched: set[str] = set()
         for row in answers:
-            if row.substantive:
-                touched |= row.info.codes
+            touched |= row.evidence_codes
         self.table.add(
             [
                 record.short,
@@ -217,11 +216,12 @@ class PresenceSheet:
 
 @dataclass
 class CodeCounts:
-    """Interviews and substantive answers touching each code (goals rolled up to their scenes), per
-    community group; community profiles are not interviews and are not counted."""
+    """Per community group, the interviews with evidence for each code (a coding of it or of a code
+    under it: goals roll up to their scenes) and the number of those codings; community profiles
+    are not interviews and are not counted."""
 
-    interviews: Counter = field(default_factory=Counter)  # (group, code) -> interviews
-    answers: Counter = field(default_factory=Counter)  # (group, code) -> answers
+    interviews: Counter = field(default_factory=Counter)  # (group, code) -> interviews with evidence
+    codings: Counter = field(default_factory=Counter)  # (group, code) -> codings
 
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
         if record.is_profile:
@@ -229,11 +229,11 @@ class CodeCounts:
         touched: set[str] = set()
         groups = (ALL, record.community_id)
         for row in answers:
-            if row.substantive:
-                touched |= row.info.codes
-                for code in row.info.codes:
+            for item in row.evidence:
+                touched |= item.codes
+                for code in item.codes:
                     for group in groups:
-                        self.answers[group, code] += 1
+                        self.codings[group, code] += 1
         for code in touched:
             for group in groups:
                 self.interviews[group, code] += 1
@@ -254,7 +254,7 @@ def write_codebook(sheet, ctx: SheetContext, protocols: list[Protocol], counts: 
             Column(tr("col.code_status"), 18, wrap=True),
             Column(tr("col.asked_by"), 40, wrap=True),
             Column(tr("col.interviews_n", what=tr("all")), 10),
-            Column(tr("col.answers_n", what=tr("all")), 10),
+            Column(tr("col.codings_n", what=tr("all")), 10),
         ],
     )
     asked: dict[str, list[str]] = {}
@@ -272,10 +272,10 @@ def write_codebook(sheet, ctx: SheetContext, protocols: list[Protocol], counts: 
                 code.label_en,
                 code.definition(lang),
                 code.source,
-                tr("unrecovered") if code.unrecovered else "",
+                tr("unrecovered") if code.unrecovered else tr(f"code_status.{code.status}") if code.status else "",
                 "\n".join(asked.get(code.id, [])),
                 counts.interviews[ALL, code.id],
-                counts.answers[ALL, code.id],
+                counts.codings[ALL, code.id],
             ]
         )
     table.close()

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yingzao.core import durable, errors, paths
+from yingzao.core.coding.codebook import research_codebook
 from yingzao.core.export import anonymize
 from yingzao.core.export import damage as export_damage
 from yingzao.core.export import files as export_files
 from yingzao.core.export.about import AboutFacts, write_about
+from yingzao.core.export.coding_sheets import CodingsSheet, write_code_matrix, write_memos, write_reviews
 from yingzao.core.export.data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
 from yingzao.core.export.frame import (
     ActorsByDimension,
@@ -36,6 +38,7 @@ from yingzao.core.export.frame import (
     write_scenes,
 )
 from yingzao.core.export.labels import t
+from yingzao.core.export.selection import selection, write_into_place
 from yingzao.core.export.sheets import (
     AnswersSheet,
     CodeCounts,
@@ -44,6 +47,7 @@ from yingzao.core.export.sheets import (
     SheetContext,
     write_codebook,
 )
+from yingzao.core.export.wide import WideFacts, wide_tables, write_wide
 from yingzao.core.export.xlsx_style import add_styles
 from yingzao.core.forms.codebook import FAMILIES, Codebook, load_codebook
 from yingzao.core.forms.protocol import ROLES, Protocol
@@ -51,7 +55,21 @@ from yingzao.core.store.database import Store
 
 __all__ = ["ExportFilters", "ExportOptions", "ExportResult", "export_workbook", "filter_choices"]
 
-SHEETS = ("about", "interviews", "answers", "matrix", "actors", "factors", "scenes", "presence", "codebook")
+SHEETS = (
+    "about",
+    "interviews",
+    "answers",
+    "codings",
+    "matrix",
+    "actors",
+    "factors",
+    "scenes",
+    "presence",
+    "code_matrix",
+    "memos",
+    "reviews",
+    "codebook",
+)
 Progress = Callable[[int, int], None]
 
 
@@ -60,6 +78,8 @@ class ExportOptions:
     filters: ExportFilters = field(default_factory=ExportFilters)
     lang: str = "zh"
     anonymize: bool = False
+    count_suggestions: bool = False  # pending protocol suggestions count as evidence (About says so)
+    layout: str = "tidy"  # "wide": one row per interview, one sheet per protocol first (`yingzao.core.export.wide`)
 
 
 @dataclass(frozen=True)
@@ -136,6 +156,8 @@ def export_workbook(
     if not db_path.exists():
         raise errors.export_database_missing(db_path)
     codebook = codebook or load_codebook(paths.CODEBOOK_PATH)
+    if options.layout == "wide":
+        return _export_wide(db_path, out_path, codebook, options, tz, progress, cancelled, started)
     export_files.remove_stale(out_path.parent)  # what a killed export left here
     run = functools.partial(
         _run,
@@ -197,6 +219,63 @@ def _run(
     return job, counts
 
 
+def _export_wide(
+    db_path: Path,
+    out_path: Path,
+    codebook: Codebook,
+    options: ExportOptions,
+    tz: dt.tzinfo | None,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    started: float,
+) -> ExportResult:
+    """The survey-import layout. A damaged database is refused here (the tidy layout salvages it)."""
+    lang = options.lang
+    answers = 0
+
+    def count(record: InterviewRecord, rows: list[AnswerRow]) -> None:
+        nonlocal answers
+        answers += len(rows)
+
+    with selection(db_path, codebook, options.filters, lang=lang, anonymise=options.anonymize, tz=tz) as chosen:
+
+        def write(files: export_files.ExportFiles) -> WideFacts:
+            tables = wide_tables(chosen, lang, progress=progress, cancelled=cancelled, also=count)
+            if cancelled is not None and cancelled():
+                raise errors.ExportCancelled
+            return write_wide(tables, files.workbook, lang, _wide_about(db_path, options))
+
+        facts = write_into_place(out_path, "xlsx", write)
+        records = chosen.records
+    profiles = sum(r.is_profile for r in records)
+    return ExportResult(
+        out_path,
+        len(records) - profiles,
+        profiles,
+        answers,
+        len({r.community_id for r in records if r.community_id}),
+        anonymized=options.anonymize,
+        overflow_cells=facts.overflow_cells,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _wide_about(db_path: Path, options: ExportOptions) -> list[tuple[str, str]]:
+    en = options.lang == "en"
+    return [
+        (
+            "Layout" if en else "版式",
+            "One sheet per protocol, one row per interview: the interview id in column A, one column per "
+            "question (multiple choices also as 0/1 columns), then community, role, date and profile fields."
+            if en
+            else "每个提纲一张表，每个访谈一行：A 列为访谈编号，每题一列（多选题另有每个选项的 0/1 列），"
+            "其后为社区、受访者类型、日期和社区概况字段。",
+        ),
+        ("Database" if en else "数据库", str(db_path.resolve())),
+        ("Anonymised" if en else "匿名化", ("yes" if en else "是") if options.anonymize else ("no" if en else "否")),
+    ]
+
+
 _DAMAGED = "damaged_database"  # the code of the store's refusal to open a damaged file
 
 
@@ -247,14 +326,23 @@ class _Export:
         self.progress, self.cancelled = progress, cancelled
         self.ctx: SheetContext
         self.protocols: list[Protocol] = []
+        self.codings = 0
 
     def write(self, files: export_files.ExportFiles) -> tuple[int, int, int, int]:
         """Write the workbook to `files.workbook`; returns interviews, profiles, answers, communities."""
         from openpyxl import Workbook  # imported on use: the command line and the app start faster
 
         target = files.workbook
+        if isinstance(self.store, Store):  # the researchers' codebook; a damaged file's salvage keeps the shipped one
+            self.codebook = research_codebook(self.store, self.codebook)
         reader = ExportReader(
-            self.store, self.codebook, self.options.lang, self.tz, self.salvage, anonymising=self.options.anonymize
+            self.store,
+            self.codebook,
+            self.options.lang,
+            self.tz,
+            self.salvage,
+            anonymising=self.options.anonymize,
+            count_suggestions=self.options.count_suggestions,
         )
         workbook = Workbook(write_only=True)
         try:
@@ -311,7 +399,8 @@ class _Export:
             FactorEvidence(ctx),
             CodeCounts(),
         )
-        collectors = (answers_sheet, presence, matrix, actors, factors, counts)
+        codings = CodingsSheet(sheets["codings"], ctx)
+        collectors = (answers_sheet, presence, matrix, actors, factors, counts, codings)
         total = len(records) + 2
         for done, (record, answers) in enumerate(reader.stream(records, anon), start=1):
             if self.cancelled():
@@ -322,6 +411,8 @@ class _Export:
                 self.progress(done, total)
         answers_sheet.close()
         presence.close()
+        codings.close()
+        self.codings = codings.count
         interviews = InterviewsSheet(sheets["interviews"], ctx)
         for record in records:
             interviews.add(record)
@@ -330,6 +421,9 @@ class _Export:
         actors.write(sheets["actors"], profile_mobilised(profiles))
         factors.write(sheets["factors"], profiles)
         write_scenes(sheets["scenes"], ctx, counts)
+        write_code_matrix(sheets["code_matrix"], ctx, counts)
+        write_memos(sheets["memos"], ctx, records)
+        write_reviews(sheets["reviews"], ctx, records)
         self.protocols = _protocols(records)
         write_codebook(sheets["codebook"], ctx, self.protocols, counts)
         return answers_sheet.count

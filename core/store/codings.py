@@ -11,7 +11,7 @@ of an older copy never brings a deleted coding back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
@@ -177,37 +177,12 @@ class CodingRecords:
         question: str | None = None,
         include_deleted: bool = False,
     ) -> list[Coding]:
-        where, args = [], []
-        if interview_id is not None:
-            where.append("interview_id = ?")
-            args.append(interview_id)
-        if question is not None:
-            where.append("question = ?")
-            args.append(question)
-        if not include_deleted:
-            where.append("state = 'live'")
-        return self._select("coding", " AND ".join(where), args, order="interview_id, question, target, start, id")
-
-    def iter_live_codings(self, batch: int = 5000) -> Iterator[list[Coding]]:
-        """Every live coding in interview order, a batch at a time (an export of 300,000)."""
-        cursor = self._store.conn.execute(
-            f"SELECT {_quoted(_columns('coding'))} FROM codings WHERE state = 'live'"
-            " ORDER BY interview_id, question, target, start, id"
-        )
-        while rows := cursor.fetchmany(batch):
-            yield [Coding(*row) for row in rows]
+        where, args = _matching(interview_id=interview_id, question=question, state=None if include_deleted else "live")
+        return self._select("coding", where, args, order="interview_id, question, target, start, id")
 
     def memos(self, about: str | None = None, about_id: str | None = None, *, include_deleted: bool = False):
-        where, args = [], []
-        if about is not None:
-            where.append("about = ?")
-            args.append(about)
-        if about_id is not None:
-            where.append("about_id = ?")
-            args.append(about_id)
-        if not include_deleted:
-            where.append("state = 'live'")
-        return self._select("memo", " AND ".join(where), args, order="updated_at, id")
+        where, args = _matching(about=about, about_id=about_id, state=None if include_deleted else "live")
+        return self._select("memo", where, args, order="updated_at, id")
 
     def memo(self, memo_id: str) -> Memo | None:
         found = self._select("memo", "id = ?", (memo_id,))
@@ -219,43 +194,15 @@ class CodingRecords:
         return self._select("decision", "interview_id = ?", (interview_id,), order="question, code")
 
     def audit(self, kind: str | None = None, record_id: str | None = None) -> list[CodingAuditEntry]:
-        where, args = [], []
-        if kind is not None:
-            where.append("kind = ?")
-            args.append(kind)
-        if record_id is not None:
-            where.append("record_id = ?")
-            args.append(record_id)
+        where, args = _matching(kind=kind, record_id=record_id)
         sql = "SELECT id, at, user, device_id, kind, record_id, action, old, new FROM coding_audit"
         if where:
-            sql += " WHERE " + " AND ".join(where)
+            sql += " WHERE " + where
         return [CodingAuditEntry(*row) for row in self._store.conn.execute(sql + " ORDER BY id", args)]
 
     def changed_since(self, stamp: str) -> dict[str, list[Any]]:
         """Every record changed after `stamp` ('' : all of them), by kind: what a package carries."""
         return {kind: self._select(kind, "updated_at > ?", (stamp,)) for kind in _TABLES}
-
-    def interviews_with_changes_since(self, stamp: str) -> set[str]:
-        conn = self._store.conn
-        found = {r[0] for r in conn.execute("SELECT DISTINCT interview_id FROM codings WHERE updated_at > ?", (stamp,))}
-        found |= {
-            r[0]
-            for r in conn.execute(
-                "SELECT DISTINCT interview_id FROM suggestion_decisions WHERE updated_at > ?", (stamp,)
-            )
-        }
-        found |= {
-            r[0]
-            for r in conn.execute("SELECT about_id FROM memos WHERE about = 'interview' AND updated_at > ?", (stamp,))
-        }
-        return found
-
-    def last_change(self) -> str:
-        """The latest `updated_at` of any coding record ('' before the first)."""
-        parts = " UNION ALL ".join(f"SELECT max(updated_at) AS m FROM {table}" for table, _c, _k in _TABLES.values())
-        return self._store.conn.execute(f"SELECT max(m) FROM ({parts})").fetchone()[0] or ""
-
-    # -- writing one record (an action of this database's user) --------------------------------
 
     def put(self, kind: str, record: Any, action: str, old: Any = None) -> None:
         """Write one record as it now is, with its audit row, in one transaction."""
@@ -381,19 +328,6 @@ class CodingRecords:
             (term, limit),
         ).fetchall()
 
-    def texts_of(self, interview_ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
-        """(interview, question, target, text) of every answer and note of these interviews."""
-        conn = self._store.conn
-        out: list[tuple[str, str, str, str]] = []
-        for interview_id in interview_ids:
-            out += conn.execute(
-                "SELECT interview_id, question, target, text FROM search_text WHERE interview_id = ?",
-                (interview_id,),
-            ).fetchall()
-        return out
-
-    # -- internals ------------------------------------------------------------------------------
-
     def _log(self, kind: str, record_id: str, action: str, old: Any, new: Any) -> None:
         store = self._store
         store.conn.execute(
@@ -401,6 +335,12 @@ class CodingRecords:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (store.now(), store.user, store.device_id, kind, record_id, action, _json(old), _json(new)),
         )
+
+
+def _matching(**columns: str | None) -> tuple[str, list[object]]:
+    """A WHERE clause for the columns given a value (None: any); the names are this module's own."""
+    given = {name: value for name, value in columns.items() if value is not None}
+    return " AND ".join(f"{name} = ?" for name in given), list(given.values())
 
 
 def _json(value: Any) -> str | None:

@@ -232,3 +232,21 @@ def test_search_finds_chinese_inside_words_and_codes_all_hits(coded):
     store.save_answer(interview, question, "没有了")
     assert {h.target for h in search.search(store, "议事会")} == {"note"}
     assert search.search(store, "   ") == []
+
+
+def test_the_shipped_choices_suggest_only_what_was_ticked(library_store):
+    from yingzao.core.coding.suggestions import suggested_codes
+    from yingzao.core.store.records import Answer
+
+    _store, library = library_store
+    official = library.by_role("official")[0]
+    actors = official.question("act_actors_involved")
+    street_only = Answer(actors.name, "street", None, None, "", "")
+    assert suggested_codes(official, actors, street_only) == ("ACT.GOV",)
+    both = Answer(actors.name, "party enterprises", None, None, "", "")
+    assert set(suggested_codes(official, actors, both)) == {"ACT.PARTY", "ACT.MARKET"}
+    profile = library.by_role("profile")[0]
+    mode = profile.question("construction_mode")
+    assert suggested_codes(profile, mode, Answer(mode.name, "cluster", None, None, "", "")) == ("MODE.CLUSTER",)
+    unit = profile.question("unit_type")
+    assert suggested_codes(profile, unit, Answer(unit.name, "community", None, None, "", "")) == ("UNIT.COMMUNITY",)

@@ -15,11 +15,15 @@ SHEETS_ZH = [
     "说明",
     "访谈",
     "回答",
+    "编码",
     "框架矩阵-营造维度",
     "主体×维度（图1）",
     "社区×影响因素（图2）",
     "场景与目标（表2）",
     "编码出现矩阵",
+    "编码矩阵-社区",
+    "备忘录",
+    "审核",
     "编码表",
 ]
 
@@ -59,7 +63,10 @@ def test_about_says_what_where_and_how_to_read(book, study):
     assert facts["回答数（行）"] == [len(table(book["回答"]))]
     assert facts["匿名化"][0].startswith("否")
     assert "[官员·S5·act_party_structure]" in facts["题目引用"][0]
-    assert "最聚焦" in facts["代表性引述"][0] and "3 条" in facts["代表性引述"][0]
+    assert "关键引述" in facts["编码引述"][0] and "3 条" in facts["编码引述"][0]
+    assert "只计研究者的编码" in facts["计数依据"][0]
+    assert facts["计入的编码者"] == ["陈研究员"]
+    assert facts["提纲建议的代码"][0].startswith("未计入")
     assert "接续的格子：0 个" in facts["单元格上限"][0]
     assert any("目标无法从原文恢复" in v for v in facts["治理场景"])
     assert "工作表「框架矩阵-营造维度」" in facts
@@ -146,22 +153,21 @@ def test_framework_matrix_cells_hold_tagged_answers_with_references(book, study)
         ("C", "社区干部"),
     ]
     o1 = row_of(rows, "访谈", short(study, "O1"))
+    o = short(study, "O1")
     assert o1["组织创新"].split("\n\n") == [
-        "[官员·S4·scn_innovation_governance] 创业创新场景主要是孵化器，融合治理还在摸索。",
-        "[官员·S5·act_party_structure] 产业功能区综合党委每季度至少召开一次党建联席会议，王建国同志牵头协调管委会、属地街道和园区企业。",
+        f"[{o}·scn_innovation_governance·0–22] 创业创新场景主要是孵化器，融合治理还在摸索。",
+        f"[{o}·act_party_structure·0–48] 产业功能区综合党委每季度至少召开一次党建联席会议，王建国同志牵头协调管委会、属地街道和园区企业。",
     ]
-    assert o1["服务供给"] == "[官员·S5·act_market_role] 平台公司负责园区道路和人才公寓建设，企业参与服务供给。"
-    assert "[官员·S6·fac_environment]（拒答）" in o1["空间环境建设"]
+    assert o1["服务供给"] == f"[{o}·act_market_role·0–27] 平台公司负责园区道路和人才公寓建设，企业参与服务供给。"
+    assert "fac_environment" not in (o1["空间环境建设"] or "")  # refused: nothing to code
     assert o1["主体性成长"] is None
-    s1 = row_of(rows, "访谈", short(study, "S1"))
-    assert s1["组织创新"].endswith("\n访员备注：现场看了党委架构图")
     k1 = row_of(rows, "访谈", short(study, "K1"))
     assert (
         k1["主体性成长"]
-        == "[干部·S6·par_autonomy_orgs] 从员工中选举楼层长、楼栋长、院落长，三长队伍收集居民需求、组织院落活动。"
+        == f"[{short(study, 'K1')}·par_autonomy_orgs·0–36] 从员工中选举楼层长、楼栋长、院落长，三长队伍收集居民需求、组织院落活动。"
     )
     pb = row_of(rows, "访谈", short(study, "PB"))
-    assert pb["组织创新"] == "[概况·S5·governing_body] 社区工作站"
+    assert pb["组织创新"] is None  # a profile nobody coded
     k2 = row_of(rows, "访谈", short(study, "K2"))
     assert [k2[d] for d in ("组织创新", "空间环境建设", "服务供给", "主体性成长")] == [None] * 4
 
@@ -171,20 +177,20 @@ def test_actors_by_dimension_counts_and_quotes_per_community(book, study):
     assert [r["社区"] for r in rows] == ["全部社区"] * 4 + ["A"] * 4 + ["B"] * 4 + ["C"] * 4
     assert [r["营造维度"] for r in rows[:4]] == ["组织创新", "空间环境建设", "服务供给", "主体性成长"]
     everyone_org = rows[0]
-    assert everyone_org["党建引领·回答数"] == 2
-    quotes = everyone_org["党建引领·代表性引述"].split("\n\n")
-    # both questions carry the same codes of the two families, so the longer answer comes first
-    assert quotes[0].startswith(f"[{short(study, 'O1')}·官员·S5·act_party_structure] 产业功能区综合党委")
+    assert everyone_org["党建引领·有证据的访谈数"] == 2
+    quotes = everyone_org["党建引领·编码引述"].split("\n\n")
+    # the longer passage comes first (nothing is pinned as a key quote here)
+    assert quotes[0].startswith(f"[{short(study, 'O1')}·act_party_structure·0–48] 产业功能区综合党委")
     assert quotes[1] == (
-        f"[{short(study, 'S1')}·街道·S3·st_area_party_committee] "
+        f"[{short(study, 'S1')}·st_area_party_committee·0–44] "
         "片区综合党委由L街道党工委班子成员任书记，A社区、F社区、H村和M村党组织负责人任委员。"
     )
-    assert everyone_org["政府·回答数"] == 0 and everyone_org["政府·代表性引述"] is None
+    assert everyone_org["政府·有证据的访谈数"] == 0 and everyone_org["政府·编码引述"] is None
     b_space = next(r for r in rows if r["社区"] == "B" and r["营造维度"] == "空间环境建设")
-    assert b_space["市场/企业·回答数"] == 1
-    assert "京东方和华为参与社区建设" in b_space["市场/企业·代表性引述"]
+    assert b_space["市场/企业·有证据的访谈数"] == 1
+    assert "京东方和华为参与社区建设" in b_space["市场/企业·编码引述"]
     b_subject = next(r for r in rows if r["社区"] == "B" and r["营造维度"] == "主体性成长")
-    assert b_subject["民众/居民·回答数"] == 1
+    assert b_subject["民众/居民·有证据的访谈数"] == 1
     mobilised = {r["社区"]: r["政府主要动员对象（社区概况）"] for r in rows}
     assert (mobilised["A"], mobilised["B"], mobilised["C"]) == ("市场/企业", "居民", None)
 
@@ -194,7 +200,7 @@ def test_communities_by_factors_show_the_paper_facts_and_evidence(book, study):
     assert [r["社区"] for r in rows] == ["A", "B", "C"]
     a, b, c = rows
     assert a["社区概况记录"] == f"{short(study, 'PA')}（已完成，更新于 2021-03-02）"
-    assert "所在城市及区(市、县)：成都市邛崃市" in a["其他概况（未标注影响因素）"]
+    assert "所在城市及区(市、县)：成都市邛崃市" in a["其他概况（提纲未标注影响因素）"]
     assert a["产业类型·概况"].splitlines() == [
         "主导产业类型：农业/种业",
         "依托的产业园区名称：天府现代种业园",
@@ -203,15 +209,15 @@ def test_communities_by_factors_show_the_paper_facts_and_evidence(book, study):
     for fact in ("社区面积(平方公里)：2.85", "居民小组数(个)：17", "常住人口(人)：6338", "实际管理人口(人)：10000"):
         assert fact in a["人口特质·概况"].splitlines()
     assert "社区社会关系网络特点：局部熟人社会" in a["自治基础·概况"]
-    assert a["产业类型·访谈回答数"] == 1
-    assert a["产业类型·访谈引述"].startswith(f"[{short(study, 'O1')}·官员·S6·fac_industry_type] 种业园区需要大量土地")
-    assert "所属街道/镇(字母代称)：高新西区西园街道" in b["其他概况（未标注影响因素）"]
+    assert a["产业类型·有证据的访谈数"] == 1
+    assert a["产业类型·编码引述"].startswith(f"[{short(study, 'O1')}·fac_industry_type·0–34] 种业园区需要大量土地")
+    assert "所属街道/镇(字母代称)：高新西区西园街道" in b["其他概况（提纲未标注影响因素）"]
     for fact in ("社区面积(平方公里)：6", "常住人口(人)：0", "流动人口(人)：70000"):
         assert fact in b["人口特质·概况"].splitlines()
     assert "驻地企业数量(家)：150" in b["产业类型·概况"]
     assert "社区治理主体类型：社区工作站" in b["自治基础·概况"]
     assert "员工公寓院落数(个)：3" in b["环境基础·概况"]
-    assert (b["人口特质·访谈回答数"], b["自治基础·访谈回答数"]) == (1, 1)
+    assert (b["人口特质·有证据的访谈数"], b["自治基础·有证据的访谈数"]) == (1, 1)
     assert c["社区概况记录"] == "尚无社区概况" and c["产业类型·概况"] is None
 
 
@@ -222,14 +228,14 @@ def test_scenes_and_goals_count_interviews_and_roll_goals_up(book):
     assert codes.index("SCN.SERVICE") < codes.index("SCN.SERVICE.HOUSING") < codes.index("SCN.CULTURE")
     service = row_of(rows, "代码", "SCN.SERVICE")
     # O1 tagged only the goals, K1 the scene itself: both count for the scene
-    assert (service["全部社区·访谈数"], service["全部社区·回答数"], service["A·访谈数"], service["B·访谈数"]) == (
-        2,
-        2,
-        1,
-        1,
-    )
+    assert (
+        service["全部社区·有证据的访谈数"],
+        service["全部社区·编码数"],
+        service["A·有证据的访谈数"],
+        service["B·有证据的访谈数"],
+    ) == (2, 6, 1, 1)  # O1's answer coded with four goals, K1's with the scene, K1's smart-city answer too
     housing = row_of(rows, "代码", "SCN.SERVICE.HOUSING")
-    assert (housing["治理场景"], housing["治理目标"], housing["A·回答数"], housing["B·回答数"]) == (
+    assert (housing["治理场景"], housing["治理目标"], housing["A·编码数"], housing["B·编码数"]) == (
         "服务场景",
         "安居安心居住空间",
         1,
@@ -237,9 +243,9 @@ def test_scenes_and_goals_count_interviews_and_roll_goals_up(book):
     )
     innovation = row_of(rows, "代码", "SCN.INNOVATION")
     assert innovation["治理目标"] == "目标无法从原文恢复" and "未作编造" in innovation["说明"]
-    assert innovation["全部社区·访谈数"] == 1
+    assert innovation["全部社区·有证据的访谈数"] == 1
     smart = row_of(rows, "代码", "SCN.SMART")
-    assert (smart["全部社区·访谈数"], smart["B·回答数"], smart["C·访谈数"]) == (1, 1, 0)
+    assert (smart["全部社区·有证据的访谈数"], smart["B·编码数"], smart["C·有证据的访谈数"]) == (1, 3, 0)
 
 
 def test_presence_matrix_is_ones_and_zeros(book, study):
@@ -259,8 +265,8 @@ def test_codebook_lists_every_code_with_questions_and_counts(book):
     org = row_of(rows, "代码", "DIM.ORG")
     assert (org["代码族"], org["中文标签"], org["英文标签"]) == ("营造维度", "组织创新", "Organisational innovation")
     assert org["出处（论文章节）"].startswith("§四(一)1")
-    assert "[官员·S5·act_party_structure]" in org["提问的题目"].splitlines()
-    assert (org["全部·访谈数"], org["全部·回答数"]) == (2, 3)
+    assert "[官员·S5·act_party_structure]" in org["提纲建议此代码的题目"].splitlines()
+    assert (org["全部·有证据的访谈数"], org["全部·编码数"]) == (2, 3)
     assert row_of(rows, "代码", "SCN.GOVERNANCE")["代码状态"] == "目标无法从原文恢复"
     assert row_of(rows, "代码", "SCN.SERVICE.HOUSING")["上级代码"] == "SCN.SERVICE"
 

@@ -11,6 +11,8 @@ import pytest
 
 from yingzao import main
 from yingzao.core import errors
+from yingzao.core.coding.codebook import research_codebook
+from yingzao.core.coding.suggestions import accept_all
 from yingzao.core.export import workbook as export
 from yingzao.core.export.frame import QuoteBox
 from yingzao.core.export.workbook import ExportFilters, ExportOptions, export_workbook
@@ -45,7 +47,7 @@ def test_an_empty_database_gives_a_valid_workbook_that_says_so(tmp_path):
     assert table(book["访谈"]) == [] and table(book["回答"]) == [] and table(book["框架矩阵-营造维度"]) == []
     assert book["回答"]["J1"].value == "回答"  # the headers are there to fill later
     assert len(table(book["编码表"])) == 73
-    assert all(r["全部社区·访谈数"] == 0 for r in table(book["场景与目标（表2）"]))
+    assert all(r["全部社区·有证据的访谈数"] == 0 for r in table(book["场景与目标（表2）"]))
 
 
 def test_filters_matching_nothing_say_so(study, tmp_path):
@@ -142,6 +144,7 @@ def test_texts_past_the_cell_limit_continue_in_overflow_columns_never_cut(tmp_pa
         store.save_answer(interview, "consent", "yes")
         store.save_answer(interview, "cad_formation", formation)
         store.save_answer(interview, "cad_party_org", party)
+        accept_all(store, research_codebook(store), interview)  # the whole answers coded
     out = tmp_path / "long.xlsx"
     result = export_workbook(db, out)
     assert result.overflow_cells == 1
@@ -153,7 +156,7 @@ def test_texts_past_the_cell_limit_continue_in_overflow_columns_never_cut(tmp_pa
     assert len(answers["回答"]) == CELL_LIMIT
     assert answers["回答"] + answers["回答（续1，超出单元格上限）"] == formation  # exactly the text, in order
     matrix = table(book["框架矩阵-营造维度"])[0]
-    assert matrix["组织创新"].startswith("[干部·S3·cad_formation] 第0段")
+    assert matrix["组织创新"].startswith(f"[{matrix['访谈']}·cad_formation·0–{len(formation)}] 第0段")
     assert matrix["组织创新"].endswith("〔此格已达 Excel 单元格上限，续见「溢出续写1」列〕")
     assert matrix["溢出续写1"].startswith("〔续：组织创新，第2段〕")
     joined = matrix["组织创新"] + matrix["溢出续写1"]

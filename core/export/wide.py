@@ -1,0 +1,272 @@
+"""One row per interview: the layout survey importers read (NVivo's dataset import, ATLAS.ti's survey
+import, QualCoder's survey import) and that R, Stata and pandas load as it is.
+
+`wide_tables` turns a selection into one table per protocol: a unique interview id first, then one
+column per question (choice labels; each choice of a multiple choice also as a 0/1 column), then the
+classifying attributes (community, role, date, fieldworker, status, and the community's profile
+fields). The workbook writer (`write_wide`) puts these sheets first, one per protocol, and an About
+sheet last; the CSV export writes the same tables as files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yingzao.core import errors
+from yingzao.core.export.data import AnswerRow, InterviewRecord
+from yingzao.core.export.labels import marker_label, role_label, status_label, t
+from yingzao.core.export.selection import Progress, Selection
+from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
+
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
+
+
+@dataclass(frozen=True)
+class WideColumn:
+    header: str
+    kind: str  # "id", "answer", "choice" (a 0/1 column), "attribute"
+    question: str = ""
+    choice: str = ""
+    text: bool = False  # free text: may pass a cell's limit
+
+
+@dataclass
+class WideTable:
+    form_id: str
+    role: str
+    title: str
+    columns: list[WideColumn]
+    rows: list[list[object]] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # full interview ids, in row order
+
+
+def wide_tables(
+    chosen: Selection,
+    lang: str,
+    *,
+    full_ids: bool = False,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    also: Callable[[InterviewRecord, list[AnswerRow]], None] | None = None,
+) -> list[WideTable]:
+    """One table per protocol (all its versions together), in the selection's order of protocols.
+    `full_ids`: column A holds the full interview id (CSV) rather than the short one the workbook shows;
+    `also` sees each interview's answers as they stream past (the CSV export's long tables)."""
+    profiles = chosen.profiles()
+    profile_fields = _profile_fields(profiles, chosen, lang)
+    tables: dict[str, WideTable] = {}
+    total = len(chosen.records) + 1
+    for done, (record, rows) in enumerate(chosen.reader.stream(chosen.records, chosen.anon), start=1):
+        if cancelled is not None and cancelled():
+            raise errors.ExportCancelled
+        protocol = record.protocol
+        table = tables.get(protocol.form_id)
+        if table is None:
+            table = tables[protocol.form_id] = _table(protocol, chosen, lang, profile_fields)
+        profile = profiles.get(record.community_id or "")
+        table.rows.append(_row(table, record, rows, lang, chosen, profile, full_ids))
+        table.ids.append(record.id)
+        if also is not None:
+            also(record, rows)
+        if progress is not None and done % 25 == 0:
+            progress(done, total)
+    order = {role: i for i, role in enumerate(ROLES)}
+    return sorted(tables.values(), key=lambda table: (order.get(table.role, len(ROLES)), table.form_id))
+
+
+def _questions(protocol: Protocol, chosen: Selection) -> list[Question]:
+    return [
+        q
+        for q in protocol.questions
+        if q.holds_value and q.type != "calculate" and not chosen.anon.drops(q.identifying)
+    ]
+
+
+def _table(protocol: Protocol, chosen: Selection, lang: str, profile_fields: list[tuple[str, str]]) -> WideTable:
+    """Columns from the first version met; a question only a later version has is added when met."""
+    columns = [WideColumn(t("col.interview", lang), "id")]
+    used = {columns[0].header}
+
+    def unique(header: str, name: str) -> str:
+        header = header if header not in used else f"{header} [{name}]"
+        used.add(header)
+        return header
+
+    for question in _questions(protocol, chosen):
+        label = pick(question.labels, lang, protocol.default_language) or question.name
+        columns.append(WideColumn(unique(label, question.name), "answer", question.name, text=question.type == "text"))
+        if question.type == "select_multiple":
+            for choice in protocol.choices.get(question.list_name or "", ()):
+                choice_label = pick(choice.labels, lang, protocol.default_language) or choice.name
+                columns.append(
+                    WideColumn(
+                        unique(f"{label}: {choice_label}", f"{question.name}/{choice.name}"),
+                        "choice",
+                        question.name,
+                        choice.name,
+                    )
+                )
+    for key in ("community", "role", "interview_date", "fieldworker", "status"):
+        columns.append(WideColumn(unique(t(f"col.{key}", lang), key), "attribute", key))
+    for name, header in profile_fields:
+        columns.append(WideColumn(unique(header, name), "attribute", f"profile.{name}", text=True))
+    title = pick(protocol.titles, lang, protocol.default_language) or protocol.form_id
+    return WideTable(protocol.form_id, protocol.role, title, columns)
+
+
+def _row(
+    table: WideTable,
+    record: InterviewRecord,
+    rows: list[AnswerRow],
+    lang: str,
+    chosen: Selection,
+    profile: tuple[InterviewRecord, list[AnswerRow]] | None,
+    full_ids: bool,
+) -> list[object]:
+    answers = {row.info.question.name: row for row in rows}
+    known = {c.question for c in table.columns if c.kind == "answer"}
+    for name, row in answers.items():  # a question of a later version of the protocol
+        if name not in known and not chosen.anon.drops(row.info.question.identifying):
+            at = next(i for i, c in enumerate(table.columns) if c.kind == "attribute")
+            table.columns.insert(at, WideColumn(f"{row.info.label} [{name}]", "answer", name, text=row.info.is_text))
+            for old in table.rows:
+                old.insert(at, None)
+            known.add(name)
+    facts = {row.info.question.name: row for row in profile[1]} if profile else {}
+    attributes: dict[str, object] = {
+        "community": chosen.anon.community(record.community_id),
+        "role": role_label(record.role, lang),
+        "interview_date": record.interview_date or (record.started.date() if record.started else None),
+        "fieldworker": record.fieldworker,
+        "status": status_label(record.status, lang),
+    }
+    values: list[object] = []
+    for column in table.columns:
+        if column.kind == "id":
+            values.append(record.id if full_ids else record.short)
+        elif column.kind == "answer":
+            given = answers.get(column.question)
+            if given is None:
+                values.append(None)
+            else:
+                values.append(given.value if given.text else marker_label(given.marker, lang) or None)
+        elif column.kind == "choice":
+            given = answers.get(column.question)
+            if given is None or not given.text:
+                values.append(None)
+            else:
+                values.append(int(column.choice in str(given.raw or "").split()))
+        elif column.question.startswith("profile."):
+            fact = facts.get(column.question.removeprefix("profile."))
+            values.append(fact.value if fact is not None and fact.text else None)
+        else:
+            values.append(attributes.get(column.question) or None)
+    return values
+
+
+def _profile_fields(profiles: dict, chosen: Selection, lang: str) -> list[tuple[str, str]]:
+    """(question name, header) of every profile field answered in a selected community's profile."""
+    fields: dict[str, str] = {}
+    for _record, rows in profiles.values():
+        for row in rows:
+            if row.text and row.info.question.name not in fields:
+                fields[row.info.question.name] = f"{t('col.profile', lang)}·{row.info.label}"
+    return list(fields.items())
+
+
+# -- the workbook -------------------------------------------------------------------------------
+
+
+@dataclass
+class WideFacts:
+    overflow_cells: int = 0
+    cut_columns: int = 0  # columns past Excel's last one, left out (the About sheet says which tables)
+    notes: list[str] = field(default_factory=list)
+
+
+def write_wide(tables: list[WideTable], target: Path, lang: str, about: list[tuple[str, str]]) -> WideFacts:
+    """The survey-import workbook: one sheet per protocol first, About last."""
+    from openpyxl import Workbook
+
+    from yingzao.core.export.xlsx_style import Column, Table, add_styles, split_cell
+
+    facts = WideFacts()
+    workbook = Workbook(write_only=True)
+    add_styles(workbook)
+    titles: set[str] = set()
+    for table in tables:
+        pieces = _pieces_per_column(table, split_cell)
+        headers: list[str] = []
+        spread: list[int] = []  # per source column: how many sheet columns it takes
+        for column, n in zip(table.columns, pieces):
+            headers.append(column.header)
+            headers += [_continued(column.header, k, lang) for k in range(2, n + 1)]
+            spread.append(n)
+        if len(headers) > MAX_COLUMNS:
+            facts.cut_columns += len(headers) - MAX_COLUMNS
+            facts.notes.append(
+                f"{table.title}: {len(headers) - MAX_COLUMNS} "
+                + (
+                    "列超出 Excel 的 16,384 列上限，未写入"
+                    if lang != "en"
+                    else "columns past Excel's 16,384 not written"
+                )
+            )
+            headers = headers[:MAX_COLUMNS]
+        sheet = workbook.create_sheet(_sheet_title(table.title, titles))
+        out = Table(sheet, [Column(h, 24 if i else 12, wrap=i > 0) for i, h in enumerate(headers)])
+        for row in table.rows:
+            cells: list[object] = []
+            for value, n in zip(row, spread):
+                if n == 1:
+                    cells.append(value)
+                    continue
+                parts = split_cell(value) if isinstance(value, str) else [value]
+                facts.overflow_cells += len(parts) > 1
+                cells += parts + [None] * (n - len(parts))
+            out.add(cells[: len(headers)])
+        out.close()
+    sheet = workbook.create_sheet(t("sheet.about", lang))
+    out = Table(sheet, [Column(t("col.item", lang), 28), Column(t("col.details", lang), 90, wrap=True)])
+    for item, details in [*about, *((t("col.overflow", lang, n=""), note) for note in facts.notes)]:
+        out.add([item, details])
+    out.close()
+    workbook.save(target)
+    return facts
+
+
+def _pieces_per_column(table: WideTable, split_cell: Callable[[str], list[str]]) -> list[int]:
+    """How many cells each column needs for its longest text (1 when every text fits one cell)."""
+    counts = [1] * len(table.columns)
+    for row in table.rows:
+        for index, value in enumerate(row):
+            if isinstance(value, str) and len(value) > 16_000:
+                counts[index] = max(counts[index], len(split_cell(value)))
+    return counts
+
+
+def _continued(header: str, n: int, lang: str) -> str:
+    return f"{header} (cont. {n})" if lang == "en" else f"{header}（续{n}）"
+
+
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = _BAD_TITLE.sub("_", title)[:28] or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        name, n = f"{base[:26]}~{n}", n + 1
+    used.add(name.lower())
+    return name
+
+
+def iso(value: object) -> object:
+    """Dates and times as ISO 8601 text (what R, Stata and pandas parse)."""
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return value
