@@ -241,19 +241,11 @@ class MemoListDialog(QDialog):
             else:
                 subject = memo.about_id[:8]
             out.append((self.tr(f"memo.about.{memo.about}"), subject, memo.author, memo.updated_at, memo.text))
-        for batch in self.store.coding.iter_live_codings():
-            for coding in batch:
-                if coding.memo:
-                    label = self.book.get(coding.code).label(lang) if self.book.has(coding.code) else coding.code
-                    out.append(
-                        (
-                            self.tr("memo.about.coding"),
-                            f"{label}：{coding.quote[:20]}",
-                            coding.coder,
-                            coding.updated_at,
-                            coding.memo,
-                        )
-                    )
+        for coding in self.store.coding.codings():
+            if coding.memo:
+                label = self.book.get(coding.code).label(lang) if self.book.has(coding.code) else coding.code
+                subject = f"{label}：{coding.quote[:20]}"
+                out.append((self.tr("memo.about.coding"), subject, coding.coder, coding.updated_at, coding.memo))
         out.sort(key=lambda row: row[3], reverse=True)
         return out
 

@@ -32,9 +32,8 @@ class InterviewCoding:
 def overview(store: Store, book: ResearchCodebook) -> list[InterviewCoding]:
     """Every interview that has answers (refusals of consent left out), in the store's order."""
     by_interview: dict[str, list[Coding]] = {}
-    for batch in store.coding.iter_live_codings():
-        for coding in batch:
-            by_interview.setdefault(coding.interview_id, []).append(coding)
+    for coding in store.coding.codings():
+        by_interview.setdefault(coding.interview_id, []).append(coding)
     decisions: dict[str, list] = {}
     for decision in store.coding.decisions():
         decisions.setdefault(decision.interview_id, []).append(decision)
@@ -90,7 +89,4 @@ def code_counts(codings: list[Coding]) -> Counter[str]:
 
 
 def all_code_counts(store: Store) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for batch in store.coding.iter_live_codings():
-        counts.update(c.code for c in batch)
-    return counts
+    return Counter(c.code for c in store.coding.codings())
