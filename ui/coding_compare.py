@@ -49,7 +49,7 @@ add_strings(
         "compare.column.only_a": ("仅 A", "A only"),
         "compare.column.only_b": ("仅 B", "B only"),
         "compare.column.agreement": ("一致率", "Agreement"),
-        "compare.column.kappa": ("Kappa", "Kappa"),
+        "compare.column.kappa": ("Kappa 系数", "Kappa"),
         "compare.spans": ("“{code}”上的分歧（双击打开）：", "Disagreements on “{code}” (double-click to open):"),
         "compare.spans_pick": (
             "选择上表中的一个编码，查看分歧片段。",
