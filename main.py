@@ -83,7 +83,20 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--anonymize",
         action="store_true",
-        help="leave out identifying answers; respondents R01…, fieldworkers F01…, communities by letter",
+        help="leave out identifying answers; respondents R01…, fieldworkers F01…, communities by letter; "
+        "identifiers, known names and the pseudonym table's terms replaced in every text",
+    )
+    export.add_argument(
+        "--accept-detected",
+        action="store_true",
+        help="with --anonymize: release the file even with identifying terms nobody reviewed (they are replaced "
+        "by the removal mark, and the About sheet says so)",
+    )
+    export.add_argument(
+        "--date-precision",
+        choices=("day", "month", "year"),
+        default="month",
+        help="with --anonymize: how precise dates stay (default: month); times of day are always left out",
     )
     export.add_argument(
         "--lang", dest="export_lang", choices=("zh", "en"), help="language of the sheets (default: --lang, else zh)"
@@ -262,6 +275,8 @@ def _export(args: argparse.Namespace) -> int:
         anonymize=args.anonymize,
         count_suggestions=args.count_suggestions,
         layout=args.layout,
+        accept_detected=args.accept_detected,
+        date_precision=args.date_precision,
     )
     if (args.out is None) == (args.csv is None):
         print(str(errors.export_needs_one_target()), file=sys.stderr)
@@ -469,12 +484,34 @@ def _merge(args: argparse.Namespace) -> int:
     return 1 if report.any_refused else 0
 
 
+def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments of a plain app start (`--db PATH`, `--lang zh|en`, nothing else), read without
+    building the subcommands' parsers, whose choices import half the core; None for anything else,
+    which the full parser reads (and explains, or refuses)."""
+    values: dict[str, str] = {}
+    rest = list(argv)
+    while rest:
+        option, _, attached = rest.pop(0).partition("=")
+        if option not in ("--db", "--lang") or option in values:
+            return None
+        if not attached:
+            if not rest or rest[0].startswith("-"):
+                return None
+            attached = rest.pop(0)
+        values[option] = attached
+    if values.get("--lang", "zh") not in ("zh", "en") or values.get("--db") == "":
+        return None
+    db = values.get("--db")
+    return argparse.Namespace(db=None if db is None else Path(db), lang=values.get("--lang"), command=None)
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # Chinese text, whatever the console's code page
         if hasattr(stream, "reconfigure"):
             # redirected to a file: UTF-8, so the Chinese survives; on a console: its own encoding
             stream.reconfigure(errors="replace", **({} if stream.isatty() else {"encoding": "utf-8"}))
-    args = _parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    args = _app_arguments(arguments) or _parser().parse_args(arguments)
     if args.command is not None:
         from yingzao.core import errors
 

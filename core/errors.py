@@ -1456,3 +1456,67 @@ def export_needs_one_target() -> ExportError:
         ),
         code="export_needs_one_target",
     )
+
+
+# -- anonymisation: the pseudonym table and the review before release (core/anonymity/) ----------
+
+
+def bad_pseudonym_term(term: str) -> StoreError:
+    return StoreError(
+        Text(
+            f"“{term}”不能作为要替换的词：词为空或超过 200 个字。",
+            f"'{term}' cannot be a term: it is empty or longer than 200 characters.",
+        ),
+        hint=Text("请填写一个名称（人名、地名、机构名等）。", "Enter one name (of a person, place, organisation…)."),
+        code="bad_pseudonym_term",
+    )
+
+
+def pseudonym_needs_replacement(term: str) -> StoreError:
+    return StoreError(
+        Text(f"“{term}”没有替换词。", f"'{term}' has no replacement."),
+        hint=Text(
+            "请填写匿名化导出中代替它的文字（如“Q市”“某通信企业”）；要保留原词，请选择“忽略”。",
+            "Enter what anonymised exports show instead (e.g. 'Q city', 'a telecom company'); to keep the term as it is, choose Ignore.",
+        ),
+        code="pseudonym_needs_replacement",
+    )
+
+
+def pseudonym_same_as_term(term: str) -> StoreError:
+    return StoreError(
+        Text(f"“{term}”的替换词与原词相同。", f"The replacement of '{term}' is the term itself."),
+        hint=Text(
+            "要保留原词，请选择“忽略”（加入允许列表）。", "To keep the term as it is, choose Ignore (the allow-list)."
+        ),
+        code="pseudonym_same_as_term",
+    )
+
+
+def export_unreviewed_detections(terms: list[str], total: int) -> ExportError:
+    """`terms`: the most frequent, each as "华为 ×20"; `total`: how many distinct terms there are."""
+    shown = "、".join(terms[:8])
+    shown_en = ", ".join(terms[:8])
+    more_zh = f" 等 {total} 个" if total > len(terms[:8]) else ""
+    more_en = f" and more ({total} in all)" if total > len(terms[:8]) else ""
+    return ExportError(
+        Text(
+            f"匿名化导出未执行：文本中有尚未审核的可识别词：{shown}{more_zh}。没有写入任何文件。",
+            f"The anonymised export did not run: the text holds identifying terms nobody has reviewed: {shown_en}{more_en}. No file was written.",
+        ),
+        hint=Text(
+            "请先在“数据 → 审核匿名化…”中逐一接受（给出代称）或忽略；或在命令行加 --accept-detected，"
+            "以「〔已删除〕」替换它们（关于表会注明）。",
+            "Review them first in Data → Review anonymisation… (accept with a pseudonym, or ignore); or add "
+            '--accept-detected on the command line to replace them with "[removed]" (the About sheet says so).',
+        ),
+        code="export_unreviewed_detections",
+    )
+
+
+def bad_date_precision(value: str) -> ExportError:
+    return ExportError(
+        Text(f"日期精度“{value}”无效。", f"Date precision '{value}' is not valid."),
+        hint=Text("请选择 day（日）、month（月）或 year（年）。", "Choose day, month or year."),
+        code="bad_date_precision",
+    )

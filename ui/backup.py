@@ -19,7 +19,6 @@ from yingzao.ui.i18n import Translator, add_strings
 
 add_strings(
     {
-        "menu.backup": ("备份数据库…", "Back up database…"),
         "backup.filter": ("营造数据库 (*.db)", "Yingzao databases (*.db)"),
         "backup.done_title": ("备份完成", "Backup made"),
         "backup.done": (

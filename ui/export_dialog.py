@@ -54,6 +54,11 @@ add_strings(
             "Anonymise: leave out identifying answers; respondents and fieldworkers as codes (R01, F01…), "
             "communities by letter",
         ),
+        "export.accept_detected": (
+            "未审核的可识别词也以「〔已删除〕」替换后导出（说明表会注明；建议先在“数据 → 审核匿名化…”中审核）",
+            'Export even with identifying terms nobody reviewed, replaced by "[removed]" (the About sheet says so; '
+            "review them first in Data → Review anonymisation…)",
+        ),
         "export.language": ("表格语言", "Workbook language"),
         "export.format": ("格式", "Format"),
         "export.format.tidy": ("分析工作簿（按编码框架组织）", "Analysis workbook (by the coding frame)"),
@@ -119,6 +124,10 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         self.anonymize = QCheckBox(tr("export.anonymize"))
         form.addRow(self.anonymize)
+        self.accept_detected = QCheckBox(tr("export.accept_detected"))
+        self.accept_detected.setEnabled(False)
+        self.anonymize.toggled.connect(self.accept_detected.setEnabled)
+        form.addRow(self.accept_detected)
         self.language = QComboBox()
         self.language.addItem("中文", "zh")
         self.language.addItem("English", "en")
@@ -203,10 +212,12 @@ class ExportDialog(QDialog):
             return () if len(ticked) == len(boxes) else ticked
 
         filters = ExportFilters(chosen(self.community_boxes), chosen(self.role_boxes), chosen(self.status_boxes))
+        anonymize = self.anonymize.isChecked()
         return ExportOptions(
             filters,
             lang=self.language.currentData(),
-            anonymize=self.anonymize.isChecked(),
+            anonymize=anonymize,
+            accept_detected=anonymize and self.accept_detected.isChecked(),
             layout="wide" if self.format.currentData() == "wide" else "tidy",
         )
 
@@ -335,6 +346,7 @@ class ExportDialog(QDialog):
             self.choose_button,
             self.path_edit,
             self.anonymize,
+            self.accept_detected,
             self.language,
             self.format,
             *self.community_boxes.values(),
@@ -343,6 +355,7 @@ class ExportDialog(QDialog):
         ):
             widget.setEnabled(not running)
         self.cancel_button.setEnabled(True)
+        self.accept_detected.setEnabled(not running and self.anonymize.isChecked())
         self.cancel_button.setText(self.tr("export.cancel" if running else "export.close"))
 
     def open_folder(self) -> None:

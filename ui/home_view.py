@@ -7,6 +7,7 @@ widget only wires controls to it, so the table is never rebuilt while the user t
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
@@ -26,7 +27,7 @@ from yingzao.core.errors import YingzaoError
 from yingzao.core.forms.library import Library
 from yingzao.core.forms.protocol import ROLES
 from yingzao.core.store.database import Store
-from yingzao.core.store.records import STATUSES
+from yingzao.core.store.records import STATUSES, ListedInterview
 from yingzao.ui import error_dialog
 from yingzao.ui.home_widgets import CheckFilter, ElidedLabel
 from yingzao.ui.i18n import Translator, add_strings, role_label
@@ -59,6 +60,9 @@ add_strings(
 )
 
 
+FIRST_ROWS = 200  # read at once: a few screens of the list
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -84,12 +88,30 @@ class HomeView(QWidget):
     refreshed = Signal()  # the list was (re)read from the store
 
     def __init__(
-        self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None, *, load: bool = True
+        self,
+        store: Store | None,
+        library: Library | None,
+        tr: Translator,
+        parent: QWidget | None = None,
+        *,
+        load: bool = True,
     ) -> None:
+        """Without a store (the main window's shell at start-up) the page stays empty until `attach`."""
         super().__init__(parent)
         self.store, self.library, self.tr = store, library, tr
         self._sized_for: str | None = None  # the language the columns were last fitted to
+        if store is not None:
+            self._build()
+            if load:  # the main window loads the list just after its first paint instead
+                self.refresh()
 
+    def attach(self, store: Store, library: Library) -> None:
+        """Build the page for this database; the caller reads the list (`refresh`)."""
+        self.store, self.library = store, library
+        self._build()
+
+    def _build(self) -> None:
+        tr = self.tr
         self.user_label = QLabel(self)
         self.user_label.setTextFormat(Qt.TextFormat.RichText)
         self.user_label.linkActivated.connect(lambda _link: self.change_identity())
@@ -180,8 +202,6 @@ class HomeView(QWidget):
         self._shortcuts()
         tr.on_change(self.retranslate)
         self.retranslate()
-        if load:  # the main window loads the list just after its first paint instead
-            self.refresh()
 
     def _shortcuts(self) -> None:
         # window-wide while this page is visible; a hidden page's shortcuts do not fire
@@ -209,12 +229,16 @@ class HomeView(QWidget):
     def refresh(self) -> None:
         """Read the interviews again (after an interview was edited, merged or imported)."""
         keep = self.selected_id()
-        interviews = self.store.interviews()
-        titles = {}
-        for sha in {i.protocol_sha256 for i in interviews}:
-            with contextlib.suppress(YingzaoError):  # the list falls back to the protocol id
-                titles[sha] = self.store.protocol(sha).titles
-        self.model.reload(interviews, self.store.communities(), titles)
+        # the rows on screen now; the rest when the list is scrolled to its end, searched, filtered
+        # or sorted otherwise (see InterviewListModel): thousands of rows would delay the first screen
+        interviews = self.store.listed_interviews(limit=FIRST_ROWS)
+        self.model.reload(
+            interviews,
+            self.store.communities(),
+            self._titles_of(interviews),
+            rest=self._every_row,
+            total=self.store.count_interviews(),
+        )
         if keep is not None:
             self.select_interview(keep)
         self._update_header()
@@ -222,6 +246,17 @@ class HomeView(QWidget):
             self._fit_columns()
         self._update_state()
         self.refreshed.emit()
+
+    def _every_row(self) -> tuple[list[ListedInterview], dict[str, Mapping[str, str]]]:
+        interviews = self.store.listed_interviews()
+        return interviews, self._titles_of(interviews)
+
+    def _titles_of(self, interviews: list[ListedInterview]) -> dict[str, Mapping[str, str]]:
+        titles = {}
+        for sha in {i.protocol_sha256 for i in interviews}:
+            with contextlib.suppress(YingzaoError):  # the list falls back to the protocol id
+                titles[sha] = self.store.protocol(sha).titles
+        return titles
 
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -313,7 +348,8 @@ class HomeView(QWidget):
         self.open_button.setEnabled(self.selected_id() is not None)
 
     def _update_state(self, *_args) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        total = self.model.total()
+        shown = self.proxy.rowCount() if self.proxy.filtering else total  # filtering reads every row first
         tr = self.tr
         if total == 0:
             self.empty_label.setText(_escape(tr("list.empty")))
@@ -357,10 +393,10 @@ class HomeView(QWidget):
             )
             header.resizeSection(column, min(widest + 16, 220))
         if self._sized_for is None:
-            # from now on the protocol column follows the table's width. Not in __init__: the first
-            # call of viewport() costs over 10 ms (PySide6 looks up the widget's type), which the
-            # first paint can do without; the columns are fitted once the list is read, after it
-            self.table.viewport().installEventFilter(self)
+            # from now on the protocol column follows the table's width, through the header, which
+            # spans the table's viewport: not viewport() itself, whose first call costs tens of ms
+            # (PySide6 looks up the type of the widget Qt made, creating enum types on the way)
+            header.installEventFilter(self)
         self._sized_for = self.tr.lang
         self._fit_protocol_column()
 
@@ -368,10 +404,10 @@ class HomeView(QWidget):
         """The protocol column takes what the others leave (it elides in the middle, keeping the version)."""
         header = self.table.horizontalHeader()
         others = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c != COL["protocol"])
-        header.resizeSection(COL["protocol"], max(140, self.table.viewport().width() - others))
+        header.resizeSection(COL["protocol"], max(140, header.width() - others))
 
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize and self._sized_for:
+        if watched is self.table.horizontalHeader() and event.type() == QEvent.Type.Resize and self._sized_for:
             self._fit_protocol_column()
         return super().eventFilter(watched, event)
 

@@ -8,7 +8,7 @@ is a list lookup. Sorting is a permutation of ranks computed once per column (th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -21,9 +21,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from yingzao.core.store.records import STATUSES, Community, Interview
+from yingzao.core.store.records import STATUSES, Community, Interview, ListedInterview
 from yingzao.core.timestamps import to_local
 from yingzao.ui.i18n import Translator, add_strings, all_keys
+
+Row = Interview | ListedInterview  # the store's list reads only the fields shown (ListedInterview)
 
 add_strings(
     {
@@ -58,7 +60,7 @@ def local_time(iso: str | None) -> str:
     return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
 
 
-def default_order(interviews: Iterable[Interview]) -> list[Interview]:
+def default_order(interviews: Iterable[Row]) -> list[Row]:
     """What the fieldworker still has to work on first (drafts and interviews sent back), then the
     rest; the most recently changed first within each."""
     by_change = sorted(interviews, key=lambda i: i.updated_at, reverse=True)
@@ -66,12 +68,17 @@ def default_order(interviews: Iterable[Interview]) -> list[Interview]:
 
 
 class InterviewListModel(QAbstractTableModel):
-    """Rows are kept in the default order; `sort()` only changes `_view`, the order they are shown in."""
+    """Rows are kept in the default order; `sort()` only changes `_view`, the order they are shown in.
+
+    The model may be given only the first rows of a long list, with a way to read the rest (see
+    `reload`): the view asks for them when scrolled to the end (`canFetchMore`/`fetchMore`), and
+    whatever needs every row (a search, a filter, another sort order, finding an interview) reads
+    them first. Opening the app on thousands of interviews then reads only the rows on screen."""
 
     def __init__(self, tr: Translator, parent=None) -> None:
         super().__init__(parent)
         self.tr = tr
-        self._rows: list[Interview] = []  # the default order: drafts first, newest change first
+        self._rows: list[Row] = []  # the default order: drafts first, newest change first
         self._community_names: dict[str, str] = {}
         self._titles: dict[str, dict[str, str]] = {}
         self._text: list[list[str] | None] = []  # per row, made when first needed
@@ -81,17 +88,31 @@ class InterviewListModel(QAbstractTableModel):
         self._view: list[int] = []  # shown row -> row of _rows
         self._shown_at: list[int] = []  # row of _rows -> shown row
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+        self._rest: Callable[[], tuple[Iterable[Row], Mapping[str, Mapping[str, str]]]] | None = None
+        # (reads every row, and their protocols' titles, when only the first rows are here)
+        self._total = 0  # rows in the whole list, read or not
         # colours, not QBrushes: the view draws a QColor the same, and QBrush's first use costs start-up ms
         self._colours = {status: QColor(colour) for status, colour in _STATUS_COLOURS.items()}
 
     # -- filling -----------------------------------------------------------------------------
 
     def reload(
-        self, interviews: Iterable[Interview], communities: Iterable[Community], titles: Mapping[str, Mapping[str, str]]
+        self,
+        interviews: Iterable[Row],
+        communities: Iterable[Community],
+        titles: Mapping[str, Mapping[str, str]],
+        *,
+        rest: Callable[[], tuple[Iterable[Row], Mapping[str, Mapping[str, str]]]] | None = None,
+        total: int | None = None,
     ) -> None:
-        """Show these interviews. `titles` maps a protocol's sha256 to its titles by language."""
+        """Show these interviews. `titles` maps a protocol's sha256 to its titles by language.
+
+        With `rest`, `interviews` are only the first rows of the list in its default order, `total`
+        rows long, and `rest()` reads the whole list and its titles (rows already here are skipped)."""
         self.beginResetModel()
         self._rows = default_order(interviews)
+        self._rest = rest if total is not None and total > len(self._rows) else None
+        self._total = total if self._rest is not None else len(self._rows)  # type: ignore[assignment]
         self._community_names = {c.id: c.name for c in communities}
         self._titles = {sha: dict(labels) for sha, labels in titles.items()}
         self._index_of = {i.id: n for n, i in enumerate(self._rows)}
@@ -109,8 +130,43 @@ class InterviewListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
+    def total(self) -> int:
+        """Interviews in the list, including those not read yet."""
+        return self._total
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and self._rest is not None
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
+        if not parent.isValid():
+            self.read_all()
+
+    def read_all(self) -> None:
+        """Read the rows not read yet: they follow the others, as the list's default order has them."""
+        rest, self._rest = self._rest, None
+        if rest is None:
+            return
+        rows, titles = rest()
+        new = [row for row in rows if row.id not in self._index_of]
+        self._titles.update((sha, dict(labels)) for sha, labels in titles.items() if sha not in self._titles)
+        self._total = len(self._rows) + len(new)
+        if not new:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+        self._rows.extend(new)
+        for n, interview in enumerate(new, start):
+            self._index_of[interview.id] = n
+        self._text.extend([None] * len(new))  # type: ignore[list-item]
+        self._rank = [None] * len(COLUMNS)  # type: ignore[list-item]
+        self._haystack = []
+        self._arrange()  # still the default order: any other is sorted only once every row is here
+        self.endInsertRows()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is a permutation of precomputed ranks: no data() calls, no text comparisons."""
+        if (column, order) != (COL["status"], Qt.SortOrder.AscendingOrder):
+            self.read_all()  # the default order is the one the first rows were read in
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         self._arrange_keeping_persistent()
@@ -223,13 +279,15 @@ class InterviewListModel(QAbstractTableModel):
 
     # -- reading (rows as shown) ---------------------------------------------------------------
 
-    def interview(self, row: int) -> Interview:
+    def interview(self, row: int) -> Row:
         return self._rows[self._view[row]]
 
     def interview_id(self, row: int) -> str:
         return self._rows[self._view[row]].id
 
     def row_of(self, interview_id: str) -> int | None:
+        if interview_id not in self._index_of:
+            self.read_all()
         index = self._index_of.get(interview_id)
         return None if index is None else self._shown_at[index]
 
@@ -315,7 +373,15 @@ class InterviewFilter(QSortFilterProxyModel):
         if wanted != self._roles:
             self._change(lambda: setattr(self, "_roles", wanted))
 
+    @property
+    def filtering(self) -> bool:
+        """A search or a filter hides rows."""
+        return bool(self._terms) or self._statuses is not None or self._roles is not None
+
     def _change(self, apply) -> None:
+        model = self.sourceModel()
+        if isinstance(model, InterviewListModel):
+            model.read_all()  # a search or a filter looks at every row
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+
             self.beginFilterChange()
             apply()
@@ -325,7 +391,7 @@ class InterviewFilter(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if not self._terms and self._statuses is None and self._roles is None:
+        if not self.filtering:
             return True  # called for every row on each reload: keep the common case cheap
         model = self.sourceModel()
         if not isinstance(model, InterviewListModel):

@@ -1,8 +1,14 @@
-"""The main window: the home list and the interview screen, one at a time, and the menus."""
+"""The main window: the home list and the interview screen, one at a time, and the menus.
+
+At start-up the window is shown as a shell first (menus, no database): the app opens the database,
+and this module imports the home list, once the shell is on screen (see `attach`). So this module
+imports only what the shell draws; every page and dialog is imported when first needed.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -10,13 +16,13 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 
 from yingzao.core import logs
 from yingzao.core.errors import YingzaoError
-from yingzao.core.forms.library import Library, load_library
-from yingzao.core.store.database import Store
 from yingzao.ui import error_dialog
-from yingzao.ui.backup import back_up
-from yingzao.ui.home_view import HomeView
 from yingzao.ui.i18n import LANGUAGES, Translator, add_strings
-from yingzao.ui.resume import offer_resume
+
+if TYPE_CHECKING:
+    from yingzao.core.forms.library import Library
+    from yingzao.core.store.database import Store
+    from yingzao.ui.home_view import HomeView
 
 OPEN_INTERVIEW = "open_interview"  # setting: the interview on screen; left behind only by a crash
 
@@ -27,6 +33,7 @@ add_strings(
         "menu.new_profile": ("新建社区概况…", "New community profile…"),
         "menu.identity": ("我的身份…", "My identity…"),
         "menu.open_database": ("打开数据库…", "Open database…"),
+        "menu.backup": ("备份数据库…", "Back up database…"),  # also the backup dialog's title
         "menu.log_folder": ("打开日志文件夹", "Open log folder"),
         "open_db.filter": ("营造数据库 (*.db);;所有文件 (*)", "Yingzao databases (*.db);;All files (*)"),
         "read_only.banner": (
@@ -40,6 +47,8 @@ add_strings(
         "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
         "menu.export_qdc": ("导出编码表（REFI-QDA）…", "Export codebook (REFI-QDA)…"),
         "menu.export_qdpx": ("导出项目（REFI-QDA）…", "Export project (REFI-QDA)…"),
+        "menu.pseudonyms": ("代称表…", "Pseudonyms…"),
+        "menu.anonymity_review": ("审核匿名化…", "Review anonymisation…"),
         "menu.data": ("数据(&D)", "&Data"),
         "menu.review": ("审核(&R)", "&Review"),
         "menu.review_queue": ("审核队列…", "Review queue…"),
@@ -62,9 +71,10 @@ add_strings(
 
 
 class MainWindow(QMainWindow):
-    first_painted = Signal()  # once, when the window is on screen and its list of interviews read
+    first_painted = Signal()  # once, when the window is on screen (and its list read, if it has a database)
 
-    def __init__(self, store: Store, library: Library, tr: Translator) -> None:
+    def __init__(self, store: Store | None, library: Library | None, tr: Translator) -> None:
+        """Without a store the window is a shell, its database actions off, until `attach`."""
         super().__init__()
         self.store, self.library, self.tr = store, library, tr
         self.resize(1280, 800)
@@ -80,10 +90,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # the list of interviews is read just after the window first paints (see paintEvent): with
         # thousands of interviews the window appears sooner, and the rows follow a moment later
-        self.home = HomeView(store, library, tr, self.stack, load=False)
+        self._home: HomeView | None = None
+        if store is not None:  # a window given its database has its home page at once
+            self._build_home()
         self._first_painted = False
-        self.home.open_requested.connect(self.open_interview)
-        self.stack.addWidget(self.home)
         self.interview_view = None
         self.review_view = None
         self.coding_page = None
@@ -92,6 +102,29 @@ class MainWindow(QMainWindow):
         self._apply_read_only()
         tr.on_change(self.retranslate)
         self.retranslate()
+
+    @property
+    def home(self) -> HomeView:
+        """The home page; in a shell it is an empty page until `attach` gives it the database."""
+        return self._home if self._home is not None else self._build_home()
+
+    def _build_home(self) -> HomeView:
+        from yingzao.ui.home_view import HomeView
+
+        self._home = HomeView(self.store, self.library, self.tr, self.stack, load=False)
+        self._home.open_requested.connect(self.open_interview)
+        self.stack.addWidget(self._home)
+        return self._home
+
+    def attach(self, store: Store, library: Library) -> None:
+        """Give the shell its database: the home page is built and its list read."""
+        self.store, self.library = store, library
+        if self._home is None:
+            self._build_home()  # built for the store it now has
+        else:
+            self._home.attach(store, library)  # the empty page the shell had shown
+        self._apply_read_only()
+        self._load_list()
 
     # -- menus -------------------------------------------------------------------------------
 
@@ -106,9 +139,9 @@ class MainWindow(QMainWindow):
         )
         self.identity_action = QAction(self)
         self.identity_action.triggered.connect(self.change_identity)
-        self.open_database_action = QAction(self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_database_action = QAction(self)
         self.open_database_action.triggered.connect(self.choose_database)
-        self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action = QAction(self)
         self.quit_action.triggered.connect(self.close)
         for action in (self.new_interview_action, self.new_profile_action):
             self.file_menu.addAction(action)
@@ -134,10 +167,16 @@ class MainWindow(QMainWindow):
         self.export_qdc_action.triggered.connect(self._export_qdc)
         self.export_qdpx_action = QAction(self)
         self.export_qdpx_action.triggered.connect(self._export_qdpx)
+        self.pseudonyms_action = QAction(self)
+        self.pseudonyms_action.triggered.connect(self._pseudonyms)
+        self.anonymity_review_action = QAction(self)
+        self.anonymity_review_action.triggered.connect(self._anonymity_review)
         for action in (
             self.export_action,
             self.export_qdc_action,
             self.export_qdpx_action,
+            self.pseudonyms_action,
+            self.anonymity_review_action,
             None,
             self.pack_action,
             self.merge_action,
@@ -197,7 +236,8 @@ class MainWindow(QMainWindow):
 
     def set_language(self, lang: str) -> None:
         self.tr.set_language(lang)
-        if not self.store.read_only:  # a read-only window follows the choice but cannot remember it
+        # a read-only window follows the choice but cannot remember it (a shell has nothing to remember it in)
+        if self.store is not None and not self.store.read_only:
             self.store.set_setting("ui_language", lang)
         self.language_actions[lang].setChecked(True)
 
@@ -213,10 +253,24 @@ class MainWindow(QMainWindow):
             self.conflicts_action,
         ]
 
+    @property
+    def database_actions(self) -> list[QAction]:
+        """What needs a database at all: off in a shell until it has one."""
+        return [
+            self.open_database_action,
+            self.backup_action,
+            self.export_action,
+            self.review_action,
+            self.about_action,
+        ]
+
     def _apply_read_only(self) -> None:
-        read_only = self.store.read_only
+        attached = self.store is not None
+        read_only = attached and self.store.read_only  # a shell has nothing to say yet
+        for action in self.database_actions:
+            action.setEnabled(attached)
         for action in self.write_actions:
-            action.setEnabled(not read_only)
+            action.setEnabled(attached and not read_only)
         if read_only and not self.read_only_banner.styleSheet():
             # only when shown: the first style sheet of a run costs several milliseconds of start-up
             self.read_only_banner.setStyleSheet(
@@ -226,6 +280,8 @@ class MainWindow(QMainWindow):
         self.read_only_banner.setText(self.tr("read_only.banner"))
 
     def back_up_database(self) -> None:
+        from yingzao.ui.backup import back_up
+
         self._backup_job = back_up(self, self.store.path, self.tr)
 
     # -- another database --------------------------------------------------------------------
@@ -241,7 +297,10 @@ class MainWindow(QMainWindow):
     def switch_database(self, path: Path) -> bool:
         """Work on another database file in this window: the interview on screen is saved and closed
         first; the current database stays open if the other one cannot be opened."""
+        from yingzao.core.forms.library import load_library
+        from yingzao.ui.home_view import HomeView
         from yingzao.ui.open_database import open_store
+        from yingzao.ui.resume import offer_resume
 
         if Path(path).resolve() == self.store.path.resolve() or not self.close_interview():
             return False
@@ -272,7 +331,7 @@ class MainWindow(QMainWindow):
         home.open_requested.connect(self.open_interview)
         self.stack.removeWidget(self.home)
         self.home.deleteLater()
-        self.home = home
+        self._home = home
         self.stack.addWidget(home)
         self.stack.setCurrentWidget(home)
         old.close()
@@ -329,6 +388,16 @@ class MainWindow(QMainWindow):
         from yingzao.ui.refi_dialog import open_qdpx_dialog
 
         self._data_job(open_qdpx_dialog)
+
+    def _pseudonyms(self) -> None:
+        from yingzao.ui.pseudonym_dialog import open_pseudonym_dialog
+
+        self._data_job(open_pseudonym_dialog)
+
+    def _anonymity_review(self) -> None:
+        from yingzao.ui.anonymity_review_dialog import open_anonymity_review
+
+        self._data_job(open_anonymity_review)
 
     def open_review(self) -> None:
         from yingzao.ui.review_view import open_review
@@ -390,6 +459,8 @@ class MainWindow(QMainWindow):
         self.export_action.setText(tr("menu.export"))
         self.export_qdc_action.setText(tr("menu.export_qdc"))
         self.export_qdpx_action.setText(tr("menu.export_qdpx"))
+        self.pseudonyms_action.setText(tr("menu.pseudonyms"))
+        self.anonymity_review_action.setText(tr("menu.anonymity_review"))
         self.language_menu.setTitle(tr("menu.language"))
         self.help_menu.setTitle(tr("menu.help"))
         self.about_action.setText(tr("menu.about"))
@@ -470,11 +541,15 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        self._load_list()
+        # the first shortcut set costs PySide6 the creation of every Qt.* enum (tens of ms): once on screen
+        self.open_database_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        if self.store is not None:  # a shell reads its list once `attach` gives it the database
+            self._load_list()
         self.first_painted.emit()
 
     def _load_list(self) -> None:
-        if self.store.is_open:  # the window may outlive its store (closing, tests)
+        if self.store is not None and self.store.is_open:  # the window may outlive its store (closing, tests)
             self.home.refresh()
 
     def closeEvent(self, event) -> None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yingzao.core import errors
-from yingzao.core.exchange import coding_member
+from yingzao.core.exchange import coding_member, pseudonyms
 from yingzao.core.exchange.content_hash import (
     BOOKKEEPING_FIELDS,
     INTERVIEW_FIELDS,
@@ -243,6 +243,7 @@ def _merge(
         for sha, protocol in protocols.items():
             store.add_protocol(protocol, package.workbook(sha))
         _add_communities(store, package, line)
+        pseudonyms.merge(store, package.pseudonyms)
         existing = _existing(conn, ids)
         fresh: list[Version] = []
         outcomes: list[str] = []

@@ -19,7 +19,7 @@ from typing import Any
 
 from yingzao.core import errors
 from yingzao.core.durable import replace_durably
-from yingzao.core.exchange import coding_member
+from yingzao.core.exchange import coding_member, pseudonyms
 from yingzao.core.exchange.content_hash import (
     held_version,
 )
@@ -239,6 +239,9 @@ def write_package(
             coding_bytes = coding_member.encode(coding or {})
             if coding_bytes:
                 files[coding_member.CODING] = _write(zf, coding_member.CODING, coding_bytes)
+            table = pseudonyms.member(store)
+            if table is not None:  # optional: older readers ignore it, an empty table leaves it out
+                files[pseudonyms.MEMBER] = _write(zf, pseudonyms.MEMBER, table)
             protocols = []
             for sha in protocol_shas:
                 form_id, version_name, definition, workbook = conn.execute(

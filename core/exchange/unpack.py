@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from yingzao.core import errors
+from yingzao.core.anonymity.table import Pseudonym
 from yingzao.core.errors import FormError, Text
-from yingzao.core.exchange import coding_member
+from yingzao.core.exchange import coding_member, pseudonyms
 from yingzao.core.exchange.content_hash import (
     ANSWER_FIELDS,
     AUDIT_FIELDS,
@@ -74,6 +75,7 @@ class Package:
     communities: list[dict[str, Any]] = field(default_factory=list)
     protocol_members: dict[str, tuple[bytes, bytes | None]] = field(default_factory=dict)
     coding: dict[str, list[Any]] = field(default_factory=dict)  # format 2: the researcher's coding
+    pseudonyms: list[Pseudonym] = field(default_factory=list)  # the packing laptop's table, when carried
 
     @property
     def device_id(self) -> str:
@@ -178,6 +180,10 @@ def read_package(path: Path | str) -> Package:
         workbook = members[entry["workbook"]] if entry["workbook"] else None
         package.protocol_members[entry["sha256"]] = (members[entry["definition"]], workbook)
     package.communities = _communities(path, members[COMMUNITIES])
+    if pseudonyms.MEMBER in members:
+        package.pseudonyms = pseudonyms.rows(
+            path, _json(path, members[pseudonyms.MEMBER], Text(pseudonyms.MEMBER, pseudonyms.MEMBER))
+        )
     package.versions = _versions(path, members[INTERVIEWS], manifest, package)
     if coding_member.CODING in members:
         package.coding = coding_member.decode(path, members[coding_member.CODING])

@@ -138,13 +138,60 @@ _TEXT: dict[str, tuple[str, str]] = {
         "No. This file contains names, units, positions, phone numbers and other identifying information: keep it as your ethics approval requires and do not pass it on.",
     ),
     "anon_yes": (
-        "是。提纲标为可识别（identifying）的题目（姓名、单位、职务、地点、电话、推荐人等）的回答及其备注已全部删除；受访者显示为 R01、R02…，访员为 F01、F02…，按各人在整个数据库中第一次访谈的开始时间编号，同一数据库的每次导出编号一致（姓名相同的受访者视为同一人）；社区名称以案例字母代替。其余回答和备注中与上述信息完全相同的文字已替换为相应代码，其他可识别信息替换为「〔已删除〕」（少于 2 个字的值不在正文中查找）。只替换完全相同的文字：称呼、简称请在分析前再核对。",
-        'Yes. Answers to questions the protocols mark identifying (name, unit, position, place, phone, referrals) are left out with their notes; respondents appear as R01, R02…, fieldworkers as F01, F02…, numbered by the start of each person\'s first interview in the whole database, so codes are the same in every export of this database (respondents giving the same name count as one person); communities appear by their case letter. In every other answer and note, exact occurrences of those values are replaced by the code, and other identifying values by "[removed]" (values shorter than 2 characters are not searched for in text). Only exact text is replaced: check for nicknames and short forms before sharing.',
+        "是。提纲标为可识别（identifying）的题目（姓名、单位、职务、地点、电话、推荐人等）的回答及其备注已全部删除；"
+        "受访者显示为 R01、R02…，访员为 F01、F02…，按各人在整个数据库中第一次访谈的开始时间编号，同一数据库的每次导出编号一致"
+        "（姓名相同的受访者视为同一人）；社区名称以案例字母代替。其余回答和备注中与上述信息完全相同的文字已替换为相应代码，"
+        "其他可识别信息替换为「〔已删除〕」（少于 2 个字的值不在正文中查找）；称呼、电话等见下一行。",
+        "Yes. Answers to questions the protocols mark identifying (name, unit, position, place, phone, referrals) are "
+        "left out with their notes; respondents appear as R01, R02…, fieldworkers as F01, F02…, numbered by the start "
+        "of each person's first interview in the whole database, so codes are the same in every export of this "
+        "database (respondents giving the same name count as one person); communities appear by their case letter. "
+        "In every other answer and note, exact occurrences of those values are replaced by the code, and other "
+        'identifying values by "[removed]" (values shorter than 2 characters are not searched for in text); forms '
+        "of address, phone numbers and the like: see the next row.",
     ),
-    "ref": (
-        "题目引用",
-        "Question reference",
+    "anon_more": (
+        "此外：电话（任意分隔）、身份证号（校验位正确）、邮箱、微信号、QQ 号、车牌、门牌地址替换为相应标记（如「〔电话〕」）；"
+        "已知人物的称呼（陈书记、老陈、小陈、志明）替换为其代码；研究者的代称表（数据 → 代称表…）中的词替换为其代称；"
+        "标为可识别的回答中的名称（含其中列出的各个名称）及「某姓+职务」（王主任）替换为「〔已删除〕」或「某主任」；"
+        "研究自身的代称（A社区、L街道、R05 等）和允许列表中的词从不替换。",
+        "Also: phone numbers (any spacing), ID-card numbers (valid check digit), e-mail, WeChat and QQ ids, licence "
+        'plates and street addresses are replaced by a mark of their kind (e.g. "[phone]"); the forms of address of '
+        "known people (陈书记, 老陈, 小陈, a two-character given name) by their code; the terms of the researcher's "
+        "pseudonym table (Data → Pseudonyms…) by their pseudonym; the names in identifying answers (and each name they "
+        'list) and a title after a surname (王主任) by "[removed]" or "Mr/Ms X 主任". The study\'s own pseudonyms '
+        "(A社区, L街道, R05…) and allow-listed terms are never replaced.",
     ),
+    "anon_review": ("审核", "Review"),
+    "anon_reviewed": (
+        "文本中的可识别词均已审核（接受为代称或忽略）。",
+        "Every identifying term in the text was reviewed (accepted with a pseudonym, or ignored).",
+    ),
+    "anon_accepted": (
+        "注意：以 --accept-detected 导出：{n} 处未经审核的可识别词以「〔已删除〕」或「某」替换。",
+        "Note: exported with --accept-detected: {n} occurrence(s) of identifying terms nobody reviewed were replaced "
+        'by "[removed]" or "Mr/Ms X".',
+    ),
+    "anon_dates": ("日期", "Dates"),
+    "anon_dates_text": (
+        "日期只保留到{precision}，时刻已删除；任职年限和年龄按区间显示（如 3–5年）。",
+        "Dates are kept to the {precision} only, times of day are left out; tenure and age are shown in bands "
+        "(e.g. 3–5 years).",
+    ),
+    "precision.day": ("日", "day"),
+    "precision.month": ("月", "month"),
+    "precision.year": ("年", "year"),
+    "anon_risk": ("再识别风险", "Re-identification risk"),
+    "anon_risk_text": (
+        "按受访者类型 × 社区 × 性别 × 任职年限区间分组，最小组的人数 k = {k}。{small}",
+        "Grouping respondents by role × community × gender × tenure band, the smallest group has k = {k}. {small}",
+    ),
+    "anon_risk_small": (
+        "以下 {n} 份访谈所在的组少于 3 人，引用时请格外小心：{records}",
+        "These {n} interview(s) are in groups of fewer than 3; take special care quoting them: {records}",
+    ),
+    "anon_risk_none": ("没有少于 3 人的组。", "No group has fewer than 3."),
+    "ref": ("题目引用", "Question reference"),
     "ref_text": (
         "如 [官员·S5·act_party_structure]：受访者类型（官员/街道/干部/概况）·该题在提纲中的第几部分·题目名。回答引用在前面加上访谈编号，如 [3f2a9c1e·官员·S5·act_party_structure]，可在「回答」表中按这两列找到全文。",
         "E.g. [OFF·S5·act_party_structure]: respondent role (OFF official, STR street staff, CAD cadre, PRO profile) · the section's number in the protocol · the question's name. An answer reference puts the interview first, e.g. [3f2a9c1e·OFF·S5·act_party_structure]; find the full text on the Answers sheet by these two columns.",
@@ -320,6 +367,24 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+def _anonymity(add, facts: AboutFacts, lang: str) -> None:
+    """What else an anonymised export did, and how identifiable its respondents still are."""
+    add([_t("anon", lang), _t("anon_more", lang)])
+    add(
+        [
+            _t("anon_review", lang),
+            _t("anon_accepted", lang, n=facts.accepted) if facts.accepted else _t("anon_reviewed", lang),
+        ]
+    )
+    precision = _t(f"precision.{facts.date_precision}", lang)
+    add([_t("anon_dates", lang), _t("anon_dates_text", lang, precision=precision)])
+    if facts.risk is not None:
+        k, small = facts.risk
+        shown = t("sep", lang).join(small[:200]) + (" …" if len(small) > 200 else "")
+        small_text = _t("anon_risk_small", lang, n=len(small), records=shown) if small else _t("anon_risk_none", lang)
+        add([_t("anon_risk", lang), _t("anon_risk_text", lang, k="—" if k is None else k, small=small_text)])
+
+
 def _t(key: str, lang: str, **values: object) -> str:
     zh, en = _TEXT[key]
     text = en if lang == "en" else zh
@@ -343,6 +408,9 @@ class AboutFacts:
     codebook_codes: int
     codebook_families: int
     salvage: Salvage | None = None  # a damaged database: what could not be read
+    risk: tuple[int | None, list[str]] | None = None  # anonymised: k and the records in small groups
+    accepted: int = 0  # anonymised: occurrences of unreviewed detections replaced (--accept-detected)
+    date_precision: str = "month"
 
 
 def write_about(sheet, ctx: SheetContext, facts: AboutFacts, sheet_titles: dict[str, str]) -> None:
@@ -407,6 +475,8 @@ def write_about(sheet, ctx: SheetContext, facts: AboutFacts, sheet_titles: dict[
             _t("suggestions_yes" if counted else "suggestions_no", lang, n=ctx.reader.suggestions_counted),
         ]
     )
+    if ctx.anon.enabled:
+        _anonymity(add, facts, lang)
     for key in (
         "ref",
         "interview_id",

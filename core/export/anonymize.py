@@ -18,9 +18,11 @@ Pure Python: the store reads the people (`yingzao.core.export.data`), this modul
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from yingzao.core.anonymity.risk import band, coarse, is_banded
+from yingzao.core.anonymity.scrub import TextAnonymizer, known_terms
 
 RESPONDENT_NAME_QUESTION = "resp_name"  # the protocols' question for the respondent's name
 MIN_SCRUB_LENGTH = 2
@@ -47,7 +49,9 @@ class Anonymizer:
     fieldworkers: dict[str, str] = field(default_factory=dict)  # stored name -> shown name
     communities: dict[str, str] = field(default_factory=dict)  # community id -> shown name
     replacements: dict[str, str] = field(default_factory=dict)  # identifying value -> replacement
-    _scrubber: _Scrubber | None = None
+    text: TextAnonymizer | None = None  # what free text becomes (yingzao.core.anonymity.scrub)
+    date_precision: str = "day"  # dates in an anonymised export: "month" (default), "year", "day"
+    lang: str = "zh"
 
     def respondent(self, interview_id: str) -> str:
         return self.respondents.get(interview_id, "")
@@ -64,10 +68,22 @@ class Anonymizer:
         """Is an answer to a question with this `identifying` flag left out of the export?"""
         return self.enabled and identifying
 
+    def when(self, value: object) -> object:
+        """A date or time cell: coarsened, its time of day dropped, when anonymising."""
+        return coarse(value, self.date_precision) if self.enabled else value
+
+    def value(self, question: str, value: object) -> object:
+        """An answer's cell: tenure and age in bands, dates coarsened, times dropped, when anonymising."""
+        if not self.enabled:
+            return value
+        if is_banded(question):
+            return band(question, value, self.lang)
+        return coarse(value, self.date_precision)
+
     def scrub(self, text: str) -> str:
-        if self._scrubber is None or not text:
+        if self.text is None or not text:
             return text
-        return self._scrubber.sub(text)
+        return self.text.scrub(text)
 
 
 def plain(people: Iterable[InterviewPeople], community_names: dict[str, str]) -> Anonymizer:
@@ -82,9 +98,14 @@ def anonymizer(
     *,
     other_users: Iterable[str] = (),
     removed: str = "[removed]",
+    table: dict[str, str] | None = None,
+    allowed: Iterable[str] = (),
+    date_precision: str = "month",
+    lang: str = "zh",
 ) -> Anonymizer:
     """Codes for everyone, numbered by first appearance; `other_users` (people who saved answers but
-    never ran an interview) come after the fieldworkers, in the order given."""
+    never ran an interview) come after the fieldworkers, in the order given. `table` and `allowed`:
+    the researcher's pseudonym table and allow-list (yingzao.core.anonymity.table)."""
     ordered = sorted(people, key=lambda p: (p.started_at, p.interview_id))
     respondent_keys: dict[str, str] = {}  # normalised name or interview id -> code
     respondents: dict[str, str] = {}
@@ -115,13 +136,40 @@ def anonymizer(
     for person in respondent_people:
         if person.respondent_name:
             _add(replacements, person.respondent_name, respondents[person.interview_id])
+    codes = dict(fieldworkers)
+    codes.update(
+        (person.respondent_name.strip(), respondents[person.interview_id])
+        for person in respondent_people
+        if person.respondent_name
+    )
+    shown_communities = {
+        name: f"{community_id}社区" if name.endswith("社区") and not community_id.endswith("社区") else community_id
+        for community_id, name in community_names.items()
+        if name != community_id
+    }
+    terms = known_terms(
+        codes,
+        shown_communities,
+        [v for p in ordered for v in p.identifying_values],
+        dict(table or {}),
+        removed=removed,
+    )
+    text = TextAnonymizer(
+        terms,
+        frozenset(allowed),
+        lang=lang,
+        date_precision=date_precision,
+    )
+    replacements.update({term: known.replacement for term, known in terms.items()})
     return Anonymizer(
         True,
         respondents=respondents,
         fieldworkers=fieldworkers,
         communities={c: c for c in community_names},
         replacements=replacements,
-        _scrubber=_Scrubber(replacements) if replacements else None,
+        text=text,
+        date_precision=date_precision,
+        lang=lang,
     )
 
 
@@ -133,90 +181,3 @@ def _add(replacements: dict[str, str], value: str, code: str) -> None:
     value = str(value).strip()
     if len(value) >= MIN_SCRUB_LENGTH and value != code:
         replacements[value] = code
-
-
-_HEAD = 8  # characters of each value the search pattern holds; the rest is compared at a match
-
-
-class _Scrubber:
-    """Replaces, left to right, the longest value that starts at each place in a text.
-
-    One regular expression shaped like the prefix tree of the values' first `_HEAD` characters finds,
-    at C speed, where a value may start; there, the value itself is looked up in a set, longest
-    first. A pattern of the whole values nests once per value that is a prefix of another: 3,000
-    community names that are prefixes of one another made both its builder and `re` itself fail with
-    RecursionError. Cut at `_HEAD` characters the nesting is at most `_HEAD` deep, whatever the values."""
-
-    def __init__(self, replacements: dict[str, str]) -> None:
-        self.replacements = replacements
-        by_head: dict[str, set[str]] = {}
-        for word in replacements:
-            by_head.setdefault(word[:_HEAD], set()).add(word)
-        # per head: the distinct lengths of its words, longest first, and the words
-        self._heads = {head: (sorted({len(w) for w in words}, reverse=True), words) for head, words in by_head.items()}
-        self._short = {word for word in replacements if len(word) < _HEAD}  # each its own head
-        self._starts = _trie_pattern(by_head)
-
-    def sub(self, text: str) -> str:
-        pieces: list[str] = []
-        done = search_from = 0
-        while True:
-            found = self._starts.search(text, search_from)
-            if found is None:
-                break
-            at = found.start()
-            word = self._longest_at(text, at, found.group(0))
-            if word is None:
-                search_from = at + 1  # values can overlap: another may start at the next character
-                continue
-            pieces += [text[done:at], self.replacements[word]]
-            done = search_from = at + len(word)
-        if not pieces:
-            return text
-        pieces.append(text[done:])
-        return "".join(pieces)
-
-    def _longest_at(self, text: str, at: int, head: str) -> str | None:
-        """The pattern matched the longest head at `at`; a shorter value may still be the one there
-        (a head that is a prefix of the matched one is a whole value, shorter than `_HEAD`)."""
-        lengths, words = self._heads[head]
-        room = len(text) - at
-        for length in lengths:
-            if length <= room and text[at : at + length] in words:
-                return text[at : at + length]
-        for length in range(len(head) - 1, MIN_SCRUB_LENGTH - 1, -1):
-            if text[at : at + length] in self._short:
-                return text[at : at + length]
-        return None
-
-
-def _trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """One regular expression matching any of `words`, longest first, shaped like their prefix tree
-    so that thousands of values cost one pass over each text. Built from the sorted words (no tree
-    in memory)."""
-    ordered = sorted(set(words))
-    return re.compile(_branches(ordered, 0, len(ordered), 0))
-
-
-def _branches(words: list[str], lo: int, hi: int, depth: int) -> str:
-    """The pattern for words[lo:hi], which all share their first `depth` characters."""
-    end = len(words[lo]) == depth  # sorted: a word that ends here comes first
-    if end:
-        lo += 1
-    branches = []
-    while lo < hi:
-        char = words[lo][depth]
-        group_end = lo + 1
-        while group_end < hi and words[group_end][depth] == char:
-            group_end += 1
-        # the group's common prefix is that of its first and last word, the list being sorted
-        first, last = words[lo], words[group_end - 1]
-        common = depth + 1
-        while common < len(first) and common < len(last) and first[common] == last[common]:
-            common += 1
-        branches.append(re.escape(first[depth:common]) + _branches(words, lo, group_end, common))
-        lo = group_end
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if end else body

@@ -102,9 +102,9 @@ class InterviewsSheet:
             record.fieldworker,
             record.protocol.title(lang),
             record.protocol.version,
-            record.interview_date,
-            record.started,
-            record.ended,
+            self.ctx.anon.when(record.interview_date),
+            self.ctx.anon.when(record.started),
+            self.ctx.anon.when(record.ended),
             record.duration_minutes,
             round(record.seconds / 60, 1) if record.seconds else None,
             status_label(record.status, lang),
@@ -112,7 +112,7 @@ class InterviewsSheet:
             review_label(record.status, lang),
             record.answered,
             record.marked,
-            record.updated,
+            self.ctx.anon.when(record.updated),
         ]
         if self.with_device:
             row.append(record.device)
@@ -161,11 +161,11 @@ class AnswersSheet:
         for row in answers:
             info = row.info
             values = [*head, info.section, info.ref, info.question.name, info.label]
-            values += _pieces(row.value, self.answer_cells)
+            values += _pieces(self.ctx.anon.value(info.question.name, row.value), self.answer_cells)
             values += info.families
             values.append(marker_label(row.marker, lang))
             values += _pieces(row.note or None, self.note_cells)
-            values += [row.seconds, row.saved]
+            values += [row.seconds, self.ctx.anon.when(row.saved)]
             add(values)
         self.count += len(answers)
 

@@ -21,8 +21,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yingzao.core import durable, errors, paths
+from yingzao.core.anonymity import table as pseudonym_table
+from yingzao.core.anonymity.risk import GroupSizes
+from yingzao.core.anonymity.scrub import DATE_PRECISIONS
 from yingzao.core.coding.codebook import research_codebook
 from yingzao.core.export import anonymize
 from yingzao.core.export import damage as export_damage
@@ -80,6 +84,10 @@ class ExportOptions:
     anonymize: bool = False
     count_suggestions: bool = False  # pending protocol suggestions count as evidence (About says so)
     layout: str = "tidy"  # "wide": one row per interview, one sheet per protocol first (`yingzao.core.export.wide`)
+    # anonymised exports only: release even with detections nobody reviewed (they are replaced by the
+    # removal mark, and the About sheet says so), and how precise the dates stay
+    accept_detected: bool = False
+    date_precision: str = "month"
 
 
 @dataclass(frozen=True)
@@ -327,6 +335,7 @@ class _Export:
         self.ctx: SheetContext
         self.protocols: list[Protocol] = []
         self.codings = 0
+        self.groups: _GroupSizes | None = None
 
     def write(self, files: export_files.ExportFiles) -> tuple[int, int, int, int]:
         """Write the workbook to `files.workbook`; returns interviews, profiles, answers, communities."""
@@ -345,6 +354,9 @@ class _Export:
             count_suggestions=self.options.count_suggestions,
         )
         workbook = Workbook(write_only=True)
+        # no user, folder or file name in the document properties (openpyxl names itself the creator)
+        workbook.properties.creator = "Yingzao"
+        workbook.properties.lastModifiedBy = None
         try:
             records, profiles = self._select(reader)
             add_styles(workbook)
@@ -376,8 +388,17 @@ class _Export:
         options.filters.check(list(communities))
         people = reader.people(with_identifying=options.anonymize)
         if options.anonymize:
+            if options.date_precision not in DATE_PRECISIONS:
+                raise errors.bad_date_precision(options.date_precision)
             anon = anonymize.anonymizer(
-                people, communities, other_users=reader.other_users(), removed=t("removed", lang)
+                people,
+                communities,
+                other_users=reader.other_users(),
+                removed=t("removed", lang),
+                table=pseudonym_table.replacements(reader.conn),
+                allowed=pseudonym_table.allowed(reader.conn),
+                date_precision=options.date_precision,
+                lang=lang,
             )
         else:
             anon = anonymize.plain(people, communities)
@@ -391,6 +412,9 @@ class _Export:
         ctx, anon = self.ctx, self.ctx.anon
         expansion = max((len(v) for v in anon.replacements.values()), default=1)
         answer_cells, note_cells = reader.long_text_pieces(records, anon, expansion)
+        if anon.text is not None:  # that measuring pass scrubbed some texts: count each text once, below
+            anon.text.unreviewed.clear()
+            anon.text.replaced.clear()
         answers_sheet = AnswersSheet(sheets["answers"], ctx, answer_cells, note_cells)
         presence = PresenceSheet(sheets["presence"], ctx)
         matrix, actors, factors, counts = (
@@ -400,7 +424,10 @@ class _Export:
             CodeCounts(),
         )
         codings = CodingsSheet(sheets["codings"], ctx)
-        collectors = (answers_sheet, presence, matrix, actors, factors, counts, codings)
+        self.groups = _GroupSizes(lang=ctx.lang) if anon.enabled else None
+        collectors: tuple[Any, ...] = (answers_sheet, presence, matrix, actors, factors, counts, codings)
+        if self.groups is not None:
+            collectors += (self.groups,)
         total = len(records) + 2
         for done, (record, answers) in enumerate(reader.stream(records, anon), start=1):
             if self.cancelled():
@@ -413,6 +440,7 @@ class _Export:
         presence.close()
         codings.close()
         self.codings = codings.count
+        self._check_reviewed()
         interviews = InterviewsSheet(sheets["interviews"], ctx)
         for record in records:
             interviews.add(record)
@@ -427,6 +455,14 @@ class _Export:
         self.protocols = _protocols(records)
         write_codebook(sheets["codebook"], ctx, self.protocols, counts)
         return answers_sheet.count
+
+    def _check_reviewed(self) -> None:
+        """An anonymised file is released only when every detection was reviewed, or accepted as is."""
+        text = self.ctx.anon.text
+        if text is None or not text.unreviewed or self.options.accept_detected:
+            return
+        top = text.unreviewed.most_common(8)
+        raise errors.export_unreviewed_detections([f"{term} ×{n}" for term, n in top], len(text.unreviewed))
 
     def _about(self, sheet, records: list[InterviewRecord], answers: int, titles: dict[str, str]) -> None:
         made = dt.datetime.now(self.tz).astimezone(self.tz)
@@ -447,6 +483,9 @@ class _Export:
                 codebook_codes=len(self.codebook.codes),
                 codebook_families=len(FAMILIES),
                 salvage=self.salvage,
+                risk=self.groups.report() if self.groups else None,
+                accepted=sum(self.ctx.anon.text.unreviewed.values()) if self.ctx.anon.text else 0,
+                date_precision=self.options.date_precision,
             ),
             titles,
         )
@@ -464,6 +503,19 @@ class _Export:
         return {
             record.community_id: (record, answers) for record, answers in reader.stream(list(latest.values()), anon)
         }
+
+
+class _GroupSizes(GroupSizes):
+    """The re-identification report's collector, fed like the sheets."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
+        if not record.is_profile:
+            values = {row.info.question.name: row.value for row in answers}
+            self.note(record.short, record.role, record.community_id or "", values, self.lang)
 
 
 def _groups(filters: ExportFilters, communities: dict[str, str], records: list[InterviewRecord]) -> list[str | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from yingzao.core.errors import FormError, Text
+from yingzao.core.errors import FormError, Problem, Text
 from yingzao.core.forms.codebook import Codebook
 from yingzao.core.forms.loader import load_protocol
 from yingzao.core.forms.protocol import Protocol
@@ -63,12 +63,15 @@ def check_forms(paths: list[Path], codebook: Codebook | None, out: TextIO) -> in
     """Print the verdict on each workbook; return 0 when all load, 2 when any does not."""
     failed = False
     for path in paths:
+        warnings: list[Problem] = []
         try:
-            protocol = load_protocol(path, codebook)
+            protocol = load_protocol(path, codebook, warnings=warnings)
         except FormError as error:
             failed = True
             for problem in error.problems:
                 print(str(problem), file=out)
             continue
         print("\n".join(summary(protocol)), file=out)
+        for warning in warnings:
+            print(str(Text("  警告：", "  warning: ")) + str(warning), file=out)
     return 2 if failed else 0

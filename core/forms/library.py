@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yingzao.core import paths
 from yingzao.core.errors import FormError, Problem, cannot_read
-from yingzao.core.forms.codebook import Codebook, load_codebook
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.database import Store
+
+if TYPE_CHECKING:  # the codebook's module is imported when it is first read: start-up does not read it
+    from yingzao.core.forms.codebook import Codebook
 
 SEEN_FILES = "library_files"  # setting: {file name: [size, mtime_ns, sha256]} as last loaded
 
@@ -32,6 +35,8 @@ class Library:
     def codebook(self) -> Codebook:
         """Read when first needed (exports, dashboard): start-up does not need it when nothing changed."""
         if self._codebook is None:
+            from yingzao.core.forms.codebook import load_codebook
+
             self._codebook = load_codebook(self.codebook_path)
         return self._codebook
 
@@ -51,6 +56,8 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
     try:
         now_seen: dict[str, list] = {"(codebook)": _stat(codebook_path)}
     except OSError:
+        from yingzao.core.forms.codebook import load_codebook
+
         load_codebook(codebook_path)  # raises the CodebookError that says which file and what to do
         raise
     codebook_unchanged = seen.get("(codebook)") == now_seen["(codebook)"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from yingzao.core import paths
 from yingzao.core.errors import FormError, Problem, Text
 from yingzao.core.forms import xlsform
 from yingzao.core.forms.codebook import INTERVIEW_FAMILIES, Codebook
@@ -124,15 +125,27 @@ class _Header:
 class _Context:
     file: str
     problems: list[Problem] = field(default_factory=list)
+    shipped: bool = False  # a protocol of forms/: every text question must say whether it identifies
+    warnings: list[Problem] = field(default_factory=list)
 
     def add(self, sheet: str, row: int | None, message: Text, column: str | None = None) -> None:
         self.problems.append(Problem(self.file, sheet, row, message, column))
 
 
-def load_protocol(path: Path, codebook: Codebook | None = None, *, data: bytes | None = None) -> Protocol:
+def load_protocol(
+    path: Path,
+    codebook: Codebook | None = None,
+    *,
+    data: bytes | None = None,
+    warnings: list[Problem] | None = None,
+) -> Protocol:
     """Read and validate one XLSForm workbook; raise FormError listing every problem found. `data`:
-    the file's bytes when the caller has read them already (to hash and keep exactly what was parsed)."""
-    return _load(Path(path), data, codebook)
+    the file's bytes when the caller has read them already (to hash and keep exactly what was parsed).
+    `warnings` receives what does not stop the form from loading (a text question that does not say
+    whether it is identifying: in the shipped protocols of forms/ that is an error)."""
+    path = Path(path)
+    shipped = path.resolve().parent == paths.FORMS_DIR.resolve()
+    return _load(path, data, codebook, shipped=shipped, warnings=warnings)
 
 
 def load_protocol_bytes(data: bytes, name: str, codebook: Codebook | None = None) -> Protocol:
@@ -140,8 +153,15 @@ def load_protocol_bytes(data: bytes, name: str, codebook: Codebook | None = None
     return _load(Path(name), data, codebook)
 
 
-def _load(path: Path, data: bytes | None, codebook: Codebook | None) -> Protocol:
-    ctx = _Context(str(path))
+def _load(
+    path: Path,
+    data: bytes | None,
+    codebook: Codebook | None,
+    *,
+    shipped: bool = False,
+    warnings: list[Problem] | None = None,
+) -> Protocol:
+    ctx = _Context(str(path), shipped=shipped)
     book = xlsform.read_workbook(path, data)
     if isinstance(book, Problem):
         raise FormError(path, [book])
@@ -150,6 +170,8 @@ def _load(path: Path, data: bytes | None, codebook: Codebook | None) -> Protocol
         verdict = xlsform.to_json(book)
         if isinstance(verdict, Problem):
             ctx.problems.append(verdict)
+    if warnings is not None:
+        warnings += ctx.warnings
     if ctx.problems or protocol is None:
         raise FormError(
             path,
@@ -525,6 +547,8 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 identifying=_flag(plain.get("identifying", ""), "identifying", row_number, ctx),
             )
         )
+        if kind == "text" and not plain.get("identifying", "").strip():
+            _unflagged(name, row_number, ctx)
         sections[-1].questions.append(name)
     for name, _, row_number in stack:
         ctx.add(
@@ -537,6 +561,21 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
         )
     finished = [Section(s.name, s.labels, s.row, s.relevant, tuple(s.questions)) for s in sections if s.questions]
     return questions, finished, languages, expressions
+
+
+def _unflagged(name: str, row: int, ctx: _Context) -> None:
+    """A free-text answer may name anyone: an anonymised export must know whether to drop it."""
+    problem = Problem(
+        ctx.file,
+        "survey",
+        row,
+        Text(
+            f"文本题“{name}”没有说明是否可识别身份；请在 identifying 列填写 yes 或 no。",
+            f"text question '{name}' does not say whether it is identifying; write yes or no in the identifying column.",
+        ),
+        "identifying",
+    )
+    (ctx.problems if ctx.shipped else ctx.warnings).append(problem)
 
 
 def _check_expression(row: int, column: str, source: str, names: set[str], ctx: _Context) -> None:

@@ -29,6 +29,7 @@ from yingzao.core.store.records import (
     Community,
     Interview,
     InterviewId,
+    ListedInterview,
     QuestionTime,
 )
 from yingzao.core.store.snapshot import read_snapshot
@@ -390,6 +391,17 @@ class Store:
         rows.sort(key=lambda i: i.updated_at, reverse=True)  # two stable sorts: cheaper than SQL's here
         rows.sort(key=lambda i: i.status != "draft")
         return rows
+
+    def listed_interviews(self, *, limit: int | None = None) -> list[ListedInterview]:
+        """Every interview (or the first `limit`) as the home list shows it, in its order: what is
+        still to be worked on (drafts, interviews sent back) first, then the rest; the most recently
+        changed first in each."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join(ListedInterview._fields)} FROM interviews"
+            " ORDER BY status NOT IN ('draft', 'rejected'), updated_at DESC, rowid LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return list(map(ListedInterview._make, rows))
 
     def fieldworkers(self) -> list[str]:
         """Everyone who took an interview in this database, by name."""

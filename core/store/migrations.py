@@ -358,6 +358,21 @@ MIGRATIONS: list[list[str]] = [
            UNION ALL
            SELECT interview_id, question, 'note', note FROM answers WHERE typeof(note) = 'text' AND note <> ''""",
     ],
+    # 7: pseudonyms — the researcher's anonymisation table (core/anonymity/table.py): a real term and
+    # what an anonymised export shows instead ('replace'), a term reviewed and kept ('allow': the
+    # allow-list), or a decision taken back ('removed', kept so a merge cannot bring the old one back).
+    # One row per term; a merge keeps the latest decision (core/exchange/pseudonyms.py).
+    [
+        """CREATE TABLE IF NOT EXISTS pseudonyms (
+            term TEXT PRIMARY KEY,
+            decision TEXT NOT NULL CHECK (decision IN ('replace', 'allow', 'removed')),
+            replacement TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            device_id TEXT NOT NULL
+        ) WITHOUT ROWID""",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -32,6 +32,24 @@ class Interview(NamedTuple):
     progress: int = 0  # percent of relevant questions answered
 
 
+class ListedInterview(NamedTuple):
+    """An interview as the home list shows it: only what the list needs, read in one lean query
+    (the list is read at start-up, often thousands of rows)."""
+
+    id: InterviewId
+    protocol_sha256: str
+    protocol_id: str
+    protocol_version: str
+    respondent_role: str
+    community_id: str | None
+    fieldworker: str
+    status: str
+    started_at: str
+    updated_at: str
+    outcome: str | None
+    progress: int
+
+
 OUTCOMES = ("consent_refused",)
 
 

@@ -250,3 +250,23 @@ def test_the_shipped_choices_suggest_only_what_was_ticked(library_store):
     assert suggested_codes(profile, mode, Answer(mode.name, "cluster", None, None, "", "")) == ("MODE.CLUSTER",)
     unit = profile.question("unit_type")
     assert suggested_codes(profile, unit, Answer(unit.name, "community", None, None, "", "")) == ("UNIT.COMMUNITY",)
+
+
+def test_the_search_index_follows_any_order_of_changes(coded):
+    """Rows inserted, changed and deleted between two searches: the index holds exactly the texts."""
+    store, _lib, protocol, interview, question, _book = coded
+    texts = [q.name for q in protocol.questions if q.type == "text"]
+    search.search(store, "议事会")  # index up to date
+    store.save_answer(interview, texts[1], "第一稿：议事会")
+    store.save_answer(interview, texts[1], "第二稿：恳谈会")  # inserted and replaced before any search
+    store.save_answer(interview, texts[2], "议事会临时稿")
+    store.save_answer(interview, texts[2], "")  # inserted and deleted
+    store.save_answer(interview, question, "议事会改写过了")  # an indexed row replaced
+    found = {(h.question, h.target) for h in search.search(store, "议事会")}
+    assert found == {(question, "answer")}
+    assert {h.question for h in search.search(store, "恳谈会")} == {texts[1]}
+    rows = store.conn.execute(
+        "SELECT count(*) FROM search_text_fts WHERE search_text_fts MATCH '\"议事会\"'"
+    ).fetchone()
+    assert rows[0] == 1
+    store.conn.execute("INSERT INTO search_text_fts(search_text_fts) VALUES ('integrity-check')")

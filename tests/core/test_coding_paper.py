@@ -144,3 +144,18 @@ def test_the_codebook_command_writes_the_databases_codebook(tmp_path, capsys):
     written = load_codebook(tmp_path / "cb.csv")
     assert written.get("EMG.THREECHIEFS").label_zh == "三长制度"
     assert "cb.csv" in capsys.readouterr().out
+
+
+def test_memos_and_quotes_are_searched_for_identifiers(tmp_path):
+    from yingzao.core.anonymity.review import store_texts
+    from yingzao.core.coding import memos
+
+    db = tmp_path / "study.db"
+    a, _b = _study(db)
+    with Store(db, user="研究者") as store:
+        book = cb.research_codebook(store)
+        made = codings.apply_code(store, book, Span(a, "act_market_role", "answer", 0, 5), "ACT.MARKET")
+        codings.set_memo(store, made.id, "陈书记说的，电话13911112222")
+        memos.add_memo(store, book, "community", "A", "联系人王主任")
+        texts = [text for _where, text in store_texts(store)]
+    assert "陈书记说的，电话13911112222" in texts and "联系人王主任" in texts and A_ANSWER[:5] in texts

@@ -225,6 +225,7 @@ def test_command_line_export_prints_the_file_and_counts(study, tmp_path, capsys)
             "cadre",
             "profile",
             "--anonymize",
+            "--accept-detected",
             "--lang",
             "en",
         ]

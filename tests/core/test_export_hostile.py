@@ -106,7 +106,7 @@ def test_a_select_one_value_that_is_no_choice_is_scrubbed_and_marked(tmp_path):
     out = tmp_path / "anon.xlsx"
     export_workbook(db, out, ExportOptions(anonymize=True), tz=CHENGDU)
     answers = table(openpyxl.load_workbook(out)["回答"])
-    assert row_of(answers, "题目名", "resp_gender")["回答"] == "〔非选项〕R01说去C社区找他，电话〔已删除〕"
+    assert row_of(answers, "题目名", "resp_gender")["回答"] == "〔非选项〕R01说去C社区找他，电话〔电话〕"
     assert row_of(answers, "题目名", "resp_case")["回答"] != "community_a"  # a real choice shows its label
     assert row_of(answers, "题目名", "act_actors_involved")["回答"] == "〔非选项〕party R01"
     plain = tmp_path / "plain.xlsx"

@@ -129,3 +129,21 @@ def test_open_database_switches_this_window_to_another_file(qtbot, prepared, tmp
     window.store.close()
     with Store(first) as again:  # nobody holds the first one any more
         assert not again.read_only
+
+
+def test_quitting_at_the_read_only_offer_ends_the_app(qtbot, held, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from yingzao.ui import app
+
+    path, _interview = held
+    seen: list[str] = []
+    answer_with(monkeypatch, "退出", seen)
+    qapp = QApplication.instance()
+    font = qapp.font()
+    try:
+        assert app.run(path) == 0
+    finally:
+        qapp.setFont(font)
+    assert "正在被另一个营造窗口使用" in seen[0]
+    assert not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog
 
 from yingzao.ui.home_view import HomeView
@@ -306,3 +306,39 @@ def test_five_thousand_interviews_search_and_sort_in_the_model(qtbot, home):
     last = view.proxy.index(4999, COL["fieldworker"]).data()
     assert first != last
     assert view.proxy.rowCount() == 5000
+
+
+def test_a_long_list_reads_its_first_rows_then_the_rest_when_needed(qtbot, home, monkeypatch):
+    """The first screen reads only the first rows; the count, scrolling to the end, a search, a
+    filter, another sort order and finding an interview still see every interview."""
+    from yingzao.ui import home_view
+
+    view, _store, ids, _tr = home
+    everything = rows(view)
+    monkeypatch.setattr(home_view, "FIRST_ROWS", 2)
+    view.refresh()
+    assert view.model.rowCount() == 2 and view.model.total() == 4
+    assert view.count_label.text() == "共 4 份访谈"
+    assert [r["id"] for r in rows(view)] == [r["id"] for r in everything[:2]]
+    assert view.proxy.canFetchMore(QModelIndex())
+    view.proxy.fetchMore(QModelIndex())  # what the table does when scrolled to the end
+    assert rows(view) == everything and not view.proxy.canFetchMore(QModelIndex())
+
+    view.refresh()
+    view.search.setText("张伟")  # only in a row not read yet
+    assert [r["id"] for r in rows(view)] == [ids["refused"]]
+    assert view.count_label.text() == "显示 1 / 4 份访谈"
+    view.clear_filters()
+    assert rows(view) == everything
+
+    view.refresh()
+    view.table.sortByColumn(COL["fieldworker"], Qt.SortOrder.AscendingOrder)
+    assert len(rows(view)) == 4
+    view.table.sortByColumn(COL["status"], Qt.SortOrder.AscendingOrder)
+
+    view.refresh()
+    assert view.model.rowCount() == 2
+    assert view.select_interview(ids["refused"])  # further down than the first rows
+    assert view.selected_id() == ids["refused"]
+    view.refresh()  # the selection is kept, and its row read
+    assert view.selected_id() == ids["refused"]

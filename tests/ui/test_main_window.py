@@ -101,3 +101,64 @@ def test_run_reports_a_foreign_file_instead_of_crashing(qtbot, tmp_path, monkeyp
         qapp.setFont(font)  # run() gives the app its Chinese fallback font: the next tests measure text
     assert "不是营造的数据库" in shown[0][0]
     assert "请选择营造创建的 .db 文件" in shown[0][1]
+
+
+def _shown_main_window():
+    from PySide6.QtWidgets import QApplication
+
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
+
+
+def test_run_draws_the_window_in_the_last_language_then_fills_it(qtbot, tmp_path):
+    """The window is on screen before the database is opened; it is drawn in the language chosen last
+    time, then gets its database and its list."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from yingzao.ui import app
+
+    db = tmp_path / "field.db"
+    with Store(db, user="王芳") as store:
+        store.set_setting("user_name", "王芳")
+        store.set_setting("ui_language", "en")
+        store.start_interview(load_library(store).by_role("cadre")[0].sha256)
+    seen: dict[str, object] = {}
+
+    def watch() -> None:
+        window = _shown_main_window()
+        if window is not None:
+            seen.setdefault("first_title", window.windowTitle())
+            if window.store is not None and window.home.model.rowCount() == 1:
+                seen["store"] = window.store
+                window.close()
+                return
+        QTimer.singleShot(5, watch)
+
+    QTimer.singleShot(0, watch)
+    qapp = QApplication.instance()
+    font = qapp.font()
+    try:
+        assert app.run(db) == 0
+    finally:
+        qapp.setFont(font)
+    assert str(seen["first_title"]).startswith("Yingzao")
+    assert not seen["store"].is_open  # closed when the app ended
+
+
+def test_run_ends_when_the_user_gives_no_name_on_first_launch(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from yingzao.ui import app, first_run_dialog
+
+    asked = []
+    monkeypatch.setattr(first_run_dialog, "ask_identity", lambda *args: asked.append(args) or False)
+    qapp = QApplication.instance()
+    font = qapp.font()
+    try:
+        assert app.run(tmp_path / "new.db") == 0
+    finally:
+        qapp.setFont(font)
+    assert len(asked) == 1
+    assert _shown_main_window() is None
+    with Store(tmp_path / "new.db") as store:  # closed, claim released; nothing saved about the user
+        assert store.get_setting("user_name") is None

@@ -1,0 +1,1 @@
+"""Anonymisation: detecting identifiers, the researcher's pseudonym table, applying both to text."""
