@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         else:
             self._home.attach(store, library)  # the empty page the shell had shown
         self._apply_read_only()
+        self._apply_role()
         self._load_list()
 
     # -- menus -------------------------------------------------------------------------------
@@ -406,7 +407,8 @@ class MainWindow(QMainWindow):
 
     def _apply_role(self) -> None:
         """Coding is for researchers and supervisors: a fieldworker's window has no Analysis menu."""
-        coder = self.store.get_setting("user_role") in ("researcher", "supervisor")
+        store = self.store  # None until a database is open (the first-run path)
+        coder = store is not None and store.get_setting("user_role") in ("researcher", "supervisor")
         self.analysis_menu.menuAction().setVisible(coder)
         for action in (self.code_action, self.matrix_action, self.compare_action, self.memos_action):
             action.setVisible(coder)
