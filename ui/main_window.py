@@ -53,6 +53,11 @@ add_strings(
         "menu.data": ("数据(&D)", "&Data"),
         "menu.review": ("审核(&R)", "&Review"),
         "menu.review_queue": ("审核队列…", "Review queue…"),
+        "menu.analysis": ("分析(&A)", "&Analysis"),
+        "menu.code_interviews": ("编码访谈…", "Code interviews…"),
+        "menu.matrix": ("矩阵…", "Matrix…"),
+        "menu.compare_coders": ("比较编码者…", "Compare coders…"),
+        "menu.memos": ("全部备忘…", "All memos…"),
         "menu.quit": ("退出", "Quit"),
         "menu.help": ("帮助(&H)", "&Help"),
         "menu.about": ("关于营造", "About Yingzao"),
@@ -92,6 +97,7 @@ class MainWindow(QMainWindow):
         self._first_painted = False
         self.interview_view = None
         self.review_view = None
+        self.coding_page = None
         self._last_saved: str | None = None
         self._build_menus()
         self._apply_read_only()
@@ -119,6 +125,7 @@ class MainWindow(QMainWindow):
         else:
             self._home.attach(store, library)  # the empty page the shell had shown
         self._apply_read_only()
+        self._apply_role()
         self._load_list()
 
     # -- menus -------------------------------------------------------------------------------
@@ -188,6 +195,18 @@ class MainWindow(QMainWindow):
         self.review_action = QAction(self)
         self.review_action.triggered.connect(self.open_review)
         self.review_menu.addAction(self.review_action)
+        self.analysis_menu = bar.addMenu("")
+        self.code_action = QAction(self)
+        self.code_action.triggered.connect(self.open_coding)
+        self.matrix_action = QAction(self)
+        self.matrix_action.triggered.connect(lambda: self._coding_dialog("open_matrix"))
+        self.compare_action = QAction(self)
+        self.compare_action.triggered.connect(lambda: self._coding_dialog("open_compare"))
+        self.memos_action = QAction(self)
+        self.memos_action.triggered.connect(lambda: self._coding_dialog("open_memo_list"))
+        for action in (self.code_action, self.matrix_action, self.compare_action, self.memos_action):
+            self.analysis_menu.addAction(action)
+        self._apply_role()
         self.language_menu = bar.addMenu("")
         group = QActionGroup(self)
         self.language_actions = {}
@@ -308,6 +327,11 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.review_view)
             self.review_view.deleteLater()
             self.review_view = None
+        if self.coding_page is not None:
+            self.coding_page.shutdown()
+            self.stack.removeWidget(self.coding_page)
+            self.coding_page.deleteLater()
+            self.coding_page = None
         old, self.store, self.library = self.store, store, library
         home = HomeView(store, library, self.tr, self.stack, load=False)
         home.open_requested.connect(self.open_interview)
@@ -318,6 +342,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(home)
         old.close()
         self._apply_read_only()
+        self._apply_role()
         self.statusBar().clearMessage()
         self._last_saved = None
         home.refresh()
@@ -336,6 +361,8 @@ class MainWindow(QMainWindow):
         self.home.refresh()
         if self.review_view is not None:
             self.review_view.refresh()
+        if self.coding_page is not None:
+            self.coding_page.refresh()
 
     # the dialogs are imported when first opened: start-up does without them
     def _pack(self) -> None:
@@ -389,12 +416,31 @@ class MainWindow(QMainWindow):
 
         open_review(self)
 
+    def _apply_role(self) -> None:
+        """Coding is for researchers and supervisors: a fieldworker's window has no Analysis menu."""
+        store = self.store  # None until a database is open (the first-run path)
+        coder = store is not None and store.get_setting("user_role") in ("researcher", "supervisor")
+        self.analysis_menu.menuAction().setVisible(coder)
+        for action in (self.code_action, self.matrix_action, self.compare_action, self.memos_action):
+            action.setVisible(coder)
+
+    def open_coding(self):
+        from yingzao.ui.coding_page import open_coding
+
+        return open_coding(self)
+
+    def _coding_dialog(self, which: str):
+        """Matrix, comparison and memo list open over the coding page (opened first if needed)."""
+        page = self.open_coding()
+        return getattr(page, which)() if page is not None else None
+
     def _home_action(self, action) -> None:
         if self.close_interview():  # starting something new leaves the interview on screen, saved
             action()
 
     def change_identity(self) -> None:
         self.home.change_identity()
+        self._apply_role()
         if self.review_view is not None:
             self.review_view.refresh()  # review actions follow the user's role
 
@@ -415,6 +461,11 @@ class MainWindow(QMainWindow):
         self.data_menu.setTitle(tr("menu.data"))
         self.review_menu.setTitle(tr("menu.review"))
         self.review_action.setText(tr("menu.review_queue"))
+        self.analysis_menu.setTitle(tr("menu.analysis"))
+        self.code_action.setText(tr("menu.code_interviews"))
+        self.matrix_action.setText(tr("menu.matrix"))
+        self.compare_action.setText(tr("menu.compare_coders"))
+        self.memos_action.setText(tr("menu.memos"))
         self.pack_action.setText(tr("menu.pack"))
         self.merge_action.setText(tr("menu.merge"))
         self.conflicts_action.setText(tr("menu.conflicts"))
@@ -525,4 +576,6 @@ class MainWindow(QMainWindow):
                 self.store.set_setting(OPEN_INTERVIEW, "")
         if self.review_view is not None:
             self.review_view.shutdown()
+        if self.coding_page is not None:
+            self.coding_page.shutdown()
         super().closeEvent(event)
