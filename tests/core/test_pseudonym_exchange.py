@@ -53,6 +53,7 @@ def test_merging_in_either_order_and_twice_gives_the_same_table(laptop_template,
     two.interview()
     table.set_pseudonym(one.store, "华为", "某企业")
     table.set_pseudonym(two.store, "邛崃", "Q市")
+    two.store._clock = lambda: "2099-01-01T00:00:00.000Z"  # surely later, even within the same millisecond
     table.set_pseudonym(two.store, "华为", "某通信企业")  # later: the newest decision wins everywhere
     table.remove(one.store, "京东方")
     first, second = one.pack(tmp_path / "one.yzpack"), two.pack(tmp_path / "two.yzpack")
