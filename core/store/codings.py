@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from yingzao.core.timestamps import after
+
 if TYPE_CHECKING:
     from yingzao.core.store.database import Store
 
@@ -201,14 +203,22 @@ class CodingRecords:
         return [CodingAuditEntry(*row) for row in self._store.conn.execute(sql + " ORDER BY id", args)]
 
     def changed_since(self, stamp: str) -> dict[str, list[Any]]:
-        """Every record changed after `stamp` ('' : all of them), by kind: what a package carries."""
-        return {kind: self._select(kind, "updated_at > ?", (stamp,)) for kind in _TABLES}
+        """Every record changed since `stamp` ('' : all of them), by kind: what a package carries. The
+        same millisecond counts as since: sending a record twice is harmless, missing it is not."""
+        return {kind: self._select(kind, "updated_at >= ?", (stamp,)) for kind in _TABLES}
 
     def put(self, kind: str, record: Any, action: str, old: Any = None) -> None:
         """Write one record as it now is, with its audit row, in one transaction."""
-        table, _cls, _key = _TABLES[kind]
+        table, _cls, key = _TABLES[kind]
         store = self._store
         with store.transaction():
+            held = store.conn.execute(
+                f"SELECT updated_at FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in key)}",
+                [getattr(record, k) for k in key],
+            ).fetchone()
+            if held is not None and record.updated_at <= held[0]:
+                # a new version must sort after the one it replaces, even within one millisecond
+                record = replace(record, updated_at=after(held[0], record.updated_at))
             store.conn.execute(
                 f"INSERT OR REPLACE INTO {table} ({_quoted(_columns(kind))})"
                 f" VALUES ({', '.join('?' for _ in _columns(kind))})",

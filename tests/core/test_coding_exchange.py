@@ -126,3 +126,19 @@ def test_format_1_packages_still_merge(field, tmp_path):
     with Store(tmp_path / "master.db", user="总") as master:
         assert merge_package(master, old).status == MERGED
         assert master.count_interviews() == 2
+
+
+def test_a_change_within_the_same_millisecond_is_still_the_later_version(field, tmp_path):
+    _laptop, researchers, (first, _second), texts = field
+    r1 = researchers["r1"].store
+    r1._clock = lambda: "2026-05-01T08:00:00.000Z"  # a clock that does not move
+    coding = codings.apply_code(r1, _book(r1), Span(first, texts[0], "answer", 0, 3), "DIM.ORG")
+    old = pack_session(r1, tmp_path / "old.yzpack").path
+    codings.remove_coding(r1, coding.id)
+    assert r1.coding.coding(coding.id).updated_at > coding.updated_at
+    new = pack_session(r1, tmp_path / "new.yzpack").path
+    for order in ((old, new), (new, old)):
+        with Store(tmp_path / f"same{order[0].stem}.db", user="总") as master:
+            for package in order:
+                assert merge_package(master, package).status == MERGED
+            assert master.coding.coding(coding.id).state == "deleted"
