@@ -35,6 +35,10 @@ add_strings(
         "search.go": ("搜索", "Search"),
         "search.count": ("{n} 处", "{n} hits"),
         "search.none": ("没有找到。", "Nothing found."),
+        "search.capped": (
+            "（只列出排名最前的 {n} 段文字；请用更具体的词）",
+            " (only the {n} best-ranked texts are listed; use a more specific term)",
+        ),
         "search.code": ("编码：", "Code:"),
         "search.code_all": ("为全部结果编码", "Code all hits"),
         "search.code_all_done": ("已为 {n} 处编码。", "{n} hits coded."),
@@ -168,7 +172,10 @@ class SearchDialog(QDialog):
 
     def _show_count(self) -> None:
         hits = self.model.hits
-        self.count.setText(self.tr("search.count", n=len(hits)) if hits else self.tr("search.none"))
+        text = self.tr("search.count", n=len(hits)) if hits else self.tr("search.none")
+        if core_search.capped(hits):  # say so: "code all hits" codes what is listed, no more
+            text += self.tr("search.capped", n=core_search.MAX_ROWS)
+        self.count.setText(text)
 
     def open_row(self, row: int) -> None:
         if 0 <= row < len(self.model.hits):

@@ -56,6 +56,11 @@ def search(store: Store, term: str, *, limit: int = MAX_ROWS) -> list[Hit]:
     return hits
 
 
+def capped(hits: list[Hit]) -> bool:
+    """Whether a search stopped at MAX_ROWS texts (more may hold the term)."""
+    return len({(h.interview_id, h.question, h.target) for h in hits}) >= MAX_ROWS
+
+
 def _snippet(text: str, at: int, length: int) -> str:
     before = text[max(0, at - SNIPPET_CONTEXT) : at]
     after = text[at + length : at + length + SNIPPET_CONTEXT]

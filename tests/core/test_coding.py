@@ -270,3 +270,11 @@ def test_the_search_index_follows_any_order_of_changes(coded):
     ).fetchone()
     assert rows[0] == 1
     store.conn.execute("INSERT INTO search_text_fts(search_text_fts) VALUES ('integrity-check')")
+
+
+def test_a_search_says_when_it_stopped_at_its_cap(coded, monkeypatch):
+    store, _lib, _p, _interview, _q, _book = coded
+    monkeypatch.setattr(search, "MAX_ROWS", 1)
+    hits = search.search(store, "议事会", limit=1)
+    assert search.capped(hits) and len(hits) == 2  # both hits of the one text listed
+    assert not search.capped(search.search(store, "没有这个词"))
