@@ -68,12 +68,12 @@ def counts(records: dict[str, list[Any]]) -> dict[str, int]:
 def decode(path: Path, data: bytes) -> dict[str, list[Any]]:
     """Every record of the member, checked field by field; a malformed line refuses the package."""
     out: dict[str, list[Any]] = {kind: [] for kind in RECORD_KINDS}
+    if json_depth_exceeds(data, 4):  # once for the whole member: the lines are objects side by side
+        raise errors.damaged_package(path, Text(f"{CODING} 嵌套过深", f"{CODING} is nested too deep"))
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
         where = Text(f"{CODING} 第 {number} 行", f"line {number} of {CODING}")
-        if json_depth_exceeds(line, 4):
-            raise errors.damaged_package(path, where + Text(" 嵌套过深", " is nested too deep"))
         try:
             item = json.loads(line)
             kind = item["kind"]
@@ -85,26 +85,25 @@ def decode(path: Path, data: bytes) -> dict[str, list[Any]]:
     return out
 
 
+# each kind's fields as a package carries them (a coding's `anchor` is each laptop's own)
+_FIELDS = {kind: tuple(f.name for f in fields(cls) if f.name != "anchor") for kind, cls in _CLASSES.items()}
+
+
 def _record(kind: str, data: dict[str, Any]) -> Any:
-    cls = _CLASSES[kind]
+    cls, names = _CLASSES[kind], _FIELDS[kind]
     if not isinstance(data, dict):
         raise TypeError("a record must be an object")
-    values: dict[str, Any] = {}
-    for f in fields(cls):
-        if kind == "coding" and f.name == "anchor":
-            values["anchor"] = "check"
-            continue
-        value = data[f.name]
-        if f.name in _INTS:
+    if len(data) != len(names) or not all(name in data for name in names):
+        unknown = sorted(set(data) - set(names)) or sorted(set(names) - set(data))
+        raise ValueError(f"unknown or missing field {unknown[0] if unknown else ''}")
+    for name in names:
+        value = data[name]
+        if name in _INTS:
             if type(value) is not int or value < 0:
-                raise ValueError(f"{f.name} must be a whole number")
-        elif not isinstance(value, str) or len(value) > MAX_TEXT or "\x00" in value:
-            raise ValueError(f"{f.name} must be text")
-        values[f.name] = value
-    extra = set(data) - {f.name for f in fields(cls)} - {"anchor"}
-    if extra:
-        raise ValueError(f"unknown field {sorted(extra)[0]}")
-    record = cls(**values)
+                raise ValueError(f"{name} must be a whole number")
+        elif type(value) is not str or len(value) > MAX_TEXT or "\x00" in value:
+            raise ValueError(f"{name} must be text")
+    record = cls(**data, anchor="check") if kind == "coding" else cls(**data)
     if kind == "coding":
         if record.target not in TARGETS or record.state not in ("live", "deleted"):
             raise ValueError("target or state")

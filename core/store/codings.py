@@ -318,14 +318,15 @@ class CodingRecords:
     def search_pending(self) -> int:
         return self._store.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
 
-    def bring_index_up_to_date(self) -> int:
+    def bring_index_up_to_date(self, *, most: int | None = None) -> int:
         """Apply the journal of text changes to the FTS5 index (see migration 6). Per row, only its
         first and last change in the journal matter: a row whose first change is a deletion was in
         the index (with that text) and comes out; a row whose last change is an insertion goes in
         with that text. Grouped by row, so a journal of 450,000 changes costs one sort, not a scan
         per change."""
         store = self._store
-        if store.read_only or not self.search_pending():
+        pending = 0 if store.read_only else self.search_pending()
+        if not pending or (most is not None and pending > most) or store.conn.in_transaction:
             return 0
         with store.transaction():
             conn = store.conn

@@ -37,6 +37,7 @@ from yingzao.core.store.values import ValueProblem, to_stored
 from yingzao.core.timestamps import utc_now
 
 UNSET: object = object()  # "leave this field as it is" in save_answer
+SEARCH_JOURNAL_AT_CLOSE = 50_000  # changes; a bigger journal (after a merge) waits for the first search
 
 
 class Store:
@@ -129,6 +130,11 @@ class Store:
         return device or ""  # a read-only store of a file that never had one
 
     def close(self) -> None:
+        if self._conn is not None and not self.read_only:
+            # the search index's journal holds a copy of every text saved since the last search; a
+            # fieldworker may never search, so it is brought into the index here, when it is small
+            with contextlib.suppress(errors.YingzaoError, sqlite3.Error):
+                self.coding.bring_index_up_to_date(most=SEARCH_JOURNAL_AT_CLOSE)
         self._close_quietly()
 
     def _close_quietly(self) -> None:

@@ -278,3 +278,19 @@ def test_a_search_says_when_it_stopped_at_its_cap(coded, monkeypatch):
     hits = search.search(store, "议事会", limit=1)
     assert search.capped(hits) and len(hits) == 2  # both hits of the one text listed
     assert not search.capped(search.search(store, "没有这个词"))
+
+
+def test_closing_the_store_brings_the_search_journal_into_the_index(library_store, tmp_path):
+    from yingzao.core.store.database import Store
+
+    store, library = library_store
+    protocol = library.by_role("cadre")[0]
+    interview = store.start_interview(protocol.sha256)
+    question = next(q.name for q in protocol.questions if q.type == "text")
+    for n in range(5):
+        store.save_answer(interview, question, f"第{n}稿：居民议事会")
+    assert store.coding.search_pending() > 0
+    store.close()
+    with Store(store.path) as again:
+        assert again.coding.search_pending() == 0
+        assert len(search.search(again, "议事会")) == 1
