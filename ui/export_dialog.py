@@ -60,6 +60,11 @@ add_strings(
             'Export even with identifying terms nobody reviewed, replaced by "[removed]" (the About sheet says so; '
             "review them first in Data → Review anonymisation…)",
         ),
+        "export.count_suggestions": (
+            "把未审阅的提纲建议也计为证据（说明表会注明；默认只计研究者的编码）",
+            "Count protocol suggestions nobody has reviewed as evidence too (the About sheet says so; by default "
+            "only researchers' codings count)",
+        ),
         "export.language": ("表格语言", "Workbook language"),
         "export.format": ("格式", "Format"),
         "export.format.tidy": ("分析工作簿（按编码框架组织）", "Analysis workbook (by the coding frame)"),
@@ -129,6 +134,8 @@ class ExportDialog(QDialog):
         self.accept_detected.setEnabled(False)
         self.anonymize.toggled.connect(self.accept_detected.setEnabled)
         form.addRow(self.accept_detected)
+        self.count_suggestions = QCheckBox(tr("export.count_suggestions"))
+        form.addRow(self.count_suggestions)
         self.language = QComboBox()
         self.language.addItem("中文", "zh")
         self.language.addItem("English", "en")
@@ -219,6 +226,7 @@ class ExportDialog(QDialog):
             lang=self.language.currentData(),
             anonymize=anonymize,
             accept_detected=anonymize and self.accept_detected.isChecked(),
+            count_suggestions=self.count_suggestions.isChecked(),
             layout="wide" if self.format.currentData() == "wide" else "tidy",
         )
 
@@ -352,6 +360,7 @@ class ExportDialog(QDialog):
             self.path_edit,
             self.anonymize,
             self.accept_detected,
+            self.count_suggestions,
             self.language,
             self.format,
             *self.community_boxes.values(),

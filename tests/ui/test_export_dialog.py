@@ -111,3 +111,11 @@ def test_open_export_dialog_reports_a_missing_database(qtbot, tmp_path, monkeypa
     open_export_dialog(None, tmp_path / "missing.db", Translator("zh"))
     assert "没有这个数据库" in shown[0]
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_unreviewed_suggestions_count_only_when_asked(qtbot, study):
+    dialog = ExportDialog(None, study.path, Translator("zh"))
+    qtbot.addWidget(dialog)
+    assert not dialog.options().count_suggestions
+    dialog.count_suggestions.click()
+    assert dialog.options().count_suggestions
