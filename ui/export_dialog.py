@@ -40,6 +40,7 @@ from yingzao.core.forms.protocol import ROLES
 from yingzao.core.store.records import STATUSES
 from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
+from yingzao.ui.export_job import ExportJobMixin
 from yingzao.ui.i18n import Translator, add_strings
 
 add_strings(
@@ -104,7 +105,7 @@ add_strings(
 )
 
 
-class ExportDialog(QDialog):
+class ExportDialog(ExportJobMixin, QDialog):
     def __init__(self, parent: QWidget | None, store_path: Path, tr: Translator) -> None:
         super().__init__(parent)
         self.store_path, self.tr = Path(store_path), tr
@@ -265,15 +266,9 @@ class ExportDialog(QDialog):
     # -- running -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        target = self.target()
+        target = self._prepared_target()
         if target is None:
-            self.status.setText(self.tr("export.need_file"))
             return
-        if self.job is not None:
-            return
-        self.path_edit.setText(str(target))
-        self.result = None
-        self.open_button.setVisible(False)
         db_path, options, to_csv = self.store_path, self.options(), self.to_csv()
 
         def work(job: Job) -> ExportResult | CsvResult:
@@ -297,25 +292,7 @@ class ExportDialog(QDialog):
                 cancelled=job.cancelled,
             )
 
-        self.job = Job(work)
-        self.job.progressed.connect(self._on_progress)
-        self.job.succeeded.connect(self._on_success)
-        self.job.failed.connect(self._on_failure)
-        self._set_running(True)
-        self.status.setText(self.tr("export.running"))
-        self.job.start()
-
-    def cancel_or_close(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.status.setText(self.tr("export.cancelling"))
-            self.cancel_button.setEnabled(False)
-        else:
-            self.reject()
-
-    def _on_progress(self, done: int, total: int, _what: str = "") -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
+        self._launch(work)
 
     def _on_success(self, result: ExportResult | CsvResult) -> None:
         self._finish()

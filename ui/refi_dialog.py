@@ -35,6 +35,7 @@ from yingzao.core.export.refi_write import QdcResult, QdpxResult, write_qdc, wri
 from yingzao.ui import error_dialog
 from yingzao.ui import export_dialog as _export_strings  # noqa: F401 - registers the export.* strings used here
 from yingzao.ui.background import Job
+from yingzao.ui.export_job import ExportJobMixin
 from yingzao.ui.i18n import Translator, add_strings
 
 add_strings(
@@ -63,7 +64,7 @@ add_strings(
 )
 
 
-class RefiDialog(QDialog):
+class RefiDialog(ExportJobMixin, QDialog):
     def __init__(self, parent: QWidget | None, store_path: Path, tr: Translator, kind: str) -> None:
         super().__init__(parent)
         self.store_path, self.tr, self.kind = Path(store_path), tr, kind
@@ -130,15 +131,9 @@ class RefiDialog(QDialog):
             self.path_edit.setText(name)
 
     def start(self) -> None:
-        target = self.target()
+        target = self._prepared_target()
         if target is None:
-            self.status.setText(self.tr("export.need_file"))
             return
-        if self.job is not None:
-            return
-        self.path_edit.setText(str(target))
-        self.result = None
-        self.open_button.setVisible(False)
         db_path, kind = self.store_path, self.kind
         lang, anonymise = self.language.currentData(), self.anonymize.isChecked()
 
@@ -160,25 +155,7 @@ class RefiDialog(QDialog):
                 cancelled=job.cancelled,
             )
 
-        self.job = Job(work)
-        self.job.progressed.connect(self._on_progress)
-        self.job.succeeded.connect(self._on_success)
-        self.job.failed.connect(self._on_failure)
-        self._set_running(True)
-        self.status.setText(self.tr("export.running"))
-        self.job.start()
-
-    def cancel_or_close(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.status.setText(self.tr("export.cancelling"))
-            self.cancel_button.setEnabled(False)
-        else:
-            self.reject()
-
-    def _on_progress(self, done: int, total: int, _what: str = "") -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
+        self._launch(work)
 
     def _on_success(self, result: QdcResult | QdpxResult) -> None:
         self._finish()
