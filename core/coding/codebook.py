@@ -12,7 +12,7 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from yingzao.core import errors
+from yingzao.core import errors, paths
 from yingzao.core.durable import write_durably
 from yingzao.core.forms.codebook import FAMILIES, Code, Codebook, codebook_csv, load_codebook
 
@@ -81,8 +81,6 @@ class ResearchCodebook(Codebook):
 
 def research_codebook(store: Store, shipped: Codebook | None = None) -> ResearchCodebook:
     """The codebook as this database has it now."""
-    from yingzao.core import paths
-
     shipped = shipped or load_codebook(paths.CODEBOOK_PATH)
     rows = {row.id: row for row in store.coding.code_rows()}
     aliases = {a.alias: a.code for a in store.coding.aliases()}

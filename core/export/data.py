@@ -14,6 +14,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from yingzao.core import errors
+from yingzao.core.coding.suggestions import suggested_codes
+from yingzao.core.coding.text import value_text
 from yingzao.core.errors import Text
 from yingzao.core.export.anonymize import RESPONDENT_NAME_QUESTION, Anonymizer, InterviewPeople
 from yingzao.core.export.damage import ReadOnlyView, Salvage
@@ -467,9 +469,6 @@ class ExportReader:
         return found
 
     def _add_suggestions(self, record: InterviewRecord, raw: list[tuple], found: dict[str, list[tuple]]) -> None:
-        from yingzao.core.coding.suggestions import suggested_codes
-        from yingzao.core.coding.text import value_text
-
         rejected = {
             (q, self._resolve(c))
             for q, c in self.conn.execute(
