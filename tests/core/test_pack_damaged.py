@@ -25,20 +25,34 @@ def laptop_with_interviews(template: Path, path: Path, count: int = 60) -> Path:
     return path
 
 
-def overwrite_pages(db: Path, fractions: tuple[float, ...]) -> None:
-    """Overwrite whole pages at these fractions of the file with garbage, as a failing disk might.
-    The file is closed (no connection of this process holds a lock on it) and its size is asked of
-    SQLite, never of the file system."""
+# what a pack reads, page by page: the file also holds the search index, which a pack never reads
+PACKED_TABLES = ("interviews", "answers", "audit")
+
+
+def overwrite_pages(db: Path, fractions: tuple[float, ...], tables: tuple[str, ...] = PACKED_TABLES) -> None:
+    """Overwrite whole pages with garbage, as a failing disk might: the pages at these fractions of
+    the pages that hold `tables` (found with SQLite's dbstat; of the whole file where SQLite was built
+    without it). The file is closed (no connection of this process holds a lock on it) and its size
+    is asked of SQLite, never of the file system."""
     conn = sqlite3.connect(db)
     try:
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        try:
+            pages = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT pageno FROM dbstat WHERE name IN ({', '.join('?' for _ in tables)}) ORDER BY pageno",
+                    tables,
+                )
+            ]
+        except sqlite3.OperationalError:  # no dbstat in this SQLite
+            pages = list(range(1, conn.execute("PRAGMA page_count").fetchone()[0] + 1))
     finally:
         conn.close()
     assert not Path(f"{db}-wal").exists()  # the last close checkpointed: the main file is the whole database
     with open(db, "r+b") as raw:
         for fraction in fractions:
-            raw.seek(int(pages * fraction) * page_size)
+            raw.seek((pages[int(len(pages) * fraction)] - 1) * page_size)
             raw.write(b"\xde\xad\xbe\xef" * (page_size // 4))
 
 
@@ -62,7 +76,7 @@ def leftovers(folder: Path) -> list[str]:
 
 def test_packing_a_database_with_overwritten_pages_says_it_is_damaged(laptop_template, tmp_path, capsys):  # noqa: F811
     db = laptop_with_interviews(laptop_template, tmp_path / "field.db")
-    overwrite_pages(db, (0.5, 0.6, 0.7, 0.8))  # past the protocols' workbooks: interviews, answers, audit
+    overwrite_pages(db, (0.5, 0.6, 0.7, 0.8))  # pages of the interviews, answers and audit log
     out = tmp_path / "session.yzpack"
     code = main.main(["pack", "--db", str(db), "--out", str(out)])
     stderr = capsys.readouterr().err
