@@ -1012,15 +1012,17 @@ def _action(action: str) -> Text:
     return _ACTIONS.get(action, Text(action, action))
 
 
-def not_a_supervisor(action: str, role: str | None) -> ReviewError:
+def not_a_supervisor(action: str) -> ReviewError:
     return ReviewError(
         Text(
-            f"只有督导可以{_action(action).zh}；这台电脑的用户角色是 {role or '未设置'}。",
-            f"Only a supervisor may {action}; this computer's user is recorded as {role or 'no role'}.",
+            f"只有持有督导密钥的人可以{_action(action).zh}；这个数据库没有项目的督导密钥。",
+            f"Only a holder of a supervisor key may {action}; this database holds no supervisor key of its project.",
         ),
         hint=Text(
-            "请在“文件 → 我的身份…”中把角色设为督导（角色只是标签，不是密码）。",
-            "Set your role to supervisor in File → My identity… (the role is a label, not a password).",
+            "督导请用“文件 → 项目 → 导出我的公钥…”把公钥卡片交给研究者，研究者把你加入督导名单后，打开新的项目文件。"
+            "在“我的身份”中改角色不会带来任何权限。",
+            "Supervisors: give the researcher your key card (File → Project → Export my public key…); once they "
+            "list you as a supervisor, open the new project file. Changing your role in My identity grants nothing.",
         ),
         code="not_a_supervisor",
     )
@@ -1058,11 +1060,11 @@ def empty_comment() -> ReviewError:
     )
 
 
-def reply_only(role: str | None) -> ReviewError:
+def reply_only() -> ReviewError:
     return ReviewError(
         Text(
-            f"作为{role or '未设置角色的用户'}，您可以回复督导的批注，但不能发起新的批注。",
-            f"As {role or 'a user without a role'} you can reply to a supervisor's comment, not start a new one.",
+            "您可以回复督导的批注，但只有持有督导密钥的人能发起新的批注。",
+            "You can reply to a supervisor's comment; only a holder of a supervisor key can start a new one.",
         ),
         hint=Text("请使用批注下方的回复框。", "Use the Reply box under the comment."),
         code="reply_only",
@@ -1549,4 +1551,345 @@ def codebook_import_unreadable(path: Path, error: OSError) -> CodingError:
             "Check that the file exists and can be read. The codebook was not changed.",
         ),
         code="codebook_import_unreadable",
+    )
+
+
+# -- projects, keys, signed and encrypted packages, supervisor rights (core/security/) ------------
+
+
+class SecurityError(StoreError):
+    """A project, key or passphrase that cannot be used; nothing was changed."""
+
+
+_NOTHING_CHANGED = Text("没有任何改动。", "Nothing was changed.")
+
+
+def _file_label(source: object) -> str:
+    return Path(str(source)).name if source else ""
+
+
+def no_device_keys(path: Path) -> SecurityError:
+    return SecurityError(
+        Text(
+            f"{path.name} 还没有本机密钥（以只读方式打开）。", f"{path.name} has no device keys yet (opened read-only)."
+        ),
+        hint=Text("请以正常方式打开它一次，营造会生成本机密钥。", "Open it normally once; Yingzao then makes them."),
+        code="no_device_keys",
+    )
+
+
+def project_name_required() -> SecurityError:
+    return SecurityError(
+        Text("请填写项目名称。", "The project needs a name."),
+        hint=Text("例如“产业社区治理调研 2026”。", "For example “Industrial community governance study 2026”."),
+        code="project_name_required",
+    )
+
+
+def passphrase_too_short() -> SecurityError:
+    return SecurityError(
+        Text("口令至少需要 8 个字符。", "The passphrase needs at least 8 characters."),
+        hint=Text(
+            "请用一句只有你知道的话（可以是中文）；忘记口令将无法找回。",
+            "Use a sentence only you know (Chinese is fine); a forgotten passphrase cannot be recovered.",
+        ),
+        code="passphrase_too_short",
+    )
+
+
+def passphrases_differ() -> SecurityError:
+    return SecurityError(
+        Text("两次输入的口令不一致。", "The two passphrases differ."),
+        hint=Text("请再输入一次。", "Type it again."),
+        code="passphrases_differ",
+    )
+
+
+def already_in_project(path: Path, name: str) -> SecurityError:
+    return SecurityError(
+        Text(f"{path.name} 已属于项目“{name}”。", f"{path.name} already belongs to the project “{name}”."),
+        hint=Text(
+            "一个数据库只属于一个项目；另一个项目请使用新的数据库（--db 新文件）。" + _NOTHING_CHANGED.zh,
+            "A database belongs to one project; use a new database (--db NEWFILE) for another. " + _NOTHING_CHANGED.en,
+        ),
+        code="already_in_project",
+    )
+
+
+def not_in_project(path: Path) -> SecurityError:
+    return SecurityError(
+        Text(f"{path.name} 不属于任何项目。", f"{path.name} does not belong to a project."),
+        hint=Text(
+            "研究者请先新建项目（文件 → 新建项目…，python main.py project init）；访员和督导请打开研究者给的 .yzproject 文件。",
+            "Researchers first create one (File → New project…, python main.py project init); fieldworkers and "
+            "supervisors open the .yzproject file the researcher gives them.",
+        ),
+        code="not_in_project",
+    )
+
+
+def no_project_keys(path: Path) -> SecurityError:
+    return SecurityError(
+        Text(f"{path.name} 没有项目密钥。", f"{path.name} does not hold the project's keys."),
+        hint=Text(
+            "只有建立项目的数据库（或导入了项目密钥文件 .yzkeys 的数据库）才能解开访员的数据包、修改督导名单。",
+            "Only the database that made the project (or one that imported its .yzkeys file) can open session "
+            "packages and change the supervisors.",
+        ),
+        code="no_project_keys",
+    )
+
+
+def wrong_project_passphrase() -> SecurityError:
+    return SecurityError(
+        Text("项目口令不正确。", "The project passphrase is not correct."),
+        hint=Text(
+            "请再试一次（注意输入法和大小写）。输错不会锁定任何数据。" + _NOTHING_CHANGED.zh,
+            "Try again (mind the input method and capitals). Wrong tries lock nothing away. " + _NOTHING_CHANGED.en,
+        ),
+        code="wrong_project_passphrase",
+    )
+
+
+def project_keys_damaged(path: Path) -> SecurityError:
+    return SecurityError(
+        Text(
+            f"{path.name} 中的项目密钥已损坏或不属于其项目。",
+            f"The project keys in {path.name} are damaged or not its project's.",
+        ),
+        hint=Text(
+            "请从备份的项目密钥文件（.yzkeys）重新导入。" + _NOTHING_CHANGED.zh,
+            "Import them again from the project keys file (.yzkeys) you kept. " + _NOTHING_CHANGED.en,
+        ),
+        code="project_keys_damaged",
+    )
+
+
+def bad_project_file(source: object, why: str) -> SecurityError:
+    return SecurityError(
+        Text(
+            f"{_file_label(source)} 不能作为项目文件使用：{why}。",
+            f"{_file_label(source)} cannot be used as a project file: {why}.",
+        ),
+        hint=Text(
+            "请向研究者索取原始的 .yzproject 文件，并核对其指纹。" + _NOTHING_CHANGED.zh,
+            "Ask the researcher for the original .yzproject file and compare its fingerprint. " + _NOTHING_CHANGED.en,
+        ),
+        code="bad_project_file",
+    )
+
+
+def not_a_keys_file(source: object) -> SecurityError:
+    return SecurityError(
+        Text(f"{_file_label(source)} 不是项目密钥文件。", f"{_file_label(source)} is not a project keys file."),
+        hint=Text(
+            "请选择研究者用“导出项目密钥”生成的 .yzkeys 文件。" + _NOTHING_CHANGED.zh,
+            "Choose the .yzkeys file the researcher made with Export project keys. " + _NOTHING_CHANGED.en,
+        ),
+        code="not_a_keys_file",
+    )
+
+
+def keys_of_another_project(source: object, name: str) -> SecurityError:
+    return SecurityError(
+        Text(
+            f"{_file_label(source)} 是另一个项目的密钥，不是“{name}”的。",
+            f"{_file_label(source)} holds another project's keys, not those of “{name}”.",
+        ),
+        hint=Text(
+            "请选择这个项目的密钥文件。" + _NOTHING_CHANGED.zh,
+            "Choose this project's keys file. " + _NOTHING_CHANGED.en,
+        ),
+        code="keys_of_another_project",
+    )
+
+
+def not_a_key_card(source: object) -> SecurityError:
+    return SecurityError(
+        Text(f"{_file_label(source)} 不是营造的公钥卡片。", f"{_file_label(source)} is not a Yingzao key card."),
+        hint=Text(
+            "请让督导在其电脑上用“文件 → 项目 → 导出我的公钥…”（python main.py project key-card）生成 .yzkey 文件。",
+            "Ask the supervisor to make a .yzkey file on their computer with File → Project → Export my public key… "
+            "(python main.py project key-card).",
+        ),
+        code="not_a_key_card",
+    )
+
+
+def unknown_supervisor(fingerprint: str) -> SecurityError:
+    return SecurityError(
+        Text(
+            f"项目中没有指纹为 {fingerprint} 的督导。",
+            f"The project lists no supervisor with fingerprint {fingerprint}.",
+        ),
+        hint=Text("请在项目信息中核对督导名单。", "Check the supervisors in the project's details."),
+        code="unknown_supervisor",
+    )
+
+
+_KEEP_PACKAGE = Text("主数据库没有被改动。", "The master database has not been changed.")
+
+
+def package_needs_project_key(path: Path | str) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            "这个数据包已加密，需要项目密钥才能打开。",
+            "this package is encrypted; it opens only with the project's key.",
+        ),
+        hint=Text(
+            "请在持有项目密钥的数据库（研究者的主数据库）中合并，并输入项目口令。" + _KEEP_PACKAGE.zh,
+            "Merge it into the database that holds the project's keys (the researcher's master) and give the "
+            "project passphrase. " + _KEEP_PACKAGE.en,
+        ),
+        code="package_needs_project_key",
+    )
+
+
+def package_not_for_us(path: Path | str) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            "无法用本项目的密钥解开：它是为其他项目加密的，或者在生成后被改动过。",
+            "it does not open with this project's key: it was encrypted for another project, or altered after it was made.",
+        ),
+        hint=Text(
+            "请向访员重新索取数据包；若一再如此，请核对访员加入的是否是这个项目。" + _KEEP_PACKAGE.zh,
+            "Ask the fieldworker for the package again; if this keeps happening, check that their laptop joined "
+            "this project. " + _KEEP_PACKAGE.en,
+        ),
+        code="package_not_for_us",
+    )
+
+
+def package_altered(path: Path | str) -> PackageError:
+    return PackageError(
+        path,
+        Text("签名不符：数据包在生成后被改动过。", "signature does not match: altered after it was made."),
+        hint=Text(
+            "不要合并这个文件。请向访员直接索取原始数据包，并告知项目负责人。" + _KEEP_PACKAGE.zh,
+            "Do not merge this file. Get the original package from the fieldworker directly and tell the project "
+            "lead. " + _KEEP_PACKAGE.en,
+        ),
+        code="package_altered",
+    )
+
+
+def package_of_another_project(path: Path | str) -> PackageError:
+    return PackageError(
+        path,
+        Text("这个数据包属于另一个项目。", "this package belongs to another project."),
+        hint=Text(
+            "请把它合并到它所属项目的主数据库中。" + _KEEP_PACKAGE.zh,
+            "Merge it into its own project's master. " + _KEEP_PACKAGE.en,
+        ),
+        code="package_of_another_project",
+    )
+
+
+def package_device_claimed(path: Path | str, device_id: str, fingerprint: str) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            f"它自称来自设备 {device_id[:8]}，但签名密钥（指纹 {fingerprint}）不是该设备的密钥。",
+            f"it claims to come from device {device_id[:8]}, but its signing key (fingerprint {fingerprint}) is not "
+            "that device's key.",
+        ),
+        hint=Text(
+            "一台设备的编号不能被另一台设备冒用。不要合并这个文件，并告知项目负责人。" + _KEEP_PACKAGE.zh,
+            "A device's id cannot be claimed by another device. Do not merge this file, and tell the project lead. "
+            + _KEEP_PACKAGE.en,
+        ),
+        code="package_device_claimed",
+    )
+
+
+def package_from_refused_device(path: Path | str, fingerprint: str) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            f"它来自已被拒绝的设备（指纹 {fingerprint}）。",
+            f"it comes from a device that was refused (fingerprint {fingerprint}).",
+        ),
+        hint=Text(
+            "如果拒绝有误，请在“设备”中重新接受该设备，再合并。" + _KEEP_PACKAGE.zh,
+            "If that was a mistake, accept the device again under Devices, then merge. " + _KEEP_PACKAGE.en,
+        ),
+        code="package_from_refused_device",
+    )
+
+
+def unsigned_package_refused(path: Path | str) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            "这是未签名的旧格式数据包：无法确认是谁生成的，也无法确认它未被改动。",
+            "this is an unsigned package of an older format: who made it, and that it is unaltered, cannot be checked.",
+        ),
+        hint=Text(
+            "只有确知来源时，才用“合并未签名的数据包”（--allow-unsigned）合并它；报告会注明。" + _KEEP_PACKAGE.zh,
+            "Merge it only if you know where it came from, with Merge unsigned packages (--allow-unsigned); the "
+            "report says so. " + _KEEP_PACKAGE.en,
+        ),
+        code="unsigned_package_refused",
+    )
+
+
+def review_package_not_from_supervisor(path: Path | str, fingerprint: str) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            f"这个审核数据包不是由项目的督导签名的（签名者指纹 {fingerprint}）。",
+            f"this review package is not signed by a supervisor of the project (signer's fingerprint {fingerprint}).",
+        ),
+        hint=Text(
+            "不要合并它，请告知项目负责人。若督导名单刚有变动，请先打开研究者给的最新 .yzproject 文件。"
+            + _NOTHING_CHANGED.zh,
+            "Do not merge it, and tell the project lead. If the supervisors changed recently, open the latest "
+            ".yzproject file from the researcher first. " + _NOTHING_CHANGED.en,
+        ),
+        code="review_package_not_from_supervisor",
+    )
+
+
+def review_row_unsigned(path: Path | str, interview_id: str, at: str) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            f"访谈 {interview_id[:8]} 中有一条督导审核或评论（{at}）没有项目督导的有效签名。",
+            f"interview {interview_id[:8]} carries a supervisor's decision or comment ({at}) that no supervisor of "
+            "the project signed.",
+        ),
+        hint=Text(
+            "审核决定只能由持有督导密钥的人作出。不要合并这个文件，并告知项目负责人。" + _KEEP_PACKAGE.zh,
+            "Review decisions can only be made by holders of a supervisor key. Do not merge this file, and tell the "
+            "project lead. " + _KEEP_PACKAGE.en,
+        ),
+        code="review_row_unsigned",
+    )
+
+
+def device_key_unknown(fieldworker: str) -> SecurityError:
+    return SecurityError(
+        Text(
+            f"还不知道 {fieldworker or '该访员'} 的设备公钥，无法为其加密审核数据包。",
+            f"The device key of {fieldworker or 'this fieldworker'} is not known yet: the review package cannot be "
+            "encrypted to it.",
+        ),
+        hint=Text(
+            "请先合并该访员签名的数据包并接受其设备，再导出审核数据包。",
+            "Merge a signed package from that fieldworker and accept their device first, then export the review.",
+        ),
+        code="device_key_unknown",
+    )
+
+
+def unknown_device(fingerprint: str) -> SecurityError:
+    return SecurityError(
+        Text(f"没有指纹为 {fingerprint} 的设备。", f"No device has the fingerprint {fingerprint}."),
+        hint=Text(
+            "请用“设备”列表（python main.py devices list）核对指纹。",
+            "Check the fingerprint in the device list (python main.py devices list).",
+        ),
+        code="unknown_device",
     )

@@ -29,6 +29,15 @@ def _errors_speak_chinese():
     errors.set_language("zh")
 
 
+@pytest.fixture(autouse=True)
+def _cheap_passphrase_keys(monkeypatch):
+    """scrypt at a laptop's cost takes a fifth of a second per key: tests wrap many. The cost is
+    stored with each wrapped key, so what is read back is checked the same way."""
+    from yingzao.core.security import keys
+
+    monkeypatch.setattr(keys, "SCRYPT_N", 1 << 10)
+
+
 @pytest.fixture
 def english_errors():
     """For tests that read an error's English text (the CLI with --lang en, the English interface)."""

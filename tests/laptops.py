@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from yingzao.core.exchange.package import pack_session
+from yingzao.core.security import membership
 from yingzao.core.store.database import Store
 
 
@@ -76,6 +77,19 @@ class Laptop:
 
     def close(self) -> None:
         self.store.close()
+
+
+PROJECT_PASSPHRASE = "田野调查的口令 2026"
+
+
+def make_project(store: Store, **options) -> bytes:
+    """Make `store` the researcher's database of a new project (its key a supervisor's); returns
+    the signed project file to give the laptops."""
+    return membership.create_project(store, "产业社区治理调研", PROJECT_PASSPHRASE, **options)
+
+
+def join(store: Store, project_file: bytes) -> None:
+    membership.join_project(store, project_file, "study.yzproject")
 
 
 def canonical_dump(store: Store) -> dict:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from yingzao.core import errors
-from yingzao.core.exchange import coding_member, pseudonyms
+from yingzao.core.exchange import coding_member, pseudonyms, receiving
 from yingzao.core.exchange.content_hash import (
     BOOKKEEPING_FIELDS,
     INTERVIEW_FIELDS,
@@ -43,15 +43,23 @@ from yingzao.core.exchange.content_hash import (
     continues,
     held_version,
 )
-from yingzao.core.exchange.package import KIND_REVIEW
+from yingzao.core.exchange.package import KIND_REVIEW, KIND_SESSION
+from yingzao.core.exchange.receiving import Received
 from yingzao.core.exchange.unpack import Package, read_manifest, read_package
 from yingzao.core.forms.protocol import Protocol
+from yingzao.core.review import signatures
 from yingzao.core.review.comments import insert_comments
+from yingzao.core.security import membership
+from yingzao.core.security.keys import KeyPair
+from yingzao.core.store import trust
+
+UNSIGNED_NOTE = "unsigned"  # report notes, said in words by core/exchange/merge_report.py
+HELD_NOTE = "was_held"
 
 Progress = Callable[[int, int, str], None]  # (packages done, packages in all, file being merged)
 
 ADDED, UPDATED, DUPLICATE, OLDER, CONFLICT = "added", "updated", "duplicate", "older", "conflict"
-MERGED, ALREADY_MERGED, REFUSED, CANCELLED = "merged", "already_merged", "refused", "cancelled"
+MERGED, ALREADY_MERGED, REFUSED, CANCELLED, HELD = "merged", "already_merged", "refused", "cancelled", "held"
 
 
 @dataclass
@@ -60,7 +68,7 @@ class PackageReport:
 
     file_name: str
     path: str
-    status: str  # merged, already_merged, refused, cancelled
+    status: str  # merged, already_merged, refused, cancelled, held (until its device is accepted)
     package_id: str = ""
     device_id: str = ""
     fieldworker: str = ""
@@ -75,6 +83,7 @@ class PackageReport:
     notes: list[str] = field(default_factory=list)
     interviews: list[dict] = field(default_factory=list)  # id, outcome, protocol_id, protocol_version
     coding: dict[str, int] = field(default_factory=dict)  # coding records taken, by kind (format 2)
+    signed_by: str = ""  # the fingerprint of the key that signed it; "" for an unsigned package
 
     def to_json(self) -> dict:
         return dict(vars(self))  # shallow: the lists hold only strings and flat dicts
@@ -102,9 +111,18 @@ class _Cancelled(Exception):
 
 
 def merge_packages(
-    store, paths: Iterable[Path | str], *, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    store,
+    paths: Iterable[Path | str],
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    project_keys: KeyPair | None = None,
+    allow_unsigned: bool = False,
 ) -> MergeReport:
-    """Merge each file in turn; a refused file is reported and the others still merge."""
+    """Merge each file in turn; a refused file is reported and the others still merge.
+
+    `project_keys` open sealed session packages (core/exchange/sealing.py); `allow_unsigned` lets a
+    database of a project take unsigned packages, which each report line then says."""
     files = [Path(p) for p in paths]
     report = MergeReport()
     for done, path in enumerate(files):
@@ -113,7 +131,7 @@ def merge_packages(
         if cancelled and cancelled():
             report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in files[done:]]
             break
-        line = merge_package(store, path, cancelled=cancelled)
+        line = merge_package(store, path, cancelled=cancelled, project_keys=project_keys, allow_unsigned=allow_unsigned)
         report.packages.append(line)
         if line.status == CANCELLED:
             report.packages += [PackageReport(_file_name(p), _storable(str(p)), CANCELLED) for p in files[done + 1 :]]
@@ -123,30 +141,54 @@ def merge_packages(
     return report
 
 
-def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | None = None) -> PackageReport:
+def merge_package(
+    store,
+    path: Path | str,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    project_keys: KeyPair | None = None,
+    allow_unsigned: bool = False,
+    received: Received | None = None,
+) -> PackageReport:
     """Validate one file whole, then merge it in one transaction; never raises for a bad file."""
     path = Path(path)
     name = _file_name(path)
     about: dict = {}
     try:
-        package_id, manifest = read_manifest(path)
+        if received is None:
+            received = receiving.receive(store, path, project_keys=project_keys, allow_unsigned=allow_unsigned)
+        package_id, manifest = read_manifest(path, received.content)
         about = {
             "package_id": package_id,
             "device_id": manifest["device_id"],
             "fieldworker": manifest["fieldworker"],
             "created_at": manifest["created_at"],
+            "signed_by": received.signer.fingerprint if received.signer else "",
         }
+        if (
+            received.sealed
+            and received.header
+            and (manifest["device_id"] != received.header["device_id"] or manifest["kind"] != received.kind)
+        ):
+            raise errors.package_altered(path)  # what the manifest says must be what was signed
         before = _merged_at(store, package_id)
         if before is not None:
             return PackageReport(name, _storable(str(path)), ALREADY_MERGED, merged_at=before, **about)
-        package = read_package(path)
+        package = read_package(path, received.content)
         protocols = {sha: package.protocol(sha) for sha in package.protocol_members if not store.has_protocol(sha)}
         _check_answers(store, package, protocols)
         coding_member.check(store, path, package.versions, package.coding)
         if package.manifest["kind"] == KIND_REVIEW:
             _check_review_target(store, package)
+        signatures_kept = _check_review_signatures(store, package)
+        if received.hold:
+            assert received.signer is not None and received.content is not None
+            _hold(store, package, received, name)
+            return PackageReport(name, _storable(str(path)), HELD, **about)
         line = PackageReport(name, _storable(str(path)), MERGED, **about)
-        _merge(store, package, protocols, line, cancelled)
+        if not received.sealed:
+            line.notes.append(UNSIGNED_NOTE)
+        _merge(store, package, protocols, line, cancelled, signatures_kept)
         return line
     except errors.YingzaoError as error:
         reason = _without_name(error, path)  # the report names the file already
@@ -206,6 +248,64 @@ def _check_answers(store, package: Package, protocols: dict[str, Protocol]) -> N
                 )
 
 
+def _check_review_signatures(store, package: Package) -> list:
+    """In a database of a project, every supervisor's decision or comment new to it must be signed
+    by a supervisor of the project; returns the carried signatures to keep."""
+    joined = membership.project(store)
+    if joined is None:
+        return []
+    missing, keep = signatures.unsigned_rows(store, joined, package.versions, package.signatures)
+    if missing:
+        interview_id, at = missing[0]
+        raise errors.review_row_unsigned(package.path, interview_id[:80], at[:40])
+    return keep
+
+
+def _hold(store, package: Package, received: Received, name: str) -> None:
+    """A package from a device not yet accepted waits, verified and whole, for the researcher."""
+    header = received.header or {}
+    signer = received.signer
+    assert signer is not None and received.content is not None
+    with store.transaction():
+        store.trust.see_device(
+            package.device_id,
+            signer.signing,
+            signer.recipient,
+            signer.fingerprint,
+            str(header.get("fieldworker", ""))[:200],
+            str(header.get("device_label", ""))[:200],
+        )
+        store.trust.hold(package.package_id, package.device_id, name, received.content)
+
+
+def accept_device(store, device_id: str, *, progress: Progress | None = None) -> MergeReport:
+    """The researcher accepts a device (after comparing its fingerprint with the fieldworker's
+    screen): its packages held so far are merged now, in the order they arrived."""
+    store.trust.decide(device_id, trust.ACCEPTED)
+    report = MergeReport()
+    held = store.trust.held(device_id)
+    for done, item in enumerate(held):
+        if progress:
+            progress(done, len(held), item.file_name)
+        content = store.trust.held_content(item.package_id)
+        if content is None:
+            continue
+        path = Path(item.file_name)
+        line = merge_package(store, path, received=Received(content, True, KIND_SESSION))
+        line.notes.append(HELD_NOTE)
+        report.packages.append(line)
+        if line.status in (MERGED, ALREADY_MERGED):
+            store.trust.release(item.package_id)
+    return report
+
+
+def refuse_device(store, device_id: str) -> None:
+    """Refuse a device: what it sent is dropped, and what it sends later is refused."""
+    store.trust.decide(device_id, trust.REFUSED)
+    for item in store.trust.held(device_id):
+        store.trust.release(item.package_id)
+
+
 def _check_review_target(store, package: Package) -> None:
     """A review package goes back to the laptop that took its interviews; merged anywhere else it
     would plant another fieldworker's interview there, to be exported again as that laptop's."""
@@ -216,7 +316,12 @@ def _check_review_target(store, package: Package) -> None:
 
 
 def _merge(
-    store, package: Package, protocols: dict[str, Protocol], line: PackageReport, cancelled: Callable[[], bool] | None
+    store,
+    package: Package,
+    protocols: dict[str, Protocol],
+    line: PackageReport,
+    cancelled: Callable[[], bool] | None,
+    signatures_kept: list | None = None,
 ) -> None:
     conn = store.conn
     now = store.now()
@@ -258,6 +363,8 @@ def _merge(
         _insert(store, fresh)
         for version in package.versions:  # by id: a comment of any version is kept, once
             insert_comments(conn, version.id, version.comments)
+        if signatures_kept:
+            store.trust.keep_signatures(signatures_kept)
         line.coding = coding_member.merge(store, package.package_id, package.coding)
         carried = list(zip(package.versions, outcomes))
         conn.executemany(

@@ -9,7 +9,17 @@ from pathlib import Path
 
 from yingzao.core.durable import write_durably
 from yingzao.core.errors import Text
-from yingzao.core.exchange.merge import ALREADY_MERGED, CANCELLED, MERGED, REFUSED, MergeReport, PackageReport
+from yingzao.core.exchange.merge import (
+    ALREADY_MERGED,
+    CANCELLED,
+    HELD,
+    HELD_NOTE,
+    MERGED,
+    REFUSED,
+    UNSIGNED_NOTE,
+    MergeReport,
+    PackageReport,
+)
 from yingzao.core.export.xlsx_text import cell_text, xml_safe
 from yingzao.core.timestamps import to_local
 
@@ -37,8 +47,17 @@ def _describe(line: PackageReport) -> Text:
             f"{line.duplicates} duplicate(s), {line.older} older version(s) skipped, "
             f"{len(line.conflicts)} conflict(s)",
         )
-        return text + Text(
-            "".join(f"\n    备注：{note}" for note in line.notes), "".join(f"\n    note: {note}" for note in line.notes)
+        if line.signed_by:
+            text += Text(f"（签名设备指纹 {line.signed_by}）", f" (signed by device {line.signed_by})")
+        notes = [_NOTES.get(note, Text(note, note)) for note in line.notes]
+        return text + Text("".join(f"\n    备注：{n.zh}" for n in notes), "".join(f"\n    note: {n.en}" for n in notes))
+    if line.status == HELD:
+        return Text(
+            f"{name}：暂存 —— 来自尚未接受的设备（访员 {line.fieldworker}，指纹 {line.signed_by}）。"
+            "请与访员核对其电脑上显示的指纹，再在“设备”中接受（python main.py devices accept 指纹），届时自动合并",
+            f"{name}: HELD — from a device not yet accepted (fieldworker {line.fieldworker}, fingerprint "
+            f"{line.signed_by}). Compare the fingerprint with the one the fieldworker's laptop shows, then accept "
+            "the device under Devices (python main.py devices accept FINGERPRINT); it merges then",
         )
     if line.status == ALREADY_MERGED:
         return Text(
@@ -52,20 +71,31 @@ def _describe(line: PackageReport) -> Text:
     return Text(f"{name}: {line.status}", f"{name}: {line.status}")
 
 
+_NOTES = {
+    UNSIGNED_NOTE: Text(
+        "未签名的数据包：来源和完整性都无法确认（按“合并未签名的数据包”合并）",
+        "unsigned package: neither who made it nor that it is unaltered could be checked (merged as allowed)",
+    ),
+    HELD_NOTE: Text("此前暂存，设备被接受后合并", "held until its device was accepted, then merged"),
+}
+
+
 def summary_lines(report: MergeReport) -> list[str]:
     """The report as the command line prints it, in the interface language (`errors.set_language`)."""
     lines = [describe(line) for line in report.packages]
     merged = [p for p in report.packages if p.status == MERGED]
     files, already = len(report.packages), sum(p.status == ALREADY_MERGED for p in report.packages)
     refused = sum(p.status == REFUSED for p in report.packages)
+    held = sum(p.status == HELD for p in report.packages)
     added, updated = sum(p.added for p in merged), sum(p.updated for p in merged)
     conflicted = sum(len(p.conflicts) for p in merged)
     lines.append(
         str(
             Text(
-                f"合计：{files} 个文件 —— 已合并 {len(merged)}，此前已合并 {already}，拒收 {refused}；"
+                f"合计：{files} 个文件 —— 已合并 {len(merged)}，此前已合并 {already}，拒收 {refused}，暂存 {held}；"
                 f"新增访谈 {added}，更新 {updated}，冲突 {conflicted}",
-                f"total: {files} file(s) — {len(merged)} merged, {already} already merged, {refused} refused; "
+                f"total: {files} file(s) — {len(merged)} merged, {already} already merged, {refused} refused, "
+                f"{held} held; "
                 f"{added} interview(s) added, {updated} updated, {conflicted} conflict(s)",
             )
         )
@@ -90,6 +120,7 @@ def summary_lines(report: MergeReport) -> list[str]:
 _PACKAGE_COLUMNS = (
     ("文件 file", lambda p: p.file_name),
     ("结果 status", lambda p: p.status),
+    ("签名 signed by", lambda p: p.signed_by or "—"),
     ("新增 added", lambda p: p.added),
     ("更新 updated", lambda p: p.updated),
     ("重复 duplicates", lambda p: p.duplicates),
@@ -100,7 +131,7 @@ _PACKAGE_COLUMNS = (
     ("访员 fieldworker", lambda p: p.fieldworker),
     ("导出时间 created", lambda p: _local(p.created_at)),  # real date-times, in this computer's zone
     ("合并时间 merged", lambda p: _local(p.merged_at)),
-    ("备注 notes", lambda p: "; ".join(p.notes)),
+    ("备注 notes", lambda p: "; ".join(str(_NOTES.get(n, n)) for n in p.notes)),
     ("数据包 package id", lambda p: p.package_id),
 )
 

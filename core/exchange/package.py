@@ -9,21 +9,23 @@ before the caller touches any database.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sqlite3
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from yingzao.core import errors
-from yingzao.core.durable import replace_durably
-from yingzao.core.exchange import coding_member, pseudonyms
+from yingzao.core.durable import write_durably
+from yingzao.core.exchange import coding_member, pseudonyms, sealing
 from yingzao.core.exchange.content_hash import (
     held_version,
 )
 from yingzao.core.export.damage import diagnose
+from yingzao.core.review import signatures
 
 FORMAT = "yingzao-package"
 FORMAT_VERSION = 2  # 2: the researcher's coding (coding.jsonl, core/exchange/coding_member.py)
@@ -121,7 +123,13 @@ def pack_session(
                 ]
             manifest = (
                 write_package(
-                    store, out, ids, "all" if all_interviews else "changed", overwrite=overwrite, coding=coding
+                    store,
+                    out,
+                    ids,
+                    "all" if all_interviews else "changed",
+                    overwrite=overwrite,
+                    coding=coding,
+                    sealer=sealing.session_sealer(store, KIND_SESSION),
                 )
                 if ids or any(coding.values())
                 else None
@@ -180,6 +188,7 @@ def write_package(
     extra: dict[str, Any] | None = None,
     overwrite: bool = False,
     coding: dict[str, list[Any]] | None = None,
+    sealer: Callable[[bytes, dict[str, Any]], bytes] | None = None,
 ) -> dict[str, Any]:
     """Write the file (atomically: to a .partial file, then renamed); returns the manifest, with the
     package id added (it is the hash of the manifest, so it cannot be inside the file). `extra`
@@ -189,14 +198,14 @@ def write_package(
     if out.exists() and not overwrite:
         raise errors.package_exists(out)
     conn = store.conn
-    partial = out.with_name(out.name + ".partial")
+    buffer = io.BytesIO()  # built in memory: a sealed package never touches the disk in clear
     entries: list[dict[str, Any]] = []
     protocol_shas: dict[str, None] = {}
     community_ids: dict[str, None] = {}
     fieldworkers: dict[str, None] = {}
     digest = hashlib.sha256()
     try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             with zf.open(INTERVIEWS, "w") as member:
                 for interview_id in ids:
                     version = held_version(conn, interview_id)
@@ -239,6 +248,9 @@ def write_package(
             coding_bytes = coding_member.encode(coding or {})
             if coding_bytes:
                 files[coding_member.CODING] = _write(zf, coding_member.CODING, coding_bytes)
+            signed = signatures.member(store, ids)
+            if signed is not None:  # supervisors' signatures of the review rows these interviews carry
+                files[signatures.MEMBER] = _write(zf, signatures.MEMBER, signed)
             table = pseudonyms.member(store)
             if table is not None:  # optional: older readers ignore it, an empty table leaves it out
                 files[pseudonyms.MEMBER] = _write(zf, pseudonyms.MEMBER, table)
@@ -287,14 +299,14 @@ def write_package(
             manifest["counts"].update(coding_member.counts(coding or {}))
             manifest_bytes = _dumps(manifest)
             zf.writestr(MANIFEST, manifest_bytes)
-        replace_durably(partial, out)  # on disk for good before the caller records the export as done
+        package_id = hashlib.sha256(manifest_bytes).hexdigest()
+        data = buffer.getvalue()
+        if sealer is not None:
+            data = sealer(data, manifest)
+        write_durably(out, data)  # on disk for good before the caller records the export as done
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise errors.package_not_written(out, error) from error
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return {**manifest, "package_id": hashlib.sha256(manifest_bytes).hexdigest()}
+    return {**manifest, "package_id": package_id, "sealed": sealer is not None}
 
 
 def _device_label(store) -> dict[str, str]:

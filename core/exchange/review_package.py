@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from yingzao.core import errors
+from yingzao.core.exchange import sealing
 from yingzao.core.exchange.package import KIND_REVIEW, PackSummary, pack_read_error, write_package
 from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 
@@ -63,6 +64,19 @@ def last_review_export(store) -> dict[str, Any] | None:
     return dict(zip(("at", "file_name", "fieldworker", "interviews"), row)) if row else None
 
 
+def _devices_of(conn, ids: list[str]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found += [
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT device_id FROM interviews WHERE id IN ({', '.join('?' for _ in chunk)})", chunk
+            )
+        ]
+    return found
+
+
 def pack_review(
     store, out: Path | str, *, fieldworker: str | None = None, all_reviewed: bool = False, overwrite: bool = False
 ) -> PackSummary | None:
@@ -85,6 +99,7 @@ def pack_review(
                     kind=KIND_REVIEW,
                     overwrite=overwrite,
                     extra={"for_fieldworker": fieldworker or ""},
+                    sealer=sealing.review_sealer(store, KIND_REVIEW, _devices_of(conn, ids)),
                 )
                 if ids
                 else None

@@ -8,6 +8,7 @@ the master untouched.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import zipfile
@@ -39,7 +40,10 @@ from yingzao.core.exchange.package import (
 )
 from yingzao.core.forms.loader import load_protocol_bytes
 from yingzao.core.forms.protocol import Protocol
+from yingzao.core.review import signatures
+from yingzao.core.security.envelope import is_sealed
 from yingzao.core.store.records import MARKERS, STATUSES
+from yingzao.core.store.trust import Signature
 
 # Limits on what a package may make the reader do. Real packages are far below them: 600 interviews
 # of bench/make_data are 28 MB unpacked (so 512 MB is ~11,000 such interviews in one file), the
@@ -76,6 +80,7 @@ class Package:
     protocol_members: dict[str, tuple[bytes, bytes | None]] = field(default_factory=dict)
     coding: dict[str, list[Any]] = field(default_factory=dict)  # format 2: the researcher's coding
     pseudonyms: list[Pseudonym] = field(default_factory=list)  # the packing laptop's table, when carried
+    signatures: list[Signature] = field(default_factory=list)  # supervisors' signatures of review rows
 
     @property
     def device_id(self) -> str:
@@ -152,17 +157,18 @@ class Package:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def read_manifest(path: Path | str) -> tuple[str, dict[str, Any]]:
-    """The package id (SHA-256 of its manifest) and the validated manifest, without the rest."""
+def read_manifest(path: Path | str, content: bytes | None = None) -> tuple[str, dict[str, Any]]:
+    """The package id (SHA-256 of its manifest) and the validated manifest, without the rest.
+    `content`: the zip's bytes when they were already read (and decrypted) from `path`."""
     path = Path(path)
-    with _open_zip(path) as zf:
+    with _open_zip(path, content) as zf:
         return _manifest(path, zf)
 
 
-def read_package(path: Path | str) -> Package:
+def read_package(path: Path | str, content: bytes | None = None) -> Package:
     """Read and validate a whole package; raises PackageError saying what is wrong and what to do."""
     path = Path(path)
-    with _open_zip(path) as zf:
+    with _open_zip(path, content) as zf:
         package_id, manifest = _manifest(path, zf)
         files: dict[str, str] = manifest["files"]
         unexpected = sorted(set(zf.namelist()) - set(files) - {MANIFEST})
@@ -184,22 +190,29 @@ def read_package(path: Path | str) -> Package:
         package.pseudonyms = pseudonyms.rows(
             path, _json(path, members[pseudonyms.MEMBER], Text(pseudonyms.MEMBER, pseudonyms.MEMBER))
         )
+    if signatures.MEMBER in members:
+        try:
+            package.signatures = signatures.read_member(
+                _json(path, members[signatures.MEMBER], Text(signatures.MEMBER, signatures.MEMBER))
+            )
+        except ValueError:
+            raise errors.damaged_package(
+                path, Text(f"{signatures.MEMBER} 格式错误", f"{signatures.MEMBER} is malformed")
+            ) from None
     package.versions = _versions(path, members[INTERVIEWS], manifest, package)
     if coding_member.CODING in members:
         package.coding = coding_member.decode(path, members[coding_member.CODING])
     return package
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
+def _open_zip(path: Path, content: bytes | None = None) -> zipfile.ZipFile:
     """The zip, once its directory shows nothing a session package never has: duplicate names,
     more members, more unpacked bytes or a higher compression ratio than the limits above."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
-    except OSError as error:
-        raise errors.package_unreadable(path, error) from error
+    head = read_head(path) if content is None else content[:16]
     if not head:
         raise errors.package_incomplete(path)
+    if is_sealed(head):  # the caller opens a sealed package first (core/exchange/merge.py)
+        raise errors.package_needs_project_key(path)
     if not head.startswith(_ZIP_MAGIC):
         what = (
             Text(
@@ -211,7 +224,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         )
         raise errors.not_a_package(path, what)
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(path if content is None else io.BytesIO(content))
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
         raise errors.package_incomplete(path) from error
     try:
@@ -220,6 +233,15 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         zf.close()
         raise
     return zf
+
+
+def read_head(path: Path) -> bytes:
+    """The first bytes of a package file: enough to tell a sealed package, a zip and a database apart."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(32)
+    except OSError as error:
+        raise errors.package_unreadable(path, error) from error
 
 
 def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:

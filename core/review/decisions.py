@@ -7,8 +7,11 @@ Each action is one transaction that writes its audit rows through the store: `re
 new status) for a decision and `comment` for a comment (core/comments.py), by the store's user and
 device. A reviewed interview's audit log therefore strictly extends the one the fieldworker sent, and
 the fieldworker's revision extends that again, so merging either way is an *update*, never a conflict
-(core/merge.py). Review actions need the role `supervisor`; a fieldworker may reply to a comment on
-an interview sent back to them. The role is a label, not a permission (README, Access control).
+(core/merge.py). Review actions need a supervisor key: this database's device key listed as a
+supervisor in its project file (core/security/membership.py); the role a user gives themselves is a
+label and grants nothing. Each decision and supervisor comment is signed by that key
+(core/review/signatures.py), so every database it reaches can tell it from a forgery. Anyone else
+may reply to a comment on an interview sent back to them.
 """
 
 from __future__ import annotations
@@ -26,47 +29,49 @@ from yingzao.core.review.comments import (
     insert_comments,
     read_comments,
 )
+from yingzao.core.review.signatures import sign_row
+from yingzao.core.security import membership
 from yingzao.core.store.records import EDITABLE_STATUSES, AuditEntry
 
 SUPERVISOR = "supervisor"
+FIELDWORKER = "fieldworker"
 REVIEWABLE = ("completed", "approved", "rejected")  # statuses a review queue lists
 
 
-def is_supervisor(role: str | None) -> bool:
-    return role == SUPERVISOR
+def is_supervisor(store) -> bool:
+    """Whether this database may review: it holds a supervisor key of its project."""
+    return membership.is_supervisor(store)
 
 
-def _require_supervisor(role: str | None, action: str) -> None:
-    if not is_supervisor(role):
-        raise errors.not_a_supervisor(action, role)
+def _require_supervisor(store, action: str) -> None:
+    if store.read_only or not is_supervisor(store):
+        raise errors.not_a_supervisor(action)
 
 
-def approve(store, interview_id: str, *, role: str | None) -> None:
+def approve(store, interview_id: str) -> None:
     """completed → approved."""
-    _require_supervisor(role, "approve an interview")
+    _require_supervisor(store, "approve an interview")
     _decide(store, interview_id, ("completed",), "approved", "approved")
 
 
-def send_back(store, interview_id: str, reason: str, *, role: str | None) -> Comment:
+def send_back(store, interview_id: str, reason: str) -> Comment:
     """completed → rejected, with the reason as a comment on the whole interview; the fieldworker
     sees it when the review package is merged on their laptop."""
-    _require_supervisor(role, "send an interview back")
+    _require_supervisor(store, "send an interview back")
     if not reason.strip():
         raise errors.reason_required()
     with store.transaction():
         _decide(store, interview_id, ("completed",), "rejected", "sent back")
-        return _comment(store, interview_id, None, reason.strip(), None, role or "")
+        return _comment(store, interview_id, None, reason.strip(), None, SUPERVISOR)
 
 
-def reopen(store, interview_id: str, *, role: str | None) -> None:
+def reopen(store, interview_id: str) -> None:
     """approved → completed: back in the review queue, and the reopening is in the audit log."""
-    _require_supervisor(role, "reopen an approved interview")
+    _require_supervisor(store, "reopen an approved interview")
     _decide(store, interview_id, ("approved",), "completed", "reopened")
 
 
-def add_comment(
-    store, interview_id: str, question: str | None, text: str, *, role: str | None, parent_id: str | None = None
-) -> Comment:
+def add_comment(store, interview_id: str, question: str | None, text: str, *, parent_id: str | None = None) -> Comment:
     """A comment on a question (None: on the whole interview), or a reply to a comment.
 
     A supervisor comments on a finalised interview not yet sent back; anyone else only replies,
@@ -83,7 +88,8 @@ def add_comment(
         if parent is None:
             raise errors.unknown_comment(parent_id, interview_id)
         parent_id, question = parent.parent_id or parent.id, parent.question
-    if is_supervisor(role):
+    supervisor = not store.read_only and is_supervisor(store)
+    if supervisor:
         # never on what the fieldworker may still change (a draft, or a revision under way): their
         # next version would not continue this one, and the merge would see a conflict
         if interview.status not in REVIEWABLE:
@@ -93,31 +99,38 @@ def add_comment(
             if sent:
                 raise errors.already_sent_back(interview_id, sent)
     elif parent_id is None:
-        raise errors.reply_only(role)
+        raise errors.reply_only()
     elif interview.status not in EDITABLE_STATUSES:
         raise errors.reply_needs_editable(interview_id, interview.status)
     with store.transaction():
-        return _comment(store, interview_id, question, text, parent_id, role or "")
+        return _comment(store, interview_id, question, text, parent_id, SUPERVISOR if supervisor else FIELDWORKER)
 
 
 def _decide(store, interview_id: str, allowed: tuple[str, ...], status: str, verb: str) -> None:
     current = store.interview(interview_id)
     if current.status not in allowed:
         raise errors.wrong_status_for(verb, interview_id, current.status, allowed)
-    if not store.writes.change_status(interview_id, current.status, status, REVIEW_FIELD, store.now()):
-        # changed meanwhile by another connection (a merge): decide again on what it is now
-        now_status = store.interview(interview_id).status
-        raise errors.wrong_status_for(verb, interview_id, now_status, allowed)
+    at = store.now()
+    with store.transaction():
+        if not store.writes.change_status(interview_id, current.status, status, REVIEW_FIELD, at):
+            # changed meanwhile by another connection (a merge): decide again on what it is now
+            now_status = store.interview(interview_id).status
+            raise errors.wrong_status_for(verb, interview_id, now_status, allowed)
+        sign_row(store, interview_id, [at, store.user, store.device_id, None, REVIEW_FIELD, current.status, status])
 
 
 def _comment(store, interview_id: str, question: str | None, text: str, parent_id: str | None, role: str) -> Comment:
     comment = Comment(
         str(uuid.uuid4()), interview_id, question, parent_id, store.user, role, store.device_id, store.now(), text
     )
-    store.write_audit(
-        interview_id, question, COMMENT_FIELD, None, audit_value(comment.id, parent_id, role, text), comment.at
-    )
-    insert_comments(store.conn, interview_id, [comment.row()])
+    value = audit_value(comment.id, parent_id, role, text)
+    with store.transaction():
+        store.write_audit(interview_id, question, COMMENT_FIELD, None, value, comment.at)
+        if role == SUPERVISOR:
+            sign_row(
+                store, interview_id, [comment.at, store.user, store.device_id, question, COMMENT_FIELD, None, value]
+            )
+        insert_comments(store.conn, interview_id, [comment.row()])
     return comment
 
 

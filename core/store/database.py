@@ -33,6 +33,7 @@ from yingzao.core.store.records import (
     QuestionTime,
 )
 from yingzao.core.store.snapshot import read_snapshot
+from yingzao.core.store.trust import TrustRecords
 from yingzao.core.store.values import ValueProblem, to_stored
 from yingzao.core.timestamps import utc_now
 
@@ -61,6 +62,7 @@ class Store:
         self._interview_cache: dict[str, tuple[str, str]] = {}
         self.writes = InterviewWrites(self)  # the interview aggregate's bulk write paths (merge, conflicts, review)
         self.coding = CodingRecords(self)  # the researcher's codes, codings, memos (core/store/codings.py)
+        self.trust = TrustRecords(self)  # devices, held packages, review signatures (core/store/trust.py)
         self._savepoints = itertools.count(1)
         self._snapshots = 0  # read snapshots this store opened and has not ended (see snapshot())
         self._claim: str | None = None
@@ -296,6 +298,11 @@ class Store:
         protocol = Protocol.from_dict(json.loads(row[0]))
         self._protocols[sha256] = protocol
         return protocol
+
+    def protocol_workbook(self, sha256: str) -> bytes | None:
+        """The exact workbook a protocol version was parsed from (None: kept without one)."""
+        row = self.conn.execute("SELECT workbook FROM protocols WHERE sha256 = ?", (sha256,)).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
 
     def protocol_versions(self) -> list[dict]:
         cursor = self.conn.execute(

@@ -375,6 +375,40 @@ MIGRATIONS: list[list[str]] = [
             device_id TEXT NOT NULL
         ) WITHOUT ROWID""",
     ],
+    # 8: who may do what (core/security/): the devices a project database has seen sign packages, with
+    # the researcher's decision on each; packages held until their device is accepted (their verified
+    # content, decrypted: they are kept only in the master that holds the project key); and the
+    # signatures of supervisors' review decisions and comments, one per audit row, which travel with
+    # the interviews so that every database can check them (core/review/signatures.py).
+    [
+        """CREATE TABLE IF NOT EXISTS devices (
+            device_id TEXT PRIMARY KEY,
+            signing_key TEXT NOT NULL,          -- base64 Ed25519 public key: the device's identity
+            recipient TEXT NOT NULL,            -- age X25519 recipient: review packages are encrypted to it
+            fingerprint TEXT NOT NULL,
+            fieldworker TEXT NOT NULL DEFAULT '',
+            device_label TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'refused')),
+            first_seen TEXT NOT NULL,
+            decided_at TEXT,
+            decided_by TEXT
+        ) WITHOUT ROWID""",
+        """CREATE TABLE IF NOT EXISTS held_packages (
+            package_id TEXT PRIMARY KEY,        -- SHA-256 of the package's manifest
+            device_id TEXT NOT NULL REFERENCES devices(device_id),
+            file_name TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            content BLOB NOT NULL               -- the package as its device signed it, decrypted
+        )""",
+        "CREATE INDEX IF NOT EXISTS held_packages_device ON held_packages(device_id)",
+        """CREATE TABLE IF NOT EXISTS review_signatures (
+            row_sha256 TEXT PRIMARY KEY,        -- SHA-256 of the canonical audit row it signs
+            interview_id TEXT NOT NULL,
+            signer TEXT NOT NULL,               -- base64 Ed25519 public key of a supervisor
+            signature TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        "CREATE INDEX IF NOT EXISTS review_signatures_interview ON review_signatures(interview_id)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)
