@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from yingzao.core.exchange import receiving
 from yingzao.core.exchange.package import pack_session
 from yingzao.core.security import membership
 from yingzao.core.store.database import Store
@@ -90,6 +91,12 @@ def make_project(store: Store, **options) -> bytes:
 
 def join(store: Store, project_file: bytes) -> None:
     membership.join_project(store, project_file, "study.yzproject")
+
+
+def package_zip(store: Store, path: Path) -> bytes:
+    """A sealed package's zip, opened as `store` opens it (its keys, the project's if unlocked)."""
+    received = receiving.receive(store, path, allow_unsigned=True)
+    return received.content if received.content is not None else path.read_bytes()
 
 
 def canonical_dump(store: Store) -> dict:

@@ -208,9 +208,7 @@ class InterviewComments(QObject):
     def post(self, question: str | None, text: str, parent_id: str | None) -> bool:
         store = self.session.store
         try:
-            review.add_comment(
-                store, self.session.id, question, text, role=store.get_setting("user_role"), parent_id=parent_id
-            )
+            review.add_comment(store, self.session.id, question, text, parent_id=parent_id)
         except YingzaoError as error:
             self.failed.emit(error.message)
             return False

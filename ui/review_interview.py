@@ -33,7 +33,7 @@ from yingzao.ui import (
     question_widget,  # noqa: F401 - the marker words (q.marker.*)
 )
 from yingzao.ui.comment_thread import CommentThread
-from yingzao.ui.i18n import Translator, add_strings, role_label
+from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time
 from yingzao.ui.page_bar import page_layout
 from yingzao.ui.review_model import duration_text, flag_word, status_word
@@ -80,8 +80,11 @@ add_strings(
             "Sent back: in the queue, use “Send to fieldworker…” to pack it for the fieldworker.",
         ),
         "rv.not_supervisor": (
-            "只有督导可以批注、通过或退回（您的角色：{role}）。可在“文件 → 我的身份…”中更改。",
-            "Only a supervisor can comment, approve or send back (your role: {role}). Change it in File → My identity…",
+            "只有持有项目督导密钥的人可以批注、通过或退回；这个数据库没有督导密钥（角色只是标签）。"
+            "督导请用“文件 → 项目 → 导出我的公钥…”请研究者把你加入督导名单。",
+            "Only a holder of a supervisor key of the project can comment, approve or send back; this database "
+            "holds none (a role is only a label). Supervisors: File → Project → Export my public key…, and ask "
+            "the researcher to list you.",
         ),
         "rv.general": ("一般问题", "General"),
     }
@@ -141,7 +144,6 @@ class ReviewInterviewView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.store, self.interview_id, self.tr, self.community_name = store, interview_id, tr, community_name
-        self.role = store.get_setting("user_role")
         self.session = ReviewSession(store, interview_id)
         self.protocol = self.session.protocol
         self.numbers = question_numbers(self.protocol)
@@ -273,7 +275,7 @@ class ReviewInterviewView(QWidget):
         # with the fieldworker; once the revision is back (completed) a new round of review begins
         sent = self.interview.status == "rejected" and self.sent_at
         return (
-            review.is_supervisor(self.role)
+            review.is_supervisor(self.store)
             and self.interview.status in review.REVIEWABLE
             and not sent
             and not self.store.read_only
@@ -292,7 +294,7 @@ class ReviewInterviewView(QWidget):
         self.approve_button.setText(tr("rv.approve"))
         self.reject_button.setText(tr("rv.reject"))
         self.reopen_button.setText(tr("rv.reopen"))
-        supervisor = review.is_supervisor(self.role) and not self.store.read_only
+        supervisor = review.is_supervisor(self.store) and not self.store.read_only
         self.approve_button.setVisible(supervisor and interview.status == "completed")
         self.reject_button.setVisible(supervisor and interview.status == "completed")
         self.reopen_button.setVisible(supervisor and interview.status == "approved")
@@ -329,7 +331,7 @@ class ReviewInterviewView(QWidget):
         if self.store.read_only:
             notice = ""  # the main window's banner says the database is read-only
         elif not supervisor:
-            notice = tr("rv.not_supervisor", role=role_label(tr, self.role) or "—")
+            notice = tr("rv.not_supervisor")
         elif interview.status == "rejected":
             notice = tr("rv.sent", at=local_time(self.sent_at)) if self.sent_at else tr("rv.to_send")
         if self.session.expression_errors:
@@ -428,20 +430,16 @@ class ReviewInterviewView(QWidget):
     # -- actions ---------------------------------------------------------------------------------
 
     def approve(self) -> bool:
-        return self._act(lambda: review.approve(self.store, self.interview_id, role=self.role))
+        return self._act(lambda: review.approve(self.store, self.interview_id))
 
     def send_back(self, reason: str) -> bool:
-        return self._act(lambda: review.send_back(self.store, self.interview_id, reason, role=self.role))
+        return self._act(lambda: review.send_back(self.store, self.interview_id, reason))
 
     def reopen(self) -> bool:
-        return self._act(lambda: review.reopen(self.store, self.interview_id, role=self.role))
+        return self._act(lambda: review.reopen(self.store, self.interview_id))
 
     def comment(self, question: str | None, text: str, parent_id: str | None = None) -> bool:
-        done = self._act(
-            lambda: review.add_comment(
-                self.store, self.interview_id, question, text, role=self.role, parent_id=parent_id
-            )
-        )
+        done = self._act(lambda: review.add_comment(self.store, self.interview_id, question, text, parent_id=parent_id))
         if done:
             (self.whole if question is None else self.threads[question]).clear_input()
         return done

@@ -35,7 +35,7 @@ from yingzao.core.store.database import Store
 from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
 from yingzao.ui.home_widgets import CheckFilter
-from yingzao.ui.i18n import Translator, add_strings, role_label
+from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.review_model import COL, ReviewQueueModel, flag_word, status_word
 
 add_strings(
@@ -73,9 +73,9 @@ add_strings(
         ),
         "review.no_match": ("没有符合筛选条件的访谈。", "No interview matches the filters."),
         "review.not_supervisor": (
-            "您的角色是“{role}”：可以查看队列和进度，但只有督导可以批注、通过或退回（“文件 → 我的身份…”）。",
-            "Your role is “{role}”: you can look at the queue and the progress, "
-            "but only a supervisor can comment, approve or send back (File → My identity…).",
+            "您可以查看队列和进度；只有持有项目督导密钥的人可以批注、通过或退回（“文件 → 项目”）。",
+            "You can look at the queue and the progress; only a holder of a supervisor key of the project can "
+            "comment, approve or send back (File → Project).",
         ),
         "review.hint": ("双击或回车审核所选访谈", "Double-click or Enter to review an interview"),
     }
@@ -112,7 +112,6 @@ class ReviewView(QWidget):
     def __init__(self, store: Store, library: Library, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.library, self.tr = store, library, tr
-        self.role = store.get_setting("user_role")
         self.flag_job: Job | None = None
         self.interview_page = None
         self.dashboard = None
@@ -226,11 +225,10 @@ class ReviewView(QWidget):
 
     def _apply_role(self) -> None:
         """Review actions are for supervisors (the role may have changed in My identity…)."""
-        self.role = self.store.get_setting("user_role")
-        supervisor = review.is_supervisor(self.role)
+        supervisor = review.is_supervisor(self.store)
         self.send_button.setVisible(supervisor and not self.store.read_only)  # sending records what was sent
         self.notice.setVisible(not supervisor)
-        self.notice.setText(self.tr("review.not_supervisor", role=role_label(self.tr, self.role) or "—"))
+        self.notice.setText(self.tr("review.not_supervisor"))
 
     # -- the queue -------------------------------------------------------------------------------
 

@@ -186,7 +186,7 @@ def merge_package(
             _hold(store, package, received, name)
             return PackageReport(name, _storable(str(path)), HELD, **about)
         line = PackageReport(name, _storable(str(path)), MERGED, **about)
-        if not received.sealed:
+        if not received.sealed and membership.project(store) is not None:  # taken as the user allowed
             line.notes.append(UNSIGNED_NOTE)
         _merge(store, package, protocols, line, cancelled, signatures_kept)
         return line

@@ -120,7 +120,6 @@ def summary_lines(report: MergeReport) -> list[str]:
 _PACKAGE_COLUMNS = (
     ("文件 file", lambda p: p.file_name),
     ("结果 status", lambda p: p.status),
-    ("签名 signed by", lambda p: p.signed_by or "—"),
     ("新增 added", lambda p: p.added),
     ("更新 updated", lambda p: p.updated),
     ("重复 duplicates", lambda p: p.duplicates),
@@ -132,6 +131,7 @@ _PACKAGE_COLUMNS = (
     ("导出时间 created", lambda p: _local(p.created_at)),  # real date-times, in this computer's zone
     ("合并时间 merged", lambda p: _local(p.merged_at)),
     ("备注 notes", lambda p: "; ".join(str(_NOTES.get(n, n)) for n in p.notes)),
+    ("签名设备 signed by", lambda p: p.signed_by or "—"),
     ("数据包 package id", lambda p: p.package_id),
 )
 

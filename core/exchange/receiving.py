@@ -42,11 +42,13 @@ def receive(store, path: Path, *, project_keys: KeyPair | None = None, allow_uns
     try:
         size = path.stat().st_size
         if size > MAX_TOTAL_BYTES:
-            raise errors.package_too_large(path, f"{size >> 20} MB", f"{MAX_TOTAL_BYTES >> 20} MB")
+            found, limit = f"{size >> 20} MB", f"{MAX_TOTAL_BYTES >> 20} MB"  # the same in either language
+            raise errors.package_too_large(path, found, limit)
         data = path.read_bytes()
     except OSError as error:
         raise errors.package_unreadable(path, error) from error
     identities = [membership.device_keys(store).identity]
+    project_keys = project_keys or membership.unlocked(store)
     if project_keys is not None:
         identities.append(project_keys.identity)
     try:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+import weakref
 from functools import lru_cache
 from typing import Any
 
 from yingzao.core import errors
 from yingzao.core.coding.codebook import research_codebook
+from yingzao.core.errors import Text
 from yingzao.core.forms.codebook import codebook_csv
 from yingzao.core.forms.loader import load_protocol_bytes
 from yingzao.core.security import keys as keylib
@@ -28,6 +30,10 @@ PROJECT_FILE = "project_file"
 PROJECT_SECRETS = "project_secrets"
 KEY_CARD = "yingzao-key-card"
 KEYS_FILE = "yingzao-project-keys"
+
+# The project's keys once opened with the passphrase, for as long as the store is open: the
+# researcher types it once per session, as with an SSH agent, not once per merge. Never on disk.
+_UNLOCKED: weakref.WeakKeyDictionary[Any, KeyPair] = weakref.WeakKeyDictionary()
 
 
 def device_keys(store) -> KeyPair:
@@ -103,6 +109,7 @@ def create_project(store, name: str, passphrase: str, *, encrypt_databases: bool
     with store.transaction():
         store.set_setting(PROJECT_FILE, data.decode("utf-8"))
         store.set_setting(PROJECT_SECRETS, json.dumps({"project_id": made.project_id, "wrapped": wrapped}))
+    _UNLOCKED[store] = project_keys  # who just chose the passphrase need not type it again
     return data
 
 
@@ -143,7 +150,17 @@ def unlock(store, passphrase: str) -> KeyPair:
     joined = project(store)
     if joined is None or pair.public != joined.keys:
         raise errors.project_keys_damaged(store.path)
+    _UNLOCKED[store] = pair
     return pair
+
+
+def unlocked(store) -> KeyPair | None:
+    """The project's keys if they were opened in this session (see `unlock`)."""
+    return _UNLOCKED.get(store)
+
+
+def lock(store) -> None:
+    _UNLOCKED.pop(store, None)
 
 
 def export_keys(store) -> bytes:
@@ -186,7 +203,7 @@ def join_project(store, data: bytes, source) -> Project:
     try:
         offered = read_file(data)
     except ProjectFileError as error:
-        raise errors.bad_project_file(source, str(error)) from None
+        raise errors.bad_project_file(source, error.why) from None
     current = project(store)
     if current is not None:
         if offered.project_id != current.project_id or offered.keys != current.keys:
@@ -201,9 +218,15 @@ def join_project(store, data: bytes, source) -> Project:
         try:
             protocol = load_protocol_bytes(workbook, entry.get("source_name") or f"{entry['form_id']}.xlsx")
         except errors.FormError as error:
-            raise errors.bad_project_file(source, f"protocol {entry['form_id']}: {error}") from None
+            why = Text(
+                f"提纲 {entry['form_id']} 无法载入：{error}", f"protocol {entry['form_id']} does not load: {error}"
+            )
+            raise errors.bad_project_file(source, why) from None
         if protocol.sha256 != entry["sha256"]:
-            raise errors.bad_project_file(source, f"protocol {entry['form_id']} does not match its hash")
+            why = Text(
+                f"提纲 {entry['form_id']} 与其哈希值不符", f"protocol {entry['form_id']} does not match its hash"
+            )
+            raise errors.bad_project_file(source, why)
         protocols.append((protocol, workbook))
     device_keys(store)
     with store.transaction():

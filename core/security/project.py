@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from yingzao.core.errors import Text
 from yingzao.core.exchange.json_limits import json_depth_exceeds, storable
 from yingzao.core.security.keys import BadKey, KeyPair, PublicKeys, canonical
 
@@ -26,7 +27,14 @@ _CONTEXT = b"yingzao-project\0"
 
 
 class ProjectFileError(Exception):
-    """Why a project file cannot be used, in English for the log; errors.py says it to the user."""
+    """Why a project file cannot be used, in both languages (`why`); errors.py says it to the user."""
+
+    def __init__(self, why: Text) -> None:
+        super().__init__(why.en)
+        self.why = why
+
+
+_NOT_A_PROJECT_FILE = Text("它不是项目文件", "it is not a project file")
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class Project:
 def signed_file(project: Project, project_keys: KeyPair) -> bytes:
     """The `.yzproject` bytes: the body and the project key's signature over it."""
     if project_keys.public != project.keys:
-        raise ProjectFileError("these are not the project's keys")
+        raise ProjectFileError(Text("这些不是项目的密钥", "these are not the project's keys"))
     body = canonical(project.body()).decode("utf-8")
     signature = project_keys.sign(_CONTEXT + body.encode("utf-8"))
     return json.dumps({"format": FORMAT, "body": body, "signature": signature}, ensure_ascii=False).encode("utf-8")
@@ -91,27 +99,29 @@ def signed_file(project: Project, project_keys: KeyPair) -> bytes:
 def read_file(data: bytes) -> Project:
     """A project file checked whole: its shape, every key, and its own signature."""
     if len(data) > MAX_BYTES:
-        raise ProjectFileError("it is larger than any project file")
+        raise ProjectFileError(Text("它比任何项目文件都大", "it is larger than any project file"))
     if json_depth_exceeds(data, 16):
-        raise ProjectFileError("it is not a project file")
+        raise ProjectFileError(_NOT_A_PROJECT_FILE)
     try:
         outer = json.loads(data)
         if not isinstance(outer, dict) or outer.get("format") != FORMAT:
-            raise ProjectFileError("it is not a project file")
+            raise ProjectFileError(_NOT_A_PROJECT_FILE)
         body_text, signature = outer["body"], outer["signature"]
         if not isinstance(body_text, str) or not isinstance(signature, str):
-            raise ProjectFileError("it is not a project file")
+            raise ProjectFileError(_NOT_A_PROJECT_FILE)
         body = json.loads(body_text)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise ProjectFileError("it is not a project file") from None
+        raise ProjectFileError(_NOT_A_PROJECT_FILE) from None
     if not isinstance(body, dict) or not storable(body):
-        raise ProjectFileError("it is not a project file")
+        raise ProjectFileError(_NOT_A_PROJECT_FILE)
     try:
         project = _project(body)
     except (KeyError, TypeError, ValueError, BadKey) as error:
-        raise ProjectFileError(f"it is incomplete ({error})") from None
+        raise ProjectFileError(Text(f"它不完整（{error}）", f"it is incomplete ({error})")) from None
     if not project.keys.verify(_CONTEXT + body_text.encode("utf-8"), signature):
-        raise ProjectFileError("signature does not match: altered after it was made")
+        raise ProjectFileError(
+            Text("签名不符：它在生成后被改动过", "signature does not match: altered after it was made")
+        )
     return project
 
 

