@@ -196,6 +196,60 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--into", type=Path, required=True, metavar="MASTER.db", help="the researcher's master database")
     merge.add_argument("files", nargs="+", type=Path, metavar="FILE", help="session packages (.yzpack)")
     merge.add_argument("--report", type=Path, metavar="REPORT.xlsx", help="also save the report as an Excel workbook")
+    merge.add_argument(
+        "--allow-unsigned",
+        action="store_true",
+        help="in a database of a project, also merge unsigned packages (older formats); the report says which",
+    )
+    _project_passphrase_option(merge)
+    project = commands.add_parser(
+        "project",
+        help="make, join and inspect the study's project: its keys, supervisors and protocols (docs/security.md)",
+    )
+    steps = project.add_subparsers(dest="project_command", required=True, metavar="STEP")
+    init = steps.add_parser("init", help="make a project on the researcher's database and write its .yzproject file")
+    init.add_argument("--name", required=True, help="the project's name")
+    init.add_argument("--out", type=Path, required=True, metavar="FILE.yzproject", help="the project file to hand out")
+    init.add_argument("--keys-out", type=Path, metavar="FILE.yzkeys", help="also write a backup of the project keys")
+    init.add_argument(
+        "--encrypt-databases", action="store_true", help="laptops of the project must encrypt their databases"
+    )
+    joined = steps.add_parser("join", help="join the project of a .yzproject file (or take its newer revision)")
+    joined.add_argument("file", type=Path, metavar="FILE.yzproject")
+    steps.add_parser("show", help="the project, this device's fingerprint and the supervisors")
+    card = steps.add_parser("key-card", help="write this database's public keys for the researcher (.yzkey)")
+    card.add_argument("--out", type=Path, required=True, metavar="FILE.yzkey")
+    card.add_argument("--name", help="the name the researcher sees (default: this database's user)")
+    added = steps.add_parser("add-supervisor", help="list the holder of a key card as a supervisor (new .yzproject)")
+    added.add_argument("card", type=Path, metavar="CARD.yzkey")
+    added.add_argument("--out", type=Path, required=True, metavar="FILE.yzproject")
+    removed = steps.add_parser("remove-supervisor", help="take a supervisor off the list (new .yzproject)")
+    removed.add_argument("fingerprint", metavar="FINGERPRINT")
+    removed.add_argument("--out", type=Path, required=True, metavar="FILE.yzproject")
+    exported = steps.add_parser("export-keys", help="write the project keys, still under the passphrase (.yzkeys)")
+    exported.add_argument("--out", type=Path, required=True, metavar="FILE.yzkeys")
+    imported_keys = steps.add_parser("import-keys", help="take the project keys from a .yzkeys file")
+    imported_keys.add_argument("file", type=Path, metavar="FILE.yzkeys")
+    for step in (init, joined, card, added, removed, exported, imported_keys, steps.choices["show"]):
+        step.add_argument("--db", dest="project_db", type=Path, metavar="PATH", help="the database (default: --db)")
+    for step in (init, added, removed, imported_keys):
+        _project_passphrase_option(step)
+    devices = commands.add_parser(
+        "devices",
+        help="the laptops that sent signed packages: list them, accept one (its held packages merge), refuse one",
+    )
+    device_steps = devices.add_subparsers(dest="devices_command", required=True, metavar="STEP")
+    listed = device_steps.add_parser("list", help="every device, its state, fieldworker and fingerprint")
+    accepted = device_steps.add_parser(
+        "accept", help="accept a device after comparing its fingerprint; merge its held packages"
+    )
+    accepted.add_argument("fingerprint", metavar="FINGERPRINT")
+    refused = device_steps.add_parser("refuse", help="refuse a device: its held packages are dropped")
+    refused.add_argument("fingerprint", metavar="FINGERPRINT")
+    for step in (listed, accepted, refused):
+        step.add_argument(
+            "--db", dest="devices_db", type=Path, metavar="PATH", help="the master database (default: --db)"
+        )
     backup = commands.add_parser(
         "backup",
         help="copy a database safely, its latest saves included (a copy of the .db file alone misses them)",
@@ -213,6 +267,179 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, required=True, metavar="FILE.db", help="the copy to write (replaced if it exists)"
     )
     return parser
+
+
+def _project_passphrase_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the project passphrase from the first line of FILE (else YINGZAO_PROJECT_PASSPHRASE, else asked)",
+    )
+
+
+def _project_passphrase(args: argparse.Namespace) -> str:
+    """The project passphrase: from a file, the environment, or typed at the terminal."""
+    import getpass
+    import os
+
+    from yingzao.core import errors
+
+    given = getattr(args, "project_passphrase_file", None)
+    if given is not None:
+        try:
+            lines = given.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise errors.cannot_read_passphrase(given, error) from error
+        return lines[0] if lines else ""
+    if os.environ.get("YINGZAO_PROJECT_PASSPHRASE"):
+        return os.environ["YINGZAO_PROJECT_PASSPHRASE"]
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(str(errors.Text("项目口令：", "Project passphrase: ")))
+    raise errors.project_passphrase_needed()
+
+
+def _project(args: argparse.Namespace) -> int:
+    from yingzao.core import errors, paths
+    from yingzao.core.durable import write_durably
+    from yingzao.core.errors import Text, YingzaoError
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.security import describe, membership
+    from yingzao.core.store.database import Store
+
+    db = args.project_db or args.db or paths.default_database()
+    step = args.project_command
+    try:
+        with Store(db, read_only=step == "show") as store:
+            if step == "init":
+                load_library(store)  # the study's protocols, as the app loads them: the project carries them
+                data = membership.create_project(
+                    store, args.name, _project_passphrase(args), encrypt_databases=args.encrypt_databases
+                )
+                _write(write_durably, args.out, data)
+                if args.keys_out:
+                    _write(write_durably, args.keys_out, membership.export_keys(store))
+                made = membership.project(store)
+                assert made is not None
+                print(
+                    Text(
+                        f"{args.out}：项目“{made.name}”，指纹 {made.fingerprint}。把它交给每台访员电脑"
+                        "（python main.py project join FILE）；请妥善保管口令和项目密钥备份。",
+                        f"{args.out}: project “{made.name}”, fingerprint {made.fingerprint}. Give it to every laptop "
+                        "(python main.py project join FILE); keep the passphrase and the keys backup safe.",
+                    )
+                )
+            elif step == "join":
+                try:
+                    data = args.file.read_bytes()
+                except OSError as error:
+                    raise errors.cannot_read_project_file(args.file, error) from error
+                taken = membership.join_project(store, data, args.file)
+                mine = membership.device_keys(store).public.fingerprint
+                print(
+                    Text(
+                        f"已加入项目“{taken.name}”（指纹 {taken.fingerprint}，第 {taken.revision} 版）。"
+                        f"本机指纹：{mine} —— 请把它念给研究者核对。",
+                        f"Joined the project “{taken.name}” (fingerprint {taken.fingerprint}, revision "
+                        f"{taken.revision}). This device's fingerprint: {mine} — read it to the researcher.",
+                    )
+                )
+            elif step == "show":
+                for line in describe.project_lines(store):
+                    print(line)
+            elif step == "key-card":
+                _write(write_durably, args.out, membership.key_card(store, args.name))
+                print(
+                    Text(
+                        f"{args.out}：本机公钥卡片，交给研究者。",
+                        f"{args.out}: this device's key card, for the researcher.",
+                    )
+                )
+            elif step == "add-supervisor":
+                try:
+                    card = args.card.read_bytes()
+                except OSError as error:
+                    raise errors.cannot_read_project_file(args.card, error) from error
+                name, public = membership.read_key_card(card, args.card)
+                _write(
+                    write_durably, args.out, membership.add_supervisor(store, _project_passphrase(args), name, public)
+                )
+                print(
+                    Text(
+                        f"{args.out}：已把 {name}（指纹 {public.fingerprint}）列为督导；把新项目文件交给各台电脑。",
+                        f"{args.out}: {name} (fingerprint {public.fingerprint}) is now a supervisor; give the new "
+                        "project file to every computer.",
+                    )
+                )
+            elif step == "remove-supervisor":
+                data = membership.remove_supervisor(store, _project_passphrase(args), args.fingerprint.strip().upper())
+                _write(write_durably, args.out, data)
+                print(
+                    Text(
+                        f"{args.out}：新的项目文件，交给各台电脑。",
+                        f"{args.out}: the new project file, for every computer.",
+                    )
+                )
+            elif step == "export-keys":
+                _write(write_durably, args.out, membership.export_keys(store))
+                print(
+                    Text(
+                        f"{args.out}：项目密钥（仍由口令保护）。",
+                        f"{args.out}: the project keys (still under the passphrase).",
+                    )
+                )
+            elif step == "import-keys":
+                try:
+                    data = args.file.read_bytes()
+                except OSError as error:
+                    raise errors.cannot_read_project_file(args.file, error) from error
+                membership.import_keys(store, data, _project_passphrase(args), args.file)
+                print(Text("已导入项目密钥。", "The project keys were imported."))
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    return 0
+
+
+def _write(write_durably, path: Path, data: bytes) -> None:
+    from yingzao.core import errors
+
+    try:
+        write_durably(path, data)
+    except OSError as error:
+        raise errors.cannot_write(path, error) from error
+
+
+def _devices(args: argparse.Namespace) -> int:
+    from yingzao.core import errors, paths
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.exchange.merge import accept_device, refuse_device
+    from yingzao.core.exchange.merge_report import summary_lines
+    from yingzao.core.security import describe
+    from yingzao.core.store.database import Store
+
+    db = args.devices_db or args.db or paths.default_database()
+    try:
+        with Store(db, read_only=args.devices_command == "list") as store:
+            if args.devices_command == "list":
+                for line in describe.device_lines(store):
+                    print(line)
+                return 0
+            device = describe.device_by_fingerprint(store, args.fingerprint)
+            if device is None:
+                raise errors.unknown_device(args.fingerprint)
+            if args.devices_command == "refuse":
+                refuse_device(store, device.device_id)
+                print(errors.Text(f"已拒绝设备 {device.fingerprint}。", f"Device {device.fingerprint} refused."))
+                return 0
+            report = accept_device(store, device.device_id)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    print(errors.Text(f"已接受设备 {device.fingerprint}。", f"Device {device.fingerprint} accepted."))
+    for line in summary_lines(report) if report.packages else []:
+        print(line)
+    return 1 if report.any_refused else 0
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -454,7 +681,24 @@ def _pack(args: argparse.Namespace) -> int:
             f"{summary.audit} audit entries, {summary.protocols} protocol version(s)",
         )
     )
+    print(_sealed_words(summary.sealed))
     return 0
+
+
+def _sealed_words(sealed: bool):
+    from yingzao.core.errors import Text
+
+    if sealed:
+        return Text(
+            "已用本机密钥签名，并为项目加密：只有持有项目密钥的数据库能打开它。",
+            "Signed with this device's key and encrypted for the project: only a database holding the project's "
+            "keys opens it.",
+        )
+    return Text(
+        "注意：这个数据库不属于任何项目，数据包既未签名也未加密（python main.py project join FILE）。",
+        "Note: this database belongs to no project, so the package is neither signed nor encrypted (python main.py "
+        "project join FILE).",
+    )
 
 
 def _pack_review(db: Path, args: argparse.Namespace) -> int:
@@ -504,6 +748,7 @@ def _pack_review(db: Path, args: argparse.Namespace) -> int:
             "Merge sessions (python main.py merge --into LAPTOP.db FILE)",
         )
     )
+    print(_sealed_words(summary.sealed))
     return 0
 
 
@@ -520,7 +765,12 @@ def _merge(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 2
     with store:
-        report = merge_packages(store, args.files)
+        try:
+            keys = _keys_for(store, args.files, args)
+        except YingzaoError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+        report = merge_packages(store, args.files, project_keys=keys, allow_unsigned=args.allow_unsigned)
     for line in summary_lines(report):
         print(line)
     if args.report:
@@ -531,6 +781,27 @@ def _merge(args: argparse.Namespace) -> int:
             return 1
         print(Text(f"报告已保存到 {args.report}", f"report saved to {args.report}"))
     return 1 if report.any_refused else 0
+
+
+def _keys_for(store, files: list[Path], args: argparse.Namespace):
+    """The project keys, asked for only when a sealed package needs them and this database has them."""
+    from yingzao.core.errors import YingzaoError
+    from yingzao.core.exchange.unpack import read_head
+    from yingzao.core.security import membership
+    from yingzao.core.security.envelope import is_sealed
+
+    if not membership.holds_project_keys(store):
+        return None
+
+    def sealed(path: Path) -> bool:
+        try:
+            return is_sealed(read_head(path))
+        except YingzaoError:
+            return False  # the merge says what is wrong with it
+
+    if not any(sealed(path) for path in files):
+        return None
+    return membership.unlock(store, _project_passphrase(args))
 
 
 def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
@@ -583,6 +854,10 @@ def main(argv: list[str] | None = None) -> int:
         return _backup(args)
     if args.command == "codebook":
         return _codebook(args)
+    if args.command == "project":
+        return _project(args)
+    if args.command == "devices":
+        return _devices(args)
     from yingzao.ui.app import run
 
     return run(args.db, lang=args.lang)

@@ -1893,3 +1893,38 @@ def unknown_device(fingerprint: str) -> SecurityError:
         ),
         code="unknown_device",
     )
+
+
+def cannot_read_passphrase(path: Path, error: OSError) -> SecurityError:
+    return SecurityError(
+        Text(
+            f"无法读取口令文件 {path}：{error.strerror or error}。",
+            f"Cannot read the passphrase file {path}: {error.strerror or error}.",
+        ),
+        hint=Text("请检查文件是否存在、是否有读取权限。", "Check that the file exists and can be read."),
+        code="cannot_read_passphrase",
+    )
+
+
+def project_passphrase_needed() -> SecurityError:
+    return SecurityError(
+        Text("需要项目口令。", "The project passphrase is needed."),
+        hint=Text(
+            "请用 --project-passphrase-file 文件（第一行）或环境变量 YINGZAO_PROJECT_PASSPHRASE 提供，或在终端中运行以便输入。"
+            + _NOTHING_CHANGED.zh,
+            "Give it with --project-passphrase-file FILE (its first line) or the environment variable "
+            "YINGZAO_PROJECT_PASSPHRASE, or run the command in a terminal to type it. " + _NOTHING_CHANGED.en,
+        ),
+        code="project_passphrase_needed",
+    )
+
+
+def cannot_read_project_file(path: Path, error: OSError) -> SecurityError:
+    return SecurityError(
+        Text(f"无法读取 {path}：{error.strerror or error}。", f"Cannot read {path}: {error.strerror or error}."),
+        hint=Text(
+            "请检查文件是否存在、是否有读取权限。" + _NOTHING_CHANGED.zh,
+            "Check that the file exists and can be read. " + _NOTHING_CHANGED.en,
+        ),
+        code="cannot_read_project_file",
+    )

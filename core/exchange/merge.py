@@ -50,7 +50,7 @@ from yingzao.core.forms.protocol import Protocol
 from yingzao.core.review import signatures
 from yingzao.core.review.comments import insert_comments
 from yingzao.core.security import membership
-from yingzao.core.security.keys import KeyPair
+from yingzao.core.security.keys import KeyPair, PublicKeys
 from yingzao.core.store import trust
 
 UNSIGNED_NOTE = "unsigned"  # report notes, said in words by core/exchange/merge_report.py
@@ -282,6 +282,9 @@ def accept_device(store, device_id: str, *, progress: Progress | None = None) ->
     """The researcher accepts a device (after comparing its fingerprint with the fieldworker's
     screen): its packages held so far are merged now, in the order they arrived."""
     store.trust.decide(device_id, trust.ACCEPTED)
+    device = store.trust.device(device_id)
+    assert device is not None
+    signer = PublicKeys(device.signing_key, device.recipient)
     report = MergeReport()
     held = store.trust.held(device_id)
     for done, item in enumerate(held):
@@ -291,7 +294,7 @@ def accept_device(store, device_id: str, *, progress: Progress | None = None) ->
         if content is None:
             continue
         path = Path(item.file_name)
-        line = merge_package(store, path, received=Received(content, True, KIND_SESSION))
+        line = merge_package(store, path, received=Received(content, True, KIND_SESSION, signer))
         line.notes.append(HELD_NOTE)
         report.packages.append(line)
         if line.status in (MERGED, ALREADY_MERGED):

@@ -50,6 +50,7 @@ class PackSummary:
     answers: int
     audit: int
     protocols: int
+    sealed: bool = False  # signed by this device and encrypted to the project (core/exchange/sealing.py)
 
 
 def app_version() -> str:
@@ -165,6 +166,7 @@ def pack_session(
         counts["answers"],
         counts["audit"],
         counts["protocols"],
+        manifest["sealed"],
     )
 
 

@@ -142,4 +142,5 @@ def pack_review(
         counts["answers"],
         counts["audit"],
         counts["protocols"],
+        manifest["sealed"],
     )

@@ -99,7 +99,7 @@ def create_project(store, name: str, passphrase: str, *, encrypt_databases: bool
         keys=project_keys.public,
         created_at=now,
         updated_at=now,
-        supervisors=[Supervisor(store.user or name, mine.public)],
+        supervisors=[Supervisor(store.user or str(Text("研究者", "researcher")), mine.public)],
         protocols=_protocols(store),
         codebook=codebook_csv(research_codebook(store).codes),
         encrypt_databases=encrypt_databases,
@@ -236,10 +236,10 @@ def join_project(store, data: bytes, source) -> Project:
     return offered
 
 
-def key_card(store) -> bytes:
+def key_card(store, name: str | None = None) -> bytes:
     """This database's public keys, with its user's name, for the researcher to list as a supervisor."""
     mine = device_keys(store).public
-    card = {"format": KEY_CARD, "name": store.user, "device_id": store.device_id, **mine.to_json()}
+    card = {"format": KEY_CARD, "name": (name or store.user).strip(), "device_id": store.device_id, **mine.to_json()}
     return json.dumps({**card, "fingerprint": mine.fingerprint}, ensure_ascii=False).encode("utf-8")
 
 
