@@ -1928,3 +1928,29 @@ def cannot_read_project_file(path: Path, error: OSError) -> SecurityError:
         ),
         code="cannot_read_project_file",
     )
+
+
+def update_not_audited(path: Path | str, interview_id: str, question: str, field: str) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            f"访谈 {interview_id[:8]} 的题目 {question} 的{_ANSWER_FIELD.get(field, Text(field, field)).zh}与主数据库不同，"
+            "但数据包的审计记录里没有这次修改。",
+            f"interview {interview_id[:8]} holds a {_ANSWER_FIELD.get(field, Text(field, field)).en} for question "
+            f"{question} that differs from the master's, and its audit log records no such change.",
+        ),
+        hint=Text(
+            "营造的每次修改都会写入审计记录：这个数据包是在营造之外被改过的。不要合并它，请向访员直接索取原始数据包。"
+            + _KEEP_PACKAGE.zh,
+            "Every change Yingzao makes is audited: this package was changed outside Yingzao. Do not merge it; get "
+            "the original package from the fieldworker directly. " + _KEEP_PACKAGE.en,
+        ),
+        code="update_not_audited",
+    )
+
+
+_ANSWER_FIELD = {
+    "value": Text("回答", "answer"),
+    "marker": Text("标记（跳过/拒答/不知道）", "marker (skipped / refused / don't know)"),
+    "note": Text("访员备注", "fieldworker's note"),
+}

@@ -194,6 +194,11 @@ def merge_package(
         reason = _without_name(error, path)  # the report names the file already
     except _Cancelled:
         return PackageReport(name, _storable(str(path)), CANCELLED, **about)
+    except _Unaudited as unaudited:
+        reason = _without_name(
+            errors.update_not_audited(path, unaudited.interview_id[:80], unaudited.question[:80], unaudited.field),
+            path,
+        )
     except sqlite3.Error as error:
         # Another process may have merged this very package meanwhile (its row then exists, or our
         # snapshot went stale): that is "already merged", not a failure.
@@ -488,6 +493,9 @@ def _merge_existing(store, version: Version, now: str) -> str:
     if continues(current, version) or any(continues(other, version) for other in set_aside):
         return OLDER
     if continues(version, current):
+        unexplained = unaudited_changes(current, version)
+        if unexplained:
+            raise _Unaudited(interview_id, unexplained[0])
         _show(store, version)
         _append_audit(store, interview_id, version.audit[len(current.audit) :])
         return UPDATED
@@ -502,6 +510,42 @@ def _merge_existing(store, version: Version, now: str) -> str:
     _union_audit(store, version)
     _show(store, max((current, version), key=Version.sort_key))
     return CONFLICT
+
+
+class _Unaudited(Exception):
+    """An update whose answers differ from the master's where its own new audit rows say nothing."""
+
+    def __init__(self, interview_id: str, where: tuple[str, str]) -> None:
+        super().__init__(interview_id)
+        self.interview_id, self.question, self.field = interview_id, *where
+
+
+_ANSWER_COLUMNS = {"value": 1, "marker": 2, "note": 3}
+
+
+def unaudited_changes(current: Version, version: Version) -> list[tuple[str, str]]:
+    """(question, field) of every answer field that `version` (which continues `current`) holds
+    differently from `current` without an audit row among its new ones that ends at its value.
+    Every write path of the store audits what it changes, so such a difference was made outside it."""
+    appended: dict[tuple[str, str], object] = {}
+    for row in version.audit[len(current.audit) :]:
+        question, field_name, new = row[3], row[4], row[6]
+        if question is not None and field_name in _ANSWER_COLUMNS:
+            appended[(question, field_name)] = _typed(new)
+    before, after = current.answer_map(), version.answer_map()
+    missing: list[tuple[str, str]] = []
+    for question in sorted(before.keys() | after.keys()):
+        old_row, new_row = before.get(question), after.get(question)
+        for field_name, column in _ANSWER_COLUMNS.items():
+            old = _typed(old_row[column] if old_row else None)
+            new = _typed(new_row[column] if new_row else None)
+            if old != new and appended.get((question, field_name), old) != new:
+                missing.append((question, field_name))
+    return missing
+
+
+def _typed(value: object) -> tuple[str, object]:
+    return (type(value).__name__, value)  # 1, 1.0 and '1' are different answers
 
 
 def _state(version: Version) -> tuple:

@@ -299,3 +299,25 @@ def _reseal_with_header(sealed: bytes, keys: KeyPair, payload: bytes, project) -
 
 def test_canonical_json_is_what_signatures_cover():
     assert canonical({"b": 1, "a": "议"}) == '{"a":"议","b":1}'.encode()
+
+
+@pytest.mark.parametrize("change", ["rewrite", "empty"])
+def test_an_update_whose_answers_changed_without_audit_is_refused(study, tmp_path, change):
+    """An accepted laptop's own package, its answers changed behind the store (a tampered laptop):
+    the log continues the master's, but says nothing of the changed answers."""
+    master, laptop, keys, _file = study
+    interview_id = laptop.interview(answers=3)
+    _merge(master, [laptop.pack(tmp_path / "first.yzpack")], keys)
+    accept_device(master, laptop.store.device_id)
+    laptop.edit(interview_id, 0, "合法的修改")  # audited: the log continues
+    if change == "rewrite":
+        laptop.store.conn.execute(
+            "UPDATE answers SET value = '伪造的回答' WHERE interview_id = ? AND question = ?",
+            (interview_id, laptop.texts[1]),
+        )
+    else:
+        laptop.store.conn.execute("DELETE FROM answers WHERE interview_id = ?", (interview_id,))
+    laptop.store.conn.commit()
+    line = _merge(master, [laptop.pack(tmp_path / "second.yzpack")], keys).packages[0]
+    assert line.status == REFUSED and "审计记录里没有这次修改" in line.reason
+    assert master.answer(interview_id, laptop.texts[1]).value == "回答1"
