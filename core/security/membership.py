@@ -13,6 +13,7 @@ import base64
 import json
 import uuid
 import weakref
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -56,7 +57,10 @@ def _key_pair(text: str) -> KeyPair:
 def project(store) -> Project | None:
     """The project this database belongs to, or None."""
     text = store.get_setting(PROJECT_FILE)
-    return _parsed(text) if text else None
+    if not text:
+        return None
+    kept = _parsed(text)  # shared by every caller: each gets its own lists to change
+    return replace(kept, supervisors=list(kept.supervisors), protocols=[dict(p) for p in kept.protocols])
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ import pytest
 
 from yingzao.core import errors
 from yingzao.core.exchange.content_hash import content_sha256
+from yingzao.core.forms.library import load_library
 from yingzao.core.exchange.merge import (
     HELD,
     MERGED,
@@ -28,7 +29,7 @@ from yingzao.core.review import decisions
 from yingzao.core.security import membership
 from yingzao.core.security.envelope import MAGIC, open_sealed, seal
 from yingzao.core.security.keys import KeyPair, canonical
-from yingzao.core.security.project import ProjectFileError, read_file
+from yingzao.core.security.project import ProjectFileError, read_file, signed_file
 
 from tests.laptops import PROJECT_PASSPHRASE, join, make_project
 
@@ -321,3 +322,51 @@ def test_an_update_whose_answers_changed_without_audit_is_refused(study, tmp_pat
     line = _merge(master, [laptop.pack(tmp_path / "second.yzpack")], keys).packages[0]
     assert line.status == REFUSED and "审计记录里没有这次修改" in line.reason
     assert master.answer(interview_id, laptop.texts[1]).value == "回答1"
+
+
+# -- hostile files ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not json at all",
+        b"[" * 100_000,
+        json.dumps({"format": "yingzao-project", "body": "{}", "signature": ""}).encode(),
+        json.dumps({"format": "yingzao-project", "body": "[1, 2]", "signature": "AAAA"}).encode(),
+    ],
+)
+def test_a_broken_project_file_is_refused_by_name_and_changes_nothing(make_laptop, data):
+    laptop = make_laptop("wang")
+    with pytest.raises(errors.SecurityError) as refused:
+        join(laptop.store, data)
+    assert refused.value.code == "bad_project_file" and "study.yzproject" in str(refused.value)
+    assert membership.project(laptop.store) is None
+
+
+def test_a_project_file_whose_protocol_does_not_match_its_hash_is_refused(master, make_laptop):
+    load_library(master)
+    make_project(master)
+    project = membership.project(master)
+    project.protocols[0]["sha256"] = "0" * 64
+    keys = membership.unlock(master, PROJECT_PASSPHRASE)
+    laptop = make_laptop("wang")
+    before = len(laptop.store.protocol_versions())
+    with pytest.raises(errors.SecurityError, match="哈希值不符"):
+        join(laptop.store, signed_file(project, keys))
+    assert len(laptop.store.protocol_versions()) == before and membership.project(laptop.store) is None
+
+
+def test_damaged_sealed_packages_are_refused_and_leave_the_master_as_it_was(study, tmp_path):
+    master, laptop, keys, _file = study
+    _interview, package = _first_package(laptop, tmp_path)
+    data = package.read_bytes()
+    for number, damaged in enumerate(
+        [data[: len(data) // 2], data[:30], MAGIC, MAGIC + b"\x00" * 200, data + b"tail", data[:-1]]
+    ):
+        path = tmp_path / f"damaged_{number}.yzpack"
+        path.write_bytes(damaged)
+        line = _merge(master, [path], keys).packages[0]
+        assert line.status == REFUSED and line.reason, number
+    assert master.count_interviews() == 0 and master.trust.devices() == []
