@@ -72,6 +72,8 @@ def receive(store, path: Path, *, project_keys: KeyPair | None = None, allow_uns
         return Received(opened.payload, True, kind, opened.signer, header)
     if kind != KIND_SESSION:
         raise errors.package_altered(path)
+    if device_id == store.device_id:  # this database's own id, from some other key
+        raise errors.package_device_claimed(path, device_id, opened.signer.fingerprint)
     known = store.trust.device(device_id)
     if known is not None and known.signing_key != opened.signer.signing:
         raise errors.package_device_claimed(path, device_id, opened.signer.fingerprint)

@@ -174,6 +174,13 @@ def test_a_new_device_cannot_slip_in_a_forgery_it_is_held_for_the_researcher(stu
     impostor.write_bytes(seal(forged_zip, header, KeyPair.generate(), [membership.project(master).keys]))
     line = _merge(master, [impostor], keys).packages[0]
     assert line.status == HELD and master.count_interviews() == 0
+    claims_master = tmp_path / "claims-master.yzpack"
+    forged_as_master = _rehashed(opened.payload, lambda line: None, device=master.device_id)
+    header_as_master = {**_header(opened.header), "device_id": master.device_id}
+    claims_master.write_bytes(
+        seal(forged_as_master, header_as_master, KeyPair.generate(), [membership.project(master).keys])
+    )
+    assert "不是该设备的密钥" in _merge(master, [claims_master], keys).packages[0].reason
     refuse_device(master, "ffff")  # the researcher refuses it instead of accepting
     assert master.trust.held() == []
     again = _merge(master, [impostor], keys).packages[0]
