@@ -330,10 +330,7 @@ def _project(args: argparse.Namespace) -> int:
                     )
                 )
             elif step == "join":
-                try:
-                    data = args.file.read_bytes()
-                except OSError as error:
-                    raise errors.cannot_read_project_file(args.file, error) from error
+                data = _read(errors, args.file)
                 taken = membership.join_project(store, data, args.file)
                 mine = membership.device_keys(store).public.fingerprint
                 print(
@@ -356,10 +353,7 @@ def _project(args: argparse.Namespace) -> int:
                     )
                 )
             elif step == "add-supervisor":
-                try:
-                    card = args.card.read_bytes()
-                except OSError as error:
-                    raise errors.cannot_read_project_file(args.card, error) from error
+                card = _read(errors, args.card)
                 name, public = membership.read_key_card(card, args.card)
                 _write(
                     write_durably, args.out, membership.add_supervisor(store, _project_passphrase(args), name, public)
@@ -389,16 +383,20 @@ def _project(args: argparse.Namespace) -> int:
                     )
                 )
             elif step == "import-keys":
-                try:
-                    data = args.file.read_bytes()
-                except OSError as error:
-                    raise errors.cannot_read_project_file(args.file, error) from error
+                data = _read(errors, args.file)
                 membership.import_keys(store, data, _project_passphrase(args), args.file)
                 print(Text("已导入项目密钥。", "The project keys were imported."))
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 2
     return 0
+
+
+def _read(errors, path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise errors.cannot_read_project_file(path, error) from error
 
 
 def _write(write_durably, path: Path, data: bytes) -> None:
