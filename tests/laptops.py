@@ -10,12 +10,12 @@ template so the study's workbooks are parsed once per test session.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from yingzao.core.exchange.package import pack_session
+from yingzao.core.store import driver
 from yingzao.core.store.database import Store
 
 
@@ -39,7 +39,7 @@ class Laptop:
         if template != path:
             shutil.copy(template, path)
         if new_device:
-            conn = sqlite3.connect(path)
+            conn = driver.connect(path)
             conn.execute("DELETE FROM settings WHERE key = 'device_id'")
             conn.commit()
             conn.close()

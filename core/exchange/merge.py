@@ -26,7 +26,6 @@ rules: the supervisor's version continues the fieldworker's, and the revision co
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from yingzao.core.exchange.package import KIND_REVIEW
 from yingzao.core.exchange.unpack import Package, read_manifest, read_package
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.review.comments import insert_comments
+from yingzao.core.store import driver
 
 Progress = Callable[[int, int, str], None]  # (packages done, packages in all, file being merged)
 
@@ -152,7 +152,7 @@ def merge_package(store, path: Path | str, *, cancelled: Callable[[], bool] | No
         reason = _without_name(error, path)  # the report names the file already
     except _Cancelled:
         return PackageReport(name, _storable(str(path)), CANCELLED, **about)
-    except sqlite3.Error as error:
+    except driver.Error as error:
         # Another process may have merged this very package meanwhile (its row then exists, or our
         # snapshot went stale): that is "already merged", not a failure.
         merged_at = _merged_at(store, about["package_id"]) if about else None
@@ -188,7 +188,7 @@ def _storable(text: str) -> str:
 def _merged_at(store, package_id: str) -> str | None:
     try:
         row = store.conn.execute("SELECT merged_at FROM packages WHERE id = ?", (package_id,)).fetchone()
-    except sqlite3.Error:
+    except driver.Error:
         return None
     return row[0] if row else None
 
