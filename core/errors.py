@@ -1620,8 +1620,10 @@ def passphrase_too_short(least: int) -> StoreError:
             f"The passphrase is too short: it needs at least {least} characters.",
         ),
         hint=Text(
-            "较长的一句话比复杂的短词更安全，也更好记，例如“村委会门前有三棵柳树”。",
-            "A longer sentence is safer than a short complicated word, and easier to remember.",
+            "较长的一句话（用拼音或英文输入，口令框不接受输入法）比复杂的短词更安全，也更好记，"
+            "例如 cunweihui menqian you san ke liushu。",
+            "A longer sentence (typed in pinyin or English letters: a passphrase box takes no input method) is "
+            "safer than a short complicated word, and easier to remember.",
         ),
         code="passphrase_too_short",
     )

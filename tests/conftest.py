@@ -20,6 +20,19 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _no_real_keychain():
+    """Never touch the real user's keychain from a test: no keychain at all, unless a test installs one
+    of its own (tests/keychains.py)."""
+    import keyring
+    import keyring.backends.fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(before)
+
+
+@pytest.fixture(autouse=True)
 def _errors_speak_chinese():
     """Every test starts with the app's default language and cannot leak another into the next."""
     from yingzao.core import errors

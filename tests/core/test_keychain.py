@@ -6,53 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keyring
-import keyring.backend
-import keyring.backends.fail
-import keyring.errors
 import pytest
 
 from yingzao.core import errors, keychain
 
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keychain held in a dict: what the operating system's does, for this test only."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("no such entry")
+from tests.keychains import memory_keychain, no_keychain  # noqa: F401  (fixtures)
 
 
-@pytest.fixture
-def backend():
-    before = keyring.get_keyring()
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
-    yield memory
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def no_backend():
-    before = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())  # what a headless Linux machine has
-    yield
-    keyring.set_keyring(before)
-
-
-def test_a_kept_passphrase_is_found_by_the_database_path(backend, tmp_path):
+def test_a_kept_passphrase_is_found_by_the_database_path(memory_keychain, tmp_path):
+    backend = memory_keychain
     path = tmp_path / "field.db"
     assert keychain.available()
     assert keychain.remembered(path) is None
@@ -66,7 +28,7 @@ def test_a_kept_passphrase_is_found_by_the_database_path(backend, tmp_path):
     assert keychain.remembered(path) is None and backend.entries == {}
 
 
-def test_without_a_keychain_nothing_is_found_and_keeping_says_it_is_unavailable(no_backend, tmp_path):
+def test_without_a_keychain_nothing_is_found_and_keeping_says_it_is_unavailable(no_keychain, tmp_path):
     path = Path(tmp_path / "field.db")
     assert not keychain.available()
     assert keychain.remembered(path) is None  # start-up: the passphrase is asked for
