@@ -7,8 +7,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# the laptop and master fixtures of the package and merge tests, for every test module
-pytest_plugins = ["tests.laptops"]
+# the laptop and master fixtures of the package and merge tests, and the test keychains, for every test module
+pytest_plugins = ["tests.laptops", "tests.keychains"]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,6 @@ import pytest
 
 from yingzao.core import errors, keychain
 
-from tests.keychains import memory_keychain, no_keychain  # noqa: F401  (fixtures)
-
 
 def test_a_kept_passphrase_is_found_by_the_database_path(memory_keychain, tmp_path):
     backend = memory_keychain

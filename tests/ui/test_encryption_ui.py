@@ -17,8 +17,6 @@ from yingzao.ui.i18n import Translator
 from yingzao.ui.main_window import MainWindow
 from yingzao.ui.passphrase_dialog import EncryptDialog, UnlockDialog
 
-from tests.keychains import memory_keychain  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.skipif(not driver.ENCRYPTION, reason="SQLCipher (sqlcipher3-wheels) is not installed")
 
 PASSPHRASE = "cunweihui menqian you san ke liushu"  # a passphrase box takes no input method
