@@ -98,7 +98,7 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.tr = tr
         self.setWindowTitle(tr("unlock.title"))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
         column = QVBoxLayout(self)
         self.explanation = QLabel(explanation, self)
         self.explanation.setWordWrap(True)
@@ -128,6 +128,7 @@ class UnlockDialog(QDialog):
         column.addWidget(buttons)
         self.open_button.setDefault(True)
         self.passphrase_edit.setFocus()
+        self.adjustSize()  # the wrapped explanation's height, known only once the width is
 
     def passphrase(self) -> str:
         return self.passphrase_edit.text()
@@ -136,6 +137,7 @@ class UnlockDialog(QDialog):
         """The passphrase did not open the file: say so, and let it be typed again."""
         self.problem.setText(self.tr("unlock.wrong"))
         self.problem.show()
+        self.adjustSize()
         self.passphrase_edit.selectAll()
         self.passphrase_edit.setFocus()
 
@@ -227,6 +229,7 @@ class EncryptDialog(QDialog):
             edit.textChanged.connect(self._check)
         self._check()
         (self.current_edit if change else self.new_edit).setFocus()
+        self.adjustSize()
 
     def _check(self) -> None:
         new, confirm = self.new_edit.text(), self.confirm_edit.text()
