@@ -304,13 +304,15 @@ class MainWindow(QMainWindow):
     def encrypt_database(self) -> bool:
         """File → Encrypt this database… (Change passphrase… when it is encrypted): the interview on
         screen is saved and closed, the window's store closed (the file under it is replaced), the
-        database converted (core/store/encryption.py), and opened again, encrypted. When anything
-        fails the database is as it was and opened again as it was."""
+        database converted off the UI thread (core/store/encryption.py, ui/encrypt_flow.py), and
+        opened again, encrypted. When anything fails the database is as it was and opened again as
+        it was. False when nothing was started."""
         from yingzao.ui.encrypt_flow import run_encryption
 
         if self.store is None or self.store.read_only or not self.close_interview():
             return False
-        return run_encryption(self)
+        self._encryption_job = run_encryption(self)
+        return self._encryption_job is not None
 
     # -- another database --------------------------------------------------------------------
 

@@ -177,6 +177,10 @@ def test_the_encrypt_menu_converts_the_open_database_and_opens_it_again(qtbot, t
     window.file_menu.aboutToShow.emit()
     window.encrypt_action.trigger()
     assert states == [False, False, True]
+    assert not window.menuBar().isEnabled()  # while the worker converts, the closed store is out of reach
+    qtbot.waitUntil(lambda: bool(said), timeout=30_000)
+    window._encryption_job.wait()
+    assert window.menuBar().isEnabled()
     assert window.store.encrypted and window.store.is_open
     assert window.home.model.rowCount() == 1  # the same interview, in the encrypted file
     assert "已加密并核对" in said[-1]
@@ -203,6 +207,8 @@ def test_a_wrong_current_passphrase_changes_nothing_and_the_database_stays_open(
 
     monkeypatch.setattr(EncryptDialog, "exec", choose)
     window.encrypt_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=30_000)
+    window._encryption_job.wait()
     assert "口令不正确" in said[-1]
     assert window.store.is_open and window.store.encrypted and window.home.model.rowCount() == 1
     window.store.close()
