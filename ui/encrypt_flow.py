@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QWidget
 
 from yingzao.core import errors, keychain
 from yingzao.core.forms.library import load_library
@@ -51,14 +51,12 @@ def run_encryption(window: MainWindow) -> Job | None:
     path, user = store.path, store.user
     old, new = dialog.current(), dialog.passphrase()
     window.drop_pages()
-    working = QLabel(tr("encrypt.working_change" if change else "encrypt.working"), window.stack)
-    working.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    working.setWordWrap(True)
+    working = QWidget(window.stack)  # an empty page: the progress dialog says what is going on
     window.stack.addWidget(working)
     window.stack.setCurrentWidget(working)  # the home list must not read the store while it is closed
     window.menuBar().setEnabled(False)
     store.close()
-    progress = QProgressDialog(working.text(), "", 0, 0, window)
+    progress = QProgressDialog(tr("encrypt.working_change" if change else "encrypt.working"), "", 0, 0, window)
     progress.setCancelButton(None)  # a half-made copy is removed either way; stopping it would gain nothing
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(0)
@@ -89,7 +87,7 @@ class _Conversion(QObject):
         passphrase: str,
         remember: bool,
         change: bool,
-        working: QLabel,
+        working: QWidget,
         progress: QProgressDialog,
     ) -> None:
         super().__init__(window)
