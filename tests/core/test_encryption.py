@@ -302,6 +302,11 @@ def test_the_command_line_opens_an_encrypted_database_with_a_passphrase_file_or_
     assert main.main(["backup", "--db", str(path), "--out", str(tmp_path / "copy.db")]) == 0
     assert main.main(["pack", "--db", str(path), "--out", str(tmp_path / "s.yzpack")]) == 0
     unlocked.forget_all()
+    # a new master made with a passphrase given is made encrypted
+    assert main.main(["merge", "--into", str(tmp_path / "master.db"), str(tmp_path / "s.yzpack")]) == 0
+    unlocked.forget_all()
+    assert encryption.is_encrypted(tmp_path / "master.db") and _answers(tmp_path / "master.db", PASSPHRASE) == [SECRET]
+    unlocked.forget_all()
     monkeypatch.setenv("YINGZAO_PASSPHRASE", "wrong passphrase")
     assert main.main(["backup", "--db", str(path), "--out", str(tmp_path / "copy2.db")]) == 1
     assert "口令不正确" in capsys.readouterr().err
