@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=("zh", "en"), help="language of the interface (default: the last one used, else zh)"
     )
+    _passphrase_option(parser, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser("check-form", help="check XLSForm workbooks against the supported subset")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="workbook files, or folders of them")
@@ -234,6 +235,8 @@ def _parser() -> argparse.ArgumentParser:
         step.add_argument("--db", dest="project_db", type=Path, metavar="PATH", help="the database (default: --db)")
     for step in (init, added, removed, imported_keys):
         _project_passphrase_option(step)
+    for step in (init, joined, card, added, removed, exported, imported_keys, steps.choices["show"]):
+        _passphrase_option(step, argparse.SUPPRESS)
     devices = commands.add_parser(
         "devices",
         help="the laptops that sent signed packages: list them, accept one (its held packages merge), refuse one",
@@ -266,6 +269,19 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "--out", type=Path, required=True, metavar="FILE.db", help="the copy to write (replaced if it exists)"
     )
+    encrypt = commands.add_parser(
+        "encrypt",
+        help="encrypt a database with a passphrase (SQLCipher); a forgotten passphrase cannot be recovered",
+        description="Write an encrypted copy of the database beside it, verify it, then replace the plain file "
+        "with it (the plain file is removed only after the copy verifies). The passphrase is read from "
+        "--passphrase-file or YINGZAO_PASSPHRASE, else asked for twice. Exit 0 when encrypted, 1 when not "
+        "(the database is unchanged).",
+    )
+    encrypt.add_argument(
+        "--db", dest="encrypt_db", type=Path, metavar="PATH", help="the database (default: --db, else the data folder)"
+    )
+    for command in (export, codebook, qdc, qdpx, imported, pack, merge, backup, encrypt):
+        _passphrase_option(command, argparse.SUPPRESS)
     return parser
 
 
@@ -438,6 +454,104 @@ def _devices(args: argparse.Namespace) -> int:
     for line in summary_lines(report) if report.packages else []:
         print(line)
     return 1 if report.any_refused else 0
+
+
+PASSPHRASE_VARIABLE = "YINGZAO_PASSPHRASE"
+
+
+def _passphrase_option(parser: argparse.ArgumentParser, default: object) -> None:
+    # SUPPRESS on the subcommands: given before the command or after it, neither erases the other
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help=f"an encrypted database's passphrase: the first line of FILE (or set {PASSPHRASE_VARIABLE})",
+    )
+
+
+def _given_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase from --passphrase-file (its first line), else from YINGZAO_PASSPHRASE, else None."""
+    import os
+
+    from yingzao.core import errors
+
+    file = getattr(args, "passphrase_file", None)
+    if file is not None:
+        try:
+            lines = Path(file).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise errors.passphrase_file_unreadable(Path(file), error) from error
+        return lines[0] if lines else ""
+    return os.environ.get(PASSPHRASE_VARIABLE) or None
+
+
+def _command_database(args: argparse.Namespace) -> Path | None:
+    """The database the command opens (merge: the master), as the command itself works it out."""
+    from yingzao.core import paths
+
+    own = {
+        "export": "export_db",
+        "codebook": "codebook_db",
+        "qdc": "qdc_db",
+        "qdpx": "qdpx_db",
+        "import-codebook": "import_db",
+        "pack": "pack_db",
+        "backup": "backup_db",
+        "project": "project_db",
+        "devices": "devices_db",
+    }
+    if args.command == "merge":
+        return args.into
+    if args.command not in own:
+        return None
+    return getattr(args, own[args.command]) or args.db or paths.default_database()
+
+
+def _unlock(args: argparse.Namespace) -> None:
+    """Give the command's database its passphrase, when one is given and the file needs one (or is new:
+    it is then made encrypted). The commands open their stores as before: a Store finds the passphrase
+    its process was given for the file (core/store/unlocked.py)."""
+    from yingzao.core.store import encryption, unlocked
+
+    passphrase = _given_passphrase(args)
+    db = _command_database(args)
+    if passphrase is None or db is None:
+        return
+    if not db.exists() or encryption.is_encrypted(db):
+        unlocked.remember(db, passphrase)
+
+
+def _encrypt(args: argparse.Namespace) -> int:
+    import getpass
+
+    from yingzao.core import errors, paths
+    from yingzao.core.errors import Text, YingzaoError
+    from yingzao.core.store import encryption
+
+    db = args.encrypt_db or args.db or paths.default_database()
+    try:
+        if not db.exists():
+            raise errors.no_such_database(db)
+        passphrase = _given_passphrase(args)
+        if passphrase is None:
+            if not sys.stdin.isatty():
+                raise errors.passphrase_not_given()
+            passphrase = getpass.getpass(str(Text("新口令：", "New passphrase: ")))
+            if getpass.getpass(str(Text("再输入一次：", "Once more: "))) != passphrase:
+                raise errors.passphrases_differ()
+        done = encryption.encrypt_database(db, passphrase)
+    except YingzaoError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(
+        Text(
+            f"{done.path} 已加密：{done.tables} 个表、{done.rows} 行，已核对。请牢记口令：忘记的口令无法找回。",
+            f"{done.path} is encrypted: {done.tables} tables, {done.rows} rows, verified. Keep the passphrase safe: "
+            "a forgotten passphrase cannot be recovered.",
+        )
+    )
+    return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -630,11 +744,10 @@ def _import_codebook(args: argparse.Namespace) -> int:
 
 
 def _pack(args: argparse.Namespace) -> int:
-    import sqlite3
-
     from yingzao.core import errors, paths
     from yingzao.core.errors import Text, YingzaoError
     from yingzao.core.exchange.package import last_export, pack_read_error, pack_session
+    from yingzao.core.store import driver
     from yingzao.core.store.database import Store
 
     db = args.pack_db or args.db or paths.default_database()
@@ -647,7 +760,7 @@ def _pack(args: argparse.Namespace) -> int:
         with Store(db) as store:
             try:
                 previous = last_export(store)
-            except sqlite3.DatabaseError as error:  # a damaged file: pack_session says so for its own reads
+            except driver.DatabaseError as error:  # a damaged file: pack_session says so for its own reads
                 raise pack_read_error(store.path, error) from None
             summary = pack_session(store, args.out, all_interviews=args.all, overwrite=args.force)
     except YingzaoError as error:
@@ -834,6 +947,11 @@ def main(argv: list[str] | None = None) -> int:
         from yingzao.core import errors
 
         errors.set_language(args.lang or "zh")
+        try:
+            _unlock(args)
+        except errors.YingzaoError as error:
+            print(str(error), file=sys.stderr)
+            return 2
     if args.command == "check-form":
         return _check_form(args)
     if args.command == "export":
@@ -856,6 +974,8 @@ def main(argv: list[str] | None = None) -> int:
         return _project(args)
     if args.command == "devices":
         return _devices(args)
+    if args.command == "encrypt":
+        return _encrypt(args)
     from yingzao.ui.app import run
 
     return run(args.db, lang=args.lang)

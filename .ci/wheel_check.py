@@ -73,6 +73,11 @@ def main() -> None:
         run(yingzao, "--db", "field.db", "pack", "--out", "session.yzpack", cwd=work)
         print(run(yingzao, "merge", "--into", "master.db", "session.yzpack", cwd=work).strip())
         run(yingzao, "--db", "master.db", "export", "--out", "study.xlsx", "--anonymize", cwd=work)
+        # SQLCipher came with the wheel's dependencies: the laptop's database encrypted, then exported
+        (work / "passphrase.txt").write_text("cunweihui menqian you san ke liushu\n", encoding="utf-8")
+        secret = ("--passphrase-file", "passphrase.txt")
+        run(yingzao, "encrypt", "--db", "field.db", *secret, cwd=work)
+        run(yingzao, "export", "--db", "field.db", "--out", "field.xlsx", *secret, cwd=work)
         if not (bindir / "yingzao-gui").exists():
             raise SystemExit("no yingzao-gui entry point")
         print("the installed wheel works:", wheel.name)

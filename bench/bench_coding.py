@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -16,6 +15,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from yingzao.core.store import driver
 
 from bench.run import OUT, ROOT, percentile, synthetic_db
 
@@ -327,7 +328,7 @@ def bench_coding_merge() -> list[str]:
             def baseline(folder: Path = folder) -> None:
                 target = folder / "baseline.db"
                 seconds = raw_attach_insert(laptops, target)
-                conn = sqlite3.connect(target, isolation_level=None)
+                conn = driver.connect(target, isolation_level=None)
                 began = time.perf_counter()
                 for laptop in laptops:
                     conn.execute("ATTACH DATABASE ? AS src", (str(laptop),))

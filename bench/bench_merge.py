@@ -4,12 +4,13 @@ them a second time, against a raw SQLite ATTACH + INSERT … SELECT of the same 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from yingzao.core.store import driver
 
 from bench.run import OUT
 
@@ -61,7 +62,7 @@ def laptops_and_packages() -> tuple[list[Path], list[Path]]:
                 file=sys.stderr,
             )
         shutil.copy(template, laptop)
-        conn = sqlite3.connect(laptop)
+        conn = driver.connect(laptop)
         conn.execute("DELETE FROM settings WHERE key = 'device_id'")  # a laptop of its own
         conn.commit()
         conn.close()
@@ -79,7 +80,7 @@ def raw_attach_insert(laptops: list[Path], target: Path) -> float:
     from yingzao.core.store.database import Store
 
     Store(target).close()
-    conn = sqlite3.connect(target, isolation_level=None)
+    conn = driver.connect(target, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -133,7 +134,7 @@ def bench_merge() -> list[str]:
                 interviews = master.count_interviews()
                 answers = master.conn.execute("SELECT count(*) FROM answers").fetchone()[0]
                 audit = master.conn.execute("SELECT count(*) FROM audit WHERE field != 'merged'").fetchone()[0]
-            base_conn = sqlite3.connect(folder / "baseline.db")
+            base_conn = driver.connect(folder / "baseline.db")
             same = base_conn.execute("SELECT count(*) FROM answers").fetchone()[0] == answers
             base_conn.close()
             assert same, "baseline and merge copied different rows"

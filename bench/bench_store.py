@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from yingzao.core.store import driver
 
 from bench.run import ROOT, percentile, synthetic_db
 
@@ -35,7 +36,7 @@ def bench_answer_save() -> list[str]:
             protocol = load_library(store).by_role("cadre")[0]
             texts = [q.name for q in protocol.questions if q.type == "text"]
             interview = store.start_interview(protocol.sha256)
-            bare = sqlite3.connect(db, isolation_level=None)
+            bare = driver.connect(db, isolation_level=None)
             bare.execute("PRAGMA journal_mode=WAL")
             bare.execute("PRAGMA synchronous=FULL")
             bare.execute(

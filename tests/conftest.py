@@ -7,8 +7,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# the laptop and master fixtures of the package and merge tests, for every test module
-pytest_plugins = ["tests.laptops"]
+# the laptop and master fixtures of the package and merge tests, and the test keychains, for every test module
+pytest_plugins = ["tests.laptops", "tests.keychains"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,6 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def _isolated_home(tmp_path_factory, monkeypatch):
     """Never touch the real user's data folder from a test."""
     monkeypatch.setenv("YINGZAO_HOME", str(tmp_path_factory.mktemp("yingzao_home")))
+
+
+@pytest.fixture(autouse=True)
+def _no_real_keychain():
+    """Never touch the real user's keychain from a test: no keychain at all, unless a test installs one
+    of its own (tests/keychains.py)."""
+    import keyring
+    import keyring.backends.fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(before)
 
 
 @pytest.fixture(autouse=True)

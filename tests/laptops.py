@@ -10,7 +10,6 @@ template so the study's workbooks are parsed once per test session.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from yingzao.core.exchange import receiving
 from yingzao.core.exchange.package import pack_session
 from yingzao.core.security import membership
+from yingzao.core.store import driver
 from yingzao.core.store.database import Store
 
 
@@ -41,7 +41,7 @@ class Laptop:
         if template != path:
             shutil.copy(template, path)
         if new_device:
-            conn = sqlite3.connect(path)
+            conn = driver.connect(path)
             conn.execute("DELETE FROM settings WHERE key = 'device_id'")
             conn.commit()
             conn.close()

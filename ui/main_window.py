@@ -34,6 +34,8 @@ add_strings(
         "menu.identity": ("我的身份…", "My identity…"),
         "menu.open_database": ("打开数据库…", "Open database…"),
         "menu.backup": ("备份数据库…", "Back up database…"),  # also the backup dialog's title
+        "menu.encrypt": ("加密此数据库…", "Encrypt this database…"),
+        "menu.change_passphrase": ("更改口令…", "Change passphrase…"),
         "menu.log_folder": ("打开日志文件夹", "Open log folder"),
         "open_db.filter": ("营造数据库 (*.db);;所有文件 (*)", "Yingzao databases (*.db);;All files (*)"),
         "read_only.banner": (
@@ -152,6 +154,9 @@ class MainWindow(QMainWindow):
         self.backup_action = QAction(self)
         self.backup_action.triggered.connect(self.back_up_database)
         self.file_menu.addAction(self.backup_action)
+        self.encrypt_action = QAction(self)  # "Change passphrase…" once the database is encrypted
+        self.encrypt_action.triggered.connect(self.encrypt_database)
+        self.file_menu.addAction(self.encrypt_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.identity_action)
         self.file_menu.addSeparator()
@@ -257,6 +262,7 @@ class MainWindow(QMainWindow):
             self.merge_action,
             self.conflicts_action,
             self.import_codebook_action,
+            self.encrypt_action,
         ]
 
     @property
@@ -284,11 +290,29 @@ class MainWindow(QMainWindow):
             )
         self.read_only_banner.setVisible(read_only)
         self.read_only_banner.setText(self.tr("read_only.banner"))
+        self._name_encrypt_action()
+
+    def _name_encrypt_action(self) -> None:
+        encrypted = self.store is not None and self.store.encrypted
+        self.encrypt_action.setText(self.tr("menu.change_passphrase" if encrypted else "menu.encrypt"))
 
     def back_up_database(self) -> None:
         from yingzao.ui.backup import back_up
 
         self._backup_job = back_up(self, self.store.path, self.tr)
+
+    def encrypt_database(self) -> bool:
+        """File → Encrypt this database… (Change passphrase… when it is encrypted): the interview on
+        screen is saved and closed, the window's store closed (the file under it is replaced), the
+        database converted off the UI thread (core/store/encryption.py, ui/encrypt_flow.py), and
+        opened again, encrypted. When anything fails the database is as it was and opened again as
+        it was. False when nothing was started."""
+        from yingzao.ui.encrypt_flow import run_encryption
+
+        if self.store is None or self.store.read_only or not self.close_interview():
+            return False
+        self._encryption_job = run_encryption(self)
+        return self._encryption_job is not None
 
     # -- another database --------------------------------------------------------------------
 
@@ -304,7 +328,6 @@ class MainWindow(QMainWindow):
         """Work on another database file in this window: the interview on screen is saved and closed
         first; the current database stays open if the other one cannot be opened."""
         from yingzao.core.forms.library import load_library
-        from yingzao.ui.home_view import HomeView
         from yingzao.ui.open_database import open_store
         from yingzao.ui.resume import offer_resume
 
@@ -322,6 +345,16 @@ class MainWindow(QMainWindow):
         except YingzaoError as error:
             error_dialog.show_error(self, self.tr, error)
             return False
+        self.drop_pages()
+        self.use_store(store, library)
+        if not store.read_only:
+            if not store.get_setting("user_name"):
+                self.home.change_identity()
+            offer_resume(self, store, self.tr, store.get_setting(OPEN_INTERVIEW) or "")
+        return True
+
+    def drop_pages(self) -> None:
+        """Shut the review and coding pages, which hold the store, before it is closed or replaced."""
         if self.review_view is not None:
             self.review_view.shutdown()
             self.stack.removeWidget(self.review_view)
@@ -332,6 +365,11 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.coding_page)
             self.coding_page.deleteLater()
             self.coding_page = None
+
+    def use_store(self, store: Store, library: Library) -> None:
+        """Work on `store` from now on, with a new home page; the store used until now is closed."""
+        from yingzao.ui.home_view import HomeView
+
         old, self.store, self.library = self.store, store, library
         home = HomeView(store, library, self.tr, self.stack, load=False)
         home.open_requested.connect(self.open_interview)
@@ -340,17 +378,13 @@ class MainWindow(QMainWindow):
         self._home = home
         self.stack.addWidget(home)
         self.stack.setCurrentWidget(home)
-        old.close()
+        if old is not None and old is not store:
+            old.close()
         self._apply_read_only()
         self._apply_role()
         self.statusBar().clearMessage()
         self._last_saved = None
         home.refresh()
-        if not store.read_only:
-            if not store.get_setting("user_name"):
-                self.home.change_identity()
-            offer_resume(self, store, self.tr, store.get_setting(OPEN_INTERVIEW) or "")
-        return True
 
     def _data_job(self, open_dialog) -> None:
         """Export, pack, merge or resolve: each dialog works on its own connection in a worker
@@ -453,6 +487,7 @@ class MainWindow(QMainWindow):
         self.identity_action.setText(tr("menu.identity"))
         self.open_database_action.setText(tr("menu.open_database"))
         self.backup_action.setText(tr("menu.backup"))
+        self._name_encrypt_action()
         self.log_folder_action.setText(tr("menu.log_folder"))
         self.read_only_banner.setText(tr("read_only.banner"))
         if self._last_saved and self.statusBar().currentMessage():

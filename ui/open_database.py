@@ -66,10 +66,24 @@ def ask_read_only(parent: QWidget | None, tr: Translator, busy: errors.DatabaseI
 
 def open_store(parent: QWidget | None, path: Path | str, tr: Translator, *, quitting: bool = True) -> Store | None:
     """The database at `path` for this window; None when it is in use elsewhere and the user did not
-    want it read-only. Other problems (not a database, damaged, newer) raise as YingzaoError."""
+    want it read-only, or when it is encrypted and the user gave no passphrase. Other problems (not
+    a database, damaged, newer) raise as YingzaoError."""
+    path = Path(path)
+
+    def open_with(passphrase: str | None) -> Store | None:
+        try:
+            return Store(path, passphrase=passphrase)
+        except errors.DatabaseInUse as busy:
+            if not ask_read_only(parent, tr, busy, quitting=quitting):
+                return None
+            return Store(path, read_only=True, passphrase=passphrase)
+
     try:
-        return Store(path)
-    except errors.DatabaseInUse as busy:
-        if not ask_read_only(parent, tr, busy, quitting=quitting):
-            return None
-        return Store(path, read_only=True)
+        return open_with(None)
+    except errors.StoreError as error:
+        if error.code != "database_needs_passphrase":
+            raise
+        # only for an encrypted file: the dialog brings in the keychain, whose import costs start-up time
+        from yingzao.ui.passphrase_dialog import unlock_store
+
+        return unlock_store(parent, path, tr, error.message, open_with, quitting=quitting)

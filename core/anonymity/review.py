@@ -9,7 +9,6 @@ table with the researcher's words).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
@@ -20,6 +19,7 @@ from yingzao.core.export import anonymize
 from yingzao.core.export.data import ExportReader
 from yingzao.core.export.labels import t
 from yingzao.core.forms.codebook import load_codebook
+from yingzao.core.store import driver
 
 
 def lexicon(store, lang: str = "zh") -> Lexicon:
@@ -50,7 +50,7 @@ def store_texts(store) -> Iterator[tuple[str, str]]:
     for (sha,) in store.conn.execute("SELECT DISTINCT protocol_sha256 FROM interviews").fetchall():
         try:
             identifying[sha] = {q.name for q in store.protocol(sha).questions if q.identifying}
-        except (sqlite3.DatabaseError, ValueError, KeyError):
+        except (driver.DatabaseError, ValueError, KeyError):
             identifying[sha] = set()
     rows = store.conn.execute(
         "SELECT a.interview_id, i.protocol_sha256, a.question, a.value, a.note FROM answers a"

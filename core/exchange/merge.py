@@ -26,7 +26,6 @@ rules: the supervisor's version continues the fieldworker's, and the revision co
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -51,7 +50,7 @@ from yingzao.core.review import signatures
 from yingzao.core.review.comments import insert_comments
 from yingzao.core.security import membership
 from yingzao.core.security.keys import KeyPair, PublicKeys
-from yingzao.core.store import trust
+from yingzao.core.store import driver, trust
 
 UNSIGNED_NOTE = "unsigned"  # report notes, said in words by core/exchange/merge_report.py
 HELD_NOTE = "was_held"
@@ -199,7 +198,7 @@ def merge_package(
             errors.update_not_audited(path, unaudited.interview_id[:80], unaudited.question[:80], unaudited.field),
             path,
         )
-    except sqlite3.Error as error:
+    except driver.Error as error:
         # Another process may have merged this very package meanwhile (its row then exists, or our
         # snapshot went stale): that is "already merged", not a failure.
         merged_at = _merged_at(store, about["package_id"]) if about else None
@@ -235,7 +234,7 @@ def _storable(text: str) -> str:
 def _merged_at(store, package_id: str) -> str | None:
     try:
         row = store.conn.execute("SELECT merged_at FROM packages WHERE id = ?", (package_id,)).fetchone()
-    except sqlite3.Error:
+    except driver.Error:
         return None
     return row[0] if row else None
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import sqlite3
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from yingzao.core.exchange.content_hash import (
 )
 from yingzao.core.export.damage import diagnose
 from yingzao.core.review import signatures
+from yingzao.core.store import driver
 
 FORMAT = "yingzao-package"
 FORMAT_VERSION = 2  # 2: the researcher's coding (coding.jsonl, core/exchange/coding_member.py)
@@ -92,7 +92,7 @@ def pack_counts(store) -> tuple[int, dict[str, Any] | None, int]:
     first) and the interviews changed since. A damaged database raises the error `pack` would give."""
     try:
         return store.count_interviews(), last_export(store), len(changed_since_last_export(store))
-    except sqlite3.DatabaseError as error:
+    except driver.DatabaseError as error:
         raise pack_read_error(store.path, error) from None
 
 
@@ -151,10 +151,10 @@ def pack_session(
                     manifest["counts"]["interviews"],
                 ),
             )
-    except (sqlite3.DatabaseError, errors.YingzaoError) as error:
+    except (driver.DatabaseError, errors.YingzaoError) as error:
         if manifest is not None:  # written but not recorded: a package the user was told failed must not stay
             out.unlink(missing_ok=True)
-        if isinstance(error, sqlite3.DatabaseError):
+        if isinstance(error, driver.DatabaseError):
             raise pack_read_error(store.path, error) from None
         raise
     counts = manifest["counts"]
@@ -170,7 +170,7 @@ def pack_session(
     )
 
 
-def pack_read_error(path: Path, error: sqlite3.DatabaseError) -> errors.StoreError:
+def pack_read_error(path: Path, error: driver.DatabaseError) -> errors.StoreError:
     """What to tell the user when the database cannot be read for a package: by SQLite's error code
     where that says "damaged" or "busy"; otherwise SQLite's own checks on the file say what is wrong
     (a missing table, text that is not UTF-8). Never a traceback: `export` can still save the rest."""

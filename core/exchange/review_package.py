@@ -9,7 +9,6 @@ so it is an update. `review_exports` records each package and `review_export_ite
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from yingzao.core import errors
 from yingzao.core.exchange import sealing
 from yingzao.core.exchange.package import KIND_REVIEW, PackSummary, pack_read_error, write_package
 from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
+from yingzao.core.store import driver
 
 _REVIEWED = (
     f"SELECT interview_id, max(id) FROM audit WHERE field IN ('{REVIEW_FIELD}', '{COMMENT_FIELD}')"
@@ -59,7 +59,7 @@ def last_review_export(store) -> dict[str, Any] | None:
         row = store.conn.execute(
             "SELECT at, file_name, fieldworker, interviews FROM review_exports ORDER BY id DESC LIMIT 1"
         ).fetchone()
-    except sqlite3.DatabaseError as error:
+    except driver.DatabaseError as error:
         raise pack_read_error(store.path, error) from None
     return dict(zip(("at", "file_name", "fieldworker", "interviews"), row)) if row else None
 
@@ -125,12 +125,12 @@ def pack_review(
                 "INSERT INTO review_export_items (export_id, interview_id) VALUES (?, ?)",
                 [(cursor.lastrowid, i) for i in ids],
             )
-    except (sqlite3.DatabaseError, errors.YingzaoError) as error:
+    except (driver.DatabaseError, errors.YingzaoError) as error:
         # as pack_session: a damaged file is said plainly, and a package written but not recorded
         # (the user is told it failed) must not stay behind
         if manifest is not None:
             out.unlink(missing_ok=True)
-        if isinstance(error, sqlite3.DatabaseError):
+        if isinstance(error, driver.DatabaseError):
             raise pack_read_error(store.path, error) from None
         raise
     counts = manifest["counts"]

@@ -9,25 +9,24 @@ sheet, in the result the app and the command line show — instead of ending in 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from yingzao.core import errors
 from yingzao.core.errors import Text
 from yingzao.core.forms.protocol import Protocol
-from yingzao.core.store import schema_check
+from yingzao.core.store import driver, schema_check, unlocked
 from yingzao.core.store.records import Community
 
 _QUICK_CHECK_LINES = 5
 
 
-def is_busy(error: sqlite3.Error) -> bool:
+def is_busy(error: driver.Error) -> bool:
     return errors.is_busy(error)
 
 
-def is_bad_text(error: sqlite3.Error) -> bool:
-    # Python's sqlite3 raises this itself, with no SQLite error code to read: its wording is all there is
+def is_bad_text(error: driver.Error) -> bool:
+    # the DB-API module (sqlite3, sqlcipher3) raises this itself, with no SQLite error code to read: its wording is all there is
     return getattr(error, "sqlite_errorcode", None) is None and "UTF-8" in str(error)
 
 
@@ -35,7 +34,7 @@ def diagnose(path: Path, error: Exception) -> list[Text]:
     """What is wrong with the database at `path`, as SQLite sees it on a connection of its own
     (read-only); empty when SQLite finds nothing wrong and the error was not about the file."""
     problems: list[Text] = []
-    if isinstance(error, sqlite3.Error) and is_bad_text(error):
+    if isinstance(error, driver.Error) and is_bad_text(error):
         problems.append(
             Text(
                 "含有不是 UTF-8 编码的文字（文件受损或来自其他程序）",
@@ -44,7 +43,7 @@ def diagnose(path: Path, error: Exception) -> list[Text]:
         )
     try:
         conn = _open_for_reading(path)
-    except sqlite3.Error as opening:
+    except driver.Error as opening:
         return [*problems, Text(f"SQLite 无法打开它（{opening}）", f"SQLite cannot open it ({opening})")]
     try:
         try:
@@ -52,7 +51,7 @@ def diagnose(path: Path, error: Exception) -> list[Text]:
             missing = [name.split(" ", 1)[1] for name in schema_check.compare(conn, version).missing]
             if missing:
                 problems.append(Text(f"缺少：{', '.join(missing)}", f"missing: {', '.join(missing)}"))
-        except sqlite3.Error as listing:
+        except driver.Error as listing:
             problems.append(Text(f"无法读取表的目录（{listing}）", f"its list of tables cannot be read ({listing})"))
         try:
             found = [str(row[0]) for row in conn.execute(f"PRAGMA quick_check({_QUICK_CHECK_LINES})")]
@@ -64,7 +63,7 @@ def diagnose(path: Path, error: Exception) -> list[Text]:
                         f"SQLite's integrity check (quick_check) found: {lines}",
                     )
                 )
-        except sqlite3.Error as checking:
+        except driver.Error as checking:
             problems.append(
                 Text(
                     f"SQLite 完整性检查（quick_check）无法完成（{checking}）",
@@ -76,21 +75,23 @@ def diagnose(path: Path, error: Exception) -> list[Text]:
     return problems
 
 
-def _open_for_reading(path: Path) -> sqlite3.Connection:
+def _open_for_reading(path: Path) -> driver.Connection:
     """Read-only, or immutable on read-only media (see `ReadOnlyView`)."""
     try:
         conn = _read_only(path)
         conn.execute("PRAGMA user_version")  # SQLite opens the file on first use
         return conn
-    except sqlite3.OperationalError:
+    except driver.OperationalError:
         if Path(f"{path}-wal").exists():
             raise
         return _read_only(path, immutable=True)
 
 
-def _read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+def _read_only(path: Path, *, immutable: bool = False) -> driver.Connection:
     mode = "immutable=1" if immutable else "mode=ro"
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=5.0)
+    # an encrypted database is read with the passphrase the app opened it with
+    passphrase = unlocked.passphrase_for(path)
+    conn = driver.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=5.0, passphrase=passphrase)
     conn.execute("PRAGMA trusted_schema=OFF")  # nothing stored in the file runs
     return conn
 

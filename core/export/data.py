@@ -8,7 +8,6 @@ holds them all in memory.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from yingzao.core.export.xlsx_style import CELL_LIMIT, clean_text, split_cell
 from yingzao.core.forms.codebook import FAMILIES, Codebook
 from yingzao.core.forms.engine import INTERVIEW_TIME
 from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
+from yingzao.core.store import driver
 from yingzao.core.store.database import Store
 from yingzao.core.store.records import STATUSES, Answer
 from yingzao.core.store.snapshot import read_snapshot
@@ -200,7 +200,7 @@ class ExportReader:
     def communities(self) -> dict[str, str]:
         try:
             return {c.id: c.name for c in self.store.communities()}
-        except sqlite3.DatabaseError:
+        except driver.DatabaseError:
             if self.salvage is None:
                 raise
             self._lose(
@@ -214,7 +214,7 @@ class ExportReader:
     def setting(self, key: str) -> str | None:
         try:
             return self.store.get_setting(key)
-        except sqlite3.DatabaseError:
+        except driver.DatabaseError:
             if self.salvage is None:
                 raise
             return None  # only the synthetic-data notice and the device's name come from settings
@@ -243,7 +243,7 @@ class ExportReader:
             )
             try:
                 found = self.conn.execute(sql, wanted).fetchall()
-            except sqlite3.DatabaseError:
+            except driver.DatabaseError:
                 if self.salvage is None:
                     raise
                 self._lose(
@@ -275,7 +275,7 @@ class ExportReader:
                 )
                 if row[0]
             ]
-        except sqlite3.DatabaseError:
+        except driver.DatabaseError:
             if self.salvage is None:
                 raise
             self._lose("users", Text("保存过回答的人的名单", "who saved answers"), (), anonymity=True)
@@ -291,7 +291,7 @@ class ExportReader:
             return self.store.protocol(sha)
         try:
             return self.store.protocol(sha)
-        except (sqlite3.DatabaseError, errors.StoreError, ValueError, KeyError, TypeError):
+        except (driver.DatabaseError, errors.StoreError, ValueError, KeyError, TypeError):
             return None  # its interviews are left out, and named
 
     # -- interviews --------------------------------------------------------------------------
@@ -358,7 +358,7 @@ class ExportReader:
     def _seconds_by_interview(self) -> tuple[dict[str, float], dict[str, float]]:
         try:
             return self._read_seconds()
-        except sqlite3.DatabaseError:
+        except driver.DatabaseError:
             if self.salvage is None:
                 raise
             self._lose(
@@ -410,7 +410,7 @@ class ExportReader:
                     " ORDER BY created_at, merged_at"
                 )
             )  # later rows overwrite earlier ones
-        except sqlite3.DatabaseError:
+        except driver.DatabaseError:
             if self.salvage is None:
                 raise
             self._lose(
@@ -540,7 +540,7 @@ class ExportReader:
         self.salvage.counting = not quiet  # long_text_pieces reads the rows that stream() reads again
         try:
             return self.conn.execute(sql, (record.id,)).fetchall()
-        except sqlite3.DatabaseError:
+        except driver.DatabaseError:
             if not quiet and record.short not in self.salvage.without_answers:
                 self.salvage.without_answers.append(record.short)
                 self.salvage.incomplete_sheets.update(_ALL_DATA_SHEETS)

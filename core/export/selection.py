@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from yingzao.core.export import files as export_files
 from yingzao.core.export.data import PROFILE_ROLE, AnswerRow, ExportFilters, ExportReader, InterviewRecord
 from yingzao.core.export.labels import t
 from yingzao.core.forms.codebook import Codebook
+from yingzao.core.store import driver
 from yingzao.core.store.database import Store
 
 T = TypeVar("T")
@@ -87,7 +87,7 @@ def _reading(
         else:
             anon = anonymize.plain(people, communities)
         yield Selection(reader, anon, reader.interviews(filters, anon), communities)
-    except sqlite3.Error as error:
+    except driver.Error as error:
         if errors.is_busy(error):
             raise errors.database_locked(store.path) from error
         raise errors.export_database_damaged(store.path, [errors.Text(str(error), str(error))]) from error

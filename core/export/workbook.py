@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from yingzao.core.export.wide import WideFacts, wide_tables, write_wide
 from yingzao.core.export.xlsx_style import add_styles
 from yingzao.core.forms.codebook import FAMILIES, Codebook, load_codebook
 from yingzao.core.forms.protocol import ROLES, Protocol
+from yingzao.core.store import driver
 from yingzao.core.store.database import Store
 
 __all__ = ["ExportFilters", "ExportOptions", "ExportResult", "export_workbook", "filter_choices"]
@@ -141,7 +141,7 @@ def filter_choices(db_path: Path | str) -> FilterChoices:
         try:
             counts = dict(store.conn.execute("SELECT community_id, count(*) FROM interviews GROUP BY community_id"))
             communities = [(c.id, c.name, counts.get(c.id, 0)) for c in store.communities()]
-        except sqlite3.DatabaseError:
+        except driver.DatabaseError:
             # a damaged database: no filters to offer, and the export itself says what is damaged
             return FilterChoices([], 0)
         return FilterChoices(communities, sum(counts.values()))
@@ -180,14 +180,14 @@ def export_workbook(
     salvage: export_damage.Salvage | None = None
     try:
         job, counts = run(None)
-    except (sqlite3.DatabaseError, errors.StoreError) as error:
+    except (driver.DatabaseError, errors.StoreError) as error:
         if isinstance(error, errors.StoreError) and error.code != _DAMAGED:
             raise
         salvage = _damage(db_path, out_path, error)
     if salvage is not None:  # a damaged database: once more, keeping what can be read
         try:
             job, counts = run(salvage)
-        except (sqlite3.DatabaseError, errors.StoreError) as error:
+        except (driver.DatabaseError, errors.StoreError) as error:
             if isinstance(error, errors.StoreError) and error.code != _DAMAGED:
                 raise
             raise errors.export_database_damaged(db_path, salvage.problems) from error
@@ -305,7 +305,7 @@ def _open_store(db_path: Path, *, damaged_too: bool = False) -> Store | export_d
 def _damage(db_path: Path, out_path: Path, error: Exception) -> export_damage.Salvage:
     """After a read error: is the database damaged? Then a salvage export follows; otherwise this
     is an ordinary failure, reported as such."""
-    if isinstance(error, sqlite3.Error) and export_damage.is_busy(error):
+    if isinstance(error, driver.Error) and export_damage.is_busy(error):
         raise errors.database_locked(db_path) from error
     problems = export_damage.diagnose(db_path, error)
     if not problems:

@@ -25,6 +25,7 @@ from yingzao.core.forms.loader import load_protocol_bytes
 from yingzao.core.security import keys as keylib
 from yingzao.core.security.keys import BadKey, KeyPair, PublicKeys, WrongPassphrase
 from yingzao.core.security.project import Project, ProjectFileError, Supervisor, read_file, signed_file
+from yingzao.core.store.encryption import MIN_PASSPHRASE
 
 DEVICE_KEYS = "device_keys"
 PROJECT_FILE = "project_file"
@@ -90,8 +91,8 @@ def create_project(store, name: str, passphrase: str, *, encrypt_databases: bool
     name = name.strip()
     if not name:
         raise errors.project_name_required()
-    if len(passphrase) < 8:
-        raise errors.passphrase_too_short()
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise errors.passphrase_too_short(MIN_PASSPHRASE)
     if project(store) is not None:
         raise errors.already_in_project(store.path, project(store).name)  # type: ignore[union-attr]
     project_keys = KeyPair.generate()

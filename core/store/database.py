@@ -9,13 +9,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from yingzao.core import errors
 from yingzao.core.forms.protocol import Protocol
-from yingzao.core.store import opening, writer_claim
+from yingzao.core.store import driver, opening, unlocked, writer_claim
 from yingzao.core.store.codings import CodingRecords
 from yingzao.core.store.interviews import InterviewWrites
 from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
@@ -46,13 +45,26 @@ class Store:
 
     Opening for writing claims the file for this process (core/writer_claim.py): a second window or
     a command in another process gets `errors.DatabaseInUse` and may open it with `read_only=True`,
-    which never writes, never migrates and never checkpoints."""
+    which never writes, never migrates and never checkpoints.
+
+    An encrypted database (SQLCipher) is opened with its `passphrase`; a new file opened with one is
+    made encrypted. Without one, the passphrase this process already opened the file with is used
+    (core/store/unlocked.py), so a worker's second `Store` of the app's database needs no asking.
+    A wrong or missing passphrase raises `database_passphrase_wrong` / `database_needs_passphrase`
+    and changes nothing; it can be tried again at once, as often as needed."""
 
     def __init__(
-        self, path: Path | str, *, user: str = "", clock: Callable[[], str] = utc_now, read_only: bool = False
+        self,
+        path: Path | str,
+        *,
+        user: str = "",
+        clock: Callable[[], str] = utc_now,
+        read_only: bool = False,
+        passphrase: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self._passphrase = passphrase if passphrase is not None else unlocked.passphrase_for(self.path)
         self._clock = clock
         self._protocols: dict[str, Protocol] = {}
         # id -> (protocol sha, status), to check an answer before it is written. Every write of this
@@ -66,7 +78,7 @@ class Store:
         self._savepoints = itertools.count(1)
         self._snapshots = 0  # read snapshots this store opened and has not ended (see snapshot())
         self._claim: str | None = None
-        self._conn: sqlite3.Connection | None = None
+        self._conn: driver.Connection | None = None
         # stat() reads the folder, not the file: it cannot disturb SQLite's locks on the file
         existed = self.path.exists() and (self.path.stat().st_size > 0 or opening.wal_path(self.path).exists())
         try:
@@ -76,8 +88,8 @@ class Store:
             else:
                 self._take_claim(user)
                 if existed:
-                    opening.check_wal_belongs(self.path)
-            self._conn = opening.connect(self.path, read_only)
+                    opening.check_wal_belongs(self.path, self._passphrase)
+            self._conn = opening.connect(self.path, read_only, self._passphrase)
             opening.check_schema(self._conn, self.path, existed=existed, read_only=read_only)
             if not read_only:
                 self._migrate(existed)
@@ -86,14 +98,29 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.device_id = self._ensure_device_id()
             self.user = user or self.get_setting("user_name") or ""
-        except sqlite3.DatabaseError as error:
+        except driver.DatabaseError as error:
             self._close_quietly()
-            raise errors.from_sqlite(self.path, error, opening=True) from error
+            raise self._opening_error(error) from error
         except BaseException:
             self._close_quietly()
             raise
+        if self._passphrase is not None:
+            unlocked.remember(self.path, self._passphrase)
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the file is encrypted (it opened with a passphrase; a plain file would not have)."""
+        return self._passphrase is not None
 
     # -- opening -----------------------------------------------------------------------------
+
+    def _opening_error(self, error: driver.DatabaseError) -> errors.StoreError:
+        # SQLITE_NOTADB is all SQLite says both for a wrong key and for a file that is no database
+        if errors.sqlite_code(error) == driver.SQLITE_NOTADB and driver.ENCRYPTION:
+            if self._passphrase is not None:
+                return errors.database_passphrase_wrong(self.path)
+            return errors.database_needs_passphrase(self.path)
+        return errors.from_sqlite(self.path, error, opening=True)
 
     def _take_claim(self, user: str) -> None:
         try:
@@ -118,7 +145,7 @@ class Store:
             conn.execute(f"PRAGMA user_version = {LATEST}")
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute("COMMIT")
-        except sqlite3.Error as error:
+        except driver.Error as error:
             conn.execute("ROLLBACK")
             raise errors.migration_failed(self.path, step + 1, error) from error
 
@@ -135,14 +162,14 @@ class Store:
         if self._conn is not None and not self.read_only:
             # the search index's journal holds a copy of every text saved since the last search; a
             # fieldworker may never search, so it is brought into the index here, when it is small
-            with contextlib.suppress(errors.YingzaoError, sqlite3.Error):
+            with contextlib.suppress(errors.YingzaoError, driver.Error):
                 self.coding.bring_index_up_to_date(most=SEARCH_JOURNAL_AT_CLOSE)
         self._close_quietly()
 
     def _close_quietly(self) -> None:
         conn = getattr(self, "_conn", None)
         if conn is not None:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(driver.Error):
                 conn.close()
             self._conn = None
         claim, self._claim = getattr(self, "_claim", None), None
@@ -151,10 +178,10 @@ class Store:
 
     def backup(self, target: Path | str) -> Path:
         """A consistent copy of the database, the latest saves included (core/store/opening.py)."""
-        return opening.backup(self.conn, self.path, target)
+        return opening.backup(self.conn, self.path, target, self._passphrase)
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> driver.Connection:
         """The one connection; using a closed store is a programming error, said as such."""
         if self._conn is None:
             raise errors.store_closed(self.path)
@@ -207,7 +234,7 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except sqlite3.DatabaseError as error:
+        except driver.DatabaseError as error:
             # full disk, a pulled USB stick, a file made read-only, another program holding a lock,
             # damaged pages: nothing of this transaction was written, and the user is told why.
             # Anything else (a constraint) is the caller's to explain.

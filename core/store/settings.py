@@ -3,24 +3,29 @@ last time, before it opens (and claims) the database, which takes longer."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from yingzao.core import errors
+from yingzao.core.store import driver, unlocked
 
-def stored_setting(path: Path, key: str) -> str | None:
+
+def stored_setting(path: Path, key: str, *, passphrase: str | None = None) -> str | None:
     """The setting's value in the database at `path`, read through a read-only SQLite connection
     that is closed at once; None when there is no such file, setting or readable database (opening
-    it properly then says what is wrong)."""
+    it properly then says what is wrong). An encrypted database is read with `passphrase`, else with
+    the one this process opened it with; without either it reads as no setting."""
     if not path.is_file():
         return None
+    if passphrase is None:
+        passphrase = unlocked.passphrase_for(path)
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = driver.connect(path.resolve().as_uri() + "?mode=ro", uri=True, passphrase=passphrase)
+    except (driver.Error, errors.StoreError):  # StoreError: no SQLCipher here for an encrypted file
         return None
     try:
         conn.execute("PRAGMA trusted_schema=OFF")  # the file may come from anywhere: run none of its SQL
         row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    except sqlite3.Error:
+    except driver.Error:
         return None
     finally:
         conn.close()

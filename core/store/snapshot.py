@@ -7,13 +7,14 @@ could pair one interview's row with another moment's answers.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
+from yingzao.core.store import driver
+
 
 @contextmanager
-def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+def read_snapshot(conn: driver.Connection) -> Iterator[None]:
     """One read transaction around the block, or nothing when the caller's transaction is one already
     (its own view is the consistent one). `Store.snapshot()` is this on the store's connection; an
     export of a database `Store` cannot open reads through this directly."""
@@ -26,5 +27,5 @@ def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
     finally:
         # it only read: ending it by a rollback touches nothing on the disk (a COMMIT on a damaged
         # file can fail), and also drops what the block kept in temporary tables
-        with suppress(sqlite3.Error):  # a damaged file may refuse even this; the first error is the one to report
+        with suppress(driver.Error):  # a damaged file may refuse even this; the first error is the one to report
             conn.rollback()

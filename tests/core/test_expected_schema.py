@@ -3,11 +3,9 @@ build, and is never used when it was made by other migrations or another SQLite 
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from yingzao.core.store import expected_schema, schema_check
+from yingzao.core.store import driver, expected_schema, schema_check
 from yingzao.core.store.database import Store
 from yingzao.core.store.migrations import LATEST
 
@@ -22,7 +20,7 @@ def uncached():
 def test_the_kept_schema_is_the_built_one_for_this_sqlite(uncached):
     fingerprint, objects = expected_schema.OBJECTS[LATEST]
     if fingerprint != schema_check.fingerprint(LATEST):
-        pytest.skip(f"kept for another SQLite than {sqlite3.sqlite_version} (or other migrations)")
+        pytest.skip(f"kept for another SQLite than {driver.sqlite_version} (or other migrations)")
     assert dict(objects) == schema_check.build(LATEST)
     assert schema_check.expected(LATEST) == schema_check.build(LATEST)
 
@@ -38,5 +36,5 @@ def test_kept_text_from_other_migrations_is_not_trusted(uncached, monkeypatch, t
 def test_the_fingerprint_follows_the_statements_and_the_sqlite_library(monkeypatch):
     before = schema_check.fingerprint(LATEST)
     assert schema_check.fingerprint(LATEST - 1) != before
-    monkeypatch.setattr(sqlite3, "sqlite_version", "0.0.0")
+    monkeypatch.setattr(driver, "sqlite_version", "0.0.0")
     assert schema_check.fingerprint(LATEST) != before

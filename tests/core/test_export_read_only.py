@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import openpyxl
 import pytest
 
 from yingzao.core.export.workbook import export_workbook, filter_choices
+from yingzao.core.store import driver
 
 from tests.export_study import build_study, table
 
@@ -30,13 +30,13 @@ def study(tmp_path):
 
 def test_an_export_writes_nothing_into_the_database(study, tmp_path):
     # a database that never had a device id: a writing store would make one and save it
-    conn = sqlite3.connect(study.path)
+    conn = driver.connect(study.path)
     conn.execute("DELETE FROM settings WHERE key = 'device_id'")
     conn.commit()
     conn.close()
     assert filter_choices(study.path).interviews == 6
     export_workbook(study.path, tmp_path / "out.xlsx")
-    conn = sqlite3.connect(f"{study.path.as_uri()}?mode=ro", uri=True)
+    conn = driver.connect(f"{study.path.as_uri()}?mode=ro", uri=True)
     assert conn.execute("SELECT count(*) FROM settings WHERE key = 'device_id'").fetchone() == (0,)
     conn.close()
     assert len(table(openpyxl.load_workbook(tmp_path / "out.xlsx")["访谈"])) == 6

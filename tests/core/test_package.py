@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import zipfile
 
 import pytest
@@ -13,6 +12,7 @@ from yingzao.core.errors import PackageError
 from yingzao.core.exchange.content_hash import load_version
 from yingzao.core.exchange.package import FORMAT_VERSION, INTERVIEWS, MANIFEST, last_export, pack_session
 from yingzao.core.exchange.unpack import read_package
+from yingzao.core.store import driver
 
 from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
 
@@ -155,7 +155,7 @@ def test_files_that_are_not_packages_are_refused_with_what_to_choose(laptop, tmp
         read_package(tmp_path / "photos.zip")
     with pytest.raises(PackageError, match="it is a database file"):
         read_package(laptop.path)
-    conn = sqlite3.connect(tmp_path / "other.db")
+    conn = driver.connect(tmp_path / "other.db")
     conn.execute("CREATE TABLE t (x)")
     conn.commit()
     conn.close()

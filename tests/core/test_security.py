@@ -12,7 +12,6 @@ import pytest
 
 from yingzao.core import errors
 from yingzao.core.exchange.content_hash import content_sha256
-from yingzao.core.forms.library import load_library
 from yingzao.core.exchange.merge import (
     HELD,
     MERGED,
@@ -25,6 +24,7 @@ from yingzao.core.exchange.merge import (
 from yingzao.core.exchange.merge_report import summary_lines
 from yingzao.core.exchange.package import INTERVIEWS, MANIFEST
 from yingzao.core.exchange.review_package import pack_review
+from yingzao.core.forms.library import load_library
 from yingzao.core.review import decisions
 from yingzao.core.security import membership
 from yingzao.core.security.envelope import MAGIC, open_sealed, seal

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from yingzao.core.errors import StoreError
-from yingzao.core.store import migrations, schema_check
+from yingzao.core.store import driver, migrations, schema_check
 from yingzao.core.store.database import Store
 
 # these tests read the errors' English text
@@ -86,9 +84,9 @@ def test_every_change_is_in_the_append_only_audit_log(store, official):
         (text, "note", None, "补充", "测试员"),
         (None, "status", "draft", "completed", "测试员"),
     ]
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(driver.DatabaseError, match="append-only"):
         store.conn.execute("DELETE FROM audit")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(driver.DatabaseError, match="append-only"):
         store.conn.execute("UPDATE audit SET new = 'x'")
 
 
@@ -139,7 +137,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path):
 
 def test_a_foreign_sqlite_database_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "other.db"
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     conn.execute("CREATE TABLE customers (id INTEGER)")
     conn.commit()
     conn.close()
@@ -152,7 +150,7 @@ def test_a_foreign_sqlite_database_is_refused_and_left_alone(tmp_path):
 def test_a_database_from_a_newer_version_is_refused(tmp_path):
     path = tmp_path / "new.db"
     Store(path).close()
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
     conn.commit()
     conn.close()
@@ -175,7 +173,7 @@ def test_migrations_are_all_or_nothing(tmp_path, monkeypatch):
     latest = len(migrations.MIGRATIONS) - 1
     with pytest.raises(StoreError, match=f"Upgrading .* to schema {latest + 1} failed.*the file is unchanged"):
         Store(path)
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == latest
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "reviews" not in tables
@@ -198,7 +196,7 @@ def test_a_first_version_database_is_upgraded_with_its_data(tmp_path, library_st
     store.save_answer(interview, text, "旧版本的回答")
     store.close()
     # rebuild the file as schema 1 would have left it
-    conn = sqlite3.connect(store.path)
+    conn = driver.connect(store.path)
     for kind, name in schema_check.expected(migrations.LATEST):
         if (kind, name) not in schema_check.expected(1) and kind in ("table", "trigger") and name != "sqlite_sequence":
             conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")  # a virtual table drops its own shadow tables

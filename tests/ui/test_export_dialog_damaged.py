@@ -4,10 +4,10 @@ database is damaged and where the file lists what is missing."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 import openpyxl
 
+from yingzao.core.store import driver
 from yingzao.ui.export_dialog import ExportDialog
 from yingzao.ui.i18n import Translator
 
@@ -18,7 +18,7 @@ def test_a_damaged_database_still_exports_its_readable_part(qtbot, tmp_path):
     study = build_study(tmp_path / "study.db")
     db = tmp_path / "damaged.db"
     shutil.copyfile(study.path, db)  # the study's store is closed: the copy is the whole database
-    conn = sqlite3.connect(db)
+    conn = driver.connect(db)
     conn.execute("DROP TABLE paradata")
     conn.commit()
     conn.close()

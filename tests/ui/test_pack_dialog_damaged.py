@@ -3,10 +3,9 @@ saying the file is damaged and what can still be saved — no traceback, no pack
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtWidgets import QMessageBox
 
+from yingzao.core.store import driver
 from yingzao.ui.i18n import Translator
 from yingzao.ui.pack_dialog import PackDialog
 
@@ -34,7 +33,7 @@ def test_the_pack_dialog_on_a_damaged_database_says_so(qtbot, laptop_template, t
 
 def test_the_pack_dialog_opens_on_a_database_the_store_refuses(qtbot, laptop_template, tmp_path, monkeypatch):  # noqa: F811
     db = laptop_with_interviews(laptop_template, tmp_path / "field.db", count=1)
-    conn = sqlite3.connect(db)
+    conn = driver.connect(db)
     conn.execute("DROP TABLE audit")
     conn.commit()
     conn.close()
