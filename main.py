@@ -325,6 +325,7 @@ def _project(args: argparse.Namespace) -> int:
 
     db = args.project_db or args.db or paths.default_database()
     step = args.project_command
+    encrypt_now = False
     try:
         with Store(db, read_only=step == "show") as store:
             if step == "init":
@@ -357,6 +358,7 @@ def _project(args: argparse.Namespace) -> int:
                         f"{taken.revision}). This device's fingerprint: {mine} — read it to the researcher.",
                     )
                 )
+                encrypt_now = membership.must_encrypt(store)
             elif step == "show":
                 for line in describe.project_lines(store):
                     print(line)
@@ -402,9 +404,35 @@ def _project(args: argparse.Namespace) -> int:
                 data = _read(errors, args.file)
                 membership.import_keys(store, data, _project_passphrase(args), args.file)
                 print(Text("已导入项目密钥。", "The project keys were imported."))
+        if encrypt_now:  # the project asks for it: with the store closed, as the conversion needs
+            return _encrypt_for_project(db, args)
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 2
+    return 0
+
+
+def _encrypt_for_project(db: Path, args: argparse.Namespace) -> int:
+    from yingzao.core.errors import Text
+    from yingzao.core.store import encryption
+
+    passphrase = _given_passphrase(args)
+    if passphrase is None:
+        print(
+            Text(
+                f"这个项目要求加密访员的数据库：请运行 python main.py encrypt --db {db}（或在应用中：文件 → 加密此数据库…）。",
+                f"This project asks laptops to encrypt their databases: run python main.py encrypt --db {db} (or in "
+                "the app: File → Encrypt this database…).",
+            )
+        )
+        return 0
+    done = encryption.encrypt_database(db, passphrase)
+    print(
+        Text(
+            f"按项目要求，{done.path} 已加密并核对（{done.tables} 个表、{done.rows} 行）。",
+            f"As the project asks, {done.path} is now encrypted and verified ({done.tables} tables, {done.rows} rows).",
+        )
+    )
     return 0
 
 
@@ -747,6 +775,7 @@ def _pack(args: argparse.Namespace) -> int:
     from yingzao.core import errors, paths
     from yingzao.core.errors import Text, YingzaoError
     from yingzao.core.exchange.package import last_export, pack_read_error, pack_session
+    from yingzao.core.security import membership
     from yingzao.core.store import driver
     from yingzao.core.store.database import Store
 
@@ -763,6 +792,7 @@ def _pack(args: argparse.Namespace) -> int:
             except driver.DatabaseError as error:  # a damaged file: pack_session says so for its own reads
                 raise pack_read_error(store.path, error) from None
             summary = pack_session(store, args.out, all_interviews=args.all, overwrite=args.force)
+            unencrypted = membership.must_encrypt(store)
     except YingzaoError as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -793,6 +823,14 @@ def _pack(args: argparse.Namespace) -> int:
         )
     )
     print(_sealed_words(summary.sealed))
+    if unencrypted:
+        print(
+            Text(
+                f"注意：项目要求加密访员的数据库，而 {db} 还没有加密（python main.py encrypt --db {db}）。",
+                f"Note: the project asks laptops to encrypt their databases, and {db} is not encrypted yet (python "
+                f"main.py encrypt --db {db}).",
+            )
+        )
     return 0
 
 

@@ -77,6 +77,12 @@ def is_supervisor(store) -> bool:
     return joined.supervisor(device_keys(store).public.signing) is not None
 
 
+def must_encrypt(store) -> bool:
+    """The project asks its laptops to encrypt their databases, and this one is not encrypted yet."""
+    joined = project(store)
+    return joined is not None and joined.encrypt_databases and not store.encrypted
+
+
 def holds_project_keys(store) -> bool:
     return bool(store.get_setting(PROJECT_SECRETS))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from yingzao import main
 from yingzao.core.exchange.package import pack_session
 from yingzao.core.security import membership
+from yingzao.core.store import encryption
 from yingzao.core.store.database import Store
 
 from tests.laptops import Laptop
@@ -94,3 +95,22 @@ def test_unsigned_packages_need_the_flag_in_a_project(laptop_template, tmp_path,
     assert code == 1 and "未签名" in out
     code, out, _ = _run(capsys, "merge", "--into", str(master), str(tmp_path / "old.yzpack"), "--allow-unsigned")
     assert code == 0 and "已合并" in out and "未签名的数据包" in out
+
+
+def test_joining_a_project_that_asks_for_encryption_encrypts_the_laptop(laptop_template, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("YINGZAO_PROJECT_PASSPHRASE", "研究者的口令很长")
+    project_file = tmp_path / "study.yzproject"
+    _run(capsys, "project", "init", "--db", str(tmp_path / "m.db"), "--name", "P", "--out", str(project_file),
+         "--encrypt-databases")  # fmt: skip
+    told = Laptop(laptop_template, tmp_path / "told.db", "王芳")
+    told.close()
+    code, out, _ = _run(capsys, "project", "join", "--db", str(told.path), str(project_file))
+    assert code == 0 and "python main.py encrypt --db" in out
+    done = Laptop(laptop_template, tmp_path / "done.db", "李强")
+    done.close()
+    monkeypatch.setenv("YINGZAO_PASSPHRASE", "laptop passphrase long")
+    code, out, _ = _run(capsys, "project", "join", "--db", str(done.path), str(project_file))
+    assert code == 0 and "已加密并核对" in out
+    assert encryption.is_encrypted(done.path)
+    with Store(done.path, passphrase="laptop passphrase long") as store:
+        assert membership.project(store).encrypt_databases and not membership.must_encrypt(store)
