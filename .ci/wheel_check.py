@@ -78,6 +78,31 @@ def main() -> None:
         secret = ("--passphrase-file", "passphrase.txt")
         run(yingzao, "encrypt", "--db", "field.db", *secret, cwd=work)
         run(yingzao, "export", "--db", "field.db", "--out", "field.xlsx", *secret, cwd=work)
+        # a project: the laptop joins, its package is sealed, held by the master until accepted, then merged
+        (work / "project.txt").write_text("yanjiuzhe de kouling hen chang\n", encoding="utf-8")
+        project_secret = ("--project-passphrase-file", "project.txt")
+        run(
+            yingzao,
+            "project",
+            "init",
+            "--db",
+            "master.db",
+            "--name",
+            "P",
+            "--out",
+            "p.yzproject",
+            *project_secret,
+            cwd=work,
+        )
+        run(yingzao, "project", "join", "--db", "field.db", "p.yzproject", *secret, cwd=work)
+        run(yingzao, "pack", "--db", "field.db", "--out", "sealed.yzpack", "--all", *secret, cwd=work)
+        held = run(yingzao, "merge", "--into", "master.db", "sealed.yzpack", *project_secret, cwd=work)
+        fingerprint = next(
+            line.split()[0] for line in run(yingzao, "devices", "list", "--db", "master.db", cwd=work).splitlines()
+        )
+        accepted = run(yingzao, "devices", "accept", fingerprint, "--db", "master.db", cwd=work)
+        if "暂存" not in held or "已合并" not in accepted:
+            raise SystemExit(f"the sealed package did not go through the device's acceptance:\n{held}\n{accepted}")
         if not (bindir / "yingzao-gui").exists():
             raise SystemExit("no yingzao-gui entry point")
         print("the installed wheel works:", wheel.name)
