@@ -36,8 +36,8 @@ add_strings(
         "search.count": ("{n} 处", "{n} hits"),
         "search.none": ("没有找到。", "Nothing found."),
         "search.capped": (
-            "（只列出排名最前的 {n} 段文字；请用更具体的词）",
-            " (only the {n} best-ranked texts are listed; use a more specific term)",
+            "（含此词的文字太多，只列出最先存入的 {n} 段，出现次数多的在前；请用更具体的词）",
+            " (too many texts hold it: only the first {n} stored are listed, most hits first; use a more specific term)",
         ),
         "search.code": ("编码：", "Code:"),
         "search.code_all": ("为全部结果编码", "Code all hits"),

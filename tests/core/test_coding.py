@@ -280,6 +280,22 @@ def test_a_search_says_when_it_stopped_at_its_cap(coded, monkeypatch):
     assert not search.capped(search.search(store, "没有这个词"))
 
 
+def test_a_search_ranks_what_it_lists_and_over_its_cap_takes_the_first_texts_stored(coded, monkeypatch):
+    store, _lib, protocol, interview, question, _book = coded
+    texts = [q.name for q in protocol.questions if q.type == "text" and q.name != question]
+    store.save_answer(interview, texts[0], "议事会" + "，大家都说好" * 10)  # stored second, once, longer
+    store.save_answer(interview, texts[1], "议事会、议事会、议事会，三次都是议事会")  # stored third, four times
+    for term in ("议事会", "议事"):  # the index, ranked; a scan, by how often the term occurs
+        found = search.search(store, term)
+        assert [h.question for h in found] == [texts[1]] * 4 + [question] * 2 + [texts[0]]
+        assert not search.capped(found)
+    monkeypatch.setattr(search, "MAX_ROWS", 2)
+    for term in ("议事会", "议事"):
+        capped = search.search(store, term, limit=2)  # the first two texts stored, not the best two
+        assert [h.question for h in capped] == [question] * 2 + [texts[0]]
+        assert search.capped(capped) and capped[-1].snippet.startswith(f"【{term}】")
+
+
 def test_closing_the_store_brings_the_search_journal_into_the_index(library_store, tmp_path):
     from yingzao.core.store.database import Store
 
