@@ -134,6 +134,10 @@ class SearchDialog(QDialog):
         self.code_box.setMinimumContentsLength(14)
         self.code_all_button = QPushButton(self)
         self.code_all_button.clicked.connect(self.code_all)
+        for button in (self.go_button, self.code_all_button):
+            # no default button: Enter in the term already searches (a default Search button ran every
+            # search twice), and Enter on a result opens it, never "code all hits"
+            button.setAutoDefault(False)
         top = QHBoxLayout()
         top.addWidget(self.term, 1)
         top.addWidget(self.go_button)
