@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from yingzao.core.coding.codebook import ResearchCodebook
-from yingzao.core.coding.codings import Span, apply_many
+from yingzao.core.coding.codings import Span, apply_many, interview_protocols
 from yingzao.core.coding.text import CHOICE_TYPES, occurrences
 from yingzao.core.store.codings import Coding
 from yingzao.core.store.database import Store
@@ -97,14 +97,13 @@ def _flat(text: str) -> str:
 def code_all_hits(store: Store, book: ResearchCodebook, hits: list[Hit], code_id: str) -> list[Coding]:
     """Code every hit with `code_id`, in one transaction; hits already so coded are left as they are.
     Hits inside choice answers are skipped: those are coded whole."""
+    protocols = interview_protocols(store, {hit.interview_id for hit in hits})
     spans: list[Span] = []
-    types: dict[tuple[str, str], str] = {}
     for hit in hits:
-        key = (hit.interview_id, hit.question)
-        if key not in types:
-            interview = store.interview(hit.interview_id)
-            types[key] = store.protocol(interview.protocol_sha256).question(hit.question).type
-        if hit.target == "answer" and types[key] in CHOICE_TYPES:
+        protocol = protocols.get(hit.interview_id)
+        if protocol is None:
+            protocol = protocols[hit.interview_id] = store.protocol(store.interview(hit.interview_id).protocol_sha256)
+        if hit.target == "answer" and protocol.question(hit.question).type in CHOICE_TYPES:
             continue
         spans.append(hit.span)
-    return apply_many(store, book, spans, code_id)
+    return apply_many(store, book, spans, code_id, protocols=protocols)

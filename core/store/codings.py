@@ -11,8 +11,11 @@ of an older copy never brings a deleted coding back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+import sqlite3
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from yingzao.core.timestamps import after
@@ -130,8 +133,19 @@ _LOCAL = {"coding": ("anchor",)}
 RECORD_KINDS = tuple(_TABLES)
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _columns(kind: str) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(_TABLES[kind][1]))
+    return _field_names(_TABLES[kind][1])
+
+
+@cache
+def _row_of(kind: str) -> attrgetter:
+    """record -> its row, in the table's column order (one C call, not a generator per record)."""
+    return attrgetter(*_columns(kind))
 
 
 def _quoted(names: Iterable[str]) -> str:
@@ -144,7 +158,21 @@ def record_key(kind: str, record: Any) -> str:
 
 
 def as_json(record: Any) -> str:
-    return json.dumps(asdict(record), ensure_ascii=False, sort_keys=True)
+    """The record as JSON, its fields by name in sorted order, as `json.dumps(asdict(record),
+    sort_keys=True)` wrote it, without asdict's deep copy of each value (every field of these
+    records is a str, an int or None) or a new encoder per record."""
+    record_type: type = type(record)
+    names, values = _sorted_fields(record_type)
+    return _JSON.encode(dict(zip(names, values(record))))
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)  # the dicts it is given are already in sorted order
+
+
+@cache
+def _sorted_fields(cls: type) -> tuple[tuple[str, ...], attrgetter]:
+    names = tuple(sorted(_field_names(cls)))
+    return names, attrgetter(*names)
 
 
 class CodingRecords:
@@ -181,6 +209,52 @@ class CodingRecords:
     ) -> list[Coding]:
         where, args = _matching(interview_id=interview_id, question=question, state=None if include_deleted else "live")
         return self._select("coding", where, args, order="interview_id, question, target, start, id")
+
+    def codings_of_answers(self, keys: Collection[tuple[str, str]]) -> list[Coding]:
+        """The live codings of many answers, (interview, question) each, in one query."""
+        if not keys:
+            return []
+        self._answer_keys(keys)
+        columns = ", ".join(f"c.{name}" for name in _quoted(_columns("coding")).split(", "))
+        return [
+            Coding(*row)
+            for row in self._store.conn.execute(
+                f"SELECT {columns} FROM temp.yz_answer_keys k CROSS JOIN codings c"
+                " ON c.interview_id = k.interview_id AND c.question = k.question"
+                " WHERE c.state = 'live' ORDER BY c.id"
+            )
+        ]
+
+    def answer_texts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[object, str | None]]:
+        """(value, note) of many answers, (interview, question) each, in one query: a search's
+        "code all hits" checks a thousand spans against their texts."""
+        if not keys:
+            return {}
+        self._answer_keys(keys)
+        return {
+            (interview_id, question): (value, note)
+            for interview_id, question, value, note in self._store.conn.execute(
+                "SELECT a.interview_id, a.question, a.value, a.note FROM temp.yz_answer_keys k CROSS JOIN answers a"
+                " ON a.interview_id = k.interview_id AND a.question = k.question"
+            )
+        }
+
+    def protocols_of(self, interview_ids: Collection[str]) -> dict[str, str]:
+        """interview id -> the sha256 of its protocol, for those of the interviews that exist."""
+        if not interview_ids:
+            return {}
+        self._answer_keys([(i, "") for i in interview_ids])
+        return dict(
+            self._store.conn.execute(
+                "SELECT i.id, i.protocol_sha256 FROM temp.yz_answer_keys k CROSS JOIN interviews i"
+                " ON i.id = k.interview_id"
+            ).fetchall()
+        )
+
+    def _answer_keys(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Fill a temporary table of (interview, question) keys to join with: thousands of keys in
+        one query, through the tables' own indexes (row values IN a VALUES list are scanned)."""
+        fill_temp_table(self._store.conn, "yz_answer_keys", ("interview_id", "question"), keys)
 
     def memos(self, about: str | None = None, about_id: str | None = None, *, include_deleted: bool = False):
         where, args = _matching(about=about, about_id=about_id, state=None if include_deleted else "live")
@@ -237,7 +311,7 @@ class CodingRecords:
         with store.transaction():
             store.conn.executemany(
                 f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                [tuple(getattr(r, c) for c in columns) for r in records],
+                [_row_of(kind)(r) for r in records],
             )
             store.conn.executemany(
                 "INSERT INTO coding_audit (at, user, device_id, kind, record_id, action, old, new)"
@@ -377,6 +451,22 @@ class CodingRecords:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (store.now(), store.user, store.device_id, kind, record_id, action, _json(old), _json(new)),
         )
+
+
+def fill_temp_table(conn: sqlite3.Connection, name: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Make the temporary table `name` (text columns, together its key) hold exactly `rows`, each
+    once. Python's sqlite3 opens a transaction before any INSERT or DELETE, a temporary table's
+    too; left open, it would keep this read snapshot and turn the next `Store.transaction()` into a
+    savepoint that is never committed. So it is ended here, unless the caller's was already open."""
+    opened_here = not conn.in_transaction
+    conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {name} ({', '.join(f'{c} TEXT NOT NULL' for c in columns)},"
+        f" PRIMARY KEY ({', '.join(columns)})) WITHOUT ROWID"
+    )
+    conn.execute(f"DELETE FROM temp.{name}")
+    conn.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES ({', '.join('?' for _ in columns)})", rows)
+    if opened_here and conn.in_transaction:
+        conn.commit()
 
 
 def _matching(**columns: str | None) -> tuple[str, list[object]]:

@@ -310,3 +310,32 @@ def test_closing_the_store_brings_the_search_journal_into_the_index(library_stor
     with Store(store.path) as again:
         assert again.coding.search_pending() == 0
         assert len(search.search(again, "议事会")) == 1
+
+
+def test_code_all_hits_reads_in_bulk_and_commits_at_once(coded):
+    """The hits' texts and codings are read for all of them at once (through a temporary table):
+    that must leave no transaction open, or the next writes would never be committed."""
+    import sqlite3
+
+    store, _lib, protocol, interview, question, book = coded
+    note_q = next(q.name for q in protocol.questions if q.type == "text" and q.name != question)
+    store.save_answer(interview, note_q, "无", note="议事会开会的记录")
+    hits = search.search(store, "议事会")
+    first = search.code_all_hits(store, book, hits[:1], "FAC.AUTONOMY")
+    made = search.code_all_hits(store, book, hits, "FAC.AUTONOMY")  # the first hit is coded already
+    assert len(first) == 1 and len(made) == 2 and first[0].id not in {c.id for c in made}
+    assert {(c.question, c.target, c.quote) for c in first + made} == {
+        (question, "answer", "议事会"),
+        (note_q, "note", "议事会"),
+    } and len({(c.start, c.target) for c in first + made}) == 3
+    assert not store.conn.in_transaction
+    other = sqlite3.connect(store.path)
+    try:
+        seen = other.execute("SELECT count(*) FROM codings WHERE code = 'FAC.AUTONOMY'").fetchone()[0]
+        audited = other.execute("SELECT count(*) FROM coding_audit WHERE action = 'created'").fetchone()[0]
+    finally:
+        other.close()
+    assert seen == 3 and audited == 3
+    with pytest.raises(errors.YingzaoError):  # a span past its text's end: refused, nothing written
+        codings.apply_many(store, book, [Span(interview, note_q, "note", 0, 99)], "FAC.AUTONOMY")
+    assert len(store.coding.codings(interview)) == 3
