@@ -339,3 +339,23 @@ def test_code_all_hits_reads_in_bulk_and_commits_at_once(coded):
     with pytest.raises(errors.YingzaoError):  # a span past its text's end: refused, nothing written
         codings.apply_many(store, book, [Span(interview, note_q, "note", 0, 99)], "FAC.AUTONOMY")
     assert len(store.coding.codings(interview)) == 3
+
+
+def test_finding_the_codings_to_re_anchor_reads_only_those_through_their_index(coded):
+    """codings_to_check and settle_unchanged_anchors run at every merge and every interview opened
+    on the coding page: a scan of every coding there made a merge of many packages quadratic."""
+    store, _lib, _p, interview, question, book = coded
+    codings.apply_code(store, book, Span(interview, question, "answer", 0, 4), "FAC.AUTONOMY")
+    store.save_answer(interview, question, "补充：" + ANSWER)  # the coding is to be checked
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        codings.settle_anchors(store)
+    finally:
+        store.conn.set_trace_callback(None)
+    reads = [s for s in statements if "anchor = 'check'" in s and s.lstrip().startswith(("SELECT", "UPDATE"))]
+    assert len(reads) == 2
+    for sql in reads:
+        plan = " / ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "USING INDEX codings_anchor" in plan and "SCAN codings" not in plan, (sql, plan)
+    assert store.coding.coding(codings.codings_of(store, interview)[0].id).anchor == "ok"
