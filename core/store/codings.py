@@ -376,13 +376,16 @@ class CodingRecords:
         if local:  # a new version's text must be checked against this laptop's answers
             updates += ", " + ", ".join(f"\"{c}\" = 'check'" for c in local)
         version = "updated_at, device_id, updated_by"
+        given = [c for c in columns if c not in local]  # the local ones are 'check' in the SQL itself
+        placeholders = ", ".join("'check'" if c in local else "?" for c in columns)
         sql = (
-            f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+            f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({placeholders})"
             f" ON CONFLICT({_quoted(key)}) DO UPDATE SET {updates}"
             f" WHERE ({', '.join('excluded.' + c for c in version.split(', '))}) > ({version})"
         )
         store = self._store
-        rows = [tuple(("check" if c in local else getattr(r, c)) for c in columns) for r in records]
+        row_of = attrgetter(*given)  # one C call a record (every kind has several columns)
+        rows = [row_of(r) for r in records]
         with store.transaction():
             before = store.conn.total_changes
             store.conn.executemany(sql, rows)
