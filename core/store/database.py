@@ -402,12 +402,29 @@ class Store:
         """Every interview (or the first `limit`) as the home list shows it, in its order: what is
         still to be worked on (drafts, interviews sent back) first, then the rest; the most recently
         changed first in each."""
-        rows = self.conn.execute(
-            f"SELECT {', '.join(ListedInterview._fields)} FROM interviews"
-            " ORDER BY status NOT IN ('draft', 'rejected'), updated_at DESC, rowid LIMIT ?",
-            (-1 if limit is None else limit,),
-        )
-        return list(map(ListedInterview._make, rows))
+        columns = ", ".join(ListedInterview._fields)
+        if limit is None:
+            rows = self.conn.execute(
+                f"SELECT {columns} FROM interviews ORDER BY status NOT IN ('draft', 'rejected'), updated_at DESC, rowid"
+            )
+            return list(map(ListedInterview._make, rows))
+        # The first rows at start-up: that ORDER BY sorts every interview (~10 ms of 5,000); the
+        # index interviews_status gives each status's most recent ones at once, merged here
+        to_do: list[tuple] = []
+        done: list[tuple] = []
+        for (status,) in self.conn.execute("SELECT DISTINCT status FROM interviews").fetchall():
+            (to_do if status in EDITABLE_STATUSES else done).extend(
+                self.conn.execute(
+                    f"SELECT {columns}, rowid FROM interviews WHERE status = ? ORDER BY updated_at DESC, rowid LIMIT ?",
+                    (status, limit),
+                )
+            )
+        updated, rowid = ListedInterview._fields.index("updated_at"), len(ListedInterview._fields)
+        listed: list[ListedInterview] = []
+        for part in (to_do, done):
+            part.sort(key=lambda row: (row[updated], -row[rowid]), reverse=True)  # newest first; ties by rowid
+            listed += (ListedInterview._make(row[:rowid]) for row in part[: limit - len(listed)])
+        return listed
 
     def fieldworkers(self) -> list[str]:
         """Everyone who took an interview in this database, by name."""
