@@ -7,16 +7,17 @@ power cut; every change is one short transaction that also appends its audit row
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yingzao.core import errors
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store import opening, writer_claim
-from yingzao.core.store.codings import CodingRecords
 from yingzao.core.store.interviews import InterviewWrites
 from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from yingzao.core.store.records import (
@@ -35,6 +36,9 @@ from yingzao.core.store.records import (
 from yingzao.core.store.snapshot import read_snapshot
 from yingzao.core.store.values import ValueProblem, to_stored
 from yingzao.core.timestamps import utc_now
+
+if TYPE_CHECKING:
+    from yingzao.core.store.codings import CodingRecords
 
 UNSET: object = object()  # "leave this field as it is" in save_answer
 SEARCH_JOURNAL_AT_CLOSE = 50_000  # changes; a bigger journal (after a merge) waits for the first search
@@ -60,7 +64,6 @@ class Store:
         # database says, and its UPDATE re-checks both inside the write (see save_answer).
         self._interview_cache: dict[str, tuple[str, str]] = {}
         self.writes = InterviewWrites(self)  # the interview aggregate's bulk write paths (merge, conflicts, review)
-        self.coding = CodingRecords(self)  # the researcher's codes, codings, memos (core/store/codings.py)
         self._savepoints = itertools.count(1)
         self._snapshots = 0  # read snapshots this store opened and has not ended (see snapshot())
         self._claim: str | None = None
@@ -161,6 +164,14 @@ class Store:
     @property
     def is_open(self) -> bool:
         return self._conn is not None
+
+    @functools.cached_property
+    def coding(self) -> CodingRecords:
+        """The researcher's codes, codings and memos (core/store/codings.py). Made on first use: its
+        record classes take milliseconds to define, which start-up (the home list) does without."""
+        from yingzao.core.store.codings import CodingRecords
+
+        return CodingRecords(self)
 
     def __enter__(self) -> Store:
         return self
