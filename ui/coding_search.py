@@ -36,8 +36,8 @@ add_strings(
         "search.count": ("{n} 处", "{n} hits"),
         "search.none": ("没有找到。", "Nothing found."),
         "search.capped": (
-            "（只列出排名最前的 {n} 段文字；请用更具体的词）",
-            " (only the {n} best-ranked texts are listed; use a more specific term)",
+            "（含此词的文字太多，只列出最先存入的 {n} 段，出现次数多的在前；请用更具体的词）",
+            " (too many texts hold it: only the first {n} stored are listed, most hits first; use a more specific term)",
         ),
         "search.code": ("编码：", "Code:"),
         "search.code_all": ("为全部结果编码", "Code all hits"),
@@ -134,6 +134,10 @@ class SearchDialog(QDialog):
         self.code_box.setMinimumContentsLength(14)
         self.code_all_button = QPushButton(self)
         self.code_all_button.clicked.connect(self.code_all)
+        for button in (self.go_button, self.code_all_button):
+            # no default button: Enter in the term already searches (a default Search button ran every
+            # search twice), and Enter on a result opens it, never "code all hits"
+            button.setAutoDefault(False)
         top = QHBoxLayout()
         top.addWidget(self.term, 1)
         top.addWidget(self.go_button)

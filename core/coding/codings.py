@@ -14,7 +14,7 @@ from typing import Any
 
 from yingzao.core import errors
 from yingzao.core.coding.codebook import ResearchCodebook
-from yingzao.core.coding.text import CHOICE_TYPES, answer_text, find_once
+from yingzao.core.coding.text import CHOICE_TYPES, answer_text, find_once, value_text
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.codings import TARGETS, Coding
 from yingzao.core.store.database import Store
@@ -37,9 +37,15 @@ def coding_text(store: Store, interview_id: str, question: str, target: str = "a
     return answer_text(store.answer(interview_id, question), target)
 
 
-def check_span(store: Store, span: Span, protocols: dict[str, Protocol] | None = None) -> str:
+def check_span(
+    store: Store,
+    span: Span,
+    protocols: dict[str, Protocol] | None = None,
+    texts: dict[tuple[str, str], tuple[object, str | None]] | None = None,
+) -> str:
     """The text the span covers, after checking the interview, question and offsets. `protocols`
-    (interview id -> its protocol) saves reading them again when many spans are checked."""
+    (interview id -> its protocol) and `texts` (store.coding.answer_texts) save reading them again
+    when many spans are checked."""
     cache = protocols if protocols is not None else {}
     protocol = cache.get(span.interview_id)
     if protocol is None:
@@ -47,7 +53,13 @@ def check_span(store: Store, span: Span, protocols: dict[str, Protocol] | None =
         protocol = cache[span.interview_id] = store.protocol(interview.protocol_sha256)
     if not protocol.has_question(span.question):
         raise errors.unknown_question(protocol.form_id, span.question)
-    text = coding_text(store, span.interview_id, span.question, span.target)
+    if texts is None:
+        text = coding_text(store, span.interview_id, span.question, span.target)
+    elif span.target not in TARGETS:
+        raise ValueError(f"target must be one of {TARGETS}")
+    else:
+        value, note = texts.get((span.interview_id, span.question), (None, None))
+        text = (note or "") if span.target == "note" else value_text(value)
     if not (0 <= span.start <= span.end <= len(text)):
         raise errors.coding_span_outside(span.interview_id, span.question, span.start, span.end, len(text))
     if (
@@ -81,37 +93,59 @@ def apply_code(
     return made[0][0] if made else None
 
 
-def apply_many(store: Store, book: ResearchCodebook, spans: Iterable[Span], code_id: str) -> list[Coding]:
+def apply_many(
+    store: Store,
+    book: ResearchCodebook,
+    spans: Iterable[Span],
+    code_id: str,
+    *,
+    protocols: dict[str, Protocol] | None = None,
+) -> list[Coding]:
     """One code on many spans (every hit of a search), all in one transaction; spans already so
-    coded by this coder are left as they are. Returns the new codings."""
-    made = [coding for coding, new in _new_codings(store, book, spans, code_id) if new]
+    coded by this coder are left as they are. Returns the new codings. `protocols` as check_span."""
+    made = [coding for coding, new in _new_codings(store, book, spans, code_id, protocols=protocols) if new]
     store.coding.put_many("coding", made, "created")
     return made
 
 
+def interview_protocols(store: Store, interview_ids: Iterable[str]) -> dict[str, Protocol]:
+    """interview id -> its protocol, for those of the interviews that exist, in one query."""
+    return {i: store.protocol(sha) for i, sha in store.coding.protocols_of(set(interview_ids)).items()}
+
+
 def _new_codings(
-    store: Store, book: ResearchCodebook, spans: Iterable[Span], code_id: str, *, memo: str = "", origin: str = "coded"
+    store: Store,
+    book: ResearchCodebook,
+    spans: Iterable[Span],
+    code_id: str,
+    *,
+    memo: str = "",
+    origin: str = "coded",
+    protocols: dict[str, Protocol] | None = None,
 ) -> list[tuple[Coding, bool]]:
     """(coding, whether it is new) per non-empty span: the existing coding where this coder already
-    coded the span with the code. Every span is checked before anything is written."""
+    coded the span with the code. Every span is checked before anything is written; the answers'
+    texts, their codings and the interviews' protocols are read once for all the spans."""
     code = usable_code(book, code_id)
-    protocols: dict[str, Protocol] = {}
-    existing: dict[tuple[str, str], dict[tuple, Coding]] = {}
-    now = store.now()
+    spans = list(spans)
+    keys = {(span.interview_id, span.question) for span in spans}
+    if protocols is None:
+        protocols = interview_protocols(store, {interview_id for interview_id, _q in keys})
+    texts = store.coding.answer_texts(keys)
+    existing: dict[tuple[str, str], dict[tuple, Coding]] = {key: {} for key in keys}
+    for held in store.coding.codings_of_answers(keys):  # in id order: the last of equals wins, as before
+        existing[(held.interview_id, held.question)][(held.target, held.start, held.end, held.code, held.coder)] = held
+    now, user, device = store.now(), store.user, store.device_id
+    memo = memo.strip()
     out: list[tuple[Coding, bool]] = []
     for span in spans:
-        quote = check_span(store, span, protocols)
+        quote = check_span(store, span, protocols, texts)
         if span.start == span.end:
             continue
-        key = (span.interview_id, span.question)
-        if key not in existing:
-            existing[key] = {
-                (c.target, c.start, c.end, c.code, c.coder): c
-                for c in store.coding.codings(span.interview_id, question=span.question)
-            }
-        same = (span.target, span.start, span.end, code, store.user)
-        if same in existing[key]:
-            out.append((existing[key][same], False))
+        held_here = existing[(span.interview_id, span.question)]
+        same = (span.target, span.start, span.end, code, user)
+        if same in held_here:
+            out.append((held_here[same], False))
             continue
         coding = Coding(
             id=str(uuid.uuid4()),
@@ -122,19 +156,19 @@ def _new_codings(
             end=span.end,
             quote=quote,
             code=code,
-            coder=store.user,
+            coder=user,
             origin=origin,
-            memo=memo.strip(),
+            memo=memo,
             pinned=0,
             pinned_for="",
             state="live",
             anchor="ok",
             created_at=now,
             updated_at=now,
-            updated_by=store.user,
-            device_id=store.device_id,
+            updated_by=user,
+            device_id=device,
         )
-        existing[key][same] = coding
+        held_here[same] = coding
         out.append((coding, True))
     return out
 

@@ -7,7 +7,8 @@ Protocol suggestions nobody accepted do not count: only researchers' codings are
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from yingzao.core.coding.codebook import ResearchCodebook
@@ -82,43 +83,70 @@ def matrix_query(
     roll_up: bool = True,
     coders: tuple[str, ...] = (),
 ) -> Matrix:
-    """Codes (rows) × the attribute's values (columns), counted by SQLite in one grouped query over
-    the index of live codings (rows and values are joined in as small temporary tables)."""
+    """Codes (rows) × the attribute's values (columns).
+
+    SQLite reads, per code, the interview of each of its live codings from the index of live
+    codings by code, as one string (a row per coding costs several times as much); Python counts
+    them per column. Joining each coding with its interview's value in SQL, and grouping by row
+    and value, cost a lookup and a sort per coding: 2-3x as long at 300,000 codings."""
     rows = list(dict.fromkeys(codes))
     counts_in = _row_of_code(book, rows, roll_up)
     values = attribute_of_interviews(store, by)
-    conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS yz_matrix_rows (code TEXT NOT NULL, row TEXT NOT NULL)")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS yz_matrix_values (interview_id TEXT NOT NULL, value TEXT NOT NULL)")
-    conn.execute("CREATE INDEX IF NOT EXISTS temp.yz_matrix_values_id ON yz_matrix_values (interview_id)")
-    conn.execute("DELETE FROM yz_matrix_rows")
-    conn.execute("DELETE FROM yz_matrix_values")
-    conn.executemany(
-        "INSERT INTO yz_matrix_rows VALUES (?, ?)", [(code, row) for code, rs in counts_in.items() for row in rs]
-    )
-    conn.executemany("INSERT INTO yz_matrix_values VALUES (?, ?)", [(i, v) for i, vs in values.items() for v in vs])
-    sql = (
-        # CROSS JOIN fixes the order: the few codes asked for first, then their live codings by the
-        # index; left to itself the planner scans every coding (3-4x slower at 300,000)
-        "SELECT r.row, v.value, count(DISTINCT c.interview_id), count(*) FROM yz_matrix_rows r"
-        " CROSS JOIN codings c ON c.code = r.code AND c.state = 'live'"
-        " CROSS JOIN yz_matrix_values v ON v.interview_id = c.interview_id"
-    )
-    args: list[object] = []
-    if coders:
-        sql += f" WHERE c.coder IN ({', '.join('?' for _ in coders)})"
-        args += list(coders)
-    found = conn.execute(sql + " GROUP BY r.row, v.value", args).fetchall()
+    # each interview's values as the index of their combination (most attributes give one value):
+    # counting small ints beats counting the values themselves, and a combination is expanded once
+    combinations: dict[tuple[str, ...], int] = {}
+    combination_of = {
+        i: combinations.setdefault(tuple(vs) if len(vs) == 1 else tuple(dict.fromkeys(vs)), len(combinations))
+        for i, vs in values.items()
+    }
+    expand = list(combinations)
+    of = combination_of.get
+    codings: dict[tuple[str, str], int] = defaultdict(int)
+    interviews: dict[tuple[str, str], int] = defaultdict(int)
+    per_row: dict[str, list[list[str]]] = defaultdict(list)  # row -> the interview of each coding, code by code
+    for code, coded in _interviews_of_codings(store, list(counts_in), coders):
+        for row in dict.fromkeys(counts_in[code]):
+            per_row[row].append(coded)
+    for row, lists in per_row.items():
+        every = lists[0] if len(lists) == 1 else [i for coded in lists for i in coded]
+        for counted, into in ((every, codings), (set(every), interviews)):
+            for combination, n in Counter(map(of, counted)).items():
+                if combination is not None:  # an interview without a row in `values` (a profile itself)
+                    for value in expand[combination]:
+                        into[(row, value)] += n
     columns = sorted({v for vs in values.values() for v in vs} - {NONE})
     if any(NONE in vs for vs in values.values()):
         columns.append(NONE)
-    return Matrix(
-        by=by,
-        rows=rows,
-        columns=columns,
-        interviews={(row, value): n for row, value, n, _c in found},
-        codings={(row, value): c for row, value, _n, c in found},
-    )
+    return Matrix(by=by, rows=rows, columns=columns, interviews=dict(interviews), codings=dict(codings))
+
+
+def _interviews_of_codings(store: Store, codes: list[str], coders: tuple[str, ...]) -> Iterator[tuple[str, list[str]]]:
+    """(code, the interview of each of its live codings) for those of the codes that have any."""
+    conn = store.conn
+    by_coder = f" AND coder IN ({_marks(coders)})" if coders else ""
+    for at in range(0, len(codes), 500):  # well below SQLite's limit of bound parameters
+        chunk = codes[at : at + 500]
+        for code, count, joined in conn.execute(
+            "SELECT code, count(*), group_concat(interview_id, char(31)) FROM codings"
+            f" WHERE code IN ({_marks(chunk)}) AND state = 'live'{by_coder} GROUP BY code",
+            [*chunk, *coders],
+        ):
+            coded = joined.split(_SEPARATOR)
+            if len(coded) != count:  # an interview id holding the separator: this code's codings one by one
+                coded = [
+                    i
+                    for (i,) in conn.execute(
+                        f"SELECT interview_id FROM codings WHERE code = ? AND state = 'live'{by_coder}", [code, *coders]
+                    )
+                ]
+            yield code, coded
+
+
+_SEPARATOR = "\x1f"  # char(31), the unit separator
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" for _ in values)
 
 
 def segments(

@@ -3,16 +3,22 @@
 The index is SQLite FTS5 with the trigram tokenizer (migration 6): Chinese has no spaces between
 words, and trigrams find 议事会 inside 居民议事会制度. A trigram index cannot look up fewer than three
 characters, so shorter terms (两个字 such as 议事) are found by a scan of the same texts, which is fast
-enough at the study's size (bench: fts_search). Results are ranked by FTS5's bm25, then by how
-often the term occurs; each hit is one occurrence, with a snippet around it.
+enough at the study's size (bench: fts_search).
+
+A search reads at most MAX_ROWS texts. When no more texts than that hold the term, they are ranked
+by FTS5's bm25. When more do, ranking them all would cost more than the rest of the search (a score
+for each of 50,000 texts before the first row comes out), and the list shows only MAX_ROWS of them
+anyway: the search takes the first MAX_ROWS texts in the order they were stored and the window says
+so. Those, and the texts a scan finds, are ordered by how often the term occurs in them, then as
+they were stored. Each hit is one occurrence; its snippet is made when it is shown.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from yingzao.core.coding.codebook import ResearchCodebook
-from yingzao.core.coding.codings import Span, apply_many
+from yingzao.core.coding.codings import Span, apply_many, interview_protocols
 from yingzao.core.coding.text import CHOICE_TYPES, occurrences
 from yingzao.core.store.codings import Coding
 from yingzao.core.store.database import Store
@@ -21,44 +27,59 @@ SNIPPET_CONTEXT = 30  # characters each side of a hit
 MAX_ROWS = 5000  # texts read per search; the screen shows the first hits anyway
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One occurrence of the term. A tuple, not a dataclass: a search makes thousands of them, and a
+    frozen dataclass costs several times as much to make."""
+
     interview_id: str
     question: str
     target: str
     start: int
     end: int
-    snippet: str  # the hit with some context, the hit itself between 【】
-    text_length: int
+    text: str  # the whole text, shared by its hits: a snippet is made only when shown
 
     @property
     def span(self) -> Span:
         return Span(self.interview_id, self.question, self.target, self.start, self.end)
+
+    @property
+    def snippet(self) -> str:
+        """The hit with some context, the hit itself between 【】."""
+        return _snippet(self.text, self.start, self.end - self.start)
 
 
 def search(store: Store, term: str, *, limit: int = MAX_ROWS) -> list[Hit]:
     term = " ".join(term.split())  # as typed, with runs of spaces made one
     if not term:
         return []
-    store.coding.bring_index_up_to_date()
-    indexed = len(term) >= 3 and not store.coding.search_pending()
-    if indexed:
-        rows = store.coding.fts_match('"' + term.replace('"', '""') + '"', limit)
+    records = store.coding
+    records.bring_index_up_to_date()
+    ranked = False
+    if len(term) >= 3 and not records.search_pending():
+        phrase = '"' + term.replace('"', '""') + '"'
+        ranked = records.fts_count(phrase) <= limit
+        rows = records.fts_match(phrase, limit, ranked=ranked)
     else:
-        rows = store.coding.scan_text(term, limit)
-        rows.sort(key=lambda row: -len(occurrences(row[4], term)))
-    hits: list[Hit] = []
-    for _id, interview_id, question, target, text in rows:
-        for at in occurrences(text, term):
-            hits.append(
-                Hit(interview_id, question, target, at, at + len(term), _snippet(text, at, len(term)), len(text))
-            )
-    return hits
+        rows = records.scan_text(term, limit)
+    found = [(occurrences(row[4], term), row) for row in rows]
+    if not ranked:  # most occurrences first; a stable sort keeps the stored order among equals
+        found.sort(key=_count, reverse=True)
+    size = len(term)
+    new = tuple.__new__  # Hit's own __new__ is Python code, 3x slower for the thousands of hits
+    return [
+        new(Hit, (interview_id, question, target, at, at + size, text))
+        for starts, (_id, interview_id, question, target, text) in found
+        for at in starts
+    ]
+
+
+def _count(found: tuple[list[int], tuple]) -> int:
+    return len(found[0])
 
 
 def capped(hits: list[Hit]) -> bool:
     """Whether a search stopped at MAX_ROWS texts (more may hold the term)."""
-    return len({(h.interview_id, h.question, h.target) for h in hits}) >= MAX_ROWS
+    return len({hit[:3] for hit in hits}) >= MAX_ROWS  # (interview, question, target): the text
 
 
 def _snippet(text: str, at: int, length: int) -> str:
@@ -76,14 +97,13 @@ def _flat(text: str) -> str:
 def code_all_hits(store: Store, book: ResearchCodebook, hits: list[Hit], code_id: str) -> list[Coding]:
     """Code every hit with `code_id`, in one transaction; hits already so coded are left as they are.
     Hits inside choice answers are skipped: those are coded whole."""
+    protocols = interview_protocols(store, {hit.interview_id for hit in hits})
     spans: list[Span] = []
-    types: dict[tuple[str, str], str] = {}
     for hit in hits:
-        key = (hit.interview_id, hit.question)
-        if key not in types:
-            interview = store.interview(hit.interview_id)
-            types[key] = store.protocol(interview.protocol_sha256).question(hit.question).type
-        if hit.target == "answer" and types[key] in CHOICE_TYPES:
+        protocol = protocols.get(hit.interview_id)
+        if protocol is None:
+            protocol = protocols[hit.interview_id] = store.protocol(store.interview(hit.interview_id).protocol_sha256)
+        if hit.target == "answer" and protocol.question(hit.question).type in CHOICE_TYPES:
             continue
         spans.append(hit.span)
-    return apply_many(store, book, spans, code_id)
+    return apply_many(store, book, spans, code_id, protocols=protocols)

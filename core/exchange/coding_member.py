@@ -73,12 +73,12 @@ def decode(path: Path, data: bytes) -> dict[str, list[Any]]:
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
-        where = Text(f"{CODING} 第 {number} 行", f"line {number} of {CODING}")
         try:
             item = json.loads(line)
             kind = item["kind"]
             out[kind].append(_record(kind, item["record"]))
         except (ValueError, KeyError, TypeError) as error:
+            where = Text(f"{CODING} 第 {number} 行", f"line {number} of {CODING}")  # made only when needed
             raise errors.damaged_package(
                 path, where + Text(f" 格式错误（{str(error)[:80]}）", f" is malformed ({str(error)[:80]})")
             ) from None

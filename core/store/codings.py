@@ -11,8 +11,11 @@ of an older copy never brings a deleted coding back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+import sqlite3
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from yingzao.core.timestamps import after
@@ -128,10 +131,26 @@ _TABLES: dict[str, tuple[str, type, tuple[str, ...]]] = {
 # derived on each laptop from its own answers: never taken from another copy of the record
 _LOCAL = {"coding": ("anchor",)}
 RECORD_KINDS = tuple(_TABLES)
+# the condition of the partial index codings_anchor, spelled out: SQLite uses a partial index only
+# for a query whose WHERE contains its condition, and does not infer it from anchor = 'check'.
+# Without it, finding the codings to check read every coding (through codings_answer, for the
+# order): a merge of 100 packages spent most of its time there, each package longer than the last
+_BY_ANCHOR_INDEX = "anchor <> 'ok'"
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def _columns(kind: str) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(_TABLES[kind][1]))
+    return _field_names(_TABLES[kind][1])
+
+
+@cache
+def _row_of(kind: str) -> attrgetter:
+    """record -> its row, in the table's column order (one C call, not a generator per record)."""
+    return attrgetter(*_columns(kind))
 
 
 def _quoted(names: Iterable[str]) -> str:
@@ -144,7 +163,21 @@ def record_key(kind: str, record: Any) -> str:
 
 
 def as_json(record: Any) -> str:
-    return json.dumps(asdict(record), ensure_ascii=False, sort_keys=True)
+    """The record as JSON, its fields by name in sorted order, as `json.dumps(asdict(record),
+    sort_keys=True)` wrote it, without asdict's deep copy of each value (every field of these
+    records is a str, an int or None) or a new encoder per record."""
+    record_type: type = type(record)
+    names, values = _sorted_fields(record_type)
+    return _JSON.encode(dict(zip(names, values(record))))
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)  # the dicts it is given are already in sorted order
+
+
+@cache
+def _sorted_fields(cls: type) -> tuple[tuple[str, ...], attrgetter]:
+    names = tuple(sorted(_field_names(cls)))
+    return names, attrgetter(*names)
 
 
 class CodingRecords:
@@ -181,6 +214,52 @@ class CodingRecords:
     ) -> list[Coding]:
         where, args = _matching(interview_id=interview_id, question=question, state=None if include_deleted else "live")
         return self._select("coding", where, args, order="interview_id, question, target, start, id")
+
+    def codings_of_answers(self, keys: Collection[tuple[str, str]]) -> list[Coding]:
+        """The live codings of many answers, (interview, question) each, in one query."""
+        if not keys:
+            return []
+        self._answer_keys(keys)
+        columns = ", ".join(f"c.{name}" for name in _quoted(_columns("coding")).split(", "))
+        return [
+            Coding(*row)
+            for row in self._store.conn.execute(
+                f"SELECT {columns} FROM temp.yz_answer_keys k CROSS JOIN codings c"
+                " ON c.interview_id = k.interview_id AND c.question = k.question"
+                " WHERE c.state = 'live' ORDER BY c.id"
+            )
+        ]
+
+    def answer_texts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], tuple[object, str | None]]:
+        """(value, note) of many answers, (interview, question) each, in one query: a search's
+        "code all hits" checks a thousand spans against their texts."""
+        if not keys:
+            return {}
+        self._answer_keys(keys)
+        return {
+            (interview_id, question): (value, note)
+            for interview_id, question, value, note in self._store.conn.execute(
+                "SELECT a.interview_id, a.question, a.value, a.note FROM temp.yz_answer_keys k CROSS JOIN answers a"
+                " ON a.interview_id = k.interview_id AND a.question = k.question"
+            )
+        }
+
+    def protocols_of(self, interview_ids: Collection[str]) -> dict[str, str]:
+        """interview id -> the sha256 of its protocol, for those of the interviews that exist."""
+        if not interview_ids:
+            return {}
+        self._answer_keys([(i, "") for i in interview_ids])
+        return dict(
+            self._store.conn.execute(
+                "SELECT i.id, i.protocol_sha256 FROM temp.yz_answer_keys k CROSS JOIN interviews i"
+                " ON i.id = k.interview_id"
+            ).fetchall()
+        )
+
+    def _answer_keys(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Fill a temporary table of (interview, question) keys to join with: thousands of keys in
+        one query, through the tables' own indexes (row values IN a VALUES list are scanned)."""
+        fill_temp_table(self._store.conn, "yz_answer_keys", ("interview_id", "question"), keys)
 
     def memos(self, about: str | None = None, about_id: str | None = None, *, include_deleted: bool = False):
         where, args = _matching(about=about, about_id=about_id, state=None if include_deleted else "live")
@@ -237,7 +316,7 @@ class CodingRecords:
         with store.transaction():
             store.conn.executemany(
                 f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                [tuple(getattr(r, c) for c in columns) for r in records],
+                [_row_of(kind)(r) for r in records],
             )
             store.conn.executemany(
                 "INSERT INTO coding_audit (at, user, device_id, kind, record_id, action, old, new)"
@@ -274,14 +353,14 @@ class CodingRecords:
         one statement (SQLite's substr counts characters, as the offsets do). Returns how many."""
         with self._store.transaction():
             return self._store.conn.execute(
-                """UPDATE codings SET anchor = 'ok' WHERE anchor = 'check' AND quote IS (
+                f"""UPDATE codings SET anchor = 'ok' WHERE anchor = 'check' AND {_BY_ANCHOR_INDEX} AND quote IS (
                      SELECT substr(CASE codings.target WHEN 'note' THEN a.note ELSE CAST(a.value AS TEXT) END,
                                    codings.start + 1, codings."end" - codings.start)
                      FROM answers a WHERE a.interview_id = codings.interview_id AND a.question = codings.question)"""
             ).rowcount
 
     def codings_to_check(self) -> list[Coding]:
-        return self._select("coding", "anchor = 'check'", order="interview_id, question")
+        return self._select("coding", f"anchor = 'check' AND {_BY_ANCHOR_INDEX}", order="interview_id, question")
 
     # -- a merge: many records from elsewhere ---------------------------------------------------
 
@@ -297,13 +376,16 @@ class CodingRecords:
         if local:  # a new version's text must be checked against this laptop's answers
             updates += ", " + ", ".join(f"\"{c}\" = 'check'" for c in local)
         version = "updated_at, device_id, updated_by"
+        given = [c for c in columns if c not in local]  # the local ones are 'check' in the SQL itself
+        placeholders = ", ".join("'check'" if c in local else "?" for c in columns)
         sql = (
-            f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+            f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({placeholders})"
             f" ON CONFLICT({_quoted(key)}) DO UPDATE SET {updates}"
             f" WHERE ({', '.join('excluded.' + c for c in version.split(', '))}) > ({version})"
         )
         store = self._store
-        rows = [tuple(("check" if c in local else getattr(r, c)) for c in columns) for r in records]
+        row_of = attrgetter(*given)  # one C call a record (every kind has several columns)
+        rows = [row_of(r) for r in records]
         with store.transaction():
             before = store.conn.total_changes
             store.conn.executemany(sql, rows)
@@ -342,20 +424,31 @@ class CodingRecords:
                 )
             return conn.execute("DELETE FROM search_pending WHERE seq <= ?", (high,)).rowcount
 
-    def fts_match(self, phrase: str, limit: int) -> list[tuple[int, str, str, str, str]]:
-        """Rows whose text holds the phrase (3 characters or more), best ranked first."""
+    def fts_count(self, phrase: str) -> int:
+        """How many texts hold the phrase (3 characters or more): a walk of one trigram's list, cheap
+        beside ranking them."""
+        return self._store.conn.execute(
+            "SELECT count(*) FROM search_text_fts WHERE search_text_fts MATCH ?", (phrase,)
+        ).fetchone()[0]
+
+    def fts_match(self, phrase: str, limit: int, *, ranked: bool) -> list[tuple[int, str, str, str, str]]:
+        """Rows whose text holds the phrase (3 characters or more): best ranked by bm25 first, or,
+        not `ranked`, the first `limit` in the order they were stored (ranking costs a score for
+        every text that holds the phrase, before the first row comes out)."""
+        order = " ORDER BY f.rank" if ranked else ""
         return self._store.conn.execute(
             "SELECT s.id, s.interview_id, s.question, s.target, s.text FROM search_text_fts f"
-            " JOIN search_text s ON s.id = f.rowid WHERE search_text_fts MATCH ? ORDER BY f.rank LIMIT ?",
+            f" JOIN search_text s ON s.id = f.rowid WHERE search_text_fts MATCH ?{order} LIMIT ?",
             (phrase, limit),
         ).fetchall()
 
     def scan_text(self, term: str, limit: int) -> list[tuple[int, str, str, str, str]]:
-        """Rows holding `term` by a scan: for terms too short for trigrams, and read-only copies
-        whose index could not be brought up to date."""
+        """The first `limit` rows holding `term`, in the order they were stored, by a scan: for terms
+        too short for trigrams, and read-only copies whose index could not be brought up to date.
+        The table's own order: no sort, no index to look each row up through, and the scan stops
+        at the limit."""
         return self._store.conn.execute(
-            "SELECT id, interview_id, question, target, text FROM search_text WHERE instr(text, ?) > 0"
-            " ORDER BY interview_id, question, target LIMIT ?",
+            "SELECT id, interview_id, question, target, text FROM search_text WHERE instr(text, ?) > 0 LIMIT ?",
             (term, limit),
         ).fetchall()
 
@@ -366,6 +459,22 @@ class CodingRecords:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (store.now(), store.user, store.device_id, kind, record_id, action, _json(old), _json(new)),
         )
+
+
+def fill_temp_table(conn: sqlite3.Connection, name: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Make the temporary table `name` (text columns, together its key) hold exactly `rows`, each
+    once. Python's sqlite3 opens a transaction before any INSERT or DELETE, a temporary table's
+    too; left open, it would keep this read snapshot and turn the next `Store.transaction()` into a
+    savepoint that is never committed. So it is ended here, unless the caller's was already open."""
+    opened_here = not conn.in_transaction
+    conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {name} ({', '.join(f'{c} TEXT NOT NULL' for c in columns)},"
+        f" PRIMARY KEY ({', '.join(columns)})) WITHOUT ROWID"
+    )
+    conn.execute(f"DELETE FROM temp.{name}")
+    conn.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES ({', '.join('?' for _ in columns)})", rows)
+    if opened_here and conn.in_transaction:
+        conn.commit()
 
 
 def _matching(**columns: str | None) -> tuple[str, list[object]]:

@@ -7,15 +7,16 @@ power cut; every change is one short transaction that also appends its audit row
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yingzao.core import errors
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store import driver, opening, unlocked, writer_claim
-from yingzao.core.store.codings import CodingRecords
 from yingzao.core.store.interviews import InterviewWrites
 from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
 from yingzao.core.store.records import (
@@ -32,9 +33,12 @@ from yingzao.core.store.records import (
     QuestionTime,
 )
 from yingzao.core.store.snapshot import read_snapshot
-from yingzao.core.store.trust import TrustRecords
 from yingzao.core.store.values import ValueProblem, to_stored
 from yingzao.core.timestamps import utc_now
+
+if TYPE_CHECKING:
+    from yingzao.core.store.codings import CodingRecords
+    from yingzao.core.store.trust import TrustRecords
 
 UNSET: object = object()  # "leave this field as it is" in save_answer
 SEARCH_JOURNAL_AT_CLOSE = 50_000  # changes; a bigger journal (after a merge) waits for the first search
@@ -73,8 +77,6 @@ class Store:
         # database says, and its UPDATE re-checks both inside the write (see save_answer).
         self._interview_cache: dict[str, tuple[str, str]] = {}
         self.writes = InterviewWrites(self)  # the interview aggregate's bulk write paths (merge, conflicts, review)
-        self.coding = CodingRecords(self)  # the researcher's codes, codings, memos (core/store/codings.py)
-        self.trust = TrustRecords(self)  # devices, held packages, review signatures (core/store/trust.py)
         self._savepoints = itertools.count(1)
         self._snapshots = 0  # read snapshots this store opened and has not ended (see snapshot())
         self._claim: str | None = None
@@ -190,6 +192,21 @@ class Store:
     @property
     def is_open(self) -> bool:
         return self._conn is not None
+
+    @functools.cached_property
+    def trust(self) -> TrustRecords:
+        """Devices, held packages and review signatures (core/store/trust.py); made on first use, as
+        `coding` is: start-up never needs them."""
+
+        return TrustRecords(self)
+
+    @functools.cached_property
+    def coding(self) -> CodingRecords:
+        """The researcher's codes, codings and memos (core/store/codings.py). Made on first use: its
+        record classes take milliseconds to define, which start-up (the home list) does without."""
+        from yingzao.core.store.codings import CodingRecords
+
+        return CodingRecords(self)
 
     def __enter__(self) -> Store:
         return self
@@ -436,12 +453,29 @@ class Store:
         """Every interview (or the first `limit`) as the home list shows it, in its order: what is
         still to be worked on (drafts, interviews sent back) first, then the rest; the most recently
         changed first in each."""
-        rows = self.conn.execute(
-            f"SELECT {', '.join(ListedInterview._fields)} FROM interviews"
-            " ORDER BY status NOT IN ('draft', 'rejected'), updated_at DESC, rowid LIMIT ?",
-            (-1 if limit is None else limit,),
-        )
-        return list(map(ListedInterview._make, rows))
+        columns = ", ".join(ListedInterview._fields)
+        if limit is None:
+            rows = self.conn.execute(
+                f"SELECT {columns} FROM interviews ORDER BY status NOT IN ('draft', 'rejected'), updated_at DESC, rowid"
+            )
+            return list(map(ListedInterview._make, rows))
+        # The first rows at start-up: that ORDER BY sorts every interview (~10 ms of 5,000); the
+        # index interviews_status gives each status's most recent ones at once, merged here
+        to_do: list[tuple] = []
+        done: list[tuple] = []
+        for (status,) in self.conn.execute("SELECT DISTINCT status FROM interviews").fetchall():
+            (to_do if status in EDITABLE_STATUSES else done).extend(
+                self.conn.execute(
+                    f"SELECT {columns}, rowid FROM interviews WHERE status = ? ORDER BY updated_at DESC, rowid LIMIT ?",
+                    (status, limit),
+                )
+            )
+        updated, rowid = ListedInterview._fields.index("updated_at"), len(ListedInterview._fields)
+        listed: list[ListedInterview] = []
+        for part in (to_do, done):
+            part.sort(key=lambda row: (row[updated], -row[rowid]), reverse=True)  # newest first; ties by rowid
+            listed += (ListedInterview._make(row[:rowid]) for row in part[: limit - len(listed)])
+        return listed
 
     def fieldworkers(self) -> list[str]:
         """Everyone who took an interview in this database, by name."""

@@ -280,6 +280,22 @@ def test_a_search_says_when_it_stopped_at_its_cap(coded, monkeypatch):
     assert not search.capped(search.search(store, "没有这个词"))
 
 
+def test_a_search_ranks_what_it_lists_and_over_its_cap_takes_the_first_texts_stored(coded, monkeypatch):
+    store, _lib, protocol, interview, question, _book = coded
+    texts = [q.name for q in protocol.questions if q.type == "text" and q.name != question]
+    store.save_answer(interview, texts[0], "议事会" + "，大家都说好" * 10)  # stored second, once, longer
+    store.save_answer(interview, texts[1], "议事会、议事会、议事会，三次都是议事会")  # stored third, four times
+    for term in ("议事会", "议事"):  # the index, ranked; a scan, by how often the term occurs
+        found = search.search(store, term)
+        assert [h.question for h in found] == [texts[1]] * 4 + [question] * 2 + [texts[0]]
+        assert not search.capped(found)
+    monkeypatch.setattr(search, "MAX_ROWS", 2)
+    for term in ("议事会", "议事"):
+        capped = search.search(store, term, limit=2)  # the first two texts stored, not the best two
+        assert [h.question for h in capped] == [question] * 2 + [texts[0]]
+        assert search.capped(capped) and capped[-1].snippet.startswith(f"【{term}】")
+
+
 def test_closing_the_store_brings_the_search_journal_into_the_index(library_store, tmp_path):
     from yingzao.core.store.database import Store
 
@@ -294,3 +310,52 @@ def test_closing_the_store_brings_the_search_journal_into_the_index(library_stor
     with Store(store.path) as again:
         assert again.coding.search_pending() == 0
         assert len(search.search(again, "议事会")) == 1
+
+
+def test_code_all_hits_reads_in_bulk_and_commits_at_once(coded):
+    """The hits' texts and codings are read for all of them at once (through a temporary table):
+    that must leave no transaction open, or the next writes would never be committed."""
+    import sqlite3
+
+    store, _lib, protocol, interview, question, book = coded
+    note_q = next(q.name for q in protocol.questions if q.type == "text" and q.name != question)
+    store.save_answer(interview, note_q, "无", note="议事会开会的记录")
+    hits = search.search(store, "议事会")
+    first = search.code_all_hits(store, book, hits[:1], "FAC.AUTONOMY")
+    made = search.code_all_hits(store, book, hits, "FAC.AUTONOMY")  # the first hit is coded already
+    assert len(first) == 1 and len(made) == 2 and first[0].id not in {c.id for c in made}
+    assert {(c.question, c.target, c.quote) for c in first + made} == {
+        (question, "answer", "议事会"),
+        (note_q, "note", "议事会"),
+    } and len({(c.start, c.target) for c in first + made}) == 3
+    assert not store.conn.in_transaction
+    other = sqlite3.connect(store.path)
+    try:
+        seen = other.execute("SELECT count(*) FROM codings WHERE code = 'FAC.AUTONOMY'").fetchone()[0]
+        audited = other.execute("SELECT count(*) FROM coding_audit WHERE action = 'created'").fetchone()[0]
+    finally:
+        other.close()
+    assert seen == 3 and audited == 3
+    with pytest.raises(errors.YingzaoError):  # a span past its text's end: refused, nothing written
+        codings.apply_many(store, book, [Span(interview, note_q, "note", 0, 99)], "FAC.AUTONOMY")
+    assert len(store.coding.codings(interview)) == 3
+
+
+def test_finding_the_codings_to_re_anchor_reads_only_those_through_their_index(coded):
+    """codings_to_check and settle_unchanged_anchors run at every merge and every interview opened
+    on the coding page: a scan of every coding there made a merge of many packages quadratic."""
+    store, _lib, _p, interview, question, book = coded
+    codings.apply_code(store, book, Span(interview, question, "answer", 0, 4), "FAC.AUTONOMY")
+    store.save_answer(interview, question, "补充：" + ANSWER)  # the coding is to be checked
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        codings.settle_anchors(store)
+    finally:
+        store.conn.set_trace_callback(None)
+    reads = [s for s in statements if "anchor = 'check'" in s and s.lstrip().startswith(("SELECT", "UPDATE"))]
+    assert len(reads) == 2
+    for sql in reads:
+        plan = " / ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "USING INDEX codings_anchor" in plan and "SCAN codings" not in plan, (sql, plan)
+    assert store.coding.coding(codings.codings_of(store, interview)[0].id).anchor == "ok"

@@ -93,3 +93,29 @@ def test_interval_helpers():
     assert compare.merged([(5, 8), (0, 3), (2, 4), (8, 9)]) == [(0, 4), (5, 9)]
     assert compare.overlap([(0, 4), (5, 9)], [(3, 6)]) == 2
     assert compare.minus([(0, 10)], [(2, 3), (5, 7)]) == [(0, 2), (3, 5), (7, 10)]
+
+
+def test_a_rolled_up_row_counts_an_interview_once_and_the_query_leaves_no_transaction_open(two_communities):
+    """Two goals of one scene in one interview: one interview with evidence, two codings. The
+    query holds no transaction afterwards, so the next coding is committed at once."""
+    import sqlite3
+
+    store, book, ids, q = two_communities
+    store.user = "甲"
+    codings.apply_code(store, book, Span(ids["A1"], q, "answer", 0, 2), "SCN.SERVICE.HOUSING")
+    codings.apply_code(store, book, Span(ids["A1"], q, "answer", 3, 5), "SCN.SERVICE.HEALTH")
+    store.user = "乙"
+    codings.apply_code(store, book, Span(ids["A2"], q, "answer", 0, 2), "SCN.SERVICE.HOUSING")
+    codings.apply_code(store, book, Span(ids["B1"], q, "answer", 0, 2), "SCN.SERVICE")
+    result = matrix.matrix_query(store, book, ["SCN.SERVICE", "SCN.SERVICE.HOUSING"], "community")
+    assert result.cell("SCN.SERVICE", "A") == (2, 3) and result.cell("SCN.SERVICE", "B") == (1, 1)
+    assert result.cell("SCN.SERVICE.HOUSING", "A") == (2, 2) and result.cell("SCN.SERVICE.HOUSING", "B") == (0, 0)
+    first = matrix.matrix_query(store, book, ["SCN.SERVICE"], "community", coders=("甲",))
+    assert first.cell("SCN.SERVICE", "A") == (1, 2) and first.cell("SCN.SERVICE", "B") == (0, 0)
+    assert not store.conn.in_transaction
+    made = codings.apply_code(store, book, Span(ids["B1"], q, "answer", 4, 6), "ACT.RESIDENT")
+    other = sqlite3.connect(store.path)
+    try:
+        assert other.execute("SELECT count(*) FROM codings WHERE id = ?", (made.id,)).fetchone()[0] == 1
+    finally:
+        other.close()

@@ -142,3 +142,67 @@ def test_a_change_within_the_same_millisecond_is_still_the_later_version(field, 
             for package in order:
                 assert merge_package(master, package).status == MERGED
             assert master.coding.coding(coding.id).state == "deleted"
+
+
+def _coding_line(**changes) -> str:
+    record = {
+        "id": "c-1",
+        "interview_id": "i-1",
+        "question": "q",
+        "target": "answer",
+        "start": 0,
+        "end": 3,
+        "quote": "议事会",
+        "code": "DIM.ORG",
+        "coder": "研究者",
+        "origin": "coded",
+        "memo": "",
+        "pinned": 0,
+        "pinned_for": "",
+        "state": "live",
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "updated_at": "2026-01-01T00:00:00.000Z",
+        "updated_by": "研究者",
+        "device_id": "d",
+    }
+    record.update(changes)
+    for name in [k for k, v in changes.items() if v is _DROP]:
+        del record[name]
+    return json.dumps({"kind": "coding", "record": record}, ensure_ascii=False)
+
+
+_DROP = object()
+
+
+def test_the_coding_member_is_read_line_by_line_and_refuses_the_first_bad_field_by_name():
+    from pathlib import Path
+
+    from yingzao.core import errors
+    from yingzao.core.exchange.coding_member import MAX_TEXT, decode
+
+    good = _coding_line()
+    path = Path("field.yzpack")
+    read = decode(path, (good + "\n\n \t\n" + _coding_line(id="c-2") + "\r\n").encode())
+    assert [(c.id, c.quote, c.anchor) for c in read["coding"]] == [
+        ("c-1", "议事会", "check"),
+        ("c-2", "议事会", "check"),
+    ]
+    with_bom = decode(path, ("\ufeff" + good + "\n").encode())  # as json.loads reads bytes: the mark is skipped
+    assert [c.id for c in with_bom["coding"]] == ["c-1"]
+    cases = [
+        ({"start": -1}, "start must be a whole number"),
+        ({"pinned": True}, "pinned must be a whole number"),
+        ({"quote": 5}, "quote must be text"),
+        ({"memo": "a\x00b"}, "memo must be text"),
+        ({"memo": "长" * (MAX_TEXT + 1)}, "memo must be text"),
+        ({"quote": None, "start": "0"}, "start must be a whole number"),  # the first in the record's order
+        ({"memo": _DROP}, "unknown or missing field memo"),
+        ({"extra": "x"}, "unknown or missing field extra"),
+        ({"target": "title"}, "target or state"),
+    ]
+    for changes, message in cases:
+        with pytest.raises(errors.PackageError) as refused:
+            decode(path, (good + "\n" + _coding_line(**changes) + "\n").encode())
+        assert f"{CODING} 第 2 行 格式错误（{message}" in str(refused.value), (changes, str(refused.value))
+    with pytest.raises(errors.PackageError, match="第 1 行"):
+        decode(path, b"\xff" + good.encode() + b"\n")  # not UTF-8: refused, line named, as before

@@ -53,6 +53,25 @@ def test_the_home_list_reads_what_it_shows_in_its_order(tmp_path):
             assert row == ListedInterview(*(getattr(full[row.id], name) for name in ListedInterview._fields))
 
 
+def test_the_first_rows_of_the_home_list_are_the_first_rows_of_the_whole_list(tmp_path):
+    """The first rows come from each status's index; they must be exactly the head of the full
+    list, same-time changes (a merge writes many) in the order the interviews were stored."""
+    stamps = iter([f"2026-03-05T08:00:{n // 3:02d}.000Z" for n in range(300)])  # three changes a second
+
+    with Store(tmp_path / "field.db", user="王芳", clock=lambda: next(stamps)) as store:
+        sha = load_library(store).by_role("cadre")[0].sha256
+        ids = [store.start_interview(sha) for _ in range(24)]
+        for n, interview in enumerate(ids):
+            if n % 3:
+                store.finalize(interview)
+            if n % 5 == 0:
+                store.set_status(interview, "rejected" if n % 2 else "approved")
+        whole = store.listed_interviews()
+        assert len(whole) == 24 and len({i.updated_at for i in whole}) < 24  # ties to order
+        for limit in (0, 1, 2, 5, 9, 15, 24, 30):
+            assert store.listed_interviews(limit=limit) == whole[:limit], limit
+
+
 @pytest.mark.parametrize(
     "argv",
     [

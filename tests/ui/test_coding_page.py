@@ -311,3 +311,27 @@ def test_the_page_speaks_english_after_a_live_switch(qtbot, page, study):
     assert "Suggested by the protocol" in page.document.toPlainText()
     tr.set_language("zh")
     assert page.title.text() == "编码访谈"
+
+
+def test_enter_in_the_search_window_searches_once_and_opens_a_hit_without_searching_again(
+    qtbot, page, study, monkeypatch
+):
+    from yingzao.core.coding import search as core_search
+
+    store, _lib, ids, _question, _other_q = study
+    page.show_interview(ids["A"])
+    dialog = page.open_search()
+    terms: list[str] = []
+    real = core_search.search
+    monkeypatch.setattr(core_search, "search", lambda s, term, **kw: terms.append(term) or real(s, term, **kw))
+    type_text(qtbot, dialog.term, "议事会")
+    qtbot.keyClick(dialog.term, Qt.Key.Key_Return)
+    assert terms == ["议事会"] and len(dialog.model.hits) == 3
+    assert dialog.choose_code("FAC.AUTONOMY")
+    row = next(i for i, h in enumerate(dialog.model.hits) if h.interview_id == ids["B"])
+    dialog.table.setFocus()
+    dialog.table.setCurrentIndex(dialog.model.index(row, 0))
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert page.interview_id == ids["B"] and page.document.textCursor().selectedText() == "议事会"
+    assert terms == ["议事会"]  # Enter on a result opens it: no second search, and no button pressed
+    assert not [c for c in store.coding.codings() if c.code == "FAC.AUTONOMY"]
