@@ -197,6 +197,7 @@ class Store:
     def trust(self) -> TrustRecords:
         """Devices, held packages and review signatures (core/store/trust.py); made on first use, as
         `coding` is: start-up never needs them."""
+        from yingzao.core.store.trust import TrustRecords
 
         return TrustRecords(self)
 
