@@ -1893,3 +1893,32 @@ def unknown_device(fingerprint: str) -> SecurityError:
         ),
         code="unknown_device",
     )
+
+
+# -- project screens (ui/project_dialogs.py): the files they read and write ---------------------
+
+
+def project_file_unreadable(path: Path, error: OSError) -> SecurityError:
+    why = error.strerror or str(error)
+    return SecurityError(
+        Text(f"无法读取 {path}（{why}）。", f"{path} cannot be read ({why})."),
+        hint=Text(
+            "请检查 U 盘是否已连接、文件是否存在、您是否有读取权限。数据库没有任何改动。",
+            "Check that the USB stick is connected, that the file exists and that you may read it. The database "
+            "has not been changed.",
+        ),
+        code="project_file_unreadable",
+    )
+
+
+def project_file_not_saved(path: Path, error: OSError) -> SecurityError:
+    why = error.strerror or str(error)
+    return SecurityError(
+        Text(f"无法保存到 {path}（{why}）。", f"Could not save to {path} ({why})."),
+        hint=Text(
+            "请换一个文件夹或文件名再保存（数据库中的项目不受影响，可在“项目信息”中再次保存）。",
+            "Choose another folder or file name and save again (the project in the database is not affected; "
+            "it can be saved again from Project details).",
+        ),
+        code="project_file_not_saved",
+    )
