@@ -117,8 +117,10 @@ class DevicesDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setStyleSheet("QTableWidget::item { padding: 4px 10px; }")  # fingerprints are read aloud
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("label"), QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 2)
         self.empty = QLabel(tr("dev.none"), self)
         self.empty.setWordWrap(True)
@@ -184,7 +186,6 @@ class DevicesDialog(QDialog):
                 if device.state == PENDING:
                     item.setBackground(merge_report_view.HELD_BACKGROUND)
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
         self.empty.setVisible(not self.devices)
         self.table.setVisible(bool(self.devices))
         index = next((i for i, d in enumerate(self.devices) if keep and d.device_id == keep.device_id), None)

@@ -44,8 +44,8 @@ add_strings(
         "firstrun.role": ("角色", "Role"),
         "firstrun.role_hint.fieldworker": ("到现场访谈，录入回答", "interviews in the field and records the answers"),
         "firstrun.role_hint.supervisor": (
-            "审阅访谈，批注、通过或退回",
-            "reviews interviews: comments, approves or sends back",
+            "审阅访谈，批注、通过或退回（须持有项目的督导密钥）",
+            "reviews interviews: comments, approves or sends back (with a supervisor key of the project)",
         ),
         "firstrun.role_hint.researcher": (
             "合并各台电脑的数据，导出分析",

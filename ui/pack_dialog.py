@@ -61,8 +61,8 @@ add_strings(
             "这个数据库不属于任何项目：数据包将不签名、不加密，任何拿到文件的人都能读到访谈。"
             "请先用“文件 → 项目 → 加入项目…”打开研究者给的项目文件。",
             "This database belongs to no project: the package will be neither signed nor encrypted, and anyone "
-            "who gets the file can read the interviews. Open the researcher's project file first with File → "
-            "Project → Join project….",
+            "who gets the file can read the interviews. Open the researcher's project file first (File → "
+            "Project → Join project…).",
         ),
         "pack.all": ("导出全部访谈（不只是有改动的）", "Export all interviews, not only those changed"),
         "pack.file": ("保存为：", "Save as:"),

@@ -45,7 +45,7 @@ add_strings(
         # making a project
         "proj.new.title": ("新建项目", "New project"),
         "proj.new.intro": (
-            "为整个调研建立一个项目：它有自己的签名密钥和加密密钥。访员的数据包将用本机之外无人能解的方式加密给项目，"
+            "为整个调研建立一个项目：它有自己的签名密钥和加密密钥。访员的数据包将加密给项目，"
             "只有持有项目密钥的数据库（就是这一个）能打开。本数据库的密钥成为第一位督导。",
             "Make one project for the whole study, with its own signing and encryption keys. Fieldworkers' "
             "packages are encrypted to the project, and only a database holding the project's keys (this one) "

@@ -67,12 +67,12 @@ add_strings(
         ),
         "pmenu.revision_made": (
             "项目文件第 {revision} 版已生成。请保存它，交给每台电脑用“文件 → 项目 → 打开新版项目文件…”打开。",
-            "Revision {revision} of the project file is made. Save it and give it to every computer to open with "
-            "File → Project → Open updated project file….",
+            "Revision {revision} of the project file is made. Save it and give it to every computer to open "
+            "(File → Project → Open updated project file…).",
         ),
         "pmenu.revision_unsaved": (
             "新版本已保存在本数据库中；可随时用“文件 → 项目 → 保存项目文件…”再保存一份。",
-            "The new revision is kept in this database; save a copy any time with File → Project → Save project file….",
+            "The new revision is kept in this database; save a copy any time (File → Project → Save project file…).",
         ),
         "pmenu.import.passphrase": (
             "项目密钥文件由项目口令保护。请输入研究者建立项目时设定的口令。",

@@ -42,8 +42,8 @@ add_strings(
             "这个数据库不属于任何项目：审核结果将不签名、不加密，任何拿到文件的人都能读到。"
             "请先用“文件 → 项目 → 加入项目…”打开研究者给的项目文件。",
             "This database belongs to no project: the review will be neither signed nor encrypted, and anyone who "
-            "gets the file can read it. Open the researcher's project file first with File → Project → Join "
-            "project….",
+            "gets the file can read it. Open the researcher's project file first (File → Project → Join "
+            "project…).",
         ),
         "rsend.who": ("访员：", "Fieldworker:"),
         "rsend.everyone": ("所有访员（{count} 份待发送）", "Every fieldworker ({count} to send)"),
