@@ -120,6 +120,11 @@ add_strings(
             "本机现在是项目的督导，可以审核访谈。",
             "This computer is now a supervisor of the project and may review interviews.",
         ),
+        "proj.join.encrypt_note": (
+            "这个项目要求各台电脑加密自己的数据库：如果这台电脑的数据库还没有加密，请在“文件”菜单中加密它。",
+            "This project asks every laptop to encrypt its database: if this computer's database is not "
+            "encrypted yet, encrypt it from the File menu.",
+        ),
         "proj.open_file": ("打开项目文件", "Open project file"),
         # details
         "proj.details.title": ("项目信息", "Project details"),
@@ -442,6 +447,8 @@ class JoinProjectDialog(QDialog):
         column.addWidget(self.device_fingerprint)
         self.supervisor_text = _wrapped("", page, "color: #1f5f23;")
         column.addWidget(self.supervisor_text)
+        self.encrypt_note = _wrapped(self.tr("proj.join.encrypt_note"), page, _WARNING_STYLE)
+        column.addWidget(self.encrypt_note)
         column.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -469,6 +476,7 @@ class JoinProjectDialog(QDialog):
         supervisor = membership.is_supervisor(self.store)
         self.supervisor_text.setText(tr("proj.join.now_supervisor") if supervisor else "")
         self.supervisor_text.setVisible(supervisor)
+        self.encrypt_note.setVisible(self.joined.encrypt_databases)
         self.pages.setCurrentIndex(1)
 
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from yingzao.core.security import membership
 from yingzao.core.security.project import read_file
@@ -18,6 +18,7 @@ from yingzao.ui.main_window import MainWindow
 from yingzao.ui.pack_dialog import PackDialog
 from yingzao.ui.passphrase_dialog import PassphraseDialog
 from yingzao.ui.project_dialogs import JoinProjectDialog, NewProjectDialog, ProjectDetailsDialog
+from yingzao.ui.project_menu import SupervisorChoice
 
 from tests.laptops import PROJECT_PASSPHRASE, join, make_project
 from tests.ui.clicks import click_button
@@ -117,6 +118,7 @@ def test_join_dialog_joins_and_shows_both_fingerprints(qtbot, master, make_lapto
     mine = membership.device_keys(laptop.store).public.fingerprint
     assert dialog.device_fingerprint.text() == mine and "产业社区治理调研" in dialog.done_text.text()
     assert not membership.is_supervisor(laptop.store)  # joining gives no review right
+    assert not dialog.encrypt_note.isVisibleTo(dialog)  # this project does not ask for it
 
     details = ProjectDetailsDialog(laptop.store, tr)
     qtbot.addWidget(details)
@@ -126,7 +128,7 @@ def test_join_dialog_joins_and_shows_both_fingerprints(qtbot, master, make_lapto
 
 
 def test_first_launch_offers_the_project_file(qtbot, master, make_laptop, files, tmp_path):
-    project_file = make_project(master)
+    project_file = make_project(master, encrypt_databases=True)
     files.open = tmp_path / "study.yzproject"
     files.open.write_bytes(project_file)
     laptop = make_laptop("li", "")
@@ -138,11 +140,15 @@ def test_first_launch_offers_the_project_file(qtbot, master, make_laptop, files,
 
     def join_and_close(join_dialog):
         join_dialog.join_button.click()
+        notes.append(join_dialog.encrypt_note.isVisibleTo(join_dialog))
         join_dialog.close_button.click()
+
+    notes = []
 
     answered = answer_next(join_and_close, kind=JoinProjectDialog)
     assert dialog.join_project()
     assert len(answered) == 1 and membership.project(laptop.store).name == "产业社区治理调研"
+    assert notes == [True]  # the project asks laptops to encrypt their databases: said on joining
     assert "已加入项目" in dialog.project_hint.text() and not dialog.project_button.isEnabled()
 
 
@@ -225,3 +231,66 @@ def test_the_pack_dialog_says_whether_the_package_is_sealed(qtbot, master, make_
     qtbot.addWidget(dialog)
     fingerprint = membership.device_keys(joined.store).public.fingerprint
     assert "产业社区治理调研" in dialog.sealing.text() and fingerprint in dialog.sealing.text()
+
+
+def passphrase_answer(qtbot, text: str):
+    def answer(dialog):
+        type_text(qtbot, dialog.field, text)
+        dialog.ok_button.click()
+
+    return answer
+
+
+def test_the_project_keys_go_to_a_second_database_still_under_the_passphrase(
+    qtbot, master, make_laptop, files, tmp_path
+):
+    tr = Translator("zh")
+    project_file = make_project(master)
+    window = MainWindow(master, None, tr)
+    qtbot.addWidget(window)
+    window._project_menu_opening()
+    files.save = tmp_path / "backup.yzkeys"
+    told = click_message_button("确定")  # "the file is still under the passphrase: keep it safe"
+    window._project_actions.actions["export_keys"].trigger()
+    assert len(told) == 1 and (tmp_path / "backup.yzkeys").exists()
+
+    second = make_laptop("second", "研究助理")
+    join(second.store, project_file)
+    other = MainWindow(second.store, None, tr)
+    qtbot.addWidget(other)
+    other._project_menu_opening()
+    menu = other._project_actions
+    assert menu.actions["import_keys"].isVisible() and not menu.actions["add_supervisor"].isVisible()
+    files.open = tmp_path / "backup.yzkeys"
+    answered = answer_next(passphrase_answer(qtbot, PROJECT_PASSPHRASE), kind=PassphraseDialog)
+    done = click_message_button("确定")
+    menu.actions["import_keys"].trigger()
+    assert len(answered) == 1 and len(done) == 1 and "项目密钥已导入" in done[0].text()
+    assert membership.holds_project_keys(second.store)
+    menu.refresh()
+    assert menu.actions["add_supervisor"].isVisible() and not menu.actions["import_keys"].isVisible()
+
+
+def test_a_supervisor_is_removed_in_a_new_revision(qtbot, master, make_laptop, files, tmp_path):
+    tr = Translator("zh")
+    make_project(master)
+    li = make_laptop("li", "李督导")
+    li_keys = membership.device_keys(li.store).public
+    membership.add_supervisor(master, PROJECT_PASSPHRASE, "李督导", li_keys)
+    membership.lock(master)
+    window = MainWindow(master, None, tr)
+    qtbot.addWidget(window)
+    window._project_menu_opening()
+
+    def choose_li(dialog):
+        dialog.box.setCurrentIndex(dialog.box.findData(li_keys.fingerprint))
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    chosen = answer_next(choose_li, kind=SupervisorChoice)
+    answered = answer_next(passphrase_answer(qtbot, PROJECT_PASSPHRASE), kind=PassphraseDialog)
+    told = click_message_button("确定")
+    files.save = tmp_path / "study-3.yzproject"
+    window._project_actions.actions["remove_supervisor"].trigger()
+    assert (len(chosen), len(answered), len(told)) == (1, 1, 1) and "第 3 版" in told[0].text()
+    revision = read_file((tmp_path / "study-3.yzproject").read_bytes())
+    assert revision.revision == 3 and [s.name for s in revision.supervisors] == ["研究者"]
