@@ -1665,11 +1665,12 @@ def project_keys_damaged(path: Path) -> SecurityError:
     )
 
 
-def bad_project_file(source: object, why: str) -> SecurityError:
+def bad_project_file(source: object, why: str | Text) -> SecurityError:
+    why = _both(why)
     return SecurityError(
         Text(
-            f"{_file_label(source)} 不能作为项目文件使用：{why}。",
-            f"{_file_label(source)} cannot be used as a project file: {why}.",
+            f"{_file_label(source)} 不能作为项目文件使用：{why.zh}。",
+            f"{_file_label(source)} cannot be used as a project file: {why.en}.",
         ),
         hint=Text(
             "请向研究者索取原始的 .yzproject 文件，并核对其指纹。" + _NOTHING_CHANGED.zh,

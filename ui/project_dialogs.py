@@ -489,7 +489,7 @@ def read_project_file(parent: QWidget | None, tr: Translator) -> tuple[Path, byt
     try:
         read_file(data)
     except ProjectFileError as problem:
-        error_dialog.show_error(parent, tr, errors.bad_project_file(path, str(problem.why)))
+        error_dialog.show_error(parent, tr, errors.bad_project_file(path, problem.why))
         return None
     return path, data
 

@@ -170,7 +170,12 @@ def unwrap(wrapped: Any, passphrase: str, purpose: str) -> bytes:
         raise BadKey("not a wrapped key")
     n, r, p = wrapped.get("n"), wrapped.get("r"), wrapped.get("p")
     if not (
-        isinstance(n, int) and 2 <= n <= _MAX_SCRYPT_N and n & (n - 1) == 0 and r in range(1, 33) and p == 1
+        isinstance(n, int)
+        and 2 <= n <= _MAX_SCRYPT_N
+        and n & (n - 1) == 0
+        and isinstance(r, int)
+        and 1 <= r <= 32
+        and p == 1
     ):  # a hostile file must not ask for gigabytes or hours
         raise BadKey("unsupported key derivation")
     try:
