@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from yingzao.core.security import membership
 from yingzao.core.store.database import Store
 from yingzao.ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
-from yingzao.ui.project_dialogs import join_from_file
+from yingzao.ui.join_project_dialog import join_from_file
 
 add_strings(
     {

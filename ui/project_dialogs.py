@@ -1,16 +1,14 @@
-"""The project screens: making a project (the researcher), joining one from its `.yzproject` file
-(every laptop), and its details. The keys and files are core/security/membership.py's; these
-dialogs only ask, show fingerprints to compare aloud, and save the files the user hands out."""
+"""Making a project (the researcher): a name and a passphrase, then the project file to hand out and
+a backup of the project keys; and the project's details, with what this database may do in it.
+The keys and files are core/security/membership.py's; joining is ui/join_project_dialog.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,24 +23,23 @@ from PySide6.QtWidgets import (
 from yingzao.core import errors
 from yingzao.core.errors import YingzaoError
 from yingzao.core.security import membership
-from yingzao.core.security.project import Project, ProjectFileError, read_file
-from yingzao.ui import error_dialog
+from yingzao.core.security.project import Project
 from yingzao.ui.i18n import Translator, add_strings
-
-PROJECT_SUFFIX, KEYS_SUFFIX, KEY_CARD_SUFFIX = ".yzproject", ".yzkeys", ".yzkey"
-_FINGERPRINT_STYLE = "font-family: monospace; font-size: 15px; font-weight: 600; letter-spacing: 1px;"
-_WARNING_STYLE = "color: #8c1d18;"
-_GREY_STYLE = "color: #555;"
+from yingzao.ui.join_project_dialog import join_from_file
+from yingzao.ui.project_files import (
+    GREY_STYLE,
+    KEYS_SUFFIX,
+    PROJECT_SUFFIX,
+    WARNING_STYLE,
+    fingerprint_label,
+    project_rows,
+    safe_name,
+    save_bytes,
+    wrapped,
+)
 
 add_strings(
     {
-        "proj.filter.project": ("营造项目文件 (*.yzproject)", "Yingzao project file (*.yzproject)"),
-        "proj.filter.keys": ("营造项目密钥 (*.yzkeys)", "Yingzao project keys (*.yzkeys)"),
-        "proj.filter.card": ("营造公钥卡片 (*.yzkey)", "Yingzao key card (*.yzkey)"),
-        "proj.close": ("关闭", "Close"),
-        "proj.cancel": ("取消", "Cancel"),
-        "proj.saved": ("已保存：{path}", "Saved: {path}"),
-        # making a project
         "proj.new.title": ("新建项目", "New project"),
         "proj.new.intro": (
             "为整个调研建立一个项目：它有自己的签名密钥和加密密钥。访员的数据包将加密给项目，"
@@ -86,47 +83,6 @@ add_strings(
         ),
         "proj.keys_unsaved.backup": ("现在备份…", "Back up now…"),
         "proj.keys_unsaved.later": ("以后再说", "Later"),
-        # joining a project
-        "proj.join.title": ("加入项目", "Join project"),
-        "proj.join.intro": (
-            "请核对：研究者念出的项目指纹必须与下面的完全一致，否则不要加入。",
-            "Compare: the project fingerprint the researcher reads out must be exactly the one below; "
-            "if it is not, do not join.",
-        ),
-        "proj.join.update_intro": (
-            "这是本机所属项目的新版本项目文件（例如督导名单有变）。确认后即采用。",
-            "This is a newer revision of this database's project file (the supervisors may have changed). "
-            "Confirm to take it.",
-        ),
-        "proj.join.same": (
-            "本机已有这一版（或更新的）项目文件，无需再次打开。",
-            "This database already holds this revision of the project file (or a newer one); nothing to do.",
-        ),
-        "proj.join.name": ("项目名称", "Project"),
-        "proj.join.fingerprint": ("项目指纹", "Project fingerprint"),
-        "proj.join.revision": ("版本", "Revision"),
-        "proj.join.supervisors": ("督导", "Supervisors"),
-        "proj.join.encrypt_yes": ("要求加密数据库", "databases must be encrypted"),
-        "proj.join.encrypt_no": ("不要求加密数据库", "databases need not be encrypted"),
-        "proj.join.confirm": ("指纹一致，加入", "The fingerprint matches: join"),
-        "proj.join.confirm_update": ("采用新版本", "Take the new revision"),
-        "proj.join.done": (
-            "已加入项目“{name}”。请把本机指纹念给研究者，让他在接受本机的数据包时核对：",
-            "Joined the project “{name}”. Read this computer's fingerprint to the researcher, who compares it "
-            "when accepting this computer's packages:",
-        ),
-        "proj.join.updated": ("已采用项目文件第 {revision} 版。", "Took revision {revision} of the project file."),
-        "proj.join.now_supervisor": (
-            "本机现在是项目的督导，可以审核访谈。",
-            "This computer is now a supervisor of the project and may review interviews.",
-        ),
-        "proj.join.encrypt_note": (
-            "这个项目要求各台电脑加密自己的数据库：如果这台电脑的数据库还没有加密，请在“文件”菜单中加密它。",
-            "This project asks every laptop to encrypt its database: if this computer's database is not "
-            "encrypted yet, encrypt it from the File menu.",
-        ),
-        "proj.open_file": ("打开项目文件", "Open project file"),
-        # details
         "proj.details.title": ("项目信息", "Project details"),
         "proj.details.none": (
             "这个数据库还不属于任何项目：它导出的数据包没有签名，也不加密。\n"
@@ -145,62 +101,10 @@ add_strings(
         ),
         "proj.details.no_keys": ("没有项目密钥", "does not hold the project keys"),
         "proj.details.revision": ("第 {revision} 版，{at}", "revision {revision}, {at}"),
-        "proj.details.supervisor_line": ("{name}　{fingerprint}", "{name}   {fingerprint}"),
         "proj.new_button": ("新建项目…", "New project…"),
         "proj.join_button": ("加入项目…", "Join project…"),
     }
 )
-
-
-# -- files -------------------------------------------------------------------------------------
-
-
-def save_bytes(parent: QWidget, tr: Translator, title: str, suggested: str, filter_key: str, data: bytes):
-    """Ask where to save `data` and write it; the path written, or None (cancelled, or not saved)."""
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(Path.home() / suggested), tr(filter_key))
-    if not chosen:
-        return None
-    path = Path(chosen)
-    suffix = Path(suggested).suffix
-    if path.suffix.lower() != suffix:
-        path = path.with_name(path.name + suffix)
-    try:
-        path.write_bytes(data)
-    except OSError as error:
-        error_dialog.show_error(parent, tr, errors.project_file_not_saved(path, error))
-        return None
-    return path
-
-
-def open_bytes(parent: QWidget, tr: Translator, title: str, filter_key: str) -> tuple[Path, bytes] | None:
-    chosen, _ = QFileDialog.getOpenFileName(parent, title, str(Path.home()), tr(filter_key))
-    if not chosen:
-        return None
-    path = Path(chosen)
-    try:
-        return path, path.read_bytes()
-    except OSError as error:
-        error_dialog.show_error(parent, tr, errors.project_file_unreadable(path, error))
-        return None
-
-
-def safe_name(name: str, fallback: str) -> str:
-    return "".join(c for c in name if c.isalnum() or c in "-_ ").strip() or fallback
-
-
-def fingerprint_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setStyleSheet(_FINGERPRINT_STYLE)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _wrapped(text: str, parent: QWidget, style: str = "") -> QLabel:
-    label = QLabel(text, parent)
-    label.setWordWrap(True)
-    if style:
-        label.setStyleSheet(style)
-    return label
 
 
 # -- making a project --------------------------------------------------------------------------
@@ -229,7 +133,7 @@ class NewProjectDialog(QDialog):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(12)
-        column.addWidget(_wrapped(tr("proj.new.intro"), page))
+        column.addWidget(wrapped(tr("proj.new.intro"), page))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(8)
@@ -243,11 +147,11 @@ class NewProjectDialog(QDialog):
         form.addRow(tr("proj.new.passphrase"), self.passphrase_edit)
         form.addRow(tr("proj.new.repeat"), self.repeat_edit)
         column.addLayout(form)
-        column.addWidget(_wrapped(tr("proj.new.warning"), page, _WARNING_STYLE))
+        column.addWidget(wrapped(tr("proj.new.warning"), page, WARNING_STYLE))
         self.encrypt_box = QCheckBox(tr("proj.new.encrypt"), page)
         self.encrypt_box.setChecked(True)
         column.addWidget(self.encrypt_box)
-        self.error = _wrapped("", page, "color: #b3261e;")
+        self.error = wrapped("", page, "color: #b3261e;")
         self.error.hide()
         column.addWidget(self.error)
         column.addStretch(1)
@@ -272,14 +176,14 @@ class NewProjectDialog(QDialog):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(12)
-        self.done_text = _wrapped("", page)
+        self.done_text = wrapped("", page)
         column.addWidget(self.done_text)
         column.addWidget(QLabel(tr("proj.fingerprint_is"), page))
         self.fingerprint = fingerprint_label("", page)
         column.addWidget(self.fingerprint)
         self.save_project_button = QPushButton(tr("proj.save_project"), page)
         self.save_keys_button = QPushButton(tr("proj.save_keys"), page)
-        self.saved_label = _wrapped("", page, _GREY_STYLE)
+        self.saved_label = wrapped("", page, GREY_STYLE)
         for button in (self.save_project_button, self.save_keys_button):
             row = QHBoxLayout()
             row.addWidget(button)
@@ -375,138 +279,6 @@ def new_project(parent: QWidget | None, store, tr: Translator) -> bool:
         dialog.deleteLater()
 
 
-# -- joining a project -------------------------------------------------------------------------
-
-
-class JoinProjectDialog(QDialog):
-    """A project file as read, for the user to compare its fingerprint; then this computer's own."""
-
-    def __init__(self, store, tr: Translator, data: bytes, source: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store, self.tr, self.data, self.source = store, tr, data, source
-        self.offered: Project = read_file(data)  # the caller checked it (see `join_from_file`)
-        self.joined: Project | None = None
-        current = membership.project(store)
-        self.update = current is not None
-        self.setWindowTitle(tr("proj.join.title"))
-        self.setMinimumWidth(580)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 14)
-        layout.setSpacing(12)
-        self.pages = QStackedWidget(self)
-        layout.addWidget(self.pages)
-        self._build_check(current)
-        self._build_done()
-
-    def _build_check(self, current: Project | None) -> None:
-        tr, offered = self.tr, self.offered
-        page = QWidget(self.pages)
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(12)
-        same = current is not None and offered.revision <= current.revision and offered.keys == current.keys
-        self.intro = _wrapped(
-            tr("proj.join.same" if same else "proj.join.update_intro" if self.update else "proj.join.intro"), page
-        )
-        column.addWidget(self.intro)
-        form = QFormLayout()
-        form.setVerticalSpacing(8)
-        form.addRow(tr("proj.join.name"), _wrapped(offered.name, page, "font-weight: 600;"))
-        self.fingerprint = fingerprint_label(offered.fingerprint, page)
-        form.addRow(tr("proj.join.fingerprint"), self.fingerprint)
-        form.addRow(tr("proj.join.revision"), QLabel(str(offered.revision), page))
-        names = "\n".join(
-            tr("proj.details.supervisor_line", name=s.name, fingerprint=s.keys.fingerprint) for s in offered.supervisors
-        )
-        form.addRow(tr("proj.join.supervisors"), _wrapped(names, page))
-        encrypt = "proj.join.encrypt_yes" if offered.encrypt_databases else "proj.join.encrypt_no"
-        form.addRow("", _wrapped(tr(encrypt), page, _GREY_STYLE))
-        column.addLayout(form)
-        column.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.join_button = QPushButton(tr("proj.join.confirm_update" if self.update else "proj.join.confirm"), page)
-        self.join_button.setVisible(not same)
-        cancel = QPushButton(tr("proj.close" if same else "proj.cancel"), page)
-        cancel.setDefault(True)  # Enter does not join before the fingerprint was read
-        row.addWidget(self.join_button)
-        row.addWidget(cancel)
-        column.addLayout(row)
-        self.join_button.clicked.connect(self.join)
-        cancel.clicked.connect(self.reject)
-        self.pages.addWidget(page)
-
-    def _build_done(self) -> None:
-        page = QWidget(self.pages)
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(12)
-        self.done_text = _wrapped("", page)
-        column.addWidget(self.done_text)
-        self.device_fingerprint = fingerprint_label("", page)
-        column.addWidget(self.device_fingerprint)
-        self.supervisor_text = _wrapped("", page, "color: #1f5f23;")
-        column.addWidget(self.supervisor_text)
-        self.encrypt_note = _wrapped(self.tr("proj.join.encrypt_note"), page, _WARNING_STYLE)
-        column.addWidget(self.encrypt_note)
-        column.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.close_button = QPushButton(self.tr("proj.close"), page)
-        self.close_button.setDefault(True)
-        row.addWidget(self.close_button)
-        column.addLayout(row)
-        self.close_button.clicked.connect(self.accept)
-        self.pages.addWidget(page)
-
-    def join(self) -> None:
-        tr = self.tr
-        try:
-            self.joined = membership.join_project(self.store, self.data, self.source)
-            fingerprint = membership.device_keys(self.store).public.fingerprint
-        except YingzaoError as error:
-            error_dialog.show_error(self, tr, error)
-            return
-        if self.update:
-            self.done_text.setText(tr("proj.join.updated", revision=self.joined.revision))
-            self.device_fingerprint.hide()
-        else:
-            self.done_text.setText(tr("proj.join.done", name=self.joined.name))
-            self.device_fingerprint.setText(fingerprint)
-        supervisor = membership.is_supervisor(self.store)
-        self.supervisor_text.setText(tr("proj.join.now_supervisor") if supervisor else "")
-        self.supervisor_text.setVisible(supervisor)
-        self.encrypt_note.setVisible(self.joined.encrypt_databases)
-        self.pages.setCurrentIndex(1)
-
-
-def read_project_file(parent: QWidget | None, tr: Translator) -> tuple[Path, bytes] | None:
-    """Choose and check a project file; a damaged or forged one is said, and None returned."""
-    chosen = open_bytes(parent, tr, tr("proj.open_file"), "proj.filter.project")
-    if chosen is None:
-        return None
-    path, data = chosen
-    try:
-        read_file(data)
-    except ProjectFileError as problem:
-        error_dialog.show_error(parent, tr, errors.bad_project_file(path, problem.why))
-        return None
-    return path, data
-
-
-def join_from_file(parent: QWidget | None, store, tr: Translator) -> bool:
-    """Open a project file, show it to compare, join; True when the database took it."""
-    chosen = read_project_file(parent, tr)
-    if chosen is None:
-        return False
-    dialog = JoinProjectDialog(store, tr, chosen[1], chosen[0], parent)
-    try:
-        dialog.exec()
-        return dialog.joined is not None
-    finally:
-        dialog.deleteLater()
-
-
 # -- details -----------------------------------------------------------------------------------
 
 
@@ -536,7 +308,7 @@ class ProjectDetailsDialog(QDialog):
 
     def _build_none(self) -> None:
         tr = self.tr
-        self.column.addWidget(_wrapped(tr("proj.details.none"), self))
+        self.column.addWidget(wrapped(tr("proj.details.none"), self))
         row = QHBoxLayout()
         self.new_button = QPushButton(tr("proj.new_button"), self)
         self.join_button = QPushButton(tr("proj.join_button"), self)
@@ -557,21 +329,8 @@ class ProjectDetailsDialog(QDialog):
         tr, store = self.tr, self.store
         form = QFormLayout()
         form.setVerticalSpacing(8)
-        form.addRow(tr("proj.join.name"), _wrapped(project.name, self, "font-weight: 600;"))
-        self.fingerprint = fingerprint_label(project.fingerprint, self)
-        form.addRow(tr("proj.join.fingerprint"), self.fingerprint)
-        at = project.updated_at[:10]
-        form.addRow(tr("proj.join.revision"), QLabel(tr("proj.details.revision", revision=project.revision, at=at)))
-        self.supervisors = _wrapped(
-            "\n".join(
-                tr("proj.details.supervisor_line", name=s.name, fingerprint=s.keys.fingerprint)
-                for s in project.supervisors
-            ),
-            self,
-        )
-        form.addRow(tr("proj.join.supervisors"), self.supervisors)
-        encrypt = "proj.join.encrypt_yes" if project.encrypt_databases else "proj.join.encrypt_no"
-        form.addRow("", _wrapped(tr(encrypt), self, _GREY_STYLE))
+        revision = tr("proj.details.revision", revision=project.revision, at=project.updated_at[:10])
+        self.fingerprint, self.supervisors = project_rows(form, project, tr, self, revision)
         has_keys = bool(store.get_setting(membership.DEVICE_KEYS)) or not store.read_only
         mine = membership.device_keys(store).public.fingerprint if has_keys else "—"
         self.device_fingerprint = fingerprint_label(mine, self)
@@ -580,7 +339,7 @@ class ProjectDetailsDialog(QDialog):
             tr("proj.details.is_supervisor" if membership.is_supervisor(store) else "proj.details.not_supervisor"),
             tr("proj.details.holds_keys" if membership.holds_project_keys(store) else "proj.details.no_keys"),
         ]
-        self.rights = _wrapped("\n".join(rights), self)
+        self.rights = wrapped("\n".join(rights), self)
         form.addRow(tr("proj.details.role"), self.rights)
         self.column.addLayout(form)
 

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 
 from yingzao.core.errors import YingzaoError
 from yingzao.core.security import membership
-from yingzao.ui import error_dialog, project_dialogs
+from yingzao.ui import error_dialog
 from yingzao.ui.i18n import Translator, add_strings
+from yingzao.ui.join_project_dialog import join_from_file
 from yingzao.ui.passphrase_dialog import ask_with_passphrase
-from yingzao.ui.project_dialogs import KEY_CARD_SUFFIX, PROJECT_SUFFIX, safe_name
+from yingzao.ui.project_dialogs import new_project, show_details
+from yingzao.ui.project_files import KEY_CARD_SUFFIX, KEYS_SUFFIX, PROJECT_SUFFIX, open_bytes, safe_name, save_bytes
 
 add_strings(
     {
@@ -168,19 +170,19 @@ class ProjectMenu(QObject):
             self.changed.emit()
 
     def details(self) -> None:
-        self._done(project_dialogs.show_details(self.window, self.store, self.tr))
+        self._done(show_details(self.window, self.store, self.tr))
 
     def new_project(self) -> None:
-        self._done(project_dialogs.new_project(self.window, self.store, self.tr))
+        self._done(new_project(self.window, self.store, self.tr))
 
     def join(self) -> None:
-        self._done(project_dialogs.join_from_file(self.window, self.store, self.tr))
+        self._done(join_from_file(self.window, self.store, self.tr))
 
     def save_project_file(self):
         project = membership.project(self.store)
         if project is None:
             return None
-        return project_dialogs.save_bytes(
+        return save_bytes(
             self.window,
             self.tr,
             self.tr("pmenu.save_project"),
@@ -197,9 +199,7 @@ class ProjectMenu(QObject):
             error_dialog.show_error(self.window, self.tr, error)
             return None
         name = safe_name(store.user or "", "key") + KEY_CARD_SUFFIX
-        saved = project_dialogs.save_bytes(
-            self.window, self.tr, self.tr("pmenu.key_card"), name, "proj.filter.card", data
-        )
+        saved = save_bytes(self.window, self.tr, self.tr("pmenu.key_card"), name, "proj.filter.card", data)
         if saved is not None:
             fingerprint = membership.device_keys(store).public.fingerprint
             self._tell(self.tr("pmenu.key_card"), self.tr("pmenu.card_saved", path=saved, fingerprint=fingerprint))
@@ -207,7 +207,7 @@ class ProjectMenu(QObject):
 
     def add_supervisor(self) -> None:
         tr, store = self.tr, self.store
-        chosen = project_dialogs.open_bytes(self.window, tr, tr("pmenu.add.title"), "proj.filter.card")
+        chosen = open_bytes(self.window, tr, tr("pmenu.add.title"), "proj.filter.card")
         if chosen is None:
             return
         try:
@@ -260,8 +260,8 @@ class ProjectMenu(QObject):
         store = self.store
         project = membership.project(store)
         self._tell(self.tr("pmenu.export_keys"), self.tr("pmenu.export_keys.note"))
-        name = safe_name(project.name if project else "", "project") + project_dialogs.KEYS_SUFFIX
-        return project_dialogs.save_bytes(
+        name = safe_name(project.name if project else "", "project") + KEYS_SUFFIX
+        return save_bytes(
             self.window,
             self.tr,
             self.tr("pmenu.export_keys"),
@@ -272,7 +272,7 @@ class ProjectMenu(QObject):
 
     def import_keys(self) -> bool:
         tr, store = self.tr, self.store
-        chosen = project_dialogs.open_bytes(self.window, tr, tr("pmenu.import_keys"), "proj.filter.keys")
+        chosen = open_bytes(self.window, tr, tr("pmenu.import_keys"), "proj.filter.keys")
         if chosen is None:
             return False
         path, data = chosen

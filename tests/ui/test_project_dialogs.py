@@ -14,10 +14,11 @@ from yingzao.core.security import membership
 from yingzao.core.security.project import read_file
 from yingzao.ui.first_run_dialog import IdentityDialog
 from yingzao.ui.i18n import Translator
+from yingzao.ui.join_project_dialog import JoinProjectDialog
 from yingzao.ui.main_window import MainWindow
 from yingzao.ui.pack_dialog import PackDialog
 from yingzao.ui.passphrase_dialog import PassphraseDialog
-from yingzao.ui.project_dialogs import JoinProjectDialog, NewProjectDialog, ProjectDetailsDialog
+from yingzao.ui.project_dialogs import NewProjectDialog, ProjectDetailsDialog
 from yingzao.ui.project_menu import SupervisorChoice
 
 from tests.laptops import PROJECT_PASSPHRASE, join, make_project
