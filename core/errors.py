@@ -1646,7 +1646,8 @@ def project_keys_damaged(path: Path) -> SecurityError:
     )
 
 
-def bad_project_file(source: object, why: Text) -> SecurityError:
+def bad_project_file(source: object, why: str | Text) -> SecurityError:
+    why = _both(why)
     return SecurityError(
         Text(
             f"{_file_label(source)} 不能作为项目文件使用：{why.zh}。",
@@ -2094,4 +2095,33 @@ def passphrases_differ() -> StoreError:
         Text("两次输入的口令不一致，什么都没有改动。", "The two passphrases differ; nothing was changed."),
         hint=Text("请再试一次，两次输入相同的口令。", "Try again, typing the same passphrase twice."),
         code="passphrases_differ",
+    )
+
+
+# -- project screens (ui/project_dialogs.py): the files they read and write ---------------------
+
+
+def project_file_unreadable(path: Path, error: OSError) -> SecurityError:
+    why = error.strerror or str(error)
+    return SecurityError(
+        Text(f"无法读取 {path}（{why}）。", f"{path} cannot be read ({why})."),
+        hint=Text(
+            "请检查 U 盘是否已连接、文件是否存在、您是否有读取权限。数据库没有任何改动。",
+            "Check that the USB stick is connected, that the file exists and that you may read it. The database "
+            "has not been changed.",
+        ),
+        code="project_file_unreadable",
+    )
+
+
+def project_file_not_saved(path: Path, error: OSError) -> SecurityError:
+    why = error.strerror or str(error)
+    return SecurityError(
+        Text(f"无法保存到 {path}（{why}）。", f"Could not save to {path} ({why})."),
+        hint=Text(
+            "请换一个文件夹或文件名再保存（数据库中的项目不受影响，可在“项目信息”中再次保存）。",
+            "Choose another folder or file name and save again (the project in the database is not affected; "
+            "it can be saved again from Project details).",
+        ),
+        code="project_file_not_saved",
     )

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from yingzao.core.security import membership
 from yingzao.core.store.database import Store
 from yingzao.ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
+from yingzao.ui.join_project_dialog import join_from_file
 
 add_strings(
     {
@@ -42,8 +44,8 @@ add_strings(
         "firstrun.role": ("角色", "Role"),
         "firstrun.role_hint.fieldworker": ("到现场访谈，录入回答", "interviews in the field and records the answers"),
         "firstrun.role_hint.supervisor": (
-            "审阅访谈，批注、通过或退回",
-            "reviews interviews: comments, approves or sends back",
+            "审阅访谈，批注、通过或退回（须持有项目的督导密钥）",
+            "reviews interviews: comments, approves or sends back (with a supervisor key of the project)",
         ),
         "firstrun.role_hint.researcher": (
             "合并各台电脑的数据，导出分析",
@@ -54,6 +56,13 @@ add_strings(
             "用于区分不同电脑导出的数据，例如“调研笔记本 2”。",
             "Tells apart the exports of different computers, e.g. “Field laptop 2”.",
         ),
+        "firstrun.project": ("我有项目文件…", "I have a project file…"),
+        "firstrun.project_hint": (
+            "研究者给了您项目文件（.yzproject）？现在打开它，本机的数据包就会签名并加密。也可以以后在“文件 → 项目”中打开。",
+            "Did the researcher give you a project file (.yzproject)? Open it now, and this computer's packages "
+            "are signed and encrypted. You can also open it later under File → Project.",
+        ),
+        "firstrun.project_joined": ("已加入项目“{name}”。", "Joined the project “{name}”."),
         "firstrun.ok": ("确定", "OK"),
         "firstrun.start": ("开始使用", "Start"),
         "firstrun.cancel": ("取消", "Cancel"),
@@ -118,6 +127,18 @@ class IdentityDialog(QDialog):
         device_box.addWidget(self.device_hint)
         self.form.addRow(self.device_label, device_box)
 
+        # first launch: join the study's project right here (the project file is read when chosen)
+        self.project_button = QPushButton(self)
+        self.project_hint = QLabel(self)
+        self.project_hint.setWordWrap(True)
+        self.project_hint.setStyleSheet("color: #666; font-size: 12px;")
+        project_row = QHBoxLayout()
+        project_row.addWidget(self.project_button, 0, Qt.AlignmentFlag.AlignTop)
+        project_row.addWidget(self.project_hint, 1)
+        self.project_button.clicked.connect(self.join_project)
+        self.project_button.setVisible(self.first_run)
+        self.project_hint.setVisible(self.first_run)
+
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -131,6 +152,7 @@ class IdentityDialog(QDialog):
         layout.setSpacing(16)
         layout.addLayout(top)
         layout.addLayout(self.form)
+        layout.addLayout(project_row)
         layout.addWidget(self.buttons)
 
         self.name_edit.textChanged.connect(self._update_ok)
@@ -155,8 +177,24 @@ class IdentityDialog(QDialog):
             button.setText(f"{tr(f'firstrun.role.{role}')}  —  {tr(f'firstrun.role_hint.{role}')}")
         self.device_label.setText(tr("firstrun.device"))
         self.device_hint.setText(tr("firstrun.device_hint"))
+        self.project_button.setText(tr("firstrun.project"))
+        self._project_hint()
         self.ok_button.setText(tr("firstrun.start" if self.first_run else "firstrun.ok"))
         self.cancel_button.setText(tr("firstrun.cancel"))
+
+    def _project_hint(self) -> None:
+        joined = membership.project(self.store)
+        if joined is None:
+            self.project_hint.setText(self.tr("firstrun.project_hint"))
+        else:
+            self.project_hint.setText(self.tr("firstrun.project_joined", name=joined.name))
+        self.project_button.setEnabled(joined is None)
+
+    def join_project(self) -> bool:
+        """Open the researcher's project file, compare its fingerprint, join."""
+        joined = join_from_file(self, self.store, self.tr)
+        self._project_hint()
+        return joined
 
     def _switch_language(self) -> None:
         lang = "en" if self.tr.lang == "zh" else "zh"

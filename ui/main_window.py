@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from yingzao.core import logs
 from yingzao.core.errors import YingzaoError
@@ -45,6 +45,8 @@ add_strings(
         ),
         "menu.pack": ("导出数据包…", "Export session…"),
         "menu.merge": ("合并数据包…", "Merge sessions…"),
+        "menu.devices": ("设备…", "Devices…"),
+        "menu.project": ("项目(&P)", "&Project"),
         "menu.conflicts": ("解决合并冲突…", "Resolve conflicts…"),
         "menu.export": ("导出 Excel 分析表…", "Export Excel workbook…"),
         "menu.export_qdc": ("导出编码表（REFI-QDA）…", "Export codebook (REFI-QDA)…"),
@@ -158,6 +160,11 @@ class MainWindow(QMainWindow):
         self.encrypt_action.triggered.connect(self.encrypt_database)
         self.file_menu.addAction(self.encrypt_action)
         self.file_menu.addSeparator()
+        # File → Project: its actions are made when it first opens (start-up loads no key code)
+        self.project_menu = QMenu(self)
+        self.project_menu.aboutToShow.connect(self._project_menu_opening)
+        self._project_actions = None
+        self.file_menu.addMenu(self.project_menu)
         self.file_menu.addAction(self.identity_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -166,6 +173,8 @@ class MainWindow(QMainWindow):
         self.pack_action.triggered.connect(self._pack)
         self.merge_action = QAction(self)
         self.merge_action.triggered.connect(self._merge)
+        self.devices_action = QAction(self)
+        self.devices_action.triggered.connect(self._devices)
         self.conflicts_action = QAction(self)
         self.conflicts_action.triggered.connect(self._conflicts)
         self.export_action = QAction(self)
@@ -190,6 +199,7 @@ class MainWindow(QMainWindow):
             None,
             self.pack_action,
             self.merge_action,
+            self.devices_action,
             self.conflicts_action,
         ):
             if action is None:
@@ -260,6 +270,7 @@ class MainWindow(QMainWindow):
             self.identity_action,
             self.pack_action,
             self.merge_action,
+            self.devices_action,
             self.conflicts_action,
             self.import_codebook_action,
             self.encrypt_action,
@@ -281,6 +292,7 @@ class MainWindow(QMainWindow):
         read_only = attached and self.store.read_only  # a shell has nothing to say yet
         for action in self.database_actions:
             action.setEnabled(attached)
+        self.project_menu.menuAction().setEnabled(attached)
         for action in self.write_actions:
             action.setEnabled(attached and not read_only)
         if read_only and not self.read_only_banner.styleSheet():
@@ -407,7 +419,25 @@ class MainWindow(QMainWindow):
     def _merge(self) -> None:
         from yingzao.ui.merge_dialog import open_merge_dialog
 
-        self._data_job(open_merge_dialog)
+        # the window's store: the project keys, once unlocked, stay so for the run
+        self._data_job(lambda parent, path, tr: open_merge_dialog(parent, path, tr, store=self.store))
+
+    def _devices(self) -> None:
+        from yingzao.ui.devices_dialog import open_devices_dialog
+
+        self._data_job(lambda parent, path, tr: open_devices_dialog(parent, path, tr, store=self.store))
+
+    def _project_menu_opening(self) -> None:
+        if self._project_actions is None:
+            from yingzao.ui.project_menu import ProjectMenu
+
+            self._project_actions = ProjectMenu(self, self.tr, self.project_menu)
+            self._project_actions.changed.connect(self._project_changed)
+
+    def _project_changed(self) -> None:
+        """A project made, joined or updated: review rights come from it."""
+        if self.review_view is not None:
+            self.review_view.refresh()
 
     def _conflicts(self) -> None:
         from yingzao.ui.conflict_dialog import open_conflicts_dialog
@@ -503,6 +533,8 @@ class MainWindow(QMainWindow):
         self.memos_action.setText(tr("menu.memos"))
         self.pack_action.setText(tr("menu.pack"))
         self.merge_action.setText(tr("menu.merge"))
+        self.devices_action.setText(tr("menu.devices"))
+        self.project_menu.setTitle(tr("menu.project"))
         self.conflicts_action.setText(tr("menu.conflicts"))
         self.export_action.setText(tr("menu.export"))
         self.export_qdc_action.setText(tr("menu.export_qdc"))

@@ -5,32 +5,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from yingzao.core import errors
 from yingzao.core.errors import YingzaoError
-from yingzao.core.exchange.merge import ALREADY_MERGED, MERGED, REFUSED, MergeReport, merge_packages
+from yingzao.core.exchange.merge import ALREADY_MERGED, HELD, MERGED, REFUSED, MergeReport, merge_packages
 from yingzao.core.exchange.merge_report import save_report_xlsx
+from yingzao.core.exchange.unpack import read_head
+from yingzao.core.security import membership
+from yingzao.core.security.envelope import is_sealed
+from yingzao.core.security.keys import KeyPair
 from yingzao.core.store.database import Store
-from yingzao.ui import error_dialog
+from yingzao.ui import error_dialog, merge_report_view
 from yingzao.ui.background import Job
+from yingzao.ui.devices_dialog import open_devices_dialog
 from yingzao.ui.i18n import Translator, add_strings
-from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
+from yingzao.ui.project_passphrase_dialog import unlock_project
 
 add_strings(
     {
@@ -73,32 +76,36 @@ add_strings(
             "answer or as a whole.",
         ),
         "merge.saved": ("报告已保存：{path}", "Report saved: {path}"),
-        "merge.col.file": ("文件", "File"),
-        "merge.col.status": ("结果", "Result"),
-        "merge.col.added": ("新增", "Added"),
-        "merge.col.updated": ("更新", "Updated"),
-        "merge.col.duplicates": ("重复", "Duplicates"),
-        "merge.col.conflicts": ("冲突", "Conflicts"),
-        "merge.col.reason": ("说明", "Details"),
-        "merge.status.merged": ("已合并", "merged"),
-        "merge.status.already_merged": ("此前已合并", "already merged"),
-        "merge.status.refused": ("拒收", "refused"),
-        "merge.status.cancelled": ("已取消", "cancelled"),
-        "merge.older": ("{count} 个旧版本已跳过", "{count} older version(s) skipped"),
-        "merge.already_on": ("于 {at} 合并，未作任何改动", "merged on {at}; nothing changed"),
-        "merge.conflicts_list": ("有冲突的访谈：{ids}", "in conflict: {ids}"),
+        "merge.allow_unsigned": (
+            "合并未签名的旧格式数据包（无法确认来源和完整性）",
+            "Merge unsigned packages (older format; who made them and whether they were altered cannot be checked)",
+        ),
+        "merge.devices": ("设备…", "Devices…"),
+        "merge.held_note": (
+            "{held} 个数据包来自尚未接受的设备，已暂存：请点“设备…”，与访员核对指纹后接受，届时自动合并。",
+            "{held} package(s) come from devices not yet accepted and are held: use Devices… to compare the "
+            "fingerprint with the fieldworker and accept the device; they merge then.",
+        ),
+        "merge.passphrase": (
+            "所选的数据包已加密，需要项目密钥才能打开。请输入项目口令（本次运行期间只需输入一次）。",
+            "The chosen packages are encrypted and open only with the project's keys. Enter the project "
+            "passphrase (once per run of the app).",
+        ),
     }
 )
-
-_COLUMNS = ("file", "status", "added", "updated", "duplicates", "conflicts", "reason")
 
 
 class MergeDialog(QDialog):
     merge_finished = Signal(object)  # the MergeReport, for callers that refresh their views
 
-    def __init__(self, store_path: Path | str, tr: Translator, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store_path: Path | str, tr: Translator, parent: QWidget | None = None, *, store: Store | None = None
+    ) -> None:
+        """`store`: the window's own connection, whose project keys, once unlocked, stay unlocked
+        for the run; without it the dialog asks the passphrase each time it is opened."""
         super().__init__(parent)
-        self.store_path, self.tr = Path(store_path), tr
+        self.store_path, self.tr, self.store = Path(store_path), tr, store
+        self.project_keys: KeyPair | None = None
         self.report: MergeReport | None = None
         self.job: Job | None = None
         # the list the last run merged: "开始合并" stays off until the list changes, so the second
@@ -127,23 +134,22 @@ class MergeDialog(QDialog):
         self.progress = QProgressBar(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.unsigned_box = QCheckBox(tr("merge.allow_unsigned"), self)
+        self.in_project = self._read(lambda store: membership.project(store) is not None, False)
+        self.unsigned_box.setVisible(self.in_project)
+        layout.addWidget(self.unsigned_box)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        self.table = QTableWidget(0, len(_COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([tr(f"merge.col.{c}") for c in _COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(len(_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(_COLUMNS) - 1):  # short numbers under words: the header sets the width
-            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = merge_report_view.report_table(tr, self)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.save_button = QPushButton(tr("merge.save"), self)
         self.resolve_button = QPushButton(tr("merge.resolve"), self)
+        self.devices_button = QPushButton(tr("merge.devices"), self)
+        self.devices_button.hide()  # shown when a package was held
         self.cancel_button = QPushButton(tr("merge.cancel"), self)
         self.close_button = QPushButton(tr("merge.close"), self)
-        for button in (self.save_button, self.resolve_button):
+        for button in (self.save_button, self.resolve_button, self.devices_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -156,6 +162,7 @@ class MergeDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self._choose_report_file)
         self.resolve_button.clicked.connect(self._resolve)
+        self.devices_button.clicked.connect(self.open_devices)
         self._set_running(False)
 
     # -- choosing files --------------------------------------------------------------------
@@ -182,19 +189,58 @@ class MergeDialog(QDialog):
 
     # -- merging ---------------------------------------------------------------------------
 
+    def _read(self, read, default):
+        """`read(store)` on the window's connection, or on a short one of this thread's own."""
+        if self.store is not None:
+            return read(self.store)
+        try:
+            with Store(self.store_path) as store:
+                return read(store)
+        except YingzaoError:
+            return default  # the merge itself will say what is wrong with the database
+
+    def _keys_for(self, files: list[str]) -> tuple[bool, KeyPair | None]:
+        """(go on?, the project keys to open sealed packages with): the passphrase is asked first
+        when a sealed package is chosen, this database holds the keys and they are still locked."""
+        if self.project_keys is not None:
+            return True, self.project_keys
+        if not any(_sealed(Path(f)) for f in files):
+            return True, None
+
+        def keys(store) -> tuple[bool, KeyPair | None]:
+            if not membership.holds_project_keys(store):
+                return True, None  # the merge says which package needs keys held elsewhere
+            unlocked = unlock_project(self, store, self.tr, self.tr("merge.passphrase"))
+            return unlocked is not None, unlocked
+
+        go, self.project_keys = self._read(keys, (True, None))
+        return go, self.project_keys
+
     def start(self) -> None:
         files = self.files()
         if not files or self.job is not None:
             return
+        go, project_keys = self._keys_for(files)
+        if not go:
+            return  # the passphrase was not given: nothing is merged
+        allow_unsigned = self.in_project and self.unsigned_box.isChecked()
         self.report = None
         self.table.setRowCount(0)
+        self.devices_button.hide()
         self.progress.setRange(0, len(files))
         self.progress.setValue(0)
         store_path = self.store_path
 
         def work(job: Job) -> MergeReport:
             with Store(store_path) as store:  # this thread's own connection to the master
-                return merge_packages(store, files, progress=job.progress, cancelled=job.cancelled)
+                return merge_packages(
+                    store,
+                    files,
+                    progress=job.progress,
+                    cancelled=job.cancelled,
+                    project_keys=project_keys,
+                    allow_unsigned=allow_unsigned,
+                )
 
         self.job = Job(work)
         self.job.progressed.connect(self._progressed)
@@ -237,33 +283,7 @@ class MergeDialog(QDialog):
 
     def _show_report(self, report: MergeReport) -> None:
         tr = self.tr
-        self.table.setRowCount(len(report.packages))
-        for row, line in enumerate(report.packages):
-            details = line.reason
-            if line.status == ALREADY_MERGED:
-                details = tr("merge.already_on", at=local_time(line.merged_at))
-            elif line.status == MERGED:
-                parts = [tr("merge.older", count=line.older)] if line.older else []
-                if line.conflicts:
-                    parts.append(tr("merge.conflicts_list", ids=", ".join(line.conflicts)))
-                details = "; ".join(parts + line.notes)
-            values = (
-                line.file_name,
-                tr(f"merge.status.{line.status}"),
-                line.added,
-                line.updated,
-                line.duplicates,
-                len(line.conflicts),
-                details,
-            )
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(str(value))
-                item.setToolTip(str(value))
-                if line.status == REFUSED:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.table.setItem(row, column, item)
-        for column in range(len(_COLUMNS) - 1):
-            self.table.resizeColumnToContents(column)
+        merge_report_view.fill(self.table, report, tr)
         merged = [p for p in report.packages if p.status == MERGED]
         text = tr(
             "merge.done",
@@ -278,6 +298,10 @@ class MergeDialog(QDialog):
             text = tr("merge.cancelled") + "\n" + text
         if report.conflicts():
             text += "\n" + tr("merge.conflict_note")
+        held = sum(p.status == HELD for p in report.packages)
+        if held:
+            text += "\n" + tr("merge.held_note", held=held)
+        self.devices_button.setVisible(bool(held))
         self.status.setText(text)
         self.progress.setValue(self.progress.maximum())
         self._set_running(False)
@@ -298,6 +322,12 @@ class MergeDialog(QDialog):
                 self.save_report(path if path.lower().endswith(".xlsx") else path + ".xlsx")
             except OSError as error:
                 error_dialog.show_error(self, self.tr, errors.report_not_saved(Path(path), error))
+
+    def open_devices(self) -> None:
+        """Accept (or refuse) the devices whose packages were held, without leaving the merge."""
+        report = open_devices_dialog(self, self.store_path, self.tr, store=self.store)
+        if report is not None and report.packages:
+            self.merge_finished.emit(report)  # what accepting merged: the caller's views refresh
 
     def _resolve(self) -> None:
         from yingzao.ui.conflict_dialog import open_conflicts_dialog
@@ -320,9 +350,18 @@ class MergeDialog(QDialog):
         super().reject()
 
 
-def open_merge_dialog(parent: QWidget | None, store_path: Path | str, tr: Translator) -> MergeReport | None:
+def open_merge_dialog(
+    parent: QWidget | None, store_path: Path | str, tr: Translator, *, store: Store | None = None
+) -> MergeReport | None:
     """Show the dialog; returns the report of the last merge run in it (None if none ran), so the
     caller can refresh what it shows (the caller's own Store may cache interviews the merge changed)."""
-    dialog = MergeDialog(store_path, tr, parent)
+    dialog = MergeDialog(store_path, tr, parent, store=store)
     dialog.exec()
     return dialog.report
+
+
+def _sealed(path: Path) -> bool:
+    try:
+        return is_sealed(read_head(path))
+    except YingzaoError:
+        return False  # unreadable: the merge reports it on its line

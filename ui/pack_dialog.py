@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from yingzao.core.errors import YingzaoError
 from yingzao.core.exchange.package import SUFFIX, PackSummary, pack_counts, pack_session
+from yingzao.core.security import membership
+from yingzao.core.security.project import Project
 from yingzao.core.store.database import Store
 from yingzao.ui import error_dialog
 from yingzao.ui.background import Job
@@ -47,6 +49,20 @@ add_strings(
         "pack.first": (
             "本机尚未导出过：将导出全部 {total} 份访谈。",
             "Nothing was exported from this computer yet: all {total} interviews will be.",
+        ),
+        "pack.sealed": (
+            "数据包将用本机的设备密钥签名（本机指纹 {fingerprint}），并为项目“{project}”加密："
+            "只有持有项目密钥的研究者能打开，途中被改动过的会被拒收。",
+            "The package will be signed with this computer's device key (fingerprint {fingerprint}) and "
+            "encrypted for the project “{project}”: only the researcher holding the project's keys can open it, "
+            "and one altered on the way is refused.",
+        ),
+        "pack.unsigned": (
+            "这个数据库不属于任何项目：数据包将不签名、不加密，任何拿到文件的人都能读到访谈。"
+            "请先用“文件 → 项目 → 加入项目…”打开研究者给的项目文件。",
+            "This database belongs to no project: the package will be neither signed nor encrypted, and anyone "
+            "who gets the file can read the interviews. Open the researcher's project file first (File → "
+            "Project → Join project…).",
         ),
         "pack.all": ("导出全部访谈（不只是有改动的）", "Export all interviews, not only those changed"),
         "pack.file": ("保存为：", "Save as:"),
@@ -87,6 +103,9 @@ class PackageFileDialog(QDialog):
         intro = QLabel(self._t("intro"), self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.sealing = QLabel(self)
+        self.sealing.setWordWrap(True)
+        layout.addWidget(self.sealing)
         self._add_options(layout)
         self.all_box = QCheckBox(self._t("all"), self)
         layout.addWidget(self.all_box)
@@ -129,6 +148,20 @@ class PackageFileDialog(QDialog):
 
     def _after_writing(self, summary: PackSummary | None) -> None:
         """Refresh what the dialog shows once a file was (or was not) written."""
+
+    def _sealed_text(self, store: Store, project: Project) -> str:
+        """How the package will be signed and for whom encrypted, in a project."""
+        raise NotImplementedError
+
+    def _show_sealing(self, store: Store) -> None:
+        """Say before exporting whether the file will be signed and encrypted, or readable by anyone."""
+        project = membership.project(store)
+        if project is None:
+            self.sealing.setText(self._t("unsigned"))
+            self.sealing.setStyleSheet("color: #8c1d18;")
+        else:
+            self.sealing.setText(self._sealed_text(store, project))
+            self.sealing.setStyleSheet("color: #1f5f23;")
 
     # -- shared ------------------------------------------------------------------------------
 
@@ -202,6 +235,10 @@ class PackDialog(PackageFileDialog):
         everything = self.all_box.isChecked()
         return lambda store, out, replace: pack_session(store, out, all_interviews=everything, overwrite=replace)
 
+    def _sealed_text(self, store: Store, project: Project) -> str:
+        fingerprint = membership.device_keys(store).public.fingerprint
+        return self._t("sealed", project=project.name, fingerprint=fingerprint)
+
     def _done_text(self, summary: PackSummary) -> str:
         return self._t(
             "done", interviews=summary.interviews, answers=summary.answers, audit=summary.audit, path=summary.path
@@ -213,6 +250,7 @@ class PackDialog(PackageFileDialog):
             with Store(self.store_path) as store:
                 who = store.user or who
                 total, previous, changed = pack_counts(store)
+                self._show_sealing(store)
         except YingzaoError as error:  # a damaged database: the dialog still opens and says so
             self.counts.setText(str(error))
         else:

@@ -81,10 +81,12 @@ add_strings(
         ),
         "rv.not_supervisor": (
             "只有持有项目督导密钥的人可以批注、通过或退回；这个数据库没有督导密钥（角色只是标签）。"
-            "督导请用“文件 → 项目 → 导出我的公钥…”请研究者把你加入督导名单。",
+            "要成为督导：用“文件 → 项目 → 导出我的公钥…”把公钥卡片交给研究者；研究者把您加入督导名单后，"
+            "用“文件 → 项目 → 打开新版项目文件…”打开他给的新项目文件。",
             "Only a holder of a supervisor key of the project can comment, approve or send back; this database "
-            "holds none (a role is only a label). Supervisors: File → Project → Export my public key…, and ask "
-            "the researcher to list you.",
+            "holds none (a role is only a label). To become a supervisor: give the researcher your key card "
+            "(File → Project → Export my public key…); once they list you, open the new project file they give "
+            "you (File → Project → Open updated project file…).",
         ),
         "rv.general": ("一般问题", "General"),
     }

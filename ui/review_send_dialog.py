@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from yingzao.core.exchange.package import SUFFIX, PackSummary
 from yingzao.core.exchange.review_package import last_review_export, pack_review, pending_by_fieldworker
+from yingzao.core.security.project import Project
 from yingzao.core.store.database import Store
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.interview_list_model import local_time  # a raw UTC timestamp is not for people
@@ -31,6 +32,18 @@ add_strings(
             "Pack the interviews you reviewed (approved, sent back or commented on) into one file (.yzpack) "
             "for the fieldworker to merge on their laptop with Merge sessions: interviews sent back return "
             "to them, with your comments under their questions.",
+        ),
+        "rsend.sealed": (
+            "审核结果将用您的督导密钥签名，并只为这些访员的电脑和项目“{project}”加密；访员的电脑只接受督导签名的审核结果。",
+            "The review will be signed with your supervisor key and encrypted only for these fieldworkers' laptops "
+            "and the project “{project}”; laptops take only reviews a supervisor signed.",
+        ),
+        "rsend.unsigned": (
+            "这个数据库不属于任何项目：审核结果将不签名、不加密，任何拿到文件的人都能读到。"
+            "请先用“文件 → 项目 → 加入项目…”打开研究者给的项目文件。",
+            "This database belongs to no project: the review will be neither signed nor encrypted, and anyone who "
+            "gets the file can read it. Open the researcher's project file first (File → Project → Join "
+            "project…).",
         ),
         "rsend.who": ("访员：", "Fieldworker:"),
         "rsend.everyone": ("所有访员（{count} 份待发送）", "Every fieldworker ({count} to send)"),
@@ -83,6 +96,7 @@ class ReviewSendDialog(PackageFileDialog):
             pending = pending_by_fieldworker(store)
             known = sorted(set(store.fieldworkers()) | set(pending))
             previous = last_review_export(store)
+            self._show_sealing(store)
         self.fieldworker_box.blockSignals(True)
         self.fieldworker_box.clear()
         self.fieldworker_box.addItem(self._t("everyone", count=sum(pending.values())), None)
@@ -111,6 +125,9 @@ class ReviewSendDialog(PackageFileDialog):
         return lambda store, out, replace: pack_review(
             store, out, fieldworker=fieldworker, all_reviewed=everything, overwrite=replace
         )
+
+    def _sealed_text(self, store: Store, project: Project) -> str:
+        return self._t("sealed", project=project.name)
 
     def _done_text(self, summary: PackSummary) -> str:
         return self._t("done", interviews=summary.interviews, path=summary.path)

@@ -73,9 +73,12 @@ add_strings(
         ),
         "review.no_match": ("没有符合筛选条件的访谈。", "No interview matches the filters."),
         "review.not_supervisor": (
-            "您可以查看队列和进度；只有持有项目督导密钥的人可以批注、通过或退回（“文件 → 项目”）。",
+            "您可以查看队列和进度；只有持有项目督导密钥的人可以批注、通过或退回（在“我的身份”中改角色不会带来权限）。"
+            "要成为督导：“文件 → 项目 → 导出我的公钥…”，把公钥卡片交给研究者，再打开他给的新项目文件。",
             "You can look at the queue and the progress; only a holder of a supervisor key of the project can "
-            "comment, approve or send back (File → Project).",
+            "comment, approve or send back (changing your role in My identity grants nothing). To become one: "
+            "File → Project → Export my public key…, give the key card to the researcher, then open the new "
+            "project file they give you.",
         ),
         "review.hint": ("双击或回车审核所选访谈", "Double-click or Enter to review an interview"),
     }

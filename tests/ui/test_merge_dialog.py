@@ -76,10 +76,10 @@ def test_cancel_stops_the_merge(qtbot, laptops, tmp_path, monkeypatch):
     qtbot.addWidget(dialog)
     dialog.add_files([wang.pack(tmp_path / "wang.yzpack"), li.pack(tmp_path / "li.yzpack")])
 
-    def after_cancel(store, files, *, progress, cancelled):  # the worker waits for the click, then merges
+    def after_cancel(store, files, *, progress, cancelled, **options):  # waits for the click, then merges
         while not cancelled():
             time.sleep(0.01)
-        return merge_packages(store, files, progress=progress, cancelled=cancelled)
+        return merge_packages(store, files, progress=progress, cancelled=cancelled, **options)
 
     monkeypatch.setattr("yingzao.ui.merge_dialog.merge_packages", after_cancel)
     with qtbot.waitSignal(dialog.merge_finished, timeout=20_000) as finished:

@@ -12,37 +12,55 @@ from yingzao.core.forms.engine import InterviewSession
 from yingzao.core.forms.library import load_library
 from yingzao.core.review import decisions as review
 from yingzao.core.review.comments import REVIEW_FIELD
+from yingzao.core.security import membership
 from yingzao.core.store.database import Store
 from yingzao.ui import finalize_dialog
+from yingzao.ui.devices_dialog import DevicesDialog
 from yingzao.ui.i18n import Translator
 from yingzao.ui.interview_view import InterviewView
 from yingzao.ui.merge_dialog import MergeDialog
 from yingzao.ui.review_send_dialog import ReviewSendDialog
 from yingzao.ui.review_view import ReviewView
 
-from tests.laptops import Laptop, laptop_template  # noqa: F401  (fixture)
+from tests.laptops import PROJECT_PASSPHRASE, Laptop, join, laptop_template, make_project  # noqa: F401
+from tests.ui.modal import click_message_button
 from tests.ui.typing import type_text
 
 
-def merge_in_dialog(qtbot, db, files, tr):
-    dialog = MergeDialog(db, tr)
+def merge_in_dialog(qtbot, db, files, tr, *, store=None, status="merged"):
+    dialog = MergeDialog(db, tr, store=store)
     qtbot.addWidget(dialog)
     dialog.add_files(files)
     with qtbot.waitSignal(dialog.merge_finished, timeout=20_000) as finished:
         dialog.start_button.click()
     [line] = finished.args[0].packages
-    assert line.status == "merged", line.reason
+    assert line.status == status, line.reason
     return line
+
+
+def accept_in_devices(qtbot, db, tr, store):
+    """The researcher accepts the one laptop waiting, after comparing its fingerprint."""
+    dialog = DevicesDialog(db, tr, store=store)
+    qtbot.addWidget(dialog)
+    assert dialog.selected() is not None and dialog.selected().state == "pending"
+    asked = click_message_button(tr("dev.accept.yes"))
+    with qtbot.waitSignal(dialog.job_ended, timeout=20_000):
+        dialog.accept_button.click()
+    assert len(asked) == 1 and dialog.report.packages[0].status == "merged"
+    return dialog.report.packages[0]
 
 
 @pytest.fixture
 def people(laptop_template, tmp_path):  # noqa: F811
+    """王芳's laptop and 李督导's master, the database that made the project (its key a supervisor's)."""
     wang = Laptop(laptop_template, tmp_path / "wang.db", "王芳")
     wang.store.set_setting("user_role", "fieldworker")
     master_path = tmp_path / "master.db"
     with Store(master_path, user="李督导") as master:
         master.set_setting("user_name", "李督导")
         master.set_setting("user_role", "supervisor")
+        project_file = make_project(master)
+    join(wang.store, project_file)
     yield wang, master_path
     wang.close()
 
@@ -54,10 +72,14 @@ def test_review_send_back_revise_and_approve_across_two_databases(qtbot, people,
     interview_id = wang.interview(answers=0)
     wang.store.save_answer(interview_id, question, "社区成立于2020年")
     wang.store.finalize(interview_id)  # the required questions are left unanswered: a flag
-    assert merge_in_dialog(qtbot, master_path, [wang.pack(tmp_path / "s1.yzpack")], tr).added == 1
+
+    # the first package of 王芳's laptop waits until the supervisor accepts the laptop
+    master = Store(master_path)
+    membership.unlock(master, PROJECT_PASSPHRASE)  # as the window's store holds them once typed
+    merge_in_dialog(qtbot, master_path, [wang.pack(tmp_path / "s1.yzpack")], tr, store=master, status="held")
+    assert accept_in_devices(qtbot, master_path, tr, master).added == 1
 
     # the supervisor's queue shows it, flagged
-    master = Store(master_path)
     view = ReviewView(master, load_library(master), tr)
     qtbot.addWidget(view)
     view.resize(1280, 800)
@@ -126,7 +148,7 @@ def test_review_send_back_revise_and_approve_across_two_databases(qtbot, people,
     screen.shutdown()
 
     # the revision merges into the master as an update, not a conflict
-    line = merge_in_dialog(qtbot, master_path, [wang.pack(tmp_path / "s2.yzpack")], tr)
+    line = merge_in_dialog(qtbot, master_path, [wang.pack(tmp_path / "s2.yzpack")], tr, store=master)
     assert (line.updated, line.conflicts) == (1, [])
     view.show_queue()
     view.refresh()
@@ -162,26 +184,27 @@ def test_review_send_back_revise_and_approve_across_two_databases(qtbot, people,
     master.close()
 
 
-def test_a_fieldworker_sees_the_queue_but_no_review_actions(qtbot, people, tmp_path):
-    wang, master_path = people
+def test_a_supervisor_role_without_a_key_sees_the_queue_but_no_review_actions(qtbot, people):
+    """The role is a label: 王芳 calls herself a supervisor, yet her laptop holds no supervisor key."""
+    wang, _master_path = people
     interview_id = wang.interview(answers=2)
     wang.store.finalize(interview_id)
+    wang.store.set_setting("user_role", "supervisor")  # changed in My identity…
+    assert not membership.is_supervisor(wang.store)
     tr = Translator("en")
-    merge_in_dialog(qtbot, master_path, [wang.pack(tmp_path / "s1.yzpack")], tr)
-    with Store(master_path) as store:
-        store.set_setting("user_role", "fieldworker")
-        view = ReviewView(store, load_library(store), tr)
-        qtbot.addWidget(view)
-        view.show()
-        assert view.notice.isVisible() and "only a supervisor" in view.notice.text()
-        assert not view.send_button.isVisible()
-        page = view.open_interview(interview_id)
-        assert not page.approve_button.isVisible() and not page.reject_button.isVisible()
-        assert not page.whole.new_box.isVisible() and not page.threads[wang.texts[0]].add_button.isVisible()
-        assert "Only a supervisor" in page.notice.text()
-        assert not page.comment(None, "not allowed")  # the core refuses too (the error dialog is patched below)
-        assert review.comments(store, interview_id) == []
-        view.shutdown()
+    view = ReviewView(wang.store, load_library(wang.store), tr)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.notice.isVisible() and "only a holder of a supervisor key" in view.notice.text()
+    assert not view.send_button.isVisible()
+    page = view.open_interview(interview_id)
+    assert not page.approve_button.isVisible() and not page.reject_button.isVisible()
+    assert not page.reopen_button.isVisible()
+    assert not page.whole.new_box.isVisible() and not page.threads[wang.texts[0]].add_button.isVisible()
+    assert "Only a holder of a supervisor key" in page.notice.text() and "Export my public key" in page.notice.text()
+    assert not page.comment(None, "not allowed")  # the core refuses too (the error dialog is patched below)
+    assert review.comments(wang.store, interview_id) == []
+    view.shutdown()
 
 
 @pytest.fixture(autouse=True)

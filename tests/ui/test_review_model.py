@@ -11,6 +11,8 @@ from yingzao.ui.i18n import Translator
 from yingzao.ui.review_model import COL, ID_ROLE, ReviewQueueModel
 from yingzao.ui.review_view import ReviewView
 
+from tests.laptops import make_project
+
 
 def row(n, **changes) -> QueueRow:
     base = QueueRow(
@@ -132,13 +134,13 @@ def test_open_review_shows_the_page_in_the_main_window_and_back_returns_home(qtb
     from yingzao.ui.review_view import open_review
 
     store, library = library_store
-    store.set_setting("user_role", "supervisor")
+    make_project(store)  # this database made the project: its key is a supervisor's
     window = MainWindow(store, library, Translator("zh"))
     qtbot.addWidget(window)
     view = open_review(window)
     assert window.stack.currentWidget() is view and view.send_button.isVisibleTo(view)
     view.back_button.click()
     assert window.stack.currentWidget() is window.home
-    store.set_setting("user_role", "researcher")  # changed in My identity…
-    assert open_review(window) is view and view.notice.isVisibleTo(view) and not view.send_button.isVisibleTo(view)
+    store.set_setting("user_role", "fieldworker")  # changed in My identity…: a label, no right lost
+    assert open_review(window) is view and view.send_button.isVisibleTo(view) and not view.notice.isVisibleTo(view)
     view.shutdown()
