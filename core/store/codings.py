@@ -11,13 +11,13 @@ of an older copy never brings a deleted coding back.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from yingzao.core.store import driver
 from yingzao.core.timestamps import after
 
 if TYPE_CHECKING:
@@ -461,7 +461,7 @@ class CodingRecords:
         )
 
 
-def fill_temp_table(conn: sqlite3.Connection, name: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+def fill_temp_table(conn: driver.Connection, name: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
     """Make the temporary table `name` (text columns, together its key) hold exactly `rows`, each
     once. Python's sqlite3 opens a transaction before any INSERT or DELETE, a temporary table's
     too; left open, it would keep this read snapshot and turn the next `Store.transaction()` into a
