@@ -48,19 +48,19 @@ def shown(view, name):
 def test_the_short_version_hides_optional_questions_and_probes(qtbot, open_screen):
     _store, open_ = open_screen
     view, _ = open_(answers={"par_belonging": "认同感在慢慢增强"})
-    assert shown(view, "sp_ecology") and shown(view, "sp_culture")
-    culture = view.widgets["sp_culture"]
-    assert "可选追问" in culture.probes.text() and "本地居民和外来员工" in culture.probes.text()
+    assert shown(view, "sp_ecology") and shown(view, "sp_land_assets")
+    land = view.widgets["sp_land_assets"]
+    assert "可选追问" in land.probes.text() and "集体资产管理的合作社" in land.probes.text()
     assert "可选" in view.widgets["sp_ecology"].badges.text()
     click_button(qtbot, view.short_box)
     assert view.short
     assert not shown(view, "sp_ecology")  # optional, unanswered: left out
-    assert shown(view, "sp_culture")  # core: kept, with its core probes only
-    assert culture.probes.text().startswith("追问") and "可选追问" not in culture.probes.text()
-    assert "这是怎样开始的？" in culture.probes.text()
+    assert shown(view, "sp_land_assets")  # core: kept, with its core probes only
+    assert land.probes.text().startswith("追问") and "可选追问" not in land.probes.text()
+    assert "这是怎样开始的？" in land.probes.text()
     assert shown(view, "par_belonging")  # optional but answered: never hidden
     click_button(qtbot, view.short_box)
-    assert shown(view, "sp_ecology") and "可选追问" in culture.probes.text()
+    assert shown(view, "sp_ecology") and "可选追问" in land.probes.text()
 
 
 def test_sections_show_their_time_budget_and_the_interview_its_total(open_screen):
