@@ -292,3 +292,21 @@ def test_a_city_officials_answers_count_for_each_community_discussed(tmp_path):
     assert [r["社区"] for r in matrix] == ["A, B"]
     counted = {r["代码"]: r for r in table(book["场景与目标（表2）"])}
     assert "A·有证据的访谈数" in counted["SCN.SERVICE"] and "未指定社区·有证据的访谈数" not in counted["SCN.SERVICE"]
+
+
+@pytest.mark.parametrize("name", (*INTERVIEWS, "profile_community.xlsx"))
+def test_every_text_is_in_chinese_and_english(name):
+    protocol = shipped(name)
+    for question in protocol.questions:
+        for attribute in ("labels", "hints", "probes", "optional_probes", "required_message", "constraint_message"):
+            texts = getattr(question, attribute)
+            assert bool(texts.get("zh")) == bool(texts.get("en")), (question.name, attribute)
+        for attribute in ("probes", "optional_probes"):  # probe by probe
+            texts = getattr(question, attribute)
+            assert len(texts.get("zh", "").splitlines()) == len(texts.get("en", "").splitlines()), question.name
+    for items in protocol.choices.values():
+        assert all(c.labels.get("zh") and c.labels.get("en") for c in items)
+    for section in protocol.sections:
+        assert section.labels.get("zh") and section.labels.get("en")
+    for reason in protocol.not_asked.values():
+        assert reason.get("zh") and reason.get("en")
