@@ -57,7 +57,7 @@ def test_the_short_version_hides_optional_questions_and_probes(qtbot, open_scree
     assert not shown(view, "sp_ecology")  # optional, unanswered: left out
     assert shown(view, "sp_land_assets")  # core: kept, with its core probes only
     assert land.probes.text().startswith("追问") and "可选追问" not in land.probes.text()
-    assert "这是怎样开始的？" in land.probes.text()
+    assert "有哪些人或单位参与？各自做了什么？" in land.probes.text()
     assert shown(view, "par_belonging")  # optional but answered: never hidden
     click_button(qtbot, view.short_box)
     assert shown(view, "sp_ecology") and "可选追问" in land.probes.text()
