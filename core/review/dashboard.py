@@ -89,10 +89,23 @@ def coverage(store, codebook: Codebook, statuses: tuple[str, ...] = EVIDENCE_STA
     for community, sha, question, n in rows:
         if sha not in tagged:
             protocol = store.protocol(sha)
-            tagged[sha] = {q.name: _frame(codebook, q.codes, wanted) for q in protocol.questions if q.codes}
+            tagged[sha] = {
+                q.name: _topical(codebook, _frame(codebook, q.codes, wanted)) for q in protocol.questions if q.codes
+            }
         for code in tagged[sha].get(question, ()):
             counts[(community, code)] += n
     return Coverage([c.id for c in store.communities()], codes, counts)
+
+
+def _topical(codebook: Codebook, codes: set[str]) -> set[str]:
+    """A question tagged with every code of a family (the closing remarks carry all four dimensions, so
+    that whatever is said there can be coded) is about none of them in particular: an answer to it is
+    no evidence that the family's gaps are filled."""
+    for family in INTERVIEW_FAMILIES:
+        whole = {code.id for code in codebook.top_level(family)}
+        if whole and whole <= codes:
+            codes = codes - whole
+    return codes
 
 
 def _frame(codebook: Codebook, codes: tuple[str, ...], wanted: set[str]) -> set[str]:
