@@ -79,3 +79,17 @@ def test_the_closing_remarks_fill_no_gap_of_their_own(library_store, codebook):
     grid = dashboard.coverage(store, codebook)
     assert grid.get("A", "DIM.SPACE") == 1
     assert grid.get("A", "DIM.ORG") == 0 and grid.get("A", "DIM.SUBJECT") == 0
+
+
+def test_a_city_interview_counts_for_the_communities_it_discussed(library_store, codebook):
+    store, library = library_store
+    for community in ("A", "B", "C"):
+        store.add_community(community, f"{community}社区")
+    protocol = library.by_role("official")[0]
+    interview = store.start_interview(protocol.sha256, community_id=None)
+    store.save_answer(interview, "fac_industry_type", "种业园区和电子信息园区的重点不同。")
+    store.save_answer(interview, "communities_discussed", "A B")
+    store.finalize(interview)
+    grid = dashboard.coverage(store, codebook)
+    assert [grid.get(c, "FAC.INDUSTRY") for c in ("A", "B", "C")] == [1, 1, 0]
+    assert grid.get("A", "FAC.POPULATION") == 0
