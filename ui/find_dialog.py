@@ -37,7 +37,14 @@ class FindDialog(QDialog):
             shown = f"{number}  {pick(question.labels, tr.lang, protocol.default_language)}"
             # probes and hints count too: a fieldworker remembers "the question about 三长"
             searchable = " ".join(
-                [number, name, *question.labels.values(), *question.hints.values(), *question.probes.values()]
+                [
+                    number,
+                    name,
+                    *question.labels.values(),
+                    *question.hints.values(),
+                    *question.probes.values(),
+                    *question.optional_probes.values(),
+                ]
             ).lower()
             self._rows.append((name, shown, searchable))
         self.search.textChanged.connect(self._filter)

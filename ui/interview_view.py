@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -28,8 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from yingzao.core.errors import YingzaoError
+from yingzao.core.forms import study
+from yingzao.core.forms.case_check import CASE_QUESTION
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.forms.protocol import Section, pick
+from yingzao.ui.case_check_bar import CaseCheckBar
 from yingzao.ui.comment_thread import InterviewComments
 from yingzao.ui.finalize_dialog import FinalizeDialog
 from yingzao.ui.find_dialog import FindDialog
@@ -58,6 +62,13 @@ add_strings(
         ),
         "iv.save_failed": ("未能保存：{message}", "Not saved: {message}"),
         "iv.timer": ("访谈用时 {time}", "Interview time {time}"),
+        "iv.timer_budget": ("访谈用时 {time}（建议 {minutes} 分钟）", "Interview time {time} (planned {minutes} min)"),
+        "iv.budget": ("建议 {minutes} 分钟", "{minutes} min"),
+        "iv.short": ("精简版", "Short version"),
+        "iv.short.tip": (
+            "只显示核心问题和核心追问；已回答的可选问题仍然显示。",
+            "Show only the core questions and probes; optional questions already answered stay shown.",
+        ),
         "iv.progress": ("完成 {percent}%", "{percent}% done"),
         "iv.read_only": (
             "此访谈已完成，只读。如需修改，请联系督导重新打开。",
@@ -116,6 +127,8 @@ class InterviewView(QWidget):
         self._opened = screen_clock()
         self._screen_written = self._opened
         self._base_seconds = session.recorded_seconds()
+        self.short = False  # the short version: optional questions and probes hidden
+        self.details = study.study_details(session.store)  # what the consent statement names
         self.comments = InterviewComments(session, tr, self)  # a supervisor's, when it was reviewed
         self.comments.failed.connect(self._comment_failed)
         self._build()
@@ -147,7 +160,11 @@ class InterviewView(QWidget):
         self.finalise_button = QPushButton(top)
         self.finalise_button.setStyleSheet("font-weight: 600;")
         self.finalise_button.clicked.connect(self.finalise)
-        for widget in (self.progress_label, self.timer_label, self.find_button, self.finalise_button):
+        self.short_box = QCheckBox(top)
+        self.short_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes question to question
+        self.short_box.toggled.connect(self.set_short)
+        self.short_box.setVisible(any(q.optional for q in self.protocol.questions))
+        for widget in (self.short_box, self.progress_label, self.timer_label, self.find_button, self.finalise_button):
             bar.addWidget(widget)
 
         self.banner = QFrame(self)
@@ -162,6 +179,9 @@ class InterviewView(QWidget):
         banner_layout.addWidget(self.refusal_button)
         self.banner.hide()
         outer.addWidget(self.banner)
+        self.case_bar = CaseCheckBar(self.session, self.tr, self)
+        self.case_bar.changed.connect(self._case_changed)
+        outer.addWidget(self.case_bar)
         if self.comments.box is not None:
             outer.addWidget(self.comments.box)
 
@@ -237,7 +257,10 @@ class InterviewView(QWidget):
             question = self.protocol.question(name)
             if question.type == "calculate":
                 continue
-            widget = QuestionWidget(self.protocol, question, self.numbers.get(name, ""), self.tr, content)
+            widget = QuestionWidget(
+                self.protocol, question, self.numbers.get(name, ""), self.tr, content, fill=self._fill
+            )
+            widget.set_short(self.short)
             widget.load(self.session.value(name), self.session.marker(name), self.session.note(name))
             widget.set_read_only(not self.session.editable)
             widget.value_edited.connect(self._value_edited)
@@ -253,13 +276,50 @@ class InterviewView(QWidget):
         self.stack.removeWidget(old)
         old.deleteLater()
         self.pages[index] = area
-        heading.setText(self._section_title(index))
+        heading.setText(self._section_heading(index))
         self._apply_relevance(index)
         return area
 
     def _section_title(self, index: int) -> str:
         section = self.sections[index]
         return pick(section.labels, self.tr.lang, self.protocol.default_language) or self.tr("iv.general")
+
+    def _section_heading(self, index: int) -> str:
+        minutes = self.sections[index].minutes
+        title = self._section_title(index)
+        return f"{title}　·　{self.tr('iv.budget', minutes=minutes)}" if minutes else title
+
+    def _fill(self, text: str, lang: str) -> str:
+        return study.fill(text, self.details, lang)
+
+    def set_short(self, short: bool) -> None:
+        """The short version: optional questions (unless answered) and optional probes are hidden."""
+        self.short = short
+        if self.short_box.isChecked() != short:
+            self.short_box.setChecked(short)
+        for widget in self.widgets.values():
+            widget.set_short(short)
+        for index in self.pages:
+            self._apply_relevance(index)
+
+    def _shown(self, name: str) -> bool:
+        if not self.session.is_relevant(name):
+            return False
+        if self.short and self.protocol.question(name).optional:
+            return self.session.value(name) is not None or self.session.marker(name) is not None
+        return True
+
+    def _case_changed(self) -> None:
+        community = self.session.interview.community_id
+        names = {c.id: c.name for c in self.session.store.communities()}
+        self.community_name = names.get(community, "") if community else ""
+        widget = self.widgets.get(CASE_QUESTION)
+        if widget is not None:
+            widget.load(
+                self.session.value(CASE_QUESTION), self.session.marker(CASE_QUESTION), self.session.note(CASE_QUESTION)
+            )
+        self._after_change()
+        self.retranslate()
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -479,14 +539,15 @@ class InterviewView(QWidget):
         self._refresh_navigator()
         self._refresh_steps()
         self._refresh_status()
+        self.case_bar.refresh()
 
     def _apply_relevance(self, index: int) -> None:
         for name in self.sections[index].questions:
             widget = self.widgets.get(name)
             if widget is not None:
-                relevant = self.session.is_relevant(name)
-                if widget.isVisibleTo(widget.parentWidget()) != relevant:
-                    widget.setVisible(relevant)
+                shown = self._shown(name)
+                if widget.isVisibleTo(widget.parentWidget()) != shown:
+                    widget.setVisible(shown)
 
     # -- focus and paradata ------------------------------------------------------------------
 
@@ -538,8 +599,10 @@ class InterviewView(QWidget):
 
     def _refresh_timer(self) -> None:
         total = int(self._base_seconds + screen_clock() - self._screen_written)
+        shown = f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+        minutes = self.protocol.minutes
         self.timer_label.setText(
-            self.tr("iv.timer", time=f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}")
+            self.tr("iv.timer_budget", time=shown, minutes=minutes) if minutes else self.tr("iv.timer", time=shown)
         )
 
     # -- status ------------------------------------------------------------------------------
@@ -557,7 +620,8 @@ class InterviewView(QWidget):
             if any(self.comments.threads.get(name) for name in section.questions):
                 mark += "  · " + self.tr("iv.has_comments")  # a supervisor commented here
             item = self.navigator.item(index)
-            text = f"{index + 1}. {self._section_title(index)}\n    {progress.answered}/{progress.total}{mark}"
+            budget = f" · {self.tr('iv.budget', minutes=section.minutes)}" if section.minutes else ""
+            text = f"{index + 1}. {self._section_title(index)}\n    {progress.answered}/{progress.total}{budget}{mark}"
             item.setText(text)
             width = max(120, self.navigator.viewport().width() - 12)
             height = (
@@ -615,13 +679,16 @@ class InterviewView(QWidget):
         self.finalise_button.setText(tr("iv.finalise_profile" if profile else "iv.finalise"))
         self.refusal_button.setText(tr("iv.refused.finish"))
         self.shortcuts_label.setText(tr("iv.shortcuts"))
+        self.short_box.setText(tr("iv.short"))
+        self.short_box.setToolTip(tr("iv.short.tip"))
+        self.case_bar.refresh()
         self.comments.retranslate()
         self._show_save_state()  # "已保存 …" follows a language switch too
         self.setWindowTitle(tr(f"role.{role}") if role in ("official", "street_staff", "cadre", "profile") else role)
         for index, page in self.pages.items():
             heading = page.widget().findChild(QLabel, "sectionHeading")
             if heading is not None:
-                heading.setText(self._section_title(index))
+                heading.setText(self._section_heading(index))
         for widget in self.widgets.values():
             widget.retranslate()
         for name in self.touched:

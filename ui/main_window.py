@@ -32,6 +32,7 @@ add_strings(
         "menu.new_interview": ("新建访谈…", "New interview…"),
         "menu.new_profile": ("新建社区概况…", "New community profile…"),
         "menu.identity": ("我的身份…", "My identity…"),
+        "menu.study_details": ("研究信息…", "Study details…"),
         "menu.open_database": ("打开数据库…", "Open database…"),
         "menu.backup": ("备份数据库…", "Back up database…"),  # also the backup dialog's title
         "menu.encrypt": ("加密此数据库…", "Encrypt this database…"),
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow):
         self._project_actions = None
         self.file_menu.addMenu(self.project_menu)
         self.file_menu.addAction(self.identity_action)
+        self.study_details_action = QAction(self)
+        self.study_details_action.triggered.connect(self.edit_study_details)
+        self.file_menu.addAction(self.study_details_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.data_menu = bar.addMenu("")
@@ -268,6 +272,7 @@ class MainWindow(QMainWindow):
             self.new_interview_action,
             self.new_profile_action,
             self.identity_action,
+            self.study_details_action,
             self.pack_action,
             self.merge_action,
             self.devices_action,
@@ -502,6 +507,13 @@ class MainWindow(QMainWindow):
         if self.close_interview():  # starting something new leaves the interview on screen, saved
             action()
 
+    def edit_study_details(self) -> None:
+        """File → Study details…: what the consent statement names, filled in once for the study."""
+        from yingzao.ui.study_details_dialog import StudyDetailsDialog
+
+        if self.store is not None:
+            StudyDetailsDialog(self.store, self.tr, self).exec()
+
     def change_identity(self) -> None:
         self.home.change_identity()
         self._apply_role()
@@ -515,6 +527,7 @@ class MainWindow(QMainWindow):
         self.new_interview_action.setText(tr("menu.new_interview"))
         self.new_profile_action.setText(tr("menu.new_profile"))
         self.identity_action.setText(tr("menu.identity"))
+        self.study_details_action.setText(tr("menu.study_details"))
         self.open_database_action.setText(tr("menu.open_database"))
         self.backup_action.setText(tr("menu.backup"))
         self._name_encrypt_action()

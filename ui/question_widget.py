@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -32,6 +34,8 @@ add_strings(
             "Field note, e.g. the respondent asked not to record this part",
         ),
         "q.probes": ("追问", "Probes"),
+        "q.optional_probes": ("可选追问", "Optional probes"),
+        "q.optional": ("可选", "optional"),
         "q.required": ("必答", "required"),
         "q.identifying": ("含身份信息", "identifying"),
     }
@@ -45,10 +49,20 @@ class QuestionWidget(QFrame):
     comment_posted = Signal(str, str, object)  # question name, text, the comment replied to
 
     def __init__(
-        self, protocol: Protocol, question: Question, number: str, tr: Translator, parent: QWidget | None = None
+        self,
+        protocol: Protocol,
+        question: Question,
+        number: str,
+        tr: Translator,
+        parent: QWidget | None = None,
+        *,
+        fill: Callable[[str, str], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.protocol, self.question, self.number, self.tr = protocol, question, number, tr
+        # the study's details ({{institution}} …) put into the texts read out, in the shown language
+        self.fill = fill or (lambda text, _lang: text)
+        self.short = False  # the short version: optional probes are not shown
         self.setObjectName("question")
         self.setFrameShape(QFrame.Shape.NoFrame)
         grid = QGridLayout(self)
@@ -135,23 +149,20 @@ class QuestionWidget(QFrame):
 
     def retranslate(self) -> None:
         lang, default = self.tr.lang, self.protocol.default_language
-        text = pick(self.question.labels, lang, default)
+        text = self.fill(pick(self.question.labels, lang, default), lang)
         self.label.setText(text if self.question.type == "note" else f"{self.number}  {text}")
         badges = []
+        if self.question.optional:
+            badges.append(self.tr("q.optional"))
         if self.question.required:
             badges.append(self.tr("q.required"))
         if self.question.identifying:
             badges.append(self.tr("q.identifying"))
         self.badges.setText(" · ".join(badges))
-        hint = pick(self.question.hints, lang, default)
+        hint = self.fill(pick(self.question.hints, lang, default), lang)
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
-        probes = pick(self.question.probes, lang, default)
-        self.probes.setText(
-            f"{self.tr('q.probes')}\n"
-            + "\n".join(f"• {line.strip()}" for line in probes.replace("\\n", "\n").splitlines() if line.strip())
-        )
-        self.probes.setVisible(bool(probes))
+        self._show_probes()
         for marker, button in self.marker_buttons.items():
             button.setText(self.tr(f"q.marker.{marker}"))
         self.note_button.setText(self.tr("q.note") + (" ▾" if self.note_box.isVisible() else " ▸"))
@@ -160,6 +171,25 @@ class QuestionWidget(QFrame):
             self.editor.retranslate(lang)
         if self.comments is not None:
             self.comments.retranslate()
+
+    def _show_probes(self) -> None:
+        lang, default = self.tr.lang, self.protocol.default_language
+        parts = []
+        for key, labels in (("q.probes", self.question.probes), ("q.optional_probes", self.question.optional_probes)):
+            if key == "q.optional_probes" and self.short:
+                continue
+            text = self.fill(pick(labels, lang, default), lang).replace("\\n", "\n")  # a typed \n breaks too
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            if lines:
+                parts.append(f"{self.tr(key)}\n" + "\n".join(f"• {line}" for line in lines))
+        self.probes.setText("\n\n".join(parts))
+        self.probes.setVisible(bool(parts))
+
+    def set_short(self, short: bool) -> None:
+        """The short version leaves out the optional probes (the screen hides optional questions)."""
+        if short != self.short:
+            self.short = short
+            self._show_probes()
 
     def load(self, value: object, marker: str | None, note: str) -> None:
         if self.editor is not None:

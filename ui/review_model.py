@@ -37,6 +37,7 @@ add_strings(
         "rq.flag.short_interview": ("用时过短", "Short interview"),
         "rq.flag.empty_section": ("整节空白", "Empty section"),
         "rq.flag.consent_missing": ("缺知情同意", "No consent"),
+        "rq.flag.case_mismatch": ("所述案例与社区不符", "Case differs from community"),
         "rq.no_community": ("（不针对单个社区）", "(no single community)"),
     }
 )

@@ -20,6 +20,7 @@ from yingzao.core.export.anonymize import RESPONDENT_NAME_QUESTION, Anonymizer, 
 from yingzao.core.export.damage import ReadOnlyView, Salvage
 from yingzao.core.export.labels import role_ref, t
 from yingzao.core.export.xlsx_style import CELL_LIMIT, clean_text, split_cell
+from yingzao.core.forms.case_check import DISCUSSED_QUESTION, communities_discussed
 from yingzao.core.forms.codebook import FAMILIES, Codebook
 from yingzao.core.forms.engine import INTERVIEW_TIME
 from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
@@ -74,6 +75,16 @@ class InterviewRecord:
     answered: int = 0  # substantive answers
     marked: int = 0  # skipped / refused / don't know
     interview_date: dt.date | None = None
+    # for an interview filed under no community (a city official's): the communities its answers were
+    # about, from its `communities_discussed` answer; the per-community sheets credit each of them
+    discussed: tuple[str, ...] = ()
+
+    @property
+    def groups(self) -> tuple[str | None, ...]:
+        """The community groups this interview's evidence counts in (besides all communities)."""
+        if self.community_id:
+            return (self.community_id,)
+        return self.discussed or (None,)
 
     @property
     def is_profile(self) -> bool:
@@ -320,6 +331,7 @@ class ExportReader:
         rows.sort(key=lambda r: (r[3] is None, r[3] or "", role_order.get(r[2], len(ROLES)), r[8] or "", r[0]))
         shorts = _short_ids([r[0] for r in rows])
         seconds, screen = self._seconds_by_interview()
+        discussed = self._discussed({r[0] for r in rows if r[3] is None})
         return [
             InterviewRecord(
                 id=id_,
@@ -337,9 +349,28 @@ class ExportReader:
                 seconds=seconds.get(id_, 0.0),
                 screen_seconds=screen.get(id_),
                 device=self._device_label(device or ""),
+                discussed=discussed.get(id_, ()),
             )
             for id_, sha, role, community, fieldworker, device, status, outcome, started, ended, updated in rows
         ]
+
+    def _discussed(self, without_community: set[str]) -> dict[str, tuple[str, ...]]:
+        """The communities each interview without a community says it discussed."""
+        if not without_community:
+            return {}
+        found: dict[str, tuple[str, ...]] = {}
+        try:
+            known = [row[0] for row in self.conn.execute("SELECT id FROM communities ORDER BY id")]
+            for interview_id, value in self.conn.execute(
+                "SELECT interview_id, value FROM answers WHERE question = ? AND marker IS NULL", (DISCUSSED_QUESTION,)
+            ):
+                if interview_id in without_community:
+                    found[interview_id] = communities_discussed(value, known)
+        except sqlite3.DatabaseError:
+            if self.salvage is None:
+                raise
+            return {}  # a damaged database: such interviews stay under "no community", as before
+        return found
 
     def _readable_protocols(self, rows: list[tuple]) -> list[tuple]:
         assert self.salvage is not None

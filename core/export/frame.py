@@ -87,7 +87,7 @@ class FrameworkMatrix:
                     if dim.id in item.codes:
                         parts[i].append(f"{coding_ref(record, row, item)} {item.quote}")
         head: list[object] = [
-            record.community_id or ctx.t("no_community"),
+            record.community_id or ", ".join(record.discussed) or ctx.t("no_community"),
             ctx.anon.community(record.community_id),
             role_label(record.role, lang),
             record.short,
@@ -170,7 +170,7 @@ class ActorsByDimension:
         both; the quotes are the passages coded with the actor there, key quotes first."""
         if record.is_profile:
             return
-        groups = (ALL, record.community_id)
+        groups = (ALL, *record.groups)
         found: set[tuple[str, str]] = set()
         for row in answers:
             codes = row.evidence_codes
@@ -239,14 +239,13 @@ class FactorEvidence:
                 for factor in self.factors:
                     if factor.id in item.codes:
                         found.add(factor.id)
-                        self.quotes.offer(
-                            (record.community_id, factor.id),
-                            key_rank(item, record.community_id),
-                            item.quote,
-                            coding_ref(record, row, item),
-                        )
+                        for group in record.groups:
+                            self.quotes.offer(
+                                (group, factor.id), key_rank(item, group), item.quote, coding_ref(record, row, item)
+                            )
         for factor_id in found:
-            self.counts[record.community_id, factor_id] += 1
+            for group in record.groups:
+                self.counts[group, factor_id] += 1
 
     def write(self, sheet, profiles: dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]) -> None:
         ctx = self.ctx

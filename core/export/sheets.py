@@ -227,7 +227,7 @@ class CodeCounts:
         if record.is_profile:
             return
         touched: set[str] = set()
-        groups = (ALL, record.community_id)
+        groups = (ALL, *record.groups)
         for row in answers:
             for item in row.evidence:
                 touched |= item.codes

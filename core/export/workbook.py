@@ -521,8 +521,8 @@ class _GroupSizes(GroupSizes):
 def _groups(filters: ExportFilters, communities: dict[str, str], records: list[InterviewRecord]) -> list[str | None]:
     """The communities the per-community sheets show: those filtered for, else all; then 'no community'."""
     groups: list[str | None] = [*filters.communities] if filters.communities else [*sorted(communities)]
-    groups += sorted({r.community_id for r in records if r.community_id and r.community_id not in groups})
-    if any(r.community_id is None for r in records):
+    groups += sorted({g for r in records for g in r.groups if g and g not in groups})
+    if any(None in r.groups for r in records):
         groups.append(None)
     return groups
 

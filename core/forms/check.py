@@ -42,6 +42,17 @@ def summary(protocol: Protocol) -> list[str]:
             )
         ),
     ]
+    optional = sum(q.optional for q in questions)
+    if protocol.minutes or optional:
+        budgets = " + ".join(str(s.minutes or 0) for s in protocol.sections)
+        lines.append(
+            str(
+                Text(
+                    f"  时间：    {protocol.minutes} 分钟（{budgets}）   核心 {len(questions) - optional}，可选 {optional}",
+                    f"  time:      {protocol.minutes} min ({budgets})   {len(questions) - optional} core, {optional} optional",
+                )
+            )
+        )
     codes = protocol.codes_used
     listed = f": {' '.join(codes)}" if codes else ""
     lines.append(

@@ -28,6 +28,9 @@ FAMILIES: dict[str, tuple[str, str, int]] = {
     "emergent": ("涌现编码", "Emergent codes", 9),  # inductive codes a researcher adds from the field
 }
 INTERVIEW_FAMILIES = ("dimension", "actor", "factor")  # every interview protocol must cover these
+# Table 1's comparison axes (空间布局, 管理组织, 国家治理单元, 居民生活空间): an interview protocol asks about
+# each axis a respondent of its role can speak to, or says on its not_asked sheet why not
+TABLE1_AXES = "UNIT.AXIS."
 COLUMNS = ("id", "family", "parent", "label_zh", "label_en", "definition_zh", "definition_en", "source", "status")
 # written by `codebook --out` and read when present: a code's colour, and the code a merged one became
 OPTIONAL_COLUMNS = ("colour", "merged_into")
@@ -95,6 +98,12 @@ class Codebook:
             chain.append(parent)
             parent = self._by_id[parent].parent if parent in self._by_id else ""
         return tuple(chain)
+
+
+def table1_axes(codebook: Codebook) -> tuple[str, ...]:
+    """The most specific axis codes of Table 1 (an axis split in two counts as its two halves)."""
+    axes = [code for code in codebook.codes if code.id.startswith(TABLE1_AXES) and code.codable]
+    return tuple(code.id for code in axes if not codebook.children(code.id))
 
 
 def load_codebook(path: Path) -> Codebook:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from yingzao.core.errors import Text
+from yingzao.core.forms.case_check import CASE_QUESTION, CaseMismatch, case_mismatch
 from yingzao.core.forms.protocol import CONSENT_GIVEN, CONSENT_QUESTION, Protocol, Question, Section, compiled, pick
 from yingzao.core.store.database import UNSET, Store
 from yingzao.core.store.records import EDITABLE_STATUSES, Answer, Interview
@@ -217,6 +218,18 @@ class InterviewSession:
         if changed:
             self._reload(name)
         return changed
+
+    def case_mismatch(self) -> CaseMismatch | None:
+        """The respondent's stated case against the community the interview is filed under."""
+        if not self.is_relevant(CASE_QUESTION):
+            return None
+        communities = [c.id for c in self.store.communities()]
+        return case_mismatch(self.protocol, self.value(CASE_QUESTION), self.interview.community_id, communities)
+
+    def move_to_community(self, community_id: str | None) -> None:
+        """File the interview under another community (audited), when the respondent's case is right."""
+        self.store.set_interview_community(self.id, community_id)
+        self.interview = self.store.interview(self.id)
 
     def add_time(self, name: str, seconds: float) -> None:
         """Paradata: `name` is a question, or INTERVIEW_TIME for the whole screen."""

@@ -14,10 +14,12 @@ from typing import cast
 
 from yingzao.core import paths
 from yingzao.core.errors import FormError, Problem, Text
-from yingzao.core.forms import xlsform
-from yingzao.core.forms.codebook import INTERVIEW_FAMILIES, Codebook
+from yingzao.core.forms import study, xlsform
+from yingzao.core.forms.codebook import INTERVIEW_FAMILIES, Codebook, table1_axes
 from yingzao.core.forms.expr import ExpressionError
+from yingzao.core.forms.label_check import check_code_labels
 from yingzao.core.forms.protocol import (
+    PRIORITIES,
     ROLES,
     Choice,
     Labels,
@@ -45,11 +47,24 @@ SURVEY_COLUMNS = {
     "probe",
     "codes",
     "identifying",
+    "priority",
+    "optional_probe",
+    "minutes",
 }
 CHOICE_COLUMNS = {"list_name", "name", "label", "codes"}
 SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "respondent_role"}
 NOT_ASKED_COLUMNS = {"code", "reason"}
-TRANSLATABLE = {"label", "hint", "required_message", "constraint_message", "probe", "form_title", "reason"}
+TRANSLATABLE = {
+    "label",
+    "hint",
+    "required_message",
+    "constraint_message",
+    "probe",
+    "optional_probe",
+    "form_title",
+    "reason",
+}
+_SHOWN_TEXTS = ("label", "hint", "probe", "optional_probe")  # what the fieldworker reads: checked for {{…}}
 SHEETS = ("survey", "choices", "settings", "not_asked")
 
 # The spellings pyxform accepts for the columns we support.
@@ -263,6 +278,9 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
     )
     choices = _choices(book, ctx, default_lang, codebook)
     questions, sections, languages, expressions = _survey(survey, ctx, default_lang, choices)
+    if codebook is not None:
+        for problem in check_code_labels(ctx.file, questions, choices, codebook):
+            (ctx.problems if ctx.shipped else ctx.warnings).append(problem)
     if default_lang == "default":
         real = [lang for lang in languages if lang != "default"]
         default_lang = real[0] if len(real) == 1 and "default" not in languages else default_lang
@@ -285,6 +303,19 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
         )
     if codebook is not None and role in ROLES and role != "profile":
         _check_coverage(questions, not_asked, codebook, ctx)
+    if ctx.shipped and role in ROLES and role != "profile":
+        for section in sections:
+            if section.minutes is None and section.questions and not section.name.startswith("_"):
+                ctx.add(
+                    "survey",
+                    section.row,
+                    Text(
+                        f"分组“{section.name}”没有时间预算；请在 minutes 列填写本部分建议用时（分钟）。",
+                        f"group '{section.name}' has no time budget; write the minutes it should take in the "
+                        "minutes column.",
+                    ),
+                    "minutes",
+                )
     if not questions:
         if not ctx.problems:
             ctx.add("survey", None, Text("survey 工作表中没有问题。", "the survey sheet has no questions."))
@@ -439,6 +470,7 @@ class _OpenSection:
     row: int
     relevant: str | None
     questions: list[str] = field(default_factory=list)
+    minutes: int | None = None
 
 
 def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dict):
@@ -507,11 +539,47 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
         for column in ("relevant", "constraint", "calculation"):
             if plain.get(column):
                 expressions.append((row_number, column, plain[column]))
+        for column in _SHOWN_TEXTS:
+            for text in texts.get(column, {}).values():
+                for unknown in study.unknown_placeholders(text):
+                    ctx.add(
+                        "survey",
+                        row_number,
+                        Text(
+                            f"{{{{{unknown}}}}} 不是研究信息中的一项（可用：{', '.join(study.FIELDS)}）。",
+                            f"{{{{{unknown}}}}} is not one of the study's details "
+                            f"(available: {', '.join(study.FIELDS)}).",
+                        ),
+                        column,
+                    )
+        minutes = _minutes(plain.get("minutes", ""), kind, row_number, ctx)
+        priority = plain.get("priority", "").lower() or "core"
         if kind == "begin_group":
+            if plain.get("priority"):
+                ctx.add(
+                    "survey",
+                    row_number,
+                    Text(
+                        "priority 只能写在问题行上，不能写在分组上；请把它写到分组中的各个问题。",
+                        "priority belongs on question rows, not on a group; write it on the group's questions.",
+                    ),
+                    "priority",
+                )
             if not stack:
-                sections.append(_OpenSection(name, texts.get("label", {}), row_number, relevant))
+                sections.append(_OpenSection(name, texts.get("label", {}), row_number, relevant, minutes=minutes))
             stack.append((name, relevant, row_number))
             continue
+        if priority not in PRIORITIES:
+            ctx.add(
+                "survey",
+                row_number,
+                Text(
+                    f"priority 必须是 core（核心）或 optional（可选），不能是“{plain['priority']}”。",
+                    f"priority must be core or optional, not '{plain['priority']}'.",
+                ),
+                "priority",
+            )
+            priority = "core"
         if not stack and (not sections or not sections[-1].name.startswith("_")):
             # questions outside any group form a section of their own
             sections.append(_OpenSection(f"_row{row_number}", {}, row_number, None))
@@ -545,6 +613,8 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 list_name=list_name,
                 codes=codes,
                 identifying=_flag(plain.get("identifying", ""), "identifying", row_number, ctx),
+                priority=priority,
+                optional_probes=texts.get("optional_probe", {}),
             )
         )
         if kind == "text" and not plain.get("identifying", "").strip():
@@ -559,8 +629,40 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
             ),
             "type",
         )
-    finished = [Section(s.name, s.labels, s.row, s.relevant, tuple(s.questions)) for s in sections if s.questions]
+    finished = [
+        Section(s.name, s.labels, s.row, s.relevant, tuple(s.questions), s.minutes) for s in sections if s.questions
+    ]
     return questions, finished, languages, expressions
+
+
+def _minutes(value: str, kind: str, row: int, ctx: _Context) -> int | None:
+    """A section's time budget: whole minutes, on its begin_group row only."""
+    if not value:
+        return None
+    if kind != "begin_group":
+        ctx.add(
+            "survey",
+            row,
+            Text(
+                "minutes（时间预算）只能写在 begin_group 行上。",
+                "minutes (the time budget) belongs on begin_group rows only.",
+            ),
+            "minutes",
+        )
+        return None
+    number = value[:-2] if value.endswith(".0") else value  # Excel stores 10 as 10.0
+    if not number.isdigit() or not 0 < int(number) <= 600:
+        ctx.add(
+            "survey",
+            row,
+            Text(
+                f"minutes 必须是 1—600 之间的整数分钟，不能是“{value}”。",
+                f"minutes must be a whole number of minutes from 1 to 600, not '{value}'.",
+            ),
+            "minutes",
+        )
+        return None
+    return int(number)
 
 
 def _unflagged(name: str, row: int, ctx: _Context) -> None:
@@ -662,8 +764,9 @@ def _not_asked(
 
 def _check_coverage(questions: list[Question], not_asked: dict[str, Labels], codebook: Codebook, ctx: _Context) -> None:
     asked = {code for q in questions for code in q.codes}
+    axes = set(table1_axes(codebook))
     for code in codebook.codes:
-        if code.family not in INTERVIEW_FAMILIES:
+        if code.family not in INTERVIEW_FAMILIES and code.id not in axes:
             continue
         if code.id in asked and code.id in not_asked:
             ctx.add(

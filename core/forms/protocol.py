@@ -20,6 +20,7 @@ QuestionType = Literal[
 ROLES: tuple[str, ...] = ("official", "street_staff", "cadre", "profile")
 CONSENT_QUESTION = "consent"
 CONSENT_GIVEN = "yes"
+PRIORITIES: tuple[str, ...] = ("core", "optional")  # `optional` questions and probes drop out of the short version
 
 Labels = dict[str, str]  # language code ('zh', 'en') -> text
 
@@ -85,6 +86,12 @@ class Question:
     list_name: str | None = None
     codes: tuple[str, ...] = ()
     identifying: bool = False
+    priority: str = "core"  # PRIORITIES: what a fieldworker with too little time keeps
+    optional_probes: Labels = field(default_factory=dict)  # probes the short version leaves out
+
+    @property
+    def optional(self) -> bool:
+        return self.priority == "optional"
 
     @property
     def holds_value(self) -> bool:
@@ -100,6 +107,7 @@ class Section:
     row: int
     relevant: str | None
     questions: tuple[str, ...]
+    minutes: int | None = None  # the time budget the fieldworker is shown for this section
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,11 @@ class Protocol:
         return tuple(seen)
 
     @property
+    def minutes(self) -> int:
+        """The whole interview's time budget: the sum of its sections' budgets."""
+        return sum(s.minutes or 0 for s in self.sections)
+
+    @property
     def answerable(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.holds_value and q.type != "calculate")
 
@@ -162,7 +175,7 @@ class Protocol:
             default_language=data["default_language"],
             languages=tuple(data["languages"]),
             sections=tuple(
-                Section(s["name"], s["labels"], s["row"], s["relevant"], tuple(s["questions"]))
+                Section(s["name"], s["labels"], s["row"], s["relevant"], tuple(s["questions"]), s.get("minutes"))
                 for s in data["sections"]
             ),
             questions=tuple(

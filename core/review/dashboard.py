@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from yingzao.core.forms.case_check import DISCUSSED_QUESTION, communities_discussed
 from yingzao.core.forms.codebook import INTERVIEW_FAMILIES, Codebook
 from yingzao.core.store.records import STATUSES
 
@@ -84,15 +85,54 @@ def coverage(store, codebook: Codebook, statuses: tuple[str, ...] = EVIDENCE_STA
         " GROUP BY i.community_id, i.protocol_sha256, a.question",
         list(statuses),
     ).fetchall()
+    rows += _discussed_rows(store, statuses)
     tagged: dict[str, dict[str, set[str]]] = {}  # protocol sha -> question -> frame codes
     counts: Counter = Counter()
     for community, sha, question, n in rows:
         if sha not in tagged:
             protocol = store.protocol(sha)
-            tagged[sha] = {q.name: _frame(codebook, q.codes, wanted) for q in protocol.questions if q.codes}
+            tagged[sha] = {
+                q.name: _topical(codebook, _frame(codebook, q.codes, wanted)) for q in protocol.questions if q.codes
+            }
         for code in tagged[sha].get(question, ()):
             counts[(community, code)] += n
     return Coverage([c.id for c in store.communities()], codes, counts)
+
+
+def _discussed_rows(store, statuses: tuple[str, ...]) -> list[tuple]:
+    """Interviews filed under no community (a city official's) count, as on the export's frame sheets,
+    for each community their `communities_discussed` answer names: rows as the main query's."""
+    marks = ", ".join("?" for _ in statuses)
+    known = [c.id for c in store.communities()]
+    discussed = {
+        interview_id: communities_discussed(value, known)
+        for interview_id, value in store.conn.execute(
+            "SELECT i.id, a.value FROM answers a JOIN interviews i ON i.id = a.interview_id"
+            f" WHERE i.status IN ({marks}) AND i.community_id IS NULL AND a.question = ? AND a.marker IS NULL",
+            [*statuses, DISCUSSED_QUESTION],
+        )
+    }
+    rows: list[tuple] = []
+    for interview_id, communities in discussed.items():
+        answered = store.conn.execute(
+            "SELECT i.protocol_sha256, a.question, count(*) FROM answers a JOIN interviews i ON i.id = a.interview_id"
+            " WHERE i.id = ? AND a.marker IS NULL AND a.value IS NOT NULL AND a.value != ''"
+            " GROUP BY i.protocol_sha256, a.question",
+            (interview_id,),
+        ).fetchall()
+        rows += [(community, sha, question, n) for community in communities for sha, question, n in answered]
+    return rows
+
+
+def _topical(codebook: Codebook, codes: set[str]) -> set[str]:
+    """A question tagged with every code of a family (the closing remarks carry all four dimensions, so
+    that whatever is said there can be coded) is about none of them in particular: an answer to it is
+    no evidence that the family's gaps are filled."""
+    for family in INTERVIEW_FAMILIES:
+        whole = {code.id for code in codebook.top_level(family)}
+        if whole and whole <= codes:
+            codes = codes - whole
+    return codes
 
 
 def _frame(codebook: Codebook, codes: tuple[str, ...], wanted: set[str]) -> set[str]:

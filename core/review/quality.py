@@ -10,7 +10,10 @@ Flags (each with a JSON detail saying where):
   time, else end − start; consent refusals left out; only when the median is at least a minute, so
   interviews typed in afterwards are not all flagged);
 - `empty_section` — a relevant section with no answer at all;
-- `consent_missing` — the protocol asks for consent and the answer is neither yes nor no.
+- `consent_missing` — the protocol asks for consent and the answer is neither yes nor no;
+- `case_mismatch` — the respondent's stated case (`resp_case`) names another community than the one
+  the interview is filed under (the interview screen asks at once; an interview merged from a laptop
+  whose fieldworker left the question open is flagged here).
 
 A condition that cannot be read (a protocol merged from elsewhere with an expression nested too deeply
 or otherwise unparseable) leaves the question it governs out of `missing_required` and `empty_section`
@@ -33,13 +36,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from yingzao.core.forms.case_check import CASE_QUESTION, case_mismatch
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, Issue
 from yingzao.core.forms.expr import ExpressionError
 from yingzao.core.forms.protocol import CONSENT_QUESTION, Protocol, Question
 from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 
-FLAGS = ("missing_required", "short_answers", "short_interview", "empty_section", "consent_missing")
-ALGORITHM = 1  # change when the rules change: caches made by the old rules are recomputed
+FLAGS = ("missing_required", "short_answers", "short_interview", "empty_section", "consent_missing", "case_mismatch")
+ALGORITHM = 2  # change when the rules change: caches made by the old rules are recomputed
 SHORT_ANSWER_SHARE = 0.25
 SHORT_INTERVIEW_SHARE = 0.5
 MIN_COMPARED = 5
@@ -163,6 +167,7 @@ def compute_flags(store, *, cancelled: Callable[[], bool] | None = None) -> list
             flags.append(Flag(interview_id, "consent_missing"))
     flags += _short_answers(lengths)
     flags += _short_interviews(interviews)
+    flags += _case_mismatches(store, plans)
     return sorted(flags, key=lambda f: (f.interview_id, _FLAG_ORDER[f.flag]))
 
 
@@ -200,6 +205,21 @@ class _FlagSession(InterviewSession):
             return super().issue(name, lang)
         except (ExpressionError, RecursionError):  # a constraint: only `required` issues make flags
             return None
+
+
+def _case_mismatches(store, plans: dict[str, _Plan]) -> list[Flag]:
+    communities = [c.id for c in store.communities()]
+    flags = []
+    for interview_id, sha, community, value in store.conn.execute(
+        "SELECT i.id, i.protocol_sha256, i.community_id, a.value FROM answers a JOIN interviews i"
+        " ON i.id = a.interview_id WHERE i.status != 'draft' AND a.question = ? AND a.marker IS NULL",
+        (CASE_QUESTION,),
+    ):
+        mismatch = case_mismatch(plans[sha].protocol, value, community, communities) if sha in plans else None
+        if mismatch is not None:
+            detail = {"questions": [CASE_QUESTION], "stated": mismatch.stated, "filed": mismatch.filed}
+            flags.append(Flag(interview_id, "case_mismatch", detail))
+    return flags
 
 
 def _short_answers(lengths: dict[tuple[str, str], list[tuple[str, int]]]) -> list[Flag]:

@@ -501,6 +501,24 @@ class Store:
             self._audit(interview_id, None, "status", current.status, status, now)
         self._cache(interview_id, (current.protocol_sha256, status))
 
+    def set_interview_community(self, interview_id: str, community_id: str | None) -> None:
+        """Move an editable interview to another community (or to none), audited: the fieldworker's
+        answer when the respondent's stated case shows the interview was filed under the wrong one."""
+        current = self.interview(interview_id)
+        if current.status not in EDITABLE_STATUSES:
+            raise errors.interview_read_only(interview_id, current.status)
+        if community_id is not None:
+            self.community(community_id)  # raises unknown_community
+        if current.community_id == community_id:
+            return
+        now = self._clock()
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE interviews SET community_id = ?, updated_at = ? WHERE id = ?", (community_id, now, interview_id)
+            )
+            self._audit(interview_id, None, "community", current.community_id, community_id, now)
+        self._changed([interview_id])
+
     def finalize(self, interview_id: str, *, outcome: str | None = None) -> None:
         """End an interview: completed, read-only for the fieldworker from now on."""
         if outcome is not None and outcome not in OUTCOMES:

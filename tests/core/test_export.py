@@ -83,12 +83,12 @@ def test_interviews_one_row_each_grouped_by_community_then_role(book, study):
         "王建国",
         "李研究",
     )
-    assert (o1["提纲"], o1["提纲版本"], o1["完整编号"]) == ("官员访谈提纲", "2026.1", study.ids["O1"])
+    assert (o1["提纲"], o1["提纲版本"], o1["完整编号"]) == ("官员访谈提纲", "2026.2", study.ids["O1"])
     assert o1["访谈日期"] == dt.datetime(2021, 3, 2)  # a real date cell (openpyxl reads dates as datetimes)
     assert o1["开始时间"] == dt.datetime(2021, 3, 2, 10, 7)  # 02:07 UTC shown in Chengdu time
-    assert isinstance(o1["时长（分钟）"], (int, float)) and o1["时长（分钟）"] == 26
+    assert isinstance(o1["时长（分钟）"], (int, float)) and o1["时长（分钟）"] == 27
     assert o1["答题计时（分钟）"] == pytest.approx(2.2)
-    assert (o1["状态"], o1["审核状态"], o1["回答数"]) == ("已通过", "已通过", 21)
+    assert (o1["状态"], o1["审核状态"], o1["回答数"]) == ("已通过", "已通过", 22)
     assert o1["标记数（跳过/拒答/不知道）"] == 1
     s1 = row_of(rows, "访谈", short(study, "S1"))
     assert (s1["状态"], s1["审核状态"], s1["结束时间"], s1["时长（分钟）"]) == ("草稿", "未提交", None, None)
@@ -155,12 +155,18 @@ def test_framework_matrix_cells_hold_tagged_answers_with_references(book, study)
     o1 = row_of(rows, "访谈", short(study, "O1"))
     o = short(study, "O1")
     assert o1["组织创新"].split("\n\n") == [
-        f"[{o}·scn_innovation_governance·0–22] 创业创新场景主要是孵化器，融合治理还在摸索。",
+        f"[{o}·scn_governance·0–9] 融合治理还在摸索。",
         f"[{o}·act_party_structure·0–48] 产业功能区综合党委每季度至少召开一次党建联席会议，王建国同志牵头协调管委会、属地街道和园区企业。",
+        f"[{o}·close_additional·0–22] =SUM(A1) 不是公式，只是受访者的原话",
     ]
-    assert o1["服务供给"] == f"[{o}·act_market_role·0–27] 平台公司负责园区道路和人才公寓建设，企业参与服务供给。"
+    closing = f"[{o}·close_additional·0–22] =SUM(A1) 不是公式，只是受访者的原话"
+    assert (
+        o1["服务供给"]
+        == f"[{o}·act_market_role·0–27] 平台公司负责园区道路和人才公寓建设，企业参与服务供给。\n\n{closing}"
+    )
     assert "fac_environment" not in (o1["空间环境建设"] or "")  # refused: nothing to code
-    assert o1["主体性成长"] is None
+    # the closing remarks carry the four dimensions' codes, so what was added at the end reaches the matrix
+    assert o1["主体性成长"] == f"[{o}·close_additional·0–22] =SUM(A1) 不是公式，只是受访者的原话"
     k1 = row_of(rows, "访谈", short(study, "K1"))
     assert (
         k1["主体性成长"]
@@ -251,7 +257,7 @@ def test_scenes_and_goals_count_interviews_and_roll_goals_up(book):
 def test_presence_matrix_is_ones_and_zeros(book, study):
     rows = table(book["编码出现矩阵"])
     o1 = row_of(rows, "访谈", short(study, "O1"))
-    assert o1["DIM.ORG 组织创新"] == 1 and o1["DIM.SUBJECT 主体性成长"] == 0
+    assert o1["DIM.ORG 组织创新"] == 1 and o1["FAC.POPULATION 人口特质"] == 0
     assert o1["SCN.SERVICE 服务场景"] == 1  # rolled up from its goals
     assert o1["FAC.ENVIRONMENT 环境基础"] == 0  # refused: a marker is not an answer
     k2 = row_of(rows, "访谈", short(study, "K2"))
@@ -266,7 +272,7 @@ def test_codebook_lists_every_code_with_questions_and_counts(book):
     assert (org["代码族"], org["中文标签"], org["英文标签"]) == ("营造维度", "组织创新", "Organisational innovation")
     assert org["出处（论文章节）"].startswith("§四(一)1")
     assert "[官员·S5·act_party_structure]" in org["提纲建议此代码的题目"].splitlines()
-    assert (org["全部·有证据的访谈数"], org["全部·编码数"]) == (2, 3)
+    assert (org["全部·有证据的访谈数"], org["全部·编码数"]) == (2, 4)  # O1's closing remark is one of them
     assert row_of(rows, "代码", "SCN.GOVERNANCE")["代码状态"] == "目标无法从原文恢复"
     assert row_of(rows, "代码", "SCN.SERVICE.HOUSING")["上级代码"] == "SCN.SERVICE"
 

@@ -47,14 +47,14 @@ def test_a_missing_paradata_table_is_named_and_the_rest_exported(study, tmp_path
     raw(db, "DROP TABLE paradata")
     out = tmp_path / "out.xlsx"
     result = export_workbook(db, out, tz=CHENGDU)
-    assert (result.interviews, result.answers) == (4, 83)
+    assert (result.interviews, result.answers) == (4, 84)
     assert result.incomplete_sheets == ("interviews", "answers")
     book = openpyxl.load_workbook(out)
     facts = about(book["说明"])
     assert "缺少：paradata" in facts["数据库已损坏"]
     assert facts["不完整的工作表"] == ["访谈；回答"]
     o1 = row_of(table(book["访谈"]), "访谈", short(study, "O1"))
-    assert o1["答题计时（分钟）"] is None and o1["时长（分钟）"] == 26  # from start and end instead
+    assert o1["答题计时（分钟）"] is None and o1["时长（分钟）"] == 27  # from start and end instead
     assert "产业功能区综合党委" in row_of(table(book["回答"]), "题目名", "act_party_structure")["回答"]
     # the command line says so too, and exits normally
     assert main.main(["export", "--db", str(db), "--out", str(tmp_path / "cli.xlsx")]) == 0
@@ -82,7 +82,7 @@ def test_a_damaged_page_costs_only_the_interviews_on_it(study, tmp_path):
         handle.write(b"\xa5" * page_size)
     out = tmp_path / "out.xlsx"
     result = export_workbook(db, out, tz=CHENGDU)
-    assert 0 < result.answers < 83
+    assert 0 < result.answers < 84
     facts = about(openpyxl.load_workbook(out)["说明"])
     found = "\n".join(facts["数据库已损坏"])
     assert "quick_check" in found and "回答无法读取" in found
@@ -95,7 +95,7 @@ def test_text_that_is_not_utf8_is_shown_replaced_and_counted(study, tmp_path):
     raw(db, "UPDATE answers SET value = CAST(X'E5B9B3E58FB0FF41' AS TEXT) WHERE question = 'act_market_role'")
     out = tmp_path / "out.xlsx"
     result = export_workbook(db, out, tz=CHENGDU)
-    assert result.answers == 83 and result.incomplete_sheets == ()
+    assert result.answers == 84 and result.incomplete_sheets == ()
     book = openpyxl.load_workbook(out)
     assert row_of(table(book["回答"]), "题目名", "act_market_role")["回答"] == "平台\ufffdA"
     facts = about(book["说明"])

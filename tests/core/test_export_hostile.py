@@ -99,7 +99,7 @@ def test_a_select_one_value_that_is_no_choice_is_scrubbed_and_marked(tmp_path):
             "resp_name": "王建国",
             "resp_phone": "13800138000",
             "resp_gender": "王建国说去清源社区找他，电话13800138000",  # the store takes any text
-            "resp_case": "community_a",
+            "resp_case": "A",
             "act_actors_involved": "party 王建国",  # one code that is a choice, one that is not
         },
     )
@@ -107,7 +107,7 @@ def test_a_select_one_value_that_is_no_choice_is_scrubbed_and_marked(tmp_path):
     export_workbook(db, out, ExportOptions(anonymize=True), tz=CHENGDU)
     answers = table(openpyxl.load_workbook(out)["回答"])
     assert row_of(answers, "题目名", "resp_gender")["回答"] == "〔非选项〕R01说去C社区找他，电话〔电话〕"
-    assert row_of(answers, "题目名", "resp_case")["回答"] != "community_a"  # a real choice shows its label
+    assert row_of(answers, "题目名", "resp_case")["回答"] == "A社区"  # a real choice shows its label
     assert row_of(answers, "题目名", "act_actors_involved")["回答"] == "〔非选项〕party R01"
     plain = tmp_path / "plain.xlsx"
     export_workbook(db, plain, tz=CHENGDU)

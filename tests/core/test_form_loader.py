@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from yingzao.core.errors import FormError
+from yingzao.core.forms.codebook import table1_axes
 from yingzao.core.forms.loader import load_protocol
 
 from tests.forms import write_xlsform
@@ -208,14 +209,26 @@ def test_interview_protocols_must_cover_families_one_to_three(tmp_path, codebook
         "no question is tagged with code 'DIM.SPACE' (Spatial and environmental construction)" in f for f in found
     )
     assert not any("'DIM.ORG'" in f for f in found)
-    not_asked_rows = "".join(
-        f"| | {c.id} | 此角色不了解 | This role cannot say |\n"
-        for c in codebook.codes
-        if c.family in ("dimension", "actor", "factor") and c.id not in ("DIM.ORG", "ACT.PARTY", "ACT.GOV")
+    # Table 1's axes too: each one is asked, or the role's reason for not asking it is given
+    assert any("no question is tagged with code 'UNIT.AXIS.LAYOUT' (Spatial layout)" in f for f in found)
+    assert not any("'UNIT.AXIS.STATE'" in f for f in found)  # an axis split in two is asked through its halves
+    wanted = [c.id for c in codebook.codes if c.family in ("dimension", "actor", "factor")] + list(
+        table1_axes(codebook)
     )
-    covered = md + "| not_asked |\n| | code | reason::中文 (zh) | reason::English (en) |\n" + not_asked_rows
+    not_asked_rows = "".join(
+        f"| | {code} | 此角色不了解 | This role cannot say |\n"
+        for code in wanted
+        if code not in ("DIM.ORG", "ACT.PARTY", "ACT.GOV")
+    )
+    header = "| not_asked |\n| | code | reason::中文 (zh) | reason::English (en) |\n"
+    missing_axis = (
+        md + header + not_asked_rows.replace("| | UNIT.AXIS.LIFE.COOP | 此角色不了解 | This role cannot say |\n", "")
+    )
+    assert any("'UNIT.AXIS.LIFE.COOP'" in f for f in problems_of(form(tmp_path, missing_axis, "axis.xlsx"), codebook))
+    covered = md + header + not_asked_rows
     protocol = load_protocol(form(tmp_path, covered, "covered.xlsx"), codebook)
     assert protocol.not_asked["FAC.AUTONOMY"] == {"zh": "此角色不了解", "en": "This role cannot say"}
+    assert protocol.not_asked["UNIT.AXIS.LAYOUT"] == {"zh": "此角色不了解", "en": "This role cannot say"}
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_with_its_name(tmp_path):

@@ -169,3 +169,14 @@ def test_an_unreadable_condition_leaves_its_question_out_and_the_rest_is_flagged
     assert "missing_required" in found[other] and "resp_case" in found[other]["missing_required"]["questions"]
     assert "empty_section" in found[other]  # the other protocol's interviews are flagged as usual
     assert not set(complete) & set(found)
+
+
+def test_a_stated_case_that_is_not_the_interviews_community_is_flagged(project):
+    store, _protocol, make, _ = project
+    store.add_community("B", "B社区")
+    elsewhere = make(values={"resp_case": "B"})  # filed under A
+    city = make(values={"resp_case": "city_level"})  # names no community: nothing to compare
+    quality.refresh_flags(store)
+    found = flags(store)
+    assert found[elsewhere] == {"case_mismatch": {"questions": ["resp_case"], "stated": "B", "filed": "A"}}
+    assert city not in found

@@ -179,7 +179,7 @@ def test_round_trip_codes_codings_memos_and_variables(project, study, codes, cod
     o1 = next(s for s in read.sources if s.guid == source_guid(study.ids["O1"]))
     values = {names[g]: v for g, v in o1.values.items()}
     assert values["受访者类型"] == "官员" and values["社区"] == "A社区" and values["访谈日期"] == "2021-03-02"
-    assert values["访员"] == "李研究" and values["提纲版本"] == "2026.1"
+    assert values["访员"] == "李研究" and values["提纲版本"] == "2026.2"
     cases = {c.name: c for c in read.cases}
     assert cases["王建国"].sources == [source_guid(study.ids["O1"])]
     community = {names[g]: v for g, v in cases["A社区"].values.items()}

@@ -85,9 +85,11 @@ def test_check_form_prints_a_summary_for_each_shipped_form_and_exits_0(capsys):
     for name in ("protocol_official.xlsx", "protocol_street.xlsx", "protocol_cadre.xlsx", "profile_community.xlsx"):
         assert f"{name}：通过" in out
     assert "语言：    zh, en（默认 zh）" in out and "编码：" in out
+    assert "时间：    60 分钟（5 + 3 + 10 + 10 + 10 + 10 + 8 + 4）   核心 " in out  # the officials' budgets
     assert main.main(["--lang", "en", "check-form", str(paths.FORMS_DIR / "protocol_cadre.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "protocol_cadre.xlsx: OK" in out and "languages: zh, en (default zh)" in out and "codes:" in out
+    assert "time:      62 min (5 + 3 + 10 + 10 + 10 + 12 + 8 + 4)" in out
 
 
 def test_check_form_lists_every_problem_and_exits_2(tmp_path, capsys):

@@ -77,7 +77,7 @@ def test_drafts_come_first_with_role_community_and_progress(home):
         "45%",
         "李明",
     )
-    assert "街道工作人员访谈提纲" in street["protocol"] and "2026.1" in street["protocol"]
+    assert "街道工作人员访谈提纲" in street["protocol"] and "2026.2" in street["protocol"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", street["started"])  # local time, to the minute
     assert row_of(view, ids["official"])["community"] == "（不针对单个社区）"
     assert row_of(view, ids["refused"])["outcome"] == "拒绝受访"

@@ -44,6 +44,6 @@ def test_time_spent_is_kept_when_the_session_dies_without_closing(qtbot, library
     # the app is killed here: no shutdown(), no close; a new screen opens the same interview
     first._clock.stop()
     second = open_view(qtbot, store, interview)
-    assert second.timer_label.text() == "访谈用时 00:02:11"
+    assert second.timer_label.text().startswith("访谈用时 00:02:11（")  # then the planned minutes
     second.shutdown()
     first.hide()

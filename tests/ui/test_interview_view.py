@@ -147,7 +147,7 @@ def test_sections_by_keyboard_and_find_a_question(qtbot, screen, monkeypatch):
     from yingzao.ui import find_dialog
 
     def fake_exec(dialog):
-        type_text(qtbot, dialog.search, "楼栋长")
+        type_text(qtbot, dialog.search, "楼栋")  # in an optional probe: found all the same
         dialog._choose_first()
         return True
 

@@ -78,7 +78,8 @@ def test_every_protocol_has_its_multiple_choice_questions_on_screen(screen):
     assert 3 <= len(names) <= 4
     for name in names:
         shown = boxes(view, name)
-        assert len(shown) >= 7
+        listed = view.protocol.choices[view.protocol.question(name).list_name]
+        assert list(shown) == [choice.name for choice in listed] and len(shown) >= 4  # every choice, in order
         assert all(box.text() for box in shown.values())  # each choice labelled, in Chinese
         assert not any(box.isChecked() for box in shown.values())
 
