@@ -155,7 +155,8 @@ def _as_datetime(value: object) -> datetime.datetime | None:
                 parts = [int(p or 0) for p in match.groups()]
                 return datetime.datetime(*parts)  # type: ignore[arg-type]
             if match := ISO_DATE.fullmatch(value):
-                return datetime.datetime(*map(int, match.groups()))
+                year, month, day = (int(part) for part in match.groups())
+                return datetime.datetime(year, month, day)
         if isinstance(value, (bool, datetime.time)):
             return None
         days = to_number(value)
