@@ -31,6 +31,7 @@ from yingzao.core.errors import YingzaoError
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.forms.protocol import Section, pick
 from yingzao.ui.comment_thread import InterviewComments
+from yingzao.ui.editors import CHOICE_EDITORS
 from yingzao.ui.finalize_dialog import FinalizeDialog
 from yingzao.ui.find_dialog import FindDialog
 from yingzao.ui.i18n import Translator, add_strings
@@ -487,6 +488,8 @@ class InterviewView(QWidget):
                 relevant = self.session.is_relevant(name)
                 if widget.isVisibleTo(widget.parentWidget()) != relevant:
                     widget.setVisible(relevant)
+                if relevant and widget.question.choice_filter and isinstance(widget.editor, CHOICE_EDITORS):
+                    widget.editor.offer({choice.name for choice in self.session.choices(name)})
 
     # -- focus and paradata ------------------------------------------------------------------
 

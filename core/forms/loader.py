@@ -124,6 +124,7 @@ class _Context:
     warnings: list[Problem] = field(default_factory=list)
     folder: Path | None = None  # where choice files beside the workbook are read from (None: only carried ones)
     carried: dict[str, bytes] = field(default_factory=dict)  # choice files the workbook's bytes already hold
+    unusable: set[str] = field(default_factory=set)  # choice files already reported
     read_files: dict[str, bytes] = field(default_factory=dict)  # choice files read from the folder: to bundle
     kept_columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, column): original header
 
@@ -144,7 +145,7 @@ def load_protocol(
     whether it is identifying: in the shipped protocols of forms/ that is an error)."""
     path = Path(path)
     shipped = path.resolve().parent == paths.FORMS_DIR.resolve()
-    return _load(path, data, codebook, shipped=shipped, warnings=warnings)
+    return _load(path, data, codebook, shipped=shipped, warnings=warnings, folder=path.parent)
 
 
 def load_protocol_workbook(
@@ -155,12 +156,13 @@ def load_protocol_workbook(
     path = Path(path)
     shipped = path.resolve().parent == paths.FORMS_DIR.resolve()
     kept: list[bytes] = []
-    protocol = _load(path, data, codebook, shipped=shipped, workbook=kept)
+    protocol = _load(path, data, codebook, shipped=shipped, workbook=kept, folder=path.parent)
     return protocol, kept[0]
 
 
 def load_protocol_bytes(data: bytes, name: str, codebook: Codebook | None = None) -> Protocol:
-    """The same from a workbook's bytes (one carried in a package); `name` is its file name."""
+    """The same from a workbook's bytes (one carried in a package); `name` is its file name. Choice
+    files are read only from inside those bytes, never from a folder."""
     return _load(Path(name), data, codebook)
 
 
@@ -172,8 +174,9 @@ def _load(
     shipped: bool = False,
     warnings: list[Problem] | None = None,
     workbook: list[bytes] | None = None,
+    folder: Path | None = None,
 ) -> Protocol:
-    ctx = _Context(str(path), shipped=shipped, folder=path.parent if data is None or path.is_file() else None)
+    ctx = _Context(str(path), shipped=shipped, folder=folder)
     book = xlsform.read_workbook(path, data)
     if isinstance(book, Problem):
         raise FormError(path, [book])
@@ -395,8 +398,11 @@ def _question_type(
     expanded = odk_types.read(text)
     if expanded is not None:
         if expanded.file is not None and expanded.file not in choices:
+            if expanded.file in ctx.unusable:
+                return None
             listed = _choice_file(expanded.file, row, ctx, params, default_lang)
             if listed is None:
+                ctx.unusable.add(expanded.file)
                 return None
             choices[expanded.file] = listed
         elif expanded.list_name is not None and expanded.list_name not in choices:
