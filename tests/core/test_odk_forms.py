@@ -349,3 +349,52 @@ def test_the_six_odk_example_forms_load_or_name_the_one_feature_they_need(tmp_pa
     refused = {name: why for name, why in verdicts.items() if why != "loads"}
     assert list(refused) == ["case_insensitivity.xlsx"]
     assert "OpenStreetMap (osm) questions" in refused["case_insensitivity.xlsx"]
+
+
+def test_the_library_keeps_warnings_and_the_copied_csv_across_start_ups(tmp_path):
+    from yingzao.core.forms.library import load_library
+
+    _csv(tmp_path, "name,label,district\nc1,东风社区,east\n")
+    md = FROM_FILE.replace("| choice_filter |", "| choice_filter | media::image |")
+    path = write_xlsform(tmp_path / "f.xlsx", md)
+    store = Store(tmp_path / "lib.db", user="李娜")
+    first = load_library(store, [path])
+    assert first.problems == [] and [w.read("en") for w in first.warnings] == [
+        f"{path}:survey:1: [media::image] column 'media::image' is not used (Yingzao shows no pictures, audio or "
+        "video); Yingzao ignores it."
+    ]
+    sha = first.protocols[0].sha256
+    with zipfile.ZipFile(io.BytesIO(store.protocol_workbook(sha))) as archive:
+        assert MEMBER_PREFIX + "communities.csv" in archive.namelist()
+    store.close()
+    (tmp_path / "communities.csv").unlink()  # read back from the database, not parsed again
+    store = Store(tmp_path / "lib.db", user="李娜")
+    again = load_library(store, [path])
+    assert [p.sha256 for p in again.protocols] == [sha]
+    assert [w.read("en") for w in again.warnings] == [w.read("en").replace(str(path), "f.xlsx") for w in first.warnings]
+    store.close()
+
+
+def test_a_package_carries_the_copied_csv_so_the_master_needs_no_file(tmp_path):
+    from yingzao.core.exchange.merge import merge_packages
+    from yingzao.core.exchange.package import pack_session
+
+    field = tmp_path / "field"
+    field.mkdir()
+    (field / "communities.csv").write_text(
+        "name,label,district\nc1,东风社区,east\nc2,红旗社区,west\n", encoding="utf-8"
+    )
+    protocol, workbook = load_protocol_workbook(write_xlsform(field / "f.xlsx", FROM_FILE))
+    laptop = Store(field / "laptop.db", user="李娜")
+    laptop.add_protocol(protocol, workbook)
+    session = InterviewSession(laptop, laptop.start_interview(protocol.sha256))
+    session.set_value("community", "c2")
+    session.finalize()
+    pack_session(laptop, tmp_path / "li.yzpack")
+    laptop.close()
+    master = Store(tmp_path / "master.db", user="研究者")  # its folder holds no CSV
+    report = merge_packages(master, [tmp_path / "li.yzpack"])
+    assert not report.any_refused and len(report.packages) == 1
+    assert master.protocol(protocol.sha256).choices["communities.csv"] == protocol.choices["communities.csv"]
+    assert master.answer(session.id, "community").value == "c2"
+    master.close()
