@@ -194,7 +194,12 @@ def test_columns_and_sheets_odk_ignores_are_warnings_with_their_place(tmp_path, 
         form(tmp_path, md + "| entities |\n| | list_name | label |\n| | people | x |\n"), codebook, warnings=warnings
     )
     found = [str(w) for w in warnings]
-    assert any(f.endswith("form.xlsx:survey:1: [media::image] column 'media::image' is not used (Yingzao shows no pictures, audio or video); Yingzao ignores it.") for f in found), found
+    assert any(
+        f.endswith(
+            "form.xlsx:survey:1: [media::image] column 'media::image' is not used (Yingzao shows no pictures, audio or video); Yingzao ignores it."
+        )
+        for f in found
+    ), found
     assert any("form.xlsx:entities:: sheet 'entities' is not used (entity lists" in f for f in found)
     assert {getattr(w, "code", "") for w in protocol.warnings} >= {"form_ignored_column", "form_ignored_sheet"}
 
@@ -251,7 +256,8 @@ def test_what_pyxform_rejects_is_rejected_too(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["extra_columns.xlsx", "text_and_integer.xlsx", "yes_or_no_question.xlsx", "group.xlsx", "specify_other.xlsx"]
+    "name",
+    ["extra_columns.xlsx", "text_and_integer.xlsx", "yes_or_no_question.xlsx", "group.xlsx", "specify_other.xlsx"],
 )
 def test_odk_example_forms_load(name):
     protocol = load_protocol(FIXTURES / name)
