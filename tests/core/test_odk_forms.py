@@ -398,3 +398,20 @@ def test_a_package_carries_the_copied_csv_so_the_master_needs_no_file(tmp_path):
     assert master.protocol(protocol.sha256).choices["communities.csv"] == protocol.choices["communities.csv"]
     assert master.answer(session.id, "community").value == "c2"
     master.close()
+
+
+def test_metadata_and_the_or_other_follow_up_are_exported_like_answers(tmp_path):
+    from yingzao.core.export.workbook import ExportOptions, export_workbook
+
+    session = _session(tmp_path)
+    session.apply_defaults()
+    session.set_value("district", "d1")
+    session.set_value("orgs", ["other"])
+    session.set_value("orgs_other", "业主自治小组")
+    session.finalize()
+    session.store.close()
+    export_workbook(tmp_path / "k.db", tmp_path / "wide.xlsx", ExportOptions(layout="wide"))
+    rows = list(openpyxl.load_workbook(tmp_path / "wide.xlsx")["kobo_form"].iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["username"] == "李娜" and row["start"] and row["end"] >= row["start"] and row["deviceid"]
+    assert row["Which organisations take part?: Other"] == 1 and row["Specify other."] == "业主自治小组"
