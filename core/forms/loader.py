@@ -89,21 +89,6 @@ _SELECT = re.compile(
     r"(?: from)? (?P<list>\S+)(?P<other> (?:or_other|or specify other|or other))?$",
     re.IGNORECASE,
 )
-_REPEATS = Text(
-    "不支持重复组（repeat）；请在一个文本回答中逐项询问，或每一项做一次访谈",
-    "repeats are not supported; ask the question once per item in a text answer, or make one interview per item",
-)
-_RECORDED = Text(
-    "访谈的开始和结束时间会自动记录；请删除这一行",
-    "the interview's start and end are recorded automatically; delete this row",
-)
-_UNSUPPORTED_HINTS = {
-    "repeat": _REPEATS,
-    "begin repeat": _REPEATS,
-    "begin_repeat": _REPEATS,
-    "end repeat": Text("不支持重复组（repeat）", "repeats are not supported"),
-    "end_repeat": Text("不支持重复组（repeat）", "repeats are not supported"),
-}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _YES = {"yes", "true", "1", "y", "true()"}
 _NO = {"no", "false", "0", "n", "false()", ""}
@@ -441,15 +426,15 @@ def _question_type(
     if refused is not None:
         ctx.problems.append(errors.form_type_refused(ctx.file, row, raw, refused))
         return None
-    hint = _UNSUPPORTED_HINTS.get(lowered) or _UNSUPPORTED_HINTS.get(lowered.split(" ")[0])
-    supported = "text, integer, decimal, date, time, select_one LIST, select_multiple LIST, note, calculate, begin_group, end_group"
+    supported = (
+        "text, integer, decimal, date, time, select_one LIST [or_other], select_multiple LIST [or_other], "
+        "select_one_from_file FILE.csv, select_multiple_from_file FILE.csv, select_one_external LIST, note, "
+        "calculate, begin_group, end_group, phone number, start, end, today, deviceid, username, audit"
+    )
     ctx.add(
         "survey",
         row,
-        Text(
-            f"不支持类型“{raw}”{'；' + hint.zh if hint else ''}（支持：{supported}）。",
-            f"type '{raw}' is not supported{'; ' + hint.en if hint else ''} (supported: {supported}).",
-        ),
+        Text(f"不支持类型“{raw}”（支持：{supported}）。", f"type '{raw}' is not supported (supported: {supported})."),
         "type",
     )
     return None
