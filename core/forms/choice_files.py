@@ -41,8 +41,11 @@ def carried(data: bytes) -> dict[str, bytes]:
         return {}  # an .xls, or damage the workbook reader reports on its own
 
 
-def bundle(data: bytes, files: dict[str, bytes]) -> bytes:
-    """The workbook's bytes with these CSVs added as parts of its zip (nothing else changes)."""
+def bundle(data: bytes, files: dict[str, bytes]) -> bytes | None:
+    """The workbook's bytes with these CSVs added as parts of its zip (nothing else changes); None
+    for an old .xls workbook, which is no zip and cannot carry them."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return None
     buffer = io.BytesIO(data)
     with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
         present = set(archive.namelist())

@@ -286,7 +286,16 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
         return None
     titles = settings.get("titles") or {}
     if ctx.read_files:
-        book.data = choice_files.bundle(book.data, ctx.read_files)
+        bundled = choice_files.bundle(book.data, ctx.read_files)
+        if bundled is None:
+            for name in ctx.read_files:
+                why = Text(
+                    "旧的 .xls 工作簿无法带上它；请把工作簿另存为 .xlsx",
+                    "an old .xls workbook cannot carry it; save the workbook as .xlsx",
+                )
+                ctx.problems.append(errors.form_choice_file_bad(ctx.file, name, None, why))
+            return None
+        book.data = bundled
     return Protocol(
         form_id=settings.get("form_id") or book.path.stem,
         version=settings.get("version", ""),

@@ -415,3 +415,9 @@ def test_metadata_and_the_or_other_follow_up_are_exported_like_answers(tmp_path)
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["username"] == "李娜" and row["start"] and row["end"] >= row["start"] and row["deviceid"]
     assert row["Which organisations take part?: Other"] == 1 and row["Specify other."] == "业主自治小组"
+
+
+def test_an_old_xls_workbook_cannot_carry_a_choices_file():
+    from yingzao.core.forms.choice_files import bundle
+
+    assert bundle(b"\xd0\xcf\x11\xe0 an old .xls", {"communities.csv": b"name,label\n"}) is None
