@@ -421,3 +421,28 @@ def test_an_old_xls_workbook_cannot_carry_a_choices_file():
     from yingzao.core.forms.choice_files import bundle
 
     assert bundle(b"\xd0\xcf\x11\xe0 an old .xls", {"communities.csv": b"name,label\n"}) is None
+
+
+def test_every_form_warning_and_refusal_has_a_code_and_both_languages():
+    import inspect
+    import re
+
+    from yingzao.core import errors
+    from yingzao.core.errors import CodedProblem, Text
+
+    samples = {"file": "f.xlsx", "sheet": "survey", "row": 3, "column": "x", "setting": "x", "parameter": "x"}
+    samples |= {"kind": "audit", "raw": "osm c1", "csv": "c.csv", "folder": "/data", "why": Text("原因", "why")}
+    samples |= {"feature": Text("功能", "feature")}
+    made = {
+        name: function(**{p: samples[p] for p in inspect.signature(function).parameters})
+        for name, function in vars(errors).items()
+        if name.startswith("form_") and inspect.isfunction(function)
+    }
+    assert len(made) == 10
+    for name, problem in made.items():
+        assert isinstance(problem, CodedProblem) and problem.code.startswith("form_"), name
+        assert re.search(r"[\u4e00-\u9fff]", problem.read("zh")) and not re.search(
+            r"[\u4e00-\u9fff]", problem.read("en")
+        )
+        assert problem.read("en").startswith("f.xlsx:")
+    assert len({p.code for p in made.values()}) == len(made)
