@@ -89,6 +89,10 @@ def _letter(n: int) -> str:
     return text
 
 
+_NOT_OFFERED = Text(
+    "所选的答案不在现在可选的选项中（前面的回答改变了可选范围）；请重新选择。",
+    "The chosen answer is not among the choices offered now (an earlier answer changed them); choose again.",
+)
 _REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
 _CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
 
@@ -348,6 +352,12 @@ class InterviewSession:
         ):
             text = pick(question.constraint_message, lang, self.protocol.default_language)
             return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
+        if question.choice_filter:
+            # an answer given before the filter's question changed: ODK would drop it; here it is
+            # kept and shown as an issue, so nothing typed is lost without the fieldworker seeing it
+            offered = {choice.name for choice in self.choices(name)}
+            if any(chosen not in offered for chosen in str(value).split()):
+                return Issue(name, "constraint", str(_NOT_OFFERED.en if lang == "en" else _NOT_OFFERED.zh))
         return None
 
     def check_value(self, name: str, value: object, lang: str = "zh") -> Issue | None:

@@ -212,6 +212,11 @@ def test_choice_filter_offers_the_choices_of_the_answer_before(tmp_path):
     session.set_value("district", "d2")
     assert [c.name for c in session.choices("street")] == ["s3"]
     assert [c.name for c in session.choices("district")] == ["d1", "d2"]  # no filter: the whole list
+    session.set_value("street", "s3")
+    assert session.issue("street", "en") is None
+    session.set_value("district", "d1")  # the street chosen is no longer offered: kept, and shown as an issue
+    assert session.value("street") == "s3"
+    assert session.issue("street", "en").message.startswith("The chosen answer is not among the choices offered")
     session.store.close()
 
 
