@@ -11,6 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yingzao import main
 from yingzao.core.errors import FormError
@@ -451,3 +453,24 @@ def test_every_form_warning_and_refusal_has_a_code_and_both_languages():
         )
         assert problem.read("en").startswith("f.xlsx:")
     assert len({p.code for p in made.values()}) == len(made)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    data=st.one_of(
+        st.binary(max_size=200),
+        st.lists(
+            st.lists(
+                st.sampled_from(["name", "label", "label::中文 (zh)", "", "c1", "东风", '"', "\x00", "a,b"]), max_size=5
+            ),
+            max_size=6,
+        ).map(lambda rows: "\n".join(",".join(r) for r in rows).encode("utf-8")),
+    )
+)
+def test_any_csv_gives_choices_or_problems_with_rows_never_an_exception(data):
+    from yingzao.core.forms.choice_files import read_choices
+
+    read = read_choices(data, "zh")
+    assert read.choices or read.problems
+    assert all(row is None or row >= 1 for row, _ in read.problems)
+    assert len({c.name for c in read.choices}) == len(read.choices)
