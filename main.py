@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-form", help="check XLSForm workbooks against the supported subset")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="workbook files, or folders of them")
     check.add_argument("--codebook", type=Path, help="codebook to check codes against (default: forms/codebook.csv)")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 2) on warnings too: columns, sheets and settings Yingzao ignores",
+    )
     from yingzao.core.forms.protocol import ROLES
     from yingzao.core.store.records import STATUSES
 
@@ -616,7 +621,7 @@ def _check_form(args: argparse.Namespace) -> int:
         files += (
             sorted(p for p in path.glob("*.xls*") if not p.name.startswith(("~$", "."))) if path.is_dir() else [path]
         )
-    return check_forms(files, codebook, sys.stdout)
+    return check_forms(files, codebook, sys.stdout, strict=args.strict)
 
 
 def _codebook(args: argparse.Namespace) -> int:

@@ -2125,3 +2125,153 @@ def project_file_not_saved(path: Path, error: OSError) -> SecurityError:
         ),
         code="project_file_not_saved",
     )
+
+
+# -- Forms from ODK and Kobo (issue 18): what is tolerated with a warning, and what is refused ------
+
+
+@dataclass(frozen=True)
+class CodedProblem(Problem):
+    """A Problem with a stable code, so the app and tests can tell kinds apart whatever the wording.
+    Prints as any Problem does: FILE:SHEET:ROW: [column] message."""
+
+    code: str = ""
+
+
+_IGNORED = Text("营造会忽略它", "Yingzao ignores it")
+
+
+def form_ignored_column(file: str, sheet: str, column: str, why: Text) -> CodedProblem:
+    return CodedProblem(
+        file,
+        sheet,
+        1,
+        Text(
+            f"列“{column}”不会被使用（{why.zh}）；{_IGNORED.zh}。",
+            f"column '{column}' is not used ({why.en}); {_IGNORED.en}.",
+        ),
+        column,
+        code="form_ignored_column",
+    )
+
+
+def form_ignored_sheet(file: str, sheet: str, why: Text) -> CodedProblem:
+    return CodedProblem(
+        file,
+        sheet,
+        None,
+        Text(
+            f"工作表“{sheet}”不会被使用（{why.zh}）；{_IGNORED.zh}。",
+            f"sheet '{sheet}' is not used ({why.en}); {_IGNORED.en}.",
+        ),
+        code="form_ignored_sheet",
+    )
+
+
+def form_ignored_setting(file: str, setting: str, why: Text) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "settings",
+        2,
+        Text(
+            f"设置“{setting}”不会被使用（{why.zh}）；{_IGNORED.zh}。",
+            f"setting '{setting}' is not used ({why.en}); {_IGNORED.en}.",
+        ),
+        setting,
+        code="form_ignored_setting",
+    )
+
+
+def form_ignored_parameter(file: str, row: int, parameter: str, why: Text) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(
+            f"参数“{parameter}”不会被使用（{why.zh}）；{_IGNORED.zh}。",
+            f"parameter '{parameter}' is not used ({why.en}); {_IGNORED.en}.",
+        ),
+        "parameters",
+        code="form_ignored_parameter",
+    )
+
+
+def form_ignored_metadata(file: str, row: int, kind: str, why: Text) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(f"元数据“{kind}”：{why.zh}", f"metadata '{kind}': {why.en}"),
+        "type",
+        code="form_ignored_metadata",
+    )
+
+
+def form_column_refused(file: str, row: int, column: str, why: Text) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(f"不支持列“{column}”：{why.zh}。", f"column '{column}' is not supported: {why.en}."),
+        column,
+        code="form_column_refused",
+    )
+
+
+REPEATS_PLANNED = Text(
+    "重复组（repeat，例如“对社区里的每个组织……”）会改变访谈记录的内容，营造尚不支持，已在计划中；"
+    "目前请在一个文本回答中逐项询问，或每一项做一次访谈",
+    "repeat groups (e.g. 'for each organisation in the community…') change what an interview records; "
+    "Yingzao does not support them yet (they are planned); for now ask about each item in one text answer, "
+    "or take one interview per item",
+)
+
+
+def form_repeat_refused(file: str, row: int, column: str) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(f"不支持重复组：{REPEATS_PLANNED.zh}。", f"repeat groups are not supported: {REPEATS_PLANNED.en}."),
+        column,
+        code="form_repeat_planned",
+    )
+
+
+def form_type_refused(file: str, row: int, raw: str, feature: Text) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(f"不支持类型“{raw}”：{feature.zh}。", f"type '{raw}' is not supported: {feature.en}."),
+        "type",
+        code="form_type_refused",
+    )
+
+
+def form_choice_file_missing(file: str, row: int, csv: str, folder: str) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(
+            f"找不到选项文件“{csv}”；请把它放在工作簿旁边（{folder}），再重新载入。",
+            f"the choices file '{csv}' is not there; put it beside the workbook ({folder}) and load the form again.",
+        ),
+        "type",
+        code="form_choice_file_missing",
+    )
+
+
+def form_choice_file_bad(file: str, csv: str, row: int | None, why: Text) -> CodedProblem:
+    where = Text(f"第 {row} 行：", f"row {row}: ") if row is not None else Text("", "")
+    return CodedProblem(
+        file,
+        csv,
+        row,
+        Text(
+            f"选项文件“{csv}”{where.zh}{why.zh}；请在 Excel 中修改这个 CSV 文件，再重新载入表单。",
+            f"choices file '{csv}': {where.en}{why.en}; fix the CSV file (in Excel) and load the form again.",
+        ),
+        code="form_choice_file_bad",
+    )

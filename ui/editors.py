@@ -385,6 +385,16 @@ class SelectOneEditor(Editor):
             return self.combo
         return self.group.checkedButton() or (self.buttons[0] if self.buttons else self)
 
+    def offer(self, names: set[str]) -> None:
+        """Show only these choices (a choice_filter); the one already chosen stays, to be seen and changed."""
+        chosen = self.value()
+        for index, choice in enumerate(self.choices):
+            shown = choice.name in names or choice.name == chosen
+            if self.use_combo:
+                self.combo.view().setRowHidden(index + 1, not shown)
+            elif self.buttons[index].isVisibleTo(self) != shown:
+                self.buttons[index].setVisible(shown)
+
 
 class SelectMultipleEditor(Editor):
     def __init__(self, protocol: Protocol, question: Question, lang: str, parent: QWidget | None = None) -> None:
@@ -425,6 +435,15 @@ class SelectMultipleEditor(Editor):
     def focus_target(self) -> QWidget:
         return self.boxes[0] if self.boxes else self
 
+    def offer(self, names: set[str]) -> None:
+        """Show only these choices (a choice_filter); ticked ones stay, to be seen and unticked."""
+        for choice, box in zip(self.choices, self.boxes, strict=True):
+            shown = choice.name in names or box.isChecked()
+            if box.isVisibleTo(self) != shown:
+                box.setVisible(shown)
+
+
+CHOICE_EDITORS = (SelectOneEditor, SelectMultipleEditor)  # the editors a choice_filter narrows (`offer`)
 
 EDITORS: dict[str, type[Editor]] = {
     "text": TextEditor,

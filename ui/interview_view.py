@@ -35,6 +35,7 @@ from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question
 from yingzao.core.forms.protocol import Section, pick
 from yingzao.ui.case_check_bar import CaseCheckBar
 from yingzao.ui.comment_thread import InterviewComments
+from yingzao.ui.editors import CHOICE_EDITORS
 from yingzao.ui.finalize_dialog import FinalizeDialog
 from yingzao.ui.find_dialog import FindDialog
 from yingzao.ui.i18n import Translator, add_strings
@@ -548,6 +549,8 @@ class InterviewView(QWidget):
                 shown = self._shown(name)
                 if widget.isVisibleTo(widget.parentWidget()) != shown:
                     widget.setVisible(shown)
+                if shown and widget.question.choice_filter and isinstance(widget.editor, CHOICE_EDITORS):
+                    widget.editor.offer({choice.name for choice in self.session.choices(name)})
 
     # -- focus and paradata ------------------------------------------------------------------
 

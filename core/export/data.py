@@ -366,7 +366,7 @@ class ExportReader:
             ):
                 if interview_id in without_community:
                     found[interview_id] = communities_discussed(value, known)
-        except sqlite3.DatabaseError:
+        except driver.DatabaseError:
             if self.salvage is None:
                 raise
             return {}  # a damaged database: such interviews stay under "no community", as before

@@ -82,7 +82,7 @@ def _questions(protocol: Protocol, chosen: Selection) -> list[Question]:
     return [
         q
         for q in protocol.questions
-        if q.holds_value and q.type != "calculate" and not chosen.anon.drops(q.identifying)
+        if q.holds_value and (q.type != "calculate" or q.metadata) and not chosen.anon.drops(q.identifying)
     ]
 
 

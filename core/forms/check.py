@@ -70,9 +70,10 @@ def summary(protocol: Protocol) -> list[str]:
     return lines
 
 
-def check_forms(paths: list[Path], codebook: Codebook | None, out: TextIO) -> int:
-    """Print the verdict on each workbook; return 0 when all load, 2 when any does not."""
-    failed = False
+def check_forms(paths: list[Path], codebook: Codebook | None, out: TextIO, *, strict: bool = False) -> int:
+    """Print the verdict on each workbook; return 0 when all load, 2 when any does not (or, with
+    `strict`, when any carries something Yingzao ignores: a warning)."""
+    failed = warned = False
     for path in paths:
         warnings: list[Problem] = []
         try:
@@ -81,8 +82,14 @@ def check_forms(paths: list[Path], codebook: Codebook | None, out: TextIO) -> in
             failed = True
             for problem in error.problems:
                 print(str(problem), file=out)
+            _print_warnings(warnings, out)
             continue
         print("\n".join(summary(protocol)), file=out)
-        for warning in warnings:
-            print(str(Text("  警告：", "  warning: ")) + str(warning), file=out)
-    return 2 if failed else 0
+        _print_warnings(warnings, out)
+        warned = warned or bool(warnings)
+    return 2 if failed or (strict and warned) else 0
+
+
+def _print_warnings(warnings: list[Problem], out: TextIO) -> None:
+    for warning in warnings:
+        print(str(Text("  警告：", "  warning: ")) + str(warning), file=out)

@@ -11,8 +11,20 @@ import re
 from dataclasses import dataclass
 
 from yingzao.core.errors import Text
+from yingzao.core.forms import metadata
 from yingzao.core.forms.case_check import CASE_QUESTION, CaseMismatch, case_mismatch
-from yingzao.core.forms.protocol import CONSENT_GIVEN, CONSENT_QUESTION, Protocol, Question, Section, compiled, pick
+from yingzao.core.forms.protocol import (
+    CONSENT_GIVEN,
+    CONSENT_QUESTION,
+    Choice,
+    Protocol,
+    Question,
+    Section,
+    compiled,
+    compiled_filter,
+    filter_fields,
+    pick,
+)
 from yingzao.core.store.database import UNSET, Store
 from yingzao.core.store.records import EDITABLE_STATUSES, Answer, Interview
 from yingzao.core.store.values import ValueProblem, from_stored, to_stored
@@ -78,6 +90,10 @@ def _letter(n: int) -> str:
     return text
 
 
+_NOT_OFFERED = Text(
+    "所选的答案不在现在可选的选项中（前面的回答改变了可选范围）；请重新选择。",
+    "The chosen answer is not among the choices offered now (an earlier answer changed them); choose again.",
+)
 _REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
 _CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
 
@@ -155,6 +171,34 @@ class InterviewSession:
     def _lookup(self, name: str) -> object:
         return self.value(name) if self.protocol.has_question(name) else None
 
+    def _choice_name(self, name: str, value: object) -> str:
+        """jr:choice-name(): the label of a choice of question `name`, in the form's default language."""
+        if not self.protocol.has_question(name) or value is None:
+            return ""
+        question = self.protocol.question(name)
+        lang = self.protocol.default_language
+        return " ".join(self.protocol.choice_label(question.list_name or "", n, lang) for n in str(value).split())
+
+    def choices(self, name: str) -> tuple[Choice, ...]:
+        """The choices question `name` offers now: its list, narrowed by its choice_filter, which is
+        evaluated for each choice with the choice's columns (name, label, its own) as bare words."""
+        question = self.protocol.question(name)
+        listed = self.protocol.choices.get(question.list_name or "", ())
+        if not question.choice_filter:
+            return listed
+        expression = compiled_filter(question.choice_filter, filter_fields(listed))
+        lang = self.protocol.default_language
+        return tuple(
+            choice
+            for choice in listed
+            if expression.truthy(
+                self._lookup,
+                today=self._today,
+                fields={"name": choice.name, "label": pick(choice.labels, lang), **choice.filters},
+                choice_name=self._choice_name,
+            )
+        )
+
     # -- relevance and calculations ------------------------------------------------------------
 
     def _refresh(self) -> None:
@@ -172,11 +216,19 @@ class InterviewSession:
         if self.editable:
             for question in self.protocol.questions:
                 if question.type == "calculate" and question.calculation:
-                    result = compiled(question.calculation).evaluate(self._lookup, today=self._today)
+                    result = compiled(question.calculation).evaluate(
+                        self._lookup,
+                        current=self.value(question.name),  # what once() keeps
+                        today=self._today,
+                        choice_name=self._choice_name,
+                    )
                     self._save(question, _calculated(result))
 
     def _conditions_hold(self, question: Question) -> bool:
-        return all(compiled(c).truthy(self._lookup, today=self._today) for c in question.relevant)
+        return all(
+            compiled(c).truthy(self._lookup, today=self._today, choice_name=self._choice_name)
+            for c in question.relevant
+        )
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -262,8 +314,19 @@ class InterviewSession:
             if self.protocol.has_question(question) and self.value(question) is None and value:
                 self.set_value(question, value)
 
+    def record_metadata(self, values: dict[str, str]) -> None:
+        """Fill the form's metadata rows (start, today, deviceid…) that have no value yet."""
+        if not self.editable:
+            return
+        for question in self.protocol.questions:
+            value = values.get(question.metadata or "")
+            if value and self.value(question.name) is None:
+                self._save(question, value)
+
     def apply_defaults(self) -> None:
-        """Fill `default` values of a brand-new interview (once, before anything is typed)."""
+        """Fill `default` values of a brand-new interview (once, before anything is typed), and the
+        metadata rows known when it starts."""
+        self.record_metadata(metadata.opening_values(self.interview))
         for question in self.protocol.questions:
             if question.default and question.name not in self.answers and question.type not in ("note", "calculate"):
                 try:
@@ -298,10 +361,16 @@ class InterviewSession:
                 return Issue(name, "required", text or _REQUIRED_DEFAULT.get(lang, _REQUIRED_DEFAULT["zh"]))
             return None
         if question.constraint and not compiled(question.constraint).truthy(
-            self._lookup, current=value, today=self._today
+            self._lookup, current=value, today=self._today, choice_name=self._choice_name
         ):
             text = pick(question.constraint_message, lang, self.protocol.default_language)
             return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
+        if question.choice_filter:
+            # an answer given before the filter's question changed: ODK would drop it; here it is
+            # kept and shown as an issue, so nothing typed is lost without the fieldworker seeing it
+            offered = {choice.name for choice in self.choices(name)}
+            if any(chosen not in offered for chosen in str(value).split()):
+                return Issue(name, "constraint", str(_NOT_OFFERED.en if lang == "en" else _NOT_OFFERED.zh))
         return None
 
     def check_value(self, name: str, value: object, lang: str = "zh") -> Issue | None:
@@ -314,7 +383,9 @@ class InterviewSession:
         if stored is None or not question.constraint:
             return None
         current = from_stored(question.type, stored)
-        if compiled(question.constraint).truthy(self._lookup, current=current, today=self._today):
+        if compiled(question.constraint).truthy(
+            self._lookup, current=current, today=self._today, choice_name=self._choice_name
+        ):
             return None
         text = pick(question.constraint_message, lang, self.protocol.default_language)
         return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
@@ -345,6 +416,8 @@ class InterviewSession:
         return round(100 * sum(self._answered(n) for n in counted) / len(counted))
 
     def finalize(self) -> None:
+        # metadata rows: `end` is the moment of finalising; the opening ones in case nothing filled them
+        self.record_metadata({**metadata.opening_values(self.interview), **metadata.closing_value(self.store.now())})
         self.store.finalize(self.id, outcome="consent_refused" if self.consent_refused else None)
         self.interview = self.store.interview(self.id)
 

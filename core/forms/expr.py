@@ -13,30 +13,53 @@ from __future__ import annotations
 
 import datetime
 import math
-import numbers
 import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TypeAlias
 
 from yingzao.core.errors import Text
+from yingzao.core.forms import functions
+from yingzao.core.forms.functions import regex_problem
+from yingzao.core.forms.xpath_values import is_number as _is_number
+from yingzao.core.forms.xpath_values import parse_temporal as _parse_temporal
+from yingzao.core.forms.xpath_values import to_boolean as _boolean
+from yingzao.core.forms.xpath_values import to_number as _number
+from yingzao.core.forms.xpath_values import to_string as _string
 
 __all__ = ["KNOWN_FUNCTIONS", "Expression", "ExpressionError", "compile_expression"]
 
-# Arities are fixed: XPath lets some functions (string-length()) default to the context node,
-# which in a form almost always means a forgotten argument rather than an intent to read '.'.
-_ARITY: dict[str, int] = {
-    "not": 1,
-    "selected": 2,
-    "count-selected": 1,
-    "string-length": 1,
-    "if": 3,
-    "coalesce": 2,
-    "today": 0,
-    "true": 0,
-    "false": 0,
+# (fewest, most) arguments; None: any number. XPath lets some functions (string-length()) default
+# to the context node, which in a form almost always means a forgotten argument rather than an
+# intent to read '.', so only the ODK functions that really take optional arguments have a range.
+_ARITY: dict[str, tuple[int, int | None]] = {
+    "not": (1, 1),
+    "selected": (2, 2),
+    "count-selected": (1, 1),
+    "string-length": (1, 1),
+    "if": (3, 3),
+    "coalesce": (2, 2),
+    "today": (0, 0),
+    "now": (0, 0),
+    "true": (0, 0),
+    "false": (0, 0),
+    "concat": (1, None),
+    "substr": (2, 3),
+    "contains": (2, 2),
+    "starts-with": (2, 2),
+    "ends-with": (2, 2),
+    "round": (1, 2),
+    "int": (1, 1),
+    "number": (1, 1),
+    "string": (1, 1),
+    "date": (1, 1),
+    "decimal-date-time": (1, 1),
+    "format-date": (2, 2),
+    "jr:choice-name": (2, 2),
+    "regex": (2, 2),
+    "once": (1, 1),
+    "position": (0, 0),  # written position(..): the parent step is its only allowed argument
 }
 KNOWN_FUNCTIONS: frozenset[str] = frozenset(_ARITY)
 
@@ -134,6 +157,9 @@ def _tokenize(src: str) -> list[_Token]:
         elif m := _WORD.match(src, i):
             tokens.append(_Token("name", m.group(), i))
             i = m.end()
+        elif src.startswith("..", i) and not src.startswith("...", i) and not src.startswith("../", i):
+            tokens.append(_Token("parent", "..", i))
+            i += 2
         elif src.startswith("..", i) or c in "/@[]":
             raise ExpressionError(_PATH_HINT, i)
         elif c in ".(),":
@@ -195,6 +221,13 @@ class Current:
 
 
 @dataclass(frozen=True)
+class Field:
+    """A column of the choice being filtered (choice_filter): `name`, or a custom column like `district`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Negate:
     operand: Node
 
@@ -212,7 +245,7 @@ class Call:
     args: tuple[Node, ...]
 
 
-Node: TypeAlias = Const | Ref | Current | Negate | Binary | Call
+Node: TypeAlias = Const | Ref | Current | Field | Negate | Binary | Call
 
 
 def _walk(tree: Node) -> Iterator[tuple[Node, int]]:
@@ -253,7 +286,7 @@ _UNARY_BINDING = 7
 
 def _bare_word_message(word: str) -> Text:
     if word in _ARITY:
-        call = f"{word}({'…' if _ARITY[word] else ''})"
+        call = f"{word}({'…' if _ARITY[word][1] != 0 else ''})"
         return Text(f"{word} 是函数；请写 {call}", f"{word} is a function; write {call}")
     if word in _WORD_OPERATORS:
         return Text(f"“{word}”前面需要一个值", f"'{word}' needs a value before it")
@@ -264,10 +297,11 @@ def _bare_word_message(word: str) -> Text:
 
 
 class _Parser:
-    def __init__(self, src: str) -> None:
+    def __init__(self, src: str, fields: frozenset[str] | None = None) -> None:
         self.tokens = _tokenize(src)
         self.i = 0
         self.depth = 0
+        self.fields = fields  # a choice_filter: bare words naming these columns read the choice
 
     def peek(self) -> _Token:
         return self.tokens[self.i]
@@ -334,7 +368,11 @@ class _Parser:
         if tok.kind == "name":
             if self.peek().kind == "(":
                 return self.call(tok)
+            if self.fields is not None and tok.text.lower() in self.fields:
+                return Field(tok.text.lower())
             raise ExpressionError(_bare_word_message(tok.text), tok.pos)
+        if tok.kind == "parent":
+            raise ExpressionError(_PATH_HINT, tok.pos)
         if tok.kind == "end":
             raise ExpressionError(
                 Text("表达式过早结束：缺少一个值", "expression ends too early: a value is missing"), tok.pos
@@ -355,20 +393,30 @@ class _Parser:
             )
         opening = self.next()
         args: list[Node] = []
-        if self.peek().kind != ")":
+        if name == "position" and self.peek().kind == "parent":
+            self.next()  # position(..): the index of the enclosing repeat instance
+        elif self.peek().kind != ")":
             args.append(self.expr(0))
             while self.peek().kind == ",":
                 self.next()
                 args.append(self.expr(0))
         self.close(opening, name, "',' or ')'" if args else "')'")
-        if len(args) != (expected := _ARITY[name]):
+        fewest, most = _ARITY[name]
+        if len(args) < fewest or (most is not None and len(args) > most):
+            if most is None:
+                zh, en = f"至少 {fewest} 个", f"at least {fewest} argument{'' if fewest == 1 else 's'}"
+            elif fewest == most:
+                zh, en = f"{fewest} 个", f"{fewest} argument{'' if fewest == 1 else 's'}"
+            else:
+                zh, en = f"{fewest} 到 {most} 个", f"{fewest} to {most} arguments"
             raise ExpressionError(
-                Text(
-                    f"{name}() 需要 {expected} 个参数，实际给了 {len(args)} 个",
-                    f"{name}() takes {expected} argument{'' if expected == 1 else 's'}, got {len(args)}",
-                ),
+                Text(f"{name}() 需要 {zh}参数，实际给了 {len(args)} 个", f"{name}() takes {en}, got {len(args)}"),
                 name_tok.pos,
             )
+        if name == "regex" and isinstance(args[1], Const):
+            why = regex_problem(str(args[1].value))  # a literal pattern is checked when the form loads
+            if why is not None:
+                raise ExpressionError(why, name_tok.pos)
         return Call(name, tuple(args))
 
     def close(self, opening: _Token, function: str = "", expected: str = "')'") -> None:
@@ -391,88 +439,7 @@ class _Parser:
             )
 
 
-# --- XPath value conversions --------------------------------------------------------------------
-
-_EPOCH = datetime.date(1970, 1, 1)
-_EPOCH_DT = datetime.datetime(1970, 1, 1)
-# XPath's Number production: no sign other than '-', no exponent, no inf/nan, ASCII digits only;
-# float() alone would accept '1e3', 'inf' and '1_000'.
-_NUMERIC = re.compile(r"\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
-_ISO_DATE = re.compile(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*")
-# ODK stores times with a UTC offset; it is accepted and ignored, comparing wall-clock times.
-_ISO_TIME = re.compile(
-    r"\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6})[0-9]*)?)?"
-    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?\s*"
-)
-
-
-def _is_number(v: object) -> bool:
-    return isinstance(v, numbers.Number) and not isinstance(v, bool)
-
-
-def _number(v: object) -> int | float:
-    if v is None:
-        return math.nan
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, (int, float)):
-        return v
-    if isinstance(v, str):
-        return float(v.strip()) if _NUMERIC.fullmatch(v) else math.nan
-    # ODK turns dates into day numbers, which is what makes date arithmetic and ordering work.
-    if isinstance(v, datetime.datetime):
-        return (v.replace(tzinfo=None) - _EPOCH_DT).total_seconds() / 86400
-    if isinstance(v, datetime.date):
-        return (v - _EPOCH).days
-    if isinstance(v, datetime.time):
-        return (v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6) / 86400
-    try:  # e.g. Decimal; anything unconvertible is simply not a number, never an error
-        return float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return math.nan
-
-
-def _string(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        if math.isnan(v) or math.isinf(v):
-            return "NaN" if math.isnan(v) else "Infinity" if v > 0 else "-Infinity"
-        # repr gives the shortest round-tripping digits; XPath never prints exponent notation.
-        return str(int(v)) if v.is_integer() else format(Decimal(repr(v)), "f")
-    if isinstance(v, (datetime.datetime, datetime.time)):
-        return v.isoformat(timespec="seconds")
-    if isinstance(v, datetime.date):
-        return v.isoformat()
-    return str(v)
-
-
-def _boolean(v: object) -> bool:
-    if v is None:
-        return False
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, (datetime.date, datetime.time)):
-        return True
-    if _is_number(v):
-        n = _number(v)
-        return n == n and n != 0  # NaN is the only value unequal to itself
-    return _string(v) != ""
-
-
-def _parse_temporal(text: str, like: object) -> datetime.date | datetime.time | None:
-    """text as a date/time of the same kind as like, or None if it does not read as one."""
-    try:
-        if isinstance(like, datetime.date) and (m := _ISO_DATE.fullmatch(text)):
-            return datetime.date(*map(int, m.groups()))
-        if isinstance(like, datetime.time) and (m := _ISO_TIME.fullmatch(text)):
-            hour, minute, second, fraction = m.groups()
-            return datetime.time(int(hour), int(minute), int(second or 0), int((fraction or "0").ljust(6, "0")))
-    except ValueError:  # '2024-02-30' or '25:00' is text that merely looks like a date/time
-        pass
-    return None
+# --- XPath value conversions (xpath_values) ----------------------------------------------------
 
 
 def _coerce(value: object, partner: object) -> int | float:
@@ -539,6 +506,9 @@ class _Context:
     lookup: Callable[[str], object]
     current: object
     today: datetime.date | None
+    fields: Mapping[str, object] | None = None
+    choice_name: Callable[[str, object], str] | None = None
+    position: int = 1
 
 
 def _evaluate(node: Node, ctx: _Context) -> object:
@@ -549,6 +519,8 @@ def _evaluate(node: Node, ctx: _Context) -> object:
             return ctx.lookup(name)
         case Current():
             return ctx.current
+        case Field(name):
+            return (ctx.fields or {}).get(name)
         case Negate(operand):
             n = _number(_evaluate(operand, ctx))
             return -n if n else -float(n)  # -0.0 keeps 1 div -0 = -Infinity, as XPath doubles do
@@ -581,6 +553,13 @@ _SIMPLE_FUNCTIONS: dict[str, Callable[..., object]] = {
     "string-length": lambda text: len(_string(text)),
     "true": lambda: True,
     "false": lambda: False,
+    "concat": lambda *parts: "".join(_string(p) for p in parts),
+    "contains": lambda text, part: _string(part) in _string(text),
+    "starts-with": lambda text, part: _string(text).startswith(_string(part)),
+    "ends-with": lambda text, part: _string(text).endswith(_string(part)),
+    "number": _number,
+    "string": _string,
+    **functions.SIMPLE,
 }
 
 
@@ -591,8 +570,20 @@ def _call(name: str, args: tuple[Node, ...], ctx: _Context) -> object:
     if name == "coalesce":
         first = _evaluate(args[0], ctx)
         return first if _string(first) != "" else _evaluate(args[1], ctx)
+    if name == "once":  # a value once set is kept: a calculation like once(now()) records the first visit
+        return ctx.current if _string(ctx.current) != "" else _evaluate(args[0], ctx)
     if name == "today":
         return ctx.today if ctx.today is not None else datetime.date.today()
+    if name == "now":
+        return datetime.datetime.now().replace(microsecond=0)
+    if name == "position":
+        return ctx.position
+    if name == "jr:choice-name":
+        value, where = (_evaluate(arg, ctx) for arg in args)
+        question = functions.question_named(_string(where))
+        if ctx.choice_name is None or question is None:
+            return ""
+        return ctx.choice_name(question, value)
     return _SIMPLE_FUNCTIONS[name](*(_evaluate(arg, ctx) for arg in args))
 
 
@@ -609,22 +600,38 @@ class Expression:
     _tree: Node = field(repr=False, compare=False)
 
     def evaluate(
-        self, lookup: Callable[[str], object], current: object = None, today: datetime.date | None = None
+        self,
+        lookup: Callable[[str], object],
+        current: object = None,
+        today: datetime.date | None = None,
+        *,
+        fields: Mapping[str, object] | None = None,
+        choice_name: Callable[[str, object], str] | None = None,
+        position: int = 1,
     ) -> object:
         """Value of the expression. lookup(name) answers ${name} (None when unanswered); its own
-        exceptions propagate, but no answer value can make evaluation raise."""
-        return _evaluate(self._tree, _Context(lookup, current, today))
+        exceptions propagate, but no answer value can make evaluation raise. `fields`: the columns
+        of the choice a choice_filter is deciding on; `choice_name(question, value)`: the label
+        jr:choice-name() shows; `position`: what position(..) is."""
+        return _evaluate(self._tree, _Context(lookup, current, today, fields, choice_name, position))
 
     def truthy(
-        self, lookup: Callable[[str], object], current: object = None, today: datetime.date | None = None
+        self,
+        lookup: Callable[[str], object],
+        current: object = None,
+        today: datetime.date | None = None,
+        *,
+        fields: Mapping[str, object] | None = None,
+        choice_name: Callable[[str, object], str] | None = None,
     ) -> bool:
         """XPath boolean() of evaluate(): what relevant and constraint columns mean."""
-        return _boolean(self.evaluate(lookup, current, today))
+        return _boolean(self.evaluate(lookup, current, today, fields=fields, choice_name=choice_name))
 
 
-def compile_expression(text: str) -> Expression:
-    """Parse text; raises ExpressionError on any syntax error or unsupported function."""
-    tree = _Parser(text).parse()
+def compile_expression(text: str, fields: frozenset[str] | None = None) -> Expression:
+    """Parse text; raises ExpressionError on any syntax error or unsupported function. `fields`:
+    the (lower-case) choice columns a choice_filter may name as bare words."""
+    tree = _Parser(text, fields).parse()
     nodes = list(_walk(tree))
     # Long left-associative chains (a or b or c …) parse in a loop but evaluate recursively.
     if max(depth for _, depth in nodes) > _MAX_DEPTH:

@@ -43,6 +43,11 @@ class Library:
     def by_role(self, role: str) -> list[Protocol]:
         return [p for p in self.protocols if p.role == role]
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """What the loaded protocols carry that Yingzao ignores: shown beside `problems`, refusing nothing."""
+        return [warning for protocol in self.protocols for warning in protocol.warnings]
+
 
 def _stat(path: Path) -> list[int]:
     info = path.stat()
@@ -96,12 +101,13 @@ def _load_changed(store: Store, path: Path, library: Library) -> Protocol | None
         # a codebook edit may have removed a code this protocol uses: then parse again to say where
         if all(library.codebook.has(code) for code in cached.codes_used):
             return cached
-    from yingzao.core.forms.loader import load_protocol  # only when a workbook is new or changed
+    from yingzao.core.forms.loader import load_protocol_workbook  # only when a workbook is new or changed
 
     try:
-        protocol = load_protocol(path, library.codebook, data=data)  # the very bytes hashed and kept
+        # the very bytes hashed and kept (with the CSVs it chooses from copied in, if any)
+        protocol, workbook = load_protocol_workbook(path, library.codebook, data=data)
     except FormError as error:
         library.problems.append(error)
         return None
-    store.add_protocol(protocol, data)
+    store.add_protocol(protocol, workbook)
     return protocol

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
-from yingzao.core import paths
+from yingzao.core import errors, paths
 from yingzao.core.errors import FormError, Problem, Text
-from yingzao.core.forms import study, xlsform
+from yingzao.core.forms import choice_files, metadata, odk_types, study, tolerance, xlsform
 from yingzao.core.forms.codebook import INTERVIEW_FAMILIES, Codebook, table1_axes
 from yingzao.core.forms.expr import ExpressionError
 from yingzao.core.forms.label_check import check_code_labels
+from yingzao.core.forms.odk_types import OdkType
 from yingzao.core.forms.protocol import (
     PRIORITIES,
     ROLES,
@@ -28,6 +29,8 @@ from yingzao.core.forms.protocol import (
     QuestionType,
     Section,
     compiled,
+    compiled_filter,
+    filter_fields,
     language_code,
 )
 
@@ -50,6 +53,8 @@ SURVEY_COLUMNS = {
     "priority",
     "optional_probe",
     "minutes",
+    "choice_filter",
+    "parameters",
 }
 CHOICE_COLUMNS = {"list_name", "name", "label", "codes"}
 SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "respondent_role"}
@@ -65,7 +70,7 @@ TRANSLATABLE = {
     "reason",
 }
 _SHOWN_TEXTS = ("label", "hint", "probe", "optional_probe")  # what the fieldworker reads: checked for {{…}}
-SHEETS = ("survey", "choices", "settings", "not_asked")
+SHEETS = ("survey", "choices", "settings", "not_asked", "external_choices")
 
 # The spellings pyxform accepts for the columns we support.
 _COLUMN_ALIASES = {
@@ -99,31 +104,6 @@ _SELECT = re.compile(
     r"(?: from)? (?P<list>\S+)(?P<other> (?:or_other|or specify other|or other))?$",
     re.IGNORECASE,
 )
-_REPEATS = Text(
-    "不支持重复组（repeat）；请在一个文本回答中逐项询问，或每一项做一次访谈",
-    "repeats are not supported; ask the question once per item in a text answer, or make one interview per item",
-)
-_RECORDED = Text(
-    "访谈的开始和结束时间会自动记录；请删除这一行",
-    "the interview's start and end are recorded automatically; delete this row",
-)
-_UNSUPPORTED_HINTS = {
-    "repeat": _REPEATS,
-    "begin repeat": _REPEATS,
-    "begin_repeat": _REPEATS,
-    "end repeat": Text("不支持重复组（repeat）", "repeats are not supported"),
-    "end_repeat": Text("不支持重复组（repeat）", "repeats are not supported"),
-    "start": _RECORDED,
-    "end": _RECORDED,
-    "today": Text(
-        "访谈日期会自动记录；如需受访者提供日期，请使用“date”问题",
-        "the interview date is recorded automatically; use a 'date' question if the respondent must give one",
-    ),
-    "deviceid": Text("设备编号会自动记录；请删除这一行", "the device id is recorded automatically; delete this row"),
-    "phone number": Text(
-        "请改用带约束条件（constraint）的“text”问题", "use a 'text' question with a constraint instead"
-    ),
-}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _YES = {"yes", "true", "1", "y", "true()"}
 _NO = {"no", "false", "0", "n", "false()", ""}
@@ -142,6 +122,11 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
     shipped: bool = False  # a protocol of forms/: every text question must say whether it identifies
     warnings: list[Problem] = field(default_factory=list)
+    folder: Path | None = None  # where choice files beside the workbook are read from (None: only carried ones)
+    carried: dict[str, bytes] = field(default_factory=dict)  # choice files the workbook's bytes already hold
+    unusable: set[str] = field(default_factory=set)  # choice files already reported
+    read_files: dict[str, bytes] = field(default_factory=dict)  # choice files read from the folder: to bundle
+    kept_columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, column): original header
 
     def add(self, sheet: str, row: int | None, message: Text, column: str | None = None) -> None:
         self.problems.append(Problem(self.file, sheet, row, message, column))
@@ -160,11 +145,24 @@ def load_protocol(
     whether it is identifying: in the shipped protocols of forms/ that is an error)."""
     path = Path(path)
     shipped = path.resolve().parent == paths.FORMS_DIR.resolve()
-    return _load(path, data, codebook, shipped=shipped, warnings=warnings)
+    return _load(path, data, codebook, shipped=shipped, warnings=warnings, folder=path.parent)
+
+
+def load_protocol_workbook(
+    path: Path, codebook: Codebook | None = None, *, data: bytes | None = None
+) -> tuple[Protocol, bytes]:
+    """load_protocol, and the bytes to keep with it: the workbook's own, or (when it chooses from a
+    CSV beside it) the workbook with the CSV copied in. protocol.sha256 is the hash of these bytes."""
+    path = Path(path)
+    shipped = path.resolve().parent == paths.FORMS_DIR.resolve()
+    kept: list[bytes] = []
+    protocol = _load(path, data, codebook, shipped=shipped, workbook=kept, folder=path.parent)
+    return protocol, kept[0]
 
 
 def load_protocol_bytes(data: bytes, name: str, codebook: Codebook | None = None) -> Protocol:
-    """The same from a workbook's bytes (one carried in a package); `name` is its file name."""
+    """The same from a workbook's bytes (one carried in a package); `name` is its file name. Choice
+    files are read only from inside those bytes, never from a folder."""
     return _load(Path(name), data, codebook)
 
 
@@ -175,12 +173,17 @@ def _load(
     *,
     shipped: bool = False,
     warnings: list[Problem] | None = None,
+    workbook: list[bytes] | None = None,
+    folder: Path | None = None,
 ) -> Protocol:
-    ctx = _Context(str(path), shipped=shipped)
+    ctx = _Context(str(path), shipped=shipped, folder=folder)
     book = xlsform.read_workbook(path, data)
     if isinstance(book, Problem):
         raise FormError(path, [book])
+    ctx.carried = choice_files.carried(book.data)
     protocol = _build(book, ctx, codebook)
+    if workbook is not None and protocol is not None:
+        workbook.append(book.data)  # with any choice files copied in: the bytes the hash names
     if not ctx.problems:
         verdict = xlsform.to_json(book)
         if isinstance(verdict, Problem):
@@ -204,17 +207,12 @@ def _parse_headers(sheet: xlsform.Sheet, allowed: set[str], ctx: _Context, defau
         column = _COLUMN_ALIASES.get(column, column)
         lang = language_code(tokens[1]) if len(tokens) > 1 and tokens[1] else None
         if column not in allowed:
-            supported = ", ".join(sorted(allowed))
-            ctx.add(
-                sheet.name,
-                1,
-                Text(
-                    f"列“{original}”不在支持的 XLSForm 子集中（支持：{supported}）；请删除或重命名它。",
-                    f"column '{original}' is not part of the supported XLSForm subset "
-                    f"(supported: {supported}); delete or rename it.",
-                ),
-                original,
-            )
+            keep, warning = tolerance.unknown_column(ctx.file, sheet.name, original, column)
+            if warning is not None:
+                ctx.warnings.append(warning)
+            if keep:  # read per row: a refused survey column, or a choice's own column
+                parsed[original] = _Header(original, column, None)
+                ctx.kept_columns[(sheet.name, column)] = original
             continue
         if lang and column not in TRANSLATABLE:
             ctx.add(
@@ -251,16 +249,7 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
     for name in book.sheet_names:
         extra = book.sheets.get(name.lower())
         if name.lower() not in SHEETS and extra is not None and any(extra.rows):
-            ctx.add(
-                name,
-                None,
-                Text(
-                    f"工作表“{name}”不在支持的 XLSForm 子集中（支持：{', '.join(SHEETS)}）；"
-                    "请删除它，或把内容移到别处。",
-                    f"sheet '{name}' is not part of the supported XLSForm subset "
-                    f"(supported: {', '.join(SHEETS)}); delete it or move its content elsewhere.",
-                ),
-            )
+            ctx.warnings.append(tolerance.extra_sheet(ctx.file, name))
     survey = book.sheets.get("survey")
     if survey is None:
         ctx.add(
@@ -277,6 +266,7 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
         language_code(settings.get("default_language", "")) if settings.get("default_language") else "default"
     )
     choices = _choices(book, ctx, default_lang, codebook)
+    choices.update(_choices(book, ctx, default_lang, codebook, "external_choices"))
     questions, sections, languages, expressions = _survey(survey, ctx, default_lang, choices)
     if codebook is not None:
         for problem in check_code_labels(ctx.file, questions, choices, codebook):
@@ -286,7 +276,12 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
         default_lang = real[0] if len(real) == 1 and "default" not in languages else default_lang
     names = {q.name for q in questions}
     for row, column, source in expressions:
-        _check_expression(row, column, source, names, ctx)
+        question = next((q for q in questions if q.row == row and q.choice_filter == source), None)
+        fields = (
+            filter_fields(choices.get(question.list_name or "", ())) if column == "choice_filter" and question else None
+        )
+        _check_expression(row, column, source, names, ctx, fields)
+    _unused_choice_columns(questions, ctx)
     for question in questions:
         _check_codes(question.codes, codebook, ctx, "survey", question.row)
     not_asked = _not_asked(book, ctx, codebook, default_lang)
@@ -321,6 +316,17 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
             ctx.add("survey", None, Text("survey 工作表中没有问题。", "the survey sheet has no questions."))
         return None
     titles = settings.get("titles") or {}
+    if ctx.read_files:
+        bundled = choice_files.bundle(book.data, ctx.read_files)
+        if bundled is None:
+            for name in ctx.read_files:
+                why = Text(
+                    "旧的 .xls 工作簿无法带上它；请把工作簿另存为 .xlsx",
+                    "an old .xls workbook cannot carry it; save the workbook as .xlsx",
+                )
+                ctx.problems.append(errors.form_choice_file_bad(ctx.file, name, None, why))
+            return None
+        book.data = bundled
     return Protocol(
         form_id=settings.get("form_id") or book.path.stem,
         version=settings.get("version", ""),
@@ -334,6 +340,7 @@ def _build(book: xlsform.Workbook, ctx: _Context, codebook: Codebook | None) -> 
         not_asked=not_asked,
         source_name=book.path.name,
         sha256=hashlib.sha256(book.data).hexdigest(),
+        warnings=tuple(ctx.warnings),
     )
 
 
@@ -351,9 +358,11 @@ def _settings(book: xlsform.Workbook, ctx: _Context) -> dict:
 
 
 def _choices(
-    book: xlsform.Workbook, ctx: _Context, default_lang: str, codebook: Codebook | None
+    book: xlsform.Workbook, ctx: _Context, default_lang: str, codebook: Codebook | None, name: str = "choices"
 ) -> dict[str, tuple[Choice, ...]]:
-    sheet = book.sheets.get("choices")
+    """The lists of the choices sheet, or of external_choices (select_one_external: its lists are
+    kept under odk_types.external_list(name), beside the choices sheet's lists of the same name)."""
+    sheet = book.sheets.get(name)
     if sheet is None:
         return {}
     headers = _parse_headers(sheet, CHOICE_COLUMNS, ctx, default_lang)
@@ -361,16 +370,18 @@ def _choices(
     for row_number, row in sheet.numbered_rows():
         plain, texts = _cells(row, headers)
         list_name, name = plain.get("list_name", ""), plain.get("name", "")
+        if sheet.name == "external_choices" and list_name:
+            list_name = OdkType.external_list(list_name)
         if not list_name or not name:
             ctx.add(
-                "choices",
+                sheet.name,
                 row_number,
                 Text("每个选项都需要 list_name 和 name。", "every choice needs a list_name and a name."),
             )
             continue
         if any(c.name == name for c in lists.get(list_name, [])):
             ctx.add(
-                "choices",
+                sheet.name,
                 row_number,
                 Text(
                     f"选项“{name}”在列表“{list_name}”中出现了两次。",
@@ -381,7 +392,7 @@ def _choices(
         labels = texts.get("label", {})
         if not any(labels.values()):
             ctx.add(
-                "choices",
+                sheet.name,
                 row_number,
                 Text(
                     f"列表“{list_name}”的选项“{name}”没有标签。", f"choice '{name}' of list '{list_name}' has no label."
@@ -389,31 +400,50 @@ def _choices(
                 "label",
             )
         codes = tuple(c for c in re.split(r"[\s,;，；]+", plain.get("codes", "")) if c)
-        _check_codes(codes, codebook, ctx, "choices", row_number)
-        lists.setdefault(list_name, []).append(Choice(name, labels, codes))
+        _check_codes(codes, codebook, ctx, sheet.name, row_number)
+        filters = {k: v for k, v in plain.items() if k not in CHOICE_COLUMNS}
+        lists.setdefault(list_name, []).append(Choice(name, labels, codes, filters))
     return {k: tuple(v) for k, v in lists.items()}
 
 
-def _question_type(raw: str, row: int, ctx: _Context, choices: dict) -> tuple[str, str | None] | None:
+def _question_type(
+    raw: str, row: int, ctx: _Context, choices: dict, params: dict[str, str], default_lang: str
+) -> OdkType | None:
     text = " ".join(raw.split())
     simple = _SIMPLE_TYPES.get(text.lower())
     if simple:
-        return simple, None
-    match = _SELECT.match(text)
-    if match:
-        if match.group("other"):
+        return OdkType(simple)
+    lowered = text.lower()
+    if lowered in tolerance.REPEAT_TYPES:
+        ctx.problems.append(errors.form_repeat_refused(ctx.file, row, "type"))
+        return None
+    if lowered in metadata.NOT_RECORDED:  # accepted, with what happens instead
+        ctx.warnings.append(errors.form_ignored_metadata(ctx.file, row, lowered, metadata.NOT_RECORDED[lowered]))
+        return None
+    expanded = odk_types.read(text)
+    if expanded is not None:
+        if expanded.file is not None and expanded.file not in choices:
+            if expanded.file in ctx.unusable:
+                return None
+            listed = _choice_file(expanded.file, row, ctx, params, default_lang)
+            if listed is None:
+                ctx.unusable.add(expanded.file)
+                return None
+            choices[expanded.file] = listed
+        elif expanded.list_name is not None and expanded.list_name not in choices:
             ctx.add(
                 "survey",
                 row,
                 Text(
-                    f"类型“{raw}”：不支持“or_other”；请在列表中加一个“other”选项，"
-                    "再加一个在 selected(${question}, 'other') 时显示的文本问题。",
-                    f"type '{raw}': 'or_other' is not supported; add an 'other' choice to the list "
-                    "and a text question relevant on selected(${question}, 'other').",
+                    f"类型“{raw}”使用的选项列表不在 external_choices 工作表中。",
+                    f"type '{raw}' uses a choice list that is not on the external_choices sheet.",
                 ),
                 "type",
             )
             return None
+        return expanded
+    match = _SELECT.match(text)
+    if match:
         kind = (
             "select_one"
             if match.group("kind").lower() in ("select_one", "select one", "select1")
@@ -431,19 +461,59 @@ def _question_type(raw: str, row: int, ctx: _Context, choices: dict) -> tuple[st
                 "type",
             )
             return None
-        return kind, list_name
-    hint = _UNSUPPORTED_HINTS.get(text.lower()) or _UNSUPPORTED_HINTS.get(text.lower().split(" ")[0])
-    supported = "text, integer, decimal, date, time, select_one LIST, select_multiple LIST, note, calculate, begin_group, end_group"
+        return OdkType(kind, list_name, or_other=bool(match.group("other")))
+    refused = tolerance.REFUSED_TYPES.get(text.split(" ")[0]) or tolerance.REFUSED_TYPES.get(lowered.split(" ")[0])
+    if refused is not None:
+        ctx.problems.append(errors.form_type_refused(ctx.file, row, raw, refused))
+        return None
+    supported = (
+        "text, integer, decimal, date, time, select_one LIST [or_other], select_multiple LIST [or_other], "
+        "select_one_from_file FILE.csv, select_multiple_from_file FILE.csv, select_one_external LIST, note, "
+        "calculate, begin_group, end_group, phone number, start, end, today, deviceid, username, audit"
+    )
     ctx.add(
         "survey",
         row,
-        Text(
-            f"不支持类型“{raw}”{'；' + hint.zh if hint else ''}（支持：{supported}）。",
-            f"type '{raw}' is not supported{'; ' + hint.en if hint else ''} (supported: {supported}).",
-        ),
+        Text(f"不支持类型“{raw}”（支持：{supported}）。", f"type '{raw}' is not supported (supported: {supported})."),
         "type",
     )
     return None
+
+
+def _choice_file(
+    name: str, row: int, ctx: _Context, params: dict[str, str], default_lang: str
+) -> tuple[Choice, ...] | None:
+    """The choices of a CSV the workbook carries or that lies beside it; None (with the error) if neither."""
+    if not choice_files.is_csv_name(name):
+        ctx.problems.append(
+            errors.form_choice_file_bad(
+                ctx.file,
+                name,
+                None,
+                Text(
+                    "营造只支持 .csv 选项文件，且文件名不能含路径",
+                    "Yingzao reads .csv choice files only, named without a folder",
+                ),
+            )
+        )
+        return None
+    data = ctx.carried.get(name)
+    if data is None:
+        location = ctx.folder / name if ctx.folder is not None else None
+        if location is None or not location.is_file():
+            folder = str(ctx.folder) if ctx.folder is not None else "?"
+            ctx.problems.append(errors.form_choice_file_missing(ctx.file, row, name, folder))
+            return None
+        try:
+            data = location.read_bytes()
+        except OSError as error:
+            ctx.problems.append(errors.form_choice_file_bad(ctx.file, name, None, errors.cannot_read(error)))
+            return None
+        ctx.read_files[name] = data
+    read = choice_files.read_choices(data, default_lang, params.get("value", "name"), params.get("label", "label"))
+    for at, why in read.problems:
+        ctx.problems.append(errors.form_choice_file_bad(ctx.file, name, at, why))
+    return tuple(read.choices) if not read.problems else None
 
 
 def _flag(value: str, column: str, row: int, ctx: _Context) -> bool:
@@ -495,10 +565,16 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 "type",
             )
             continue
-        parsed = _question_type(raw_type, row_number, ctx, choices)
+        for column in tolerance.SURVEY_REFUSED.keys() | tolerance.REPEAT_COLUMNS:
+            refused = tolerance.refused_cell(ctx.file, row_number, column, plain.get(column, ""))
+            if refused is not None:
+                ctx.problems.append(refused)
+        params = odk_types.parameters(plain.get("parameters", ""))
+        parsed = _question_type(raw_type, row_number, ctx, choices, params, default_lang)
         if parsed is None:
             continue
-        kind, list_name = parsed
+        kind, list_name = parsed.kind, parsed.list_name
+        _check_parameters(params, parsed, row_number, ctx)
         if kind == "end_group":
             if stack:
                 stack.pop()
@@ -536,7 +612,8 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
             )
         seen[name] = row_number
         relevant = plain.get("relevant") or None
-        for column in ("relevant", "constraint", "calculation"):
+        constraint = plain.get("constraint") or parsed.constraint
+        for column in ("relevant", "constraint", "calculation", "choice_filter"):
             if plain.get(column):
                 expressions.append((row_number, column, plain[column]))
         for column in _SHOWN_TEXTS:
@@ -554,6 +631,18 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                     )
         minutes = _minutes(plain.get("minutes", ""), kind, row_number, ctx)
         priority = plain.get("priority", "").lower() or "core"
+        if parsed.constraint and not plain.get("constraint"):
+            expressions.append((row_number, "constraint", parsed.constraint))
+        if parsed.or_other and plain.get("choice_filter"):
+            ctx.add(
+                "survey",
+                row_number,
+                Text(
+                    "or_other 不能与 choice_filter 同时使用（pyxform 也不允许）；请在列表中加一个“other”选项。",
+                    "or_other cannot be combined with choice_filter (nor can it in pyxform); add an 'other' choice to the list.",
+                ),
+                "choice_filter",
+            )
         if kind == "begin_group":
             if plain.get("priority"):
                 ctx.add(
@@ -580,6 +669,18 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 "priority",
             )
             priority = "core"
+        if parsed.metadata is not None:  # recorded, never asked: kept with the first section (below)
+            questions.append(
+                Question(
+                    name=name,
+                    type="calculate",
+                    row=row_number,
+                    section="",
+                    labels=texts.get("label", {}),
+                    metadata=parsed.metadata,
+                )
+            )
+            continue
         if not stack and (not sections or not sections[-1].name.startswith("_")):
             # questions outside any group form a section of their own
             sections.append(_OpenSection(f"_row{row_number}", {}, row_number, None))
@@ -605,21 +706,39 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 required=_flag(plain.get("required", ""), "required", row_number, ctx),
                 required_message=texts.get("required_message", {}),
                 relevant=tuple(r for _, r, _ in stack if r) + ((relevant,) if relevant else ()),
-                constraint=plain.get("constraint") or None,
+                constraint=constraint,
                 constraint_message=texts.get("constraint_message", {}),
                 default=plain.get("default") or None,
-                appearance=plain.get("appearance") or None,
+                appearance=plain.get("appearance") or ("multiline" if kind == "text" and "rows" in params else None),
                 calculation=plain.get("calculation") or None,
                 list_name=list_name,
                 codes=codes,
                 identifying=_flag(plain.get("identifying", ""), "identifying", row_number, ctx),
                 priority=priority,
                 optional_probes=texts.get("optional_probe", {}),
+                choice_filter=plain.get("choice_filter") or None,
             )
         )
         if kind == "text" and not plain.get("identifying", "").strip():
             _unflagged(name, row_number, ctx)
         sections[-1].questions.append(name)
+        if parsed.or_other and list_name is not None:
+            if not any(c.name == odk_types.OTHER for c in choices[list_name]):
+                choices[list_name] = (*choices[list_name], odk_types.other_choice(languages))
+            follow_up = odk_types.or_other_follow_up(questions[-1], languages, tuple(r for _, r, _ in stack if r))
+            if follow_up.name in seen:
+                ctx.add(
+                    "survey",
+                    seen[follow_up.name],
+                    Text(
+                        f"name“{follow_up.name}”与第 {row_number} 行 or_other 自动添加的问题重名；请改名。",
+                        f"name '{follow_up.name}' is also the question or_other adds for row {row_number}; rename it.",
+                    ),
+                    "name",
+                )
+            seen[follow_up.name] = row_number
+            questions.append(follow_up)
+            sections[-1].questions.append(follow_up.name)
     for name, _, row_number in stack:
         ctx.add(
             "survey",
@@ -632,6 +751,11 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
     finished = [
         Section(s.name, s.labels, s.row, s.relevant, tuple(s.questions), s.minutes) for s in sections if s.questions
     ]
+    recorded = [q.name for q in questions if q.metadata]
+    if recorded and finished:  # a section holds every question; these are never shown in it
+        first = finished[0]
+        finished[0] = replace(first, questions=(*recorded, *first.questions))
+        questions = [replace(q, section=first.name) if q.metadata else q for q in questions]
     return questions, finished, languages, expressions
 
 
@@ -665,6 +789,23 @@ def _minutes(value: str, kind: str, row: int, ctx: _Context) -> int | None:
     return int(number)
 
 
+def _check_parameters(params: dict[str, str], parsed: OdkType, row: int, ctx: _Context) -> None:
+    for name in params:
+        why = odk_types.ignored_parameter(name, parsed.kind, parsed.file is not None)
+        if why is not None:
+            ctx.warnings.append(errors.form_ignored_parameter(ctx.file, row, name, why))
+
+
+def _unused_choice_columns(questions: list[Question], ctx: _Context) -> None:
+    """A choice column no choice_filter names is carried along but does nothing: say so."""
+    filters = " ".join(q.choice_filter for q in questions if q.choice_filter).lower()
+    for (sheet, column), original in ctx.kept_columns.items():
+        if sheet in ("choices", "external_choices") and not re.search(
+            rf"(?<![\w${{]){re.escape(column)}(?![\w}}])", filters
+        ):
+            ctx.warnings.append(tolerance.unused_choice_column(ctx.file, sheet, original))
+
+
 def _unflagged(name: str, row: int, ctx: _Context) -> None:
     """A free-text answer may name anyone: an anonymised export must know whether to drop it."""
     problem = Problem(
@@ -680,9 +821,11 @@ def _unflagged(name: str, row: int, ctx: _Context) -> None:
     (ctx.problems if ctx.shipped else ctx.warnings).append(problem)
 
 
-def _check_expression(row: int, column: str, source: str, names: set[str], ctx: _Context) -> None:
+def _check_expression(
+    row: int, column: str, source: str, names: set[str], ctx: _Context, fields: frozenset[str] | None = None
+) -> None:
     try:
-        expression = compiled(source)
+        expression = compiled(source) if fields is None else compiled_filter(source, fields)
     except ExpressionError as error:
         at = error.position + 1
         where = Text(f"（第 {at} 个字符）", f" at character {at}") if error.position >= 0 else Text("", "")

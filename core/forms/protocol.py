@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from yingzao.core.errors import CodedProblem, Problem, Text
+
 if TYPE_CHECKING:
     from yingzao.core.forms.expr import Expression
 
@@ -59,11 +61,25 @@ def compiled(source: str) -> Expression:
     return compile_expression(source)
 
 
+@lru_cache(maxsize=1024)
+def compiled_filter(source: str, fields: frozenset[str]) -> Expression:
+    """A choice_filter: bare words naming the list's columns (`fields`) read the choice."""
+    from yingzao.core.forms.expr import compile_expression
+
+    return compile_expression(source, fields)
+
+
+def filter_fields(choices: tuple[Choice, ...]) -> frozenset[str]:
+    """The columns a choice_filter on this list may name: name, label and the list's own columns."""
+    return frozenset({"name", "label"}.union(*(c.filters for c in choices)))
+
+
 @dataclass(frozen=True)
 class Choice:
     name: str
     labels: Labels
     codes: tuple[str, ...] = ()  # codes this choice suggests when chosen (ticking 街道办事处 suggests ACT.GOV)
+    filters: dict[str, str] = field(default_factory=dict)  # its other columns, which a choice_filter reads
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,8 @@ class Question:
     identifying: bool = False
     priority: str = "core"  # PRIORITIES: what a fieldworker with too little time keeps
     optional_probes: Labels = field(default_factory=dict)  # probes the short version leaves out
+    choice_filter: str | None = None  # expression deciding, choice by choice, which choices are offered
+    metadata: str | None = None  # 'start', 'end', 'today', 'deviceid', 'username': recorded, never asked
 
     @property
     def optional(self) -> bool:
@@ -124,6 +142,9 @@ class Protocol:
     not_asked: dict[str, Labels] = field(default_factory=dict)
     source_name: str = ""
     sha256: str = ""
+    # what the form carries that Yingzao ignores (CodedProblem): shown, never a reason to refuse it.
+    # Not compared: read back from the store they name the workbook, not the path it was read from.
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {q.name: q for q in self.questions})
@@ -162,7 +183,13 @@ class Protocol:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["choices"] = {k: [asdict(c) for c in v] for k, v in self.choices.items()}
+        # fields added later are left out while unused, so a definition written before them reads
+        # the same (a package's carried definition is compared with the master's own reading)
+        data["choices"] = {k: [_without_defaults(asdict(c), _CHOICE_LATER) for c in v] for k, v in self.choices.items()}
+        data["questions"] = [_without_defaults(q, _QUESTION_LATER) for q in data["questions"]]
+        warnings = data.pop("warnings")
+        if warnings:
+            data["warnings"] = [_problem_dict(p) for p in self.warnings]
         return data
 
     @classmethod
@@ -189,4 +216,33 @@ class Protocol:
             not_asked=data.get("not_asked", {}),
             source_name=data.get("source_name", ""),
             sha256=data.get("sha256", ""),
+            warnings=tuple(_problem(p, data.get("source_name", "")) for p in data.get("warnings", ())),
         )
+
+
+_CHOICE_LATER: dict[str, Any] = {"filters": {}}
+_QUESTION_LATER: dict[str, Any] = {"choice_filter": None, "metadata": None}
+
+
+def _without_defaults(data: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if not (k in later and v == later[k])}
+
+
+def _problem_dict(problem: Problem) -> dict[str, Any]:
+    """A warning as the definition keeps it: its place in the workbook (not the path it was read
+    from, which differs from machine to machine), code and both texts."""
+    text = problem.text if isinstance(problem.text, Text) else Text(problem.text, problem.text)
+    return {
+        "sheet": problem.sheet,
+        "row": problem.row,
+        "column": problem.column,
+        "code": getattr(problem, "code", ""),
+        "zh": text.zh,
+        "en": text.en,
+    }
+
+
+def _problem(data: dict[str, Any], file: str) -> Problem:
+    return CodedProblem(
+        file, data["sheet"], data["row"], Text(data["zh"], data["en"]), data["column"], code=data.get("code", "")
+    )

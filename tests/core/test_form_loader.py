@@ -103,9 +103,13 @@ def _with(md: str, old: str, new: str) -> str:
         (
             "| | text | name | 姓名 |",
             "| | begin_repeat | name | 姓名 |",
-            "form.xlsx:survey:4: [type] type 'begin_repeat' is not supported; repeats are not supported",
+            "form.xlsx:survey:4: [type] repeat groups are not supported: repeat groups (e.g. 'for each organisation",
         ),
-        ("| | text | name | 姓名 |", "| | start | name | 姓名 |", "recorded automatically"),
+        (
+            "| | text | name | 姓名 |",
+            "| | background-audio | name | 姓名 |",
+            "form.xlsx:survey:4: [type] type 'background-audio' is not supported: Yingzao records no background audio.",
+        ),
         (
             "| | select_multiple actors | actors |",
             "| | select_multiple people | actors |",
@@ -114,7 +118,7 @@ def _with(md: str, old: str, new: str) -> str:
         (
             "| | select_multiple actors | actors |",
             "| | select_multiple actors or_other | actors |",
-            "'or_other' is not supported",
+            "form.xlsx:survey:11: [name] name 'actors_other' is already used on row 10",
         ),
         ("| | text | party |", "| | text | name |", "form.xlsx:survey:9: [name] name 'name' is already used on row 4"),
         ("| | text | party |", "| | text | 2party |", "[name] name '2party' must start with a letter"),
@@ -184,15 +188,21 @@ def test_each_error_names_file_sheet_row_and_what_to_do(tmp_path, codebook, old,
     assert any(expected in line for line in found), found
 
 
-def test_unsupported_columns_and_sheets_are_errors_not_silent_skips(tmp_path, codebook):
-    md = _with(GOOD, "| | type | name |", "| | type | choice_filter | name |")
-    md = md.replace("\n| | select_one yes_no | consent |", "\n| | select_one yes_no | | consent |", 1)
-    found = problems_of(form(tmp_path, md + "| entities |\n| | list_name | label |\n| | people | x |\n"), codebook)
-    assert any(
-        "form.xlsx:survey:1: [choice_filter] column 'choice_filter' is not part of the supported XLSForm subset" in f
-        for f in found
+def test_columns_and_sheets_odk_ignores_are_warnings_with_their_place(tmp_path, codebook):
+    md = _with(GOOD, "| calculation | default |", "| calculation | default | media::image |")
+    warnings: list = []
+    protocol = load_protocol(
+        form(tmp_path, md + "| entities |\n| | list_name | label |\n| | people | x |\n"), codebook, warnings=warnings
     )
-    assert any("sheet 'entities' is not part of the supported XLSForm subset" in f for f in found)
+    found = [str(w) for w in warnings]
+    assert any(
+        f.endswith(
+            "form.xlsx:survey:1: [media::image] column 'media::image' is not used (Yingzao shows no pictures, audio or video); Yingzao ignores it."
+        )
+        for f in found
+    ), found
+    assert any("form.xlsx:entities:: sheet 'entities' is not used (entity lists" in f for f in found)
+    assert {getattr(w, "code", "") for w in protocol.warnings} >= {"form_ignored_column", "form_ignored_sheet"}
 
 
 def test_every_problem_is_reported_at_once(tmp_path, codebook):
@@ -258,26 +268,18 @@ def test_what_pyxform_rejects_is_rejected_too(tmp_path):
     assert len(found) == 1 and "pyxform" in found[0] and "nosuch" in found[0], found
 
 
-@pytest.mark.parametrize("name", ["extra_columns.xlsx", "text_and_integer.xlsx", "yes_or_no_question.xlsx"])
-def test_odk_example_forms_inside_the_subset_load(name):
+@pytest.mark.parametrize(
+    "name",
+    ["extra_columns.xlsx", "text_and_integer.xlsx", "yes_or_no_question.xlsx", "group.xlsx", "specify_other.xlsx"],
+)
+def test_odk_example_forms_load(name):
     protocol = load_protocol(FIXTURES / name)
     assert protocol.questions
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("group.xlsx", "group.xlsx:survey:4: [type] type 'phone number' is not supported; use a 'text' question"),
-        (
-            "specify_other.xlsx",
-            "specify_other.xlsx:survey:2: [type] type 'select one from sexes or specify other': 'or_other' is not supported",
-        ),
-        (
-            "case_insensitivity.xlsx",
-            "case_insensitivity.xlsx:survey:3: [type] type 'select_one_external c1' is not supported",
-        ),
-    ],
-)
-def test_odk_example_forms_outside_the_subset_fail_with_actionable_messages(name, expected):
-    found = problems_of(FIXTURES / name)
-    assert any(line.endswith(expected.split(":", 1)[1]) or expected.split("/")[-1] in line for line in found), found
+def test_the_odk_example_form_with_a_map_question_is_refused_for_that_alone():
+    found = problems_of(FIXTURES / "case_insensitivity.xlsx")
+    assert found == [
+        f"{FIXTURES / 'case_insensitivity.xlsx'}:survey:4: [type] type 'osm c1' is not supported: "
+        "OpenStreetMap (osm) questions record map features, which Yingzao cannot record."
+    ]

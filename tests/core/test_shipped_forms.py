@@ -98,12 +98,12 @@ def test_check_form_lists_every_problem_and_exits_2(tmp_path, capsys):
     from yingzao import main
 
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "xlsforms"
-    for name in ("group.xlsx", "text_and_integer.xlsx"):
+    for name in ("case_insensitivity.xlsx", "text_and_integer.xlsx"):
         shutil.copy(fixtures / name, tmp_path / name)
     assert main.main(["check-form", str(tmp_path)]) == 2
     out = capsys.readouterr().out
-    assert f"{tmp_path / 'group.xlsx'}:survey:4: [type] 不支持类型“phone number”" in out
+    assert f"{tmp_path / 'case_insensitivity.xlsx'}:survey:4: [type] 不支持类型“osm c1”" in out
     assert "text_and_integer.xlsx：通过" in out
     assert main.main(["--lang", "en", "check-form", str(tmp_path)]) == 2
     out = capsys.readouterr().out
-    assert f"{tmp_path / 'group.xlsx'}:survey:4: [type] type 'phone number' is not supported" in out
+    assert f"{tmp_path / 'case_insensitivity.xlsx'}:survey:4: [type] type 'osm c1' is not supported" in out
