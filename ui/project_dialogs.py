@@ -53,10 +53,11 @@ add_strings(
         "proj.new.passphrase": ("项目口令", "Passphrase"),
         "proj.new.repeat": ("再输入一次", "Repeat it"),
         "proj.new.warning": (
-            "口令至少 8 个字符，可以是一句中文。请务必记住它：忘记口令将无法找回，"
-            "也就再也打不开访员的数据包、改不了督导名单。",
-            "At least 8 characters; a Chinese sentence is fine. Remember it: a forgotten passphrase cannot be "
-            "recovered, and without it no package can be opened and no supervisor added.",
+            "口令至少 8 个字符；一句较长的话最好（用拼音或英文字母输入：口令框不接受输入法）。请务必记住它："
+            "忘记口令将无法找回，也就再也打不开访员的数据包、改不了督导名单。",
+            "At least 8 characters; a longer sentence is best (typed in pinyin or English letters: a passphrase box "
+            "takes no input method). Remember it: a forgotten passphrase cannot be recovered, and without it no "
+            "package can be opened and no supervisor added.",
         ),
         "proj.new.encrypt": (
             "要求各台电脑加密自己的数据库（推荐：电脑丢失时访谈不外泄）",
