@@ -161,7 +161,7 @@ def bench_coding_store() -> list[str]:
                 conn.execute("BEGIN IMMEDIATE")
                 conn.execute(
                     "INSERT INTO codings VALUES (?, ?, ?, 'answer', 0, 5, 'x', 'DIM.ORG', 'b', 'coded', '', 0, '',"
-                    " 'live', 'ok', 'now', 'now', 'b', 'd')",
+                    " 'live', 'ok', 'now', 'now', 'b', 'd', '')",
                     (f"baseline-{n}", interview_id, question),
                 )
                 conn.execute("COMMIT")

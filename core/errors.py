@@ -2275,3 +2275,24 @@ def form_choice_file_bad(file: str, csv: str, row: int | None, why: Text) -> Cod
         ),
         code="form_choice_file_bad",
     )
+
+
+# -- coding: which communities a coded passage is about (issue 17, point 2) -----------------------
+
+
+def coding_attribution_refused(refused: list[str], allowed: list[str]) -> CodingError:
+    given = "、".join(refused)
+    choices_zh = "、".join(allowed) or "（无）"
+    choices_en = ", ".join(allowed) or "(none)"
+    return CodingError(
+        Text(
+            f"不能把这段编码归属到 {given}：这份访谈没有谈到它们。",
+            f"This coding cannot be attributed to {', '.join(refused)}: the interview did not discuss them.",
+        ),
+        hint=Text(
+            f"只能归属到这份访谈所属或谈到的社区：{choices_zh}；如谈到的社区有误，请先修改“谈到的社区”这道题的回答。",
+            f"Attribute it only to the interview's own or discussed communities: {choices_en}; if the communities"
+            " discussed are wrong, correct that answer first.",
+        ),
+        code="coding_attribution_refused",
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from yingzao.core import errors
 from yingzao.core.coding.codebook import ResearchCodebook
 from yingzao.core.coding.text import CHOICE_TYPES, answer_text, find_once, value_text
+from yingzao.core.forms.case_check import DISCUSSED_QUESTION, communities_discussed
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.codings import TARGETS, Coding
 from yingzao.core.store.database import Store
@@ -224,6 +225,34 @@ def pin(store: Store, coding_id: str, pinned: bool = True, *, for_community: str
     if (before.pinned, before.pinned_for) == wanted:
         return before
     return _change(store, before, "pinned" if pinned else "unpinned", pinned=wanted[0], pinned_for=wanted[1])
+
+
+def attributable(store: Store, interview_id: str) -> tuple[str, ...]:
+    """The communities a coding of this interview can be attributed to: its own community, then
+    those its `communities_discussed` answer names, in the project's order."""
+    interview = store.interview(interview_id)  # raises unknown_interview
+    known = [c.id for c in store.communities()]
+    answer = store.answer(interview_id, DISCUSSED_QUESTION)
+    discussed = communities_discussed(answer.value if answer and answer.marker is None else None, known)
+    # an id with a space inside could not be told apart in the space-separated attribution
+    own = (interview.community_id,) if interview.community_id and len(interview.community_id.split()) == 1 else ()
+    return own + tuple(c for c in discussed if c not in own)
+
+
+def attribute(store: Store, coding_id: str, communities: Iterable[str]) -> Coding:
+    """Say which of the communities its interview discussed a coded passage is about (a city
+    official's comparison of A and B, split between them); none clears it, and the passage counts
+    again for every community the interview is credited to."""
+    before = _live(store, coding_id)
+    wanted = {c.strip() for c in communities if c.strip()}
+    allowed = attributable(store, before.interview_id)
+    refused = sorted(wanted - set(allowed))
+    if refused:
+        raise errors.coding_attribution_refused(refused, list(allowed))
+    value = " ".join(c for c in allowed if c in wanted)  # in the project's order, each once
+    if value == before.communities:
+        return before
+    return _change(store, before, "attributed", communities=value)
 
 
 def settle_anchors(store: Store) -> tuple[int, int]:

@@ -35,6 +35,9 @@ CODING = "coding.jsonl"
 _CLASSES: dict[str, type] = {"code": CodeRow, "alias": Alias, "coding": Coding, "memo": Memo, "decision": Decision}
 _INTS = {"start", "end", "pinned"}
 MAX_TEXT = 1_000_000  # characters in any one field: a memo or a quote is never near this
+# fields a package from an older version of Yingzao does not carry, with the value they then take
+_OPTIONAL = {"coding": {"communities": ""}}
+MAX_COMMUNITIES = 1_000  # characters of a coding's attributed community ids: a handful of short ids
 _VALUE = ANSWER_FIELDS.index("value")
 _NOTE = ANSWER_FIELDS.index("note")
 _QUESTION = ANSWER_FIELDS.index("question")
@@ -93,6 +96,9 @@ def _record(kind: str, data: dict[str, Any]) -> Any:
     cls, names = _CLASSES[kind], _FIELDS[kind]
     if not isinstance(data, dict):
         raise TypeError("a record must be an object")
+    optional = _OPTIONAL.get(kind, {})
+    if any(name not in data for name in optional):
+        data = {**optional, **data}  # an older package: what it lacks takes the value it then had
     if len(data) != len(names) or not all(name in data for name in names):
         unknown = sorted(set(data) - set(names)) or sorted(set(names) - set(data))
         raise ValueError(f"unknown or missing field {unknown[0] if unknown else ''}")
@@ -109,6 +115,8 @@ def _record(kind: str, data: dict[str, Any]) -> Any:
             raise ValueError("target or state")
         if record.origin not in ("coded", "suggestion") or record.pinned not in (0, 1):
             raise ValueError("origin or pinned")
+        if len(record.communities) > MAX_COMMUNITIES or record.communities != " ".join(record.attributed):
+            raise ValueError("communities must be community ids separated by single spaces")
     if kind == "memo" and (
         record.about not in ("code", "interview", "community", "coding") or record.state not in ("live", "deleted")
     ):

@@ -56,6 +56,7 @@ class CodingsSheet:
             Column(tr("col.quote"), 60, wrap=True),
             Column(tr("col.memo"), 40, wrap=True),
             Column(tr("col.key_quote"), 10),
+            Column(tr("col.attributed"), 12),
             Column(tr("col.start"), 8),
             Column(tr("col.end"), 8),
         ]
@@ -87,6 +88,7 @@ class CodingsSheet:
                         item.quote,
                         item.memo or None,
                         key or None,
+                        ", ".join(item.communities) or None,
                         item.start,
                         item.end,
                     ]

@@ -86,6 +86,15 @@ class InterviewRecord:
             return (self.community_id,)
         return self.discussed or (None,)
 
+    def groups_of(self, item: Evidence) -> tuple[str | None, ...]:
+        """The community groups one coding counts in. An interview credited to the communities it
+        discussed credits an attributed coding only to those of them it is attributed to (a comparison
+        of A and B split between them); an unattributed one, or one whose communities the interview no
+        longer names as discussed, to all of them. An interview filed under a community: its own."""
+        if self.community_id or not item.communities:
+            return self.groups
+        return tuple(g for g in self.groups if g in item.communities) or self.groups
+
     @property
     def is_profile(self) -> bool:
         return self.role == PROFILE_ROLE
@@ -141,6 +150,7 @@ class Evidence:
     origin: str  # 'coded', 'suggestion' (accepted) or 'suggested' (pending, counted only on request)
     memo: str
     coding_id: str
+    communities: tuple[str, ...] = ()  # the communities the passage is attributed to (none: not attributed)
 
 
 @dataclass(frozen=True)
@@ -484,13 +494,14 @@ class ExportReader:
 
     def _codings(self, record: InterviewRecord, raw: list[tuple]) -> dict[str, list[tuple]]:
         """question -> the interview's live codings of it (target, start, end, quote, code, coder,
-        origin, memo, pinned, pinned_for, id); with `count_suggestions`, the protocol's pending
+        origin, memo, pinned, pinned_for, id, communities); with `count_suggestions`, the protocol's pending
         suggestions too, as whole-answer evidence of origin 'suggested'."""
         found: dict[str, list[tuple]] = {}
         if self.salvage is not None:
             return found  # a damaged database: the reading sheets fall back to nothing coded
         for row in self.conn.execute(
-            'SELECT question, target, start, "end", quote, code, coder, origin, memo, pinned, pinned_for, id'
+            'SELECT question, target, start, "end", quote, code, coder, origin, memo, pinned, pinned_for, id,'
+            " communities"
             " FROM codings WHERE interview_id = ? AND state = 'live' ORDER BY question, target, start",
             (record.id,),
         ):
@@ -518,7 +529,9 @@ class ExportReader:
                 code = self._resolve(code)
                 if code in taken or (name, code) in rejected or not self.codebook.has(code):
                     continue
-                found.setdefault(name, []).append(("answer", 0, len(text), text, code, "", "suggested", "", 0, "", ""))
+                found.setdefault(name, []).append(
+                    ("answer", 0, len(text), text, code, "", "suggested", "", 0, "", "", "")
+                )
                 self.suggestions_counted += 1
 
     def _resolve(self, code: str) -> str:
@@ -630,7 +643,7 @@ class ExportReader:
     def _evidence(self, codings: Iterable[tuple], anon: Anonymizer) -> tuple[Evidence, ...]:
         book = self.codebook
         out: list[Evidence] = []
-        for target, start, end, quote, code, coder, origin, memo, pinned, pinned_for, coding_id in codings:
+        for target, start, end, quote, code, coder, origin, memo, pinned, pinned_for, coding_id, attributed in codings:
             code = self._resolve(code)
             if not book.has(code):
                 self.unknown_codes.add(code)
@@ -650,6 +663,7 @@ class ExportReader:
                     origin=origin,
                     memo=anon.scrub(clean_text(memo)) if memo else "",
                     coding_id=coding_id,
+                    communities=tuple(attributed.split()),
                 )
             )
         return tuple(out)

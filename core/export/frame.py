@@ -170,27 +170,31 @@ class ActorsByDimension:
         both; the quotes are the passages coded with the actor there, key quotes first."""
         if record.is_profile:
             return
-        groups = (ALL, *record.groups)
-        found: set[tuple[str, str]] = set()
+        found: set[tuple[str | None, str, str]] = set()
         for row in answers:
-            codes = row.evidence_codes
-            dims = [d.id for d in self.dims if d.id in codes]
-            actors = [a.id for a in self.actors if a.id in codes] if dims else []
-            for dim in dims:
-                for actor in actors:
-                    found.add((dim, actor))
-                    for item in row.evidence:
-                        if actor in item.codes:
-                            for group in groups:
+            # per community group, the codings of this answer that count there (an attributed
+            # coding of a city official's answer only in the communities it is attributed to)
+            by_group: dict[str | None, list[Evidence]] = {}
+            for item in row.evidence:
+                for group in (ALL, *record.groups_of(item)):
+                    by_group.setdefault(group, []).append(item)
+            for group, items in by_group.items():
+                codes = frozenset().union(*(item.codes for item in items))
+                dims = [d.id for d in self.dims if d.id in codes]
+                actors = [a.id for a in self.actors if a.id in codes] if dims else []
+                for dim in dims:
+                    for actor in actors:
+                        found.add((group, dim, actor))
+                        for item in items:
+                            if actor in item.codes:
                                 self.quotes.offer(
                                     (group, dim, actor),
                                     key_rank(item, group),
                                     item.quote,
                                     coding_ref(record, row, item),
                                 )
-        for dim, actor in found:
-            for group in groups:
-                self.counts[group, dim, actor] += 1
+        for key in found:
+            self.counts[key] += 1
 
     def write(self, sheet, mobilised: dict[str | None, str]) -> None:
         ctx = self.ctx
@@ -233,19 +237,18 @@ class FactorEvidence:
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
         if record.is_profile:
             return
-        found: set[str] = set()
+        found: set[tuple[str | None, str]] = set()
         for row in answers:
             for item in row.evidence:
                 for factor in self.factors:
                     if factor.id in item.codes:
-                        found.add(factor.id)
-                        for group in record.groups:
+                        for group in record.groups_of(item):
+                            found.add((group, factor.id))
                             self.quotes.offer(
                                 (group, factor.id), key_rank(item, group), item.quote, coding_ref(record, row, item)
                             )
-        for factor_id in found:
-            for group in record.groups:
-                self.counts[group, factor_id] += 1
+        for key in found:
+            self.counts[key] += 1
 
     def write(self, sheet, profiles: dict[str | None, tuple[InterviewRecord, list[AnswerRow]]]) -> None:
         ctx = self.ctx

@@ -78,6 +78,7 @@ _T: dict[str, tuple[str, str]] = {
     "col.quote": ("引述原文", "Quoted text"),
     "col.memo": ("备忘", "Memo"),
     "col.key_quote": ("关键引述", "Key quote"),
+    "col.attributed": ("归属社区", "Attributed to"),
     "col.start": ("起", "Start"),
     "col.end": ("止", "End"),
     "col.memo_about": ("对象类型", "About"),

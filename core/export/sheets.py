@@ -226,16 +226,15 @@ class CodeCounts:
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
         if record.is_profile:
             return
-        touched: set[str] = set()
-        groups = (ALL, *record.groups)
+        touched: dict[str | None, set[str]] = {}
         for row in answers:
             for item in row.evidence:
-                touched |= item.codes
-                for code in item.codes:
-                    for group in groups:
+                for group in (ALL, *record.groups_of(item)):
+                    touched.setdefault(group, set()).update(item.codes)
+                    for code in item.codes:
                         self.codings[group, code] += 1
-        for code in touched:
-            for group in groups:
+        for group, codes in touched.items():
+            for code in codes:
                 self.interviews[group, code] += 1
 
 

@@ -48,10 +48,16 @@ class Coding:
     updated_at: str
     updated_by: str
     device_id: str
+    # '' or the space-separated communities the passage is about (schema 9; last, as ALTER TABLE put it)
+    communities: str = ""
 
     @property
     def live(self) -> bool:
         return self.state == "live"
+
+    @property
+    def attributed(self) -> tuple[str, ...]:
+        return tuple(self.communities.split())
 
 
 @dataclass(frozen=True)

@@ -409,6 +409,12 @@ MIGRATIONS: list[list[str]] = [
         ) WITHOUT ROWID""",
         "CREATE INDEX IF NOT EXISTS review_signatures_interview ON review_signatures(interview_id)",
     ],
+    # 9: which communities a coded passage is about (core/coding/codings.py `attribute`): space-separated
+    # community ids; '' is not attributed, and counts for every community its interview is credited to.
+    # A city official's answer comparing A and B can then be split between them.
+    [
+        "ALTER TABLE codings ADD COLUMN communities TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)
