@@ -86,5 +86,9 @@ def pinning(store: Store, coding_id: str, pinned: bool, community: str) -> Calla
     return lambda: core.pin(store, coding_id, pinned, for_community=community) and None
 
 
+def attributing(store: Store, coding_id: str, communities: tuple[str, ...]) -> Callable[[], None]:
+    return lambda: core.attribute(store, coding_id, communities) and None
+
+
 def rejecting(store: Store, suggestion: Suggestion, rejected: bool) -> Callable[[], None]:
     return lambda: core_suggestions.reject(store, suggestion, rejected)

@@ -223,6 +223,13 @@ class CodingDocument(QTextBrowser):
             return self.book.get(code_id).label(lang)
         return code_id
 
+    def coding_caption(self, coding: Coding | Stripe) -> str:
+        """A coding as its stripe, tooltip and menu name it: its code, and the communities it is
+        attributed to, if any (e.g. 产业类型 → A, B)."""
+        label = self._code_label(coding.code, self.tr.lang)
+        attributed = coding.communities.split()
+        return f"{label} → {', '.join(attributed)}" if attributed else label
+
     # -- codings on screen ---------------------------------------------------------------------
 
     def set_codings(self, codings: list[Coding]) -> None:
@@ -372,6 +379,7 @@ class Stripe:
     lane: int
     top: int  # document coordinates (pixels from the top of the document)
     bottom: int
+    communities: str = ""  # the coding's attribution, shown beside its code
 
 
 class CodingMargin(QWidget):
@@ -425,7 +433,7 @@ class CodingMargin(QWidget):
                 lanes.append(bottom)
             else:
                 lanes[lane] = bottom
-            stripes.append(Stripe(coding.id, coding.code, lane, top, bottom))
+            stripes.append(Stripe(coding.id, coding.code, lane, top, bottom, coding.communities))
         self._stripes = stripes
         return stripes
 
@@ -443,7 +451,6 @@ class CodingMargin(QWidget):
         text_x = 6 + lanes * LANE + 4
         metrics = painter.fontMetrics()
         next_free = -10_000
-        lang = view.tr.lang
         for stripe in stripes:
             top, bottom = stripe.top - scroll, stripe.bottom - scroll
             if bottom < 0 or top > self.height():
@@ -455,7 +462,7 @@ class CodingMargin(QWidget):
             if label_y + metrics.height() <= bottom + metrics.height() // 2:
                 painter.setPen(colour.darker(130))
                 name = metrics.elidedText(
-                    view._code_label(stripe.code, lang), Qt.TextElideMode.ElideRight, self.width() - text_x - 4
+                    view.coding_caption(stripe), Qt.TextElideMode.ElideRight, self.width() - text_x - 4
                 )
                 painter.drawText(text_x, label_y + metrics.ascent(), name)
                 next_free = label_y + metrics.height()
@@ -467,13 +474,11 @@ class CodingMargin(QWidget):
     def mouseMoveEvent(self, event) -> None:
         found = self.stripe_at(int(event.position().y()))
         if found:
-            lang = self.view.tr.lang
-            QToolTip.showText(
-                event.globalPosition().toPoint(),
-                "\n".join(self.view._code_label(s.code, lang) for s in found),
-                self,
-            )
+            QToolTip.showText(event.globalPosition().toPoint(), self.tooltip(found), self)
         super().mouseMoveEvent(event)
+
+    def tooltip(self, stripes: list[Stripe]) -> str:
+        return "\n".join(self.view.coding_caption(s) for s in stripes)
 
     def mousePressEvent(self, event) -> None:
         """A click on a stripe selects its coding's text."""

@@ -2,8 +2,9 @@
 progress, the interview as a readable document in the middle, the codebook and memos on the right.
 
 Select text (mouse or keyboard) and click a code, double-click it, press its digit (1–9) or filter
-by typing and press Enter. Right-click a coded span to remove it, change its code, write its memo or
-pin it as a key quote. Every action is saved at once through core/coding and can be undone and
+by typing and press Enter. Right-click a coded span to remove it, change its code, write its memo,
+pin it as a key quote or, in an interview that discussed several communities, attribute it to some of
+them. Every action is saved at once through core/coding and can be undone and
 redone (Ctrl+Z / Ctrl+Shift+Z) for the whole session.
 """
 
@@ -49,7 +50,17 @@ from yingzao.core.store.database import Store
 from yingzao.core.store.records import Interview
 from yingzao.ui import error_dialog
 from yingzao.ui.codebook_panel import CodebookPanel, NewCodeDialog
-from yingzao.ui.coding_commands import Step, memo_setting, pinning, recoding, rejecting, removal_of, restoring
+from yingzao.ui.coding_attribution import AttributionDialog
+from yingzao.ui.coding_commands import (
+    Step,
+    attributing,
+    memo_setting,
+    pinning,
+    recoding,
+    rejecting,
+    removal_of,
+    restoring,
+)
 from yingzao.ui.coding_document import CodingDocument
 from yingzao.ui.coding_memos import MemoListDialog, MemoPane
 from yingzao.ui.coding_search import SearchDialog
@@ -91,6 +102,7 @@ add_strings(
         "coding.step.recode": ("改为 {code}", "Change to {code}"),
         "coding.step.memo": ("片段备忘", "Coding memo"),
         "coding.step.pin": ("关键引语", "Key quote"),
+        "coding.step.attribute": ("归属社区", "Attribute to communities"),
         "coding.step.accept": ("接受建议 {code}", "Accept suggestion {code}"),
         "coding.step.narrow": ("缩小建议 {code}", "Narrow suggestion {code}"),
         "coding.step.reject": ("拒绝建议 {code}", "Reject suggestion {code}"),
@@ -102,6 +114,7 @@ add_strings(
         "coding.menu.pin": ("设为关键引语", "Pin as key quote"),
         "coding.menu.pin_for": ("设为 {community} 的关键引语", "Pin as key quote for {community}"),
         "coding.menu.unpin": ("取消关键引语", "Unpin key quote"),
+        "coding.menu.attribute": ("归属社区…", "Attribute to communities…"),
         "coding.menu.copy": ("复制", "Copy"),
         "coding.recode.title": ("改为其他编码", "Change code"),
         "coding.recode.label": ("新编码：", "New code:"),
@@ -135,6 +148,7 @@ class CodingPage(QWidget):
         self.communities: dict[str, str] = {}
         self.undo_stack = QUndoStack(self)
         self.search_dialog: SearchDialog | None = None
+        self.attribution_dialog: AttributionDialog | None = None
         self._last_selection: Span | None = None
         self._build()
         tr.on_change(self.retranslate)
@@ -584,12 +598,15 @@ class CodingPage(QWidget):
 
     def span_menu(self, doc_pos: int) -> QMenu:
         """The right-click menu at a document position: for each coding there, remove, change
-        code, memo, pin as key quote."""
+        code, memo, pin as key quote, and attribute to communities where the interview discussed
+        more than one."""
         menu = QMenu(self)
         copy = menu.addAction(self.tr("coding.menu.copy"), self.document.copy)
         copy.setEnabled(self.document.textCursor().hasSelection())
-        for coding in self.document.codings_at(doc_pos):
-            sub = menu.addMenu(f"{self.code_label(coding.code)} · {coding.coder}")
+        here = self.document.codings_at(doc_pos)
+        communities = self._attributable() if here else ()
+        for coding in here:
+            sub = menu.addMenu(self.document.coding_caption(coding) + f" · {coding.coder}")
             sub.setObjectName(f"coding:{coding.id}")
             sub.addAction(self.tr("coding.menu.remove"), lambda c=coding: self.remove(c))
             sub.addAction(self.tr("coding.menu.recode"), lambda c=coding: self.ask_recode(c))
@@ -605,7 +622,51 @@ class CodingPage(QWidget):
                         self.tr("coding.menu.pin_for", community=name),
                         lambda c=coding, community=community: self.pin(c, True, community),
                     )
+            if len(communities) > 1:
+                sub.addAction(
+                    self.tr("coding.menu.attribute"),
+                    lambda c=coding, choices=communities: self.ask_attribution(c, choices),
+                )
         return menu
+
+    def _attributable(self) -> tuple[str, ...]:
+        """The communities a coding of the open interview can be attributed to (its own and the
+        ones it discussed), read when the menu opens: the answer may have been corrected since."""
+        if self.interview_id is None:
+            return ()
+        try:
+            return core.attributable(self.store, self.interview_id)
+        except YingzaoError:
+            return ()
+
+    def ask_attribution(self, coding: Coding, communities: tuple[str, ...]) -> AttributionDialog:
+        """The checkboxes for a coding's communities; OK saves them (undoable)."""
+        current = self.store.coding.coding(coding.id) or coding
+        dialog = AttributionDialog(
+            self.tr,
+            current.quote,
+            [(c, self.communities.get(c, c)) for c in communities],
+            current.attributed,
+            self,
+        )
+        dialog.accepted.connect(lambda: self.attribute(current, dialog.chosen()))
+        self.attribution_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def attribute(self, coding: Coding, communities: list[str]) -> bool:
+        after = self._run(lambda: core.attribute(self.store, coding.id, communities))
+        if not isinstance(after, Coding):
+            return False
+        if after.communities != coding.communities:
+            self._step(
+                self.tr("coding.step.attribute"),
+                attributing(self.store, coding.id, coding.attributed),
+                attributing(self.store, coding.id, after.attributed),
+                coding.interview_id,
+            )
+        self.reload_codings(coding.interview_id)
+        return True
 
     def remove(self, coding: Coding) -> bool:
         if self._run(lambda: core.remove_coding(self.store, coding.id)) is None:
