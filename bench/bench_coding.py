@@ -126,6 +126,7 @@ def _work_copy(path: Path, folder: Path) -> Path:
     from yingzao.core.store.database import Store
 
     target = folder / path.name
+    Store(path).close()  # a cached database made before a later migration is brought up to date once
     with Store(path, read_only=True) as store:
         store.backup(target)
     return target
