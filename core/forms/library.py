@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # the codebook's module is imported when it is first read: st
     from yingzao.core.forms.codebook import Codebook
 
 SEEN_FILES = "library_files"  # setting: {file name: [size, mtime_ns, sha256]} as last loaded
+# setting: the protocols (sha256) of the project file this database holds (core/security/membership.py):
+# a project's protocols are the ones its interviews are taken with, whatever this copy of Yingzao ships
+PROJECT_PROTOCOLS = "project_protocols"
 
 
 @dataclass
@@ -83,7 +86,19 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
             now_seen[str(path)] = [*stat, protocol.sha256]
     if now_seen != seen and not store.read_only:
         store.set_setting(SEEN_FILES, json.dumps(now_seen))
+    _use_the_projects(store, library)
     return library
+
+
+def _use_the_projects(store: Store, library: Library) -> None:
+    """In a database of a project, the project file's version of each protocol replaces the shipped
+    one of the same form (and a form only the project carries is added): every laptop of the study
+    interviews with the protocols the researcher chose, even one whose Yingzao ships others."""
+    chosen = json.loads(store.get_setting(PROJECT_PROTOCOLS) or "[]")
+    carried = {p.form_id: p for p in (store.protocol(sha) for sha in chosen if store.has_protocol(sha))}
+    if not carried:
+        return
+    library.protocols = [carried.pop(p.form_id, p) for p in library.protocols] + list(carried.values())
 
 
 def _load_changed(store: Store, path: Path, library: Library) -> Protocol | None:

@@ -21,6 +21,7 @@ from yingzao.core import errors
 from yingzao.core.coding.codebook import research_codebook
 from yingzao.core.errors import Text
 from yingzao.core.forms.codebook import codebook_csv
+from yingzao.core.forms.library import PROJECT_PROTOCOLS
 from yingzao.core.forms.loader import load_protocol_bytes
 from yingzao.core.security import keys as keylib
 from yingzao.core.security.keys import BadKey, KeyPair, PublicKeys, WrongPassphrase
@@ -119,14 +120,20 @@ def create_project(store, name: str, passphrase: str, *, encrypt_databases: bool
     wrapped = keylib.wrap(project_keys.secret_text().encode("utf-8"), passphrase, _purpose(made.project_id))
     with store.transaction():
         store.set_setting(PROJECT_FILE, data.decode("utf-8"))
+        store.set_setting(PROJECT_PROTOCOLS, json.dumps([entry["sha256"] for entry in made.protocols]))
         store.set_setting(PROJECT_SECRETS, json.dumps({"project_id": made.project_id, "wrapped": wrapped}))
     _UNLOCKED[store] = project_keys  # who just chose the passphrase need not type it again
     return data
 
 
 def _protocols(store) -> list[dict[str, str]]:
+    """The protocols in use: of each form, the version this database loaded last (older versions,
+    kept for the interviews taken with them, stay out of the project file)."""
+    latest: dict[str, dict] = {}
+    for version in store.protocol_versions():  # in the order they were loaded
+        latest[version["form_id"]] = version
     found = []
-    for version in store.protocol_versions():
+    for version in latest.values():
         workbook = store.protocol_workbook(version["sha256"])
         if workbook is not None:
             found.append(
@@ -244,6 +251,7 @@ def join_project(store, data: bytes, source) -> Project:
         for protocol, workbook in protocols:
             store.add_protocol(protocol, workbook)
         store.set_setting(PROJECT_FILE, data.decode("utf-8"))
+        store.set_setting(PROJECT_PROTOCOLS, json.dumps([entry["sha256"] for entry in offered.protocols]))
     return offered
 
 

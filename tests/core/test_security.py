@@ -7,10 +7,11 @@ import io
 import json
 import zipfile
 
+import openpyxl
 import pyrage
 import pytest
 
-from yingzao.core import errors
+from yingzao.core import errors, paths
 from yingzao.core.exchange.content_hash import content_sha256
 from yingzao.core.exchange.merge import (
     HELD,
@@ -25,6 +26,7 @@ from yingzao.core.exchange.merge_report import summary_lines
 from yingzao.core.exchange.package import INTERVIEWS, MANIFEST
 from yingzao.core.exchange.review_package import pack_review
 from yingzao.core.forms.library import load_library
+from yingzao.core.forms.loader import load_protocol_workbook
 from yingzao.core.review import decisions
 from yingzao.core.security import membership
 from yingzao.core.security.envelope import MAGIC, open_sealed, seal
@@ -377,3 +379,28 @@ def test_damaged_sealed_packages_are_refused_and_leave_the_master_as_it_was(stud
         line = _merge(master, [path], keys).packages[0]
         assert line.status == REFUSED and line.reason, number
     assert master.count_interviews() == 0 and master.trust.devices() == []
+
+
+def test_laptops_of_a_project_interview_with_the_projects_protocols(master, make_laptop, tmp_path):
+    """The researcher revised a protocol: the project file carries that version, and a laptop whose
+    Yingzao ships the older one offers the project's."""
+    shipped = load_library(master)
+    official = next(p for p in shipped.protocols if p.role == "official")
+    source = paths.FORMS_DIR / official.source_name
+    book = openpyxl.load_workbook(source)
+    settings = book["settings"]
+    header = [cell.value for cell in settings[1]]
+    settings.cell(row=2, column=header.index("version") + 1, value="2026.9-field")
+    revised = tmp_path / official.source_name
+    book.save(revised)
+    protocol, workbook = load_protocol_workbook(revised, shipped.codebook)
+    master.add_protocol(protocol, workbook)
+    project_file = make_project(master)
+    carried = {p["form_id"]: p["version"] for p in read_file(project_file).protocols}
+    assert carried[official.form_id] == "2026.9-field"  # the version in use, not every version kept
+
+    laptop = make_laptop("wang")
+    join(laptop.store, project_file)
+    offered = load_library(laptop.store)
+    assert next(p for p in offered.protocols if p.form_id == official.form_id).version == "2026.9-field"
+    assert {p.form_id for p in offered.protocols} == {p.form_id for p in shipped.protocols}
