@@ -343,9 +343,8 @@ class ReviewInterviewView(QWidget):
         self.notice.setVisible(bool(notice))
         self.whole_heading.setText(tr("rv.whole"))
         self.whole.retranslate()
-        self.whole.set_threads(
-            self.comment_threads.get(None, []), can_comment=self.can_comment, can_reply=self.can_comment
-        )
+        can_comment = self.can_comment
+        self.whole.set_threads(self.comment_threads.get(None, []), can_comment=can_comment, can_reply=can_comment)
         self.whole_heading.setVisible(self.whole.isVisibleTo(self))
         self._show_questions()
 
@@ -358,6 +357,7 @@ class ReviewInterviewView(QWidget):
         }
         empty_sections = set(self.flags.get("empty_section", {}).get("sections", []))
         answers = self.session.answers
+        can_comment = self.can_comment  # once for the page: it reads the project file and this database's keys
         for index, section in enumerate(self.protocol.sections):
             title = pick(section.labels, lang, self.protocol.default_language) or tr("rv.general")
             relevant = self.session.section_relevant(section)
@@ -397,9 +397,7 @@ class ReviewInterviewView(QWidget):
                 meta_label.setVisible(bool(meta))
                 thread = self.threads[name]
                 thread.retranslate()
-                thread.set_threads(
-                    self.comment_threads.get(name, []), can_comment=self.can_comment, can_reply=self.can_comment
-                )
+                thread.set_threads(self.comment_threads.get(name, []), can_comment=can_comment, can_reply=can_comment)
 
     def _flags_text(self) -> str:
         tr = self.tr

@@ -72,10 +72,10 @@ def _parsed(text: str) -> Project:
 
 def is_supervisor(store) -> bool:
     """Whether this database holds a supervisor's key of its project: the one source of review rights."""
-    joined = project(store)
-    if joined is None or not store.get_setting(DEVICE_KEYS):
+    text, keys = store.get_setting(PROJECT_FILE), store.get_setting(DEVICE_KEYS)
+    if not text or not keys:
         return False
-    return joined.supervisor(device_keys(store).public.signing) is not None
+    return _parsed(text).supervisor(_key_pair(keys).public.signing) is not None  # read only: no copy needed
 
 
 def must_encrypt(store) -> bool:
