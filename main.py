@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from yingzao.cli import keys
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Yingzao 营造: offline field interviews.")
@@ -18,7 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=("zh", "en"), help="language of the interface (default: the last one used, else zh)"
     )
-    _passphrase_option(parser, argparse.SUPPRESS)
+    keys.passphrase_option(parser, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser("check-form", help="check XLSForm workbooks against the supported subset")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="workbook files, or folders of them")
@@ -207,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="in a database of a project, also merge unsigned packages (older formats); the report says which",
     )
-    _project_passphrase_option(merge)
+    keys.project_passphrase_option(merge)
     project = commands.add_parser(
         "project",
         help="make, join and inspect the study's project: its keys, supervisors and protocols (docs/security.md)",
@@ -239,9 +241,9 @@ def _parser() -> argparse.ArgumentParser:
     for step in (init, joined, card, added, removed, exported, imported_keys, steps.choices["show"]):
         step.add_argument("--db", dest="project_db", type=Path, metavar="PATH", help="the database (default: --db)")
     for step in (init, added, removed, imported_keys):
-        _project_passphrase_option(step)
+        keys.project_passphrase_option(step)
     for step in (init, joined, card, added, removed, exported, imported_keys, steps.choices["show"]):
-        _passphrase_option(step, argparse.SUPPRESS)
+        keys.passphrase_option(step, argparse.SUPPRESS)
     devices = commands.add_parser(
         "devices",
         help="the laptops that sent signed packages: list them, accept one (its held packages merge), refuse one",
@@ -286,305 +288,8 @@ def _parser() -> argparse.ArgumentParser:
         "--db", dest="encrypt_db", type=Path, metavar="PATH", help="the database (default: --db, else the data folder)"
     )
     for command in (export, codebook, qdc, qdpx, imported, pack, merge, backup, encrypt):
-        _passphrase_option(command, argparse.SUPPRESS)
+        keys.passphrase_option(command, argparse.SUPPRESS)
     return parser
-
-
-def _project_passphrase_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--project-passphrase-file",
-        type=Path,
-        metavar="FILE",
-        help="read the project passphrase from the first line of FILE (else YINGZAO_PROJECT_PASSPHRASE, else asked)",
-    )
-
-
-def _project_passphrase(args: argparse.Namespace) -> str:
-    """The project passphrase: from a file, the environment, or typed at the terminal."""
-    import getpass
-    import os
-
-    from yingzao.core import errors
-
-    given = getattr(args, "project_passphrase_file", None)
-    if given is not None:
-        try:
-            lines = given.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            raise errors.cannot_read_passphrase(given, error) from error
-        return lines[0] if lines else ""
-    if os.environ.get("YINGZAO_PROJECT_PASSPHRASE"):
-        return os.environ["YINGZAO_PROJECT_PASSPHRASE"]
-    if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass(str(errors.Text("项目口令：", "Project passphrase: ")))
-    raise errors.project_passphrase_needed()
-
-
-def _project(args: argparse.Namespace) -> int:
-    from yingzao.core import errors, paths
-    from yingzao.core.durable import write_durably
-    from yingzao.core.errors import Text, YingzaoError
-    from yingzao.core.forms.library import load_library
-    from yingzao.core.security import describe, membership
-    from yingzao.core.store.database import Store
-
-    db = args.project_db or args.db or paths.default_database()
-    step = args.project_command
-    encrypt_now = False
-    try:
-        with Store(db, read_only=step == "show") as store:
-            if step == "init":
-                load_library(store)  # the study's protocols, as the app loads them: the project carries them
-                data = membership.create_project(
-                    store, args.name, _project_passphrase(args), encrypt_databases=args.encrypt_databases
-                )
-                _write(write_durably, args.out, data)
-                if args.keys_out:
-                    _write(write_durably, args.keys_out, membership.export_keys(store))
-                made = membership.project(store)
-                assert made is not None
-                print(
-                    Text(
-                        f"{args.out}：项目“{made.name}”，指纹 {made.fingerprint}。把它交给每台访员电脑"
-                        "（python main.py project join FILE）；请妥善保管口令和项目密钥备份。",
-                        f"{args.out}: project “{made.name}”, fingerprint {made.fingerprint}. Give it to every laptop "
-                        "(python main.py project join FILE); keep the passphrase and the keys backup safe.",
-                    )
-                )
-            elif step == "join":
-                data = _read(errors, args.file)
-                taken = membership.join_project(store, data, args.file)
-                mine = membership.device_keys(store).public.fingerprint
-                print(
-                    Text(
-                        f"已加入项目“{taken.name}”（指纹 {taken.fingerprint}，第 {taken.revision} 版）。"
-                        f"本机指纹：{mine} —— 请把它念给研究者核对。",
-                        f"Joined the project “{taken.name}” (fingerprint {taken.fingerprint}, revision "
-                        f"{taken.revision}). This device's fingerprint: {mine} — read it to the researcher.",
-                    )
-                )
-                encrypt_now = membership.must_encrypt(store)
-            elif step == "show":
-                for line in describe.project_lines(store):
-                    print(line)
-            elif step == "key-card":
-                _write(write_durably, args.out, membership.key_card(store, args.name))
-                print(
-                    Text(
-                        f"{args.out}：本机公钥卡片，交给研究者。",
-                        f"{args.out}: this device's key card, for the researcher.",
-                    )
-                )
-            elif step == "add-supervisor":
-                card = _read(errors, args.card)
-                name, public = membership.read_key_card(card, args.card)
-                _write(
-                    write_durably, args.out, membership.add_supervisor(store, _project_passphrase(args), name, public)
-                )
-                print(
-                    Text(
-                        f"{args.out}：已把 {name}（指纹 {public.fingerprint}）列为督导；把新项目文件交给各台电脑。",
-                        f"{args.out}: {name} (fingerprint {public.fingerprint}) is now a supervisor; give the new "
-                        "project file to every computer.",
-                    )
-                )
-            elif step == "remove-supervisor":
-                data = membership.remove_supervisor(store, _project_passphrase(args), args.fingerprint.strip().upper())
-                _write(write_durably, args.out, data)
-                print(
-                    Text(
-                        f"{args.out}：新的项目文件，交给各台电脑。",
-                        f"{args.out}: the new project file, for every computer.",
-                    )
-                )
-            elif step == "export-keys":
-                _write(write_durably, args.out, membership.export_keys(store))
-                print(
-                    Text(
-                        f"{args.out}：项目密钥（仍由口令保护）。",
-                        f"{args.out}: the project keys (still under the passphrase).",
-                    )
-                )
-            elif step == "import-keys":
-                data = _read(errors, args.file)
-                membership.import_keys(store, data, _project_passphrase(args), args.file)
-                print(Text("已导入项目密钥。", "The project keys were imported."))
-        if encrypt_now:  # the project asks for it: with the store closed, as the conversion needs
-            return _encrypt_for_project(db, args)
-    except YingzaoError as error:
-        print(str(error), file=sys.stderr)
-        return 2
-    return 0
-
-
-def _encrypt_for_project(db: Path, args: argparse.Namespace) -> int:
-    from yingzao.core.errors import Text
-    from yingzao.core.store import encryption
-
-    passphrase = _given_passphrase(args)
-    if passphrase is None:
-        print(
-            Text(
-                f"这个项目要求加密访员的数据库：请运行 python main.py encrypt --db {db}（或在应用中：文件 → 加密此数据库…）。",
-                f"This project asks laptops to encrypt their databases: run python main.py encrypt --db {db} (or in "
-                "the app: File → Encrypt this database…).",
-            )
-        )
-        return 0
-    done = encryption.encrypt_database(db, passphrase)
-    print(
-        Text(
-            f"按项目要求，{done.path} 已加密并核对（{done.tables} 个表、{done.rows} 行）。",
-            f"As the project asks, {done.path} is now encrypted and verified ({done.tables} tables, {done.rows} rows).",
-        )
-    )
-    return 0
-
-
-def _read(errors, path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise errors.cannot_read_project_file(path, error) from error
-
-
-def _write(write_durably, path: Path, data: bytes) -> None:
-    from yingzao.core import errors
-
-    try:
-        write_durably(path, data)
-    except OSError as error:
-        raise errors.cannot_write(path, error) from error
-
-
-def _devices(args: argparse.Namespace) -> int:
-    from yingzao.core import errors, paths
-    from yingzao.core.errors import YingzaoError
-    from yingzao.core.exchange.merge import accept_device, refuse_device
-    from yingzao.core.exchange.merge_report import summary_lines
-    from yingzao.core.security import describe
-    from yingzao.core.store.database import Store
-
-    db = args.devices_db or args.db or paths.default_database()
-    try:
-        with Store(db, read_only=args.devices_command == "list") as store:
-            if args.devices_command == "list":
-                for line in describe.device_lines(store):
-                    print(line)
-                return 0
-            device = describe.device_by_fingerprint(store, args.fingerprint)
-            if device is None:
-                raise errors.unknown_device(args.fingerprint)
-            if args.devices_command == "refuse":
-                refuse_device(store, device.device_id)
-                print(errors.Text(f"已拒绝设备 {device.fingerprint}。", f"Device {device.fingerprint} refused."))
-                return 0
-            report = accept_device(store, device.device_id)
-    except YingzaoError as error:
-        print(str(error), file=sys.stderr)
-        return 2
-    print(errors.Text(f"已接受设备 {device.fingerprint}。", f"Device {device.fingerprint} accepted."))
-    for line in summary_lines(report) if report.packages else []:
-        print(line)
-    return 1 if report.any_refused else 0
-
-
-PASSPHRASE_VARIABLE = "YINGZAO_PASSPHRASE"
-
-
-def _passphrase_option(parser: argparse.ArgumentParser, default: object) -> None:
-    # SUPPRESS on the subcommands: given before the command or after it, neither erases the other
-    parser.add_argument(
-        "--passphrase-file",
-        type=Path,
-        default=default,
-        metavar="FILE",
-        help=f"an encrypted database's passphrase: the first line of FILE (or set {PASSPHRASE_VARIABLE})",
-    )
-
-
-def _given_passphrase(args: argparse.Namespace) -> str | None:
-    """The passphrase from --passphrase-file (its first line), else from YINGZAO_PASSPHRASE, else None."""
-    import os
-
-    from yingzao.core import errors
-
-    file = getattr(args, "passphrase_file", None)
-    if file is not None:
-        try:
-            lines = Path(file).read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            raise errors.passphrase_file_unreadable(Path(file), error) from error
-        return lines[0] if lines else ""
-    return os.environ.get(PASSPHRASE_VARIABLE) or None
-
-
-def _command_database(args: argparse.Namespace) -> Path | None:
-    """The database the command opens (merge: the master), as the command itself works it out."""
-    from yingzao.core import paths
-
-    own = {
-        "export": "export_db",
-        "codebook": "codebook_db",
-        "qdc": "qdc_db",
-        "qdpx": "qdpx_db",
-        "import-codebook": "import_db",
-        "pack": "pack_db",
-        "backup": "backup_db",
-        "project": "project_db",
-        "devices": "devices_db",
-    }
-    if args.command == "merge":
-        return args.into
-    if args.command not in own:
-        return None
-    return getattr(args, own[args.command]) or args.db or paths.default_database()
-
-
-def _unlock(args: argparse.Namespace) -> None:
-    """Give the command's database its passphrase, when one is given and the file needs one (or is new:
-    it is then made encrypted). The commands open their stores as before: a Store finds the passphrase
-    its process was given for the file (core/store/unlocked.py)."""
-    from yingzao.core.store import encryption, unlocked
-
-    passphrase = _given_passphrase(args)
-    db = _command_database(args)
-    if passphrase is None or db is None:
-        return
-    if not db.exists() or encryption.is_encrypted(db):
-        unlocked.remember(db, passphrase)
-
-
-def _encrypt(args: argparse.Namespace) -> int:
-    import getpass
-
-    from yingzao.core import errors, paths
-    from yingzao.core.errors import Text, YingzaoError
-    from yingzao.core.store import encryption
-
-    db = args.encrypt_db or args.db or paths.default_database()
-    try:
-        if not db.exists():
-            raise errors.no_such_database(db)
-        passphrase = _given_passphrase(args)
-        if passphrase is None:
-            if not sys.stdin.isatty():
-                raise errors.passphrase_not_given()
-            passphrase = getpass.getpass(str(Text("新口令：", "New passphrase: ")))
-            if getpass.getpass(str(Text("再输入一次：", "Once more: "))) != passphrase:
-                raise errors.passphrases_differ()
-        done = encryption.encrypt_database(db, passphrase)
-    except YingzaoError as error:
-        print(str(error), file=sys.stderr)
-        return 1
-    print(
-        Text(
-            f"{done.path} 已加密：{done.tables} 个表、{done.rows} 行，已核对。请牢记口令：忘记的口令无法找回。",
-            f"{done.path} is encrypted: {done.tables} tables, {done.rows} rows, verified. Keep the passphrase safe: "
-            "a forgotten passphrase cannot be recovered.",
-        )
-    )
-    return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -827,7 +532,7 @@ def _pack(args: argparse.Namespace) -> int:
             f"{summary.audit} audit entries, {summary.protocols} protocol version(s)",
         )
     )
-    print(_sealed_words(summary.sealed))
+    print(keys.sealed_words(summary.sealed))
     if unencrypted:
         print(
             Text(
@@ -837,22 +542,6 @@ def _pack(args: argparse.Namespace) -> int:
             )
         )
     return 0
-
-
-def _sealed_words(sealed: bool):
-    from yingzao.core.errors import Text
-
-    if sealed:
-        return Text(
-            "已用本机密钥签名，并为项目加密：只有持有项目密钥的数据库能打开它。",
-            "Signed with this device's key and encrypted for the project: only a database holding the project's "
-            "keys opens it.",
-        )
-    return Text(
-        "注意：这个数据库不属于任何项目，数据包既未签名也未加密（python main.py project join FILE）。",
-        "Note: this database belongs to no project, so the package is neither signed nor encrypted (python main.py "
-        "project join FILE).",
-    )
 
 
 def _pack_review(db: Path, args: argparse.Namespace) -> int:
@@ -902,7 +591,7 @@ def _pack_review(db: Path, args: argparse.Namespace) -> int:
             "Merge sessions (python main.py merge --into LAPTOP.db FILE)",
         )
     )
-    print(_sealed_words(summary.sealed))
+    print(keys.sealed_words(summary.sealed))
     return 0
 
 
@@ -920,11 +609,11 @@ def _merge(args: argparse.Namespace) -> int:
         return 2
     with store:
         try:
-            keys = _keys_for(store, args.files, args)
+            project_keys = keys.keys_for(store, args.files, args)
         except YingzaoError as error:
             print(str(error), file=sys.stderr)
             return 2
-        report = merge_packages(store, args.files, project_keys=keys, allow_unsigned=args.allow_unsigned)
+        report = merge_packages(store, args.files, project_keys=project_keys, allow_unsigned=args.allow_unsigned)
     for line in summary_lines(report):
         print(line)
     if args.report:
@@ -935,27 +624,6 @@ def _merge(args: argparse.Namespace) -> int:
             return 1
         print(Text(f"报告已保存到 {args.report}", f"report saved to {args.report}"))
     return 1 if report.any_refused else 0
-
-
-def _keys_for(store, files: list[Path], args: argparse.Namespace):
-    """The project keys, asked for only when a sealed package needs them and this database has them."""
-    from yingzao.core.errors import YingzaoError
-    from yingzao.core.exchange.unpack import read_head
-    from yingzao.core.security import membership
-    from yingzao.core.security.envelope import is_sealed
-
-    if not membership.holds_project_keys(store):
-        return None
-
-    def sealed(path: Path) -> bool:
-        try:
-            return is_sealed(read_head(path))
-        except YingzaoError:
-            return False  # the merge says what is wrong with it
-
-    if not any(sealed(path) for path in files):
-        return None
-    return membership.unlock(store, _project_passphrase(args))
 
 
 def _app_arguments(argv: list[str]) -> argparse.Namespace | None:
@@ -991,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
 
         errors.set_language(args.lang or "zh")
         try:
-            _unlock(args)
+            keys.unlock(args)
         except errors.YingzaoError as error:
             print(str(error), file=sys.stderr)
             return 2
@@ -1014,11 +682,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "codebook":
         return _codebook(args)
     if args.command == "project":
-        return _project(args)
+        return keys.project(args)
     if args.command == "devices":
-        return _devices(args)
+        return keys.devices(args)
     if args.command == "encrypt":
-        return _encrypt(args)
+        return keys.encrypt(args)
     from yingzao.ui.app import run
 
     return run(args.db, lang=args.lang)

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [p for folder in ("core", "ui", "bench", "tests") for p in (ROOT / folder).rglob("*.py")] + [ROOT / "main.py"]
+SOURCES = [p for folder in ("core", "ui", "cli", "bench", "tests") for p in (ROOT / folder).rglob("*.py")] + [ROOT / "main.py"]
 
 
 def _imports(path: Path) -> list[str]:
@@ -59,7 +59,7 @@ def test_everything_is_imported_under_the_yingzao_namespace():
         f"{path.relative_to(ROOT)}: {name}"
         for path in SOURCES
         for name in _imports(path)
-        if name.split(".")[0] in ("core", "ui", "main")
+        if name.split(".")[0] in ("core", "ui", "cli", "main")
     ]
     assert bare == []
 
@@ -77,7 +77,7 @@ def test_every_package_is_installed():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     found = {"yingzao", "yingzao.forms"} | {
         "yingzao." + ".".join(init.parent.relative_to(ROOT).parts)
-        for folder in ("core", "ui")
+        for folder in ("core", "ui", "cli")
         for init in (ROOT / folder).rglob("__init__.py")
     }
     assert set(config["packages"]) == found
