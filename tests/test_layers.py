@@ -10,7 +10,9 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [p for folder in ("core", "ui", "cli", "bench", "tests") for p in (ROOT / folder).rglob("*.py")] + [ROOT / "main.py"]
+SOURCES = [p for folder in ("core", "ui", "cli", "bench", "tests") for p in (ROOT / folder).rglob("*.py")] + [
+    ROOT / "main.py"
+]
 
 
 def _imports(path: Path) -> list[str]:
