@@ -2218,23 +2218,63 @@ def form_column_refused(file: str, row: int, column: str, why: Text) -> CodedPro
     )
 
 
-REPEATS_PLANNED = Text(
-    "重复组（repeat，例如“对社区里的每个组织……”）会改变访谈记录的内容，营造尚不支持，已在计划中；"
-    "目前请在一个文本回答中逐项询问，或每一项做一次访谈",
-    "repeat groups (e.g. 'for each organisation in the community…') change what an interview records; "
-    "Yingzao does not support them yet (they are planned); for now ask about each item in one text answer, "
-    "or take one interview per item",
-)
-
-
-def form_repeat_refused(file: str, row: int, column: str) -> CodedProblem:
+def form_repeat_nested(file: str, row: int, name: str, outer: str) -> CodedProblem:
     return CodedProblem(
         file,
         "survey",
         row,
-        Text(f"不支持重复组：{REPEATS_PLANNED.zh}。", f"repeat groups are not supported: {REPEATS_PLANNED.en}."),
-        column,
-        code="form_repeat_planned",
+        Text(
+            f"重复组“{name}”在重复组“{outer}”之内：营造尚不支持重复组套重复组（它会改变访谈记录的内容）；"
+            "请把内层的问题放进外层重复组，或把内层重复组移到外面",
+            f"repeat '{name}' is inside repeat '{outer}': Yingzao does not support a repeat within a repeat yet "
+            "(it changes what an interview records); put the inner questions in the outer repeat, or move the "
+            "inner repeat out of it",
+        ),
+        "type",
+        code="form_repeat_nested",
+    )
+
+
+def form_repeat_empty(file: str, row: int, name: str) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(
+            f"重复组“{name}”中没有问题；请在 begin_repeat 和 end_repeat 之间加入问题，或删除它。",
+            f"repeat '{name}' holds no questions; add questions between begin_repeat and end_repeat, or delete it.",
+        ),
+        "type",
+        code="form_repeat_empty",
+    )
+
+
+def form_repeat_count_misplaced(file: str, row: int) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(
+            "repeat_count 只能写在 begin_repeat 行上；请把它移到重复组的开始行。",
+            "repeat_count belongs on a begin_repeat row; move it to the row that begins the repeat.",
+        ),
+        "repeat_count",
+        code="form_repeat_count_misplaced",
+    )
+
+
+def form_group_end_mismatch(file: str, row: int, end: str, opened: str) -> CodedProblem:
+    return CodedProblem(
+        file,
+        "survey",
+        row,
+        Text(
+            f"{end} 结束的不是“{opened}”的那种分组；begin_group 用 end_group 结束，begin_repeat 用 end_repeat 结束。",
+            f"{end} does not close the kind of group '{opened}' is; begin_group ends with end_group, begin_repeat "
+            "with end_repeat.",
+        ),
+        "type",
+        code="form_group_end_mismatch",
     )
 
 

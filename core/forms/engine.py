@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from yingzao.core.errors import Text
-from yingzao.core.forms import metadata
+from yingzao.core.forms import metadata, repeats
 from yingzao.core.forms.case_check import CASE_QUESTION, CaseMismatch, case_mismatch
 from yingzao.core.forms.protocol import (
     CONSENT_GIVEN,
@@ -67,7 +68,14 @@ def question_numbers(protocol: Protocol) -> dict[str, str]:
         here = set(section.questions)
         for name in section.questions:
             question = protocol.question(name)
-            if not question.holds_value or question.type == "calculate":
+            if question.is_repeat:  # numbered like a question; its own questions 2.3.1, 2.3.2…
+                count, letters = count + 1, 0
+                numbers[name] = f"{s_index}.{count}"
+                inner = [q for q in protocol.repeated(name) if q.holds_value and q.type != "calculate"]
+                for i, repeated in enumerate(inner, start=1):
+                    numbers[repeated.name] = f"{s_index}.{count}.{i}"
+                continue
+            if not question.holds_value or question.type == "calculate" or question.repeat is not None:
                 continue
             follow_up = any(ref in here for condition in question.relevant for ref in _REFERENCE.findall(condition))
             if follow_up and count:
@@ -94,6 +102,16 @@ _NOT_OFFERED = Text(
     "所选的答案不在现在可选的选项中（前面的回答改变了可选范围）；请重新选择。",
     "The chosen answer is not among the choices offered now (an earlier answer changed them); choose again.",
 )
+
+
+def _too_many(have: int, want: int) -> Text:
+    return Text(
+        f"这一组有 {have} 项，多于前面回答要求的 {want} 项；请删除多出的项，或改正前面的数目。",
+        f"This repeat has {have} entries, more than the {want} an earlier answer asks for; remove the extra "
+        "entries or correct that number.",
+    )
+
+
 _REQUIRED_DEFAULT = {"zh": "此题必答。", "en": "This question is required."}
 _CONSTRAINT_DEFAULT = {"zh": "答案不符合要求。", "en": "This answer is not valid."}
 
@@ -159,7 +177,139 @@ class InterviewSession:
         return self._relevant.get(name, True)
 
     def section_relevant(self, section: Section) -> bool:
-        return any(self.is_relevant(name) for name in section.questions)
+        return any(self.is_relevant(name) for name in section.questions if self.protocol.question(name).repeat is None)
+
+    # -- repeats -----------------------------------------------------------------------------
+
+    def instances(self, repeat: str) -> list[str]:
+        """The ids of a repeat's instances, in the order the fieldworker put them."""
+        answer = self.answers.get(repeat)
+        return repeats.instances(answer.value if answer else None)
+
+    def keys(self, names: Iterable[str] | None = None) -> list[str]:
+        """The answer keys of these questions (default: the whole form), in the form's order: a
+        repeat's name, then each instance's keys of the questions it repeats."""
+        keys: list[str] = []
+        questions = self.protocol.questions if names is None else [self.protocol.question(n) for n in names]
+        for question in questions:
+            if question.repeat is not None:
+                continue  # reached through its repeat, once per instance
+            keys.append(question.name)
+            if question.is_repeat:
+                inner = self.protocol.repeated(question.name)
+                for instance in self.instances(question.name):
+                    keys.extend(repeats.key(q.name, instance) for q in inner)
+        return keys
+
+    def position(self, key: str) -> int:
+        """The 1-based position of the instance a repeated question's key belongs to (1 otherwise)."""
+        name, instance = repeats.split(key)
+        question = self.protocol.named(name)
+        if instance is None or question is None or question.repeat is None:
+            return 1
+        listed = self.instances(question.repeat)
+        return listed.index(instance) + 1 if instance in listed else 1
+
+    def expected_instances(self, repeat: str) -> int | None:
+        """What the repeat's repeat_count asks for now (None: the fieldworker adds instances)."""
+        question = self.protocol.question(repeat)
+        if not question.repeat_count:
+            return None
+        number = compiled(question.repeat_count).evaluate(
+            self._lookup, today=self._today, choice_name=self._choice_name, nodeset=self._nodeset
+        )
+        try:
+            count = int(float(str(number))) if str(number).strip() else 0
+        except ValueError:
+            return 0
+        return max(0, min(count, repeats.MAX_INSTANCES))
+
+    def add_instance(self, repeat: str) -> str:
+        """Add an instance at the end of a repeat (its questions' defaults filled); returns its id."""
+        with self.store.transaction():
+            instance = self._append_instances(repeat, 1)[0]
+        self._reload(repeat)
+        return instance
+
+    def remove_instance(self, repeat: str, instance: str) -> None:
+        """Take an instance out of its repeat, its answers and notes cleared in the same transaction
+        (the audit log keeps every value it had)."""
+        listed = self.instances(repeat)
+        if instance not in listed:
+            return
+        self.rejected = {k: v for k, v in self.rejected.items() if repeats.split(k)[1] != instance}
+        with self.store.transaction():
+            for question in self.protocol.repeated(repeat):
+                answer_key = repeats.key(question.name, instance)
+                if answer_key in self.answers and not self.answers[answer_key].is_empty:
+                    self.store.save_answer(self.id, answer_key, None, marker=None, note=None)
+            self.store.save_answer(self.id, repeat, [i for i in listed if i != instance])
+        self.answers = self.store.answers(self.id)
+        self._reload(repeat)
+
+    def move_instance(self, repeat: str, instance: str, to: int) -> None:
+        """Put an instance at 0-based position `to` of its repeat."""
+        listed = self.instances(repeat)
+        if instance not in listed:
+            return
+        listed.remove(instance)
+        listed.insert(max(0, min(to, len(listed))), instance)
+        if self.store.save_answer(self.id, repeat, listed):
+            self._reload(repeat)
+
+    def _append_instances(self, repeat: str, count: int) -> list[str]:
+        """Inside a transaction: add `count` instances and their questions' defaults."""
+        listed = self.instances(repeat)
+        added = []
+        while len(added) < count:
+            instance = repeats.new_instance()
+            if instance not in listed:
+                added.append(instance)
+                listed.append(instance)
+        self.store.save_answer(self.id, repeat, listed)
+        for instance in added:
+            for question in self.protocol.repeated(repeat):
+                if question.default and question.type not in ("note", "calculate"):
+                    try:
+                        self.store.save_answer(self.id, repeats.key(question.name, instance), question.default)
+                    except ValueError:  # a default that does not fit its type is not applied
+                        continue
+        self.answers = self.store.answers(self.id)
+        return added
+
+    def _follow_count(self, repeat: Question) -> bool:
+        """Bring a repeat_count repeat to the number of instances it asks for: add what is missing,
+        drop trailing instances that hold nothing. One with answers is kept (and reported by
+        `issue`) — nothing typed disappears because an earlier number changed. Returns whether
+        anything was written."""
+        want = self.expected_instances(repeat.name)
+        listed = self.instances(repeat.name)
+        if want is None or want == len(listed):
+            return False
+        if want > len(listed):
+            with self.store.transaction():
+                self._append_instances(repeat.name, want - len(listed))
+            return True
+        keep = list(listed)
+        while len(keep) > want and self._instance_empty(repeat.name, keep[-1]):
+            keep.pop()
+        if keep == listed:
+            return False
+        self.store.save_answer(self.id, repeat.name, keep)
+        self.answers = self.store.answers(self.id)
+        return True
+
+    def _instance_empty(self, repeat: str, instance: str) -> bool:
+        """Nothing recorded in it but its questions' defaults."""
+        for question in self.protocol.repeated(repeat):
+            if question.type == "calculate":
+                continue
+            answer = self.answers.get(repeats.key(question.name, instance))
+            if answer is None or (answer.value is None and answer.marker is None and not answer.note):
+                continue
+            if answer.marker is not None or answer.note or not _is_default(question, answer.value):
+                return False
+        return True
 
     @property
     def consent_refused(self) -> bool:
@@ -169,7 +319,54 @@ class InterviewSession:
         return value is not None and value != CONSENT_GIVEN
 
     def _lookup(self, name: str) -> object:
-        return self.value(name) if self.protocol.has_question(name) else None
+        """${name} outside any instance; a repeated question there reads its first instance, as a
+        comparison with an XPath node-set does."""
+        question = self.protocol.named(name)
+        if question is None:
+            return None
+        if question.repeat is None:
+            return self.value(name)
+        listed = self.instances(question.repeat)
+        return self.value(repeats.key(name, listed[0])) if listed else None
+
+    def _nodeset(self, name: str) -> list[object]:
+        """What count(${name}), sum(${name}) and indexed-repeat() read: one value per instance."""
+        question = self.protocol.named(name)
+        if question is None:
+            return []
+        if question.is_repeat:
+            return list(self.instances(name))
+        if question.repeat is None:
+            return [self.value(name)]
+        return [self.value(repeats.key(name, i)) for i in self.instances(question.repeat)]
+
+    def _scope(self, key: str) -> tuple[Callable[[str], object], int]:
+        """How ${…} reads for an answer key, and its position(..): inside an instance, the questions
+        of the same repeat read that instance's answers."""
+        name, instance = repeats.split(key)
+        question = self.protocol.named(name)
+        if instance is None or question is None or question.repeat is None:
+            return self._lookup, 1
+        repeat = question.repeat
+
+        def lookup(ref: str) -> object:
+            other = self.protocol.named(ref)
+            if other is not None and other.repeat == repeat:
+                return self.value(repeats.key(ref, instance))
+            return self._lookup(ref)
+
+        return lookup, self.position(key)
+
+    def _truthy(self, source: str, key: str, current: object = None) -> bool:
+        lookup, position = self._scope(key)
+        return compiled(source).truthy(
+            lookup,
+            current=current,
+            today=self._today,
+            choice_name=self._choice_name,
+            position=position,
+            nodeset=self._nodeset,
+        )
 
     def _choice_name(self, name: str, value: object) -> str:
         """jr:choice-name(): the label of a choice of question `name`, in the form's default language."""
@@ -188,53 +385,72 @@ class InterviewSession:
             return listed
         expression = compiled_filter(question.choice_filter, filter_fields(listed))
         lang = self.protocol.default_language
+        lookup, position = self._scope(name)
         return tuple(
             choice
             for choice in listed
             if expression.truthy(
-                self._lookup,
+                lookup,
                 today=self._today,
                 fields={"name": choice.name, "label": pick(choice.labels, lang), **choice.filters},
                 choice_name=self._choice_name,
+                position=position,
+                nodeset=self._nodeset,
             )
         )
 
     # -- relevance and calculations ------------------------------------------------------------
 
     def _refresh(self) -> None:
-        """Recompute relevance and calculations after any change (a form is small: ~60 questions)."""
+        """Recompute relevance and calculations after any change (a form is small: ~60 questions,
+        and a repeat's few questions for each of its instances)."""
         refused = self.consent_refused
+        relevant: dict[str, bool] = {}
         for index, question in enumerate(self.protocol.questions):
+            if question.repeat is not None:
+                continue  # with its repeat, below
             if refused and index > self._consent_index:  # type: ignore[operator]
                 # a refusal ends the interview even if a form forgot its relevant column; only a
                 # note that is explicitly conditional (the refusal notice) may still show
-                self._relevant[question.name] = (
-                    question.type == "note" and bool(question.relevant) and self._conditions_hold(question)
+                relevant[question.name] = (
+                    question.type == "note" and bool(question.relevant) and self._conditions_hold(question.name)
                 )
             else:
-                self._relevant[question.name] = self._conditions_hold(question)
-        if self.editable:
-            for question in self.protocol.questions:
-                if question.type == "calculate" and question.calculation:
-                    result = compiled(question.calculation).evaluate(
-                        self._lookup,
-                        current=self.value(question.name),  # what once() keeps
-                        today=self._today,
-                        choice_name=self._choice_name,
-                    )
-                    self._save(question, _calculated(result))
+                relevant[question.name] = self._conditions_hold(question.name)
+            if question.is_repeat:
+                for instance in self.instances(question.name):
+                    for inner in self.protocol.repeated(question.name):
+                        answer_key = repeats.key(inner.name, instance)
+                        relevant[answer_key] = relevant[question.name] and self._conditions_hold(answer_key)
+        self._relevant = relevant
+        if not self.editable:
+            return
+        for repeat in self.protocol.repeats:
+            if repeat.repeat_count and relevant.get(repeat.name) and self._follow_count(repeat):
+                self._reload(repeat.name)
+                return  # the reload refreshed everything with the new instances
+        for answer_key in self.keys():
+            question = self.protocol.question(answer_key)
+            if question.type == "calculate" and question.calculation:
+                lookup, position = self._scope(answer_key)
+                result = compiled(question.calculation).evaluate(
+                    lookup,
+                    current=self.value(answer_key),  # what once() keeps
+                    today=self._today,
+                    choice_name=self._choice_name,
+                    position=position,
+                    nodeset=self._nodeset,
+                )
+                self._save(answer_key, _calculated(result))
 
-    def _conditions_hold(self, question: Question) -> bool:
-        return all(
-            compiled(c).truthy(self._lookup, today=self._today, choice_name=self._choice_name)
-            for c in question.relevant
-        )
+    def _conditions_hold(self, key: str) -> bool:
+        return all(self._truthy(c, key) for c in self.protocol.question(key).relevant)
 
     # -- writing -----------------------------------------------------------------------------
 
     def set_value(self, name: str, value: object) -> bool:
         """Save an answer (typed by its question); returns whether anything changed."""
-        return self._save(self.protocol.question(name), value)
+        return self._save(name, value)
 
     def type_value(self, name: str, value: object) -> bool:
         """What the fieldworker typed: saved if it fits the question's type, else kept aside as a
@@ -292,10 +508,10 @@ class InterviewSession:
         times = self.store.question_times(self.id)
         return times[INTERVIEW_TIME].seconds if INTERVIEW_TIME in times else 0.0
 
-    def _save(self, question: Question, value: object) -> bool:
-        changed = self.store.save_answer(self.id, question.name, value)
+    def _save(self, key: str, value: object) -> bool:
+        changed = self.store.save_answer(self.id, key, value)
         if changed:
-            self._reload(question.name)
+            self._reload(key)
         return changed
 
     def _reload(self, name: str) -> None:
@@ -321,13 +537,15 @@ class InterviewSession:
         for question in self.protocol.questions:
             value = values.get(question.metadata or "")
             if value and self.value(question.name) is None:
-                self._save(question, value)
+                self._save(question.name, value)
 
     def apply_defaults(self) -> None:
         """Fill `default` values of a brand-new interview (once, before anything is typed), and the
         metadata rows known when it starts."""
         self.record_metadata(metadata.opening_values(self.interview))
         for question in self.protocol.questions:
+            if question.repeat is not None:
+                continue  # filled when an instance is added
             if question.default and question.name not in self.answers and question.type not in ("note", "calculate"):
                 try:
                     self.set_value(question.name, question.default)
@@ -340,6 +558,8 @@ class InterviewSession:
 
     def issue(self, name: str, lang: str = "zh") -> Issue | None:
         question = self.protocol.question(name)
+        if question.is_repeat:
+            return self._repeat_issue(question, lang)
         if not question.holds_value or question.type == "calculate" or not self.is_relevant(name):
             return None
         if self.marker(name):
@@ -360,9 +580,7 @@ class InterviewSession:
                 text = pick(question.required_message, lang, self.protocol.default_language)
                 return Issue(name, "required", text or _REQUIRED_DEFAULT.get(lang, _REQUIRED_DEFAULT["zh"]))
             return None
-        if question.constraint and not compiled(question.constraint).truthy(
-            self._lookup, current=value, today=self._today, choice_name=self._choice_name
-        ):
+        if question.constraint and not self._truthy(question.constraint, name, current=value):
             text = pick(question.constraint_message, lang, self.protocol.default_language)
             return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
         if question.choice_filter:
@@ -383,15 +601,25 @@ class InterviewSession:
         if stored is None or not question.constraint:
             return None
         current = from_stored(question.type, stored)
-        if compiled(question.constraint).truthy(
-            self._lookup, current=current, today=self._today, choice_name=self._choice_name
-        ):
+        if self._truthy(question.constraint, name, current=current):
             return None
         text = pick(question.constraint_message, lang, self.protocol.default_language)
         return Issue(name, "constraint", text or _CONSTRAINT_DEFAULT.get(lang, _CONSTRAINT_DEFAULT["zh"]))
 
+    def _repeat_issue(self, repeat: Question, lang: str) -> Issue | None:
+        """A repeat_count repeat holding more instances than it asks for (answers kept, see
+        `_follow_count`); a required repeat with none."""
+        if not self.is_relevant(repeat.name):
+            return None
+        listed = self.instances(repeat.name)
+        want = self.expected_instances(repeat.name)
+        if want is not None and len(listed) > want:
+            text = _too_many(len(listed), want)
+            return Issue(repeat.name, "constraint", text.en if lang == "en" else text.zh)
+        return None
+
     def issues(self, lang: str = "zh") -> list[Issue]:
-        return [i for q in self.protocol.questions if (i := self.issue(q.name, lang)) is not None]
+        return [i for key in self.keys() if (i := self.issue(key, lang)) is not None]
 
     def _counted(self, name: str) -> bool:
         question = self.protocol.question(name)
@@ -402,15 +630,20 @@ class InterviewSession:
         return answer is not None and not answer.is_empty
 
     def section_progress(self, section: Section, lang: str = "zh") -> SectionProgress:
-        counted = [n for n in section.questions if self._counted(n)]
+        counted = [n for n in self.keys(section.questions) if self._counted(n)]
+        repeat_issues = sum(
+            self._repeat_issue(q, lang) is not None
+            for q in map(self.protocol.question, section.questions)
+            if q.is_repeat
+        )
         return SectionProgress(
             answered=sum(self._answered(n) for n in counted),
             total=len(counted),
-            issues=sum(self.issue(n, lang) is not None for n in counted),
+            issues=sum(self.issue(n, lang) is not None for n in counted) + repeat_issues,
         )
 
     def progress(self) -> int:
-        counted = [q.name for q in self.protocol.questions if self._counted(q.name)]
+        counted = [key for key in self.keys() if self._counted(key)]
         if not counted:
             return 100
         return round(100 * sum(self._answered(n) for n in counted) / len(counted))
@@ -420,6 +653,15 @@ class InterviewSession:
         self.record_metadata({**metadata.opening_values(self.interview), **metadata.closing_value(self.store.now())})
         self.store.finalize(self.id, outcome="consent_refused" if self.consent_refused else None)
         self.interview = self.store.interview(self.id)
+
+
+def _is_default(question: Question, stored: object) -> bool:
+    if question.default is None:
+        return False
+    try:
+        return to_stored(question.type, question.default) == stored
+    except ValueProblem:
+        return False
 
 
 def _shown(value: object) -> str:

@@ -60,7 +60,12 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     "regex": (2, 2),
     "once": (1, 1),
     "position": (0, 0),  # written position(..): the parent step is its only allowed argument
+    # over the instances of a repeat: the argument names a question (or the repeat) with ${…}
+    "count": (1, 1),
+    "sum": (1, 1),
+    "indexed-repeat": (3, 3),
 }
+_NODESET_ARGUMENTS = {"count": (0,), "sum": (0,), "indexed-repeat": (0, 1)}
 KNOWN_FUNCTIONS: frozenset[str] = frozenset(_ARITY)
 
 # Parser and evaluator recurse per nesting level and may run on top of a deep GUI stack; a bound
@@ -413,6 +418,15 @@ class _Parser:
                 Text(f"{name}() 需要 {zh}参数，实际给了 {len(args)} 个", f"{name}() takes {en}, got {len(args)}"),
                 name_tok.pos,
             )
+        for index in _NODESET_ARGUMENTS.get(name, ()):
+            if not isinstance(args[index], Ref):
+                raise ExpressionError(
+                    Text(
+                        f"{name}() 的第 {index + 1} 个参数须是 ${{问题名}}（重复组或其中的问题）",
+                        f"argument {index + 1} of {name}() must be a ${{name}} (a repeat or a question in one)",
+                    ),
+                    name_tok.pos,
+                )
         if name == "regex" and isinstance(args[1], Const):
             why = regex_problem(str(args[1].value))  # a literal pattern is checked when the form loads
             if why is not None:
@@ -509,6 +523,7 @@ class _Context:
     fields: Mapping[str, object] | None = None
     choice_name: Callable[[str, object], str] | None = None
     position: int = 1
+    nodeset: Callable[[str], list[object]] | None = None  # a question's values over its repeat's instances
 
 
 def _evaluate(node: Node, ctx: _Context) -> object:
@@ -578,6 +593,8 @@ def _call(name: str, args: tuple[Node, ...], ctx: _Context) -> object:
         return datetime.datetime.now().replace(microsecond=0)
     if name == "position":
         return ctx.position
+    if name in _NODESET_ARGUMENTS:
+        return _over_instances(name, args, ctx)
     if name == "jr:choice-name":
         value, where = (_evaluate(arg, ctx) for arg in args)
         question = functions.question_named(_string(where))
@@ -585,6 +602,23 @@ def _call(name: str, args: tuple[Node, ...], ctx: _Context) -> object:
             return ""
         return ctx.choice_name(question, value)
     return _SIMPLE_FUNCTIONS[name](*(_evaluate(arg, ctx) for arg in args))
+
+
+def _over_instances(name: str, args: tuple[Node, ...], ctx: _Context) -> object:
+    """count(), sum() and indexed-repeat(): what ${q} names is every instance's value of q (a question
+    outside any repeat is a single value; a repeat's name, its instances)."""
+    ref = args[0]
+    assert isinstance(ref, Ref)  # checked when compiled
+    values = ctx.nodeset(ref.name) if ctx.nodeset is not None else [ctx.lookup(ref.name)]
+    if name == "count":
+        return len(values)
+    if name == "sum":
+        # an unanswered instance adds nothing, so a running total shows while instances are filled
+        return math.fsum(_number(v) for v in values if _string(v) != "")
+    index = _number(_evaluate(args[2], ctx))
+    if index != index or not float(index).is_integer() or not 1 <= index <= len(values):
+        return ""
+    return values[int(index) - 1]
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -608,12 +642,15 @@ class Expression:
         fields: Mapping[str, object] | None = None,
         choice_name: Callable[[str, object], str] | None = None,
         position: int = 1,
+        nodeset: Callable[[str], list[object]] | None = None,
     ) -> object:
         """Value of the expression. lookup(name) answers ${name} (None when unanswered); its own
         exceptions propagate, but no answer value can make evaluation raise. `fields`: the columns
         of the choice a choice_filter is deciding on; `choice_name(question, value)`: the label
-        jr:choice-name() shows; `position`: what position(..) is."""
-        return _evaluate(self._tree, _Context(lookup, current, today, fields, choice_name, position))
+        jr:choice-name() shows; `position`: what position(..) is (the 1-based index of the repeat
+        instance being evaluated); `nodeset(name)`: the values count(), sum() and indexed-repeat()
+        read, one per instance."""
+        return _evaluate(self._tree, _Context(lookup, current, today, fields, choice_name, position, nodeset))
 
     def truthy(
         self,
@@ -623,9 +660,15 @@ class Expression:
         *,
         fields: Mapping[str, object] | None = None,
         choice_name: Callable[[str, object], str] | None = None,
+        position: int = 1,
+        nodeset: Callable[[str], list[object]] | None = None,
     ) -> bool:
         """XPath boolean() of evaluate(): what relevant and constraint columns mean."""
-        return _boolean(self.evaluate(lookup, current, today, fields=fields, choice_name=choice_name))
+        return _boolean(
+            self.evaluate(
+                lookup, current, today, fields=fields, choice_name=choice_name, position=position, nodeset=nodeset
+            )
+        )
 
 
 def compile_expression(text: str, fields: frozenset[str] | None = None) -> Expression:

@@ -55,6 +55,7 @@ SURVEY_COLUMNS = {
     "minutes",
     "choice_filter",
     "parameters",
+    "repeat_count",
 }
 CHOICE_COLUMNS = {"list_name", "name", "label", "codes"}
 SETTINGS_COLUMNS = {"form_id", "form_title", "version", "default_language", "respondent_role"}
@@ -98,6 +99,10 @@ _SIMPLE_TYPES = {
     "begin_group": "begin_group",
     "end group": "end_group",
     "end_group": "end_group",
+    "begin repeat": "begin_repeat",
+    "begin_repeat": "begin_repeat",
+    "end repeat": "end_repeat",
+    "end_repeat": "end_repeat",
 }
 _SELECT = re.compile(
     r"^(?P<kind>select_one|select one|select1|select_multiple|select multiple|select all that apply)"
@@ -414,9 +419,6 @@ def _question_type(
     if simple:
         return OdkType(simple)
     lowered = text.lower()
-    if lowered in tolerance.REPEAT_TYPES:
-        ctx.problems.append(errors.form_repeat_refused(ctx.file, row, "type"))
-        return None
     if lowered in metadata.NOT_RECORDED:  # accepted, with what happens instead
         ctx.warnings.append(errors.form_ignored_metadata(ctx.file, row, lowered, metadata.NOT_RECORDED[lowered]))
         return None
@@ -548,7 +550,7 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
     languages = {h.lang for h in headers.values() if h.lang and h.column == "label"} or {default_lang}
     questions: list[Question] = []
     sections: list[_OpenSection] = []
-    stack: list[tuple[str, str | None, int]] = []  # open groups: name, relevant, row
+    stack: list[tuple[str, str | None, int, str]] = []  # open groups and repeats: name, relevant, row, kind
     seen: dict[str, int] = {}
     expressions: list[tuple[int, str, str]] = []  # checked once every name is known
     for row_number, row in sheet.numbered_rows():
@@ -565,7 +567,7 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 "type",
             )
             continue
-        for column in tolerance.SURVEY_REFUSED.keys() | tolerance.REPEAT_COLUMNS:
+        for column in tolerance.SURVEY_REFUSED:
             refused = tolerance.refused_cell(ctx.file, row_number, column, plain.get(column, ""))
             if refused is not None:
                 ctx.problems.append(refused)
@@ -575,14 +577,20 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
             continue
         kind, list_name = parsed.kind, parsed.list_name
         _check_parameters(params, parsed, row_number, ctx)
-        if kind == "end_group":
-            if stack:
+        if plain.get("repeat_count") and kind != "begin_repeat":
+            ctx.problems.append(errors.form_repeat_count_misplaced(ctx.file, row_number))
+        if kind in ("end_group", "end_repeat"):
+            opened = "begin_repeat" if kind == "end_repeat" else "begin_group"
+            if stack and stack[-1][3] == opened:
+                stack.pop()
+            elif stack:
+                ctx.problems.append(errors.form_group_end_mismatch(ctx.file, row_number, kind, stack[-1][0]))
                 stack.pop()
             else:
                 ctx.add(
                     "survey",
                     row_number,
-                    Text("end_group 没有对应的 begin_group。", "end_group without a matching begin_group."),
+                    Text(f"{kind} 没有对应的 {opened}。", f"{kind} without a matching {opened}."),
                     "type",
                 )
             continue
@@ -613,7 +621,7 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
         seen[name] = row_number
         relevant = plain.get("relevant") or None
         constraint = plain.get("constraint") or parsed.constraint
-        for column in ("relevant", "constraint", "calculation", "choice_filter"):
+        for column in ("relevant", "constraint", "calculation", "choice_filter", "repeat_count"):
             if plain.get(column):
                 expressions.append((row_number, column, plain[column]))
         for column in _SHOWN_TEXTS:
@@ -630,6 +638,7 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                         column,
                     )
         minutes = _minutes(plain.get("minutes", ""), kind, row_number, ctx)
+        repeat = next((n for n, _, _, k in reversed(stack) if k == "begin_repeat"), None)
         priority = plain.get("priority", "").lower() or "core"
         if parsed.constraint and not plain.get("constraint"):
             expressions.append((row_number, "constraint", parsed.constraint))
@@ -643,7 +652,7 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 ),
                 "choice_filter",
             )
-        if kind == "begin_group":
+        if kind in ("begin_group", "begin_repeat"):
             if plain.get("priority"):
                 ctx.add(
                     "survey",
@@ -654,9 +663,28 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                     ),
                     "priority",
                 )
-            if not stack:
+            if kind == "begin_repeat" and repeat is not None:
+                ctx.problems.append(errors.form_repeat_nested(ctx.file, row_number, name, repeat))
+            elif kind == "begin_repeat":
+                if not stack and (not sections or not sections[-1].name.startswith("_")):
+                    # a repeat outside any group is one question of the section of ungrouped rows
+                    sections.append(_OpenSection(f"_row{row_number}", {}, row_number, None))
+                questions.append(
+                    Question(
+                        name=name,
+                        type="repeat",
+                        row=row_number,
+                        section=sections[-1].name,
+                        labels=texts.get("label", {}),
+                        hints=texts.get("hint", {}),
+                        relevant=tuple(r for _, r, _, _ in stack if r) + ((relevant,) if relevant else ()),
+                        repeat_count=plain.get("repeat_count") or None,
+                    )
+                )
+                sections[-1].questions.append(name)
+            elif not stack:
                 sections.append(_OpenSection(name, texts.get("label", {}), row_number, relevant, minutes=minutes))
-            stack.append((name, relevant, row_number))
+            stack.append((name, relevant, row_number, kind))
             continue
         if priority not in PRIORITIES:
             ctx.add(
@@ -705,7 +733,7 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 probes=texts.get("probe", {}),
                 required=_flag(plain.get("required", ""), "required", row_number, ctx),
                 required_message=texts.get("required_message", {}),
-                relevant=tuple(r for _, r, _ in stack if r) + ((relevant,) if relevant else ()),
+                relevant=tuple(r for _, r, _, _ in stack if r) + ((relevant,) if relevant else ()),
                 constraint=constraint,
                 constraint_message=texts.get("constraint_message", {}),
                 default=plain.get("default") or None,
@@ -717,6 +745,7 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
                 priority=priority,
                 optional_probes=texts.get("optional_probe", {}),
                 choice_filter=plain.get("choice_filter") or None,
+                repeat=repeat,
             )
         )
         if kind == "text" and not plain.get("identifying", "").strip():
@@ -725,7 +754,10 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
         if parsed.or_other and list_name is not None:
             if not any(c.name == odk_types.OTHER for c in choices[list_name]):
                 choices[list_name] = (*choices[list_name], odk_types.other_choice(languages))
-            follow_up = odk_types.or_other_follow_up(questions[-1], languages, tuple(r for _, r, _ in stack if r))
+            follow_up = replace(
+                odk_types.or_other_follow_up(questions[-1], languages, tuple(r for _, r, _, _ in stack if r)),
+                repeat=repeat,
+            )
             if follow_up.name in seen:
                 ctx.add(
                     "survey",
@@ -739,15 +771,17 @@ def _survey(sheet: xlsform.Sheet, ctx: _Context, default_lang: str, choices: dic
             seen[follow_up.name] = row_number
             questions.append(follow_up)
             sections[-1].questions.append(follow_up.name)
-    for name, _, row_number in stack:
+    for name, _, row_number, opened in stack:
+        end = "end_repeat" if opened == "begin_repeat" else "end_group"
         ctx.add(
             "survey",
             row_number,
-            Text(
-                f"分组“{name}”没有结束；请加一行 end_group。", f"group '{name}' is never closed; add an end_group row."
-            ),
+            Text(f"分组“{name}”没有结束；请加一行 {end}。", f"group '{name}' is never closed; add an {end} row."),
             "type",
         )
+    for question in questions:
+        if question.is_repeat and not any(q.repeat == question.name for q in questions):
+            ctx.problems.append(errors.form_repeat_empty(ctx.file, question.row, question.name))
     finished = [
         Section(s.name, s.labels, s.row, s.relevant, tuple(s.questions), s.minutes) for s in sections if s.questions
     ]

@@ -12,12 +12,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from yingzao.core.errors import CodedProblem, Problem, Text
+from yingzao.core.forms.repeats import INSTANCE_SEPARATOR, valid_instance
 
 if TYPE_CHECKING:
     from yingzao.core.forms.expr import Expression
 
 QuestionType = Literal[
-    "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note", "calculate"
+    "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note", "calculate", "repeat"
 ]
 ROLES: tuple[str, ...] = ("official", "street_staff", "cadre", "profile")
 CONSENT_QUESTION = "consent"
@@ -106,6 +107,8 @@ class Question:
     optional_probes: Labels = field(default_factory=dict)  # probes the short version leaves out
     choice_filter: str | None = None  # expression deciding, choice by choice, which choices are offered
     metadata: str | None = None  # 'start', 'end', 'today', 'deviceid', 'username': recorded, never asked
+    repeat: str | None = None  # the repeat group this question is asked in, once per instance
+    repeat_count: str | None = None  # on a repeat: the expression giving how many instances it has
 
     @property
     def optional(self) -> bool:
@@ -113,7 +116,13 @@ class Question:
 
     @property
     def holds_value(self) -> bool:
-        return self.type != "note"
+        """Whether it records an answer of its own (a repeat's row records its list of instances,
+        not an answer; a note records nothing)."""
+        return self.type not in ("note", "repeat")
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.type == "repeat"
 
 
 @dataclass(frozen=True)
@@ -148,12 +157,46 @@ class Protocol:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {q.name: q for q in self.questions})
+        inside: dict[str, list[Question]] = {q.name: [] for q in self.questions if q.is_repeat}
+        for question in self.questions:
+            if question.repeat is not None and question.repeat in inside:
+                inside[question.repeat].append(question)
+        object.__setattr__(self, "_repeated", {name: tuple(qs) for name, qs in inside.items()})
 
-    def question(self, name: str) -> Question:
-        return self._by_name[name]  # type: ignore[attr-defined]
+    def question(self, key: str) -> Question:
+        """The question an answer key is for: a question's name, or a repeated question's key for
+        one instance (`org_name#k3f9`, see yingzao.core.forms.repeats)."""
+        by_name = self._by_name  # type: ignore[attr-defined]
+        if key in by_name:
+            return by_name[key]
+        name, _, instance = key.partition(INSTANCE_SEPARATOR)
+        question = by_name[name] if instance else None
+        if question is None or question.repeat is None or not valid_instance(instance):
+            raise KeyError(key)
+        return question
 
-    def has_question(self, name: str) -> bool:
-        return name in self._by_name  # type: ignore[attr-defined]
+    def has_question(self, key: str) -> bool:
+        """Whether `key` may hold an answer of this protocol: an unrepeated question's name, a
+        repeat's name (its list of instances) or a repeated question's key for an instance."""
+        by_name = self._by_name  # type: ignore[attr-defined]
+        question = by_name.get(key)
+        if question is not None:
+            return question.repeat is None
+        name, _, instance = key.partition(INSTANCE_SEPARATOR)
+        question = by_name.get(name) if instance else None
+        return question is not None and question.repeat is not None and valid_instance(instance)
+
+    def named(self, name: str) -> Question | None:
+        """The question (or repeat) of this name, repeated or not; None when the form has none."""
+        return self._by_name.get(name)  # type: ignore[attr-defined]
+
+    def repeated(self, repeat: str) -> tuple[Question, ...]:
+        """The questions asked once per instance of a repeat, in the form's order."""
+        return self._repeated.get(repeat, ())  # type: ignore[attr-defined]
+
+    @property
+    def repeats(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.is_repeat)
 
     def title(self, lang: str) -> str:
         return pick(self.titles, lang, self.default_language) or self.form_id
@@ -179,7 +222,9 @@ class Protocol:
 
     @property
     def answerable(self) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.holds_value and q.type != "calculate")
+        """The questions asked once per interview (a repeated question is asked once per instance:
+        see `repeated`)."""
+        return tuple(q for q in self.questions if q.holds_value and q.type != "calculate" and q.repeat is None)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -221,7 +266,7 @@ class Protocol:
 
 
 _CHOICE_LATER: dict[str, Any] = {"filters": {}}
-_QUESTION_LATER: dict[str, Any] = {"choice_filter": None, "metadata": None}
+_QUESTION_LATER: dict[str, Any] = {"choice_filter": None, "metadata": None, "repeat": None, "repeat_count": None}
 
 
 def _without_defaults(data: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:

@@ -57,7 +57,6 @@ SURVEY_REFUSED: dict[str, Text] = {
     ),
     "bind": Text("营造无法照原样使用 XForm 的 bind 属性", "Yingzao cannot apply raw XForm bind attributes"),
 }
-REPEAT_COLUMNS = frozenset({"repeat_count"})
 CHOICES_MEDIA = frozenset({"media", "image", "big-image", "audio", "video"})
 SETTINGS_IGNORED: dict[str, Text] = {
     "public_key": _ENCRYPTION,
@@ -91,7 +90,7 @@ def unknown_column(file: str, sheet: str, original: str, column: str) -> tuple[b
     choices columns other than media are kept as the choice's own columns, which a choice_filter reads."""
     if sheet == "survey":
         why = SURVEY_IGNORED.get(column) or SURVEY_REFUSED.get(column) or _UNKNOWN
-        keep = column in SURVEY_REFUSED or column in REPEAT_COLUMNS
+        keep = column in SURVEY_REFUSED
         return keep, None if keep else errors.form_ignored_column(file, sheet, original, why)
     if sheet == "choices" or sheet == "external_choices":
         if column in CHOICES_MEDIA:
@@ -107,8 +106,6 @@ def refused_cell(file: str, row: int, column: str, value: str) -> CodedProblem |
     lowered = value.strip().lower()
     if not lowered or (column == "read_only" and lowered in ("no", "false", "false()", "0")):
         return None
-    if column in REPEAT_COLUMNS:
-        return errors.form_repeat_refused(file, row, column)
     return errors.form_column_refused(file, row, column, SURVEY_REFUSED[column])
 
 
@@ -159,4 +156,3 @@ REFUSED_TYPES: dict[str, Text] = {
     "csv-external": _ANOTHER_TYPE,
     "begin_rank": _ANOTHER_TYPE,
 }
-REPEAT_TYPES = frozenset({"begin repeat", "begin_repeat", "end repeat", "end_repeat", "repeat"})

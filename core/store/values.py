@@ -104,6 +104,18 @@ def to_stored(question_type: str, value: object) -> object:
         names = [str(v) for v in value] if isinstance(value, (list, tuple, set, frozenset)) else str(value).split()
         ordered = list(dict.fromkeys(n for n in names if n))
         return " ".join(ordered) or None
+    if question_type == "repeat":  # the ids of a repeat's instances, in order (yingzao.core.forms.repeats)
+        from yingzao.core.forms.repeats import valid_instance
+
+        ids = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value).split()
+        if len(set(ids)) != len(ids) or not all(valid_instance(i) for i in ids):
+            raise ValueProblem(
+                Text(
+                    f"“{' '.join(ids)[:80]}”不是重复组的实例列表。",
+                    f"'{' '.join(ids)[:80]}' is not a repeat's list of instances.",
+                )
+            )
+        return " ".join(ids) or None
     return str(value)
 
 

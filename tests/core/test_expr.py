@@ -258,6 +258,9 @@ def test_known_functions() -> None:
         "regex",
         "once",
         "position",
+        "count",
+        "sum",
+        "indexed-repeat",
     } == KNOWN_FUNCTIONS
 
 

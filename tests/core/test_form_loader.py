@@ -103,7 +103,7 @@ def _with(md: str, old: str, new: str) -> str:
         (
             "| | text | name | 姓名 |",
             "| | begin_repeat | name | 姓名 |",
-            "form.xlsx:survey:4: [type] repeat groups are not supported: repeat groups (e.g. 'for each organisation",
+            "form.xlsx:survey:7: [type] end_group does not close the kind of group 'name' is",
         ),
         (
             "| | text | name | 姓名 |",

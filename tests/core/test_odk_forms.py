@@ -123,17 +123,40 @@ def test_a_column_that_would_change_what_is_recorded_is_refused_where_it_is_fill
     "row",
     ["| | begin repeat | orgs_repeat | Each organisation |", "| | begin_repeat | orgs_repeat | Each organisation |"],
 )
-def test_a_repeat_is_refused_naming_the_feature_and_that_it_is_planned(tmp_path, row):
+def test_a_repeat_loads_with_its_questions_asked_once_per_instance(tmp_path, row):
     md = KOBO.replace("| | text | who |", row + "\n| | text | org_name | Name? |\n| | end repeat | |\n| | text | who |")
-    found = problems_of(kobo(tmp_path, md))
-    assert found[0].startswith(f"{tmp_path / 'kobo.xlsx'}:survey:11: [type] repeat groups are not supported")
-    assert "they are planned" in found[0]
+    protocol = load_protocol(kobo(tmp_path, md))
+    assert protocol.question("orgs_repeat").is_repeat
+    assert [q.name for q in protocol.repeated("orgs_repeat")] == ["org_name"]
+    assert protocol.has_question("org_name#k3f9a2b") and not protocol.has_question("org_name")
+    assert not protocol.has_question("who#k3f9a2b")  # only a repeated question has instances
+    assert Protocol.from_dict(protocol.to_dict()) == protocol
 
 
-def test_repeat_count_is_refused_with_the_repeat_message(tmp_path):
-    md = KOBO.replace("| parameters |", "| parameters | repeat_count |", 1).replace("| rows=4 |", "| rows=4 | 3 |")
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            "| | begin repeat | outer | Outer | |\n| | begin repeat | inner | Inner | |\n| | text | x | X | |\n"
+            "| | end repeat | | | |\n| | end repeat | | | |",
+            ":survey:12: [type] repeat 'inner' is inside repeat 'outer': Yingzao does not support a repeat within",
+        ),
+        (
+            "| | begin repeat | empty | Nothing | |\n| | end repeat | | | |",
+            ":survey:11: [type] repeat 'empty' holds no questions",
+        ),
+        ("| | text | t | T | | | | | | | 3 |", ":survey:11: [repeat_count] repeat_count belongs on a begin_repeat row"),
+        (
+            "| | begin repeat | r | R | |\n| | text | x | X | |\n| | end group | | | |",
+            ":survey:13: [type] end_group does not close the kind of group 'r' is",
+        ),
+    ],
+)
+def test_a_repeat_the_form_cannot_mean_is_refused_at_its_row(tmp_path, rows, expected):
+    md = KOBO.replace("| parameters |", "| parameters | repeat_count |", 1).replace("| rows=4 |", "| rows=4 | |")
+    md = md.replace("| | text | who |", rows + "\n| | text | who |")
     found = problems_of(kobo(tmp_path, md))
-    assert any(f.startswith(f"{tmp_path / 'kobo.xlsx'}:survey:11: [repeat_count] repeat groups") for f in found)
+    assert any(f.startswith(f"{tmp_path / 'kobo.xlsx'}{expected}") for f in found), found
 
 
 # --- 2. metadata rows ---------------------------------------------------------------------------
@@ -439,13 +462,14 @@ def test_every_form_warning_and_refusal_has_a_code_and_both_languages():
 
     samples = {"file": "f.xlsx", "sheet": "survey", "row": 3, "column": "x", "setting": "x", "parameter": "x"}
     samples |= {"kind": "audit", "raw": "osm c1", "csv": "c.csv", "folder": "/data", "why": Text("原因", "why")}
-    samples |= {"feature": Text("功能", "feature")}
+    samples |= {"feature": Text("功能", "feature"), "name": "orgs", "outer": "people", "end": "end_repeat"}
+    samples |= {"opened": "g"}
     made = {
         name: function(**{p: samples[p] for p in inspect.signature(function).parameters})
         for name, function in vars(errors).items()
         if name.startswith("form_") and inspect.isfunction(function)
     }
-    assert len(made) == 10
+    assert len(made) == 13
     for name, problem in made.items():
         assert isinstance(problem, CodedProblem) and problem.code.startswith("form_"), name
         assert re.search(r"[\u4e00-\u9fff]", problem.read("zh")) and not re.search(
