@@ -260,7 +260,7 @@ class InterviewSession:
     def _append_instances(self, repeat: str, count: int) -> list[str]:
         """Inside a transaction: add `count` instances and their questions' defaults."""
         listed = self.instances(repeat)
-        added = []
+        added: list[str] = []
         while len(added) < count:
             instance = repeats.new_instance()
             if instance not in listed:

@@ -39,7 +39,7 @@ from typing import Any
 from yingzao.core.forms.case_check import CASE_QUESTION, case_mismatch
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, Issue
 from yingzao.core.forms.expr import ExpressionError
-from yingzao.core.forms.protocol import CONSENT_QUESTION, Protocol, Question
+from yingzao.core.forms.protocol import CONSENT_QUESTION, Protocol
 from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 
 FLAGS = ("missing_required", "short_answers", "short_interview", "empty_section", "consent_missing", "case_mismatch")
@@ -194,9 +194,9 @@ class _FlagSession(InterviewSession):
     def __init__(self, store, interview_id: str) -> None:
         super().__init__(store, interview_id, read_only=True)
 
-    def _conditions_hold(self, question: Question) -> bool:
+    def _conditions_hold(self, key: str) -> bool:
         try:
-            return super()._conditions_hold(question)
+            return super()._conditions_hold(key)
         except (ExpressionError, RecursionError):
             return False
 
