@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from yingzao.core import errors
 from yingzao.core.exchange.content_hash import Version, held_version
+from yingzao.core.forms import repeats
+from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.interviews import ROW_AUDITED
 
 _LETTERS = string.ascii_uppercase
@@ -117,6 +119,36 @@ def _label(index: int) -> str:
     return _LETTERS[index] if index < len(_LETTERS) else f"V{index + 1}"
 
 
+def _list_chosen_instances(
+    protocol: Protocol, conflict: Conflict, choice: dict[str, str], wanted: dict[str, tuple | None], shown: dict
+) -> list[str]:
+    """Answers of a repeat's instance taken from a version whose instance the repeat's list (as kept)
+    does not hold — each laptop added its own instance — are listed too, in the order of the version
+    they come from, so taking both laptops' instances keeps both (changes `wanted`). Returns the keys
+    of the repeats whose list changed."""
+    changed: list[str] = []
+    for key, label in sorted(choice.items()):
+        name, instance = repeats.split(key)
+        question = protocol.named(name)
+        if instance is None or question is None or question.repeat is None:
+            continue
+        repeat = question.repeat
+        kept = wanted[repeat] if repeat in wanted else (tuple(shown[repeat][1:4]) if repeat in shown else None)
+        listed = repeats.instances(kept[0] if kept else None)
+        if instance in listed:
+            continue
+        theirs = conflict.version(label).answer(repeat)
+        order = repeats.instances(theirs[0] if theirs else None)
+        # after the last instance that comes before it in its own version and is kept here
+        before = [i for i in order[: order.index(instance)] if i in listed] if instance in order else []
+        at = listed.index(before[-1]) + 1 if before else len(listed)
+        listed.insert(at, instance)
+        wanted[repeat] = (repeats.stored_list(listed), kept[1] if kept else None, kept[2] if kept else None)
+        if repeat not in changed:
+            changed.append(repeat)
+    return changed
+
+
 def resolve_conflict(store, interview_id: str, choice: str | Mapping[str, str]) -> None:
     """Settle a conflict: `choice` is a version ('A', 'B', … or its content hash) taken whole, or a
     mapping question → version for the answers to take from each (the key INTERVIEW_ROW picks whose
@@ -140,6 +172,9 @@ def resolve_conflict(store, interview_id: str, choice: str | Mapping[str, str]) 
                 raise errors.unanswered_in_versions(unknown[0], interview_id)
             wanted = {q: conflict.version(label).answer(q) for q, label in choice.items()}
             record = {"answers": {q: conflict.version(label).label for q, label in sorted(choice.items())}}
+            kept = _list_chosen_instances(store.protocol(conflict.protocol_sha256), conflict, choice, wanted, shown)
+            if kept:
+                record["instances_listed"] = kept
             if row_from is not None:
                 record["interview"] = row_from.label
             whole = row_from
