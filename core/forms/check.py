@@ -13,7 +13,8 @@ from yingzao.core.forms.protocol import Protocol
 
 def summary(protocol: Protocol) -> list[str]:
     """The verdict on a workbook that loads, in the interface language (`errors.set_language`)."""
-    questions = protocol.answerable
+    # every question the fieldworker answers, a repeated one counted once (it is asked per instance)
+    questions = tuple(q for q in protocol.questions if q.holds_value and q.type != "calculate")
     none = Text("（无）", "(none)")
     required, identifying = sum(q.required for q in questions), sum(q.identifying for q in questions)
     title = " / ".join(t for t in protocol.titles.values() if t) or protocol.form_id
@@ -63,6 +64,21 @@ def summary(protocol: Protocol) -> list[str]:
             )
         )
     )
+    for repeat in protocol.repeats:
+        inner = [q.name for q in protocol.repeated(repeat.name) if q.holds_value and q.type != "calculate"]
+        how = (
+            Text(f"实例数 = {repeat.repeat_count}", f"instances = {repeat.repeat_count}")
+            if repeat.repeat_count
+            else Text("访员逐项添加", "added one by one")
+        )
+        lines.append(
+            str(
+                Text(
+                    f"  重复组：  {repeat.name}（{len(inner)} 个问题，{how.zh}）：{' '.join(inner)}",
+                    f"  repeat:    {repeat.name} ({len(inner)} questions, {how.en}): {' '.join(inner)}",
+                )
+            )
+        )
     if protocol.not_asked:
         lines.append(
             str(Text(f"  不问：    {' '.join(protocol.not_asked)}", f"  not asked: {' '.join(protocol.not_asked)}"))

@@ -248,3 +248,13 @@ def test_two_laptops_adding_instances_conflict_and_the_researcher_keeps_both(mak
     assert '"instances_listed": ["orgs"]' in record
     assert load_version(master.conn, session.id) is not None
     copy.close()
+
+
+def test_check_form_lists_each_repeat_and_how_its_instances_are_made(tmp_path, capsys):
+    from yingzao import main
+
+    write_xlsform(tmp_path / "counted.xlsx", COUNTED)
+    assert main.main(["--lang", "en", "check-form", str(tmp_path / "counted.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "questions: 3 (0 required, 0 identifying)" in out
+    assert "repeat:    people (2 questions, instances = ${n}): person lives_here" in out
