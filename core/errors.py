@@ -910,6 +910,19 @@ def package_answer_outside_protocol(path: Path | str, interview_id: str, questio
     )
 
 
+def package_repeat_list_bad(path: Path | str, interview_id: str, repeat: str, most: int) -> PackageError:
+    return PackageError(
+        path,
+        Text(
+            f"访谈 {interview_id} 的重复组“{repeat}”的实例列表已损坏（不是不重复的实例编号，或多于 {most} 项）。",
+            f"interview {interview_id} carries a damaged list of instances for repeat '{repeat}' (not distinct "
+            f"instance ids, or more than {most}).",
+        ),
+        hint=_ASK_AGAIN + _UNCHANGED,
+        code="package_repeat_list_bad",
+    )
+
+
 def package_not_merged(path: Path | str, error: BaseException) -> PackageError:
     """The last resort of a merge: something no check foresaw. The package is refused alone, its
     transaction rolled back, and the others of the run still merge."""

@@ -45,6 +45,7 @@ from yingzao.core.exchange.content_hash import (
 from yingzao.core.exchange.package import KIND_REVIEW, KIND_SESSION
 from yingzao.core.exchange.receiving import Received
 from yingzao.core.exchange.unpack import Package, read_manifest, read_package
+from yingzao.core.forms import repeats
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.review import signatures
 from yingzao.core.review.comments import insert_comments
@@ -250,6 +251,8 @@ def _check_answers(store, package: Package, protocols: dict[str, Protocol]) -> N
                 raise errors.package_answer_outside_protocol(  # cut: the names come from the package
                     package.path, version.id[:80], row[0][:80], protocol.form_id
                 )
+            if protocol.question(row[0]).is_repeat and not repeats.well_formed(row[1]):
+                raise errors.package_repeat_list_bad(package.path, version.id[:80], row[0], repeats.MAX_INSTANCES)
 
 
 def _check_review_signatures(store, package: Package) -> list:

@@ -48,7 +48,20 @@ def instances(stored: object) -> list[str]:
     for item in stored.split():
         if valid_instance(item):
             seen.setdefault(item, None)
+            if len(seen) == MAX_INSTANCES:
+                break  # no list this app writes is longer; a damaged one is cut, never a hang
     return list(seen)
+
+
+def well_formed(stored: object) -> bool:
+    """Whether a repeat's stored list is one this app could have written: distinct valid ids, at most
+    MAX_INSTANCES of them (a package carrying anything else is refused)."""
+    if stored is None:
+        return True
+    if not isinstance(stored, str):
+        return False
+    ids = stored.split(" ")
+    return len(ids) <= MAX_INSTANCES and len(set(ids)) == len(ids) and all(valid_instance(i) for i in ids)
 
 
 def stored_list(ids: list[str] | tuple[str, ...]) -> str | None:

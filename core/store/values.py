@@ -105,14 +105,15 @@ def to_stored(question_type: str, value: object) -> object:
         ordered = list(dict.fromkeys(n for n in names if n))
         return " ".join(ordered) or None
     if question_type == "repeat":  # the ids of a repeat's instances, in order (yingzao.core.forms.repeats)
-        from yingzao.core.forms.repeats import valid_instance
+        from yingzao.core.forms.repeats import MAX_INSTANCES, valid_instance
 
         ids = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value).split()
-        if len(set(ids)) != len(ids) or not all(valid_instance(i) for i in ids):
+        if len(set(ids)) != len(ids) or not all(valid_instance(i) for i in ids) or len(ids) > MAX_INSTANCES:
             raise ValueProblem(
                 Text(
-                    f"“{' '.join(ids)[:80]}”不是重复组的实例列表。",
-                    f"'{' '.join(ids)[:80]}' is not a repeat's list of instances.",
+                    f"“{' '.join(ids)[:80]}”不是重复组的实例列表（不重复的实例编号，最多 {MAX_INSTANCES} 项）。",
+                    f"'{' '.join(ids)[:80]}' is not a repeat's list of instances (distinct instance ids, at most "
+                    f"{MAX_INSTANCES}).",
                 )
             )
         return " ".join(ids) or None

@@ -258,3 +258,32 @@ def test_check_form_lists_each_repeat_and_how_its_instances_are_made(tmp_path, c
     out = capsys.readouterr().out
     assert "questions: 3 (0 required, 0 identifying)" in out
     assert "repeat:    people (2 questions, instances = ${n}): person lives_here" in out
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda ids: ["orgs", f"{ids[0]} {ids[0]}"], "a damaged list of instances for repeat 'orgs'"),
+        (lambda ids: ["orgs", " ".join(f"a{i:05d}" for i in range(501))], "a damaged list of instances"),
+        (lambda ids: ["orgs", "ÄÖ!"], "a damaged list of instances"),
+        (lambda ids: ["org_name", "没有实例"], "answers a question 'org_name' that its protocol"),
+    ],
+)
+def test_a_package_with_a_forged_repeat_is_refused_and_changes_nothing(
+    make_laptop, master, tmp_path, english_errors, edit, expected
+):
+    from tests.core.package_edit import lines_of, members_of, reseal, write_members
+    from tests.laptops import canonical_dump
+
+    wang, session = _laptop_with_form(make_laptop, tmp_path, "wang", "王芳")
+    ids = [session.add_instance("orgs"), session.add_instance("orgs")]
+    members = members_of(wang.pack(tmp_path / "good.yzpack"))
+    lines = lines_of(members)
+    forged = edit(ids)
+    lines[0]["answers"] = [a for a in lines[0]["answers"] if a[0] != forged[0]]
+    lines[0]["answers"].append([*forged, None, None, "2026-01-01T00:00:00.000Z", "王芳"])
+    before = canonical_dump(master)
+    report = merge_packages(master, [write_members(tmp_path / "forged.yzpack", reseal(members, lines=lines))])
+    line = report.packages[0]
+    assert line.status == "refused" and expected in line.reason, line.reason
+    assert canonical_dump(master) == before
