@@ -118,10 +118,12 @@ def _start(app: QApplication, db_path: Path | None, lang: str | None) -> int:
 
 
 def _stored_language(path: Path) -> str:
-    """The language chosen last time, read before the window is drawn so that it is drawn in it."""
+    """The language chosen last time, read before the window is drawn so that it is drawn in it: the
+    database's, else (an encrypted database, readable only after its passphrase) this computer's."""
+    from yingzao.core import preferences
     from yingzao.core.store.settings import stored_setting
 
-    return stored_setting(path, "ui_language") or "zh"
+    return stored_setting(path, "ui_language") or preferences.language() or "zh"
 
 
 def _open_database(path: Path, lang: str | None, tr: Translator) -> tuple[Store, Library] | int:

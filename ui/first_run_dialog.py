@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from yingzao.core import preferences
 from yingzao.core.security import membership
 from yingzao.core.store.database import Store
 from yingzao.ui.i18n import USER_ROLES, Translator, add_strings, role_label  # noqa: F401 (role_label: for callers)
@@ -200,6 +201,7 @@ class IdentityDialog(QDialog):
         lang = "en" if self.tr.lang == "zh" else "zh"
         self.tr.set_language(lang)
         self.store.set_setting("ui_language", lang)  # as the main window's language menu does
+        preferences.remember_language(lang)  # for the passphrase dialog of an encrypted database
 
     def _update_ok(self) -> None:
         self.ok_button.setEnabled(bool(self.name_edit.text().strip()))

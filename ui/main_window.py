@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
-from yingzao.core import logs
+from yingzao.core import logs, preferences
 from yingzao.core.errors import YingzaoError
 from yingzao.ui import error_dialog
 from yingzao.ui.i18n import LANGUAGES, Translator, add_strings
@@ -260,7 +260,8 @@ class MainWindow(QMainWindow):
 
     def set_language(self, lang: str) -> None:
         self.tr.set_language(lang)
-        # a read-only window follows the choice but cannot remember it (a shell has nothing to remember it in)
+        preferences.remember_language(lang)  # this computer's: for the passphrase dialog of an encrypted database
+        # a read-only window follows the choice but cannot remember it in its database
         if self.store is not None and not self.store.read_only:
             self.store.set_setting("ui_language", lang)
         self.language_actions[lang].setChecked(True)

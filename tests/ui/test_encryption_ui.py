@@ -85,6 +85,25 @@ def test_start_up_asks_for_the_passphrase_says_a_wrong_one_and_opens_with_the_ri
     assert seen["menu"] == "更改口令…"
 
 
+def test_the_passphrase_dialog_speaks_the_language_chosen_last_on_this_computer(qtbot, tmp_path, monkeypatch):
+    from yingzao.core import preferences
+
+    path = _database(tmp_path / "field.db", PASSPHRASE)
+    preferences.remember_language("en")  # as choosing English in the menu does, before the database was encrypted
+    asked: list[str] = []
+
+    def answer(dialog: UnlockDialog):
+        asked.append(dialog.windowTitle() + " " + dialog.open_button.text())
+        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+        dialog.open_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(UnlockDialog, "exec", answer)
+    code, _seen = _run_app(path)
+    assert code == 0 and len(asked) == 1
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in asked[0]), asked
+
+
 def test_cancel_at_the_passphrase_quits_cleanly(qtbot, tmp_path, monkeypatch):
     path = _database(tmp_path / "field.db", PASSPHRASE)
     monkeypatch.setattr(UnlockDialog, "exec", lambda dialog: dialog.cancel_button.click() or dialog.result())
