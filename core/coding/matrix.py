@@ -3,6 +3,10 @@
 A cell holds the interviews with evidence — at least one live coding of the code (or, rolled up, of
 any code below it) — and the number of those codings; `segments` returns the codings behind a cell.
 Protocol suggestions nobody accepted do not count: only researchers' codings are evidence.
+
+By community, an interview filed under no community (a city official's) counts for the communities
+its `communities_discussed` answer names, and a coding of it attributed to some of them only for
+those — as the export's per-community sheets count them (core/export/data.py, `groups_of`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from yingzao.core.coding.codebook import ResearchCodebook
+from yingzao.core.forms.case_check import DISCUSSED_QUESTION, communities_discussed
 from yingzao.core.store.codings import Coding
 from yingzao.core.store.database import Store
 
@@ -38,7 +43,11 @@ def attribute_of_interviews(store: Store, by: str) -> dict[str, list[str]]:
     """interview id -> its value(s) of the attribute (a multiple-choice profile field gives several)."""
     conn = store.conn
     if by == BY_COMMUNITY:
-        return {i: [c or NONE] for i, c in conn.execute("SELECT id, community_id FROM interviews")}
+        discussed = _discussed(store)
+        return {
+            i: [c] if c else (list(discussed.get(i, ())) or [NONE])
+            for i, c in conn.execute("SELECT id, community_id FROM interviews")
+        }
     if by == BY_ROLE:
         return {i: [r] for i, r in conn.execute("SELECT id, respondent_role FROM interviews")}
     if not by.startswith(PROFILE_PREFIX):
@@ -58,6 +67,86 @@ def attribute_of_interviews(store: Store, by: str) -> dict[str, list[str]]:
         i: per_community.get(c, [NONE])
         for i, c in conn.execute("SELECT id, community_id FROM interviews WHERE respondent_role <> 'profile'")
     }
+
+
+def _discussed(store: Store) -> dict[str, tuple[str, ...]]:
+    """interview filed under no community -> the communities its answer says it discussed."""
+    known = [c.id for c in store.communities()]
+    return {
+        i: found
+        for i, value in store.conn.execute(
+            "SELECT a.interview_id, a.value FROM answers a JOIN interviews i ON i.id = a.interview_id"
+            " WHERE a.question = ? AND a.marker IS NULL AND i.community_id IS NULL",
+            (DISCUSSED_QUESTION,),
+        )
+        if (found := communities_discussed(value, known))
+    }
+
+
+def coding_columns(columns: Sequence[str], attributed: str) -> Sequence[str]:
+    """The community columns one coding counts in: those of its interview's columns it is attributed
+    to; all of them when it is not attributed, or to none of them any more."""
+    if not attributed:
+        return columns
+    named = attributed.split()
+    return [c for c in columns if c in named] or columns
+
+
+def _narrow_to_attribution(
+    store: Store,
+    counts_in: dict[str, list[str]],
+    values: dict[str, list[str]],
+    coders: tuple[str, ...],
+    codings: dict[tuple[str, str], int],
+    interviews: dict[tuple[str, str], int],
+) -> None:
+    """Correct the counts by community for attributed codings (few: passages of interviews above
+    community level), which the fast count credited to every community their interview discussed."""
+    by_coder = f" AND c.coder IN ({_marks(coders)})" if coders else ""
+    attributed = {  # through the partial index of attributed codings (schema 10)
+        i
+        for (i,) in store.conn.execute(
+            "SELECT DISTINCT c.interview_id FROM codings c INDEXED BY codings_attributed"
+            f" WHERE c.communities <> '' AND c.state = 'live'{by_coder}",
+            coders,
+        )
+    }
+    filed = {i for i, (c,) in _filed(store, attributed).items() if c}
+    for interview in attributed - filed:
+        columns = values.get(interview)
+        if not columns or columns == [NONE]:
+            continue
+        naive: dict[str, int] = defaultdict(int)  # row -> its codings here, each counted in every column
+        exact: dict[tuple[str, str], int] = defaultdict(int)
+        for code, communities in store.conn.execute(
+            f"SELECT c.code, c.communities FROM codings c WHERE c.interview_id = ? AND c.state = 'live'{by_coder}",
+            (interview, *coders),
+        ):
+            for row in dict.fromkeys(counts_in.get(code, ())):
+                naive[row] += 1
+                for column in coding_columns(columns, communities):
+                    exact[(row, column)] += 1
+        for row, n in naive.items():
+            for column in columns:
+                codings[(row, column)] -= n
+                interviews[(row, column)] -= 1
+        for cell, n in exact.items():
+            codings[cell] += n
+            interviews[cell] += 1
+    for counts in (codings, interviews):
+        for cell in [cell for cell, n in counts.items() if n == 0]:
+            del counts[cell]
+
+
+def _filed(store: Store, interview_ids: set[str]) -> dict[str, tuple[str | None]]:
+    """interview id -> (its community,) for these interviews."""
+    found: dict[str, tuple[str | None]] = {}
+    ids = sorted(interview_ids)
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        for i, c in store.conn.execute(f"SELECT id, community_id FROM interviews WHERE id IN ({_marks(chunk)})", chunk):
+            found[i] = (c,)
+    return found
 
 
 def _row_of_code(book: ResearchCodebook, rows: list[str], roll_up: bool) -> dict[str, list[str]]:
@@ -114,6 +203,8 @@ def matrix_query(
                 if combination is not None:  # an interview without a row in `values` (a profile itself)
                     for value in expand[combination]:
                         into[(row, value)] += n
+    if by == BY_COMMUNITY:
+        _narrow_to_attribution(store, counts_in, values, coders, codings, interviews)
     columns = sorted({v for vs in values.values() for v in vs} - {NONE})
     if any(NONE in vs for vs in values.values()):
         columns.append(NONE)
@@ -145,6 +236,10 @@ def _interviews_of_codings(store: Store, codes: list[str], coders: tuple[str, ..
 _SEPARATOR = "\x1f"  # char(31), the unit separator
 
 
+def _columns_of(coding: Coding, columns: Sequence[str], by: str) -> Sequence[str]:
+    return coding_columns(columns, coding.communities) if by == BY_COMMUNITY and columns != [NONE] else columns
+
+
 def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -166,6 +261,8 @@ def segments(
         coding
         for c in codes
         for coding in store.coding.codings_of_code(c)
-        if coding.live and value in values.get(coding.interview_id, ()) and (not coders or coding.coder in coders)
+        if coding.live
+        and value in _columns_of(coding, values.get(coding.interview_id, ()), by)
+        and (not coders or coding.coder in coders)
     ]
     return sorted(found, key=lambda k: (-k.pinned, k.interview_id, k.question, k.target, k.start))

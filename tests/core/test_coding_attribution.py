@@ -115,7 +115,7 @@ def test_the_attribution_survives_reopening_and_a_schema_8_file_is_upgraded(tmp_
     assert "communities" not in {row[1] for row in conn.execute("PRAGMA table_info(codings)")}
     conn.close()
     with Store(path, user="李研究") as store:
-        assert store.schema_version == migrations.LATEST == 9
+        assert store.schema_version == migrations.LATEST >= 9
         held = store.coding.coding("c-old")
         assert (held.quote, held.communities) == (ANSWER[:3], "")
         codings.attribute(store, "c-old", ["B"])
@@ -225,3 +225,30 @@ def test_an_attribution_no_longer_discussed_falls_back_to_every_community_discus
     export_workbook(db, out, ExportOptions())
     factors = {r["社区"]: r for r in table(openpyxl.load_workbook(out)["社区×影响因素（图2）"])}
     assert [factors[c][f"{label}·有证据的访谈数"] for c in ("A", "B", "C")] == [0, 1, 1]
+
+
+def test_the_matrix_by_community_counts_as_the_export_does(tmp_path):
+    from yingzao.core.coding.matrix import BY_COMMUNITY, NONE, matrix_query, segments
+
+    with Store(tmp_path / "study.db", user="李研究") as store:
+        interview = official_interview(store)
+        factor = factor_code(store, interview)
+        about_a = code(store, interview, ABOUT_A)
+        about_b = code(store, interview, ABOUT_B)
+        both = code(store, interview, ABOUT_BOTH)  # not attributed: counts for A and for B
+        codings.attribute(store, about_a.id, ["A"])
+        codings.attribute(store, about_b.id, ["B"])
+        unsaid = official_interview(store, discussed="")  # discussed nothing: its own column
+        code(store, unsaid, ABOUT_BOTH, factor)
+        book = research_codebook(store)
+        matrix = matrix_query(store, book, [factor], BY_COMMUNITY)
+        assert matrix.columns == ["A", "B", NONE]
+        assert [matrix.cell(factor, c) for c in ("A", "B", "C", NONE)] == [(1, 2), (1, 2), (0, 0), (1, 1)]
+        assert [c.quote for c in segments(store, book, factor, BY_COMMUNITY, "A")] == [ABOUT_A, ABOUT_BOTH]
+        assert [c.quote for c in segments(store, book, factor, BY_COMMUNITY, "B")] == [ABOUT_B, ABOUT_BOTH]
+        codings.attribute(store, both.id, ["A"])  # now nothing of it is about B but the passage on B
+        assert matrix_query(store, book, [factor], BY_COMMUNITY).cell(factor, "A") == (1, 2)
+        assert matrix_query(store, book, [factor], BY_COMMUNITY).cell(factor, "B") == (1, 1)
+        codings.attribute(store, about_b.id, [])
+        codings.attribute(store, both.id, ["A"])
+        assert matrix_query(store, book, [factor], BY_COMMUNITY).cell(factor, "B") == (1, 1)
