@@ -234,15 +234,21 @@ def _parser() -> argparse.ArgumentParser:
     removed = steps.add_parser("remove-supervisor", help="take a supervisor off the list (new .yzproject)")
     removed.add_argument("fingerprint", metavar="FINGERPRINT")
     removed.add_argument("--out", type=Path, required=True, metavar="FILE.yzproject")
+    published = steps.add_parser(
+        "publish-protocols",
+        help="carry the protocols and codebook in use (forms/ as revised) in a new revision (new .yzproject)",
+    )
+    published.add_argument("--out", type=Path, required=True, metavar="FILE.yzproject")
     exported = steps.add_parser("export-keys", help="write the project keys, still under the passphrase (.yzkeys)")
     exported.add_argument("--out", type=Path, required=True, metavar="FILE.yzkeys")
     imported_keys = steps.add_parser("import-keys", help="take the project keys from a .yzkeys file")
     imported_keys.add_argument("file", type=Path, metavar="FILE.yzkeys")
-    for step in (init, joined, card, added, removed, exported, imported_keys, steps.choices["show"]):
+    every_step = (init, joined, card, added, removed, published, exported, imported_keys, steps.choices["show"])
+    for step in every_step:
         step.add_argument("--db", dest="project_db", type=Path, metavar="PATH", help="the database (default: --db)")
-    for step in (init, added, removed, imported_keys):
+    for step in (init, added, removed, published, imported_keys):
         keys.project_passphrase_option(step)
-    for step in (init, joined, card, added, removed, exported, imported_keys, steps.choices["show"]):
+    for step in every_step:
         keys.passphrase_option(step, argparse.SUPPRESS)
     devices = commands.add_parser(
         "devices",

@@ -115,6 +115,32 @@ def project(args: argparse.Namespace) -> int:
                         f"{args.out}: the new project file, for every computer.",
                     )
                 )
+            elif step == "publish-protocols":
+                from yingzao.core.forms.library import load_library
+
+                library = load_library(store)  # forms/ as revised since: the workbooks changed are read now
+                for problem in library.problems:
+                    print(problem, file=sys.stderr)
+                data = membership.publish_protocols(store, project_passphrase(args))
+                if data is None:
+                    print(
+                        Text(
+                            "项目文件已带有正在使用的提纲和编码表，没有新版本可发布。",
+                            "The project file already carries the protocols and codebook in use: nothing to publish.",
+                        )
+                    )
+                else:
+                    _write(args.out, data)
+                    revised = membership.project(store)
+                    versions = ", ".join(f"{p['form_id']} {p['version']}" for p in revised.protocols) if revised else ""
+                    print(
+                        Text(
+                            f"{args.out}：项目文件第 {revised.revision if revised else ''} 版，带有提纲 {versions}；"
+                            "把它交给各台电脑（python main.py project join FILE）。",
+                            f"{args.out}: revision {revised.revision if revised else ''} of the project file, carrying "
+                            f"{versions}; give it to every computer (python main.py project join FILE).",
+                        )
+                    )
             elif step == "export-keys":
                 _write(args.out, membership.export_keys(store))
                 print(

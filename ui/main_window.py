@@ -441,9 +441,21 @@ class MainWindow(QMainWindow):
             self._project_actions.changed.connect(self._project_changed)
 
     def _project_changed(self) -> None:
-        """A project made, joined or updated: review rights come from it."""
+        """A project made, joined or updated: review rights come from it, and the protocols new
+        interviews are taken with (the project's versions replace the shipped ones)."""
+        from yingzao.core.forms.library import load_library
+
         if self.review_view is not None:
             self.review_view.refresh()
+        if self.store is None:
+            return
+        try:
+            self.library = load_library(self.store)
+        except YingzaoError as error:
+            error_dialog.show_error(self, self.tr, error)
+            return
+        if self._home is not None:
+            self._home.library = self.library
 
     def _conflicts(self) -> None:
         from yingzao.ui.conflict_dialog import open_conflicts_dialog

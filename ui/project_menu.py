@@ -36,6 +36,19 @@ add_strings(
         "pmenu.key_card": ("导出我的公钥…", "Export my public key…"),
         "pmenu.add_supervisor": ("添加督导…", "Add supervisor…"),
         "pmenu.remove_supervisor": ("移除督导…", "Remove supervisor…"),
+        "pmenu.publish": ("发布提纲更新…", "Publish protocol updates…"),
+        "pmenu.publish.none": (
+            "项目文件已带有本数据库正在使用的提纲和编码表，没有需要发布的更新。\n\n"
+            "修改 forms 文件夹中的提纲或编码表并重新启动营造后，再来发布。",
+            "The project file already carries the protocols and codebook this database uses: nothing to publish.\n\n"
+            "Revise a protocol or the codebook in the forms folder and restart Yingzao, then publish.",
+        ),
+        "pmenu.publish.passphrase": (
+            "发布提纲更新会生成新版本的项目文件，需要用项目口令签名。各台电脑打开新版项目文件后，新访谈使用更新后的提纲；"
+            "已开始的访谈仍用原来的版本。",
+            "Publishing protocol updates makes a new revision of the project file, signed with the project passphrase. "
+            "Once a computer opens it, new interviews use the revised protocols; interviews already begun keep theirs.",
+        ),
         "pmenu.export_keys": ("导出项目密钥…", "Export project keys…"),
         "pmenu.import_keys": ("导入项目密钥…", "Import project keys…"),
         "pmenu.card_saved": (
@@ -116,6 +129,7 @@ class ProjectMenu(QObject):
             ("key_card", self.export_key_card),
             ("add_supervisor", self.add_supervisor),
             ("remove_supervisor", self.remove_supervisor),
+            ("publish", self.publish_protocols),
             (None, None),
             ("export_keys", self.export_keys),
             ("import_keys", self.import_keys),
@@ -157,6 +171,7 @@ class ProjectMenu(QObject):
             "key_card": writable,
             "add_supervisor": writable and keys,
             "remove_supervisor": writable and keys,
+            "publish": writable and keys,
             "export_keys": keys,
             "import_keys": writable and joined and not keys,
         }
@@ -243,6 +258,19 @@ class ProjectMenu(QObject):
             tr,
             tr("pmenu.remove.passphrase"),
             lambda passphrase: membership.remove_supervisor(store, passphrase, fingerprint),
+        )
+        self._new_revision(data)
+
+    def publish_protocols(self) -> None:
+        tr, store = self.tr, self.store
+        if not membership.protocols_to_publish(store):
+            self._tell(tr("pmenu.publish"), tr("pmenu.publish.none"))
+            return
+        data = ask_with_passphrase(
+            self.window,
+            tr,
+            tr("pmenu.publish.passphrase"),
+            lambda passphrase: membership.publish_protocols(store, passphrase),
         )
         self._new_revision(data)
 

@@ -126,7 +126,7 @@ def create_project(store, name: str, passphrase: str, *, encrypt_databases: bool
     return data
 
 
-def _protocols(store) -> list[dict[str, str]]:
+def _protocols(store, *, with_workbooks: bool = True) -> list[dict[str, str]]:
     """The protocols in use: of each form, the version this database loaded last (older versions,
     kept for the interviews taken with them, stay out of the project file)."""
     latest: dict[str, dict] = {}
@@ -134,6 +134,9 @@ def _protocols(store) -> list[dict[str, str]]:
         latest[version["form_id"]] = version
     found = []
     for version in latest.values():
+        if not with_workbooks:
+            found.append({"sha256": version["sha256"]})
+            continue
         workbook = store.protocol_workbook(version["sha256"])
         if workbook is not None:
             found.append(
@@ -274,7 +277,8 @@ def read_key_card(data: bytes, source) -> tuple[str, PublicKeys]:
 
 def set_supervisors(store, passphrase: str, change: Any) -> bytes:
     """A new revision of the project file, signed with the project's keys, after `change(project)`
-    (adding or removing supervisors, the encryption rule); kept here and returned to hand out."""
+    (adding or removing supervisors, the encryption rule, the protocols); kept here and returned to
+    hand out."""
     joined = project(store)
     if joined is None:
         raise errors.not_in_project(store.path)
@@ -303,6 +307,37 @@ def remove_supervisor(store, passphrase: str, fingerprint: str) -> bytes:
         p.supervisors = kept
 
     return set_supervisors(store, passphrase, change)
+
+
+def protocols_to_publish(store) -> bool:
+    """Whether this database uses protocols or a codebook its project file does not carry yet."""
+    joined = project(store)
+    if joined is None:
+        return False
+    carried = [p["sha256"] for p in joined.protocols]
+    in_use = [p["sha256"] for p in _protocols(store, with_workbooks=False)]
+    return in_use != carried or codebook_csv(research_codebook(store).codes) != joined.codebook
+
+
+def publish_protocols(store, passphrase: str) -> bytes | None:
+    """A new revision of the project file carrying the protocols and codebook this (the researcher's)
+    database uses now — a protocol revised in forms/ mid-fieldwork reaches every laptop that takes the
+    new file, and this database interviews with it too. None when the project already carries them."""
+    joined = project(store)
+    if joined is None:
+        raise errors.not_in_project(store.path)
+    protocols = _protocols(store)
+    codebook = codebook_csv(research_codebook(store).codes)
+    if [p["sha256"] for p in protocols] == [p["sha256"] for p in joined.protocols] and codebook == joined.codebook:
+        return None
+
+    def change(p: Project) -> None:
+        p.protocols, p.codebook = protocols, codebook
+
+    with store.transaction():
+        data = set_supervisors(store, passphrase, change)
+        store.set_setting(PROJECT_PROTOCOLS, json.dumps([entry["sha256"] for entry in protocols]))
+    return data
 
 
 def project_file(store) -> bytes:

@@ -404,3 +404,58 @@ def test_laptops_of_a_project_interview_with_the_projects_protocols(master, make
     offered = load_library(laptop.store)
     assert next(p for p in offered.protocols if p.form_id == official.form_id).version == "2026.9-field"
     assert {p.form_id for p in offered.protocols} == {p.form_id for p in shipped.protocols}
+
+
+def test_a_protocol_revised_mid_fieldwork_reaches_the_laptops_in_a_new_revision(master, make_laptop, tmp_path, capsys):
+    from yingzao import main
+
+    shipped = load_library(master)
+    project_file = make_project(master)
+    laptop = make_laptop("wang")
+    join(laptop.store, project_file)
+    official = next(p for p in shipped.protocols if p.role == "official")
+    assert membership.publish_protocols(master, PROJECT_PASSPHRASE) is None  # nothing revised yet
+    book = openpyxl.load_workbook(paths.FORMS_DIR / official.source_name)
+    settings = book["settings"]
+    header = [cell.value for cell in settings[1]]
+    settings.cell(row=2, column=header.index("version") + 1, value="2026.10-revised")
+    revised = tmp_path / official.source_name
+    book.save(revised)
+    protocol, workbook = load_protocol_workbook(revised, shipped.codebook)
+    master.add_protocol(protocol, workbook)  # as the library does when the workbook in forms/ changed
+    # until it is published, the project's version is the one in use, here as on the laptops
+    assert next(p for p in load_library(master).protocols if p.form_id == official.form_id).version == official.version
+    with pytest.raises(errors.SecurityError):
+        membership.publish_protocols(master, "not the passphrase")
+    membership.lock(master)
+    with pytest.raises(errors.SecurityError):
+        membership.publish_protocols(master, "not the passphrase")
+    assert membership.project(master).revision == 1  # a wrong passphrase changed nothing
+    newer = membership.publish_protocols(master, PROJECT_PASSPHRASE)
+    assert newer is not None and read_file(newer).revision == 2
+    assert next(p for p in load_library(master).protocols if p.form_id == official.form_id).version == "2026.10-revised"
+    join(laptop.store, newer)
+    offered = load_library(laptop.store)
+    assert next(p for p in offered.protocols if p.form_id == official.form_id).version == "2026.10-revised"
+    # interviews begun with the former version keep it; new ones take the revised one
+    assert laptop.store.has_protocol(official.sha256) and laptop.store.has_protocol(protocol.sha256)
+    # the command line says when there is nothing new
+    db = master.path
+    master.close()
+    (tmp_path / "pass.txt").write_text(PROJECT_PASSPHRASE, encoding="utf-8")
+    code = main.main(
+        [
+            "--lang",
+            "en",
+            "project",
+            "publish-protocols",
+            "--db",
+            str(db),
+            "--out",
+            str(tmp_path / "again.yzproject"),
+            "--project-passphrase-file",
+            str(tmp_path / "pass.txt"),
+        ]
+    )
+    assert code == 0 and "nothing to publish" in capsys.readouterr().out
+    assert not (tmp_path / "again.yzproject").exists()

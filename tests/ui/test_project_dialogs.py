@@ -295,3 +295,48 @@ def test_a_supervisor_is_removed_in_a_new_revision(qtbot, master, make_laptop, f
     assert (len(chosen), len(answered), len(told)) == (1, 1, 1) and "第 3 版" in told[0].text()
     revision = read_file((tmp_path / "study-3.yzproject").read_bytes())
     assert revision.revision == 3 and [s.name for s in revision.supervisors] == ["研究者"]
+
+
+def test_protocol_updates_are_published_in_a_new_revision_and_used_at_once(qtbot, master, files, tmp_path):
+    import openpyxl
+
+    from yingzao.core import paths
+    from yingzao.core.forms.library import load_library
+    from yingzao.core.forms.loader import load_protocol_workbook
+
+    library = load_library(master)
+    make_project(master)
+    tr = Translator("zh")
+    window = MainWindow(master, library, tr)
+    qtbot.addWidget(window)
+    window._project_menu_opening()
+    menu = window._project_actions
+    menu.refresh()
+    assert menu.actions["publish"].isVisible()
+    told = click_message_button("确定")
+    menu.actions["publish"].trigger()  # nothing revised yet: says so, asks no passphrase
+    assert len(told) == 1 and "没有需要发布的更新" in told[0].text()
+
+    official = next(p for p in library.protocols if p.role == "official")
+    book = openpyxl.load_workbook(paths.FORMS_DIR / official.source_name)
+    header = [cell.value for cell in book["settings"][1]]
+    book["settings"].cell(row=2, column=header.index("version") + 1, value="2026.11-revised")
+    book.save(tmp_path / official.source_name)
+    revised, workbook = load_protocol_workbook(tmp_path / official.source_name, library.codebook)
+    master.add_protocol(revised, workbook)  # as the library does when the workbook in forms/ changed
+
+    def passphrase(dialog):
+        type_text(qtbot, dialog.field, PROJECT_PASSPHRASE)
+        dialog.ok_button.click()
+        click_message_button("确定")  # "revision 2 is made: save it"; then the file chooser
+
+    membership.lock(master)
+    answered = answer_next(passphrase, kind=PassphraseDialog)
+    files.save = tmp_path / "study-2.yzproject"
+    menu.actions["publish"].trigger()
+    assert len(answered) == 1
+    carried = read_file((tmp_path / "study-2.yzproject").read_bytes())
+    assert carried.revision == 2
+    assert {p["form_id"]: p["version"] for p in carried.protocols}[official.form_id] == "2026.11-revised"
+    # the window's new interviews use it now, without a restart
+    assert next(p for p in window.library.protocols if p.form_id == official.form_id).version == "2026.11-revised"
