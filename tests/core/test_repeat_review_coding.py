@@ -142,7 +142,7 @@ def test_search_over_instance_answers_labels_and_codes_all_hits(study):
 
 def test_a_coding_on_an_instance_survives_a_move_and_is_flagged_when_its_answer_goes(study):
     store, protocol, book = study
-    interview, (first, second) = orgs_interview(
+    interview, (first, _second) = orgs_interview(
         store, protocol, [{"org_name": "居委会", "org_story": STORY}, {"org_name": "企业", "org_story": "修了篮球场"}]
     )
     key = repeats.key("org_story", first)
