@@ -92,7 +92,7 @@ add_strings(
             "you (File → Project → Open updated project file…).",
         ),
         "rv.general": ("一般问题", "General"),
-        "rv.entries": ("{label}（{n} 项）", "{label} ({n} entries)"),
+        "rv.entries": ("{label}（{n} 项）", "{label} (entries: {n})"),
     }
 )
 
