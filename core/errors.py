@@ -2349,3 +2349,18 @@ def coding_attribution_refused(refused: list[str], allowed: list[str]) -> Coding
         ),
         code="coding_attribution_refused",
     )
+
+
+# -- review and coding of repeat groups (issue 18, point 4) ---------------------------------------
+
+
+def coding_instance_list(repeat: str) -> CodingError:
+    return CodingError(
+        Text(
+            f"“{repeat}”是重复组：它的回答只是各项的列表，不是受访者说的话，不能编码。",
+            f"'{repeat}' is a repeat group: its answer is only the list of its entries, not what was said, and"
+            " cannot be coded.",
+        ),
+        hint=Text("请对各项中的回答编码。", "Code the answers given in its entries."),
+        code="coding_instance_list",
+    )

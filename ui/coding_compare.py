@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from yingzao.core.coding import compare as core_compare
 from yingzao.core.coding.codebook import ResearchCodebook
 from yingzao.core.errors import YingzaoError
-from yingzao.core.forms.protocol import pick
+from yingzao.core.forms import answer_keys
 from yingzao.core.store.database import Store
 from yingzao.core.store.records import Interview
 from yingzao.ui import error_dialog
@@ -202,9 +202,10 @@ class CompareDialog(QDialog):
         for r, disagreement in enumerate(found):
             try:
                 interview = self.store.interview(disagreement.interview_id)
-                protocol = self.store.protocol(interview.protocol_sha256)
-                question = pick(protocol.question(disagreement.question).labels, self.tr.lang)
-                where = f"{self.interview_label(interview)}\n{question or disagreement.question}"
+                question = answer_keys.interview_question_label(  # with its entry, in a repeat
+                    self.store, disagreement.interview_id, disagreement.question, self.tr.lang
+                )
+                where = f"{self.interview_label(interview)}\n{question}"
             except YingzaoError:
                 where = f"{disagreement.interview_id}\n{disagreement.question}"
             a_text = disagreement.text if disagreement.coded_by == self.result.coder_a else ""

@@ -1,6 +1,9 @@
 """The interview as a readable document for coding: each question's label, the answer, the
 fieldworker's note and markers; coded spans highlighted, coloured stripes in the margin naming
 their codes, and the protocol's suggestions shown distinctly with accept / narrow / reject in place.
+A repeat's entries follow each other under headings ("2.1 各个组织 · 第 2 项"), each with its
+questions' answers and notes; a segment there is keyed by the answer's key (`org_story#k3f9…`),
+which is what a coding of it records as its question.
 
 The document is read-only and built once per interview. Highlights are extra selections (the text
 is never re-laid out for them), and every offset passes through `ui.coding_offsets` because a Qt
@@ -29,6 +32,8 @@ from yingzao.core.coding.codebook import ResearchCodebook
 from yingzao.core.coding.codings import Span
 from yingzao.core.coding.suggestions import Suggestion
 from yingzao.core.coding.text import CHOICE_TYPES, answer_text
+from yingzao.core.forms import answer_keys, repeats
+from yingzao.core.forms.engine import question_numbers
 from yingzao.core.forms.protocol import Protocol, pick
 from yingzao.core.store.codings import Coding
 from yingzao.core.store.records import Answer
@@ -137,6 +142,8 @@ class CodingDocument(QTextBrowser):
         for index, suggestion in enumerate(self.suggestions):
             by_question.setdefault(suggestion.question, []).append(index)
         plain, label, section_fmt, grey, link = _formats(self.font())
+        entry_fmt = QTextCharFormat(label)
+        entry_fmt.setForeground(QColor("#6d5200"))
         first = True
         section = None
 
@@ -168,17 +175,30 @@ class CodingDocument(QTextBrowser):
             self._by_key[(question, target)] = found
 
         sections = {name: s for s in protocol.sections for name in s.questions}
-        for question in protocol.answerable:
-            answer = answers.get(question.name)
+        lists = answer_keys.instance_lists(protocol, answers)
+        numbers = question_numbers(protocol)
+        entry = None  # the (repeat, instance) whose heading was written last
+        for key in answer_keys.answerable_keys(protocol, lists):
+            answer = answers.get(key)
             if answer is None or (answer.is_empty and not answer.note):
                 continue
+            question = protocol.question(key)
             owner = sections.get(question.name)
             if owner is not None and owner.name != section:
-                section = owner.name
+                section, entry = owner.name, None
                 block(18, section_fmt)
                 cursor.insertText(pick(owner.labels, lang) or owner.name, section_fmt)
+            repeat = question.repeat
+            if repeat is not None and entry != (repeat, repeats.split(key)[1]):
+                entry = (repeat, repeats.split(key)[1])
+                position = answer_keys.entry_position(key, lists.get(repeat, []))
+                block(14, entry_fmt)
+                cursor.insertText(
+                    answer_keys.instance_heading(protocol, repeat, position, lang, numbers=numbers), entry_fmt
+                )
             block(12, label)
-            cursor.insertText(pick(question.labels, lang) or question.name, label)
+            number = numbers.get(question.name, "")
+            cursor.insertText(f"{number} {pick(question.labels, lang) or question.name}".strip(), label)
             if answer.marker is not None:
                 block(2, grey)
                 cursor.insertText(self.tr(f"coding.doc.marker.{answer.marker}"), grey)
@@ -188,15 +208,15 @@ class CodingDocument(QTextBrowser):
                 if question.type in CHOICE_TYPES and question.list_name:
                     names = text.split() if question.type == "select_multiple" else [text]
                     shown = "、".join(protocol.choice_label(question.list_name, n, lang) or n for n in names)
-                    segment(question.name, "answer", text, shown)
+                    segment(key, "answer", text, shown)
                     cursor.insertText(" " + self.tr("coding.doc.whole"), grey)
                 else:
-                    segment(question.name, "answer", text)
+                    segment(key, "answer", text)
             if answer.note:
                 block(2, grey)
                 cursor.insertText(self.tr("coding.doc.note"), grey)
-                segment(question.name, "note", answer.note)
-            for index in by_question.get(question.name, []):
+                segment(key, "note", answer.note)
+            for index in by_question.get(key, []):
                 suggestion = self.suggestions[index]
                 block(2, grey)
                 cursor.insertText(self.tr("coding.doc.suggested"), grey)

@@ -32,6 +32,7 @@ from yingzao.core.coding import matrix as core_matrix
 from yingzao.core.coding.codebook import ResearchCodebook
 from yingzao.core.coding.matrix_workbook import matrix_workbook, write_matrix_workbook
 from yingzao.core.errors import YingzaoError
+from yingzao.core.forms import answer_keys
 from yingzao.core.forms.codebook import FAMILIES
 from yingzao.core.forms.protocol import ROLES, Protocol, pick
 from yingzao.core.store.codings import Coding
@@ -224,7 +225,8 @@ class MatrixDialog(QDialog):
                 continue
             label = self.book.get(coding.code).label(lang) if self.book.has(coding.code) else coding.code
             star = self.tr("matrix.pinned") if coding.pinned else ""
-            item = QListWidgetItem(f"{star}{self.interview_label(interview)} · {label}\n“{coding.quote}”")
+            question = answer_keys.interview_question_label(self.store, coding.interview_id, coding.question, lang)
+            item = QListWidgetItem(f"{star}{self.interview_label(interview)} · {label}\n{question}\n“{coding.quote}”")
             item.setData(SEGMENT_ROLE, coding)
             self.segments.addItem(item)
         code_label = self.book.get(code).label(lang) if self.book.has(code) else code

@@ -43,8 +43,9 @@ from yingzao.core.coding.codings import Span
 from yingzao.core.coding.overview import InterviewCoding, all_code_counts, code_counts, interview_coding, overview
 from yingzao.core.coding.search import Hit
 from yingzao.core.errors import YingzaoError
+from yingzao.core.forms import answer_keys
 from yingzao.core.forms.library import Library
-from yingzao.core.forms.protocol import ROLES, pick
+from yingzao.core.forms.protocol import ROLES
 from yingzao.core.store.codings import Coding
 from yingzao.core.store.database import Store
 from yingzao.core.store.records import Interview
@@ -327,7 +328,7 @@ class CodingPage(QWidget):
         }
         labels = {
             "community": lambda v: self.communities.get(v, v) if v else self.tr("coding.no_community"),
-            "role": lambda v: self.tr(f"role.{v}"),
+            "role": lambda v: self.tr(f"role.{v}") if v in ROLES else v,
             "protocol": lambda v: titles.get(v, v),
             "coder": lambda v: v,
         }
@@ -390,7 +391,8 @@ class CodingPage(QWidget):
             else self.tr("coding.no_community")
         )
         role = self.tr(f"role.{interview.respondent_role}") if interview.respondent_role in ROLES else ""
-        return f"{community} · {role} · {interview.fieldworker} · {interview.started_at[:10]}"
+        # a form from ODK or Kobo names none of the study's roles: no empty part in the label
+        return " · ".join(p for p in (community, role, interview.fieldworker, interview.started_at[:10]) if p)
 
     def _select_in_list(self, interview_id: str | None) -> None:
         self.list.blockSignals(True)
@@ -817,9 +819,8 @@ class CodingPage(QWidget):
     def hit_label(self, hit: Hit) -> tuple[str, str]:
         row = self.rows.get(hit.interview_id)
         interview = row.interview if row else self.store.interview(hit.interview_id)
-        try:
-            protocol = self.store.protocol(interview.protocol_sha256)
-            question = pick(protocol.question(hit.question).labels, self.tr.lang) or hit.question
+        try:  # an answer in a repeat's entry reads with the entry: "2.1.3 这个组织做了什么？ · 第 2 项"
+            question = answer_keys.interview_question_label(self.store, hit.interview_id, hit.question, self.tr.lang)
         except YingzaoError:
             question = hit.question
         if hit.target == "note":

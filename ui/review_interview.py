@@ -1,6 +1,8 @@
 """One interview as a supervisor reviews it: read-only answers, markers, notes and time per question,
 quality flags, comment threads per question and on the whole interview, and the decisions
-Approve / Send back… / Reopen. Every action is a `yingzao.core.review.decisions` function (one audited transaction).
+Approve / Send back… / Reopen. A repeat shows its entries in order ("第 2 项"), each with its
+questions' cards; a comment on an entry's answer is kept under that answer's key, so it stays with
+the entry wherever it moves (an entry removed since is shown as removed, with its comments). Every action is a `yingzao.core.review.decisions` function (one audited transaction).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from yingzao.core.errors import YingzaoError
+from yingzao.core.forms import answer_keys, repeats
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.forms.expr import ExpressionError
-from yingzao.core.forms.protocol import Protocol, Question, pick
+from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
 from yingzao.core.review import decisions as review
 from yingzao.core.review.quality import flags_of
 from yingzao.core.store.database import Store
@@ -89,6 +92,7 @@ add_strings(
             "you (File → Project → Open updated project file…).",
         ),
         "rv.general": ("一般问题", "General"),
+        "rv.entries": ("{label}（{n} 项）", "{label} (entries: {n})"),
     }
 )
 
@@ -121,11 +125,11 @@ class ReviewSession(InterviewSession):
         self.expression_errors: list[str] = []
         super().__init__(store, interview_id, read_only=True)
 
-    def _conditions_hold(self, question: Question) -> bool:
+    def _conditions_hold(self, key: str) -> bool:
         try:
-            return super()._conditions_hold(question)
+            return super()._conditions_hold(key)
         except (ExpressionError, RecursionError) as error:
-            problem = f"{question.name}: {getattr(error, 'message', None) or type(error).__name__}"
+            problem = f"{repeats.split(key)[0]}: {getattr(error, 'message', None) or type(error).__name__}"
             if problem not in self.expression_errors:
                 self.expression_errors.append(problem)
             return True
@@ -149,9 +153,12 @@ class ReviewInterviewView(QWidget):
         self.session = ReviewSession(store, interview_id)
         self.protocol = self.session.protocol
         self.numbers = question_numbers(self.protocol)
-        self.cards: dict[str, QFrame] = {}
+        self.cards: dict[str, QFrame] = {}  # by answer key
         self.threads: dict[str, CommentThread] = {}
         self.headings: list[QLabel] = []
+        self.repeat_boxes: dict[str, QFrame] = {}  # a repeat's heading and its entries
+        self.entries: dict[str, list[str]] = {}  # repeat -> the instances shown, in order
+        self._entry_widgets: dict[str, list[QWidget]] = {}
         self._build()
         self.reload()
         tr.on_change(self.retranslate)
@@ -220,7 +227,9 @@ class ReviewInterviewView(QWidget):
             self.navigator.addItem("")
             for name in section.questions:
                 question = self.protocol.question(name)
-                if question.holds_value and question.type != "calculate":
+                if question.is_repeat:
+                    self.column.addWidget(self._repeat_box(question, content))
+                elif question.repeat is None and question.holds_value and question.type != "calculate":
                     self.column.addWidget(self._card(question, content))
         self.column.addStretch(1)
         self.scroll.setWidget(content)
@@ -230,7 +239,65 @@ class ReviewInterviewView(QWidget):
         splitter.setSizes([220, 980])
         outer.addWidget(splitter, 1)
 
-    def _card(self, question: Question, parent: QWidget) -> QFrame:
+    def _repeat_box(self, repeat: Question, parent: QWidget) -> QFrame:
+        """A repeat's place in the page: its heading, then its entries (filled by `_show_entries`)."""
+        box = QFrame(parent)
+        box.setObjectName("repeat")
+        box.setStyleSheet("QFrame#repeat { border-left: 3px solid #d9d2c3; }")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(10, 4, 0, 4)
+        layout.setSpacing(4)
+        heading = QLabel(box)
+        heading.setObjectName("repeat_heading")
+        heading.setWordWrap(True)
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading.setStyleSheet("font-size: 15px; font-weight: 700; padding-top: 6px;")
+        layout.addWidget(heading)
+        self.repeat_boxes[repeat.name] = box
+        self.entries[repeat.name] = []
+        self._entry_widgets[repeat.name] = []
+        return box
+
+    def _show_entries(self, repeat: str) -> None:
+        """Lay out a repeat's entries again when they changed: those listed, in order, then any
+        removed since that still carry comments (so no comment has nowhere to show)."""
+        listed = self.session.instances(repeat)
+        inner = [q for q in self.protocol.repeated(repeat) if q.holds_value and q.type != "calculate"]
+        commented = [
+            repeats.split(key)[1]
+            for key in self.comment_threads
+            if key is not None and answer_keys.repeat_of(self.protocol, key) == repeat
+        ]
+        wanted = listed + list(dict.fromkeys(i for i in commented if i and i not in listed))
+        if wanted == self.entries[repeat]:
+            return
+        box = self.repeat_boxes[repeat]
+        for widget in self._entry_widgets[repeat]:
+            widget.setParent(None)
+            widget.deleteLater()
+        for instance in self.entries[repeat]:
+            for question in inner:
+                self.cards.pop(repeats.key(question.name, instance), None)
+                self.threads.pop(repeats.key(question.name, instance), None)
+        made: list[QWidget] = []
+        for instance in wanted:
+            heading = QLabel(box)
+            heading.setObjectName("entry")
+            heading.setProperty("instance", instance)
+            heading.setTextFormat(Qt.TextFormat.PlainText)
+            heading.setStyleSheet("font-weight: 700; color: #6d5200; padding-top: 8px;")
+            box.layout().addWidget(heading)
+            made.append(heading)
+            for question in inner:
+                card = self._card(question, box, repeats.key(question.name, instance))
+                box.layout().addWidget(card)
+                made.append(card)
+        self.entries[repeat] = wanted
+        self._entry_widgets[repeat] = made
+
+    def _card(self, question: Question, parent: QWidget, key: str | None = None) -> QFrame:
+        """The card of one answer: `key` is the answer's key (the question's name outside a repeat)."""
+        key = key or question.name
         card = QFrame(parent)
         card.setObjectName("card")
         column = QVBoxLayout(card)
@@ -251,11 +318,11 @@ class ReviewInterviewView(QWidget):
         meta.setWordWrap(True)
         meta.setStyleSheet("color: #666; font-size: 12px;")
         thread = CommentThread(self.tr, card, collapsed=True)
-        thread.posted.connect(lambda text, parent_id, name=question.name: self.comment(name, text, parent_id))
+        thread.posted.connect(lambda text, parent_id, name=key: self.comment(name, text, parent_id))
         for widget in (label, answer, meta, thread):
             column.addWidget(widget)
-        self.cards[question.name] = card
-        self.threads[question.name] = thread
+        self.cards[key] = card
+        self.threads[key] = thread
         return card
 
     # -- showing ---------------------------------------------------------------------------------
@@ -286,7 +353,8 @@ class ReviewInterviewView(QWidget):
     def retranslate(self) -> None:
         tr, interview = self.tr, self.interview
         self.back_button.setText("← " + tr("rv.back"))
-        parts = [self.protocol.title(tr.lang), self.community_name, tr(f"role.{interview.respondent_role}")]
+        role = interview.respondent_role  # a form from ODK or Kobo names none of the study's roles
+        parts = [self.protocol.title(tr.lang), self.community_name, tr(f"role.{role}") if role in ROLES else role]
         self.title.setText(" · ".join(p for p in parts if p))
         self.status_label.setText(status_word(tr, interview.status))
         colours = _BADGES.get(interview.status, ("#eee", "#333"))
@@ -351,53 +419,86 @@ class ReviewInterviewView(QWidget):
     def _show_questions(self) -> None:
         tr, lang = self.tr, self.tr.lang
         flagged = {
-            name: flag
+            key: flag
             for flag in ("missing_required", "short_answers")
-            for name in self.flags.get(flag, {}).get("questions", [])
+            for key in self.flags.get(flag, {}).get("questions", [])
         }
         empty_sections = set(self.flags.get("empty_section", {}).get("sections", []))
-        answers = self.session.answers
         can_comment = self.can_comment  # once for the page: it reads the project file and this database's keys
         for index, section in enumerate(self.protocol.sections):
             title = pick(section.labels, lang, self.protocol.default_language) or tr("rv.general")
             relevant = self.session.section_relevant(section)
-            mark = "  ⚠" if section.name in empty_sections or any(n in flagged for n in section.questions) else ""
+            for name in section.questions:
+                if name in self.repeat_boxes:
+                    self._show_entries(name)
+            keys = self._section_keys(section)
+            mark = "  ⚠" if section.name in empty_sections or any(k in flagged for k in keys) else ""
             self.headings[index].setText(f"{index + 1}. {title}{mark}")
             self.headings[index].setVisible(relevant)
             item = self.navigator.item(index)
             item.setText(f"{index + 1}. {title}{mark}")
             item.setHidden(not relevant)
             for name in section.questions:
-                if name not in self.cards:
-                    continue
-                question = self.protocol.question(name)
-                card = self.cards[name]
-                card.setVisible(self.session.is_relevant(name))
-                card.findChild(QLabel, "label").setText(
-                    f"{self.numbers.get(name, '')}  {pick(question.labels, lang, self.protocol.default_language)}"
+                if name in self.repeat_boxes:
+                    self._show_repeat(name)
+            for key in keys:
+                self._show_card(key, flagged, can_comment)
+
+    def _section_keys(self, section) -> list[str]:
+        """The keys of the cards a section shows, in order (each entry's after its repeat)."""
+        keys: list[str] = []
+        for name in section.questions:
+            if name in self.repeat_boxes:
+                inner = [q.name for q in self.protocol.repeated(name) if q.holds_value and q.type != "calculate"]
+                keys += [repeats.key(q, i) for i in self.entries[name] for q in inner]
+            elif name in self.cards:
+                keys.append(name)
+        return keys
+
+    def _show_repeat(self, repeat: str) -> None:
+        lang, box = self.tr.lang, self.repeat_boxes[repeat]
+        listed = self.session.instances(repeat)
+        label = answer_keys.question_label(self.protocol, repeat, (), lang, numbers=self.numbers)
+        box.findChild(QLabel, "repeat_heading").setText(self.tr("rv.entries", label=label, n=len(listed)))
+        box.setVisible(self.session.is_relevant(repeat) or len(self.entries[repeat]) > len(listed))
+        for widget in self._entry_widgets[repeat]:
+            if widget.objectName() == "entry":
+                instance = widget.property("instance")
+                position = listed.index(instance) + 1 if instance in listed else None
+                widget.setText(
+                    answer_keys.instance_heading(self.protocol, repeat, position, lang, numbers=self.numbers)
                 )
-                answer = answers.get(name)
-                text = answer_text(self.protocol, question, answer, tr)
-                answer_label = card.findChild(QLabel, "answer")
-                answer_label.setText(text or tr("rv.unanswered"))
-                answer_label.setStyleSheet(
-                    "color: #999; font-style: italic;" if not text or (answer and answer.marker) else ""
-                )
-                meta = []
-                if name in flagged:
-                    meta.append("⚠ " + flag_word(tr, flagged[name]))
-                if answer is not None and answer.note:
-                    meta.append(tr("rv.note", note=answer.note))
-                if name in self.times:
-                    meta.append(
-                        tr("rv.time", time=duration_text(self.times[name].seconds), visits=self.times[name].visits)
-                    )
-                meta_label = card.findChild(QLabel, "meta")
-                meta_label.setText("   ".join(meta))
-                meta_label.setVisible(bool(meta))
-                thread = self.threads[name]
-                thread.retranslate()
-                thread.set_threads(self.comment_threads.get(name, []), can_comment=can_comment, can_reply=can_comment)
+
+    def _show_card(self, key: str, flagged: dict[str, str], can_comment: bool) -> None:
+        tr, lang = self.tr, self.tr.lang
+        question = self.protocol.question(key)
+        card = self.cards[key]
+        card.setVisible(self.session.is_relevant(key))
+        repeat = question.repeat
+        instances = self.session.instances(repeat) if repeat else []
+        if repeat is None:
+            label = f"{self.numbers.get(key, '')}  {pick(question.labels, lang, self.protocol.default_language)}"
+        else:
+            label = answer_keys.question_label(self.protocol, key, instances, lang, numbers=self.numbers)
+        card.findChild(QLabel, "label").setText(label)
+        answer = self.session.answers.get(key)
+        text = answer_text(self.protocol, question, answer, tr)
+        answer_label = card.findChild(QLabel, "answer")
+        answer_label.setText(text or tr("rv.unanswered"))
+        answer_label.setStyleSheet("color: #999; font-style: italic;" if not text or (answer and answer.marker) else "")
+        meta = []
+        if key in flagged:
+            meta.append("⚠ " + flag_word(tr, flagged[key]))
+        if answer is not None and answer.note:
+            meta.append(tr("rv.note", note=answer.note))
+        if key in self.times:
+            meta.append(tr("rv.time", time=duration_text(self.times[key].seconds), visits=self.times[key].visits))
+        meta_label = card.findChild(QLabel, "meta")
+        meta_label.setText("   ".join(meta))
+        meta_label.setVisible(bool(meta))
+        thread = self.threads[key]
+        thread.retranslate()
+        thread.set_threads(self.comment_threads.get(key, []), can_comment=can_comment, can_reply=can_comment)
 
     def _flags_text(self) -> str:
         tr = self.tr
@@ -407,7 +508,7 @@ class ReviewInterviewView(QWidget):
         lines = []
         for flag, detail in self.flags.items():
             if "questions" in detail:
-                text = tr("rv.join").join(self.numbers.get(q, q) for q in detail["questions"])
+                text = tr("rv.join").join(self._place(q) for q in detail["questions"])
             elif "sections" in detail:
                 text = tr("rv.join").join(sections.get(s, s) for s in detail["sections"])
             elif "median" in detail:
@@ -420,6 +521,13 @@ class ReviewInterviewView(QWidget):
                 text = ""
             lines.append(tr("rv.flag_detail", flag=flag_word(tr, flag), detail=text) if text else flag_word(tr, flag))
         return "⚠ " + tr("rv.separator").join(lines)
+
+    def _place(self, key: str) -> str:
+        """A flagged answer's number, and its entry for an answer in a repeat ('2.1.1 · 第 2 项')."""
+        if answer_keys.repeat_of(self.protocol, key) is None:
+            return self.numbers.get(key, key)
+        instances = self.session.instances(answer_keys.repeat_of(self.protocol, key) or "")
+        return answer_keys.question_label(self.protocol, key, instances, self.tr.lang, numbers=self.numbers, text=False)
 
     def _go_to_section(self, index: int) -> None:
         if 0 <= index < len(self.headings):
@@ -441,7 +549,9 @@ class ReviewInterviewView(QWidget):
     def comment(self, question: str | None, text: str, parent_id: str | None = None) -> bool:
         done = self._act(lambda: review.add_comment(self.store, self.interview_id, question, text, parent_id=parent_id))
         if done:
-            (self.whole if question is None else self.threads[question]).clear_input()
+            thread = self.whole if question is None else self.threads.get(question)
+            if thread is not None:
+                thread.clear_input()
         return done
 
     def ask_reason(self) -> str | None:

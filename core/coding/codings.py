@@ -54,6 +54,8 @@ def check_span(
         protocol = cache[span.interview_id] = store.protocol(interview.protocol_sha256)
     if not protocol.has_question(span.question):
         raise errors.unknown_question(protocol.form_id, span.question)
+    if span.target == "answer" and protocol.question(span.question).is_repeat:
+        raise errors.coding_instance_list(span.question)  # its list of instance ids (its note is codable)
     if texts is None:
         text = coding_text(store, span.interview_id, span.question, span.target)
     elif span.target not in TARGETS:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from yingzao.core.coding.codebook import ResearchCodebook
 from yingzao.core.coding.suggestions import pending_suggestions
+from yingzao.core.forms.answer_keys import answerable_keys, instance_lists
 from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.codings import Coding
 from yingzao.core.store.database import Store
@@ -70,7 +71,7 @@ def _row(
     answers = store.answers(interview.id)
     substantive = {name for name, answer in answers.items() if answer.marker is None and not answer.is_empty}
     substantive |= {name for name, answer in answers.items() if answer.note}
-    substantive &= {q.name for q in protocol.answerable}
+    substantive &= set(answerable_keys(protocol, instance_lists(protocol, answers)))  # each instance's too
     coded = {c.question for c in codings} & substantive
     pending = pending_suggestions(protocol, interview.id, answers, codings, decisions.get(interview.id, []), book)
     return InterviewCoding(

@@ -61,6 +61,7 @@ def search(store: Store, term: str, *, limit: int = MAX_ROWS) -> list[Hit]:
         rows = records.fts_match(phrase, limit, ranked=ranked)
     else:
         rows = records.scan_text(term, limit)
+    rows = _without_instance_lists(store, rows)
     found = [(occurrences(row[4], term), row) for row in rows]
     if not ranked:  # most occurrences first; a stable sort keeps the stored order among equals
         found.sort(key=_count, reverse=True)
@@ -71,6 +72,23 @@ def search(store: Store, term: str, *, limit: int = MAX_ROWS) -> list[Hit]:
         for starts, (_id, interview_id, question, target, text) in found
         for at in starts
     ]
+
+
+def _without_instance_lists(store: Store, rows: list) -> list:
+    """The rows less a repeat's own row (its list of instance ids is stored as text, and indexed
+    with the answers, but nobody said it). A repeated question's answers (`question#instance`)
+    stay: they are what was said in each instance."""
+    names = {r.name for v in store.protocol_versions() for r in store.protocol(v["sha256"]).repeats}
+    suspect = [row for row in rows if row[2] in names and row[3] == "answer"]
+    if not suspect:
+        return rows
+    shas = store.coding.protocols_of({row[1] for row in suspect})
+    dropped = {  # by the text's id
+        row[0]
+        for row in suspect
+        if row[1] in shas and (q := store.protocol(shas[row[1]]).named(row[2])) and q.is_repeat
+    }
+    return [row for row in rows if row[0] not in dropped]
 
 
 def _count(found: tuple[list[int], tuple]) -> int:
@@ -103,7 +121,8 @@ def code_all_hits(store: Store, book: ResearchCodebook, hits: list[Hit], code_id
         protocol = protocols.get(hit.interview_id)
         if protocol is None:
             protocol = protocols[hit.interview_id] = store.protocol(store.interview(hit.interview_id).protocol_sha256)
-        if hit.target == "answer" and protocol.question(hit.question).type in CHOICE_TYPES:
+        question = protocol.question(hit.question)
+        if hit.target == "answer" and (question.type in CHOICE_TYPES or question.is_repeat):
             continue
         spans.append(hit.span)
     return apply_many(store, book, spans, code_id, protocols=protocols)

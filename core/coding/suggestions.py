@@ -4,6 +4,10 @@ A question's `codes` (and, for choice questions, the `codes` of the choices tick
 by themselves. They propose a whole-answer coding of each substantive answer, marked *suggested
 (protocol)*, until a researcher accepts it (a coding with origin 'suggestion'), narrows it to a span
 (the same, on the span) or rejects it (a decision that stops it being suggested again).
+
+A repeated question suggests its codes for each instance's answer on its own (the suggestion, its
+acceptance and its rejection are keyed by the instance's answer key), so a researcher judges what
+was said about each organisation separately.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from yingzao.core.coding.codebook import ResearchCodebook
 from yingzao.core.coding.codings import Span, apply_code
 from yingzao.core.coding.text import CHOICE_TYPES, answer_text
+from yingzao.core.forms.answer_keys import answerable_keys, instance_lists
 from yingzao.core.forms.protocol import Protocol, Question
 from yingzao.core.store.codings import Coding, Decision
 from yingzao.core.store.database import Store
@@ -56,15 +61,15 @@ def pending_suggestions(
     taken = {(c.question, c.code) for c in codings if c.live and c.target == "answer"}
     rejected = {(d.question, book.resolve(d.code)) for d in decisions if d.decision == "rejected"}
     found: list[Suggestion] = []
-    for question in protocol.answerable:
-        answer = answers.get(question.name)
-        for code in suggested_codes(protocol, question, answer):
+    for key in answerable_keys(protocol, instance_lists(protocol, answers)):
+        answer = answers.get(key)
+        for code in suggested_codes(protocol, protocol.question(key), answer):
             code = book.resolve(code)
             if not book.has(code) or not book.get(code).codable:
                 continue
-            if (question.name, code) in taken or (question.name, code) in rejected:
+            if (key, code) in taken or (key, code) in rejected:
                 continue
-            found.append(Suggestion(interview_id, question.name, code, answer_text(answer, "answer")))
+            found.append(Suggestion(interview_id, key, code, answer_text(answer, "answer")))
     return found
 
 

@@ -3,7 +3,7 @@
 - `status_counts`: interviews by community × respondent role × status;
 - `coverage`: per community, for each code of the families 营造维度, 动力机制 and 影响因素
   (STUDY.md families 1–3), the number of answered, non-empty answers to questions tagged with that
-  code (or a code below it) in finalised interviews — a zero is a dimension, actor or factor with no
+  code (or a code below it) in finalised interviews (an answer in each instance of a repeat counts) — a zero is a dimension, actor or factor with no
   evidence yet in that community, which is what a supervisor looks at to decide whom to interview next.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from yingzao.core.forms import repeats
 from yingzao.core.forms.case_check import DISCUSSED_QUESTION, communities_discussed
 from yingzao.core.forms.codebook import INTERVIEW_FAMILIES, Codebook
 from yingzao.core.store.records import STATUSES
@@ -94,7 +95,8 @@ def coverage(store, codebook: Codebook, statuses: tuple[str, ...] = EVIDENCE_STA
             tagged[sha] = {
                 q.name: _topical(codebook, _frame(codebook, q.codes, wanted)) for q in protocol.questions if q.codes
             }
-        for code in tagged[sha].get(question, ()):
+        # an answer in a repeat's instance counts under its question (each instance is evidence)
+        for code in tagged[sha].get(repeats.split(question)[0], ()):
             counts[(community, code)] += n
     return Coverage([c.id for c in store.communities()], codes, counts)
 

@@ -2,14 +2,17 @@
 
 Flags (each with a JSON detail saying where):
 
-- `missing_required` — a relevant required question has no answer (the engine's own rule);
+- `missing_required` — a relevant required question has no answer (the engine's own rule); a
+  repeated question counts once per instance of its repeat, and the flag names the instance's key;
 - `short_answers` — text answers under 25 % of the median length of that question's answers in the
   project (with at least 5 answers to compare, and a median of at least 20 characters: short fields
-  such as a name are not expected to be long);
+  such as a name are not expected to be long); a repeated question's answers in every instance are
+  compared together, and the flag names the instance's key;
 - `short_interview` — under 50 % of the protocol's median duration (the interview screen's recorded
   time, else end − start; consent refusals left out; only when the median is at least a minute, so
   interviews typed in afterwards are not all flagged);
-- `empty_section` — a relevant section with no answer at all;
+- `empty_section` — a relevant section with no answer at all (answers of its repeats' instances count;
+  a section holding only a repeat without instances is not judged: none may be the answer);
 - `consent_missing` — the protocol asks for consent and the answer is neither yes nor no;
 - `case_mismatch` — the respondent's stated case (`resp_case`) names another community than the one
   the interview is filed under (the interview screen asks at once; an interview merged from a laptop
@@ -36,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from yingzao.core.forms import repeats
 from yingzao.core.forms.case_check import CASE_QUESTION, case_mismatch
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, Issue
 from yingzao.core.forms.expr import ExpressionError
@@ -43,7 +47,7 @@ from yingzao.core.forms.protocol import CONSENT_QUESTION, Protocol
 from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 
 FLAGS = ("missing_required", "short_answers", "short_interview", "empty_section", "consent_missing", "case_mismatch")
-ALGORITHM = 2  # change when the rules change: caches made by the old rules are recomputed
+ALGORITHM = 3  # change when the rules change: caches made by the old rules are recomputed
 SHORT_ANSWER_SHARE = 0.25
 SHORT_INTERVIEW_SHARE = 0.5
 MIN_COMPARED = 5
@@ -118,16 +122,39 @@ _FLAG_ORDER = {name: n for n, name in enumerate(FLAGS)}
 
 
 class _Plan:
-    """What one protocol version asks: required questions, sections, text questions, consent."""
+    """What one protocol version asks: required questions, sections, text questions, consent. A
+    repeated question is named here by its bare name; `keys` turns that into an interview's keys."""
 
     def __init__(self, protocol: Protocol) -> None:
-        answerable = {q.name for q in protocol.answerable}
+        once = {q.name for q in protocol.answerable}
         self.protocol = protocol
-        self.required = frozenset(q.name for q in protocol.answerable if q.required)
-        self.sections = [(s.name, frozenset(n for n in s.questions if n in answerable)) for s in protocol.sections]
+        self.repeated = {  # repeat -> the questions it asks per instance that hold an answer
+            r.name: tuple(q.name for q in protocol.repeated(r.name) if q.holds_value and q.type != "calculate")
+            for r in protocol.repeats
+        }
+        inside = {name for names in self.repeated.values() for name in names}
+        self.required = frozenset(q.name for q in protocol.questions if q.required and q.name in once | inside)
+        self.sections = [
+            (s.name, tuple(n for n in s.questions if n in once or n in self.repeated)) for s in protocol.sections
+        ]
         self.sections = [(name, names) for name, names in self.sections if names]
-        self.texts = frozenset(q.name for q in protocol.answerable if q.type == "text")
+        self.texts = frozenset(q.name for q in protocol.questions if q.type == "text" and q.name in once | inside)
         self.consent = protocol.has_question(CONSENT_QUESTION)
+
+    def keys(self, names: frozenset[str] | tuple[str, ...], lists: dict[str, list[str]]) -> set[str]:
+        """The answer keys of these questions (and of the questions of these repeats) in an
+        interview whose repeats hold `lists` of instances."""
+        found: set[str] = set()
+        for name in names:
+            if name in self.repeated:
+                found.update(repeats.key(q, i) for i in lists.get(name, ()) for q in self.repeated[name])
+                continue
+            repeat = self.protocol.question(name).repeat
+            if repeat is None:
+                found.add(name)
+            else:
+                found.update(repeats.key(name, i) for i in lists.get(repeat, ()))
+        return found
 
 
 def compute_flags(store, *, cancelled: Callable[[], bool] | None = None) -> list[Flag]:
@@ -142,8 +169,9 @@ def compute_flags(store, *, cancelled: Callable[[], bool] | None = None) -> list
     ).fetchall()
     plans = {sha: _Plan(store.protocol(sha)) for sha in {row[1] for row in interviews}}
     answered: dict[str, set[str]] = defaultdict(set)
+    lists: dict[str, dict[str, list[str]]] = defaultdict(dict)  # interview -> repeat -> its instances
     consent: dict[str, object] = {}
-    lengths: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    lengths: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     protocol_of = {row[0]: row[2] for row in interviews}
     plan_of = {row[0]: plans[row[1]] for row in interviews}
     for interview_id, question, marker, value, length in conn.execute(
@@ -155,14 +183,17 @@ def compute_flags(store, *, cancelled: Callable[[], bool] | None = None) -> list
             answered[interview_id].add(question)
         if question == CONSENT_QUESTION:
             consent[interview_id] = None if marker else value
-        if length and marker is None and question in plan_of[interview_id].texts:
-            lengths[(protocol_of[interview_id], question)].append((interview_id, length))
+        if question in plan_of[interview_id].repeated:
+            lists[interview_id][question] = repeats.instances(value)
+        # a repeated question's answers in all instances are compared with each other
+        if length and marker is None and repeats.split(question)[0] in plan_of[interview_id].texts:
+            lengths[(protocol_of[interview_id], repeats.split(question)[0])].append((interview_id, question, length))
     flags: list[Flag] = []
     for interview_id, sha, _protocol_id, _outcome, _seconds in interviews:
         if cancelled and cancelled():
             return []
         plan = plans[sha]
-        flags += _answer_flags(store, interview_id, plan, answered[interview_id])
+        flags += _answer_flags(store, interview_id, plan, answered[interview_id], lists[interview_id])
         if plan.consent and consent.get(interview_id) not in CONSENT_ANSWERS:
             flags.append(Flag(interview_id, "consent_missing"))
     flags += _short_answers(lengths)
@@ -171,17 +202,17 @@ def compute_flags(store, *, cancelled: Callable[[], bool] | None = None) -> list
     return sorted(flags, key=lambda f: (f.interview_id, _FLAG_ORDER[f.flag]))
 
 
-def _answer_flags(store, interview_id: str, plan: _Plan, answered: set[str]) -> list[Flag]:
-    if plan.required <= answered and all(names & answered for _, names in plan.sections):
+def _answer_flags(store, interview_id: str, plan: _Plan, answered: set[str], lists: dict[str, list[str]]) -> list[Flag]:
+    sections = [(name, plan.keys(names, lists)) for name, names in plan.sections]
+    sections = [(name, keys) for name, keys in sections if keys]
+    if plan.keys(plan.required, lists) <= answered and all(keys & answered for _, keys in sections):
         return []  # every required question and every section answered: relevance cannot add a flag
     session = _FlagSession(store, interview_id)  # the engine's own relevance and rules
     flags = []
     missing = [issue.question for issue in session.issues() if issue.kind == "required"]
     if missing:
         flags.append(Flag(interview_id, "missing_required", {"questions": missing}))
-    empty = [
-        name for name, names in plan.sections if not names & answered and any(session.is_relevant(n) for n in names)
-    ]
+    empty = [name for name, keys in sections if not keys & answered and any(session.is_relevant(k) for k in keys)]
     if empty:
         flags.append(Flag(interview_id, "empty_section", {"sections": empty}))
     return flags
@@ -222,17 +253,18 @@ def _case_mismatches(store, plans: dict[str, _Plan]) -> list[Flag]:
     return flags
 
 
-def _short_answers(lengths: dict[tuple[str, str], list[tuple[str, int]]]) -> list[Flag]:
+def _short_answers(lengths: dict[tuple[str, str], list[tuple[str, str, int]]]) -> list[Flag]:
+    """`lengths`: (protocol, question) -> (interview, answer key, length) of each text answer."""
     short: dict[str, list[str]] = defaultdict(list)
-    for (_protocol_id, question), found in sorted(lengths.items()):
+    for (_protocol_id, _question), found in sorted(lengths.items()):
         if len(found) < MIN_COMPARED:
             continue
-        median = statistics.median(length for _, length in found)
+        median = statistics.median(length for _, _, length in found)
         if median < MIN_MEDIAN_CHARS:
             continue
-        for interview_id, length in found:
+        for interview_id, key, length in found:
             if length < SHORT_ANSWER_SHARE * median:
-                short[interview_id].append(question)
+                short[interview_id].append(key)
     return [Flag(i, "short_answers", {"questions": questions}) for i, questions in short.items()]
 
 
