@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from yingzao.core.errors import YingzaoError
 from yingzao.core.exchange.conflicts import INTERVIEW_ROW, Conflict, ConflictVersion, open_conflicts, resolve_conflict
-from yingzao.core.forms.protocol import pick
+from yingzao.core.forms import answer_keys, repeats
+from yingzao.core.forms.engine import question_numbers
 from yingzao.core.store.database import Store
 from yingzao.ui import error_dialog
 from yingzao.ui.i18n import Translator, add_strings
@@ -56,6 +57,8 @@ add_strings(
         "conflict.question": ("问题", "Question"),
         "conflict.row": ("访谈状态 / 社区", "Interview status / community"),
         "conflict.empty": ("—（未回答）", "— (no answer)"),
+        "conflict.entries": ("{n} 项", "entries: {n}"),
+        "conflict.only_in": ("仅见于版本 {versions}", "only in version {versions}"),
         "conflict.marker.skipped": ("【跳过】", "[skipped]"),
         "conflict.marker.refused": ("【拒答】", "[refused]"),
         "conflict.marker.dont_know": ("【不知道】", "[don't know]"),
@@ -73,6 +76,21 @@ add_strings(
         ),
     }
 )
+
+
+def _listed_in(conflict: Conflict, protocol, key: str) -> tuple[list[str], list[str]]:
+    """The instances of a key's repeat in the first version that lists the key's instance (its
+    position may differ between versions), and the labels of the versions that list it."""
+    repeat = answer_keys.repeat_of(protocol, key)
+    if repeat is None:
+        return [], []
+    instance = repeats.split(key)[1]
+    lists = []
+    for candidate in conflict.versions:
+        answer = candidate.answer(repeat)
+        lists.append((candidate.label, repeats.instances(answer[0] if answer else None)))
+    having = [(label, listed) for label, listed in lists if instance in listed]
+    return (having[0][1] if having else lists[0][1] if lists else []), [label for label, _ in having]
 
 
 class ConflictsDialog(QDialog):
@@ -183,6 +201,7 @@ class ConflictsDialog(QDialog):
     def _fill_table(self, conflict: Conflict, rows: list[str]) -> None:
         protocol = self.store.protocol(conflict.protocol_sha256)
         versions = conflict.versions
+        numbers = question_numbers(protocol)
         self.table.clear()
         self.table.setColumnCount(1 + len(versions))
         self.table.setHorizontalHeaderLabels([self.tr("conflict.question")] + [v.label for v in versions])
@@ -191,7 +210,10 @@ class ConflictsDialog(QDialog):
             if question == INTERVIEW_ROW:
                 label = self.tr("conflict.row")
             elif protocol.has_question(question):
-                label = pick(protocol.question(question).labels, self.tr.lang, protocol.default_language) or question
+                listed, having = _listed_in(conflict, protocol, question)
+                label = answer_keys.question_label(protocol, question, listed, self.tr.lang, numbers=numbers)
+                if having and len(having) < len(versions):  # an entry one laptop added: say whose
+                    label += answer_keys.SEPARATOR + self.tr("conflict.only_in", versions=", ".join(having))
             else:
                 label = question
             self.table.setItem(row, 0, QTableWidgetItem(label))
@@ -218,6 +240,9 @@ class ConflictsDialog(QDialog):
         if answer is None:
             return tr("conflict.empty")
         value, marker, note = answer
+        protocol = self.store.protocol(candidate.version.interview["protocol_sha256"])
+        if protocol.has_question(question) and protocol.question(question).is_repeat:
+            return tr("conflict.entries", n=len(repeats.instances(value)))  # ids would mean nothing here
         parts = [tr(f"conflict.marker.{marker}")] if marker else []
         if value is not None:
             parts.append(str(value))

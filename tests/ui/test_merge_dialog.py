@@ -182,3 +182,48 @@ def test_times_in_the_report_are_local_not_raw_timestamps(qtbot, laptops, tmp_pa
     details = dialog.table.item(0, dialog.table.columnCount() - 1).text()
     assert "合并，未作任何改动" in details
     assert "T" not in details and "Z" not in details  # "2026-12-03 14:46", not "2026-12-03T06:46:59.074Z"
+
+
+def test_conflict_dialog_names_each_entry_of_a_repeat_and_keeps_both_laptops_entries(qtbot, laptops, tmp_path):
+    from yingzao.core.forms.engine import InterviewSession
+    from yingzao.core.forms.loader import load_protocol_workbook
+
+    from tests.core.test_repeats import ORGS
+    from tests.forms import write_xlsform
+
+    wang, _ = laptops
+    protocol, workbook = load_protocol_workbook(write_xlsform(tmp_path / "orgs.xlsx", ORGS))
+    wang.store.add_protocol(protocol, workbook)
+    session = InterviewSession(wang.store, wang.store.start_interview(protocol.sha256, community_id="A"))
+    shared = session.add_instance("orgs")
+    session.type_value(f"org_name#{shared}", "居民议事会")
+    copy = wang.copy_to(tmp_path / "copy.db", "李强")
+    mine = InterviewSession(wang.store, session.id)
+    added_here = mine.add_instance("orgs")
+    mine.type_value(f"org_name#{added_here}", "王芳加的")
+    theirs = InterviewSession(copy.store, session.id)
+    added_there = theirs.add_instance("orgs")
+    theirs.type_value(f"org_name#{added_there}", "李强加的")
+    files = [wang.pack(tmp_path / "wang.yzpack"), copy.pack(tmp_path / "copy.yzpack")]
+    copy.close()
+    master = Store(tmp_path / "master.db", user="研究者")
+    merge_packages(master, files)
+    dialog = ConflictsDialog(master, Translator("en"))
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    labels = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert "1.2 Each organisation" in labels  # the repeat's list of entries
+    label = {v.sources[0]["fieldworker"]: v.label for v in dialog.current.versions}
+    # each laptop's new entry, where that laptop put it, and whose it is
+    assert f"1.2.1 Name · Entry 2 · only in version {label['王芳']}" in labels
+    assert f"1.2.1 Name · Entry 2 · only in version {label['李强']}" in labels
+    assert "1.2.1 Name · Entry 1" not in labels  # the entry both have is the same in both
+    row = labels["1.2 Each organisation"]
+    assert {table.cellWidget(row, c).text.text() for c in (1, 2)} == {"entries: 2"}  # no raw ids
+    dialog.choose("orgs", label["王芳"])
+    dialog.choose(f"org_name#{added_here}", label["王芳"])
+    dialog.choose(f"org_name#{added_there}", label["李强"])
+    dialog.apply_button.click()
+    kept = InterviewSession(master, session.id, read_only=True)
+    assert [kept.value(f"org_name#{i}") for i in kept.instances("orgs")] == ["居民议事会", "李强加的", "王芳加的"]
+    master.close()
