@@ -48,7 +48,7 @@ add_strings(
 )
 
 _STYLE = (
-    "QFrame#repeatBlock { border-left: 3px solid #8aa6c8; }"
+    "QFrame#repeatBlock { border: 0px solid transparent; border-left: 3px solid #8aa6c8; }"
     " QFrame#repeatEntry { background: #f6f8fb; border: 1px solid #d6dee9; border-radius: 6px; }"
     " QLabel#repeatHeading { font-size: 15px; font-weight: 600; }"
     " QLabel#entryTitle { font-weight: 600; color: #23364d; }"
