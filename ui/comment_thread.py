@@ -202,8 +202,13 @@ class InterviewComments(QObject):
         """A question's widget was built: show its comments and take its replies."""
         self.widgets.append(widget)
         widget.comment_posted.connect(lambda name, text, parent_id: self.post(name, text, parent_id))
-        if widget.question.name in self.threads:
-            widget.show_comments(self.threads[widget.question.name], can_reply=self.session.editable)
+        if widget.key in self.threads:
+            widget.show_comments(self.threads[widget.key], can_reply=self.session.editable)
+
+    def detach(self, widget) -> None:
+        """A question's widget is going away (its repeat instance was removed)."""
+        if widget in self.widgets:
+            self.widgets.remove(widget)
 
     def post(self, question: str | None, text: str, parent_id: str | None) -> bool:
         store = self.session.store
@@ -219,8 +224,8 @@ class InterviewComments(QObject):
     def refresh(self) -> None:
         editable = self.session.editable
         for widget in self.widgets:
-            if widget.question.name in self.threads or widget.comments is not None:
-                widget.show_comments(self.threads.get(widget.question.name, []), can_reply=editable)
+            if widget.key in self.threads or widget.comments is not None:
+                widget.show_comments(self.threads.get(widget.key, []), can_reply=editable)
         if self.thread is not None:
             self.thread.set_threads(self.threads.get(None, []), can_reply=editable)
         self._heading()

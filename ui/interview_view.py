@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from yingzao.core.errors import YingzaoError
-from yingzao.core.forms import study
+from yingzao.core.forms import repeats, study
 from yingzao.core.forms.case_check import CASE_QUESTION
 from yingzao.core.forms.engine import INTERVIEW_TIME, InterviewSession, question_numbers
 from yingzao.core.forms.protocol import Section, pick
@@ -41,6 +41,7 @@ from yingzao.ui.find_dialog import FindDialog
 from yingzao.ui.i18n import Translator, add_strings
 from yingzao.ui.page_bar import page_layout
 from yingzao.ui.question_widget import QuestionWidget
+from yingzao.ui.repeat_widget import RepeatBlock, RepeatHost, keyed_numbers
 from yingzao.ui.save_schedule import SaveSchedule
 
 screen_clock = time.monotonic  # the screen's clock for the interview timer and paradata (a test may wind it)
@@ -116,7 +117,9 @@ class InterviewView(QWidget):
         self.protocol = session.protocol
         self.sections: list[Section] = list(self.protocol.sections)
         self.numbers = question_numbers(self.protocol)
-        self.widgets: dict[str, QuestionWidget] = {}
+        self.widgets: dict[str, QuestionWidget] = {}  # by answer key (`name#instance` inside a repeat)
+        self.blocks: dict[str, RepeatBlock] = {}  # by repeat name
+        self._repeat_host = RepeatHost(self._question_widget, self._drop_widget, self._change, self._fill)
         self.pages: dict[int, QScrollArea] = {}
         self.touched: set[str] = set()
         self.visited: set[int] = set()
@@ -256,20 +259,15 @@ class InterviewView(QWidget):
         column.addWidget(heading)
         for name in section.questions:
             question = self.protocol.question(name)
-            if question.type == "calculate":
-                continue
-            widget = QuestionWidget(
-                self.protocol, question, self.numbers.get(name, ""), self.tr, content, fill=self._fill
-            )
-            widget.set_short(self.short)
-            widget.load(self.session.value(name), self.session.marker(name), self.session.note(name))
-            widget.set_read_only(not self.session.editable)
-            widget.value_edited.connect(self._value_edited)
-            widget.marker_changed.connect(self._marker_changed)
-            widget.note_edited.connect(self._note_edited)
-            self.comments.attach(widget)
-            self.widgets[name] = widget
-            column.addWidget(widget)
+            if question.type == "calculate" or question.repeat is not None:
+                continue  # a repeated question is shown in its repeat's block, once per instance
+            if question.is_repeat:
+                self.blocks[name] = RepeatBlock(
+                    self.session, question, self.numbers, self.tr, self._repeat_host, content
+                )
+                column.addWidget(self.blocks[name])
+            else:
+                column.addWidget(self._question_widget(name, content))
         column.addStretch(1)
         area.setWidget(content)
         old = self.stack.widget(index)
@@ -284,6 +282,42 @@ class InterviewView(QWidget):
     def _section_title(self, index: int) -> str:
         section = self.sections[index]
         return pick(section.labels, self.tr.lang, self.protocol.default_language) or self.tr("iv.general")
+
+    def _question_widget(self, key: str, parent: QWidget) -> QuestionWidget:
+        """The widget for one answer key (a question, or a repeated question in one instance)."""
+        question = self.protocol.question(key)
+        widget = QuestionWidget(
+            self.protocol, question, self.numbers.get(question.name, ""), self.tr, parent, fill=self._fill, key=key
+        )
+        widget.set_short(self.short)
+        widget.load(self.session.value(key), self.session.marker(key), self.session.note(key))
+        widget.set_read_only(not self.session.editable)
+        widget.value_edited.connect(self._value_edited)
+        widget.marker_changed.connect(self._marker_changed)
+        widget.note_edited.connect(self._note_edited)
+        self.comments.attach(widget)
+        self.widgets[key] = widget
+        return widget
+
+    def _drop_widget(self, widget: QuestionWidget) -> None:
+        """A repeat's instance was removed: its answers are cleared, nothing of it waits to be saved."""
+        self.widgets.pop(widget.key, None)
+        self._pending.discard(widget.key)
+        self._pending_notes.pop(widget.key, None)
+        self.comments.detach(widget)
+
+    def _change(self, write) -> bool:
+        """Add, remove or move a repeat's instance, after saving what was typed (an edit still
+        pending in a removed instance would otherwise be written after it is gone)."""
+        if not self.flush(force=True):
+            return False
+        problem = self._save(write)
+        if problem is not None:
+            self._save_problem = problem
+            self._show_save_state()
+            return False
+        self._after_change()
+        return True
 
     def _section_heading(self, index: int) -> str:
         minutes = self.sections[index].minutes
@@ -324,7 +358,8 @@ class InterviewView(QWidget):
 
     # -- navigation --------------------------------------------------------------------------
 
-    def _section_of(self, name: str | None) -> int:
+    def _section_of(self, key: str | None) -> int:
+        name = repeats.split(key)[0] if key else None  # a repeated question's key: its question's section
         for index, section in enumerate(self.sections):
             if name in section.questions:
                 return index
@@ -346,7 +381,7 @@ class InterviewView(QWidget):
             first = next(
                 (
                     n
-                    for n in self.sections[index].questions
+                    for n in self.session.keys(self.sections[index].questions)
                     if n in self.widgets
                     and self.widgets[n].editor is not None
                     and self.widgets[n].isVisibleTo(self.pages[index].widget())
@@ -405,16 +440,17 @@ class InterviewView(QWidget):
         if row >= 0 and row != self.stack.currentIndex():
             self.go_to_section(row)
 
-    def focus_question(self, name: str) -> None:
-        index = self._section_of(name)
+    def focus_question(self, key: str) -> None:
+        """Go to an answer key's question (a repeat's name: to its block)."""
+        index = self._section_of(key)
         self.go_to_section(index, focus=False)
-        widget = self.widgets.get(name)
+        widget = self.widgets.get(key) or self.blocks.get(key)
         if widget is not None:
             self.pages[index].ensureWidgetVisible(widget, 0, 40)
             widget.focus_editor()
 
     def find_question(self) -> None:
-        dialog = FindDialog(self.protocol, self.numbers, self.tr, self)
+        dialog = FindDialog(self.protocol, keyed_numbers(self.session, self.numbers, self.tr), self.tr, self)
         if dialog.exec() and dialog.target:
             self.focus_question(dialog.target)
 
@@ -458,9 +494,10 @@ class InterviewView(QWidget):
         pending, notes = self._pending, self._pending_notes
         self._pending, self._pending_notes = set(), {}
         failure: str | None = None
-        for name in sorted(pending):
-            widget = self.widgets[name]
-            if widget.editor is None:
+        # instances' answers first: saving a repeat_count's number may drop an instance it thinks empty
+        for name in sorted(pending, key=lambda n: (repeats.split(n)[1] is None, n)):
+            widget = self.widgets.get(name)
+            if widget is None or widget.editor is None:
                 continue
             problem = self._save(lambda n=name, e=widget.editor: self.session.type_value(n, e.value()))
             if problem is not None:
@@ -532,6 +569,8 @@ class InterviewView(QWidget):
         return True
 
     def _after_change(self) -> None:
+        for block in self.blocks.values():
+            block.refresh()  # instances added, removed, moved, or following a repeat_count
         for index in self.pages:
             self._apply_relevance(index)
         for name in self.touched:
@@ -543,21 +582,26 @@ class InterviewView(QWidget):
         self.case_bar.refresh()
 
     def _apply_relevance(self, index: int) -> None:
-        for name in self.sections[index].questions:
-            widget = self.widgets.get(name)
+        for name in self.session.keys(self.sections[index].questions):
+            widget = self.widgets.get(name) or self.blocks.get(name)
             if widget is not None:
                 shown = self._shown(name)
                 if widget.isVisibleTo(widget.parentWidget()) != shown:
                     widget.setVisible(shown)
-                if shown and widget.question.choice_filter and isinstance(widget.editor, CHOICE_EDITORS):
+                if (
+                    shown
+                    and isinstance(widget, QuestionWidget)
+                    and widget.question.choice_filter
+                    and isinstance(widget.editor, CHOICE_EDITORS)
+                ):
                     widget.editor.offer({choice.name for choice in self.session.choices(name)})
 
     # -- focus and paradata ------------------------------------------------------------------
 
     def _question_of(self, widget: QWidget | None) -> str | None:
         while widget is not None:
-            if isinstance(widget, QuestionWidget) and widget.question.name in self.widgets:
-                return widget.question.name
+            if isinstance(widget, QuestionWidget) and widget.key in self.widgets:
+                return widget.key
             widget = widget.parentWidget()
         return None
 
@@ -614,13 +658,14 @@ class InterviewView(QWidget):
         for index, section in enumerate(self.sections):
             progress = self.session.section_progress(section, self.tr.lang)
             relevant = self.session.section_relevant(section)
+            keys = self.session.keys(section.questions)
             flagged = progress.issues and (
                 self.show_all_issues
                 or (index in self.visited and index != self.stack.currentIndex())
-                or any(n in self.touched for n in section.questions)
+                or any(n in self.touched for n in keys)
             )
             mark = "  ⚠" if flagged else ("  ✓" if progress.total and progress.answered == progress.total else "")
-            if any(self.comments.threads.get(name) for name in section.questions):
+            if any(self.comments.threads.get(name) for name in keys):
                 mark += "  · " + self.tr("iv.has_comments")  # a supervisor commented here
             item = self.navigator.item(index)
             budget = f" · {self.tr('iv.budget', minutes=section.minutes)}" if section.minutes else ""
@@ -694,6 +739,8 @@ class InterviewView(QWidget):
                 heading.setText(self._section_heading(index))
         for widget in self.widgets.values():
             widget.retranslate()
+        for block in self.blocks.values():
+            block.retranslate()
         for name in self.touched:
             if name in self.widgets:
                 self.widgets[name].show_issue(self.session.issue(name, tr.lang))
@@ -708,7 +755,7 @@ class InterviewView(QWidget):
         self.show_all_issues = True
         self.touched.update(self.widgets)
         self._after_change()
-        dialog = FinalizeDialog(self.session, self.numbers, self.tr, self)
+        dialog = FinalizeDialog(self.session, keyed_numbers(self.session, self.numbers, self.tr), self.tr, self)
         if dialog.exec():
             self._finish()
         elif dialog.target:
@@ -728,6 +775,8 @@ class InterviewView(QWidget):
             return
         for widget in self.widgets.values():
             widget.set_read_only(True)
+        for block in self.blocks.values():
+            block.refresh()  # no more adding, removing or moving entries
         self.comments.refresh()  # no more replies once finalised
         self._refresh_status()
         self.finalized.emit(self.session.id)

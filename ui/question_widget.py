@@ -43,10 +43,11 @@ add_strings(
 
 
 class QuestionWidget(QFrame):
-    value_edited = Signal(str)  # question name; read the value from .editor
-    marker_changed = Signal(str, object)  # question name, marker or None
+    # every signal names the answer KEY: the question's name, or `name#instance` inside a repeat
+    value_edited = Signal(str)  # answer key; read the value from .editor
+    marker_changed = Signal(str, object)  # answer key, marker or None
     note_edited = Signal(str, str)
-    comment_posted = Signal(str, str, object)  # question name, text, the comment replied to
+    comment_posted = Signal(str, str, object)  # answer key, text, the comment replied to
 
     def __init__(
         self,
@@ -57,9 +58,11 @@ class QuestionWidget(QFrame):
         parent: QWidget | None = None,
         *,
         fill: Callable[[str, str], str] | None = None,
+        key: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.protocol, self.question, self.number, self.tr = protocol, question, number, tr
+        self.key = key or question.name  # the answer key: one widget per instance of a repeated question
         # the study's details ({{institution}} …) put into the texts read out, in the shown language
         self.fill = fill or (lambda text, _lang: text)
         self.short = False  # the short version: optional probes are not shown
@@ -94,7 +97,7 @@ class QuestionWidget(QFrame):
         column.addWidget(self.hint)
         if self.editor is not None:
             column.addWidget(self.editor)
-            self.editor.edited.connect(lambda: self.value_edited.emit(self.question.name))
+            self.editor.edited.connect(lambda: self.value_edited.emit(self.key))
         column.addWidget(self.issue_label)
 
         self.marker_buttons: dict[str, QToolButton] = {}
@@ -119,7 +122,7 @@ class QuestionWidget(QFrame):
             bar.addWidget(self.note_button)
             bar.addStretch(1)
             column.addLayout(bar)
-            self.note_box.textEdited.connect(lambda text: self.note_edited.emit(self.question.name, text))
+            self.note_box.textEdited.connect(lambda text: self.note_edited.emit(self.key, text))
             self.note_box.hide()
             column.addWidget(self.note_box)
         else:
@@ -219,9 +222,7 @@ class QuestionWidget(QFrame):
             from yingzao.ui.comment_thread import CommentThread  # only interviews that were reviewed need it
 
             self.comments = CommentThread(self.tr, self)
-            self.comments.posted.connect(
-                lambda text, parent: self.comment_posted.emit(self.question.name, text, parent)
-            )
+            self.comments.posted.connect(lambda text, parent: self.comment_posted.emit(self.key, text, parent))
             self._column.insertWidget(self._column.count() - 1, self.comments)
         self.comments.set_threads(threads, can_reply=can_reply)
 
@@ -241,7 +242,7 @@ class QuestionWidget(QFrame):
     def _marker_clicked(self, marker: str, checked: bool) -> None:
         chosen = marker if checked else None
         self.show_marker(chosen)
-        self.marker_changed.emit(self.question.name, chosen)
+        self.marker_changed.emit(self.key, chosen)
 
     def _toggle_note(self, shown: bool) -> None:
         self.note_box.setVisible(shown)
