@@ -157,6 +157,7 @@ _T: dict[str, tuple[str, str]] = {
     "sep": ("；", "; "),
     # repeat groups: a repeated question's answer is one of its repeat's entries
     "entry": ("（第{n}项）", " (entry {n})"),
+    "entry_removed": ("已删除的项", "removed entry"),
     "col.repeat": ("重复组", "Repeat"),
     "col.position": ("第几项", "Entry"),
     "col.repeat_name": ("重复组名", "Repeat name"),

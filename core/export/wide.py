@@ -159,10 +159,12 @@ def _repeat_table(protocol: Protocol, repeat: Question, chosen: Selection, lang:
     columns += _answer_columns(protocol, _questions(protocol, chosen, repeat.name), lang, unique)
     title = pick(protocol.titles, lang, protocol.default_language) or protocol.form_id
     label = pick(repeat.labels, lang, protocol.default_language) or repeat.name
+    # a sheet's name holds 28 characters here: the protocol's title gives way to the repeat's label
+    room = max(0, _TITLE_LENGTH - len(label) - 1)
     return WideTable(
         protocol.form_id,
         protocol.role,
-        f"{title}·{label}",
+        f"{title[:room].rstrip()}·{label}" if room else label,
         columns,
         repeat=repeat.name,
         repeat_label=label,
@@ -369,11 +371,12 @@ def _continued(header: str, n: int, lang: str) -> str:
     return f"{header} (cont. {n})" if lang == "en" else f"{header}（续{n}）"
 
 
+_TITLE_LENGTH = 28  # Excel's 31, less room for a "~2" that tells two alike apart
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = _BAD_TITLE.sub("_", title)[:28] or "Sheet"
+    base = _BAD_TITLE.sub("_", title)[:_TITLE_LENGTH] or "Sheet"
     name, n = base, 2
     while name.lower() in used:
         name, n = f"{base[:26]}~{n}", n + 1

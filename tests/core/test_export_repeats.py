@@ -26,9 +26,11 @@ from yingzao.core.forms import repeats
 from yingzao.core.forms.codebook import load_codebook
 from yingzao.core.forms.engine import InterviewSession
 from yingzao.core.forms.loader import load_protocol_workbook
+from yingzao.core.review.decisions import add_comment
 from yingzao.core.store.database import Store
 
 from tests.forms import write_xlsform
+from tests.laptops import make_project
 
 FORM = """
 | survey |
@@ -96,7 +98,11 @@ def study(tmp_path_factory) -> Study:
     last = _org(three, "商会", "social", "孙会长")
     three.move_instance("orgs", last, 0)
     three.set_value("closing", "王建国说物业公司很配合")
+    three.finalize()
     ids["three"] = three.interview.id
+    make_project(store)  # a supervisor's database: comments on a completed interview
+    first = three.instances("orgs")[1]
+    add_comment(store, ids["three"], repeats.key("org_name", first), "请核实全称")
 
     book = cb.research_codebook(store, load_codebook(paths.CODEBOOK_PATH))
     codings.apply_code(store, book, Span(ids["three"], repeats.key("org_name", last), "answer", 0, 2), "ACT.MARKET")
@@ -155,6 +161,11 @@ def test_a_coding_on_an_entry_names_the_question_and_its_position(tidy, study):
     assert row["题目引用"] == f"[{_short(tidy, study, 'three')}·org_name[1]·0–2]"
 
 
+def test_a_comment_on_an_entry_names_its_position_on_the_reviews_sheet(tidy, study):
+    comments = [r for r in _rows(tidy["审核"]) if r["内容"] == "请核实全称"]
+    assert [(r["访谈"], r["题目名"]) for r in comments] == [(_short(tidy, study, "three"), "org_name[2]")]
+
+
 def test_the_about_sheet_explains_the_repeat(tidy):
     about = {r["项目"]: r["内容"] for r in _rows(tidy["说明"])}
     assert "社区组织（orgs：org_name、org_kind、org_contact）" in about["重复组"]
@@ -200,6 +211,16 @@ def test_the_wide_layout_has_one_sheet_per_repeat(study, tmp_path):
     assert three == [(1, "商会", "社会组织"), (2, "物业公司", "社会组织"), (3, "志愿者协会", "社会组织")]
     about = [r[1] for r in book["说明"].iter_rows(values_only=True) if r[0] == "重复组"]
     assert len(about) == 1 and "「社区组织访谈·社区组织」" in about[0] and "「社区组织访谈」A 列" in about[0]
+    anonymised = tmp_path / "anon.xlsx"
+    export_workbook(study.path, anonymised, ExportOptions(layout="wide", anonymize=True, accept_detected=True))
+    entries = _rows(load_workbook(anonymised)["社区组织访谈·社区组织"])
+    assert list(entries[0]) == ["访谈", "第几项", "组织名称", "组织类型"] and len(entries) == 5
+
+
+def test_a_long_protocol_title_gives_way_to_the_repeat_in_the_sheet_name(study, tmp_path):
+    out = tmp_path / "wide_en.xlsx"
+    export_workbook(study.path, out, ExportOptions(layout="wide", lang="en"))
+    assert load_workbook(out).sheetnames == ["Organisations interview", "Organisations·Organisations", "About"]
 
 
 def _csv(path) -> list[dict]:
