@@ -121,11 +121,13 @@ class ReviewSession(InterviewSession):
         self.expression_errors: list[str] = []
         super().__init__(store, interview_id, read_only=True)
 
-    def _conditions_hold(self, question: Question) -> bool:
+    def _conditions_hold(self, key: str) -> bool:
         try:
-            return super()._conditions_hold(question)
+            return super()._conditions_hold(key)
         except (ExpressionError, RecursionError) as error:
-            problem = f"{question.name}: {getattr(error, 'message', None) or type(error).__name__}"
+            # named by its question: every entry of a repeat has the same condition
+            name = self.protocol.question(key).name
+            problem = f"{name}: {getattr(error, 'message', None) or type(error).__name__}"
             if problem not in self.expression_errors:
                 self.expression_errors.append(problem)
             return True
