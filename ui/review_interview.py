@@ -129,6 +129,7 @@ class ReviewSession(InterviewSession):
         try:
             return super()._conditions_hold(key)
         except (ExpressionError, RecursionError) as error:
+            # named by its question: every entry of a repeat has the same condition
             problem = f"{repeats.split(key)[0]}: {getattr(error, 'message', None) or type(error).__name__}"
             if problem not in self.expression_errors:
                 self.expression_errors.append(problem)

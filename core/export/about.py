@@ -18,7 +18,7 @@ from yingzao.core.export.frame import QUOTE_CHARACTERS, QUOTES_PER_CELL
 from yingzao.core.export.labels import role_label, status_label, t
 from yingzao.core.export.sheets import SheetContext
 from yingzao.core.export.xlsx_style import Column
-from yingzao.core.forms.protocol import Protocol
+from yingzao.core.forms.protocol import Protocol, pick
 
 _TEXT: dict[str, tuple[str, str]] = {
     "file": (
@@ -195,6 +195,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ref_text": (
         "如 [官员·S5·act_party_structure]：受访者类型（官员/街道/干部/概况）·该题在提纲中的第几部分·题目名。回答引用在前面加上访谈编号，如 [3f2a9c1e·官员·S5·act_party_structure]，可在「回答」表中按这两列找到全文。",
         "E.g. [OFF·S5·act_party_structure]: respondent role (OFF official, STR street staff, CAD cadre, PRO profile) · the section's number in the protocol · the question's name. An answer reference puts the interview first, e.g. [3f2a9c1e·OFF·S5·act_party_structure]; find the full text on the Answers sheet by these two columns.",
+    ),
+    "repeats": (
+        "重复组",
+        "Repeat groups",
+    ),
+    "repeats_text": (
+        "重复组中的题目每项各答一次：{repeats}。「回答」表中每项的每个回答一行，最后两列为重复组和该项的序号（从 1 起，与访谈界面所示一致；只问一次的题目这两列为空）；题目引用和编码引用在题目名后加序号，如 [官员·S2·org_name[2]]、[3f2a9c1e·org_name[2]·0–6]，「编码」表的题目也注明第几项。访谈中删除的项及其回答不导出。",
+        "A repeat group's questions are answered once per entry: {repeats}. The Answers sheet has one row per answer of each entry, its last two columns giving the repeat and the entry's position (from 1, as the interview screen shows it; empty for questions asked once); question and coding references put the position after the question's name, e.g. [OFF·S2·org_name[2]], [3f2a9c1e·org_name[2]·0–6], and the Codings sheet names the entry too. Entries removed in the interview, and their answers, are left out.",
     ),
     "interview_id": (
         "访谈编号",
@@ -385,6 +393,19 @@ def _anonymity(add, facts: AboutFacts, lang: str) -> None:
         add([_t("anon_risk", lang), _t("anon_risk_text", lang, k="—" if k is None else k, small=small_text)])
 
 
+def _repeats(protocols: list[Protocol], lang: str) -> str:
+    """Each exported protocol's repeat groups and their questions, e.g. 社区组织（orgs：org_name、org_kind）."""
+    seen: dict[tuple[str, str], str] = {}  # (form id, repeat) -> text: a protocol's versions name it once
+    for protocol in protocols:
+        for repeat in protocol.repeats:
+            label = pick(repeat.labels, lang, protocol.default_language) or repeat.name
+            names = "、" if lang != "en" else ", "
+            inside = names.join(q.name for q in protocol.repeated(repeat.name))
+            text = f"{label}（{repeat.name}：{inside}）" if lang != "en" else f"{label} ({repeat.name}: {inside})"
+            seen.setdefault((protocol.form_id, repeat.name), f"{protocol.title(lang)} · {text}")
+    return t("sep", lang).join(seen.values())
+
+
 def _t(key: str, lang: str, **values: object) -> str:
     zh, en = _TEXT[key]
     text = en if lang == "en" else zh
@@ -500,6 +521,9 @@ def write_about(sheet, ctx: SheetContext, facts: AboutFacts, sheet_titles: dict[
                 ),
             ]
         )
+    repeats = _repeats(facts.protocols, lang)
+    if repeats:
+        add([_t("repeats", lang), _t("repeats_text", lang, repeats=repeats)])
     if ctx.cut_cells:
         add([_t("cut", lang), _t("cut_text", lang, n=ctx.cut_cells)])
     if ctx.reader.unknown_codes:

@@ -7,10 +7,11 @@ import json
 
 from yingzao.core.export.data import AnswerRow, InterviewRecord
 from yingzao.core.export.frame import coding_ref
-from yingzao.core.export.labels import role_label, status_label
+from yingzao.core.export.labels import role_label, status_label, t
 from yingzao.core.export.sheets import ALL, CodeCounts, SheetContext
 from yingzao.core.export.xlsx_style import Column
 from yingzao.core.forms.codebook import FAMILIES
+from yingzao.core.forms.repeats import split as split_key
 from yingzao.core.review.comments import COMMENT_FIELD, REVIEW_FIELD
 
 _ORDER_TABLE = "temp.yz_export_order"  # the export's interviews, filled by ExportReader.stream
@@ -77,8 +78,8 @@ class CodingsSheet:
                         record.community_id or "",
                         ctx.anon.community(record.community_id),
                         role_label(record.role, lang),
-                        row.info.question.name,
-                        row.info.label,
+                        row.name,
+                        row.label,
                         ctx.t(f"target.{item.target}"),
                         code.id,
                         code.label(lang),
@@ -215,7 +216,7 @@ def write_reviews(sheet, ctx: SheetContext, records: list[InterviewRecord]) -> i
                 record.community_id or "",
                 role_label(record.role, lang),
                 kind,
-                question or None,
+                _question_shown(record, question, lang) or None,
                 ctx.anon.fieldworker(user) if ctx.anon.enabled else user,
                 ctx.reader.when(at),
                 ctx.anon.scrub(details),
@@ -224,6 +225,17 @@ def write_reviews(sheet, ctx: SheetContext, records: list[InterviewRecord]) -> i
         n += 1
     table.close()
     return n
+
+
+def _question_shown(record: InterviewRecord, key: str | None, lang: str) -> str:
+    """A comment's question as the other sheets show it: an entry of a repeat by its position
+    (org_name[2]), never by its instance id; an entry since removed says so."""
+    name, instance = split_key(key or "")
+    question = record.protocol.named(name)
+    if instance is None or question is None or question.repeat is None:
+        return key or ""
+    listed = record.instances.get(question.repeat, ())
+    return f"{name}[{listed.index(instance) + 1 if instance in listed else t('entry_removed', lang)}]"
 
 
 def _comment_text(value: object) -> str:

@@ -6,6 +6,7 @@
 - answers.csv — one row per answer: the choice codes as stored and their labels, marker, note;
 - wide_<protocol>.csv — one row per interview of that protocol, one column per question, each choice
   of a multiple choice also as a 0/1 column (`yingzao.core.export.wide`, as the survey-import sheets);
+  wide_<protocol>__<repeat>.csv — one row per entry of a repeat group;
 - codings.csv — one row per coding (the REFI-QDA seam's `QdaCoding`), with the coded passage;
 - codebook.csv — the codes;
 - README.txt — what every file and column holds.
@@ -30,7 +31,7 @@ from yingzao.core.export.data import AnswerRow, InterviewRecord
 from yingzao.core.export.labels import role_label, status_label
 from yingzao.core.export.refi_model import QdaCode, QdaCoding, codes_from_codebook
 from yingzao.core.export.selection import Progress, move_into_place, selection
-from yingzao.core.export.wide import iso, wide_tables
+from yingzao.core.export.wide import WideTable, iso, wide_tables
 from yingzao.core.export.workbook import ExportOptions
 from yingzao.core.forms.codebook import Codebook, load_codebook
 
@@ -54,6 +55,16 @@ INTERVIEW_COLUMNS = (
     ("answers", "实质回答数", "substantive answers"),
     ("marked", "标记数（跳过/拒答/不知道）", "marked (skipped/refused/don't know)"),
 )
+# a repeated question's answer: which entry of its repeat (one row per entry, in answers.csv and codings.csv)
+REPEAT_COLUMNS = (
+    ("repeat", "重复组名（题目在重复组中时；否则为空）", "the repeat group's name (empty: asked once)"),
+    ("position", "该项在重复组中的序号（从 1 起）", "the entry's position in its repeat (from 1)"),
+    (
+        "instance",
+        "该项的固定编号（删除、移动其他项时不变，可用于连接各表）",
+        "the entry's stable id (kept when other entries are removed or moved; joins the tables)",
+    ),
+)
 ANSWER_COLUMNS = (
     ("interview_id", "访谈编号", "interview id"),
     ("question", "题目名", "question name"),
@@ -69,6 +80,7 @@ ANSWER_COLUMNS = (
     ("note", "访员备注", "fieldworker note"),
     ("seconds", "答题用时（秒）", "time on the question (s)"),
     ("codes", "题目的编码（以空格分隔）", "the question's codes (space-separated)"),
+    *REPEAT_COLUMNS,
 )
 CODING_COLUMNS = (
     ("coding_id", "编码片段编号", "coding id"),
@@ -86,6 +98,7 @@ CODING_COLUMNS = (
     ("coder", "编码者（匿名化时为代码）", "coder (a code when anonymised)"),
     ("created_at", "编码时间（ISO 8601）", "when coded (ISO 8601)"),
     ("text", "所编码的文字（匿名化时已替换姓名）", "the coded passage (names replaced when anonymised)"),
+    *REPEAT_COLUMNS,
 )
 CODEBOOK_COLUMNS = (
     ("code_id", "代码", "code id"),
@@ -221,13 +234,15 @@ def export_csv(
                             row.note,
                             "" if row.seconds is None else row.seconds,
                             " ".join(question.codes),
+                            *_entry(row),
                         ]
                     )
                 counts["answers"] += len(rows)
-                stored = {(r.info.question.name, "answer"): r.raw for r in rows if r.text and r.info.is_text}
-                stored.update({(r.info.question.name, "note"): r.raw_note for r in rows if r.note})
+                stored = {(r.key, "answer"): r.raw for r in rows if r.text and r.info.is_text}
+                stored.update({(r.key, "note"): r.raw_note for r in rows if r.note})
                 # a choice or a number is coded whole: its passage is the answer as the export shows it
-                whole = {r.info.question.name: r.text for r in rows if r.text and not r.info.is_text}
+                whole = {r.key: r.text for r in rows if r.text and not r.info.is_text}
+                by_key = {r.key: r for r in rows}
                 for coding in by_interview.pop(record.id, ()):
                     text = stored.get((coding.question, coding.target))
                     if coding.target == "answer" and coding.question in whole:
@@ -241,7 +256,7 @@ def export_csv(
                         [
                             coding.guid,
                             coding.interview_id,
-                            coding.question,
+                            by_key[coding.question].info.question.name,
                             coding.target,
                             coding.start,
                             coding.end,
@@ -250,6 +265,7 @@ def export_csv(
                             coder(coding.coder),
                             coding.created_at.isoformat() if coding.created_at else "",
                             anon.scrub(passage),
+                            *_entry(by_key[coding.question]),
                         ]
                     )
                     counts["codings"] += 1
@@ -279,8 +295,8 @@ def export_csv(
                     ]
                 )
             for table in tables:
-                headers = ["interview_id", *(c.header for c in table.columns[1:])]
-                writer = files.writer(f"wide_{table.form_id}.csv", headers)
+                headers = [_FIXED_HEADERS.get(c.kind, c.header) for c in table.columns]
+                writer = files.writer(wide_file(table), headers)
                 for row in table.rows:
                     writer.writerow(["" if v is None else iso(v) for v in row])
             codebook_writer = files.writer("codebook.csv", [c for c, _, _ in CODEBOOK_COLUMNS])
@@ -315,6 +331,37 @@ def export_csv(
     )
 
 
+_FIXED_HEADERS = {"id": "interview_id", "position": "position", "instance": "instance"}
+
+
+def wide_file(table: WideTable) -> str:
+    """wide_<protocol>.csv; a repeat's table: wide_<protocol>__<repeat>.csv."""
+    return f"wide_{table.form_id}__{table.repeat}.csv" if table.repeat else f"wide_{table.form_id}.csv"
+
+
+def _repeat_readme(table: WideTable, en: bool) -> str:
+    main = f"wide_{table.form_id}.csv"
+    if en:
+        return (
+            f"{table.protocol_title}, repeat group '{table.repeat_label}' ({table.repeat}): one row per entry, "
+            f"in each interview's order; interview_id (join {main} and answers.csv on it), position (from 1), "
+            "instance (the entry's stable id, as in answers.csv and codings.csv), then one column per question "
+            f"of the repeat (these questions are not columns of {main}). Removed entries are left out."
+        )
+    return (
+        f"{table.protocol_title} 的重复组「{table.repeat_label}」（{table.repeat}）：每项一行，按访谈中的顺序；"
+        f"interview_id（与 {main}、answers.csv 连接用）、position（序号，从 1 起）、instance（该项的固定编号，"
+        f"与 answers.csv、codings.csv 相同），其后该组每题一列（这些题目不在 {main} 中单列）。删除的项不导出。"
+    )
+
+
+def _entry(row: AnswerRow) -> list[object]:
+    """The repeat, position and instance columns of an answer (empty for a question asked once)."""
+    if row.repeat is None:
+        return ["", "", ""]
+    return [row.repeat.question.name, row.position, row.instance or ""]
+
+
 def _readme(lang: str, tables: list, anonymised: bool) -> str:
     en = lang == "en"
     lines = [
@@ -347,6 +394,9 @@ def _readme(lang: str, tables: list, anonymised: bool) -> str:
         lines += [f"  {column}: {e if en else z}" for column, z, e in columns]
         lines.append("")
     for table in tables:
+        if table.repeat:
+            lines.append(f"{wide_file(table)} — " + _repeat_readme(table, en))
+            continue
         lines.append(
             f"wide_{table.form_id}.csv — "
             + (

@@ -24,6 +24,8 @@ from yingzao.core.forms.case_check import DISCUSSED_QUESTION, communities_discus
 from yingzao.core.forms.codebook import FAMILIES, Codebook
 from yingzao.core.forms.engine import INTERVIEW_TIME
 from yingzao.core.forms.protocol import ROLES, Protocol, Question, pick
+from yingzao.core.forms.repeats import instances as listed_instances
+from yingzao.core.forms.repeats import split as split_key
 from yingzao.core.store import driver
 from yingzao.core.store.database import Store
 from yingzao.core.store.records import STATUSES, Answer
@@ -78,6 +80,8 @@ class InterviewRecord:
     # for an interview filed under no community (a city official's): the communities its answers were
     # about, from its `communities_discussed` answer; the per-community sheets credit each of them
     discussed: tuple[str, ...] = ()
+    # each repeat's instances, in the order its own answer row lists them (read with the answers)
+    instances: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def groups(self) -> tuple[str | None, ...]:
@@ -165,6 +169,30 @@ class AnswerRow:
     evidence: tuple[Evidence, ...] = ()  # the codings of this answer and its note
     raw: object = None  # the value as stored (choice codes, the text codings are positioned in)
     raw_note: str = ""  # the note as stored
+    key: str = ""  # the answer key: the question's name, or `name#instance` in a repeat
+    repeat: QuestionInfo | None = None  # the repeat the answer was given in (its instance: `instance`)
+    position: int | None = None  # the instance's place in its repeat, from 1
+    entry: str = ""  # the position as the export's language says it, after a label: "（第2项）", " (entry 2)"
+
+    @property
+    def instance(self) -> str | None:
+        return split_key(self.key)[1]
+
+    @property
+    def name(self) -> str:
+        """The question's name, with the instance's position for a repeated one: org_name[2]."""
+        name = self.info.question.name
+        return name if self.position is None else f"{name}[{self.position}]"
+
+    @property
+    def ref(self) -> str:
+        """The question's reference, e.g. [官员·S5·act_party_structure], [官员·S2·org_name[2]]."""
+        return self.info.ref if self.position is None else f"{self.info.ref[:-1]}[{self.position}]]"
+
+    @property
+    def label(self) -> str:
+        """The question's text, with the instance's position for a repeated one."""
+        return self.info.label + self.entry
 
     @property
     def substantive(self) -> bool:
@@ -258,12 +286,19 @@ class ExportReader:
         wanted = sorted({name for _, name in flagged} | {RESPONDENT_NAME_QUESTION})
         if wanted:
             marks = ", ".join("?" for _ in wanted)
+            match = f"a.question IN ({marks})"
+            repeated = sorted({name for sha, name in flagged if self._repeated(sha, name)})
+            if repeated:  # a repeated question's answers are keyed `name#instance`: matched by the name
+                match += (
+                    " OR (instr(a.question, '#') > 0 AND substr(a.question, 1, instr(a.question, '#') - 1)"
+                    f" IN ({', '.join('?' for _ in repeated)}))"
+                )
             sql = (
                 "SELECT a.interview_id, i.protocol_sha256, a.question, a.value FROM answers a"
-                f" JOIN interviews i ON i.id = a.interview_id WHERE a.question IN ({marks}) AND a.value IS NOT NULL"
+                f" JOIN interviews i ON i.id = a.interview_id WHERE ({match}) AND a.value IS NOT NULL"
             )
             try:
-                found = self.conn.execute(sql, wanted).fetchall()
+                found = self.conn.execute(sql, [*wanted, *repeated]).fetchall()
             except driver.DatabaseError:
                 if self.salvage is None:
                     raise
@@ -277,7 +312,7 @@ class ExportReader:
             for interview_id, sha, question, value in found:
                 if question == RESPONDENT_NAME_QUESTION:
                     names[interview_id] = str(value)
-                if with_identifying and (sha, question) in flagged:
+                if with_identifying and (sha, split_key(question)[0]) in flagged:
                     values.setdefault(interview_id, []).append(str(value))
         return [
             InterviewPeople(
@@ -305,6 +340,11 @@ class ExportReader:
     def _identifying_questions(self, shas: set[str]) -> set[tuple[str, str]]:
         protocols = [p for p in (self._protocol(sha) for sha in shas) if p is not None]
         return {(p.sha256, q.name) for p in protocols for q in p.questions if q.identifying}
+
+    def _repeated(self, sha: str, name: str) -> bool:
+        protocol = self._protocol(sha)
+        question = protocol.named(name) if protocol is not None else None
+        return question is not None and question.repeat is not None
 
     def _protocol(self, sha: str) -> Protocol | None:
         """The protocol version, or None when a salvage export cannot read it."""
@@ -520,7 +560,7 @@ class ExportReader:
         }
         protocol = record.protocol
         for _pos, name, value, marker, note, updated_at, _seconds in raw:
-            if not protocol.has_question(name):
+            if not protocol.has_question(name) or protocol.question(name).is_repeat:
                 continue
             answer = Answer(name, value, marker, note, updated_at or "", "")
             taken = {self._resolve(c[4]) for c in found.get(name, ()) if c[0] == "answer"}
@@ -561,7 +601,7 @@ class ExportReader:
                 (threshold, threshold),
             )
         for raw in cursor:
-            for row in self._answers(records[raw[0]], [raw], anon, count=False):
+            for row in self._answers(records[raw[0]], [raw], anon, count=False, every_instance=True):
                 if isinstance(row.value, str):
                     answer_cells = max(answer_cells, len(split_cell(row.value)))
                 note_cells = max(note_cells, len(split_cell(row.note)))
@@ -608,14 +648,36 @@ class ExportReader:
         *,
         count: bool = True,
         codings: dict[str, list[tuple]] | None = None,
+        every_instance: bool = False,
     ) -> list[AnswerRow]:
+        """The interview's answer rows in the form's order, an instance's answers at its place in
+        its repeat. A repeat's own row lists its instances and is not an answer; the answers of an
+        instance no longer listed (removed) are never exported. `every_instance`: the rows are
+        only measured, without their repeats' rows, so an instance's answer counts whatever its list."""
         protocol = record.protocol
+        listed: dict[str, dict[str, int]] = {}  # repeat -> instance -> position
+        for _pos, name, value, *_rest in raw:
+            question = protocol.named(name)
+            if question is not None and question.is_repeat:
+                ids = listed_instances(value)
+                listed[name] = {instance: n for n, instance in enumerate(ids, start=1)}
+                if count:
+                    record.instances[name] = tuple(ids)
         rows: list[AnswerRow] = []
         for _pos, name, value, marker, note, updated_at, seconds in raw:
             if not protocol.has_question(name):
                 continue
             info = self.question(protocol, name)
-            if anon.drops(info.question.identifying) or (value is None and marker is None and not note):
+            question = info.question
+            if question.is_repeat:
+                continue
+            position: int | None = None
+            if question.repeat is not None:
+                instance = split_key(name)[1] or ""
+                position = listed.get(question.repeat, {}).get(instance)
+                if position is None and not every_instance:
+                    continue  # removed from its repeat: its answers left with it
+            if anon.drops(question.identifying) or (value is None and marker is None and not note):
                 continue
             cell, text = self._value(info, value, anon)
             # whole seconds: the timer's fractions (4.909651828000278) are noise, not precision
@@ -630,6 +692,10 @@ class ExportReader:
                 self._evidence(codings.get(name, ()), anon) if codings else (),
                 value,
                 note or "",
+                key=name,
+                repeat=None if question.repeat is None else self.question(protocol, question.repeat),
+                position=position,
+                entry="" if position is None else t("entry", self.lang, n=position),
             )
             rows.append(row)
             if count:
@@ -637,7 +703,7 @@ class ExportReader:
                 record.marked += marker is not None
                 if name == INTERVIEW_DATE_QUESTION and isinstance(cell, dt.date):
                     record.interview_date = cell
-        rows.sort(key=lambda r: r.info.question.row)
+        rows.sort(key=_form_order)
         return rows
 
     def _evidence(self, codings: Iterable[tuple], anon: Anonymizer) -> tuple[Evidence, ...]:
@@ -702,7 +768,9 @@ class ExportReader:
         return text, text
 
     def question(self, protocol: Protocol, name: str) -> QuestionInfo:
-        key = (protocol.sha256, name)
+        """The question an answer key is for, as the export shows it (one for all of a repeated
+        question's instances)."""
+        key = (protocol.sha256, split_key(name)[0])
         info = self._questions.get(key)
         if info is None:
             info = self._questions[key] = self._question_info(protocol, protocol.question(name))
@@ -741,6 +809,15 @@ class ExportReader:
             own=own,
             choices=choices,
         )
+
+
+def _form_order(row: AnswerRow) -> tuple[int, int, int]:
+    """Where an answer comes in the form: an instance's answers at their repeat's place, entry by
+    entry (a repeat's questions follow its begin_repeat row, so its row places them)."""
+    row_number = row.info.question.row
+    if row.repeat is None:
+        return row_number, 0, 0
+    return row.repeat.question.row, row.position or 0, row_number
 
 
 def _short_ids(ids: list[str], length: int = 8) -> dict[str, str]:

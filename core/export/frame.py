@@ -30,8 +30,9 @@ def excerpt(ctx: SheetContext, text: str, limit: int = QUOTE_CHARACTERS) -> str:
 
 def coding_ref(record: InterviewRecord, row: AnswerRow, item: Evidence) -> str:
     """The reference of a coded passage, the same in every language: interview, question, offsets,
-    e.g. [3f2a9c1e·act_party_structure·12–40] (a note's: ...·note·12–40])."""
-    where = f"{row.info.question.name}·note" if item.target == "note" else row.info.question.name
+    e.g. [3f2a9c1e·act_party_structure·12–40] (a note's: ...·note·12–40]; an entry of a repeat:
+    [3f2a9c1e·org_name[2]·0–6])."""
+    where = f"{row.name}·note" if item.target == "note" else row.name
     return f"[{record.short}·{where}·{item.start}–{item.end}]"
 
 
@@ -293,7 +294,7 @@ class FactorEvidence:
 
     def _fact(self, row: AnswerRow) -> str:
         value = row.text or (marker_label(row.marker, self.ctx.lang) if row.marker else "")
-        fact = f"{row.info.label}：{excerpt(self.ctx, value)}"
+        fact = f"{row.label}：{excerpt(self.ctx, value)}"
         return fact + (f"（{excerpt(self.ctx, row.note)}）" if row.note else "")
 
 
@@ -302,7 +303,7 @@ def profile_mobilised(profiles: dict[str | None, tuple[InterviewRecord, list[Ans
     found: dict[str | None, str] = {}
     for community, (_record, answers) in profiles.items():
         for row in answers:
-            if row.info.question.name == MOBILISED_QUESTION and row.text:
+            if row.key == MOBILISED_QUESTION and row.text:
                 found[community] = row.text
     return found
 

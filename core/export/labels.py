@@ -155,6 +155,12 @@ _T: dict[str, tuple[str, str]] = {
     "no_profile": ("尚无社区概况", "No community profile yet"),
     "profile_record": ("{id}（{status}，更新于 {updated}）", "{id} ({status}, updated {updated})"),
     "sep": ("；", "; "),
+    # repeat groups: a repeated question's answer is one of its repeat's entries
+    "entry": ("（第{n}项）", " (entry {n})"),
+    "entry_removed": ("已删除的项", "removed entry"),
+    "col.repeat": ("重复组", "Repeat"),
+    "col.position": ("第几项", "Entry"),
+    "col.repeat_name": ("重复组名", "Repeat name"),
 }
 
 

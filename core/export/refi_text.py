@@ -59,7 +59,7 @@ class Place:
 @dataclass
 class Transcript:
     text: str
-    places: dict[tuple[str, str], Place]  # (question, "answer" | "note") -> place
+    places: dict[tuple[str, str], Place]  # (answer key, "answer" | "note") -> place
 
 
 def build_transcript(record: InterviewRecord, rows: list[AnswerRow], lang: str, anon: Anonymizer) -> Transcript:
@@ -99,7 +99,7 @@ def build_transcript(record: InterviewRecord, rows: list[AnswerRow], lang: str, 
         if info.section != section:
             section = info.section
             add(f"\n【{xml_safe(_lines(section))}】\n")
-        add(f"\n{xml_safe(_lines(info.label))}\n")
+        add(f"\n{xml_safe(_lines(row.label))}\n")  # a repeat's entry says which: 组织名称（第2项）
         if row.text:
             if info.is_text and isinstance(row.raw, str):
                 shown = shows(row.raw)
@@ -107,14 +107,14 @@ def build_transcript(record: InterviewRecord, rows: list[AnswerRow], lang: str, 
             else:
                 shown = xml_safe(_lines(row.text))
                 place = Place(add(shown), shown, "" if row.raw is None else str(row.raw), None)
-            places[(info.question.name, "answer")] = place
+            places[(row.key, "answer")] = place
             add("\n")
         if row.marker:
             add(f"〔{marker_label(row.marker, lang)}〕\n")
         if row.raw_note and row.note:
             add(t("note_prefix", lang))
             shown = shows(row.raw_note)
-            places[(info.question.name, "note")] = Place(add(shown), shown, row.raw_note, shows)
+            places[(row.key, "note")] = Place(add(shown), shown, row.raw_note, shows)
             add("\n")
     return Transcript("".join(parts), places)
 

@@ -345,8 +345,8 @@ class _Project:
         protocols = {record.protocol.sha256: record.protocol for record, _rows in self._profiles.values()}
         for protocol in protocols.values():
             for question in protocol.questions:
-                if not question.holds_value or question.type == "calculate":
-                    continue
+                if not question.holds_value or question.type == "calculate" or question.repeat is not None:
+                    continue  # a repeated question has no one value for the case
                 if self.chosen.anon.drops(question.identifying):
                     continue
                 key = f"profile.{question.name}"
@@ -448,7 +448,7 @@ class _Project:
             values: list[tuple[_Variable, object]] = [(fixed[1], anon.community(community_id))]
             profile = self._profiles.get(community_id)
             if profile is not None:
-                answers = {row.info.question.name: row for row in profile[1]}
+                answers = {row.key: row for row in profile[1] if row.repeat is None}
                 for variable in profile_fields:
                     row = answers.get(variable.question)
                     if row is not None and row.text:

@@ -55,8 +55,9 @@ class SheetContext:
 
 
 def answer_ref(record: InterviewRecord, row: AnswerRow) -> str:
-    """The reference of one answer: interview and question, e.g. [3f2a9c1e·官员·S5·act_party_structure]."""
-    return f"[{record.short}·{row.info.ref[1:]}"
+    """The reference of one answer: interview and question, e.g. [3f2a9c1e·官员·S5·act_party_structure]
+    (an entry of a repeat: [3f2a9c1e·官员·S2·org_name[2]])."""
+    return f"[{record.short}·{row.ref[1:]}"
 
 
 class InterviewsSheet:
@@ -123,7 +124,10 @@ class InterviewsSheet:
 
 
 class AnswersSheet:
-    """One row per answer, long and tidy; a text past Excel's cell limit continues in the next column."""
+    """One row per answer, long and tidy; a text past Excel's cell limit continues in the next column.
+    A repeated question's answer is one row per entry of its repeat: the reference says which entry
+    (org_name[2]), and the last two columns give the repeat and the entry's position, empty for a
+    question asked once (last, so every other column keeps its place)."""
 
     def __init__(self, sheet, ctx: SheetContext, answer_cells: int, note_cells: int) -> None:
         self.ctx, self.answer_cells, self.note_cells = ctx, answer_cells, note_cells
@@ -146,6 +150,7 @@ class AnswersSheet:
         columns += [Column(tr("col.marker"), 9), Column(tr("col.note"), 40, wrap=True)]
         columns += [Column(tr("col.note_more", n=n), 40, wrap=True) for n in range(1, note_cells)]
         columns += [Column(tr("col.seconds"), 10), Column(tr("col.saved"), 19)]
+        columns += [Column(tr("col.repeat"), 18, wrap=True), Column(tr("col.position"), 8)]
         self.table = ctx.table(sheet, columns)
         self.count = 0
 
@@ -160,12 +165,13 @@ class AnswersSheet:
         ]
         for row in answers:
             info = row.info
-            values = [*head, info.section, info.ref, info.question.name, info.label]
+            values = [*head, info.section, row.ref, info.question.name, info.label]
             values += _pieces(self.ctx.anon.value(info.question.name, row.value), self.answer_cells)
             values += info.families
             values.append(marker_label(row.marker, lang))
             values += _pieces(row.note or None, self.note_cells)
             values += [row.seconds, self.ctx.anon.when(row.saved)]
+            values += [row.repeat.label if row.repeat else None, row.position]
             add(values)
         self.count += len(answers)
 

@@ -514,7 +514,7 @@ class _GroupSizes(GroupSizes):
 
     def add(self, record: InterviewRecord, answers: list[AnswerRow]) -> None:
         if not record.is_profile:
-            values = {row.info.question.name: row.value for row in answers}
+            values = {row.key: row.value for row in answers if row.repeat is None}
             self.note(record.short, record.role, record.community_id or "", values, self.lang)
 
 
