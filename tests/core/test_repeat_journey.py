@@ -91,9 +91,26 @@ def test_a_repeat_of_organisations_goes_from_interview_to_export(laptop_template
     out = tmp_path / "export.xlsx"
     export_workbook(master.path, out, ExportOptions())
     book_xlsx = openpyxl.load_workbook(out, read_only=True)
-    cells = [str(c) for sheet in book_xlsx.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
-    assert "居民议事会" in cells and "老年协会" in cells and "记错的" not in cells
-    assert "楼栋都有代" in cells
+    answers = _rows(book_xlsx["回答"])
+    names = [(r["第几项"], r["回答"]) for r in answers if r["题目名"] == "org_name"]
+    assert names == [(1, "业主委员会"), (2, "居民议事会"), (3, "老年协会")]
+    assert {r["重复组"] for r in answers if r["题目名"] == "members"} == {"每个组织"}
+    coded = _rows(book_xlsx["编码"])
+    assert [(r["题目名"], r["引述原文"]) for r in coded] == [("why_big[2]", "楼栋都有代")]
+    assert not any("记错的" in str(c) for row in book_xlsx["回答"].iter_rows(values_only=True) for c in row if c)
+    book_xlsx.close()
+    wide = tmp_path / "wide.xlsx"
+    export_workbook(master.path, wide, ExportOptions(layout="wide"))
+    book_xlsx = openpyxl.load_workbook(wide, read_only=True)
+    sheet = next(s for s in book_xlsx.worksheets if s.title.endswith("每个组织"))
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + 3 and "业主委员会" in rows[1] and "老年协会" in rows[3]
     book_xlsx.close()
     wang.close()
     master.close()
+
+
+def _rows(sheet) -> list[dict]:
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    return [dict(zip(header, row)) for row in rows[1:]]
