@@ -66,6 +66,7 @@ class QdaCoding:
     code_id: str
     coder: str = ""
     created_at: dt.datetime | None = None
+    communities: tuple[str, ...] = ()  # attributed to (a passage of an interview above community level)
 
 
 @dataclass(frozen=True, slots=True)

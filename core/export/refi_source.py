@@ -125,6 +125,7 @@ def _coding(book: ResearchCodebook, coding: Coding, guid: str) -> QdaCoding:
         book.resolve(coding.code),
         coding.coder,
         _moment(coding.created_at),
+        coding.attributed,
     )
 
 

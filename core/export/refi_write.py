@@ -236,6 +236,8 @@ class _Project:
         self.sources = self.cases = self.codings_written = self.notes_written = 0
         self.facts: dict[str, _SourceFacts] = {}
         self.written_codings: set[str] = set()
+        # community -> coded selections of interviews filed under none that count for it (see _sources)
+        self.case_selections: dict[str, list[str]] = {}
         self._fixed = _fixed_variables(lang)
         self._profiles: dict[str, tuple[InterviewRecord, list[AnswerRow]]] = {}
 
@@ -306,6 +308,12 @@ class _Project:
                     continue
                 start, end = place.span(coding.start, coding.end)
                 self._selection(xml, coding, start, end, notes_by_coding.get(coding.guid, ()))
+                if not record.community_id and record.discussed:
+                    # an interview above community level belongs to no community's case; each coded
+                    # passage does, to those it counts for on the per-community sheets (groups_of)
+                    named = [c for c in record.discussed if c in coding.communities]
+                    for community in named or record.discussed:
+                        self.case_selections.setdefault(community, []).append(stable_guid("selection", coding.guid))
             for note_guid in notes_by_interview.get(record.id, ()):
                 xml.empty("NoteRef", {"targetGUID": note_guid})
             values = self._source_values(record, rows)
@@ -427,7 +435,9 @@ class _Project:
         profile_fields = variables[len(self._fixed) :]
         opened = False
 
-        def case(guid: str, name: str, values: list[tuple[_Variable, object]], sources: list[str]) -> None:
+        def case(
+            guid: str, name: str, values: list[tuple[_Variable, object]], sources: list[str], selections: list[str]
+        ) -> None:
             nonlocal opened
             if not opened:
                 xml.start("Cases")
@@ -437,13 +447,17 @@ class _Project:
                 self._value(xml, variable, value)
             for source in sources:
                 xml.empty("SourceRef", {"targetGUID": source})
+            for selection_guid in selections:
+                xml.empty("SelectionRef", {"targetGUID": selection_guid})
             xml.end("Case")
             self.cases += 1
 
         for name, interviews in respondents.items():
             first = self.facts.get(interviews[0].id, _SourceFacts())
             own = [(v, first.values[v.key]) for v in fixed if v.key in first.values]
-            case(stable_guid("respondent", interviews[0].id), name, own, [source_guid(r.id) for r in interviews])
+            case(stable_guid("respondent", interviews[0].id), name, own, [source_guid(r.id) for r in interviews], [])
+        for community_id in self.case_selections:
+            by_community.setdefault(community_id, [])  # discussed, though no interview is filed under it
         for community_id, interviews in by_community.items():
             values: list[tuple[_Variable, object]] = [(fixed[1], anon.community(community_id))]
             profile = self._profiles.get(community_id)
@@ -458,6 +472,7 @@ class _Project:
                 anon.community(community_id),
                 values,
                 [source_guid(r.id) for r in interviews],
+                self.case_selections.get(community_id, []),
             )
         if opened:
             xml.end("Cases")

@@ -252,3 +252,38 @@ def test_the_matrix_by_community_counts_as_the_export_does(tmp_path):
         codings.attribute(store, about_b.id, [])
         codings.attribute(store, both.id, ["A"])
         assert matrix_query(store, book, [factor], BY_COMMUNITY).cell(factor, "B") == (1, 1)
+
+
+def test_the_qdpx_cases_hold_each_attributed_passage_of_a_city_officials_interview(tmp_path):
+    import re
+    import zipfile
+    from pathlib import Path
+
+    from yingzao import main
+    from yingzao.core.export.refi_model import stable_guid
+
+    db = tmp_path / "study.db"
+    with Store(db, user="李研究") as store:
+        interview = official_interview(store)
+        about_a = code(store, interview, ABOUT_A)
+        about_b = code(store, interview, ABOUT_B)
+        both = code(store, interview, ABOUT_BOTH)
+        codings.attribute(store, about_a.id, ["A"])
+        codings.attribute(store, about_b.id, ["B"])
+        store.finalize(interview)
+    out = tmp_path / "study.qdpx"
+    assert main.main(["qdpx", "--db", str(db), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as archive:
+        project = archive.read("project.qde").decode("utf-8")
+    cases = {
+        name: set(re.findall(r'<SelectionRef targetGUID="([^"]+)"', body))
+        for name, body in re.findall(r'<Case guid="[^"]+" name="([^"]+)">(.*?)</Case>', project, re.S)
+    }
+    selection = {c.quote: stable_guid("selection", c.id) for c in (about_a, about_b, both)}
+    assert cases["A社区"] == {selection[ABOUT_A], selection[ABOUT_BOTH]}
+    assert cases["B社区"] == {selection[ABOUT_B], selection[ABOUT_BOTH]}
+    assert "C社区" not in cases  # not discussed: no case of its own from this interview
+    shared = Path(__file__).resolve().parents[3] / "shared" / "refi-qda" / "Project.xsd"
+    if shared.exists():
+        xmlschema = pytest.importorskip("xmlschema")
+        xmlschema.XMLSchema(str(shared)).validate(project)
