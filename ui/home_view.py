@@ -6,7 +6,6 @@ widget only wires controls to it, so the table is never rebuilt while the user t
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from yingzao.core.errors import YingzaoError
 from yingzao.core.forms.library import Library
-from yingzao.core.forms.protocol import ROLES
+from yingzao.core.forms.roles import ROLES
 from yingzao.core.store.database import Store
 from yingzao.core.store.records import STATUSES, ListedInterview
 from yingzao.ui import error_dialog
@@ -252,11 +251,8 @@ class HomeView(QWidget):
         return interviews, self._titles_of(interviews)
 
     def _titles_of(self, interviews: list[ListedInterview]) -> dict[str, Mapping[str, str]]:
-        titles = {}
-        for sha in {i.protocol_sha256 for i in interviews}:
-            with contextlib.suppress(YingzaoError):  # the list falls back to the protocol id
-                titles[sha] = self.store.protocol(sha).titles
-        return titles
+        # a protocol the store does not know has no title: the list falls back to its id
+        return self.store.protocol_titles({i.protocol_sha256 for i in interviews})
 
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -387,10 +383,9 @@ class HomeView(QWidget):
         sample = range(min(self.model.rowCount(), 60))
         for column in range(self.model.columnCount()):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
-            widest = max(
-                [header_metrics.horizontalAdvance(title) + 24]
-                + [metrics.horizontalAdvance(self.model.text(row, column)) for row in sample]
-            )
+            # each distinct text measured once: a status, a role, a community repeat down the sample
+            texts = {self.model.text(row, column) for row in sample}
+            widest = max([header_metrics.horizontalAdvance(title) + 24] + [metrics.horizontalAdvance(t) for t in texts])
             header.resizeSection(column, min(widest + 16, 220))
         if self._sized_for is None:
             # from now on the protocol column follows the table's width, through the header, which

@@ -4,22 +4,23 @@ A workbook is identified by the SHA-256 of its bytes. So that start-up need not 
 files, the store remembers each workbook's size and modification time with its hash: when they
 are unchanged, the parsed protocol is taken from the store as it is. A changed (or new) workbook is
 hashed, and parsed only if the store has never seen that hash — pyxform is not imported otherwise.
+A protocol taken from the store is built from its stored definition when the library is first
+asked for its protocols, not at start-up: the home list needs none of them.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from yingzao.core import paths
 from yingzao.core.errors import FormError, Problem, cannot_read
-from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store.database import Store
 
 if TYPE_CHECKING:  # the codebook's module is imported when it is first read: start-up does not read it
     from yingzao.core.forms.codebook import Codebook
+    from yingzao.core.forms.protocol import Protocol
 
 SEEN_FILES = "library_files"  # setting: {file name: [size, mtime_ns, sha256]} as last loaded
 # setting: the protocols (sha256) of the project file this database holds (core/security/membership.py):
@@ -27,12 +28,39 @@ SEEN_FILES = "library_files"  # setting: {file name: [size, mtime_ns, sha256]} a
 PROJECT_PROTOCOLS = "project_protocols"
 
 
-@dataclass
 class Library:
-    codebook_path: Path
-    protocols: list[Protocol]  # the current version of each shipped protocol
-    problems: list[FormError]  # workbooks that could not be loaded (the rest still work)
-    _codebook: Codebook | None = field(default=None, repr=False)
+    """The current version of each of the study's protocols, the codebook, and what could not be loaded.
+
+    `protocols` is built on first use: until then the library holds a protocol the store already
+    had as its hash (read through `store.protocol`, which keeps what it built), and one parsed or
+    checked at loading as the protocol itself."""
+
+    def __init__(
+        self,
+        codebook_path: Path,
+        protocols: list[Protocol | str],
+        problems: list[FormError],
+        store: Store | None = None,
+    ) -> None:
+        self.codebook_path = codebook_path
+        self.problems = problems  # workbooks that could not be loaded (the rest still work)
+        self._store = store  # reads a protocol given by its hash
+        self._protocols = protocols
+        self._built: list[Protocol] | None = None
+        self._codebook: Codebook | None = None
+
+    @property
+    def protocols(self) -> list[Protocol]:
+        """The current version of each shipped protocol (or the project's)."""
+        if self._built is None:
+            self._built = [self._build(item) for item in self._protocols]
+        return self._built
+
+    def _build(self, item: Protocol | str) -> Protocol:
+        if not isinstance(item, str):
+            return item
+        assert self._store is not None, "a protocol given by its hash needs the store that holds it"
+        return self._store.protocol(item)
 
     @property
     def codebook(self) -> Codebook:
@@ -59,7 +87,8 @@ def _stat(path: Path) -> list[int]:
 
 def load_library(store: Store, workbooks: list[Path] | None = None, codebook_path: Path | None = None) -> Library:
     codebook_path = codebook_path or paths.CODEBOOK_PATH
-    library = Library(codebook_path, [], [])
+    found: list[Protocol | str] = []  # a protocol the store has, by its hash: built when first used
+    library = Library(codebook_path, found, [], store)
     seen: dict[str, list] = json.loads(store.get_setting(SEEN_FILES) or "{}")
     try:
         now_seen: dict[str, list] = {"(codebook)": _stat(codebook_path)}
@@ -77,28 +106,33 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
             continue
         known = seen.get(str(path))
         if codebook_unchanged and known and known[:2] == stat and store.has_protocol(known[2]):
-            library.protocols.append(store.protocol(known[2]))
+            found.append(known[2])
             now_seen[str(path)] = known
             continue
         protocol = _load_changed(store, path, library)
         if protocol is not None:
-            library.protocols.append(protocol)
+            found.append(protocol)
             now_seen[str(path)] = [*stat, protocol.sha256]
     if now_seen != seen and not store.read_only:
         store.set_setting(SEEN_FILES, json.dumps(now_seen))
-    _use_the_projects(store, library)
+    _use_the_projects(store, found)
     return library
 
 
-def _use_the_projects(store: Store, library: Library) -> None:
+def _use_the_projects(store: Store, found: list[Protocol | str]) -> None:
     """In a database of a project, the project file's version of each protocol replaces the shipped
     one of the same form (and a form only the project carries is added): every laptop of the study
     interviews with the protocols the researcher chose, even one whose Yingzao ships others."""
     chosen = json.loads(store.get_setting(PROJECT_PROTOCOLS) or "[]")
-    carried = {p.form_id: p for p in (store.protocol(sha) for sha in chosen if store.has_protocol(sha))}
+    carried: dict[str | None, Protocol | str] = {}
+    for sha in chosen:
+        form_id = store.protocol_form_id(sha)  # read without building the protocol
+        if form_id is not None:
+            carried[form_id] = sha
     if not carried:
         return
-    library.protocols = [carried.pop(p.form_id, p) for p in library.protocols] + list(carried.values())
+    shipped = [(store.protocol_form_id(item) if isinstance(item, str) else item.form_id, item) for item in found]
+    found[:] = [carried.pop(form_id, item) for form_id, item in shipped] + list(carried.values())
 
 
 def _load_changed(store: Store, path: Path, library: Library) -> Protocol | None:

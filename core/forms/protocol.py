@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from yingzao.core.errors import CodedProblem, Problem, Text
 from yingzao.core.forms.repeats import INSTANCE_SEPARATOR, valid_instance
+from yingzao.core.forms.roles import ROLES as ROLES  # where the rest of the app has always found them
 
 if TYPE_CHECKING:
     from yingzao.core.forms.expr import Expression
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 QuestionType = Literal[
     "text", "integer", "decimal", "date", "time", "select_one", "select_multiple", "note", "calculate", "repeat"
 ]
-ROLES: tuple[str, ...] = ("official", "street_staff", "cadre", "profile")
 CONSENT_QUESTION = "consent"
 CONSENT_GIVEN = "yes"
 PRIORITIES: tuple[str, ...] = ("core", "optional")  # `optional` questions and probes drop out of the short version

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from yingzao.core import errors
-from yingzao.core.forms.protocol import Protocol
 from yingzao.core.store import driver, opening, unlocked, writer_claim
 from yingzao.core.store.interviews import InterviewWrites
 from yingzao.core.store.migrations import APPLICATION_ID, LATEST, MIGRATIONS
@@ -37,6 +36,7 @@ from yingzao.core.store.values import ValueProblem, to_stored
 from yingzao.core.timestamps import utc_now
 
 if TYPE_CHECKING:
+    from yingzao.core.forms.protocol import Protocol
     from yingzao.core.store.codings import CodingRecords
     from yingzao.core.store.trust import TrustRecords
 
@@ -340,9 +340,35 @@ class Store:
         row = self.conn.execute("SELECT definition FROM protocols WHERE sha256 = ?", (sha256,)).fetchone()
         if row is None:
             raise errors.unknown_protocol(sha256)
+        # imported with the first protocol read: the home list at start-up needs only titles
+        from yingzao.core.forms.protocol import Protocol
+
         protocol = Protocol.from_dict(json.loads(row[0]))
         self._protocols[sha256] = protocol
         return protocol
+
+    def protocol_titles(self, shas: Iterable[str]) -> dict[str, dict[str, str]]:
+        """The titles by language of these protocol versions (those the store knows), without
+        building the protocols: the home list shows only the title, and reading a whole definition
+        costs about a millisecond a protocol at start-up."""
+        wanted = list(shas)
+        titles = {sha: dict(self._protocols[sha].titles) for sha in wanted if sha in self._protocols}
+        for sha in wanted:
+            if sha not in titles:
+                row = self.conn.execute(
+                    "SELECT json_extract(definition, '$.titles') FROM protocols WHERE sha256 = ?", (sha,)
+                ).fetchone()
+                if row is not None and row[0] is not None:
+                    titles[sha] = json.loads(row[0])
+        return titles
+
+    def protocol_form_id(self, sha256: str) -> str | None:
+        """The form a protocol version belongs to (None: not known here), without building it."""
+        cached = self._protocols.get(sha256)
+        if cached is not None:
+            return cached.form_id
+        row = self.conn.execute("SELECT form_id FROM protocols WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
 
     def protocol_workbook(self, sha256: str) -> bytes | None:
         """The exact workbook a protocol version was parsed from (None: kept without one)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple, NewType
 
 InterviewId = NewType("InterviewId", str)
@@ -52,9 +51,11 @@ class ListedInterview(NamedTuple):
 
 OUTCOMES = ("consent_refused",)
 
+# The records below are tuples too: a frozen dataclass costs about a millisecond to define (its
+# methods are generated and compiled when the module is imported), paid at every start-up.
 
-@dataclass(frozen=True)
-class Answer:
+
+class Answer(NamedTuple):
     question: str
     value: object  # str, int or float as stored; None when empty
     marker: str | None
@@ -67,8 +68,7 @@ class Answer:
         return self.marker is None and (self.value is None or self.value == "")
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(NamedTuple):
     id: int
     at: str
     user: str
@@ -80,15 +80,13 @@ class AuditEntry:
     new: object
 
 
-@dataclass(frozen=True)
-class Community:
+class Community(NamedTuple):
     id: str
     name: str
     created_at: str
 
 
-@dataclass(frozen=True)
-class QuestionTime:
+class QuestionTime(NamedTuple):
     question: str
     seconds: float
     visits: int

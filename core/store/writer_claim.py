@@ -137,11 +137,19 @@ def _read_note(fd: int) -> bytes:
     return os.read(fd, _MAX_NOTE)
 
 
-def _write_note(fd: int, user: str) -> None:
-    import platform  # the computer's name without importing socket, which costs start-up milliseconds
+def _host() -> str:
+    """The computer's name. `os.uname` has it wherever it exists (not on Windows); `platform`, the
+    fallback, costs start-up milliseconds to import (and socket more)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import platform
 
+    return platform.node()
+
+
+def _write_note(fd: int, user: str) -> None:
     note = json.dumps(
-        {"user": user, "host": platform.node(), "pid": os.getpid(), "since": utc_now()}, ensure_ascii=False
+        {"user": user, "host": _host(), "pid": os.getpid(), "since": utc_now()}, ensure_ascii=False
     ).encode("utf-8")
     os.lseek(fd, 0, os.SEEK_SET)
     os.write(fd, note)

@@ -69,3 +69,36 @@ def test_a_codebook_edit_that_removes_a_used_code_is_reported(tmp_path, forms):
     messages = [str(p) for error in library.problems for p in error.problems]
     assert any("编码“DIM.SUBJECT”不在编码表中" in m for m in messages)
     store.close()
+
+
+def test_a_library_from_a_reopened_store_builds_its_protocols_when_first_asked(tmp_path, forms, monkeypatch):
+    """Start-up takes the stored protocols by their hash; the home list needs only their titles."""
+    from yingzao.core.forms.protocol import Protocol
+
+    with Store(tmp_path / "s.db") as store:
+        first = load_library(store, _workbooks(forms), forms / "codebook.csv")
+        expected = {p.sha256: (p.form_id, p.titles) for p in first.protocols}
+    built: list[str] = []
+    original = Protocol.from_dict
+
+    def counted(data):
+        built.append(data["sha256"])
+        return original(data)
+
+    monkeypatch.setattr(Protocol, "from_dict", counted)
+    with Store(tmp_path / "s.db") as store:
+        again = load_library(store, _workbooks(forms), forms / "codebook.csv")
+        assert built == []  # nothing built yet
+        assert store.protocol_titles(expected) == {sha: titles for sha, (_, titles) in expected.items()}
+        assert {sha: store.protocol_form_id(sha) for sha in expected} == {s: f for s, (f, _) in expected.items()}
+        assert built == []  # titles and forms are read without building a protocol
+        assert {p.sha256: (p.form_id, p.titles) for p in again.protocols} == expected
+        assert sorted(built) == sorted(expected)  # each built once, when first asked for
+        again.by_role("cadre")
+        assert len(built) == len(expected)
+
+
+def test_titles_and_forms_of_an_unknown_protocol_are_absent(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        assert store.protocol_titles(["0" * 64]) == {}
+        assert store.protocol_form_id("0" * 64) is None
