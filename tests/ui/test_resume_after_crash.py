@@ -79,7 +79,9 @@ def test_a_killed_interview_is_offered_for_resume_where_it_stopped(qtbot, tmp_pa
     )
     try:
         line = child.stdout.readline()
-        assert line.startswith("SAVED"), child.stderr.read() if child.poll() is not None else line
+        if not line:  # the child ended before saving: say why
+            child.wait(timeout=30)
+        assert line.startswith("SAVED"), (child.returncode, child.stderr.read() if child.poll() is not None else line)
         interview = line.split()[1]
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
