@@ -27,7 +27,7 @@ _CONTEXT = b"yingzao-project\0"
 
 
 class ProjectFileError(Exception):
-    """Why a project file cannot be used, in both languages (`why`); errors.py says it to the user."""
+    """Why a project file cannot be used, in both languages (`why`); the error catalogue (core/errors/) says it to the user."""
 
     def __init__(self, why: Text) -> None:
         super().__init__(why.en)

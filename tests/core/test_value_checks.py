@@ -50,7 +50,7 @@ def test_a_value_that_does_not_fit_is_refused_in_both_languages(question_type, t
     assert all(word in problem.text.zh for word in zh_words), problem.text.zh
     assert all(word in problem.text.en for word in en_words), problem.text.en
     assert str(problem) == problem.text.zh  # the interface language, Chinese by default
-    monkeypatch.setattr("yingzao.core.errors._language", "en")
+    monkeypatch.setattr("yingzao.core.errors.base._language", "en")
     assert str(problem) == problem.text.en
 
 
