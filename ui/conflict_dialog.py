@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -59,6 +59,7 @@ add_strings(
         "conflict.empty": ("—（未回答）", "— (no answer)"),
         "conflict.entries": ("{n} 项", "entries: {n}"),
         "conflict.only_in": ("仅见于版本 {versions}", "only in version {versions}"),
+        "conflict.calculated": ("计算值", "calculated"),
         "conflict.marker.skipped": ("【跳过】", "[skipped]"),
         "conflict.marker.refused": ("【拒答】", "[refused]"),
         "conflict.marker.dont_know": ("【不知道】", "[don't know]"),
@@ -76,6 +77,25 @@ add_strings(
         ),
     }
 )
+
+
+def _in_form_order(conflict: Conflict, protocol) -> list[str]:
+    """The differing answers in the form's order, an entry's after the entry before it (as the
+    version first listing it has them); keys the form does not know last."""
+    order = {q.name: index for index, q in enumerate(protocol.questions)}
+
+    def place(key: str) -> tuple:
+        name, _instance = repeats.split(key)
+        question = protocol.named(name)
+        if question is None:
+            return (len(order), 0, key)
+        listed, _having = _listed_in(conflict, protocol, key)
+        at = answer_keys.entry_position(key, listed) or len(listed) + 1
+        # an entry's answers sit at their repeat's row, entry by entry, in the entry's question order
+        repeat_row = order.get(question.repeat or "", order[name])
+        return (repeat_row, at, order[name]) if question.repeat else (order[name], 0, key)
+
+    return sorted(conflict.differing(), key=place)
 
 
 def _listed_in(conflict: Conflict, protocol, key: str) -> tuple[list[str], list[str]]:
@@ -119,6 +139,8 @@ class ConflictsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(True)
+        # the columns stretch with the table: their wrapped answers change height when it resizes
+        self.table.viewport().installEventFilter(self)
         right_layout.addWidget(self.versions_label)
         right_layout.addWidget(self.table, 1)
         splitter.setStretchFactor(1, 3)
@@ -191,7 +213,8 @@ class ConflictsDialog(QDialog):
             button.clicked.connect(lambda _checked=False, label=candidate.label: self.take_whole(label))
             self.buttons.insertWidget(len(self.whole_buttons), button)
             self.whole_buttons.append(button)
-        rows = ([INTERVIEW_ROW] if conflict.row_differs() else []) + conflict.differing()
+        protocol = self.store.protocol(conflict.protocol_sha256)
+        rows = ([INTERVIEW_ROW] if conflict.row_differs() else []) + _in_form_order(conflict, protocol)
         if not rows:
             lines.append(tr("conflict.no_difference"))
         self.versions_label.setText("\n".join(lines))
@@ -212,6 +235,8 @@ class ConflictsDialog(QDialog):
             elif protocol.has_question(question):
                 listed, having = _listed_in(conflict, protocol, question)
                 label = answer_keys.question_label(protocol, question, listed, self.tr.lang, numbers=numbers)
+                if protocol.question(question).type == "calculate":  # no label: say what it is
+                    label += answer_keys.SEPARATOR + self.tr("conflict.calculated")
                 if having and len(having) < len(versions):  # an entry one laptop added: say whose
                     label += answer_keys.SEPARATOR + self.tr("conflict.only_in", versions=", ".join(having))
             else:
@@ -227,7 +252,31 @@ class ConflictsDialog(QDialog):
         header = self.table.horizontalHeader()
         for column in range(self.table.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._fit_rows()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            QTimer.singleShot(0, self, self._fit_rows)  # once the stretched columns have their new widths
+        return super().eventFilter(watched, event)
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its longest answer wrapped at its column's width (a wrapped label asked
+        for its size alone answers for a narrow width, which made every row several lines tall)."""
+        table = self.table
+        metrics = table.fontMetrics()
+        for row in range(table.rowCount()):
+            height = metrics.height() + 8
+            for column in range(table.columnCount()):
+                width = max(table.columnWidth(column) - 8, 40)
+                widget = table.cellWidget(row, column)
+                layout = widget.layout() if widget is not None else None
+                if layout is not None and layout.hasHeightForWidth():
+                    height = max(height, layout.totalHeightForWidth(width))
+                item = table.item(row, column)
+                if item is not None:
+                    flags = int(Qt.TextFlag.TextWordWrap)
+                    height = max(height, metrics.boundingRect(0, 0, width, 10_000, flags, item.text()).height() + 8)
+            table.setRowHeight(row, height)
 
     def _describe(self, candidate: ConflictVersion, question: str) -> str:
         tr = self.tr
