@@ -136,6 +136,6 @@ def test_nothing_readable_is_a_clear_error_in_both_languages(study, tmp_path, mo
         export_workbook(db, out, tz=CHENGDU)
     assert "已损坏，无法导出" in raised.value.message and "interviews" in raised.value.message
     assert "备份" in raised.value.hint
-    monkeypatch.setattr(errors, "_language", "en")
+    monkeypatch.setattr("yingzao.core.errors.base._language", "en")
     assert "is damaged and cannot be exported" in raised.value.message and "backup" in raised.value.hint
     assert not out.exists() and leftovers(tmp_path) == []

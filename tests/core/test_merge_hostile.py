@@ -10,7 +10,7 @@ import sys
 import openpyxl
 import pytest
 
-from yingzao.core import durable, errors
+from yingzao.core import durable
 from yingzao.core.errors import StoreError
 from yingzao.core.exchange import merge as merge_module
 from yingzao.core.exchange.merge import accept_device, merge_package, merge_packages
@@ -28,7 +28,7 @@ FILE_NAME = "=SUM(1,2)&A1"  # what a file name can hold on every system
 
 @pytest.fixture
 def english(monkeypatch):
-    monkeypatch.setattr(errors, "_language", "en")
+    monkeypatch.setattr("yingzao.core.errors.base._language", "en")
 
 
 # -- 8: the merge report ---------------------------------------------------------------------

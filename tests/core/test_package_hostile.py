@@ -8,7 +8,6 @@ import zipfile
 
 import pytest
 
-from yingzao.core import errors
 from yingzao.core.errors import PackageError
 from yingzao.core.exchange import unpack
 from yingzao.core.exchange.json_limits import json_depth_exceeds
@@ -22,7 +21,7 @@ from tests.laptops import Laptop, canonical_dump, laptop_template  # noqa: F401 
 
 @pytest.fixture
 def english(monkeypatch):
-    monkeypatch.setattr(errors, "_language", "en")
+    monkeypatch.setattr("yingzao.core.errors.base._language", "en")
 
 
 @pytest.fixture
