@@ -250,6 +250,18 @@ def _parser() -> argparse.ArgumentParser:
         keys.project_passphrase_option(step)
     for step in every_step:
         keys.passphrase_option(step, argparse.SUPPRESS)
+    own_forms = commands.add_parser(
+        "forms", help="a team's own XLSForms: add them to the database beside the study's protocols, list, remove"
+    )
+    form_steps = own_forms.add_subparsers(dest="forms_command", required=True, metavar="STEP")
+    form_added = form_steps.add_parser("add", help="check XLSForm workbooks and offer them for new interviews")
+    form_added.add_argument("paths", nargs="+", type=Path, metavar="FORM.xlsx")
+    form_steps.add_parser("list", help="the forms added to this database")
+    form_removed = form_steps.add_parser("remove", help="stop offering an added form (its interviews are kept)")
+    form_removed.add_argument("form_id", metavar="FORM_ID")
+    for step in form_steps.choices.values():
+        step.add_argument("--db", dest="forms_db", type=Path, metavar="PATH", help="the database (default: --db)")
+        keys.passphrase_option(step, argparse.SUPPRESS)
     devices = commands.add_parser(
         "devices",
         help="the laptops that sent signed packages: list them, accept one (its held packages merge), refuse one",
@@ -691,6 +703,10 @@ def main(argv: list[str] | None = None) -> int:
         return keys.project(args)
     if args.command == "devices":
         return keys.devices(args)
+    if args.command == "forms":
+        from yingzao.cli.forms import forms
+
+        return forms(args)
     if args.command == "encrypt":
         return keys.encrypt(args)
     from yingzao.ui.app import run

@@ -277,6 +277,7 @@ def command_database(args: argparse.Namespace) -> Path | None:
         "backup": "backup_db",
         "project": "project_db",
         "devices": "devices_db",
+        "forms": "forms_db",
     }
     if args.command == "merge":
         return args.into

@@ -31,6 +31,7 @@ add_strings(
         "menu.file": ("文件(&F)", "&File"),
         "menu.new_interview": ("新建访谈…", "New interview…"),
         "menu.new_profile": ("新建社区概况…", "New community profile…"),
+        "menu.add_form": ("添加访谈提纲（XLSForm）…", "Add protocol (XLSForm)…"),
         "menu.identity": ("我的身份…", "My identity…"),
         "menu.study_details": ("研究信息…", "Study details…"),
         "menu.open_database": ("打开数据库…", "Open database…"),
@@ -150,7 +151,9 @@ class MainWindow(QMainWindow):
         self.open_database_action.triggered.connect(self.choose_database)
         self.quit_action = QAction(self)
         self.quit_action.triggered.connect(self.close)
-        for action in (self.new_interview_action, self.new_profile_action):
+        self.add_form_action = QAction(self)
+        self.add_form_action.triggered.connect(self.add_form)
+        for action in (self.new_interview_action, self.new_profile_action, self.add_form_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.open_database_action)
@@ -272,6 +275,7 @@ class MainWindow(QMainWindow):
         return [
             self.new_interview_action,
             self.new_profile_action,
+            self.add_form_action,
             self.identity_action,
             self.study_details_action,
             self.pack_action,
@@ -443,10 +447,23 @@ class MainWindow(QMainWindow):
     def _project_changed(self) -> None:
         """A project made, joined or updated: review rights come from it, and the protocols new
         interviews are taken with (the project's versions replace the shipped ones)."""
-        from yingzao.core.forms.library import load_library
-
         if self.review_view is not None:
             self.review_view.refresh()
+        self._reload_library()
+
+    def add_form(self) -> bool:
+        """File → Add protocol (XLSForm)…: a team's own form, offered for new interviews at once."""
+        from yingzao.ui.add_form_flow import add_form
+
+        if self.store is None or not add_form(self, self.store, self.tr):
+            return False
+        self._reload_library()
+        return True
+
+    def _reload_library(self) -> None:
+        """The protocols new interviews are offered, read again after they changed."""
+        from yingzao.core.forms.library import load_library
+
         if self.store is None:
             return
         try:
@@ -539,6 +556,7 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(tr("menu.file"))
         self.new_interview_action.setText(tr("menu.new_interview"))
         self.new_profile_action.setText(tr("menu.new_profile"))
+        self.add_form_action.setText(tr("menu.add_form"))
         self.identity_action.setText(tr("menu.identity"))
         self.study_details_action.setText(tr("menu.study_details"))
         self.open_database_action.setText(tr("menu.open_database"))

@@ -32,6 +32,7 @@ add_strings(
         "newiv.title_profile": ("新建社区概况", "New community profile"),
         "newiv.protocol_box": ("受访者角色与访谈提纲", "Respondent role and protocol"),
         "newiv.protocol_row": ("{role} — {title}（{version}）", "{role} — {title} ({version})"),
+        "newiv.protocol_row_own": ("{title}（{version}）", "{title} ({version})"),
         "newiv.profile_intro": (
             "社区概况记录一个案例社区的基本情况（面积、人口、产业、组织等）。请选择社区：",
             "A community profile records the facts of one case (area, population, industry, organisations). "
@@ -229,14 +230,16 @@ class NewInterviewDialog(QDialog):
         self.setWindowTitle(tr("newiv.title_profile" if self.profile else "newiv.title"))
         self.protocol_box.setTitle(tr("newiv.protocol_box"))
         for protocol in self.protocols:
-            self.protocol_buttons[protocol.sha256].setText(
-                tr(
+            if protocol.role in ROLES:
+                text = tr(
                     "newiv.protocol_row",
                     role=tr(f"role.{protocol.role}"),
                     title=protocol.title(lang),
                     version=protocol.version,
                 )
-            )
+            else:  # a team's own form names no role of this study: its title says what it is
+                text = tr("newiv.protocol_row_own", title=protocol.title(lang), version=protocol.version or "—")
+            self.protocol_buttons[protocol.sha256].setText(text)
         self.profile_intro.setText(tr("newiv.profile_intro"))
         self.community_box.setTitle(tr("newiv.community_box"))
         self.existing_radio.setText(tr("newiv.existing"))

@@ -115,8 +115,23 @@ def load_library(store: Store, workbooks: list[Path] | None = None, codebook_pat
             now_seen[str(path)] = [*stat, protocol.sha256]
     if now_seen != seen and not store.read_only:
         store.set_setting(SEEN_FILES, json.dumps(now_seen))
+    _use_the_added(store, found)
     _use_the_projects(store, found)
     return library
+
+
+def _use_the_added(store: Store, found: list[Protocol | str]) -> None:
+    """A team's own forms (core/forms/added.py) are offered with the shipped ones; one with the form_id
+    of a shipped protocol replaces it."""
+    from yingzao.core.forms.added import added_protocols
+
+    for sha in added_protocols(store):
+        form_id = store.protocol_form_id(sha)
+        shipped = [store.protocol_form_id(item) if isinstance(item, str) else item.form_id for item in found]
+        if form_id in shipped:
+            found[shipped.index(form_id)] = sha
+        else:
+            found.append(sha)
 
 
 def _use_the_projects(store: Store, found: list[Protocol | str]) -> None:
