@@ -62,16 +62,7 @@ def search(store: Store, term: str, *, limit: int = MAX_ROWS) -> list[Hit]:
     else:
         rows = records.scan_text(term, limit)
     rows = _without_instance_lists(store, rows)
-    found = [(occurrences(row[4], term), row) for row in rows]
-    if not ranked:  # most occurrences first; a stable sort keeps the stored order among equals
-        found.sort(key=_count, reverse=True)
-    size = len(term)
-    new = tuple.__new__  # Hit's own __new__ is Python code, 3x slower for the thousands of hits
-    return [
-        new(Hit, (interview_id, question, target, at, at + size, text))
-        for starts, (_id, interview_id, question, target, text) in found
-        for at in starts
-    ]
+    return _hits(rows, term, ranked=ranked)
 
 
 def _without_instance_lists(store: Store, rows: list) -> list:
@@ -79,20 +70,51 @@ def _without_instance_lists(store: Store, rows: list) -> list:
     with the answers, but nobody said it). A repeated question's answers (`question#instance`)
     stay: they are what was said in each instance."""
     names = {r.name for v in store.protocol_versions() for r in store.protocol(v["sha256"]).repeats}
-    suspect = [row for row in rows if row[2] in names and row[3] == "answer"]
+    suspect = [row for row in rows if row[1] in names and row[2] == "answer"] if names else []
     if not suspect:
         return rows
-    shas = store.coding.protocols_of({row[1] for row in suspect})
-    dropped = {  # by the text's id
-        row[0]
+    shas = store.coding.protocols_of({row[0] for row in suspect})
+    dropped = {  # by the text's place: (interview, question, target)
+        row[:3]
         for row in suspect
-        if row[1] in shas and (q := store.protocol(shas[row[1]]).named(row[2])) and q.is_repeat
+        if row[0] in shas and (q := store.protocol(shas[row[0]]).named(row[1])) and q.is_repeat
     }
-    return [row for row in rows if row[0] not in dropped]
+    return [row for row in rows if row[:3] not in dropped] if dropped else rows
 
 
-def _count(found: tuple[list[int], tuple]) -> int:
-    return len(found[0])
+def _hits(rows: list[tuple[str, str, str, str]], term: str, *, ranked: bool) -> list[Hit]:
+    """Every occurrence of `term` in the rows' texts, as hits: in the rows' order when they come
+    ranked, else the texts holding the term most often first, in the order they were stored among
+    equals. One pass that files each text's hits under its count: a stable sort by count without
+    sorting, and most texts hold the term once, which two find calls settle without a list."""
+    size = len(term)
+    new = tuple.__new__  # Hit's own __new__ is Python code, 3x slower for the thousands of hits
+    ordered: list[Hit] = []
+    by_count: dict[int, list[Hit]] = {1: ordered if ranked else []}
+    once = by_count[1]
+    for interview_id, question, target, text in rows:
+        at = text.find(term)
+        if at >= 0:
+            second = text.find(term, at + size)
+            if second < 0:
+                once.append(new(Hit, (interview_id, question, target, at, at + size, text)))
+                continue
+            starts = [at, second]
+            at = text.find(term, second + size)
+            while at >= 0:
+                starts.append(at)
+                at = text.find(term, at + size)
+        else:  # the trigram index matched the term in other letter case
+            starts = occurrences(text, term)
+        hits = ordered if ranked else by_count.get(len(starts))
+        if hits is None:
+            hits = by_count[len(starts)] = []
+        hits += [new(Hit, (interview_id, question, target, at, at + size, text)) for at in starts]
+    if ranked:
+        return ordered
+    for count in sorted(by_count, reverse=True):
+        ordered += by_count[count]
+    return ordered
 
 
 def capped(hits: list[Hit]) -> bool:

@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from yingzao.core.export.xlsx_text import xml_safe
+from yingzao.core.export.xlsx_text import has_forbidden, xml_safe
 
 CELL_LIMIT = 32_767  # Excel's maximum characters (UTF-16 code units) in one cell
 HEADER_STYLE = "Yingzao header"
@@ -83,6 +83,12 @@ class Table:
         self.columns = list(columns)
         self.rows = 0
         self._wrap = frozenset(i for i, c in enumerate(self.columns) if c.wrap)
+        self._wrap_columns = sorted(self._wrap)
+        # the wrapping style's ids, looked up once: a cell made with them skips openpyxl's search of
+        # the named styles (by name, through a list of them) that setting `cell.style` costs each time
+        probe = WriteOnlyCell(sheet)
+        probe.style = WRAP_STYLE
+        self._wrap_style = probe._style
         for index, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
@@ -94,8 +100,31 @@ class Table:
         sheet.append(header)
 
     def add(self, values: Sequence[object]) -> None:
-        sheet, wrap = self.sheet, self._wrap
+        """Append one row. A row's texts are checked together (one scan of them joined) for what
+        needs a cell of its own: a character XML 1.0 forbids, a text past the cell limit, one that
+        begins with '=' or '#'; most rows have none, and only their long texts in wrapping columns
+        become styled cells. A row that has one goes cell by cell (`_add_cell_by_cell`)."""
         row = list(values)
+        texts = [value for value in row if type(value) is str]
+        if texts:
+            joined = "".join(texts)
+            if "=" in joined or "#" in joined or len(joined) * 2 > CELL_LIMIT or has_forbidden(joined):
+                self._add_cell_by_cell(row)
+                return
+            if "" in texts:  # an empty string would still be written as a cell
+                row = [None if type(value) is str and not value else value for value in row]
+            sheet, style, width = self.sheet, self._wrap_style, len(row)
+            for index in self._wrap_columns:
+                if index >= width:
+                    break
+                value = row[index]
+                if type(value) is str and (len(value) > _WRAP_FROM or "\n" in value):
+                    row[index] = Cell(sheet, row=1, column=1, value=value, style_array=style)
+        self.sheet.append(row)
+        self.rows += 1
+
+    def _add_cell_by_cell(self, row: list[object]) -> None:
+        sheet, wrap = self.sheet, self._wrap
         for index, value in enumerate(row):
             if type(value) is not str:
                 continue
@@ -113,9 +142,7 @@ class Table:
                     cell.style = WRAP_STYLE
                 row[index] = cell
             elif index in wrap and (len(value) > _WRAP_FROM or "\n" in value):
-                cell = WriteOnlyCell(sheet, value)
-                cell.style = WRAP_STYLE
-                row[index] = cell
+                row[index] = Cell(sheet, row=1, column=1, value=value, style_array=self._wrap_style)
         sheet.append(row)
         self.rows += 1
 

@@ -31,6 +31,11 @@ def xml_safe(text: str) -> str:
     return _FORBIDDEN.sub(REPLACEMENT, text)
 
 
+def has_forbidden(text: str) -> bool:
+    """Whether `text` holds a character XML 1.0 forbids (one C scan: a whole row's texts at once)."""
+    return _FORBIDDEN.search(text) is not None
+
+
 def cell_text(value: str) -> str:
     """`value` as it must be written into a text cell: XML-safe, and stored as a string even when it
     looks like a formula or an Excel error code."""

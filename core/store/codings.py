@@ -437,24 +437,24 @@ class CodingRecords:
             "SELECT count(*) FROM search_text_fts WHERE search_text_fts MATCH ?", (phrase,)
         ).fetchone()[0]
 
-    def fts_match(self, phrase: str, limit: int, *, ranked: bool) -> list[tuple[int, str, str, str, str]]:
+    def fts_match(self, phrase: str, limit: int, *, ranked: bool) -> list[tuple[str, str, str, str]]:
         """Rows whose text holds the phrase (3 characters or more): best ranked by bm25 first, or,
         not `ranked`, the first `limit` in the order they were stored (ranking costs a score for
         every text that holds the phrase, before the first row comes out)."""
         order = " ORDER BY f.rank" if ranked else ""
         return self._store.conn.execute(
-            "SELECT s.id, s.interview_id, s.question, s.target, s.text FROM search_text_fts f"
+            "SELECT s.interview_id, s.question, s.target, s.text FROM search_text_fts f"
             f" JOIN search_text s ON s.id = f.rowid WHERE search_text_fts MATCH ?{order} LIMIT ?",
             (phrase, limit),
         ).fetchall()
 
-    def scan_text(self, term: str, limit: int) -> list[tuple[int, str, str, str, str]]:
+    def scan_text(self, term: str, limit: int) -> list[tuple[str, str, str, str]]:
         """The first `limit` rows holding `term`, in the order they were stored, by a scan: for terms
         too short for trigrams, and read-only copies whose index could not be brought up to date.
         The table's own order: no sort, no index to look each row up through, and the scan stops
         at the limit."""
         return self._store.conn.execute(
-            "SELECT id, interview_id, question, target, text FROM search_text WHERE instr(text, ?) > 0 LIMIT ?",
+            "SELECT interview_id, question, target, text FROM search_text WHERE instr(text, ?) > 0 LIMIT ?",
             (term, limit),
         ).fetchall()
 

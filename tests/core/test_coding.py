@@ -296,6 +296,54 @@ def test_a_search_ranks_what_it_lists_and_over_its_cap_takes_the_first_texts_sto
         assert search.capped(capped) and capped[-1].snippet.startswith(f"【{term}】")
 
 
+def test_a_two_character_search_lists_every_occurrence_where_it_is(coded):
+    """A term shorter than a trigram is found by a scan: at the start and the end of a text, a text
+    that is the term alone, repeated (not overlapping, as a reader counts them), in a note, between
+    Latin letters; texts holding it most often come first, then as stored. Checked against the
+    plain reading of the texts."""
+    store, _lib, protocol, interview, question, _book = coded
+    texts = [q.name for q in protocol.questions if q.type == "text" and q.name != question]
+    saved = [
+        (texts[0], "议事在先，后面没有了", None),
+        (texts[1], "说到最后才是议事", "笔记里也有议事，还有议事"),
+        (texts[2], "议事", None),
+        (texts[3], "议事议事议事，用APP议事报名", None),
+        (texts[4], "哈哈哈哈哈", None),
+    ]
+    for name, value, note in saved:
+        store.save_answer(interview, name, value, note=note)
+    stored = [(question, "answer", ANSWER)] + [
+        (name, target, text)
+        for name, value, note in saved
+        for target, text in (("answer", value), ("note", note))
+        if text
+    ]
+
+    def as_read(term: str) -> list[tuple[str, str, int, int, str]]:
+        found = []
+        for name, target, text in stored:
+            starts, at = [], text.find(term)
+            while at >= 0:
+                starts.append(at)
+                at = text.find(term, at + len(term))
+            found.append([(name, target, at, at + len(term), text) for at in starts])
+        found.sort(key=len, reverse=True)  # stable: as stored among equals
+        return [hit for hits in found for hit in hits]
+
+    for term in ("议事", "哈哈", "P议", "PP"):
+        hits = search.search(store, term)
+        assert [(h.question, h.target, h.start, h.end, h.text) for h in hits] == as_read(term), term
+        assert all(h.text[h.start : h.end] == term for h in hits)
+    first = search.search(store, "议事")
+    assert [h.question for h in first[:4]] == [texts[3]] * 4  # four times in one text
+    assert [(h.start, h.end) for h in search.search(store, "哈哈")] == [(0, 2), (2, 4)]
+    ending = [h for h in first if h.question == texts[1] and h.target == "answer"]
+    assert ending[0].snippet == "说到最后才是【议事】"
+    assert {h.target for h in first if h.question == texts[1]} == {"answer", "note"}
+    assert search.search(store, "pp") == []  # a scan compares letters as typed
+    assert [h.start for h in search.search(store, "app")] == [8]  # the trigram index does not
+
+
 def test_closing_the_store_brings_the_search_journal_into_the_index(library_store, tmp_path):
     from yingzao.core.store.database import Store
 
