@@ -801,7 +801,10 @@ class ExportReader:
         }
         return QuestionInfo(
             question=question,
-            ref=f"[{role_ref(protocol.role, lang)}·S{number}·{question.name}]",
+            # a form naming no role of this study (a team's own) has no role part
+            ref="["
+            + "·".join(part for part in (role_ref(protocol.role, lang), f"S{number}", question.name) if part)
+            + "]",
             section=pick(section.labels, lang, protocol.default_language) if section else question.section,
             label=pick(question.labels, lang, protocol.default_language) or question.name,
             families=tuple(t("sep", lang).join(labels) for labels in by_family.values()),

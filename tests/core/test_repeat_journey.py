@@ -95,6 +95,8 @@ def test_a_repeat_of_organisations_goes_from_interview_to_export(laptop_template
     names = [(r["第几项"], r["回答"]) for r in answers if r["题目名"] == "org_name"]
     assert names == [(1, "业主委员会"), (2, "居民议事会"), (3, "老年协会")]
     assert {r["重复组"] for r in answers if r["题目名"] == "members"} == {"每个组织"}
+    # a form naming no role of this study: its references have no empty role part
+    assert {r["题目引用"] for r in answers if r["题目名"] == "n_orgs"} == {"[S1·n_orgs]"}
     coded = _rows(book_xlsx["编码"])
     assert [(r["题目名"], r["引述原文"]) for r in coded] == [("why_big[2]", "楼栋都有代")]
     assert not any("记错的" in str(c) for row in book_xlsx["回答"].iter_rows(values_only=True) for c in row if c)
