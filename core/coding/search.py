@@ -2,8 +2,9 @@
 
 The index is SQLite FTS5 with the trigram tokenizer (migration 6): Chinese has no spaces between
 words, and trigrams find 议事会 inside 居民议事会制度. A trigram index cannot look up fewer than three
-characters, so shorter terms (两个字 such as 议事) are found by a scan of the same texts, which is fast
-enough at the study's size (bench: fts_search).
+characters itself: a two-character term (两个字 such as 议事) is found through the trigrams that begin
+with it, and an index of each text's last two characters (core/store/codings.py
+`fts_two_characters`); a single character by a scan of the texts.
 
 A search reads at most MAX_ROWS texts. When no more texts than that hold the term, they are ranked
 by FTS5's bm25. When more do, ranking them all would cost more than the rest of the search (a score
@@ -29,14 +30,29 @@ MAX_ROWS = 5000  # texts read per search; the screen shows the first hits anyway
 
 class Hit(NamedTuple):
     """One occurrence of the term. A tuple, not a dataclass: a search makes thousands of them, and a
-    frozen dataclass costs several times as much to make."""
+    frozen dataclass costs several times as much to make. The text is kept as the UTF-8 bytes the
+    search read, and the hit as a byte offset in them: its offsets in code points (`start`, `end`)
+    are counted when asked for, for the few hits a researcher opens or codes (see `_hits`)."""
 
     interview_id: str
     question: str
     target: str
-    start: int
-    end: int
-    text: str  # the whole text, shared by its hits: a snippet is made only when shown
+    at: int  # the hit's first byte in `utf8`
+    length: int  # the term's length, in code points
+    utf8: bytes  # the whole text as stored, shared by its hits
+
+    @property
+    def start(self) -> int:
+        """Code points into the text before the hit: the bytes before it that begin a character."""
+        return len(self.utf8[: self.at].translate(None, _CONTINUATION))
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    @property
+    def text(self) -> str:
+        return self.utf8.decode()
 
     @property
     def span(self) -> Span:
@@ -45,7 +61,10 @@ class Hit(NamedTuple):
     @property
     def snippet(self) -> str:
         """The hit with some context, the hit itself between 【】."""
-        return _snippet(self.text, self.start, self.end - self.start)
+        return _snippet(self.text, self.start, self.length)
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))  # the bytes of UTF-8 that continue a character
 
 
 def search(store: Store, term: str, *, limit: int = MAX_ROWS) -> list[Hit]:
@@ -59,6 +78,8 @@ def search(store: Store, term: str, *, limit: int = MAX_ROWS) -> list[Hit]:
         phrase = '"' + term.replace('"', '""') + '"'
         ranked = records.fts_count(phrase) <= limit
         rows = records.fts_match(phrase, limit, ranked=ranked)
+    elif len(term) == 2 and not records.search_pending():
+        rows = records.fts_two_characters(term, limit)
     else:
         rows = records.scan_text(term, limit)
     rows = _without_instance_lists(store, rows)
@@ -82,34 +103,40 @@ def _without_instance_lists(store: Store, rows: list) -> list:
     return [row for row in rows if row[:3] not in dropped] if dropped else rows
 
 
-def _hits(rows: list[tuple[str, str, str, str]], term: str, *, ranked: bool) -> list[Hit]:
+def _hits(rows: list[tuple[str, str, str, bytes]], term: str, *, ranked: bool) -> list[Hit]:
     """Every occurrence of `term` in the rows' texts, as hits: in the rows' order when they come
     ranked, else the texts holding the term most often first, in the order they were stored among
     equals. One pass that files each text's hits under its count: a stable sort by count without
-    sorting, and most texts hold the term once, which two find calls settle without a list."""
-    size = len(term)
+    sorting, and most texts hold the term once, which two find calls settle without a list.
+
+    The texts come as UTF-8 bytes and are searched as such (UTF-8 never matches inside a
+    character): turning 5,000 texts into str, or counting the characters before each hit, cost
+    more than the rest of the search, and the screen shows a few of them."""
+    size, needle = len(term), term.encode()
+    step = len(needle)
     new = tuple.__new__  # Hit's own __new__ is Python code, 3x slower for the thousands of hits
     ordered: list[Hit] = []
     by_count: dict[int, list[Hit]] = {1: ordered if ranked else []}
     once = by_count[1]
-    for interview_id, question, target, text in rows:
-        at = text.find(term)
+    for interview_id, question, target, utf8 in rows:
+        at = utf8.find(needle)
         if at >= 0:
-            second = text.find(term, at + size)
+            second = utf8.find(needle, at + step)
             if second < 0:
-                once.append(new(Hit, (interview_id, question, target, at, at + size, text)))
+                once.append(new(Hit, (interview_id, question, target, at, size, utf8)))
                 continue
             starts = [at, second]
-            at = text.find(term, second + size)
+            at = utf8.find(needle, second + step)
             while at >= 0:
                 starts.append(at)
-                at = text.find(term, at + size)
+                at = utf8.find(needle, at + step)
         else:  # the trigram index matched the term in other letter case
-            starts = occurrences(text, term)
+            text = utf8.decode()
+            starts = [len(text[:at].encode()) for at in occurrences(text, term)]
         hits = ordered if ranked else by_count.get(len(starts))
         if hits is None:
             hits = by_count[len(starts)] = []
-        hits += [new(Hit, (interview_id, question, target, at, at + size, text)) for at in starts]
+        hits += [new(Hit, (interview_id, question, target, at, size, utf8)) for at in starts]
     if ranked:
         return ordered
     for count in sorted(by_count, reverse=True):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from yingzao.core.store.database import Store
 
 TARGETS = ("answer", "note")
+_LAST = chr(0x10FFFF)  # after every character: the end of a range of terms sharing a prefix
 ORIGINS = ("coded", "suggestion")
 
 
@@ -402,6 +403,7 @@ class CodingRecords:
             self._log("package", package_id, "merged", None, summary)
 
     # -- full-text index ------------------------------------------------------------------------
+    # The searches return each text as its UTF-8 bytes (core/coding/search.py `_hits` says why).
 
     def search_pending(self) -> int:
         return self._store.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
@@ -437,24 +439,75 @@ class CodingRecords:
             "SELECT count(*) FROM search_text_fts WHERE search_text_fts MATCH ?", (phrase,)
         ).fetchone()[0]
 
-    def fts_match(self, phrase: str, limit: int, *, ranked: bool) -> list[tuple[str, str, str, str]]:
+    def fts_match(self, phrase: str, limit: int, *, ranked: bool) -> list[tuple[str, str, str, bytes]]:
         """Rows whose text holds the phrase (3 characters or more): best ranked by bm25 first, or,
         not `ranked`, the first `limit` in the order they were stored (ranking costs a score for
         every text that holds the phrase, before the first row comes out)."""
         order = " ORDER BY f.rank" if ranked else ""
         return self._store.conn.execute(
-            "SELECT s.interview_id, s.question, s.target, s.text FROM search_text_fts f"
+            "SELECT s.interview_id, s.question, s.target, CAST(s.text AS BLOB) FROM search_text_fts f"
             f" JOIN search_text s ON s.id = f.rowid WHERE search_text_fts MATCH ?{order} LIMIT ?",
             (phrase, limit),
         ).fetchall()
 
-    def scan_text(self, term: str, limit: int) -> list[tuple[str, str, str, str]]:
+    def fts_two_characters(self, term: str, limit: int) -> list[tuple[str, str, str, bytes]]:
+        """The first `limit` rows holding the two-character `term`, in the order they were stored,
+        through the trigram index, which cannot look up two characters itself. Every occurrence of
+        the term but one at a text's very end starts a trigram, so the texts holding it are those
+        holding any trigram that begins with it (their list read from the index's vocabulary), and
+        those ending with it (migration 11's index of each text's last two characters, which also
+        holds texts of exactly those two characters). Letters compare without case, as trigrams do."""
+        conn = self._store.conn
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocabulary USING fts5vocab(main, search_text_fts, row)"
+        )
+        folded = term.lower()  # the tokenizer folds the case of what it indexes
+        trigrams = [
+            t
+            for (t,) in conn.execute(
+                "SELECT term FROM temp.search_vocabulary WHERE term >= ? AND term < ?", (folded, folded + _LAST)
+            )
+        ]
+        endings = sorted(
+            {a + b for a in {term[0].lower(), term[0].upper()} for b in {term[1].lower(), term[1].upper()}}
+        )
+        ending = [  # few: through the index of endings, without reading a text
+            i
+            for (i,) in conn.execute(
+                f"SELECT id FROM search_text WHERE substr(text, -2) IN ({', '.join('?' for _ in endings)})"
+                " ORDER BY id LIMIT ?",
+                (*endings, limit),
+            )
+        ]
+        phrase = " OR ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
+        through_trigrams = (
+            "SELECT {}s.interview_id, s.question, s.target, CAST(s.text AS BLOB) FROM search_text_fts f"
+            " JOIN search_text s ON s.id = f.rowid WHERE search_text_fts MATCH ? ORDER BY f.rowid LIMIT ?"
+        )
+        if not ending:  # as a rule: the rows as they come, in the order stored
+            return conn.execute(through_trigrams.format(""), (phrase, limit)).fetchall() if trigrams else []
+        found = conn.execute(through_trigrams.format("f.rowid, "), (phrase, limit)).fetchall() if trigrams else []
+        have = {row[0] for row in found}
+        if ending := [i for i in ending if i not in have]:
+            marks = ", ".join("?" for _ in ending)
+            found = sorted(
+                found
+                + conn.execute(
+                    "SELECT id, interview_id, question, target, CAST(text AS BLOB) FROM search_text"
+                    f" WHERE id IN ({marks})",
+                    ending,
+                ).fetchall()
+            )[:limit]
+        return [row[1:] for row in found]
+
+    def scan_text(self, term: str, limit: int) -> list[tuple[str, str, str, bytes]]:
         """The first `limit` rows holding `term`, in the order they were stored, by a scan: for terms
         too short for trigrams, and read-only copies whose index could not be brought up to date.
         The table's own order: no sort, no index to look each row up through, and the scan stops
         at the limit."""
         return self._store.conn.execute(
-            "SELECT interview_id, question, target, text FROM search_text WHERE instr(text, ?) > 0 LIMIT ?",
+            "SELECT interview_id, question, target, CAST(text AS BLOB) FROM search_text WHERE instr(text, ?) > 0"
+            " LIMIT ?",
             (term, limit),
         ).fetchall()
 

@@ -420,6 +420,12 @@ MIGRATIONS: list[list[str]] = [
     [
         "CREATE INDEX IF NOT EXISTS codings_attributed ON codings(interview_id) WHERE communities <> ''",
     ],
+    # 11: each searchable text's last two characters: a search for two characters finds, through the
+    # trigram index, every text where they begin a trigram, and through this one those ending with them
+    # (core/store/codings.py `fts_two_characters`), instead of reading every text.
+    [
+        "CREATE INDEX IF NOT EXISTS search_text_ending ON search_text(substr(text, -2))",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

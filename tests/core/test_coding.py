@@ -296,12 +296,18 @@ def test_a_search_ranks_what_it_lists_and_over_its_cap_takes_the_first_texts_sto
         assert search.capped(capped) and capped[-1].snippet.startswith(f"【{term}】")
 
 
-def test_a_two_character_search_lists_every_occurrence_where_it_is(coded):
-    """A term shorter than a trigram is found by a scan: at the start and the end of a text, a text
-    that is the term alone, repeated (not overlapping, as a reader counts them), in a note, between
-    Latin letters; texts holding it most often come first, then as stored. Checked against the
-    plain reading of the texts."""
+def test_a_two_character_search_lists_every_occurrence_where_it_is(coded, monkeypatch):
+    """A term shorter than a trigram is found through the trigrams beginning with it and the index of
+    texts' endings, never by reading every text: at the start and the end of a text, a text that is
+    the term alone, repeated (not overlapping, as a reader counts them), in a note, between Latin
+    letters; texts holding it most often come first, then as stored. Checked against the plain
+    reading of the texts."""
     store, _lib, protocol, interview, question, _book = coded
+
+    def no_scan(*_args):
+        raise AssertionError("a two-character term read every text")
+
+    monkeypatch.setattr(store.coding, "scan_text", no_scan)
     texts = [q.name for q in protocol.questions if q.type == "text" and q.name != question]
     saved = [
         (texts[0], "议事在先，后面没有了", None),
@@ -340,8 +346,28 @@ def test_a_two_character_search_lists_every_occurrence_where_it_is(coded):
     ending = [h for h in first if h.question == texts[1] and h.target == "answer"]
     assert ending[0].snippet == "说到最后才是【议事】"
     assert {h.target for h in first if h.question == texts[1]} == {"answer", "note"}
-    assert search.search(store, "pp") == []  # a scan compares letters as typed
-    assert [h.start for h in search.search(store, "app")] == [8]  # the trigram index does not
+    # letters compare without case, as the trigram index compares longer terms: in a text, at its end
+    assert [h.start for h in search.search(store, "pp")] == [9]
+    assert [h.start for h in search.search(store, "app")] == [8]
+    store.save_answer(interview, texts[4], "用的是App")
+    assert [(h.question, h.start) for h in search.search(store, "pP")] == [(texts[3], 9), (texts[4], 4)]
+
+
+def test_a_copy_whose_index_is_behind_finds_two_characters_by_reading_the_texts(coded, tmp_path):
+    """A read-only copy cannot bring its index up to date: a search reads the texts themselves, and
+    finds what the index does not hold yet."""
+    from yingzao.core.store.database import Store
+
+    store, _lib, protocol, interview, question, _book = coded
+    search.search(store, "议事")  # the index up to date
+    other = next(q.name for q in protocol.questions if q.type == "text" and q.name != question)
+    store.save_answer(interview, other, "新写的议事记录")
+    assert store.coding.search_pending()
+    store.conn.commit()
+    with Store(store.path, read_only=True) as copy:
+        assert copy.coding.search_pending()
+        found = {(h.question, h.start) for h in search.search(copy, "议事")}
+    assert (other, 3) in found and len(found) == 3
 
 
 def test_closing_the_store_brings_the_search_journal_into_the_index(library_store, tmp_path):
