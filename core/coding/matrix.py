@@ -176,7 +176,8 @@ def matrix_query(
 
     SQLite reads, per code, the interview of each of its live codings from the index of live
     codings by code, as one string (a row per coding costs several times as much); Python counts
-    them per column. Joining each coding with its interview's value in SQL, and grouping by row
+    each interview's codings (one Counter, in C), then adds each interview once to its columns:
+    about a third fewer steps than counting codings and interviews per column apart. Joining each coding with its interview's value in SQL, and grouping by row
     and value, cost a lookup and a sort per coding: 2-3x as long at 300,000 codings."""
     rows = list(dict.fromkeys(codes))
     counts_in = _row_of_code(book, rows, roll_up)
@@ -197,9 +198,16 @@ def matrix_query(
         for row in dict.fromkeys(counts_in[code]):
             per_row[row].append(coded)
     for row, lists in per_row.items():
-        every = lists[0] if len(lists) == 1 else [i for coded in lists for i in coded]
-        for counted, into in ((every, codings), (set(every), interviews)):
-            for combination, n in Counter(map(of, counted)).items():
+        per_interview = Counter(lists[0])  # interview -> its codings in this row: one count, in C
+        for coded in lists[1:]:
+            per_interview.update(coded)
+        combination_of_each = list(map(of, per_interview))
+        with_evidence = Counter(combination_of_each)
+        coded_in: dict[int | None, int] = defaultdict(int)
+        for combination, n in zip(combination_of_each, per_interview.values()):
+            coded_in[combination] += n
+        for counted, into in ((coded_in, codings), (with_evidence, interviews)):
+            for combination, n in counted.items():
                 if combination is not None:  # an interview without a row in `values` (a profile itself)
                     for value in expand[combination]:
                         into[(row, value)] += n
