@@ -118,12 +118,17 @@ def _start(app: QApplication, db_path: Path | None, lang: str | None) -> int:
 
 
 def _stored_language(path: Path) -> str:
-    """The language chosen last time, read before the window is drawn so that it is drawn in it: the
-    database's, else (an encrypted database, readable only after its passphrase) this computer's."""
+    """The language chosen last time, read before the window is drawn so that it is drawn in it:
+    this computer's (a small file, read without loading SQLite's library before the first paint),
+    else the database's. The database's own choice is applied once it is open (`_open_database`)."""
     from yingzao.core import preferences
+
+    chosen = preferences.language()
+    if chosen is not None:
+        return chosen
     from yingzao.core.store.settings import stored_setting
 
-    return stored_setting(path, "ui_language") or preferences.language() or "zh"
+    return stored_setting(path, "ui_language") or "zh"
 
 
 def _open_database(path: Path, lang: str | None, tr: Translator) -> tuple[Store, Library] | int:
@@ -137,8 +142,10 @@ def _open_database(path: Path, lang: str | None, tr: Translator) -> tuple[Store,
         store = open_store(None, path, tr)  # asks when another window has it
         if store is None:
             return 0
-        if lang is None:
-            tr.set_language(store.get_setting("ui_language") or "zh")
+        if lang is None:  # the database's choice, which this computer remembers from now on
+            chosen = store.get_setting("ui_language") or tr.lang
+            tr.set_language(chosen)
+            _remember_language(chosen)
         library = load_library(store)
     except YingzaoError as error:
         error_dialog.show_error(None, tr, error)
@@ -150,6 +157,13 @@ def _open_database(path: Path, lang: str | None, tr: Translator) -> tuple[Store,
             store.close()
             return 0
     return store, library
+
+
+def _remember_language(lang: str) -> None:
+    from yingzao.core import preferences
+
+    if preferences.language() != lang:
+        preferences.remember_language(lang)
 
 
 def _after_attach(window: MainWindow, store: Store, tr: Translator, chinese_font: str | None) -> None:

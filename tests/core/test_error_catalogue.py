@@ -56,7 +56,7 @@ def _returns_error(function) -> bool:
 
 CATALOGUE = sorted(
     name
-    for name, value in vars(errors).items()
+    for name, value in errors.every().items()
     if inspect.isfunction(value)
     and not name.startswith("_")
     and value.__module__.startswith(errors.__name__ + ".")  # defined in one of the catalogue's modules
@@ -65,7 +65,7 @@ CATALOGUE = sorted(
 # classes whose message is their own (not a message given by the caller)
 FIXED = sorted(
     name
-    for name, value in vars(errors).items()
+    for name, value in errors.every().items()
     if isinstance(value, type)
     and issubclass(value, YingzaoError)
     and "message" not in inspect.signature(value.__init__).parameters

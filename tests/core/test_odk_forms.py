@@ -466,7 +466,7 @@ def test_every_form_warning_and_refusal_has_a_code_and_both_languages():
     samples |= {"opened": "g"}
     made = {
         name: function(**{p: samples[p] for p in inspect.signature(function).parameters})
-        for name, function in vars(errors).items()
+        for name, function in errors.every().items()
         if name.startswith("form_") and inspect.isfunction(function)
     }
     assert len(made) == 13

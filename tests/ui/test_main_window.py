@@ -153,6 +153,46 @@ def test_run_draws_the_window_in_the_last_language_then_fills_it(qtbot, tmp_path
     assert not seen["store"].is_open  # closed when the app ended
 
 
+def test_run_draws_in_this_computers_language_then_takes_the_databases(qtbot, tmp_path):
+    """This computer's last choice draws the shell (no SQLite before the first paint); a database that
+    chose otherwise (made on another laptop) turns the window to its language once it is open, and
+    this computer remembers that for the next start."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from yingzao.core import preferences
+    from yingzao.ui import app
+
+    db = tmp_path / "from_another_laptop.db"
+    with Store(db, user="王芳") as store:
+        store.set_setting("user_name", "王芳")
+        store.set_setting("ui_language", "en")
+    preferences.remember_language("zh")
+    seen: dict[str, object] = {}
+
+    def watch() -> None:
+        window = _shown_main_window()
+        if window is not None:
+            seen.setdefault("first_title", window.windowTitle())
+            if window.store is not None:
+                seen["language"] = window.tr.lang
+                seen["title"] = window.windowTitle()
+                window.close()
+                return
+        QTimer.singleShot(5, watch)
+
+    QTimer.singleShot(0, watch)
+    qapp = QApplication.instance()
+    font = qapp.font()
+    try:
+        assert app.run(db) == 0
+    finally:
+        qapp.setFont(font)
+    assert str(seen["first_title"]).startswith("营造")
+    assert seen["language"] == "en" and str(seen["title"]).startswith("Yingzao")
+    assert preferences.language() == "en"
+
+
 def test_run_ends_when_the_user_gives_no_name_on_first_launch(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QApplication
 
