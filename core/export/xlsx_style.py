@@ -89,6 +89,12 @@ class Table:
         probe = WriteOnlyCell(sheet)
         probe.style = WRAP_STYLE
         self._wrap_style = probe._style
+        # one wrapping cell per column, given each row's text in turn: a write-only sheet writes a row
+        # out within `append`, and keeps none of its cells (making a styled cell for each long text
+        # cost a few microseconds apiece, over half a million times in a large export)
+        self._wrap_cells = {
+            index: Cell(sheet, row=1, column=index + 1, style_array=self._wrap_style) for index in self._wrap
+        }
         for index, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
@@ -113,13 +119,15 @@ class Table:
                 return
             if "" in texts:  # an empty string would still be written as a cell
                 row = [None if type(value) is str and not value else value for value in row]
-            sheet, style, width = self.sheet, self._wrap_style, len(row)
+            cells, width = self._wrap_cells, len(row)
             for index in self._wrap_columns:
                 if index >= width:
                     break
                 value = row[index]
                 if type(value) is str and (len(value) > _WRAP_FROM or "\n" in value):
-                    row[index] = Cell(sheet, row=1, column=1, value=value, style_array=style)
+                    cell = cells[index]
+                    cell.value = value
+                    row[index] = cell
         self.sheet.append(row)
         self.rows += 1
 
