@@ -78,7 +78,7 @@ def search(store: Store, term: str, *, limit: int = MAX_ROWS) -> list[Hit]:
         phrase = '"' + term.replace('"', '""') + '"'
         ranked = records.fts_count(phrase) <= limit
         rows = records.fts_match(phrase, limit, ranked=ranked)
-    elif len(term) == 2 and not records.search_pending():
+    elif len(term) == 2 and len(term.lower()) == 2 and not records.search_pending():  # (İ lowers to two)
         rows = records.fts_two_characters(term, limit)
     else:
         rows = records.scan_text(term, limit)

@@ -351,6 +351,9 @@ def test_a_two_character_search_lists_every_occurrence_where_it_is(coded, monkey
     assert [h.start for h in search.search(store, "app")] == [8]
     store.save_answer(interview, texts[4], "用的是App")
     assert [(h.question, h.start) for h in search.search(store, "pP")] == [(texts[3], 9), (texts[4], 4)]
+    monkeypatch.undo()  # a term whose lower case is longer (İ) is read from the texts, as typed
+    store.save_answer(interview, texts[4], "去过İstanbul")
+    assert [(h.question, h.start, h.end) for h in search.search(store, "İs")] == [(texts[4], 2, 4)]
 
 
 def test_a_copy_whose_index_is_behind_finds_two_characters_by_reading_the_texts(coded, tmp_path):
